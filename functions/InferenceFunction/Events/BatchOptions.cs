@@ -1,0 +1,27 @@
+using InferenceFunction.Runtime;
+
+namespace InferenceFunction.Events;
+
+/// <summary>Where the SQS/S3 batch pattern writes its records, and which model it runs.</summary>
+public sealed record BatchOptions(string ResultsBucket, string ResultsPrefix, string ModelName)
+{
+    public const string ResultsBucketVariable = "RESULTS_BUCKET";
+    public const string ResultsPrefixVariable = "RESULTS_PREFIX";
+    public const string ModelNameVariable = "BATCH_MODEL_NAME";
+
+    public static BatchOptions FromEnvironment(Func<string, string?> getVariable) => new(
+        Required(getVariable, ResultsBucketVariable, "the bucket that receives one result or error record per input object"),
+        getVariable(ResultsPrefixVariable) ?? "results/",
+        Required(getVariable, ModelNameVariable, "the model the batch runs, e.g. resnet18"));
+
+    /// <summary>One record per input key, so reprocessing the same object overwrites instead of duplicating.</summary>
+    public string ResultKeyFor(string inputKey) => ResultsPrefix + inputKey + ".json";
+
+    private static string Required(Func<string, string?> getVariable, string name, string purpose)
+    {
+        var value = getVariable(name);
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new FunctionException("BatchNotConfigured", $"An SQS batch arrived but {name} is not set; set it to {purpose}.")
+            : value;
+    }
+}

@@ -1,0 +1,40 @@
+using Inference.Hosting;
+using InferenceFunction.Runtime;
+
+namespace InferenceFunction.Events;
+
+/// <summary>
+/// Runs one HTTP-shaped request within the invocation's deadline. Work that cannot start in time is
+/// refused, and work that overruns is answered with a 504 while the process can still answer.
+/// </summary>
+public sealed class HttpEventHandler
+{
+    private readonly IInferenceService _service;
+
+    public HttpEventHandler(IInferenceService service)
+    {
+        _service = service;
+    }
+
+    public async Task<InferenceResponse> HandleAsync(InferenceRequest request, InvocationDeadline deadline, CancellationToken cancellationToken)
+    {
+        if (deadline.IsExpired)
+        {
+            return DeadlineExceeded("The request arrived with no time left before the function's deadline; it was not started.");
+        }
+
+        var work = _service.HandleAsync(request, cancellationToken);
+        try
+        {
+            // The service may not observe the token promptly (a running ONNX session cannot be interrupted),
+            // so wait on the token as well and answer in time regardless.
+            return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return DeadlineExceeded("The request did not finish before the function's deadline (timeout minus the safety margin). Raise the function timeout or send smaller inputs.");
+        }
+    }
+
+    private static InferenceResponse DeadlineExceeded(string message) => ErrorResponses.Json(504, "DeadlineExceeded", message);
+}

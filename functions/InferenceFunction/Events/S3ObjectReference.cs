@@ -1,0 +1,25 @@
+using System.Net;
+using InferenceFunction.Runtime;
+
+namespace InferenceFunction.Events;
+
+/// <summary>The object an S3 notification points at, with its key URL-decoded as S3 requires.</summary>
+public sealed record S3ObjectReference(string Bucket, string Key, string? VersionId, bool IsRemoval)
+{
+    public static S3ObjectReference From(S3NotificationRecord record)
+    {
+        var bucket = record.S3?.Bucket?.Name;
+        var key = record.S3?.Object?.Key;
+        if (record.EventSource != "aws:s3" || string.IsNullOrEmpty(bucket) || string.IsNullOrEmpty(key))
+        {
+            throw new FunctionException("InvalidS3Notification", "An SQS message holds a record that is not an S3 object notification with a bucket name and an object key.");
+        }
+
+        // Notification keys are form-encoded: "my+photo%281%29.jpg" is the object "my photo(1).jpg".
+        return new S3ObjectReference(
+            bucket,
+            WebUtility.UrlDecode(key),
+            record.S3?.Object?.VersionId,
+            record.EventName?.StartsWith("ObjectRemoved", StringComparison.Ordinal) == true);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+
+namespace InferenceFunction.Runtime;
+
+/// <summary>
+/// The invocation loop: next → handle → response or error, forever. Each invocation gets a
+/// cancellation token bound to its deadline and sets _X_AMZN_TRACE_ID from its trace header.
+/// </summary>
+public sealed class RuntimeLoop
+{
+    public const string TraceIdEnvironmentVariable = "_X_AMZN_TRACE_ID";
+
+    private readonly RuntimeApiClient _client;
+    private readonly IInvocationHandler _handler;
+    private readonly TimeSpan _safetyMargin;
+    private readonly TimeProvider _clock;
+    private readonly TextWriter _log;
+
+    public RuntimeLoop(RuntimeApiClient client, IInvocationHandler handler, TimeSpan safetyMargin, TimeProvider clock, TextWriter log)
+    {
+        _client = client;
+        _handler = handler;
+        _safetyMargin = safetyMargin;
+        _clock = clock;
+        _log = log;
+    }
+
+    /// <summary>Runs until <paramref name="stopToken"/> is cancelled (Lambda itself just freezes or kills the process).</summary>
+    public async Task RunAsync(CancellationToken stopToken)
+    {
+        while (!stopToken.IsCancellationRequested)
+        {
+            Invocation invocation;
+            try
+            {
+                invocation = await _client.NextInvocationAsync(stopToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await ProcessAsync(invocation, stopToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task ProcessAsync(Invocation invocation, CancellationToken stopToken)
+    {
+        Environment.SetEnvironmentVariable(TraceIdEnvironmentVariable, invocation.TraceId);
+        var deadline = new InvocationDeadline(invocation.DeadlineUnixMs, _safetyMargin, _clock);
+        byte[] response;
+        try
+        {
+            using var budget = deadline.CreateCancellationSource();
+            response = await _handler.HandleAsync(invocation, deadline, budget.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Every handler failure becomes an invocation error; the process stays up for the next event.
+            await ReportErrorAsync(invocation.RequestId, LambdaError.FromException(exception), stopToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _client.SendResponseAsync(invocation.RequestId, response, stopToken).ConfigureAwait(false);
+        }
+        catch (RuntimeApiException rejected) when (rejected.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+        {
+            var error = new FunctionException(
+                "ResponseTooLarge",
+                $"The response has {response.Length} bytes, more than Lambda accepts for a synchronous invocation (6 MB). Return less data, e.g. fewer outputs or a smaller top-k.",
+                rejected);
+            await ReportErrorAsync(invocation.RequestId, LambdaError.FromException(error), stopToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReportErrorAsync(string requestId, LambdaError error, CancellationToken stopToken)
+    {
+        await _log.WriteLineAsync($"Invocation {requestId} failed: {error.ErrorType}: {error.ErrorMessage}").ConfigureAwait(false);
+        await _client.SendInvocationErrorAsync(requestId, error, stopToken).ConfigureAwait(false);
+    }
+}

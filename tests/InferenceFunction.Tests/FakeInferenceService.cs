@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Inference.Hosting;
+
+namespace InferenceFunction.Tests;
+
+/// <summary>Records what the host passes through the seam and answers as configured.</summary>
+internal sealed class FakeInferenceService : IInferenceService
+{
+    private readonly Func<InferenceRequest, InferenceResponse> _answer;
+
+    public FakeInferenceService(Func<InferenceRequest, InferenceResponse>? answer = null)
+    {
+        _answer = answer ?? (request => Json(200, $"{{\"path\":\"{request.Path}\"}}"));
+    }
+
+    public ConcurrentQueue<InferenceRequest> Requests { get; } = new();
+
+    public int WarmUps { get; private set; }
+
+    public TimeSpan Delay { get; init; } = TimeSpan.Zero;
+
+    public static InferenceResponse Json(int status, string body) => new(
+        status,
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" },
+        Encoding.UTF8.GetBytes(body));
+
+    public Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        WarmUps++;
+        return Task.CompletedTask;
+    }
+
+    public async Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(request);
+        if (Delay > TimeSpan.Zero)
+        {
+            // Deliberately ignores the token, like an ONNX session run that cannot be interrupted.
+            await Task.Delay(Delay, CancellationToken.None);
+        }
+
+        return _answer(request);
+    }
+}

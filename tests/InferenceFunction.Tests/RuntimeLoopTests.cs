@@ -1,0 +1,162 @@
+using System.Text;
+using InferenceFunction.Runtime;
+using LambdaEmulator;
+
+namespace InferenceFunction.Tests;
+
+/// <summary>The host's Runtime API loop against an in-process server that speaks the real protocol.</summary>
+public sealed class RuntimeLoopTests : IAsyncLifetime
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HttpClient _http = new();
+    private RuntimeApiServer _server = null!;
+    private RuntimeApiClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await RuntimeApiServer.StartAsync("loop-test", CancellationToken.None);
+        _client = new RuntimeApiClient(_http, _server.Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _server.DisposeAsync();
+        _http.Dispose();
+        _stop.Dispose();
+    }
+
+    [Fact]
+    public async Task NextThenResponse_HandsTheEventAndItsHeadersToTheHandlerAndPostsTheAnswer()
+    {
+        var handler = new RecordingHandler(invocation => Encoding.UTF8.GetBytes("{\"echo\":" + Encoding.UTF8.GetString(invocation.Payload) + "}"));
+        StartLoop(handler);
+
+        var pending = _server.Enqueue(Encoding.UTF8.GetBytes("{\"n\":1}"), TimeSpan.FromSeconds(20));
+        var (status, payload, error) = await pending.Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.Succeeded, status);
+        Assert.Null(error);
+        Assert.Equal("{\"echo\":{\"n\":1}}", Encoding.UTF8.GetString(payload));
+        var seen = Assert.Single(handler.Seen);
+        Assert.Equal(pending.RequestId, seen.Invocation.RequestId);
+        Assert.Equal(pending.TraceId, seen.Invocation.TraceId);
+        Assert.Equal(pending.TraceId, seen.TraceEnvironment);
+        Assert.EndsWith(":function:loop-test", seen.Invocation.InvokedFunctionArn, StringComparison.Ordinal);
+        var timeLeft = DateTimeOffset.FromUnixTimeMilliseconds(seen.Invocation.DeadlineUnixMs) - DateTimeOffset.UtcNow;
+        Assert.InRange(timeLeft, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task NextThenError_ReportsTypeAndActionableMessage_AndKeepsServing()
+    {
+        var calls = 0;
+        var handler = new RecordingHandler(_ => ++calls == 1
+            ? throw new FunctionException("ModelLoadFailed", "s3://models/resnet18.onnx version v3: AccessDenied; grant s3:GetObject to the function role.")
+            : Encoding.UTF8.GetBytes("{}"));
+        StartLoop(handler);
+
+        var first = await _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20)).Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = await _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20)).Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.FunctionError, first.Status);
+        Assert.Equal("ModelLoadFailed", first.Error!.ErrorType);
+        Assert.Equal("s3://models/resnet18.onnx version v3: AccessDenied; grant s3:GetObject to the function role.", first.Error.ErrorMessage);
+        Assert.Contains(first.Error.StackTrace, line => line.Contains("FunctionException", StringComparison.Ordinal));
+        Assert.Equal(InvocationStatus.Succeeded, second.Status);
+    }
+
+    [Fact]
+    public async Task UnexpectedException_IsReportedWithItsTypeNameAndInnerCause()
+    {
+        StartLoop(new RecordingHandler(_ => throw new InvalidOperationException("outer", new IOException("disk /tmp is full"))));
+
+        var outcome = await _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20)).Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.FunctionError, outcome.Status);
+        Assert.Equal("InvalidOperationException", outcome.Error!.ErrorType);
+        Assert.Equal("outer <- disk /tmp is full", outcome.Error.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task InitFailure_IsPostedToInitError_AndTheHostExitsWithoutPolling()
+    {
+        var host = new FunctionHost(_client, TimeSpan.FromMilliseconds(100), TextWriter.Null);
+
+        var exitCode = await host.RunAsync(
+            _ => throw new FunctionException("ModelLoadFailed", "s3://b/k version v: AccessDenied (check the function role)"),
+            _stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, exitCode);
+        var error = await _server.InitError.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("ModelLoadFailed", error.ErrorType);
+        Assert.Equal("s3://b/k version v: AccessDenied (check the function role)", error.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task ResponseOverTheLimit_BecomesAResponseTooLargeError()
+    {
+        StartLoop(new RecordingHandler(_ => new byte[RuntimeApiServer.MaxResponseBytes + 1]));
+
+        var outcome = await _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20)).Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.FunctionError, outcome.Status);
+        Assert.Equal("ResponseTooLarge", outcome.Error!.ErrorType);
+    }
+
+    [Fact]
+    public async Task TheHandlersTokenIsCancelledAtTheDeadlineMinusTheSafetyMargin()
+    {
+        var handler = new RecordingHandler(_ => [], waitForCancellation: true);
+        StartLoop(handler, safetyMargin: TimeSpan.FromMilliseconds(300));
+
+        var pending = _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromMilliseconds(800));
+        var started = await pending.Started.WaitAsync(TimeSpan.FromSeconds(10));
+        var outcome = await pending.Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.FunctionError, outcome.Status);
+        Assert.Equal("TaskCanceledException", outcome.Error!.ErrorType);
+        var cancelledAfter = handler.CancelledAt!.Value - started;
+        Assert.InRange(cancelledAfter, TimeSpan.FromMilliseconds(350), TimeSpan.FromMilliseconds(790));
+    }
+
+    private void StartLoop(IInvocationHandler handler, TimeSpan? safetyMargin = null)
+    {
+        var loop = new RuntimeLoop(_client, handler, safetyMargin ?? TimeSpan.FromMilliseconds(100), TimeProvider.System, TextWriter.Null);
+        _ = Task.Run(() => loop.RunAsync(_stop.Token));
+    }
+
+    private sealed class RecordingHandler : IInvocationHandler
+    {
+        private readonly Func<Invocation, byte[]> _answer;
+        private readonly bool _waitForCancellation;
+
+        public RecordingHandler(Func<Invocation, byte[]> answer, bool waitForCancellation = false)
+        {
+            _answer = answer;
+            _waitForCancellation = waitForCancellation;
+        }
+
+        public List<(Invocation Invocation, string? TraceEnvironment)> Seen { get; } = [];
+
+        public DateTimeOffset? CancelledAt { get; private set; }
+
+        public async Task<byte[]> HandleAsync(Invocation invocation, InvocationDeadline deadline, CancellationToken cancellationToken)
+        {
+            Seen.Add((invocation, Environment.GetEnvironmentVariable(RuntimeLoop.TraceIdEnvironmentVariable)));
+            if (_waitForCancellation)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                finally
+                {
+                    CancelledAt = DateTimeOffset.UtcNow;
+                }
+            }
+
+            return _answer(invocation);
+        }
+    }
+}
