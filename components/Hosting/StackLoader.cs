@@ -1,0 +1,52 @@
+using Infra.Configuration;
+using Infra.Core;
+using Infra.Synthesis;
+
+namespace Infra.Hosting;
+
+/// <summary>
+/// Decides which stack runs with which config, runs the stack definition and synthesizes the
+/// program. Config comes from Pulumi's environment when Pulumi runs us, from the stack file
+/// when a person names a stack, and is absent during Pulumi's dependency discovery.
+/// </summary>
+public sealed class StackLoader(StackDefinition definition, ProjectLayout layout, Func<string, string?> environment, string defaultStack)
+{
+    public ProjectLayout Layout { get; } = layout;
+
+    public (Stack Stack, OrderedMap Program) Synthesize(string? requestedStack)
+    {
+        var (stackName, values, discovery) = Resolve(requestedStack);
+        var project = environment("PULUMI_PROJECT") ?? Layout.ProjectName;
+        var config = new StackConfig(project, values, discovery);
+        var stack = new Stack(project, stackName);
+        var outputs = definition(new StackContext(stack, config, Layout));
+
+        // Config problems win over anything else: a program built from bad config is never emitted.
+        config.ThrowIfInvalid();
+        foreach (var (name, value) in outputs ?? new Dictionary<string, object?>())
+        {
+            stack.Export(name, value);
+        }
+
+        return (stack, ProgramSynthesizer.Synthesize(stack));
+    }
+
+    private (string Name, ConfigValues Values, bool Discovery) Resolve(string? requestedStack)
+    {
+        var pulumiStack = environment("PULUMI_STACK");
+        var pulumiConfig = environment("PULUMI_CONFIG");
+        var name = requestedStack ?? pulumiStack;
+        if (name is null)
+        {
+            return (defaultStack, ConfigValues.Empty, true);
+        }
+
+        if (name == pulumiStack && pulumiConfig is not null)
+        {
+            return (name, ConfigLoader.FromPulumiConfigJson(pulumiConfig), false);
+        }
+
+        var file = Layout.StackFile(name);
+        return (name, File.Exists(file) ? ConfigLoader.FromStackFile(file) : ConfigValues.Empty, false);
+    }
+}
