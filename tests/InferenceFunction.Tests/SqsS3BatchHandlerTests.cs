@@ -1,0 +1,201 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Inference.Hosting;
+using InferenceFunction.Events;
+using InferenceFunction.Runtime;
+using Moq;
+
+namespace InferenceFunction.Tests;
+
+public sealed class SqsS3BatchHandlerTests
+{
+    private readonly Mock<IAmazonS3> _s3 = new(MockBehavior.Strict);
+    private readonly Dictionary<string, byte[]> _written = [];
+    private readonly BatchOptions _options = new("results-bucket", "out/", "resnet18");
+
+    public SqsS3BatchHandlerTests()
+    {
+        _s3.Setup(s3 => s3.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()))
+            .Returns<PutObjectRequest, CancellationToken>((request, _) =>
+            {
+                Assert.Equal("results-bucket", request.BucketName);
+                Assert.Equal("application/json", request.ContentType);
+                using var copy = new MemoryStream();
+                request.InputStream.CopyTo(copy);
+                _written[request.Key] = copy.ToArray();
+                return Task.FromResult(new PutObjectResponse());
+            });
+    }
+
+    [Fact]
+    public async Task ImageAndJsonObjects_ArePredictedOnTheirRoutes_AndOneRecordIsWrittenPerInputUnderADerivedKey()
+    {
+        StoreObject("in", "photos/my cat (1).JPG", [1, 2, 3]);
+        StoreObject("in", "tensors/a.json", Encoding.UTF8.GetBytes("{\"inputs\":[]}"));
+        var service = new FakeInferenceService(request => FakeInferenceService.Json(200, "{\"model_name\":\"resnet18\"}"));
+
+        var failures = await HandleAsync(service,
+            Message("m1", S3Record("in", "photos/my+cat+%281%29.JPG")),
+            Message("m2", S3Record("in", "tensors/a.json")));
+
+        Assert.Empty(failures.BatchItemFailures);
+        var requests = service.Requests.ToArray();
+        Assert.Equal(("/v2/models/resnet18/predict", "image/jpeg"), (requests[0].Path, requests[0].Headers["Content-Type"]));
+        Assert.Equal([1, 2, 3], requests[0].Body.ToArray());
+        Assert.Equal(("/v2/models/resnet18/infer", "application/json"), (requests[1].Path, requests[1].Headers["content-type"]));
+        Assert.Equal(["out/photos/my cat (1).JPG.json", "out/tensors/a.json.json"], _written.Keys.Order().ToArray());
+        var record = Record("out/photos/my cat (1).JPG.json");
+        Assert.Equal("result", record.GetProperty("outcome").GetString());
+        Assert.Equal("photos/my cat (1).JPG", record.GetProperty("input").GetProperty("key").GetString());
+        Assert.Equal(200, record.GetProperty("status").GetInt32());
+        Assert.Equal("resnet18", record.GetProperty("response").GetProperty("model_name").GetString());
+    }
+
+    [Fact]
+    public async Task ReprocessingTheSameObject_OverwritesItsRecordInsteadOfAddingOne()
+    {
+        StoreObject("in", "a.png", [9]);
+        var service = new FakeInferenceService();
+
+        await HandleAsync(service, Message("m1", S3Record("in", "a.png")));
+        await HandleAsync(service, Message("m1-again", S3Record("in", "a.png")));
+
+        Assert.Single(_written);
+        _s3.Verify(s3 => s3.PutObjectAsync(It.Is<PutObjectRequest>(r => r.Key == "out/a.png.json"), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task PermanentFailures_BecomeErrorRecords_NotRetries()
+    {
+        StoreObject("in", "not-an-image.png", [0, 0, 0]);
+        StoreObject("in", "notes.txt", Encoding.UTF8.GetBytes("hello"), contentType: "text/plain");
+        _s3.Setup(s3 => s3.GetObjectAsync(It.Is<GetObjectRequest>(r => r.Key == "gone.jpg"), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonS3Exception("The specified key does not exist.") { StatusCode = HttpStatusCode.NotFound, ErrorCode = "NoSuchKey" });
+        var service = new FakeInferenceService(_ => FakeInferenceService.Json(400, "{\"error\":\"bytes are not an image\",\"code\":\"InvalidImage\"}"));
+
+        var failures = await HandleAsync(service,
+            Message("bad-image", S3Record("in", "not-an-image.png")),
+            Message("unsupported", S3Record("in", "notes.txt")),
+            Message("deleted", S3Record("in", "gone.jpg")));
+
+        Assert.Empty(failures.BatchItemFailures);
+        Assert.Equal(("error", 400, "InvalidImage"), Summary(Record("out/not-an-image.png.json")));
+        Assert.Equal(("error", 415, "UnsupportedInput"), Summary(Record("out/notes.txt.json")));
+        Assert.Equal(("error", 404, "InputNotFound"), Summary(Record("out/gone.jpg.json")));
+        Assert.Single(service.Requests);
+    }
+
+    [Fact]
+    public async Task TransientFailures_AreReportedAsBatchItemFailures_WithoutARecord()
+    {
+        StoreObject("in", "ok.jpg", [1]);
+        StoreObject("in", "busy.jpg", [2]);
+        _s3.Setup(s3 => s3.GetObjectAsync(It.Is<GetObjectRequest>(r => r.Key == "throttled.jpg"), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonS3Exception("Please reduce your request rate.") { StatusCode = HttpStatusCode.ServiceUnavailable, ErrorCode = "SlowDown" });
+        var service = new FakeInferenceService(request => request.Body.Span[0] == 2
+            ? FakeInferenceService.Json(503, "{\"error\":\"model is loading\"}")
+            : FakeInferenceService.Json(200, "{}"));
+
+        var failures = await HandleAsync(service,
+            Message("ok", S3Record("in", "ok.jpg")),
+            Message("busy", S3Record("in", "busy.jpg")),
+            Message("throttled", S3Record("in", "throttled.jpg")),
+            new SqsMessage { MessageId = "garbage", Body = "not json", EventSource = "aws:sqs" });
+
+        Assert.Equal(["busy", "throttled", "garbage"], failures.BatchItemFailures.Select(f => f.ItemIdentifier).ToArray());
+        Assert.Equal(["out/ok.jpg.json"], _written.Keys.ToArray());
+    }
+
+    [Fact]
+    public async Task S3TestEventsAndRemovals_NeedNoWork()
+    {
+        var service = new FakeInferenceService();
+        var removal = S3Record("in", "a.jpg").Replace("ObjectCreated:Put", "ObjectRemoved:Delete", StringComparison.Ordinal);
+
+        var failures = await HandleAsync(service,
+            new SqsMessage { MessageId = "test", Body = """{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"in"}""", EventSource = "aws:sqs" },
+            Message("removed", removal));
+
+        Assert.Empty(failures.BatchItemFailures);
+        Assert.Empty(service.Requests);
+        Assert.Empty(_written);
+    }
+
+    [Fact]
+    public async Task MessagesLeftWhenTheDeadlineIsNear_AreReturnedForRetry_NotStarted()
+    {
+        StoreObject("in", "a.jpg", [1]);
+        var service = new FakeInferenceService();
+        var invocation = Invocations.WithPayload("{}", timeLeft: TimeSpan.FromMilliseconds(50));
+        var deadline = Invocations.Deadline(invocation, safetyMargin: TimeSpan.FromMilliseconds(100));
+
+        var failures = await new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null).HandleAsync(
+            new SqsEvent { Records = [Message("m1", S3Record("in", "a.jpg")), Message("m2", S3Record("in", "a.jpg"))] },
+            "req-1", deadline, CancellationToken.None);
+
+        Assert.Equal(["m1", "m2"], failures.BatchItemFailures.Select(f => f.ItemIdentifier).ToArray());
+        Assert.Empty(service.Requests);
+    }
+
+    [Fact]
+    public async Task TheDispatcherRecognisesAnSqsEventAndAnswersWithBatchItemFailures()
+    {
+        StoreObject("in", "a.jpg", [1]);
+        var service = new FakeInferenceService(_ => FakeInferenceService.Json(500, "{}"));
+        var dispatcher = new EventDispatcher(service, new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null)));
+        var body = JsonSerializer.Serialize(S3Record("in", "a.jpg"));
+        var invocation = Invocations.WithPayload($$$"""
+            {"Records":[{"messageId":"m-1","receiptHandle":"h","body":{{{body}}},"attributes":{},"messageAttributes":{},
+              "md5OfBody":"x","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:1:q","awsRegion":"us-east-1"}]}
+            """);
+
+        var answer = await dispatcher.HandleAsync(invocation, Invocations.Deadline(invocation), CancellationToken.None);
+
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-1"}]}""", Encoding.UTF8.GetString(answer));
+    }
+
+    [Fact]
+    public void MissingResultsBucket_IsAClearConfigurationError()
+    {
+        var error = Assert.Throws<FunctionException>(() => BatchOptions.FromEnvironment(name => name == "BATCH_MODEL_NAME" ? "resnet18" : null));
+
+        Assert.Equal("BatchNotConfigured", error.ErrorType);
+        Assert.Contains("RESULTS_BUCKET", error.Message, StringComparison.Ordinal);
+    }
+
+    private static SqsMessage Message(string id, string s3Notification) =>
+        new() { MessageId = id, Body = s3Notification, EventSource = "aws:sqs" };
+
+    private static string S3Record(string bucket, string encodedKey) => $$$"""
+        {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventName":"ObjectCreated:Put",
+          "s3":{"bucket":{"name":"{{{bucket}}}","arn":"arn:aws:s3:::{{{bucket}}}"},"object":{"key":"{{{encodedKey}}}","size":3} } }]}
+        """;
+
+    private void StoreObject(string bucket, string key, byte[] content, string contentType = "binary/octet-stream")
+    {
+        _s3.Setup(s3 => s3.GetObjectAsync(It.Is<GetObjectRequest>(r => r.BucketName == bucket && r.Key == key), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                var response = new GetObjectResponse { ResponseStream = new MemoryStream(content), BucketName = bucket, Key = key };
+                response.Headers.ContentType = contentType;
+                return response;
+            });
+    }
+
+    private Task<SqsBatchResponse> HandleAsync(IInferenceService service, params SqsMessage[] messages)
+    {
+        var invocation = Invocations.WithPayload("{}");
+        return new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null)
+            .HandleAsync(new SqsEvent { Records = [.. messages] }, invocation.RequestId, Invocations.Deadline(invocation), CancellationToken.None);
+    }
+
+    private JsonElement Record(string key) => JsonDocument.Parse(_written[key]).RootElement.Clone();
+
+    private static (string?, int, string?) Summary(JsonElement record) => (
+        record.GetProperty("outcome").GetString(),
+        record.GetProperty("status").GetInt32(),
+        record.GetProperty("response").GetProperty("code").GetString());
+}
