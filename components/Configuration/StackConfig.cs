@@ -54,6 +54,21 @@ public sealed class StackConfig
         return Invalid(key, raw, Range("an integer", min, max), defaultValue);
     }
 
+    /// <summary>An integer from a fixed set, such as the retention periods CloudWatch accepts.</summary>
+    public int GetInt32(string key, int defaultValue, IReadOnlyCollection<int> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        var raw = Read(key);
+        if (raw is null)
+        {
+            return defaultValue;
+        }
+
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && allowed.Contains(value)
+            ? value
+            : Invalid(key, raw, "one of " + string.Join(", ", allowed), defaultValue);
+    }
+
     public double GetDouble(string key, double defaultValue, double min = double.MinValue, double max = double.MaxValue)
     {
         var raw = Read(key);
