@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+
+namespace Inference.Configuration;
+
+/// <summary>The contents of a model's <c>model.json</c>, as written by its author.</summary>
+public sealed record ModelConfig
+{
+    public required string Name { get; init; }
+    public required string Version { get; init; }
+
+    /// <summary>The ONNX file, relative to the folder holding model.json.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Lower-case hex sha256 of <see cref="File"/>; required when the file comes from S3.</summary>
+    public string? Sha256 { get; init; }
+
+    public long? SizeBytes { get; init; }
+    public required IReadOnlyList<TensorSpec> Inputs { get; init; }
+    public required IReadOnlyList<TensorSpec> Outputs { get; init; }
+    public PreprocessingConfig? Preprocessing { get; init; }
+    public PostprocessingConfig? Postprocessing { get; init; }
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>A text file with one label per line, relative to model.json; an alternative to <see cref="Labels"/>.</summary>
+    public string? LabelsFile { get; init; }
+}
+
+public sealed record TensorSpec
+{
+    public required string Name { get; init; }
+    public required string Datatype { get; init; }
+
+    /// <summary>Dimensions; -1 marks a dynamic one.</summary>
+    public required IReadOnlyList<long> Shape { get; init; }
+
+    /// <summary>Whether NaN and ±Infinity are accepted in request data (floating-point inputs only).</summary>
+    public bool AllowNonFinite { get; init; }
+}
+
+public sealed record PreprocessingConfig
+{
+    public required ResizeConfig Resize { get; init; }
+    public string Layout { get; init; } = "NCHW";
+    public string ChannelOrder { get; init; } = "RGB";
+
+    /// <summary>Each 0–255 channel value is multiplied by this before mean and std are applied.</summary>
+    public float Scale { get; init; } = 1f;
+
+    public IReadOnlyList<float>? Mean { get; init; }
+    public IReadOnlyList<float>? Std { get; init; }
+
+    /// <summary>An optional ONNX graph, relative to model.json, run on the tensor before the model.</summary>
+    public string? Graph { get; init; }
+}
+
+public sealed record ResizeConfig
+{
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+}
+
+public sealed record PostprocessingConfig
+{
+    /// <summary>"classification" or "embedding".</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The model output to post-process; the first output when absent.</summary>
+    public string? Output { get; init; }
+
+    public bool Softmax { get; init; }
+    public int TopK { get; init; } = 5;
+    public bool L2Normalize { get; init; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(ModelConfig))]
+internal sealed partial class ModelConfigJsonContext : JsonSerializerContext;

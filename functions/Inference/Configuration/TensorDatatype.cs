@@ -1,0 +1,60 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Inference.Configuration;
+
+/// <summary>The Open Inference Protocol datatypes this service can carry, with their ONNX element types.</summary>
+public enum TensorDatatype
+{
+    FP32,
+    FP64,
+    INT32,
+    INT64,
+}
+
+public static class TensorDatatypes
+{
+    public const string AllowedList = "FP32, FP64, INT32, INT64";
+
+    public static bool TryParse(string? text, out TensorDatatype datatype)
+    {
+        switch (text)
+        {
+            case "FP32": datatype = TensorDatatype.FP32; return true;
+            case "FP64": datatype = TensorDatatype.FP64; return true;
+            case "INT32": datatype = TensorDatatype.INT32; return true;
+            case "INT64": datatype = TensorDatatype.INT64; return true;
+            default: datatype = default; return false;
+        }
+    }
+
+    public static string ToProtocolName(this TensorDatatype datatype) => datatype switch
+    {
+        TensorDatatype.FP32 => "FP32",
+        TensorDatatype.FP64 => "FP64",
+        TensorDatatype.INT32 => "INT32",
+        TensorDatatype.INT64 => "INT64",
+        _ => throw new ArgumentOutOfRangeException(nameof(datatype), datatype, null),
+    };
+
+    public static TensorElementType ToOnnx(this TensorDatatype datatype) => datatype switch
+    {
+        TensorDatatype.FP32 => TensorElementType.Float,
+        TensorDatatype.FP64 => TensorElementType.Double,
+        TensorDatatype.INT32 => TensorElementType.Int32,
+        TensorDatatype.INT64 => TensorElementType.Int64,
+        _ => throw new ArgumentOutOfRangeException(nameof(datatype), datatype, null),
+    };
+
+    /// <summary>The protocol name of an ONNX element type; the ONNX name for types model.json cannot declare.</summary>
+    public static string ProtocolNameOf(TensorElementType type) => type switch
+    {
+        TensorElementType.Float => "FP32",
+        TensorElementType.Double => "FP64",
+        TensorElementType.Int32 => "INT32",
+        TensorElementType.Int64 => "INT64",
+        _ => type.ToString(),
+    };
+
+    public static bool IsFloatingPoint(this TensorDatatype datatype) =>
+        datatype is TensorDatatype.FP32 or TensorDatatype.FP64;
+}

@@ -1,0 +1,34 @@
+namespace Inference.Hosting;
+
+/// <summary>
+/// An HTTP-shaped request, independent of how it arrived (API Gateway v1/v2 event,
+/// function URL, or the local gateway). Header names are case-insensitive.
+/// </summary>
+public sealed record InferenceRequest(
+    string Method,
+    string Path,
+    IReadOnlyDictionary<string, string> Headers,
+    ReadOnlyMemory<byte> Body,
+    string RequestId);
+
+/// <summary>
+/// The service's answer. <see cref="Body"/> holds raw bytes; the event adapter decides
+/// whether the transport needs base64 (for a non-text content type).
+/// </summary>
+public sealed record InferenceResponse(
+    int StatusCode,
+    IReadOnlyDictionary<string, string> Headers,
+    ReadOnlyMemory<byte> Body);
+
+/// <summary>
+/// The seam between the Lambda runtime host (events, deadlines, error reporting)
+/// and the inference application (models, protocol, telemetry).
+/// </summary>
+public interface IInferenceService
+{
+    /// <summary>Loads the configured models (if not yet loaded) without predicting.</summary>
+    Task WarmUpAsync(CancellationToken cancellationToken);
+
+    /// <summary>Handles one HTTP-shaped request. Bad input yields a 4xx response, never an exception.</summary>
+    Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken);
+}

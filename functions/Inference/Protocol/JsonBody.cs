@@ -1,0 +1,44 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Inference.Protocol;
+
+/// <summary>Writes a JSON response body with Utf8JsonWriter: no reflection, so it is trim and AOT safe.</summary>
+public static class JsonBody
+{
+    public static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> write, int initialCapacity = 256)
+    {
+        var buffer = new ArrayBufferWriter<byte>(initialCapacity);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>JSON has no NaN or Infinity; they are written as the strings clients commonly accept.</summary>
+    public static void WriteFloat(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    public static void WriteFloat(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            WriteFloat(writer, (double)value);
+        }
+    }
+}

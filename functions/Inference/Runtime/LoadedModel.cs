@@ -1,0 +1,124 @@
+using Inference.Configuration;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Inference.Runtime;
+
+/// <summary>A model whose ONNX Runtime sessions are open, checked against its model.json.</summary>
+public sealed class LoadedModel : IDisposable
+{
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _allOutputNames;
+    private readonly string[] _preprocessInputNames;
+    private readonly string[] _preprocessOutputNames;
+
+    public LoadedModel(ModelDefinition definition, InferenceSession session, InferenceSession? preprocessSession)
+    {
+        Definition = definition;
+        Session = session;
+        PreprocessSession = preprocessSession;
+        _allOutputNames = [.. definition.Outputs.Select(o => o.Name)];
+        CheckDeclaredTensors("inputs", definition.Inputs, session.InputMetadata);
+        CheckDeclaredTensors("outputs", definition.Outputs, session.OutputMetadata);
+        if (preprocessSession is null)
+        {
+            _preprocessInputNames = _preprocessOutputNames = [];
+            return;
+        }
+
+        CheckPreprocessGraph(preprocessSession);
+        _preprocessInputNames = [preprocessSession.InputNames[0]];
+        _preprocessOutputNames = [preprocessSession.OutputNames[0]];
+    }
+
+    public ModelDefinition Definition { get; }
+
+    /// <summary>The model's own session: the "bare InferenceSession.Run" baseline for benchmarks.</summary>
+    public InferenceSession Session { get; }
+
+    public InferenceSession? PreprocessSession { get; }
+
+    public IReadOnlyList<string> AllOutputNames => _allOutputNames;
+
+    public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs,
+        IReadOnlyCollection<string> outputNames) =>
+        Session.Run(_runOptions, inputNames, inputs, outputNames);
+
+    /// <summary>Runs the preprocessing graph, when there is one, on an image tensor shaped as model.json's preprocessing says.</summary>
+    public IDisposableReadOnlyCollection<OrtValue>? RunPreprocessGraph(OrtValue imageTensor) =>
+        PreprocessSession?.Run(_runOptions, _preprocessInputNames, [imageTensor], _preprocessOutputNames);
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        PreprocessSession?.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private void CheckDeclaredTensors(string field, IReadOnlyList<ModelTensor> declared, IReadOnlyDictionary<string, NodeMetadata> actual)
+    {
+        var described = string.Join(", ", actual.Select(a => $"{a.Key} {a.Value.ElementDataType} [{string.Join(",", a.Value.Dimensions)}]"));
+        if (declared.Count != actual.Count)
+        {
+            Fail($"{field}", $"{declared.Count} tensors", $"the ONNX file has {actual.Count}: {described}");
+        }
+
+        for (var i = 0; i < declared.Count; i++)
+        {
+            var spec = declared[i];
+            if (!actual.TryGetValue(spec.Name, out var meta))
+            {
+                Fail($"{field}[{i}].name", spec.Name, $"the ONNX file has: {described}");
+            }
+
+            if (!meta.IsTensor || meta.ElementDataType != spec.Datatype.ToOnnx())
+            {
+                Fail($"{field}[{i}].datatype", spec.Datatype.ToProtocolName(), $"the ONNX file has {meta.ElementDataType} for '{spec.Name}'");
+            }
+
+            if (!ShapesCompatible(spec.Shape, meta.Dimensions))
+            {
+                Fail($"{field}[{i}].shape", $"[{string.Join(",", spec.Shape)}]",
+                    $"the ONNX file has [{string.Join(",", meta.Dimensions)}] for '{spec.Name}' (-1 is dynamic; a fixed size must match)");
+            }
+        }
+    }
+
+    private void CheckPreprocessGraph(InferenceSession graph)
+    {
+        var pre = Definition.Config.Preprocessing!;
+        var input = Definition.Inputs[0];
+        if (graph.InputMetadata.Count != 1 || graph.OutputMetadata.Count != 1)
+        {
+            Fail("preprocessing.graph", pre.Graph!, "the graph must have exactly one input and one output");
+        }
+
+        var imageShape = pre.Layout == "NCHW"
+            ? new long[] { 1, 3, pre.Resize.Height, pre.Resize.Width }
+            : [1, pre.Resize.Height, pre.Resize.Width, 3];
+        var graphIn = graph.InputMetadata.Values.First();
+        var graphOut = graph.OutputMetadata.Values.First();
+        if (graphIn.ElementDataType != input.Datatype.ToOnnx() || !ShapesCompatible(imageShape, graphIn.Dimensions))
+        {
+            Fail("preprocessing.graph", pre.Graph!,
+                $"its input is {graphIn.ElementDataType} [{string.Join(",", graphIn.Dimensions)}], not FP32 [{string.Join(",", imageShape)}] from 'preprocessing'");
+        }
+
+        if (graphOut.ElementDataType != input.Datatype.ToOnnx() || !ShapesCompatible(input.Shape, graphOut.Dimensions))
+        {
+            Fail("preprocessing.graph", pre.Graph!,
+                $"its output is {graphOut.ElementDataType} [{string.Join(",", graphOut.Dimensions)}], which does not fit input '{input.Name}'");
+        }
+    }
+
+    /// <summary>A declared -1 must be dynamic in the file too; a declared size must equal a fixed one or narrow a dynamic one.</summary>
+    private static bool ShapesCompatible(long[] declared, int[] actual) =>
+        declared.Length == actual.Length
+        && declared.Zip(actual).All(p => p.Second < 0 || p.First == p.Second);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(string field, string value, string allowed)
+    {
+        Dispose();
+        throw new ModelConfigException(Definition.ConfigPath, field, value, "allowed: what the ONNX file declares; " + allowed);
+    }
+}

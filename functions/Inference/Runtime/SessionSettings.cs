@@ -1,0 +1,46 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Inference.Runtime;
+
+/// <summary>How ONNX Runtime sessions are created.</summary>
+/// <param name="IntraOpThreads">Threads for one operator; matches the vCPUs Lambda gives.</param>
+/// <param name="OptimizedModelCacheDirectory">
+/// When set, the graph optimised by ORT_ENABLE_ALL is saved there and reused by later processes in the same
+/// execution environment. Off by default: writing it slows the first cold start, which is the one that counts.
+/// </param>
+public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null)
+{
+    public SessionOptions CreateOptions(GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL) => new()
+    {
+        GraphOptimizationLevel = level,
+        IntraOpNumThreads = IntraOpThreads,
+        InterOpNumThreads = 1,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+    };
+
+    /// <summary>Creates a session, going through the optimised-model cache when one is configured.</summary>
+    public InferenceSession CreateSession(string modelPath, string cacheKey)
+    {
+        if (OptimizedModelCacheDirectory is null)
+        {
+            using var options = CreateOptions();
+            return new InferenceSession(modelPath, options);
+        }
+
+        var cached = Path.Combine(OptimizedModelCacheDirectory, $"{cacheKey}-t{IntraOpThreads}.optimized.onnx");
+        if (File.Exists(cached))
+        {
+            using var cachedOptions = CreateOptions(GraphOptimizationLevel.ORT_DISABLE_ALL);
+            return new InferenceSession(cached, cachedOptions);
+        }
+
+        Directory.CreateDirectory(OptimizedModelCacheDirectory);
+        var partial = $"{cached}.{Guid.NewGuid():N}.partial";
+        using var writing = CreateOptions();
+        writing.OptimizedModelFilePath = partial;
+        var session = new InferenceSession(modelPath, writing);
+        File.Move(partial, cached, overwrite: true); // complete files only, as with downloads
+        return session;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Inference.Runtime;
+using Inference.Storage;
+
+namespace Inference.Service;
+
+/// <summary>Everything the service is configured with; <see cref="FromEnvironment"/> documents the variables.</summary>
+public sealed record InferenceOptions
+{
+    public const long DefaultMaxBodyBytes = 6 * 1024 * 1024;
+    public const long DefaultMaxImagePixels = 25_000_000;
+    public const string DefaultMetricsNamespace = "ServerlessInference";
+
+    public required string ModelDirectory { get; init; }
+    public string? ModelName { get; init; }
+    public S3ModelLocation? S3Location { get; init; }
+    public string CacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "models");
+    public bool EagerLoading { get; init; } = true;
+    public int IntraOpThreads { get; init; } = LambdaCpu.ThreadsFor(null, Environment.ProcessorCount);
+    public bool OptimizedModelCache { get; init; }
+    public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
+    public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
+    public string MetricsNamespace { get; init; } = DefaultMetricsNamespace;
+
+    public SessionSettings SessionSettings =>
+        new(IntraOpThreads, OptimizedModelCache ? Path.Combine(CacheDirectory, "optimized") : null);
+
+    /// <summary>Reads the options from environment variables (see functions/README.md), failing with a message naming the variable.</summary>
+    public static InferenceOptions FromEnvironment(Func<string, string?> env, int processorCount)
+    {
+        string? Get(string name) => string.IsNullOrWhiteSpace(env(name)) ? null : env(name)!.Trim();
+
+        var bucket = Get("MODEL_S3_BUCKET");
+        var key = Get("MODEL_S3_KEY");
+        if ((bucket is null) != (key is null))
+        {
+            throw new InvalidOperationException("MODEL_S3_BUCKET and MODEL_S3_KEY must be set together (or neither, for a bundled model).");
+        }
+
+        var memory = Get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") is { } mb ? (int)ParseLong(mb, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10_240) : (int?)null;
+        var defaults = new InferenceOptions { ModelDirectory = "" };
+        return new InferenceOptions
+        {
+            ModelDirectory = Get("MODEL_DIR") ?? Path.Combine(AppContext.BaseDirectory, "models"),
+            ModelName = Get("MODEL_NAME"),
+            S3Location = bucket is null ? null : new S3ModelLocation(bucket, key!, Get("MODEL_S3_VERSION")),
+            CacheDirectory = Get("MODEL_CACHE_DIR") ?? defaults.CacheDirectory,
+            EagerLoading = Get("MODEL_LOADING") switch
+            {
+                null or "eager" => true,
+                "lazy" => false,
+                var other => throw new InvalidOperationException($"MODEL_LOADING is '{other}'; allowed: eager, lazy."),
+            },
+            IntraOpThreads = Get("ORT_INTRA_OP_THREADS") is { } threads
+                ? (int)ParseLong(threads, "ORT_INTRA_OP_THREADS", 1, 64)
+                : LambdaCpu.ThreadsFor(memory, processorCount),
+            OptimizedModelCache = Get("ORT_OPTIMIZED_MODEL_CACHE") switch
+            {
+                null or "false" => false,
+                "true" => true,
+                var other => throw new InvalidOperationException($"ORT_OPTIMIZED_MODEL_CACHE is '{other}'; allowed: true, false."),
+            },
+            MaxBodyBytes = Get("MAX_BODY_BYTES") is { } body ? ParseLong(body, "MAX_BODY_BYTES", 1, int.MaxValue) : DefaultMaxBodyBytes,
+            MaxImagePixels = Get("MAX_IMAGE_PIXELS") is { } px ? ParseLong(px, "MAX_IMAGE_PIXELS", 1, 1L << 32) : DefaultMaxImagePixels,
+            MetricsNamespace = Get("METRICS_NAMESPACE") ?? DefaultMetricsNamespace,
+        };
+    }
+
+    private static long ParseLong(string text, string name, long min, long max) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new InvalidOperationException($"{name} is '{text}'; allowed: a whole number from {min} to {max}.");
+}

@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Inference.Configuration;
+using Inference.Hosting;
+using Inference.Imaging;
+using Inference.Protocol;
+using Inference.Runtime;
+using Inference.Storage;
+using Inference.Telemetry;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Inference.Service;
+
+/// <summary>
+/// The Open Inference Protocol v2 REST API plus the image endpoint, over the models in a <see cref="ModelRegistry"/>.
+/// Bad input becomes a 4xx JSON error; every request is logged and measured by <see cref="TelemetryWriter"/>.
+/// </summary>
+public sealed class InferenceService : IInferenceService, IDisposable
+{
+    private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/webp"];
+
+    private readonly InferenceOptions _options;
+    private readonly TelemetryWriter _telemetry;
+    private readonly ImageDecoder _decoder;
+    private readonly Dictionary<string, ImageTensorBuilder> _imageBuilders;
+    private int _requestsSeen;
+
+    public InferenceService(ModelRegistry models, InferenceOptions options, TelemetryWriter telemetry)
+    {
+        Models = models;
+        _options = options;
+        _telemetry = telemetry;
+        _decoder = new ImageDecoder(options.MaxImagePixels);
+        _imageBuilders = models.Definitions
+            .Where(d => d.Config.Preprocessing is not null)
+            .ToDictionary(d => d.Name, d => new ImageTensorBuilder(d.Config.Preprocessing!), StringComparer.Ordinal);
+    }
+
+    /// <summary>The models served; benchmarks reach a model's bare session through it.</summary>
+    public ModelRegistry Models { get; }
+
+    public Task WarmUpAsync(CancellationToken cancellationToken) => Models.LoadAllAsync(cancellationToken);
+
+    public async Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var record = new RequestRecord(request.RequestId, request.Method, request.Path, request.Body.Length)
+        {
+            ColdStart = Interlocked.Increment(ref _requestsSeen) == 1,
+        };
+        InferenceResponse response;
+        try
+        {
+            response = await RouteAsync(request, record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            response = Error(record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(request.Path) : null);
+        }
+        catch (Exception ex) when (ex is ModelStorageException or ModelConfigException or OnnxRuntimeException && !cancellationToken.IsCancellationRequested)
+        {
+            response = Error(record, 503, ErrorCodes.ModelUnavailable, $"Model '{record.Model}' could not be loaded: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            response = Error(record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        record.Status = response.StatusCode;
+        record.ResponseBytes = response.Body.Length;
+        record.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _telemetry.WriteRequest(record);
+        return response;
+    }
+
+    public void Dispose() => Models.Dispose();
+
+    private ValueTask<InferenceResponse> RouteAsync(InferenceRequest request, RequestRecord record, CancellationToken cancellationToken)
+    {
+        var route = Route.Parse(request.Path);
+        if (route.Kind == RouteKind.NotFound)
+        {
+            throw new ApiException(404, ErrorCodes.NotFound, $"No endpoint at '{request.Path}'; see the Open Inference Protocol v2 paths under /v2.");
+        }
+
+        if (!string.Equals(request.Method, route.AllowedMethod, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiException(405, ErrorCodes.MethodNotAllowed, $"{request.Method} is not allowed on '{request.Path}'; use {route.AllowedMethod}.");
+        }
+
+        var model = route.Model is null ? null : Resolve(route, record);
+        return route.Kind switch
+        {
+            RouteKind.ServerMetadata => Ok(Json(w =>
+            {
+                w.WriteString("name", "serverless-inference");
+                w.WriteString("version", typeof(InferenceService).Assembly.GetName().Version?.ToString(3));
+                w.WriteStartArray("extensions");
+                w.WriteEndArray();
+            })),
+            RouteKind.Live => Ok(Json(w => w.WriteBoolean("live", true))),
+            RouteKind.Ready => Readiness(Models.AllLoaded || !_options.EagerLoading, null),
+            RouteKind.ModelMetadata => Ok(ModelMetadata(model!)),
+            RouteKind.ModelReady => Readiness(Models.IsLoaded(model!.Name), model.Name),
+            RouteKind.Infer => InferAsync(request, model!, record, cancellationToken),
+            RouteKind.Predict => PredictAsync(request, model!, record, cancellationToken),
+            _ => throw new InvalidOperationException($"route {route.Kind} has no handler"),
+        };
+    }
+
+    private ModelDefinition Resolve(Route route, RequestRecord record)
+    {
+        if (!Models.TryGetDefinition(route.Model!, out var model))
+        {
+            throw new ApiException(404, ErrorCodes.ModelNotFound,
+                $"Model '{route.Model}' is not served here; available: {string.Join(", ", Models.Definitions.Select(d => d.Name))}.");
+        }
+
+        record.Model = model.Name;
+        record.ModelVersion = model.Version;
+        if (route.Version is not null && route.Version != model.Version)
+        {
+            throw new ApiException(404, ErrorCodes.ModelVersionNotFound,
+                $"Model '{model.Name}' has no version '{route.Version}'; the version served is {model.Version}.");
+        }
+
+        return model;
+    }
+
+    private async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
+    {
+        CheckBody(request, definition, isImage: false);
+        var model = await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
+        var t = Stopwatch.GetTimestamp();
+        using var parsed = InferRequestParser.Parse(request.Body, model);
+        record.DecodeMs = Lap(ref t);
+        var inputs = new OrtValue[parsed.Inputs.Count];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = parsed.Inputs[i].Value;
+        }
+
+        using var outputs = model.Run(parsed.InputNames.ToArray(), inputs, parsed.OutputNames.ToArray());
+        record.InferenceMs = Lap(ref t);
+        var body = InferResponseWriter.Write(definition, parsed.Id ?? request.RequestId, parsed.OutputNames, outputs);
+        record.SerializeMs = Lap(ref t);
+        record.Predicted = true;
+        return OkResponse(body);
+    }
+
+    private async ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
+    {
+        if (!_imageBuilders.TryGetValue(definition.Name, out var builder))
+        {
+            throw ApiException.BadRequest(ErrorCodes.PredictNotSupported,
+                $"Model '{definition.Name}' has no 'preprocessing' in its model.json, so it takes no images; use /infer with tensors.");
+        }
+
+        CheckBody(request, definition, isImage: true);
+        var model = await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
+        var t = Stopwatch.GetTimestamp();
+        using var image = _decoder.Decode(request.Body);
+        record.DecodeMs = Lap(ref t);
+        using var tensor = builder.Build(image);
+        using var preprocessed = model.RunPreprocessGraph(tensor.Value);
+        record.PreprocessMs = Lap(ref t);
+        var outputName = definition.Config.Postprocessing?.Output ?? definition.Outputs[0].Name;
+        using var outputs = model.Run([definition.Inputs[0].Name], [preprocessed?[0] ?? tensor.Value], [outputName]);
+        record.InferenceMs = Lap(ref t);
+        var body = PredictionWriter.Write(definition, request.RequestId, outputs[0]);
+        record.SerializeMs = Lap(ref t);
+        record.Predicted = true;
+        return OkResponse(body);
+    }
+
+    private void CheckBody(InferenceRequest request, ModelDefinition model, bool isImage)
+    {
+        if (request.Body.Length > _options.MaxBodyBytes)
+        {
+            throw new ApiException(413, ErrorCodes.PayloadTooLarge,
+                $"The body has {request.Body.Length} bytes; at most {_options.MaxBodyBytes} are accepted.");
+        }
+
+        var contentType = MediaType(request.Headers);
+        var accepted = isImage ? ImageTypes.Contains(contentType) : contentType is null or "application/json";
+        if (!accepted)
+        {
+            throw new ApiException(415, ErrorCodes.UnsupportedMediaType,
+                $"Content-Type '{contentType}' is not accepted here; use " +
+                (isImage ? string.Join(", ", ImageTypes) : "application/json") + $" for model '{model.Name}'.");
+        }
+
+        if (request.Body.IsEmpty)
+        {
+            throw ApiException.BadRequest(ErrorCodes.EmptyBody,
+                isImage ? "The body is empty; send the image bytes." : "The body is empty; send an infer request as JSON.");
+        }
+    }
+
+    /// <summary>The media type without parameters, lower-cased; null when the header is absent.</summary>
+    private static string? MediaType(IReadOnlyDictionary<string, string> headers)
+    {
+        var value = headers.TryGetValue("content-type", out var exact) ? exact
+            : headers.FirstOrDefault(h => string.Equals(h.Key, "content-type", StringComparison.OrdinalIgnoreCase)).Value;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var semicolon = value.IndexOf(';', StringComparison.Ordinal);
+        return (semicolon >= 0 ? value[..semicolon] : value).Trim().ToLowerInvariant();
+    }
+
+    private static ReadOnlyMemory<byte> ModelMetadata(ModelDefinition model) => Json(w =>
+    {
+        w.WriteString("name", model.Name);
+        w.WriteStartArray("versions");
+        w.WriteStringValue(model.Version);
+        w.WriteEndArray();
+        w.WriteString("platform", "onnxruntime");
+        WriteTensorMetadata(w, "inputs", model.Inputs);
+        WriteTensorMetadata(w, "outputs", model.Outputs);
+    });
+
+    private static void WriteTensorMetadata(Utf8JsonWriter w, string property, IReadOnlyList<ModelTensor> tensors)
+    {
+        w.WriteStartArray(property);
+        foreach (var tensor in tensors)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", tensor.Name);
+            w.WriteString("datatype", tensor.Datatype.ToProtocolName());
+            w.WriteStartArray("shape");
+            foreach (var size in tensor.Shape)
+            {
+                w.WriteNumberValue(size);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static ValueTask<InferenceResponse> Readiness(bool ready, string? model) =>
+        ValueTask.FromResult(new InferenceResponse(ready ? 200 : 503, JsonHeaders, Json(w =>
+        {
+            if (model is not null)
+            {
+                w.WriteString("name", model);
+            }
+
+            w.WriteBoolean("ready", ready);
+        })));
+
+    private static InferenceResponse Error(RequestRecord record, int status, string code, string message,
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        record.ErrorCode = code;
+        record.ErrorMessage = message;
+        return new InferenceResponse(status, headers ?? JsonHeaders, Json(w =>
+        {
+            w.WriteString("error", message);
+            w.WriteString("code", code);
+        }));
+    }
+
+    private static IReadOnlyDictionary<string, string> AllowHeader(string path) =>
+        new Dictionary<string, string>(JsonHeaders) { ["Allow"] = Route.Parse(path).AllowedMethod };
+
+    private static ReadOnlyMemory<byte> Json(Action<Utf8JsonWriter> writeProperties) => JsonBody.Write(w =>
+    {
+        w.WriteStartObject();
+        writeProperties(w);
+        w.WriteEndObject();
+    });
+
+    private static readonly IReadOnlyDictionary<string, string> JsonHeaders =
+        new Dictionary<string, string> { ["Content-Type"] = "application/json" };
+
+    private static InferenceResponse OkResponse(ReadOnlyMemory<byte> body) => new(200, JsonHeaders, body);
+
+    private static ValueTask<InferenceResponse> Ok(ReadOnlyMemory<byte> body) => ValueTask.FromResult(OkResponse(body));
+
+    private static double Lap(ref long timestamp)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var ms = Stopwatch.GetElapsedTime(timestamp, now).TotalMilliseconds;
+        timestamp = now;
+        return ms;
+    }
+}

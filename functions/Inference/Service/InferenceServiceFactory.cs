@@ -1,0 +1,60 @@
+using Amazon.S3;
+using Inference.Runtime;
+using Inference.Storage;
+using Inference.Telemetry;
+
+namespace Inference.Service;
+
+/// <summary>The composition root the Lambda host calls once per process.</summary>
+public static class InferenceServiceFactory
+{
+    /// <summary>
+    /// Builds the service from environment variables (documented in functions/README.md). Every model.json is
+    /// validated here, and with MODEL_LOADING=eager (the default) the models are loaded before it returns, so a
+    /// broken model fails the init phase with a message that names the problem.
+    /// </summary>
+    /// <param name="environment">Reads a variable; <see cref="Environment.GetEnvironmentVariable(string)"/> when null.</param>
+    /// <param name="output">Where log and metric lines go; standard output when null.</param>
+    /// <param name="s3">The S3 client for MODEL_S3_*; a default client is created when needed and null.</param>
+    public static InferenceService FromEnvironment(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null)
+    {
+        var options = InferenceOptions.FromEnvironment(environment ?? Environment.GetEnvironmentVariable, Environment.ProcessorCount);
+        return Create(options, output ?? Console.Out, s3);
+    }
+
+    public static InferenceService Create(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null)
+    {
+        var definitions = ModelCatalog.Discover(options.ModelDirectory, options.ModelName);
+        IModelFileProvider files = new BundledModelFileProvider();
+        if (options.S3Location is { } location)
+        {
+            if (definitions.Count != 1)
+            {
+                throw new InvalidOperationException(
+                    $"MODEL_S3_BUCKET is set but MODEL_DIR '{options.ModelDirectory}' has {definitions.Count} models; " +
+                    "set MODEL_NAME to the one whose ONNX file comes from S3.");
+            }
+
+            files = new S3ModelFileProvider(s3 ?? new AmazonS3Client(), location, options.CacheDirectory, RetryPolicy.Default);
+        }
+
+        var telemetry = new TelemetryWriter(output, options.MetricsNamespace);
+        var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings), telemetry.WriteModelLoad);
+        var service = new InferenceService(registry, options, telemetry);
+        if (options.EagerLoading)
+        {
+            try
+            {
+                // Init runs before any request, with no synchronization context to deadlock on.
+                registry.LoadAllAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch
+            {
+                service.Dispose();
+                throw;
+            }
+        }
+
+        return service;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Inference.Configuration;
+
+namespace Inference.Storage;
+
+/// <summary>
+/// Downloads a model's ONNX file from S3 into a local cache once, verifying its size and sha256 against
+/// model.json. The file is written under a temporary name and renamed only after verification, so a
+/// later start never trusts a half-written or corrupt file.
+/// </summary>
+public sealed class S3ModelFileProvider(
+    IAmazonS3 s3,
+    S3ModelLocation location,
+    string cacheDirectory,
+    RetryPolicy retryPolicy,
+    Func<TimeSpan, CancellationToken, Task>? delay = null,
+    Random? random = null) : IModelFileProvider
+{
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay = delay ?? Task.Delay;
+    private readonly Random _random = random ?? Random.Shared;
+
+    public string Source => "s3";
+
+    /// <summary>How many GetObject calls were made, for logs and tests.</summary>
+    public int Attempts { get; private set; }
+
+    public async Task<string> GetModelFileAsync(ModelDefinition model, CancellationToken cancellationToken)
+    {
+        var sha256 = model.Config.Sha256 ?? throw new ModelConfigException(model.ConfigPath, "sha256", null,
+            $"allowed: 64 lower-case hex digits; it is required when the model file comes from {location}");
+        Directory.CreateDirectory(cacheDirectory);
+        var finalPath = Path.Combine(cacheDirectory, $"{model.Name}-{sha256}.onnx");
+        if (File.Exists(finalPath))
+        {
+            return finalPath; // only ever renamed into place after verification
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DownloadVerifiedAsync(model, sha256, finalPath, cancellationToken).ConfigureAwait(false);
+                return finalPath;
+            }
+            catch (Exception ex) when (attempt < retryPolicy.MaxAttempts && IsTransient(ex, cancellationToken))
+            {
+                await _delay(retryPolicy.DelayBefore(attempt - 1, _random), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new ModelNotFoundException($"Model '{model.Name}': {location} does not exist ({ex.ErrorCode}).", ex);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new ModelAccessDeniedException(
+                    $"Model '{model.Name}': access to {location} is denied ({ex.ErrorCode}); grant the function's role s3:GetObject" +
+                    (location.VersionId is null ? "" : " and s3:GetObjectVersion") + " on it.", ex);
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                throw new ModelStorageException(
+                    $"Model '{model.Name}': downloading {location} failed {attempt} times; last error: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private async Task DownloadVerifiedAsync(ModelDefinition model, string sha256, string finalPath, CancellationToken cancellationToken)
+    {
+        Attempts++;
+        var request = new GetObjectRequest { BucketName = location.Bucket, Key = location.Key, VersionId = location.VersionId };
+        var partialPath = $"{finalPath}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            using var response = await s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            long written;
+            string actualHash;
+            await using (var file = new FileStream(partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                written = await CopyHashingAsync(response.ResponseStream, file, hash, cancellationToken).ConfigureAwait(false);
+                actualHash = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            VerifySize(model, written, response.ContentLength);
+            if (actualHash != sha256)
+            {
+                throw new ModelIntegrityException(
+                    $"Model '{model.Name}': {location} has sha256 {actualHash} but {model.ConfigPath} declares {sha256}.");
+            }
+
+            File.Move(partialPath, finalPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partialPath); // a no-op after the rename
+        }
+    }
+
+    private void VerifySize(ModelDefinition model, long written, long? contentLength)
+    {
+        if (contentLength is { } announced && announced != written)
+        {
+            // The connection ended early: transient, so it is retried.
+            throw new IOException($"received {written} of {announced} bytes of {location}");
+        }
+
+        if (model.Config.SizeBytes is { } declared && declared != written)
+        {
+            throw new ModelIntegrityException(
+                $"Model '{model.Name}': {location} has {written} bytes but {model.ConfigPath} declares sizeBytes {declared}.");
+        }
+    }
+
+    private static async Task<long> CopyHashingAsync(Stream source, Stream target, IncrementalHash hash, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            total += read;
+        }
+
+        return total;
+    }
+
+    /// <summary>Throttling, server errors, timeouts and broken connections are worth retrying; 4xx answers are not.</summary>
+    private static bool IsTransient(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        AmazonS3Exception s3 => s3.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+            || (int)s3.StatusCode >= 500
+            || s3.ErrorCode is "SlowDown" or "Throttling" or "RequestTimeout",
+        AmazonServiceException service => (int)service.StatusCode >= 500,
+        HttpRequestException or IOException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested, // an HTTP timeout, not our caller
+        _ => false,
+    };
+}

@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Inference.Configuration;
+using Inference.Runtime;
+
+namespace Inference.Telemetry;
+
+/// <summary>
+/// Writes one JSON line per request and one per model load. Each line is both a structured log record and a
+/// CloudWatch Embedded Metric Format document, so CloudWatch extracts the metrics from the log itself.
+/// </summary>
+public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
+{
+    /// <summary>The dimension value used when a request names no model this process serves.</summary>
+    public const string NoModel = "(none)";
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Lock _lock = new();
+
+    public string MetricsNamespace { get; } = metricsNamespace;
+
+    public void WriteRequest(RequestRecord r)
+    {
+        Write(r.Status >= 500 ? "ERROR" : r.Status >= 400 ? "WARN" : "INFO", "request", w =>
+        {
+            w.WriteString("requestId", r.RequestId);
+            w.WriteString("method", r.Method);
+            w.WriteString("path", r.Path);
+            w.WriteNumber("status", r.Status);
+            if (r.ErrorCode is not null)
+            {
+                w.WriteString("errorCode", r.ErrorCode);
+                w.WriteString("error", r.ErrorMessage);
+            }
+
+            w.WriteStartObject("latencyMs");
+            w.WriteNumber("total", Round(r.TotalMs));
+            w.WriteNumber("decode", Round(r.DecodeMs));
+            w.WriteNumber("preprocess", Round(r.PreprocessMs));
+            w.WriteNumber("inference", Round(r.InferenceMs ?? 0));
+            w.WriteNumber("serialize", Round(r.SerializeMs));
+            w.WriteEndObject();
+            w.WriteBoolean("coldStart", r.ColdStart);
+            w.WriteNumber("requestBytes", r.RequestBytes);
+            w.WriteNumber("responseBytes", r.ResponseBytes);
+
+            WriteEmfHeader(w, r.ErrorCode is not null, ["Latency", "ColdStart", "Predictions", .. r.InferenceMs is null ? Array.Empty<string>() : ["InferenceLatency"]]);
+            WriteDimensions(w, r.Model, r.ModelVersion);
+            w.WriteNumber("Latency", Round(r.TotalMs));
+            if (r.InferenceMs is { } inferenceMs)
+            {
+                w.WriteNumber("InferenceLatency", Round(inferenceMs));
+            }
+
+            w.WriteNumber("ColdStart", r.ColdStart ? 1 : 0);
+            w.WriteNumber("Predictions", r.Predicted ? 1 : 0);
+            if (r.ErrorCode is not null)
+            {
+                w.WriteString("ErrorCode", r.ErrorCode);
+                w.WriteNumber("Errors", 1);
+            }
+        });
+    }
+
+    public void WriteModelLoad(ModelDefinition model, ModelLoadTimings timings, string source)
+    {
+        Write("INFO", "model_loaded", w =>
+        {
+            w.WriteString("source", source);
+            w.WriteNumber("fetchMs", Round(timings.FetchMs));
+            w.WriteNumber("sessionMs", Round(timings.SessionMs));
+            WriteEmfHeader(w, withErrors: false, ["ModelLoadMs"]);
+            WriteDimensions(w, model.Name, model.Version);
+            w.WriteNumber("ModelLoadMs", Round(timings.TotalMs));
+        });
+    }
+
+    private void Write(string level, string message, Action<Utf8JsonWriter> body)
+    {
+        string line;
+        lock (_lock)
+        {
+            _buffer.ResetWrittenCount();
+            using (var w = new Utf8JsonWriter(_buffer))
+            {
+                w.WriteStartObject();
+                w.WriteString("timestamp", DateTimeOffset.UtcNow);
+                w.WriteString("level", level);
+                w.WriteString("message", message);
+                body(w);
+                w.WriteEndObject();
+            }
+
+            line = Encoding.UTF8.GetString(_buffer.WrittenSpan) + "\n";
+        }
+
+        output.Write(line); // one call, so concurrent writers never interleave within a line
+    }
+
+    private void WriteEmfHeader(Utf8JsonWriter w, bool withErrors, string[] metrics)
+    {
+        w.WriteStartObject("_aws");
+        w.WriteNumber("Timestamp", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        w.WriteStartArray("CloudWatchMetrics");
+        WriteDirective(w, ["Model", "ModelVersion"], metrics);
+        if (withErrors)
+        {
+            WriteDirective(w, ["Model", "ModelVersion", "ErrorCode"], ["Errors"]);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private void WriteDirective(Utf8JsonWriter w, string[] dimensions, string[] metrics)
+    {
+        w.WriteStartObject();
+        w.WriteString("Namespace", MetricsNamespace);
+        w.WriteStartArray("Dimensions");
+        w.WriteStartArray();
+        foreach (var dimension in dimensions)
+        {
+            w.WriteStringValue(dimension);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndArray();
+        w.WriteStartArray("Metrics");
+        foreach (var metric in metrics)
+        {
+            w.WriteStartObject();
+            w.WriteString("Name", metric);
+            w.WriteString("Unit", metric.EndsWith("Latency", StringComparison.Ordinal) || metric.EndsWith("Ms", StringComparison.Ordinal) ? "Milliseconds" : "Count");
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteDimensions(Utf8JsonWriter w, string? model, string? version)
+    {
+        w.WriteString("Model", model ?? NoModel);
+        w.WriteString("ModelVersion", version ?? NoModel);
+    }
+
+    private static double Round(double ms) => Math.Round(ms, 3);
+}
