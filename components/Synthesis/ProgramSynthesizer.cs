@@ -13,7 +13,9 @@ public static class ProgramSynthesizer
         ArgumentNullException.ThrowIfNull(stack);
         ProgramValidator.Validate(stack);
 
-        var program = new OrderedMap();
+        // The name is required: with `main:` pointing at a folder without Pulumi.yaml, the YAML
+        // runtime takes the project name from the compiled program.
+        var program = new OrderedMap { { "name", stack.ProjectName } };
         AddSection(program, "config", stack.ConfigSymbols.ToDictionary(c => c.Name, RenderConfig));
         AddSection(program, "variables", stack.Variables.ToDictionary(v => v.Name, v => ValueRenderer.Render(v.Value)));
         AddSection(program, "resources", stack.Resources.ToDictionary(r => r.Name, r => (object?)ResourceRenderer.Render(r)));

@@ -63,6 +63,7 @@ public sealed class HostTests : IDisposable
     {
         Assert.Equal(0, Run());
 
+        Assert.StartsWith("name: ml\n", _out.ToString(), StringComparison.Ordinal);
         Assert.Contains("bucketPrefix: default-1", _out.ToString(), StringComparison.Ordinal);
         Assert.Contains("type: aws:s3/bucket:Bucket", _out.ToString(), StringComparison.Ordinal);
     }
