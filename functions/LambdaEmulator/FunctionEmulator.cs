@@ -109,10 +109,9 @@ public sealed class FunctionEmulator : IAsyncDisposable
                 return Failed(InvocationStatus.InitError, invocation, await _server.InitError.ConfigureAwait(false), coldStart, clock);
             }
 
-            var output = process.RecentOutput();
+            var message = $"The function process exited with code {process.ExitCode} without answering. Its last output:\n{process.RecentOutput()}";
             DiscardProcess();
-            return Failed(InvocationStatus.ProcessExited, invocation,
-                new EmulatedError("Runtime.ExitError", $"The function process exited with code {process.ExitCode} without answering. Its last output:\n{output}", []), coldStart, clock);
+            return Failed(InvocationStatus.ProcessExited, invocation, new EmulatedError("Runtime.ExitError", message, []), coldStart, clock);
         }
 
         DiscardProcess();

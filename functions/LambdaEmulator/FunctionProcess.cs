@@ -18,10 +18,9 @@ public sealed class FunctionProcess : IDisposable
     {
         _process = process;
         _echo = echo;
-        Exited = process.WaitForExitAsync();
     }
 
-    public Task Exited { get; }
+    public Task Exited { get; private set; } = Task.CompletedTask;
 
     public int ExitCode => _process.ExitCode;
 
@@ -55,6 +54,7 @@ public sealed class FunctionProcess : IDisposable
         process.OutputDataReceived += (_, line) => started.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         process.Start();
+        started.Exited = process.WaitForExitAsync();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return started;

@@ -90,7 +90,7 @@ public sealed class EventDispatcherTests
         Assert.Empty(_service.Requests);
         Assert.Equal(400, response.GetProperty("statusCode").GetInt32());
         using var body = JsonDocument.Parse(response.GetProperty("body").GetString()!);
-        Assert.Equal("InvalidBody", body.RootElement.GetProperty("code").GetString());
+        Assert.Equal("invalid_body", body.RootElement.GetProperty("code").GetString());
         Assert.Contains("base64", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 

@@ -20,7 +20,7 @@ public sealed class HttpEventHandlerTests
         var response = await new HttpEventHandler(service).HandleAsync(Request, deadline, CancellationToken.None);
 
         Assert.Equal(504, response.StatusCode);
-        Assert.Equal("DeadlineExceeded", Code(response));
+        Assert.Equal("deadline_exceeded", Code(response));
         Assert.Empty(service.Requests);
     }
 
@@ -36,7 +36,7 @@ public sealed class HttpEventHandlerTests
         var answeredAt = DateTimeOffset.UtcNow;
 
         Assert.Equal(504, response.StatusCode);
-        Assert.Equal("DeadlineExceeded", Code(response));
+        Assert.Equal("deadline_exceeded", Code(response));
         // Not before the work budget ends, and before Lambda's own deadline would kill the process.
         Assert.InRange(answeredAt, deadline.WorkEndsAt.AddMilliseconds(-20), DateTimeOffset.FromUnixTimeMilliseconds(invocation.DeadlineUnixMs));
     }

@@ -74,7 +74,7 @@ public sealed class SqsS3BatchHandlerTests
         StoreObject("in", "notes.txt", Encoding.UTF8.GetBytes("hello"), contentType: "text/plain");
         _s3.Setup(s3 => s3.GetObjectAsync(It.Is<GetObjectRequest>(r => r.Key == "gone.jpg"), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new AmazonS3Exception("The specified key does not exist.") { StatusCode = HttpStatusCode.NotFound, ErrorCode = "NoSuchKey" });
-        var service = new FakeInferenceService(_ => FakeInferenceService.Json(400, "{\"error\":\"bytes are not an image\",\"code\":\"InvalidImage\"}"));
+        var service = new FakeInferenceService(_ => FakeInferenceService.Json(400, "{\"error\":\"bytes are not an image\",\"code\":\"invalid_image\"}"));
 
         var failures = await HandleAsync(service,
             Message("bad-image", S3Record("in", "not-an-image.png")),
@@ -82,9 +82,9 @@ public sealed class SqsS3BatchHandlerTests
             Message("deleted", S3Record("in", "gone.jpg")));
 
         Assert.Empty(failures.BatchItemFailures);
-        Assert.Equal(("error", 400, "InvalidImage"), Summary(Record("out/not-an-image.png.json")));
-        Assert.Equal(("error", 415, "UnsupportedInput"), Summary(Record("out/notes.txt.json")));
-        Assert.Equal(("error", 404, "InputNotFound"), Summary(Record("out/gone.jpg.json")));
+        Assert.Equal(("error", 400, "invalid_image"), Summary(Record("out/not-an-image.png.json")));
+        Assert.Equal(("error", 415, "unsupported_input"), Summary(Record("out/notes.txt.json")));
+        Assert.Equal(("error", 404, "input_not_found"), Summary(Record("out/gone.jpg.json")));
         Assert.Single(service.Requests);
     }
 

@@ -55,7 +55,7 @@ public sealed class EventDispatcher : IInvocationHandler
         }
         catch (InvalidEventBodyException invalid)
         {
-            response = ErrorResponses.Json(400, "InvalidBody", invalid.Message);
+            response = ErrorResponses.Json(400, "invalid_body", invalid.Message);
         }
 
         return JsonSerializer.SerializeToUtf8Bytes(HttpEventAdapter.ToEventResponse(response), FunctionJsonContext.Default.HttpEventResponse);

@@ -36,5 +36,5 @@ public sealed class HttpEventHandler
         }
     }
 
-    private static InferenceResponse DeadlineExceeded(string message) => ErrorResponses.Json(504, "DeadlineExceeded", message);
+    private static InferenceResponse DeadlineExceeded(string message) => ErrorResponses.Json(504, "deadline_exceeded", message);
 }

@@ -75,7 +75,7 @@ public sealed class SqsS3BatchHandler
         }
         catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
         {
-            await WriteRecordAsync(input, "(none)", ErrorResponses.Json(404, "InputNotFound",
+            await WriteRecordAsync(input, "(none)", ErrorResponses.Json(404, "input_not_found",
                 $"s3://{input.Bucket}/{input.Key} no longer exists ({missing.ErrorCode})."), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -93,7 +93,7 @@ public sealed class SqsS3BatchHandler
         var route = BatchRoutes.RouteFor(input.Key, storedContentType, _options.ModelName);
         if (route is null)
         {
-            await WriteRecordAsync(input, "(none)", ErrorResponses.Json(415, "UnsupportedInput",
+            await WriteRecordAsync(input, "(none)", ErrorResponses.Json(415, "unsupported_input",
                 $"Cannot tell how to predict s3://{input.Bucket}/{input.Key} (content type '{storedContentType}'): use a .json Open Inference Protocol request or a .jpg/.jpeg/.png/.webp image."), cancellationToken).ConfigureAwait(false);
             return;
         }
