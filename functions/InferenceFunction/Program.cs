@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Inference.Hosting;
+using InferenceFunction;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;
 
@@ -21,11 +22,11 @@ return await new FunctionHost(client, settings.SafetyMargin, Console.Error).RunA
 
 static Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
 {
-    IInferenceService service = CreateService();
+    // One S3 client per process, created only if a model comes from S3 or an SQS batch arrives.
+    var s3 = new Lazy<IAmazonS3>(() => new AmazonS3Client());
+    var modelsFromS3 = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MODEL_S3_BUCKET"));
+    IInferenceService service = ServiceInitialization.Create(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null);
     var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(
-        service, new AmazonS3Client(), BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
+        service, s3.Value, BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
     return Task.FromResult<IInvocationHandler>(new EventDispatcher(service, batch));
 }
-
-static IInferenceService CreateService() =>
-    throw new FunctionException("InferenceServiceNotWired", "TEMPORARY: waiting for the inference library's factory.");

@@ -1,0 +1,36 @@
+using Amazon.S3;
+using Inference.Configuration;
+using Inference.Hosting;
+using Inference.Service;
+using Inference.Storage;
+using InferenceFunction.Runtime;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferenceFunction;
+
+/// <summary>
+/// Builds the inference service once per process and gives init failures a stable error type,
+/// so /runtime/init/error says what kind of fix is needed (the message says which one).
+/// </summary>
+public static class ServiceInitialization
+{
+    public static IInferenceService Create(Func<string, string?> environment, TextWriter output, IAmazonS3? s3)
+    {
+        try
+        {
+            return InferenceServiceFactory.FromEnvironment(environment, output, s3);
+        }
+        catch (Exception exception) when (exception is ModelStorageException or OnnxRuntimeException)
+        {
+            throw new FunctionException("ModelLoadFailed", exception.Message, exception);
+        }
+        catch (ModelConfigException exception)
+        {
+            throw new FunctionException("ModelConfigInvalid", exception.Message, exception);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new FunctionException("FunctionConfigInvalid", exception.Message, exception);
+        }
+    }
+}
