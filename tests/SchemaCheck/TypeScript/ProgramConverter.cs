@@ -87,7 +87,7 @@ public static class ProgramConverter
             else emitter.Emit(resource.ResourceName, "name");
             writer.Write(", ");
             if (resource.Properties is null) writer.Write("{}");
-            else writer.Span(new SourceLocation(entity, "properties", resource.Properties.Mark), () => emitter.Emit(resource.Properties, "properties"));
+            else writer.Span(new SourceLocation(entity, "properties", resource.PropertiesMark), () => emitter.Emit(resource.Properties, "properties"));
             if (resource.Options is not null)
             {
                 writer.Write(", ");

@@ -19,6 +19,7 @@ public sealed record ResourceEntry(
     SourceMark TypeMark,
     Expr? ResourceName,
     Expr? Properties,
+    SourceMark PropertiesMark,
     ObjectExpr? Options,
     SourceMark Mark);
 

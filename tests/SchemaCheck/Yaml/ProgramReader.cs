@@ -76,6 +76,7 @@ public static class ProgramReader
 
         string? type = null;
         var typeMark = mark;
+        var propertiesMark = mark;
         Expr? resourceName = null, properties = null;
         ObjectExpr? options = null;
         foreach (var (keyNode, valueNode) in mapping.Children)
@@ -93,6 +94,7 @@ public static class ProgramReader
                     break;
                 case "properties":
                     properties = ExpressionReader.Read(valueNode);
+                    propertiesMark = ExpressionReader.MarkOf(keyNode);
                     break;
                 case "options":
                     options = ExpressionReader.Read(valueNode) as ObjectExpr
@@ -108,7 +110,7 @@ public static class ProgramReader
             }
         }
         if (type is null) throw new ProgramFormatException($"resource '{name}' has no 'type'", mark);
-        return new ResourceEntry(name, type, typeMark, resourceName, properties, options, mark);
+        return new ResourceEntry(name, type, typeMark, resourceName, properties, propertiesMark, options, mark);
     }
 
     private static ConfigEntry ReadConfig(string name, YamlNode node)

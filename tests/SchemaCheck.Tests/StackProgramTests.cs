@@ -1,0 +1,57 @@
+using SchemaCheck.Checking;
+
+namespace SchemaCheck.Tests;
+
+/// <summary>Synthesizes every stack (a Pulumi.&lt;stack&gt;.yaml at the repository root) and type-checks the programs.</summary>
+[Collection(NodeCollection.Name)]
+public class StackProgramTests
+{
+    [Fact]
+    public void Every_synthesized_stack_passes_the_schema_check()
+    {
+        var stacks = StackNames();
+        Assert.NotEmpty(stacks);
+        var outputDirectory = Directory.CreateTempSubdirectory("schema-check-stacks-").FullName;
+        try
+        {
+            var programs = stacks.Select(stack => Synthesize(stack, outputDirectory)).ToList();
+
+            var report = new SchemaChecker().CheckFiles(programs);
+
+            var output = new StringWriter();
+            ReportPrinter.Print(report, output);
+            Assert.True(report.Passed, output.ToString());
+            Assert.Equal(stacks.Count, report.Programs.Count);
+        }
+        finally
+        {
+            Directory.Delete(outputDirectory, recursive: true);
+        }
+    }
+
+    private static List<string> StackNames()
+    {
+        var root = RepositoryRoot();
+        return Directory.GetFiles(root, "Pulumi.*.yaml")
+            .Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static string Synthesize(string stack, string outputDirectory)
+    {
+        var file = Path.Combine(outputDirectory, $"{stack}.yaml");
+        var run = ProcessRunner.Run("dotnet", ["Infra.Stacks.dll", "synth", "--stack", stack, "--out", file], AppContext.BaseDirectory);
+        Assert.True(run.ExitCode == 0, $"synth --stack {stack} exited {run.ExitCode}:\n{run.StandardError}");
+        return file;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Pulumi.yaml"))) return directory.FullName;
+        }
+        throw new InvalidOperationException($"no Pulumi.yaml above {AppContext.BaseDirectory}");
+    }
+}
