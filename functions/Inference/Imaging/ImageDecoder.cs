@@ -14,6 +14,11 @@ public sealed class ImageDecoder(long maxPixels)
 
     public SKBitmap Decode(ReadOnlyMemory<byte> bytes)
     {
+        if (!HasKnownSignature(bytes.Span))
+        {
+            throw ApiException.BadRequest(ErrorCodes.InvalidImage, "The body does not start like a JPEG, PNG or WebP file.");
+        }
+
         var stream = MemoryMarshal.TryGetArray(bytes, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
@@ -22,12 +27,7 @@ public sealed class ImageDecoder(long maxPixels)
         {
             throw result == SKCodecResult.IncompleteInput
                 ? Truncated()
-                : ApiException.BadRequest(ErrorCodes.InvalidImage, $"The body is not a JPEG, PNG or WebP image ({result}).");
-        }
-
-        if (codec.EncodedFormat is not (SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Webp))
-        {
-            throw ApiException.BadRequest(ErrorCodes.InvalidImage, $"The body is a {codec.EncodedFormat} image; only JPEG, PNG and WebP are accepted.");
+                : ApiException.BadRequest(ErrorCodes.InvalidImage, $"The image cannot be read ({result}).");
         }
 
         var width = codec.Info.Width;
@@ -51,6 +51,12 @@ public sealed class ImageDecoder(long maxPixels)
             ? Truncated()
             : ApiException.BadRequest(ErrorCodes.InvalidImage, $"The image data is corrupt ({decoded}).");
     }
+
+    /// <summary>The magic bytes, checked first so that a short non-image is not mistaken for a truncated image.</summary>
+    private static bool HasKnownSignature(ReadOnlySpan<byte> bytes) =>
+        bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])
+        || bytes.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])
+        || (bytes.Length >= 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8));
 
     private static ApiException Truncated() =>
         ApiException.BadRequest(ErrorCodes.TruncatedImage, "The image is truncated: its data ends before the image does.");

@@ -1,0 +1,94 @@
+using Microsoft.ML.OnnxRuntime;
+using SkiaSharp;
+
+namespace Inference.Tests;
+
+[Collection(ServiceCollection.Name)]
+public sealed class ImageEndpointTests(ServiceFixture fixture)
+{
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Jpeg, "image/jpeg")]
+    [InlineData(SKEncodedImageFormat.Png, "image/png")]
+    [InlineData(SKEncodedImageFormat.Webp, "image/webp")]
+    public async Task ResNet18_predict_returns_a_unit_length_512_embedding(SKEncodedImageFormat format, string contentType)
+    {
+        var image = TestImages.Gradient(320, 240, format, SKColors.LimeGreen);
+
+        var response = await fixture.Service.HandleAsync(Requests.Post("/v2/models/resnet18/predict", image, contentType), default);
+
+        Assert.Equal(200, response.StatusCode);
+        var json = response.Json();
+        Assert.Equal("resnet18", json.GetProperty("model_name").GetString());
+        var embedding = json.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(512, embedding.Length);
+        Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => v * v)), 4);
+    }
+
+    [Fact]
+    public async Task ResNet18_predict_matches_the_bare_pipeline_on_RGB_planar_pixels()
+    {
+        // 224×224 needs no resize, so the expected tensor is exactly the decoded pixels as planar RGB 0-255.
+        var png = TestImages.Gradient(224, 224, SKEncodedImageFormat.Png, SKColors.Crimson);
+        using var bitmap = SKBitmap.Decode(png);
+        var pixels = new float[3 * 224 * 224];
+        for (var y = 0; y < 224; y++)
+        {
+            for (var x = 0; x < 224; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                pixels[(0 * 224 + y) * 224 + x] = c.Red;
+                pixels[(1 * 224 + y) * 224 + x] = c.Green;
+                pixels[(2 * 224 + y) * 224 + x] = c.Blue;
+            }
+        }
+
+        var model = await fixture.Service.Models.GetAsync("resnet18", default);
+        using var runOptions = new RunOptions();
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [1, 3, 224, 224]);
+        using var preprocessed = model.PreprocessSession!.Run(runOptions, ["OriginalInput"], [input], ["PreprocessedInput"]);
+        using var features = model.Session.Run(runOptions, ["Input247"], [preprocessed[0]], ["Pooling395_Output_0"]);
+        var expected = features[0].GetTensorDataAsSpan<float>().ToArray();
+        var norm = Math.Sqrt(expected.Sum(v => (double)v * v));
+
+        var response = await fixture.Service.HandleAsync(Requests.Post("/v2/models/resnet18/predict", png, "image/png"), default);
+
+        var actual = response.Json().GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i] / norm, actual[i], 5);
+        }
+    }
+
+    [Fact]
+    public async Task ResNet18_embeddings_are_closer_for_the_same_picture_than_for_different_ones()
+    {
+        async Task<double[]> Embed(byte[] image, string type) =>
+            (await fixture.Service.HandleAsync(Requests.Post("/v2/models/resnet18/predict", image, type), default))
+                .Json().GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        static double Cosine(double[] a, double[] b) => a.Zip(b).Sum(p => p.First * p.Second);
+
+        var original = await Embed(TestImages.Gradient(300, 300, SKEncodedImageFormat.Png, SKColors.Yellow), "image/png");
+        var recompressed = await Embed(TestImages.Gradient(300, 300, SKEncodedImageFormat.Jpeg, SKColors.Yellow), "image/jpeg");
+        var different = await Embed(TestImages.TextLine("Hello world", upsideDown: false), "image/png");
+
+        Assert.True(Cosine(original, recompressed) > 0.95, $"same picture: {Cosine(original, recompressed)}");
+        Assert.True(Cosine(original, different) < Cosine(original, recompressed) - 0.1, $"different: {Cosine(original, different)}");
+    }
+
+    [Theory]
+    [InlineData(false, "0")]
+    [InlineData(true, "180")]
+    public async Task Direction_classifier_tells_upright_from_upside_down_text(bool upsideDown, string expectedLabel)
+    {
+        var image = TestImages.TextLine("Serverless inference", upsideDown);
+
+        var response = await fixture.Service.HandleAsync(Requests.Post("/v2/models/ppocr-cls/predict", image, "image/png"), default);
+
+        Assert.Equal(200, response.StatusCode);
+        var predictions = response.Json().GetProperty("predictions").EnumerateArray().ToArray();
+        Assert.Equal(2, predictions.Length);
+        Assert.Equal(expectedLabel, predictions[0].GetProperty("label").GetString());
+        Assert.True(predictions[0].GetProperty("score").GetDouble() > 0.8);
+        Assert.Equal(1.0, predictions.Sum(p => p.GetProperty("score").GetDouble()), 3);
+    }
+}
