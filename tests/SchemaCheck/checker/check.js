@@ -24,6 +24,7 @@ const COMPILER_OPTIONS = {
     module: ts.ModuleKind.Node16,
     moduleResolution: ts.ModuleResolutionKind.Node16,
     types: [],
+    lib: ["lib.es2022.d.ts"],
 };
 
 function parseArguments(argv) {
