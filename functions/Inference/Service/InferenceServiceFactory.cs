@@ -35,7 +35,7 @@ public static class InferenceServiceFactory
                     "set MODEL_NAME to the one whose ONNX file comes from S3.");
             }
 
-            files = new S3ModelFileProvider(s3 ?? new AmazonS3Client(), location, options.CacheDirectory, RetryPolicy.Default);
+            files = new S3ModelFileProvider(s3 ?? new AmazonS3Client(), location, options.CacheDirectory, DownloadRetryPolicy.Default);
         }
 
         var telemetry = new TelemetryWriter(output, options.MetricsNamespace);

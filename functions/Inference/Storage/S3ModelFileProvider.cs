@@ -16,7 +16,7 @@ public sealed class S3ModelFileProvider(
     IAmazonS3 s3,
     S3ModelLocation location,
     string cacheDirectory,
-    RetryPolicy retryPolicy,
+    DownloadRetryPolicy retryPolicy,
     Func<TimeSpan, CancellationToken, Task>? delay = null,
     Random? random = null) : IModelFileProvider
 {
