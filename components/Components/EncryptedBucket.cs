@@ -64,7 +64,7 @@ public sealed class EncryptedBucket : ComponentResource
             {
                 new BucketServerSideEncryptionConfigurationRuleArgs
                 {
-                    ApplyServerSideEncryptionByDefault = new BucketServerSideEncryptionByDefaultArgs { SseAlgorithm = "aws:kms", KmsMasterKeyId = Key.Arn },
+                    ApplyServerSideEncryptionByDefault = new BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs { SseAlgorithm = "aws:kms", KmsMasterKeyId = Key.Arn },
                     BucketKeyEnabled = true,
                 },
             },
@@ -87,7 +87,7 @@ public sealed class EncryptedBucket : ComponentResource
             new BucketVersioning(this, "versioning", new BucketVersioningArgs
             {
                 Bucket = Bucket.BucketName,
-                VersioningConfiguration = new BucketVersioningConfigurationArgs { Status = "Enabled" },
+                VersioningConfiguration = new BucketVersioningVersioningConfigurationArgs { Status = "Enabled" },
             });
         }
     }

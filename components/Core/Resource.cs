@@ -10,20 +10,22 @@ public abstract class Resource : ISymbol
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Type = type;
+        TypeToken = type;
         Scope = scope;
         LocalName = name;
-        Name = scope.QualifyName(name);
+        LogicalName = scope.QualifyName(name);
         Args = args ?? throw new ArgumentNullException(nameof(args));
         Options = options ?? new CustomResourceOptions();
         scope.Stack.Register(this);
     }
 
     /// <summary>The Pulumi type token, e.g. <c>aws:s3/bucket:Bucket</c>.</summary>
-    public string Type { get; }
+    public string TypeToken { get; }
 
     /// <summary>The logical name in the program, including the component prefix.</summary>
-    public string Name { get; }
+    public string LogicalName { get; }
+
+    string ISymbol.Name => LogicalName;
 
     /// <summary>The name given by the code that created it, without the prefix.</summary>
     public string LocalName { get; }
@@ -43,7 +45,7 @@ public abstract class Resource : ISymbol
     /// <summary>An output property by its provider name; the typed subclasses expose the common ones.</summary>
     public Output<T> GetOutput<T>(string property) => new(new ReferenceValue(this, property));
 
-    public override string ToString() => $"{Name} ({Type})";
+    public override string ToString() => $"{LogicalName} ({TypeToken})";
 }
 
 /// <summary>A resource managed by a provider plugin (every AWS resource).</summary>

@@ -61,7 +61,7 @@ public sealed partial class Stack : IScope
 
     /// <summary>Whether a resource of this name is part of this stack's program.</summary>
     public bool Contains(Resource resource) =>
-        _resourcesByName.TryGetValue(resource.Name, out var registered) && ReferenceEquals(registered, resource);
+        _resourcesByName.TryGetValue(resource.LogicalName, out var registered) && ReferenceEquals(registered, resource);
 
     /// <summary>Adds a stack output; outputs of secret values should be wrapped with <see cref="Output.CreateSecret"/>.</summary>
     public void Export(string name, object? value)
@@ -134,16 +134,16 @@ public sealed partial class Stack : IScope
     internal void Register(Resource resource)
     {
         var owner = resource.Scope.Path.Length == 0 ? "stack" : resource.Scope.Path;
-        EnsureValidName(owner, resource.Name);
-        if (_resourcesByName.TryGetValue(resource.Name, out var existing))
+        EnsureValidName(owner, resource.LogicalName);
+        if (_resourcesByName.TryGetValue(resource.LogicalName, out var existing))
         {
             throw new SynthesisException(owner,
-                $"duplicate logical name '{resource.Name}': {resource.Type} clashes with {existing.Type} created by {Describe(existing.Scope)}");
+                $"duplicate logical name '{resource.LogicalName}': {resource.TypeToken} clashes with {existing.TypeToken} created by {Describe(existing.Scope)}");
         }
 
-        EnsureNameIsFree(owner, resource.Name);
+        EnsureNameIsFree(owner, resource.LogicalName);
         _resources.Add(resource);
-        _resourcesByName.Add(resource.Name, resource);
+        _resourcesByName.Add(resource.LogicalName, resource);
     }
 
     internal void RegisterComponent(ComponentResource component)

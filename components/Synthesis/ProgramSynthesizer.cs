@@ -18,7 +18,7 @@ public static class ProgramSynthesizer
         var program = new OrderedMap { { "name", stack.ProjectName } };
         AddSection(program, "config", stack.ConfigSymbols.ToDictionary(c => c.Name, RenderConfig));
         AddSection(program, "variables", stack.Variables.ToDictionary(v => v.Name, v => ValueRenderer.Render(v.Value)));
-        AddSection(program, "resources", stack.Resources.ToDictionary(r => r.Name, r => (object?)ResourceRenderer.Render(r)));
+        AddSection(program, "resources", stack.Resources.ToDictionary(r => r.LogicalName, r => (object?)ResourceRenderer.Render(r)));
         AddSection(program, "outputs", stack.Outputs.ToDictionary(o => o.Key, o => ValueRenderer.Render(o.Value)));
         return program;
     }

@@ -31,7 +31,7 @@ internal static class ProgramValidator
             foreach (var symbol in ResourceRenderer.Dependencies(resource).Where(s => !IsDeclared(stack, s)).DistinctBy(s => s.Name))
             {
                 yield return SynthesisException.Describe(ResourceRenderer.Owner(resource))
-                    + $"resource '{resource.Name}' references '{symbol.Name}', which is not in this stack's program";
+                    + $"resource '{resource.LogicalName}' references '{symbol.Name}', which is not in this stack's program";
             }
         }
 

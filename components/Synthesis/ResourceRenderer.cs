@@ -7,7 +7,7 @@ internal static class ResourceRenderer
 {
     public static OrderedMap Render(Resource resource)
     {
-        var rendered = new OrderedMap { { "type", resource.Type } };
+        var rendered = new OrderedMap { { "type", resource.TypeToken } };
         var properties = Properties(resource);
         if (properties.Entries.Count > 0)
         {
@@ -27,7 +27,7 @@ internal static class ResourceRenderer
     internal static MapValue Properties(Resource resource)
     {
         var properties = resource.Args.ToProgramValue() as MapValue
-            ?? throw new SynthesisException(Owner(resource), $"resource '{resource.Name}' has arguments that are not a map");
+            ?? throw new SynthesisException(Owner(resource), $"resource '{resource.LogicalName}' has arguments that are not a map");
         if (resource.Args is not ITaggableArgs)
         {
             return properties;
@@ -78,14 +78,14 @@ internal static class ResourceRenderer
         AddIfSet(rendered, "deleteBeforeReplace", options.DeleteBeforeReplace);
         if (options.DependsOn.Count > 0)
         {
-            rendered.Add("dependsOn", options.DependsOn.Select(d => (object?)"${" + d.Name + "}").ToList());
+            rendered.Add("dependsOn", options.DependsOn.Select(d => (object?)"${" + d.LogicalName + "}").ToList());
         }
 
         AddList(rendered, "ignoreChanges", options.IgnoreChanges);
         AddIfSet(rendered, "protect", options.Protect);
         AddList(rendered, "replaceOnChanges", options.ReplaceOnChanges);
         AddIfSet(rendered, "retainOnDelete", options.RetainOnDelete);
-        AddIfSet(rendered, "version", ProviderVersions.For(resource.Type));
+        AddIfSet(rendered, "version", ProviderVersions.For(resource.TypeToken));
         return rendered;
     }
 

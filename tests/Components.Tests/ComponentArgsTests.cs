@@ -73,7 +73,7 @@ public class ComponentArgsTests
 
         Assert.Equal("${embed-logs.name}", Property(program, "embed-function", "loggingConfig", "logGroup"));
         Assert.Equal("${embed-key.arn}", Property(program, "embed-logs", "kmsKeyId"));
-        Assert.Equal(30L, Property(program, "embed-logs", "retentionInDays"));
+        Assert.Equal(30m, Property(program, "embed-logs", "retentionInDays"));
         Assert.Equal(true, Property(program, "embed-function", "publish"));
         Assert.Equal("InferenceFunction", Property(program, "embed-function", "handler"));
     }

@@ -2,43 +2,6 @@ using Infra.Core;
 
 namespace Infra.Aws.Iam;
 
-/// <summary><c>aws:iam/role:Role</c>.</summary>
-public sealed class Role(IScope scope, string name, RoleArgs args, CustomResourceOptions? options = null)
-    : CustomResource("aws:iam/role:Role", scope, name, args, options)
-{
-    public Output<string> Arn => GetOutput<string>("arn");
-
-    public Output<string> RoleName => GetOutput<string>("name");
-}
-
-public sealed class RoleArgs : ResourceArgs, ITaggableArgs
-{
-    /// <summary>The trust policy, as JSON (build it with <see cref="Output.JsonSerialize"/>).</summary>
-    [Input("assumeRolePolicy")] public required Input<string> AssumeRolePolicy { get; set; }
-
-    [Input("description")] public Input<string>? Description { get; set; }
-
-    [Input("maxSessionDuration")] public Input<int>? MaxSessionDuration { get; set; }
-
-    [Input("permissionsBoundary")] public Input<string>? PermissionsBoundary { get; set; }
-
-    [Input("path")] public Input<string>? Path { get; set; }
-
-    [Input("tags")] public InputMap<string>? Tags { get; set; }
-}
-
-/// <summary><c>aws:iam/rolePolicy:RolePolicy</c>, an inline policy of one role.</summary>
-public sealed class RolePolicy(IScope scope, string name, RolePolicyArgs args, CustomResourceOptions? options = null)
-    : CustomResource("aws:iam/rolePolicy:RolePolicy", scope, name, args, options);
-
-public sealed class RolePolicyArgs : ResourceArgs
-{
-    /// <summary>The role's name (or id).</summary>
-    [Input("role")] public required Input<string> Role { get; set; }
-
-    [Input("policy")] public required Input<string> Policy { get; set; }
-}
-
 /// <summary>
 /// The provider's <c>aws:iam:getPolicyDocument</c> invoke: it renders statements into a policy
 /// JSON in the engine, with IAM's own normalization.
