@@ -331,6 +331,38 @@ public sealed partial class MethodSettingsSettingsArgs : global::Infra.Core.Reso
     [Input("unauthorizedCacheControlHeaderStrategy")] public Input<string>? UnauthorizedCacheControlHeaderStrategy { get; set; }
 }
 
+/// <summary><c>aws:apigateway/model:Model</c></summary>
+public sealed partial class Model(global::Infra.Core.IScope scope, string name, ModelArgs args, global::Infra.Core.CustomResourceOptions? options = null)
+    : global::Infra.Core.CustomResource("aws:apigateway/model:Model", scope, name, args, options)
+{
+    public Output<string> ContentType => GetOutput<string>("contentType");
+
+    public Output<string> Description => GetOutput<string>("description");
+
+    public Output<string> ModelName => GetOutput<string>("name");
+
+    public Output<string> Region => GetOutput<string>("region");
+
+    public Output<string> RestApi => GetOutput<string>("restApi");
+
+    public Output<string> Schema => GetOutput<string>("schema");
+}
+
+public sealed partial class ModelArgs : global::Infra.Core.ResourceArgs
+{
+    [Input("contentType")] public required Input<string> ContentType { get; set; }
+
+    [Input("description")] public Input<string>? Description { get; set; }
+
+    [Input("name")] public Input<string>? Name { get; set; }
+
+    [Input("region")] public Input<string>? Region { get; set; }
+
+    [Input("restApi")] public required Input<string> RestApi { get; set; }
+
+    [Input("schema")] public Input<string>? Schema { get; set; }
+}
+
 /// <summary><c>aws:apigateway/requestValidator:RequestValidator</c></summary>
 public sealed partial class RequestValidator(global::Infra.Core.IScope scope, string name, RequestValidatorArgs args, global::Infra.Core.CustomResourceOptions? options = null)
     : global::Infra.Core.CustomResource("aws:apigateway/requestValidator:RequestValidator", scope, name, args, options)
