@@ -42,6 +42,7 @@ public sealed class NodeProject
         var watch = Stopwatch.StartNew();
         var result = ProcessRunner.Run("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], Directory, log);
         if (result.ExitCode != 0) throw new InvalidOperationException($"npm ci failed with exit code {result.ExitCode} in {Directory}");
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Stamp)!); // npm creates none for a lock without packages
         File.WriteAllText(Stamp, LockHash());
         return watch.Elapsed;
     }
