@@ -75,6 +75,22 @@ public sealed class ImageEndpointTests(ServiceFixture fixture)
         Assert.True(Cosine(original, different) < Cosine(original, recompressed) - 0.1, $"different: {Cosine(original, different)}");
     }
 
+    [Fact]
+    public async Task A_large_photo_gives_nearly_the_embedding_of_a_small_copy()
+    {
+        var large = TestImages.Gradient(1600, 1200, SKEncodedImageFormat.Jpeg, SKColors.Purple);
+        var small = TestImages.Gradient(400, 300, SKEncodedImageFormat.Jpeg, SKColors.Purple);
+
+        var a = await Embed(large);
+        var b = await Embed(small);
+
+        Assert.True(a.Zip(b).Sum(p => p.First * p.Second) > 0.97);
+
+        async Task<double[]> Embed(byte[] image) =>
+            (await fixture.Service.HandleAsync(Requests.Post("/v2/models/resnet18/predict", image, "image/jpeg"), default))
+                .Json().GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    }
+
     [Theory]
     [InlineData(false, "0")]
     [InlineData(true, "180")]
@@ -90,5 +106,39 @@ public sealed class ImageEndpointTests(ServiceFixture fixture)
         Assert.Equal(expectedLabel, predictions[0].GetProperty("label").GetString());
         Assert.True(predictions[0].GetProperty("score").GetDouble() > 0.8);
         Assert.Equal(1.0, predictions.Sum(p => p.GetProperty("score").GetDouble()), 3);
+    }
+}
+
+public sealed class ImageDecoderTests
+{
+    [Fact]
+    public void A_large_JPEG_is_decoded_at_the_smallest_scale_still_covering_the_target()
+    {
+        var photo = TestImages.Gradient(1600, 1200, SKEncodedImageFormat.Jpeg, SKColors.Blue);
+
+        using var bitmap = new Imaging.ImageDecoder(25_000_000).Decode(photo, 224, 224);
+
+        Assert.Equal((400, 300), (bitmap.Width, bitmap.Height)); // 1/4 scale; 1/8 would be 200×150, below 224
+    }
+
+    [Fact]
+    public void A_PNG_is_decoded_at_full_size()
+    {
+        var png = TestImages.Gradient(640, 480, SKEncodedImageFormat.Png, SKColors.Blue);
+
+        using var bitmap = new Imaging.ImageDecoder(25_000_000).Decode(png, 224, 224);
+
+        Assert.Equal((640, 480), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
+    public void The_pixel_limit_applies_to_the_declared_size_before_decoding()
+    {
+        var png = TestImages.Gradient(640, 480, SKEncodedImageFormat.Png, SKColors.Blue);
+
+        var error = Assert.Throws<Protocol.ApiException>(() => new Imaging.ImageDecoder(640 * 480 - 1).Decode(png, 224, 224));
+
+        Assert.Equal("image_too_large", error.Code);
+        Assert.Contains("640×480", error.Message, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,12 @@ public sealed class ImageDecoder(long maxPixels)
 {
     public long MaxPixels { get; } = maxPixels;
 
-    public SKBitmap Decode(ReadOnlyMemory<byte> bytes)
+    /// <summary>
+    /// Decodes the image. When the codec can scale while decoding (JPEG, WebP) and the image is larger than
+    /// <paramref name="minWidth"/>×<paramref name="minHeight"/>, it decodes at the smallest scale still at least
+    /// that large: far less work for a photo that will be resized to a few hundred pixels anyway.
+    /// </summary>
+    public SKBitmap Decode(ReadOnlyMemory<byte> bytes, int minWidth, int minHeight)
     {
         if (!HasKnownSignature(bytes.Span))
         {
@@ -38,7 +43,8 @@ public sealed class ImageDecoder(long maxPixels)
                 $"The image declares {width}×{height} pixels; at most {MaxPixels} pixels are accepted.");
         }
 
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var size = DecodeSize(codec, minWidth, minHeight);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);
         var decoded = codec.GetPixels(info, bitmap.GetPixels());
         if (decoded == SKCodecResult.Success)
@@ -50,6 +56,21 @@ public sealed class ImageDecoder(long maxPixels)
         throw decoded == SKCodecResult.IncompleteInput
             ? Truncated()
             : ApiException.BadRequest(ErrorCodes.InvalidImage, $"The image data is corrupt ({decoded}).");
+    }
+
+    /// <summary>JPEG decoders scale by eighths; the smallest eighth still covering the target wins.</summary>
+    private static SKSizeI DecodeSize(SKCodec codec, int minWidth, int minHeight)
+    {
+        for (var eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width >= minWidth && scaled.Height >= minHeight)
+            {
+                return scaled;
+            }
+        }
+
+        return codec.Info.Size;
     }
 
     /// <summary>The magic bytes, checked first so that a short non-image is not mistaken for a truncated image.</summary>

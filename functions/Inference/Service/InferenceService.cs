@@ -159,7 +159,8 @@ public sealed class InferenceService : IInferenceService, IDisposable
         CheckBody(request, definition, isImage: true);
         var model = await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
         var t = Stopwatch.GetTimestamp();
-        using var image = _decoder.Decode(request.Body);
+        var resize = definition.Config.Preprocessing!.Resize;
+        using var image = _decoder.Decode(request.Body, resize.Width, resize.Height);
         record.DecodeMs = Lap(ref t);
         using var tensor = builder.Build(image);
         using var preprocessed = model.RunPreprocessGraph(tensor.Value);
