@@ -2,7 +2,10 @@ using SchemaCheck.Checking;
 
 namespace SchemaCheck.Tests;
 
-/// <summary>Synthesizes every stack (a Pulumi.&lt;stack&gt;.yaml at the repository root) and type-checks the programs.</summary>
+/// <summary>
+/// Synthesizes every stack (a Pulumi.&lt;stack&gt;.yaml at the repository root), as YAML and as JSON, and
+/// type-checks all the programs in one run.
+/// </summary>
 [Collection(NodeCollection.Name)]
 public class StackProgramTests
 {
@@ -14,14 +17,14 @@ public class StackProgramTests
         var outputDirectory = Directory.CreateTempSubdirectory("schema-check-stacks-").FullName;
         try
         {
-            var programs = stacks.Select(stack => Synthesize(stack, outputDirectory)).ToList();
+            var programs = stacks.SelectMany(stack => new[] { "yaml", "json" }.Select(format => Synthesize(stack, format, outputDirectory))).ToList();
 
             var report = new SchemaChecker().CheckFiles(programs);
 
             var output = new StringWriter();
             ReportPrinter.Print(report, output);
             Assert.True(report.Passed, output.ToString());
-            Assert.Equal(stacks.Count, report.Programs.Count);
+            Assert.Equal(2 * stacks.Count, report.Programs.Count);
         }
         finally
         {
@@ -38,11 +41,11 @@ public class StackProgramTests
             .ToList();
     }
 
-    private static string Synthesize(string stack, string outputDirectory)
+    private static string Synthesize(string stack, string format, string outputDirectory)
     {
-        var file = Path.Combine(outputDirectory, $"{stack}.yaml");
-        var run = ProcessRunner.Run("dotnet", ["Infra.Stacks.dll", "synth", "--stack", stack, "--out", file], AppContext.BaseDirectory);
-        Assert.True(run.ExitCode == 0, $"synth --stack {stack} exited {run.ExitCode}:\n{run.StandardError}");
+        var file = Path.Combine(outputDirectory, $"{stack}.{format}");
+        var run = ProcessRunner.Run("dotnet", ["Infra.Stacks.dll", "synth", "--stack", stack, "--format", format, "--out", file], AppContext.BaseDirectory);
+        Assert.True(run.ExitCode == 0, $"synth --stack {stack} --format {format} exited {run.ExitCode}:\n{run.StandardError}");
         return file;
     }
 

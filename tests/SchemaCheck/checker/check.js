@@ -176,7 +176,8 @@ function checkFile(service, checker, readToken, file) {
         ...service.getSemanticDiagnostics(file),
         ...service.getSuggestionDiagnostics(file).filter((d) => DEPRECATION_CODES.has(d.code)),
     ].map((d) => {
-        const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+        // import("/abs/.../node_modules/@pulumi/aws/s3/index") reads better as import("@pulumi/aws/s3/index").
+        const message = ts.flattenDiagnosticMessageText(d.messageText, "\n").replace(/import\("[^"]*\/node_modules\//g, 'import("');
         const detail = DEPRECATION_CODES.has(d.code) ? deprecationDetail(checker, sourceFile, d.start) : undefined;
         return { start: d.start ?? 0, length: d.length ?? 0, code: d.code, message: detail ? `${message} ${detail}` : message };
     });
