@@ -133,7 +133,7 @@ public sealed class SqsS3BatchHandlerTests
         var deadline = Invocations.Deadline(invocation, safetyMargin: TimeSpan.FromMilliseconds(100));
 
         var failures = await new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null).HandleAsync(
-            new SqsEvent { Records = [Message("m1", S3Record("in", "a.jpg")), Message("m2", S3Record("in", "a.jpg"))] },
+            [Message("m1", S3Record("in", "a.jpg")), Message("m2", S3Record("in", "a.jpg"))],
             "req-1", deadline, CancellationToken.None);
 
         Assert.Equal(["m1", "m2"], failures.BatchItemFailures.Select(f => f.ItemIdentifier).ToArray());
@@ -189,7 +189,7 @@ public sealed class SqsS3BatchHandlerTests
     {
         var invocation = Invocations.WithPayload("{}");
         return new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null)
-            .HandleAsync(new SqsEvent { Records = [.. messages] }, invocation.RequestId, Invocations.Deadline(invocation), CancellationToken.None);
+            .HandleAsync(messages, invocation.RequestId, Invocations.Deadline(invocation), CancellationToken.None);
     }
 
     private JsonElement Record(string key) => JsonDocument.Parse(_written[key]).RootElement.Clone();

@@ -22,27 +22,38 @@ public sealed class EventDispatcher : IInvocationHandler
 
     public async Task<byte[]> HandleAsync(Invocation invocation, InvocationDeadline deadline, CancellationToken cancellationToken)
     {
-        using var document = ParseEvent(invocation.Payload);
-        var root = document.RootElement;
+        var incoming = TryRead(invocation.Payload);
         var context = FunctionJsonContext.Default;
-        switch (EventClassifier.Classify(root))
+        switch (incoming is null ? EventKind.Unknown : EventClassifier.Classify(incoming))
         {
             case EventKind.ApiGatewayV1:
-                var v1 = root.Deserialize(context.ApiGatewayV1Request)!;
-                return await HandleHttpAsync(() => HttpEventAdapter.FromV1(v1, invocation.RequestId), deadline, cancellationToken).ConfigureAwait(false);
+                return await HandleHttpAsync(() => HttpEventAdapter.FromV1(incoming!, invocation.RequestId), deadline, cancellationToken).ConfigureAwait(false);
             case EventKind.ApiGatewayV2:
-                var v2 = root.Deserialize(context.ApiGatewayV2Request)!;
-                return await HandleHttpAsync(() => HttpEventAdapter.FromV2(v2, invocation.RequestId), deadline, cancellationToken).ConfigureAwait(false);
+                return await HandleHttpAsync(() => HttpEventAdapter.FromV2(incoming!, invocation.RequestId), deadline, cancellationToken).ConfigureAwait(false);
             case EventKind.SqsBatch:
-                var batch = root.Deserialize(context.SqsEvent)!;
-                var failures = await _batch.Value.HandleAsync(batch, invocation.RequestId, deadline, cancellationToken).ConfigureAwait(false);
+                var failures = await _batch.Value.HandleAsync(incoming!.Records!, invocation.RequestId, deadline, cancellationToken).ConfigureAwait(false);
                 return JsonSerializer.SerializeToUtf8Bytes(failures, context.SqsBatchResponse);
             case EventKind.WarmUp:
                 await _service.WarmUpAsync(cancellationToken).ConfigureAwait(false);
                 return JsonSerializer.SerializeToUtf8Bytes(new WarmUpResponse(), context.WarmUpResponse);
             default:
+                var shape = EventClassifier.DescribeShape(invocation.Payload)
+                    ?? throw new FunctionException("InvalidEventJson", $"The event payload ({invocation.Payload.Length} bytes) is not valid JSON.");
                 throw new FunctionException("UnknownEventShape",
-                    $"The event is not an API Gateway REST (v1), HTTP API or function URL (v2), SQS, warm-up ({{\"warmup\": true}}) or EventBridge scheduled event; it is {EventClassifier.DescribeShape(root)}.");
+                    $"The event is not an API Gateway REST (v1), HTTP API or function URL (v2), SQS, warm-up ({{\"warmup\": true}}) or EventBridge scheduled event; it is {shape}.");
+        }
+    }
+
+    /// <summary>Null when the payload does not fit any known shape (the caller then explains what it is).</summary>
+    private static LambdaEvent? TryRead(byte[] payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, FunctionJsonContext.Default.LambdaEvent);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
@@ -58,18 +69,6 @@ public sealed class EventDispatcher : IInvocationHandler
             response = ErrorResponses.Json(400, "invalid_body", invalid.Message);
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(HttpEventAdapter.ToEventResponse(response), FunctionJsonContext.Default.HttpEventResponse);
-    }
-
-    private static JsonDocument ParseEvent(byte[] payload)
-    {
-        try
-        {
-            return JsonDocument.Parse(payload);
-        }
-        catch (JsonException exception)
-        {
-            throw new FunctionException("InvalidEventJson", $"The event payload ({payload.Length} bytes) is not valid JSON: {exception.Message}", exception);
-        }
+        return HttpEventAdapter.ToEventResponse(response);
     }
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using Inference.Hosting;
 
 namespace InferenceFunction.Events;
@@ -6,7 +6,7 @@ namespace InferenceFunction.Events;
 /// <summary>Converts API Gateway v1 / v2 (and function URL) events to <see cref="InferenceRequest"/> and back.</summary>
 public static class HttpEventAdapter
 {
-    public static InferenceRequest FromV1(ApiGatewayV1Request request, string requestId)
+    public static InferenceRequest FromV1(LambdaEvent request, string requestId)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.MultiValueHeaders ?? [])
@@ -25,15 +25,10 @@ public static class HttpEventAdapter
             }
         }
 
-        return new InferenceRequest(
-            request.HttpMethod ?? "GET",
-            request.Path ?? "/",
-            headers,
-            DecodeBody(request.Body, request.IsBase64Encoded),
-            requestId);
+        return new InferenceRequest(request.HttpMethod ?? "GET", request.Path ?? "/", headers, DecodeBody(request), requestId);
     }
 
-    public static InferenceRequest FromV2(ApiGatewayV2Request request, string requestId)
+    public static InferenceRequest FromV2(LambdaEvent request, string requestId)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in request.Headers ?? [])
@@ -48,22 +43,41 @@ public static class HttpEventAdapter
             request.RequestContext?.Http?.Method ?? "GET",
             PathWithoutStage(request.RawPath ?? request.RequestContext?.Http?.Path ?? "/", request.RequestContext?.Stage),
             headers,
-            DecodeBody(request.Body, request.IsBase64Encoded),
+            DecodeBody(request),
             requestId);
     }
 
-    public static HttpEventResponse ToEventResponse(InferenceResponse response)
+    /// <summary>The proxy response JSON that API Gateway v1, v2 and function URLs all accept.</summary>
+    public static byte[] ToEventResponse(InferenceResponse response)
     {
-        var headers = new Dictionary<string, string>(response.Headers, StringComparer.OrdinalIgnoreCase);
-        headers.TryGetValue("Content-Type", out var contentType);
+        var contentType = response.Headers.FirstOrDefault(header => string.Equals(header.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
         var isText = IsTextContentType(contentType);
-        return new HttpEventResponse
+        using var buffer = new MemoryStream(response.Body.Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            StatusCode = response.StatusCode,
-            Headers = headers,
-            Body = isText ? Encoding.UTF8.GetString(response.Body.Span) : Convert.ToBase64String(response.Body.Span),
-            IsBase64Encoded = !isText,
-        };
+            writer.WriteStartObject();
+            writer.WriteNumber("statusCode", response.StatusCode);
+            writer.WriteStartObject("headers");
+            foreach (var (name, value) in response.Headers)
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
+            if (isText)
+            {
+                writer.WriteString("body", response.Body.Span);
+            }
+            else
+            {
+                writer.WriteBase64String("body", response.Body.Span);
+            }
+
+            writer.WriteBoolean("isBase64Encoded", !isText);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>
@@ -82,29 +96,12 @@ public static class HttpEventAdapter
             : path;
     }
 
-    private static ReadOnlyMemory<byte> DecodeBody(string? body, bool isBase64Encoded)
-    {
-        if (string.IsNullOrEmpty(body))
-        {
-            return ReadOnlyMemory<byte>.Empty;
-        }
+    private static ReadOnlyMemory<byte> DecodeBody(LambdaEvent request) =>
+        request.Body is not { } body ? ReadOnlyMemory<byte>.Empty
+        : request.IsBase64Encoded ? body.DecodeBase64()
+        : body.Utf8;
 
-        if (!isBase64Encoded)
-        {
-            return Encoding.UTF8.GetBytes(body);
-        }
-
-        try
-        {
-            return Convert.FromBase64String(body);
-        }
-        catch (FormatException exception)
-        {
-            throw new InvalidEventBodyException("The event says isBase64Encoded=true but its body is not valid base64.", exception);
-        }
-    }
-
-    // No content type, or an empty body, is sent as text (an empty string is valid either way).
+    // No content type is sent as text (an empty body is valid either way).
     private static bool IsTextContentType(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType))

@@ -2,13 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace InferenceFunction.Events;
 
-/// <summary>An SQS event source mapping batch.</summary>
-public sealed class SqsEvent
-{
-    [JsonPropertyName("Records")]
-    public List<SqsMessage> Records { get; set; } = [];
-}
-
+/// <summary>One message of an SQS event source mapping batch.</summary>
 public sealed class SqsMessage
 {
     public string MessageId { get; set; } = string.Empty;

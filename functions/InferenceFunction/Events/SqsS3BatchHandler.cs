@@ -26,10 +26,10 @@ public sealed class SqsS3BatchHandler
         _log = log;
     }
 
-    public async Task<SqsBatchResponse> HandleAsync(SqsEvent batch, string requestId, InvocationDeadline deadline, CancellationToken cancellationToken)
+    public async Task<SqsBatchResponse> HandleAsync(IReadOnlyList<SqsMessage> batch, string requestId, InvocationDeadline deadline, CancellationToken cancellationToken)
     {
         var response = new SqsBatchResponse();
-        foreach (var message in batch.Records)
+        foreach (var message in batch)
         {
             if (deadline.IsExpired || !await TryProcessMessageAsync(message, requestId, cancellationToken).ConfigureAwait(false))
             {

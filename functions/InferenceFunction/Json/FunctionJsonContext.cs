@@ -10,10 +10,7 @@ namespace InferenceFunction.Json;
     PropertyNameCaseInsensitive = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LambdaError))]
-[JsonSerializable(typeof(ApiGatewayV1Request))]
-[JsonSerializable(typeof(ApiGatewayV2Request))]
-[JsonSerializable(typeof(HttpEventResponse))]
-[JsonSerializable(typeof(SqsEvent))]
+[JsonSerializable(typeof(LambdaEvent))]
 [JsonSerializable(typeof(S3Notification))]
 [JsonSerializable(typeof(SqsBatchResponse))]
 [JsonSerializable(typeof(WarmUpResponse))]
