@@ -31,12 +31,18 @@ public static class TeamStacks
 
         var embed = new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
-            CodePath = context.Layout.FromProgram(".build/function"),
+            Code = CodeDirectory.FromProject(context.Layout, ".build/function"),
             MemoryMb = config.GetInt32("memoryMb", production ? 3008 : 2048, 128, 10240),
             TimeoutSeconds = config.GetInt32("timeoutSeconds", 30, 1, 900),
             Architecture = config.GetChoice("architecture", "x86_64", "x86_64", "arm64"),
             LogRetentionDays = config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays),
-            ModelBucket = models,
+            ProvisionedConcurrency = production
+                ? new ProvisionedConcurrencyScheduleArgs
+                {
+                    TimeZone = config.GetString("timeZone", "UTC"),
+                    Weekdays = new DailyProfile { PeakMinimum = config.GetInt32("peakProvisionedConcurrency", 4, 1, 1000) },
+                }
+                : null,
         });
 
         return new Dictionary<string, object?>

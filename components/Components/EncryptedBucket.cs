@@ -1,4 +1,5 @@
-using Infra.Aws;
+using Infra.Aws.CloudTrail;
+using Infra.Aws.Iam;
 using Infra.Aws.Kms;
 using Infra.Aws.S3;
 using Infra.Core;
@@ -10,6 +11,12 @@ public sealed record EncryptedBucketArgs
     /// <summary>Keep noncurrent object versions so that an overwrite or delete can be undone.</summary>
     public bool Versioning { get; init; } = true;
 
+    /// <summary>Days after which a noncurrent version is deleted (lifecycle rule); 0 keeps them forever.</summary>
+    public int NoncurrentVersionExpirationDays { get; init; } = 90;
+
+    /// <summary>Days after which an unfinished multipart upload is aborted, so its parts stop costing.</summary>
+    public int AbortIncompleteUploadsAfterDays { get; init; } = 7;
+
     /// <summary>Let <c>pulumi destroy</c> delete a bucket that still holds objects (dev stacks only).</summary>
     public bool ForceDestroy { get; init; }
 
@@ -18,58 +25,100 @@ public sealed record EncryptedBucketArgs
 
     /// <summary>Days a key waits before deletion once scheduled, 7 to 30.</summary>
     public int KeyDeletionWindowDays { get; init; } = 30;
+
+    /// <summary>
+    /// Principals (role ARNs) that may use the key besides the account root, which administers
+    /// it. IAM policies of the account's roles still need a grant (<see cref="EncryptedBucket.GrantRead"/>).
+    /// </summary>
+    public IReadOnlyList<Input<string>> KeyUsers { get; init; } = [];
+
+    /// <summary>Server access logging into another bucket (which must use SSE-S3: S3 cannot deliver logs to SSE-KMS buckets).</summary>
+    public AccessLoggingArgs? AccessLogging { get; init; }
+
+    /// <summary>CloudTrail data events (object reads and writes) of this bucket, for audit logging.</summary>
+    public DataEventAuditArgs? DataEventAudit { get; init; }
+}
+
+public sealed record AccessLoggingArgs
+{
+    public required Input<string> TargetBucket { get; init; }
+
+    public string TargetPrefix { get; init; } = "access-logs/";
+}
+
+public sealed record DataEventAuditArgs
+{
+    /// <summary>The bucket CloudTrail writes to; its policy must let cloudtrail.amazonaws.com write.</summary>
+    public required Input<string> TrailBucket { get; init; }
+
+    /// <summary>Record reads as well as writes; reads of a busy bucket produce many events (and cost).</summary>
+    public bool IncludeReads { get; init; } = true;
 }
 
 /// <summary>
 /// An S3 bucket encrypted with its own customer-managed KMS key: rotation on, SSE-KMS with a
-/// bucket key, versioning, every public-access block, and bucket-owner-enforced ownership.
+/// bucket key, versioning, every public-access block, bucket-owner-enforced ownership, a policy
+/// that refuses plain HTTP and any other encryption, and lifecycle rules for old versions.
 /// </summary>
 public sealed class EncryptedBucket : ComponentResource
 {
+    private int _grants;
+
     public EncryptedBucket(IScope scope, string name, EncryptedBucketArgs? args = null, ComponentResourceOptions? options = null)
         : base("ml:EncryptedBucket", scope, name, options)
     {
         args ??= new EncryptedBucketArgs();
-        new ArgsValidation(Path).Range(nameof(args.KeyDeletionWindowDays), args.KeyDeletionWindowDays, 7, 30).ThrowIfInvalid();
+        new ArgsValidation(Path)
+            .Range(nameof(args.KeyDeletionWindowDays), args.KeyDeletionWindowDays, 7, 30)
+            .Range(nameof(args.NoncurrentVersionExpirationDays), args.NoncurrentVersionExpirationDays, 0, 36500)
+            .Range(nameof(args.AbortIncompleteUploadsAfterDays), args.AbortIncompleteUploadsAfterDays, 1, 365)
+            .ThrowIfInvalid();
 
         var data = new CustomResourceOptions { Protect = args.Protect ? true : null };
-        var account = AwsContext.AccountId(Stack);
-        var partition = AwsContext.Partition(Stack);
+        var keyStatements = new List<object> { PolicyDocuments.AccountAdministersKey(Stack) };
+        if (args.KeyUsers.Count > 0)
+        {
+            keyStatements.Add(new Dictionary<string, object>
+            {
+                ["Sid"] = "GivenPrincipalsUseKey",
+                ["Effect"] = "Allow",
+                ["Principal"] = new Dictionary<string, object> { ["AWS"] = args.KeyUsers.ToArray() },
+                ["Action"] = new[] { "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey" },
+                ["Resource"] = "*",
+            });
+        }
 
         Key = new Key(this, "key", new KeyArgs
         {
             Description = $"Encrypts the objects of bucket {Path} ({Stack.ProjectName}/{Stack.StackName})",
             EnableKeyRotation = true,
             DeletionWindowInDays = args.KeyDeletionWindowDays,
-            Policy = PolicyDocuments.Of(new Dictionary<string, object>
-            {
-                ["Sid"] = "AccountAdministersKey",
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["AWS"] = Output.Format($"arn:{partition}:iam::{account}:root") },
-                ["Action"] = "kms:*",
-                ["Resource"] = "*",
-            }),
+            Policy = PolicyDocuments.Of([.. keyStatements]),
         }, data);
         new Aws.Kms.Alias(this, "key-alias", new AliasArgs
         {
-            Name = $"alias/{Stack.ProjectName}-{Stack.StackName}-{Name}",
+            Name = $"alias/{Stack.ProjectName}-{Stack.StackName}-{Path.Replace('/', '-')}",
             TargetKeyId = Key.KeyId,
         });
 
         Bucket = new Bucket(this, "bucket", new BucketArgs { ForceDestroy = args.ForceDestroy ? true : null }, data);
-        new BucketServerSideEncryptionConfiguration(this, "encryption", new BucketServerSideEncryptionConfigurationArgs
+        var encryption = new BucketServerSideEncryptionConfiguration(this, "encryption", new BucketServerSideEncryptionConfigurationArgs
         {
             Bucket = Bucket.BucketName,
             Rules = new[]
             {
                 new BucketServerSideEncryptionConfigurationRuleArgs
                 {
-                    ApplyServerSideEncryptionByDefault = new BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs { SseAlgorithm = "aws:kms", KmsMasterKeyId = Key.Arn },
+                    ApplyServerSideEncryptionByDefault = new BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs
+                    {
+                        SseAlgorithm = "aws:kms",
+                        KmsMasterKeyId = Key.Arn,
+                    },
                     BucketKeyEnabled = true,
                 },
             },
         });
-        new BucketPublicAccessBlock(this, "public-access-block", new BucketPublicAccessBlockArgs
+        var publicAccess = new BucketPublicAccessBlock(this, "public-access-block", new BucketPublicAccessBlockArgs
         {
             Bucket = Bucket.BucketName,
             BlockPublicAcls = true,
@@ -82,12 +131,46 @@ public sealed class EncryptedBucket : ComponentResource
             Bucket = Bucket.BucketName,
             Rule = new BucketOwnershipControlsRuleArgs { ObjectOwnership = "BucketOwnerEnforced" },
         });
+
+        // The policy goes on after the public-access block, so that S3 evaluates it under the block.
+        new BucketPolicy(this, "policy", new BucketPolicyArgs { Bucket = Bucket.BucketName, Policy = BucketPolicyDocument() },
+            new CustomResourceOptions { DependsOn = [publicAccess, encryption] });
+
+        Resource? versioning = null;
         if (args.Versioning)
         {
-            new BucketVersioning(this, "versioning", new BucketVersioningArgs
+            versioning = new BucketVersioning(this, "versioning", new BucketVersioningArgs
             {
                 Bucket = Bucket.BucketName,
                 VersioningConfiguration = new BucketVersioningVersioningConfigurationArgs { Status = "Enabled" },
+            });
+        }
+
+        new BucketLifecycleConfiguration(this, "lifecycle", new BucketLifecycleConfigurationArgs
+        {
+            Bucket = Bucket.BucketName,
+            Rules = LifecycleRules(args).ToArray(),
+        }, new CustomResourceOptions { DependsOn = versioning is null ? [] : [versioning] });
+
+        if (args.AccessLogging is { } logging)
+        {
+            new BucketLogging(this, "access-logging", new BucketLoggingArgs
+            {
+                Bucket = Bucket.BucketName,
+                TargetBucket = logging.TargetBucket,
+                TargetPrefix = logging.TargetPrefix,
+            });
+        }
+
+        if (args.DataEventAudit is { } audit)
+        {
+            new Trail(this, "data-events", new TrailArgs
+            {
+                S3BucketName = audit.TrailBucket,
+                S3KeyPrefix = $"{Stack.StackName}/{Path}",
+                EnableLogFileValidation = true,
+                IncludeGlobalServiceEvents = false,
+                AdvancedEventSelectors = new[] { DataEventSelector(audit.IncludeReads) },
             });
         }
     }
@@ -101,4 +184,116 @@ public sealed class EncryptedBucket : ComponentResource
     public Output<string> BucketArn => Bucket.Arn;
 
     public Output<string> KeyArn => Key.Arn;
+
+    /// <summary>Lets the role read objects under the prefix: <c>s3:GetObject*</c> there, listing of it, and decryption with this key only.</summary>
+    public RolePolicy GrantRead(Role role, string prefix = "") =>
+        Grant(role, "read", prefix, ["s3:GetObject", "s3:GetObjectVersion"], ["kms:Decrypt"]);
+
+    /// <summary>Lets the role write objects under the prefix, encrypting with this key only.</summary>
+    public RolePolicy GrantWrite(Role role, string prefix = "") =>
+        Grant(role, "write", prefix, ["s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"]);
+
+    public RolePolicy GrantReadWrite(Role role, string prefix = "") =>
+        Grant(role, "read-write", prefix, ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"]);
+
+    private RolePolicy Grant(Role role, string access, string prefix, string[] objectActions, string[] keyActions)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        new ArgsValidation(Path).Check(!prefix.StartsWith('/') && !prefix.Contains('*', StringComparison.Ordinal), "prefix", prefix, "a key prefix without a leading '/' or wildcards").ThrowIfInvalid();
+        var listCondition = prefix.Length == 0
+            ? null
+            : new Dictionary<string, object> { ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = new[] { prefix + "*" } } };
+        var list = new Dictionary<string, object> { ["Sid"] = "ListPrefix", ["Effect"] = "Allow", ["Action"] = new[] { "s3:ListBucket" }, ["Resource"] = BucketArn };
+        if (listCondition is not null)
+        {
+            list["Condition"] = listCondition;
+        }
+
+        return new RolePolicy(this, $"grant-{access}-{++_grants}", new RolePolicyArgs
+        {
+            Role = role.RoleName,
+            Policy = PolicyDocuments.Of(
+                PolicyDocuments.Allow("Objects", objectActions, Output.Format($"{BucketArn}/{prefix}*")),
+                list,
+                PolicyDocuments.Allow("BucketKey", keyActions, KeyArn)),
+        });
+    }
+
+    private Output<string> BucketPolicyDocument()
+    {
+        var objects = Output.Format($"{Bucket.Arn}/*");
+        return PolicyDocuments.Of(
+            new Dictionary<string, object>
+            {
+                ["Sid"] = "DenyPlainHttp",
+                ["Effect"] = "Deny",
+                ["Principal"] = "*",
+                ["Action"] = "s3:*",
+                ["Resource"] = new object[] { Bucket.Arn, objects },
+                ["Condition"] = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
+            },
+            // A put without encryption headers gets the default (SSE-KMS with this key); these deny
+            // puts that ask for anything else, so every object ends up encrypted with this key.
+            new Dictionary<string, object>
+            {
+                ["Sid"] = "DenyOtherEncryption",
+                ["Effect"] = "Deny",
+                ["Principal"] = "*",
+                ["Action"] = "s3:PutObject",
+                ["Resource"] = objects,
+                ["Condition"] = new Dictionary<string, object>
+                {
+                    ["StringNotEqualsIfExists"] = new Dictionary<string, object> { ["s3:x-amz-server-side-encryption"] = "aws:kms" },
+                },
+            },
+            new Dictionary<string, object>
+            {
+                ["Sid"] = "DenyOtherKeys",
+                ["Effect"] = "Deny",
+                ["Principal"] = "*",
+                ["Action"] = "s3:PutObject",
+                ["Resource"] = objects,
+                ["Condition"] = new Dictionary<string, object>
+                {
+                    ["StringNotEqualsIfExists"] = new Dictionary<string, object> { ["s3:x-amz-server-side-encryption-aws-kms-key-id"] = Key.Arn },
+                },
+            });
+    }
+
+    private static IEnumerable<BucketLifecycleConfigurationRuleArgs> LifecycleRules(EncryptedBucketArgs args)
+    {
+        yield return new BucketLifecycleConfigurationRuleArgs
+        {
+            Id = "abort-incomplete-uploads",
+            Status = "Enabled",
+            Filter = new BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
+            AbortIncompleteMultipartUpload = new BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs { DaysAfterInitiation = args.AbortIncompleteUploadsAfterDays },
+        };
+        if (args.Versioning && args.NoncurrentVersionExpirationDays > 0)
+        {
+            yield return new BucketLifecycleConfigurationRuleArgs
+            {
+                Id = "expire-noncurrent-versions",
+                Status = "Enabled",
+                Filter = new BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
+                NoncurrentVersionExpiration = new BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = args.NoncurrentVersionExpirationDays },
+            };
+        }
+    }
+
+    private TrailAdvancedEventSelectorArgs DataEventSelector(bool includeReads)
+    {
+        var fields = new List<TrailAdvancedEventSelectorFieldSelectorArgs>
+        {
+            new() { Field = "eventCategory", EqualsValue = new[] { "Data" } },
+            new() { Field = "resources.type", EqualsValue = new[] { "AWS::S3::Object" } },
+            new() { Field = "resources.ARN", StartsWiths = new Input<string>[] { Output.Format($"{Bucket.Arn}/") } },
+        };
+        if (!includeReads)
+        {
+            fields.Add(new() { Field = "readOnly", EqualsValue = new[] { "false" } });
+        }
+
+        return new TrailAdvancedEventSelectorArgs { Name = $"Object events of {Path}", FieldSelectors = fields.ToArray() };
+    }
 }

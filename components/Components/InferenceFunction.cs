@@ -1,46 +1,80 @@
-using Infra.Aws;
+using System.Text.RegularExpressions;
 using Infra.Aws.CloudWatch;
 using Infra.Aws.Iam;
 using Infra.Aws.Kms;
 using Infra.Aws.Lambda;
+using Infra.Aws.S3;
+using Infra.Aws.Sqs;
 using Infra.Core;
 
 namespace Infra.Components;
 
 public sealed record InferenceFunctionArgs
 {
-    /// <summary>The published function folder, as Pulumi sees it from the program folder.</summary>
-    public required string CodePath { get; init; }
+    /// <summary>The published function folder, for a zip package. Set this or <see cref="ImageUri"/>.</summary>
+    public CodeDirectory? Code { get; init; }
 
-    /// <summary><c>dotnet10</c> (framework-dependent) or <c>provided.al2023</c> (Native AOT <c>bootstrap</c>).</summary>
+    /// <summary>A container image by digest (<c>repo@sha256:...</c>), for an image package.</summary>
+    public Input<string>? ImageUri { get; init; }
+
+    /// <summary><c>dotnet10</c> (framework-dependent) or <c>provided.al2023</c> (Native AOT <c>bootstrap</c>); zip only.</summary>
     public string Runtime { get; init; } = "dotnet10";
 
-    /// <summary>The executable assembly's name on <c>dotnet10</c>; ignored on <c>provided.al2023</c>.</summary>
+    /// <summary>The executable assembly's name on <c>dotnet10</c>.</summary>
     public string Handler { get; init; } = "InferenceFunction";
 
     public int MemoryMb { get; init; } = 2048;
 
     public int TimeoutSeconds { get; init; } = 30;
 
+    /// <summary>Size of <c>/tmp</c>, where models from S3 are cached.</summary>
+    public int EphemeralStorageMb { get; init; } = 512;
+
     public string Architecture { get; init; } = "x86_64";
+
+    /// <summary>Concurrency reserved for this function; null shares the account's pool.</summary>
+    public int? ReservedConcurrency { get; init; }
 
     /// <summary>CloudWatch Logs retention; only the values CloudWatch accepts.</summary>
     public int LogRetentionDays { get; init; } = 30;
 
-    /// <summary>Where the model lives; the role may read only <see cref="ModelPrefix"/> of this bucket.</summary>
+    /// <summary>Bundled model to serve (MODEL_NAME); null serves every bundled model.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Bucket holding the model's ONNX file; the role may read only the key's folder.</summary>
     public EncryptedBucket? ModelBucket { get; init; }
 
-    public string ModelPrefix { get; init; } = "models/";
+    /// <summary>Key of the ONNX file in <see cref="ModelBucket"/>, e.g. <c>models/resnet18/1.0.0/model.onnx</c>.</summary>
+    public string? ModelKey { get; init; }
+
+    /// <summary>S3 version id of the ONNX file: pins the exact bytes, and a change publishes a new function version.</summary>
+    public Input<string>? ModelVersionId { get; init; }
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>SnapStart on published versions (dotnet10 zip packages only).</summary>
+    public bool SnapStart { get; init; }
+
+    /// <summary>Provisioned concurrency on the <c>live</c> alias, on a schedule.</summary>
+    public ProvisionedConcurrencyScheduleArgs? ProvisionedConcurrency { get; init; }
+
+    /// <summary>Retries of a failed asynchronous invocation before it goes to the dead-letter queue, 0 to 2.</summary>
+    public int AsyncRetryAttempts { get; init; } = 2;
+
+    /// <summary>Bucket for code over Lambda's 50 MB direct-upload limit; one is created when needed and absent.</summary>
+    public EncryptedBucket? ArtifactsBucket { get; init; }
 }
 
 /// <summary>
-/// The bundled ONNX inference function with a least-privilege role, its own KMS key for logs
-/// and environment variables, and a log group with retention.
+/// The bundled ONNX inference function: a least-privilege role, its own KMS key for logs,
+/// environment and dead letters, a log group with retention, a version per change behind a
+/// <c>live</c> alias, a dead-letter queue for asynchronous invocations, and optionally a
+/// provisioned-concurrency schedule.
 /// </summary>
-public sealed class InferenceFunction : ComponentResource
+public sealed partial class InferenceFunction : ComponentResource
 {
+    public const string LiveAlias = "live";
+
     public static readonly IReadOnlyList<int> AllowedRetentionDays =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -48,70 +82,27 @@ public sealed class InferenceFunction : ComponentResource
         : base("ml:InferenceFunction", scope, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
-        new ArgsValidation(Path)
-            .OneOf(nameof(args.Runtime), args.Runtime, ["dotnet10", "provided.al2023"])
-            .Range(nameof(args.MemoryMb), args.MemoryMb, 128, 10240)
-            .Range(nameof(args.TimeoutSeconds), args.TimeoutSeconds, 1, 900)
-            .OneOf(nameof(args.Architecture), args.Architecture, ["x86_64", "arm64"])
-            .OneOf(nameof(args.LogRetentionDays), args.LogRetentionDays, AllowedRetentionDays)
-            .Check(args.ModelPrefix.Length > 0 && !args.ModelPrefix.StartsWith('/'), nameof(args.ModelPrefix), args.ModelPrefix, "a non-empty key prefix without a leading '/'")
-            .ThrowIfInvalid();
-
-        var account = AwsContext.AccountId(Stack);
-        var partition = AwsContext.Partition(Stack);
-        var region = AwsContext.Region(Stack);
+        var codeBytes = args.Code?.UnzippedBytes();
+        Validate(args, codeBytes);
 
         Key = new Key(this, "key", new KeyArgs
         {
-            Description = $"Encrypts the logs and environment of function {Path}",
+            Description = $"Encrypts the logs, environment and dead letters of function {Path}",
             EnableKeyRotation = true,
-            Policy = PolicyDocuments.Of(
-                new Dictionary<string, object>
-                {
-                    ["Sid"] = "AccountAdministersKey",
-                    ["Effect"] = "Allow",
-                    ["Principal"] = new Dictionary<string, object> { ["AWS"] = Output.Format($"arn:{partition}:iam::{account}:root") },
-                    ["Action"] = "kms:*",
-                    ["Resource"] = "*",
-                },
-                // CloudWatch Logs encrypts with the key as a service, limited to this account's log groups.
-                new Dictionary<string, object>
-                {
-                    ["Sid"] = "CloudWatchLogsUseKey",
-                    ["Effect"] = "Allow",
-                    ["Principal"] = new Dictionary<string, object> { ["Service"] = Output.Format($"logs.{region}.amazonaws.com") },
-                    ["Action"] = new[] { "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*" },
-                    ["Resource"] = "*",
-                    ["Condition"] = new Dictionary<string, object>
-                    {
-                        ["ArnLike"] = new Dictionary<string, object>
-                        {
-                            ["kms:EncryptionContext:aws:logs:arn"] = Output.Format($"arn:{partition}:logs:{region}:{account}:log-group:*"),
-                        },
-                    },
-                }),
+            Policy = PolicyDocuments.Of(PolicyDocuments.AccountAdministersKey(Stack), PolicyDocuments.CloudWatchLogsUseKey(Stack)),
         });
-
         LogGroup = new LogGroup(this, "logs", new LogGroupArgs { RetentionInDays = args.LogRetentionDays, KmsKeyId = Key.Arn });
-
+        DeadLetterQueue = new Queue(this, "dead-letters", new QueueArgs
+        {
+            KmsMasterKeyId = Key.Arn,
+            MessageRetentionSeconds = 14 * 24 * 3600,
+        });
         Role = new Role(this, "role", new RoleArgs
         {
             Description = $"Execution role of inference function {Path}",
             AssumeRolePolicy = PolicyDocuments.AssumedBy("lambda.amazonaws.com"),
         });
-
-        var statements = new List<object>
-        {
-            PolicyDocuments.Allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], Output.Format($"{LogGroup.Arn}:*")),
-            PolicyDocuments.Allow("DecryptOwnEnvironment", ["kms:Decrypt"], Key.Arn),
-        };
-        if (args.ModelBucket is { } bucket)
-        {
-            statements.Add(PolicyDocuments.Allow("ReadModel", ["s3:GetObject", "s3:GetObjectVersion"], Output.Format($"{bucket.BucketArn}/{args.ModelPrefix}*")));
-            statements.Add(PolicyDocuments.Allow("DecryptModel", ["kms:Decrypt"], bucket.KeyArn));
-        }
-
-        new RolePolicy(this, "role-policy", new RolePolicyArgs { Role = Role.RoleName, Policy = PolicyDocuments.Of([.. statements]) });
+        var rolePolicy = new RolePolicy(this, "role-policy", new RolePolicyArgs { Role = Role.RoleName, Policy = RolePolicyDocument(args) });
 
         var environment = new InputMap<string>();
         foreach (var (key, value) in args.Environment)
@@ -119,28 +110,61 @@ public sealed class InferenceFunction : ComponentResource
             environment.Add(key, value);
         }
 
-        if (args.ModelBucket is { } modelBucket)
+        if (args.ModelName is { } modelName)
         {
-            environment["MODEL_S3_BUCKET"] = modelBucket.BucketName;
-            environment["MODEL_S3_PREFIX"] = args.ModelPrefix;
+            environment["MODEL_NAME"] = modelName;
         }
 
-        Function = new Function(this, "function", new FunctionArgs
+        if (args.ModelBucket is { } bucket)
+        {
+            environment["MODEL_S3_BUCKET"] = bucket.BucketName;
+            environment["MODEL_S3_KEY"] = args.ModelKey!;
+            if (args.ModelVersionId is { } version)
+            {
+                environment["MODEL_S3_VERSION"] = version;
+            }
+        }
+
+        var functionArgs = new FunctionArgs
         {
             Role = Role.Arn,
-            PackageType = "Zip",
-            Runtime = args.Runtime,
-            Handler = args.Runtime == "dotnet10" ? args.Handler : "bootstrap",
-            Code = new FileArchive(args.CodePath),
-            Architectures = new[] { args.Architecture },
             MemorySize = args.MemoryMb,
             Timeout = args.TimeoutSeconds,
+            Architectures = new[] { args.Architecture },
+            ReservedConcurrentExecutions = args.ReservedConcurrency,
             Publish = true,
             KmsKeyArn = Key.Arn,
+            EphemeralStorage = new FunctionEphemeralStorageArgs { Size = args.EphemeralStorageMb },
             Environment = environment.Count > 0 ? new FunctionEnvironmentArgs { Variables = environment } : null,
             TracingConfig = new FunctionTracingConfigArgs { Mode = "Active" },
             LoggingConfig = new FunctionLoggingConfigArgs { LogFormat = "JSON", LogGroup = LogGroup.LogGroupName },
+            SnapStart = args.SnapStart ? new FunctionSnapStartArgs { ApplyOn = "PublishedVersions" } : null,
+        };
+        SetPackage(functionArgs, args, codeBytes);
+
+        // The role's policy must exist before the first invocation can log or read the model.
+        Function = new Function(this, "function", functionArgs, new CustomResourceOptions { DependsOn = [rolePolicy] });
+        Alias = new Aws.Lambda.Alias(this, "alias", new Aws.Lambda.AliasArgs
+        {
+            Name = LiveAlias,
+            FunctionName = Function.FunctionName,
+            FunctionVersion = Function.Version,
         });
+        new FunctionEventInvokeConfig(this, "async-config", new FunctionEventInvokeConfigArgs
+        {
+            FunctionName = Function.FunctionName,
+            Qualifier = Alias.AliasName,
+            MaximumRetryAttempts = args.AsyncRetryAttempts,
+            DestinationConfig = new FunctionEventInvokeConfigDestinationConfigArgs
+            {
+                OnFailure = new FunctionEventInvokeConfigDestinationConfigOnFailureArgs { Destination = DeadLetterQueue.Arn },
+            },
+        });
+
+        if (args.ProvisionedConcurrency is { } schedule)
+        {
+            Concurrency = new ProvisionedConcurrencySchedule(this, "concurrency", Function.FunctionName, Alias.AliasName, schedule);
+        }
     }
 
     public Key Key { get; }
@@ -151,7 +175,101 @@ public sealed class InferenceFunction : ComponentResource
 
     public Function Function { get; }
 
+    /// <summary>The <c>live</c> alias: what APIs, queues and schedules invoke; never <c>$LATEST</c>.</summary>
+    public Aws.Lambda.Alias Alias { get; }
+
+    /// <summary>Where failed asynchronous invocations end up.</summary>
+    public Queue DeadLetterQueue { get; }
+
+    public ProvisionedConcurrencySchedule? Concurrency { get; }
+
     public Output<string> FunctionName => Function.FunctionName;
 
     public Output<string> FunctionArn => Function.Arn;
+
+    public Output<string> AliasArn => Alias.Arn;
+
+    /// <summary>The alias's invoke ARN, for API Gateway integrations.</summary>
+    public Output<string> AliasInvokeArn => Alias.InvokeArn;
+
+    private void SetPackage(FunctionArgs function, InferenceFunctionArgs args, long? codeBytes)
+    {
+        if (args.ImageUri is { } image)
+        {
+            function.PackageType = "Image";
+            function.ImageUri = image;
+            return;
+        }
+
+        function.PackageType = "Zip";
+        function.Runtime = args.Runtime;
+        function.Handler = args.Runtime == "dotnet10" ? args.Handler : "bootstrap";
+        var archive = new FileArchive(args.Code!.PathFromProgram);
+
+        // Zipped size is unknown until the engine zips, so the unzipped size decides: above the
+        // direct-upload limit the package goes through S3, which also versions every upload.
+        if (codeBytes > CodeDirectory.DirectUploadLimitBytes)
+        {
+            var artifacts = args.ArtifactsBucket ?? new EncryptedBucket(this, "artifacts", new EncryptedBucketArgs { NoncurrentVersionExpirationDays = 30 });
+            var upload = new BucketObject(this, "code", new BucketObjectArgs { Bucket = artifacts.BucketName, Key = $"{Path}/code.zip", Source = archive });
+            function.S3Bucket = artifacts.BucketName;
+            function.S3Key = upload.Key;
+            function.S3ObjectVersion = upload.VersionId;
+        }
+        else
+        {
+            function.Code = archive;
+        }
+    }
+
+    private Output<string> RolePolicyDocument(InferenceFunctionArgs args)
+    {
+        var statements = new List<object>
+        {
+            PolicyDocuments.Allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], Output.Format($"{LogGroup.Arn}:*")),
+            PolicyDocuments.Allow("UseOwnKey", ["kms:Decrypt", "kms:GenerateDataKey"], Key.Arn),
+            PolicyDocuments.Allow("SendDeadLetters", ["sqs:SendMessage"], DeadLetterQueue.Arn),
+            // X-Ray trace segments have no resource-level permissions: "*" is the only resource AWS accepts.
+            PolicyDocuments.Allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"),
+        };
+        if (args.ModelBucket is { } bucket)
+        {
+            var folder = args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)];
+            statements.Add(PolicyDocuments.Allow("ReadModel", ["s3:GetObject", "s3:GetObjectVersion"], Output.Format($"{bucket.BucketArn}/{folder}*")));
+            statements.Add(PolicyDocuments.Allow("DecryptModel", ["kms:Decrypt"], bucket.KeyArn));
+        }
+
+        return PolicyDocuments.Of([.. statements]);
+    }
+
+    private void Validate(InferenceFunctionArgs args, long? codeBytes)
+    {
+        var literalImage = args.ImageUri is { } image && ((IProgramValueSource)image).ToProgramValue() is LiteralValue { Value: string uri } ? uri : null;
+        new ArgsValidation(Path)
+            .Check((args.Code is null) != (args.ImageUri is null), nameof(args.Code), args.Code?.PathFromProgram, "exactly one of Code (zip) and ImageUri (container image)")
+            .Check(literalImage is null || ImageByDigest().IsMatch(literalImage), nameof(args.ImageUri), literalImage,
+                "an image by digest, 'repository@sha256:<64 hex digits>', without a tag: Lambda rejects a URI with both")
+            .OneOf(nameof(args.Runtime), args.Runtime, ["dotnet10", "provided.al2023"])
+            .Range(nameof(args.MemoryMb), args.MemoryMb, 128, 10240)
+            .Range(nameof(args.TimeoutSeconds), args.TimeoutSeconds, 1, 900)
+            .Range(nameof(args.EphemeralStorageMb), args.EphemeralStorageMb, 512, 10240)
+            .OneOf(nameof(args.Architecture), args.Architecture, ["x86_64", "arm64"])
+            .Check(args.ReservedConcurrency is null or >= 0, nameof(args.ReservedConcurrency), args.ReservedConcurrency, "null or a non-negative number")
+            .OneOf(nameof(args.LogRetentionDays), args.LogRetentionDays, AllowedRetentionDays)
+            .Range(nameof(args.AsyncRetryAttempts), args.AsyncRetryAttempts, 0, 2)
+            .Check((args.ModelBucket is null) == (args.ModelKey is null), nameof(args.ModelKey), args.ModelKey, "set together with ModelBucket (or neither, for a bundled model)")
+            .Check(args.ModelKey is null || (!args.ModelKey.StartsWith('/') && args.ModelKey.EndsWith(".onnx", StringComparison.Ordinal)), nameof(args.ModelKey), args.ModelKey, "an object key of an .onnx file without a leading '/'")
+            .Check(!(args.SnapStart && args.ProvisionedConcurrency is not null), nameof(args.SnapStart), args.SnapStart,
+                "false when ProvisionedConcurrency is set: Lambda does not combine SnapStart with provisioned concurrency (pick one way to avoid cold starts)")
+            .Check(!(args.SnapStart && args.EphemeralStorageMb > 512), nameof(args.SnapStart), args.SnapStart,
+                $"false when EphemeralStorageMb is above 512 ({args.EphemeralStorageMb}): SnapStart supports only the default /tmp size")
+            .Check(!(args.SnapStart && (args.ImageUri is not null || args.Runtime != "dotnet10")), nameof(args.SnapStart), args.SnapStart,
+                "false for container images and provided.al2023: SnapStart applies to managed runtimes (dotnet10) only")
+            .Check(codeBytes is null or <= CodeDirectory.UnzippedLimitBytes, nameof(args.Code), $"{args.Code?.PathFromProgram} ({codeBytes / (1024 * 1024)} MB unzipped)",
+                "at most 250 MB unzipped, Lambda's limit for a zip package: use a container image (ContainerInferenceApi) for larger models")
+            .ThrowIfInvalid();
+    }
+
+    [GeneratedRegex("^[^@:]+(:[0-9]+)?/[^@:]+@sha256:[0-9a-f]{64}$")]
+    private static partial Regex ImageByDigest();
 }

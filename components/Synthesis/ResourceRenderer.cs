@@ -78,7 +78,7 @@ internal static class ResourceRenderer
         AddIfSet(rendered, "deleteBeforeReplace", options.DeleteBeforeReplace);
         if (options.DependsOn.Count > 0)
         {
-            rendered.Add("dependsOn", options.DependsOn.Select(d => (object?)"${" + d.LogicalName + "}").ToList());
+            rendered.Add("dependsOn", options.DependsOn.Select(d => (object?)("${" + d.LogicalName + "}")).ToList());
         }
 
         AddList(rendered, "ignoreChanges", options.IgnoreChanges);

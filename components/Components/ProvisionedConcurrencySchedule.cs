@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Infra.Aws.AppAutoScaling;
+using Infra.Core;
+
+namespace Infra.Components;
+
+/// <summary>
+/// One day shape: warm instances from <see cref="PeakStartHour"/> to <see cref="PeakEndHour"/>,
+/// then a gradual scale-down in <see cref="ScaleDownSteps"/> steps, <see cref="StepHours"/> apart,
+/// to the schedule's floor.
+/// </summary>
+public sealed record DailyProfile
+{
+    public int PeakStartHour { get; init; } = 8;
+
+    public int PeakEndHour { get; init; } = 18;
+
+    public int PeakMinimum { get; init; } = 5;
+
+    public int ScaleDownSteps { get; init; } = 3;
+
+    public int StepHours { get; init; } = 1;
+}
+
+public sealed record ProvisionedConcurrencyScheduleArgs
+{
+    /// <summary>IANA time zone the hours are in, e.g. <c>Europe/Berlin</c>.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>Warm instances outside the peaks; at least 1 (see the class remarks for why never 0).</summary>
+    public int Floor { get; init; } = 1;
+
+    /// <summary>The most instances the schedule or target tracking may provision.</summary>
+    public int Maximum { get; init; } = 20;
+
+    /// <summary>Monday to Friday.</summary>
+    public DailyProfile Weekdays { get; init; } = new();
+
+    /// <summary>Saturday and Sunday; null keeps the floor all weekend.</summary>
+    public DailyProfile? Weekends { get; init; }
+
+    /// <summary>Also track provisioned-concurrency utilization (0.1 to 0.9), scaling between the scheduled minimum and the maximum.</summary>
+    public double? TargetUtilization { get; init; }
+}
+
+/// <summary>
+/// Provisioned concurrency on a function alias, driven by Application Auto Scaling schedules.
+/// </summary>
+/// <remarks>
+/// Known failures of other tools, and how this design avoids each:
+/// <list type="bullet">
+/// <item>No <c>aws:lambda:ProvisionedConcurrencyConfig</c> resource: Application Auto Scaling owns the
+/// value, so the engine never reads or imports a config that a schedule changed or removed
+/// (pulumi-aws #1886), and a redeploy after scaling finds nothing to reconcile.</item>
+/// <item>The floor is at least 1: a schedule that scales to 0 deletes the config, and the next
+/// deployment then fails with ProvisionedConcurrencyConfigNotFoundException (aws-cdk #29992).</item>
+/// <item>The scalable target ignores changes to its capacities (schedules own them between
+/// deployments), and is replaced, deleted first, when the scaling profile changes, so a switch of
+/// policy re-registers it with fresh limits instead of keeping a stale value (aws-cdk #30503).</item>
+/// </list>
+/// </remarks>
+public sealed class ProvisionedConcurrencySchedule : ComponentResource
+{
+    private const string Dimension = "lambda:function:ProvisionedConcurrency";
+
+    public ProvisionedConcurrencySchedule(IScope scope, string name, Input<string> functionName, Input<string> aliasName, ProvisionedConcurrencyScheduleArgs args)
+        : base("ml:ProvisionedConcurrencySchedule", scope, name)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        Validate(args);
+
+        var resourceId = Output.Format($"function:{functionName}:{aliasName}");
+        var profile = ProfileHash(args);
+        Target = new Target(this, "target", new TargetArgs
+        {
+            ServiceNamespace = "lambda",
+            ScalableDimension = Dimension,
+            ResourceId = resourceId,
+            MinCapacity = args.Floor,
+            MaxCapacity = args.Maximum,
+            Tags = new InputMap<string> { ["scaling-profile"] = profile },
+        }, new CustomResourceOptions
+        {
+            IgnoreChanges = ["minCapacity", "maxCapacity"],
+            ReplaceOnChanges = ["tags"],
+            DeleteBeforeReplace = true,
+        });
+
+        foreach (var action in Actions(args))
+        {
+            // Deregistering the target deletes its actions, so their names carry the profile hash:
+            // a new profile replaces them together with the target.
+            new ScheduledAction(this, action.Name, new ScheduledActionArgs
+            {
+                Name = $"{Stack.StackName}-{Path.Replace('/', '-')}-{action.Name}-{profile}",
+                ServiceNamespace = "lambda",
+                ScalableDimension = Dimension,
+                ResourceId = resourceId,
+                Schedule = action.Cron,
+                Timezone = args.TimeZone,
+                ScalableTargetAction = new ScheduledActionScalableTargetActionArgs { MinCapacity = action.Minimum, MaxCapacity = args.Maximum },
+            }, new CustomResourceOptions { DependsOn = [Target] });
+        }
+
+        if (args.TargetUtilization is { } utilization)
+        {
+            new Policy(this, "utilization", new PolicyArgs
+            {
+                Name = $"{Stack.StackName}-{Path.Replace('/', '-')}-utilization-{profile}",
+                PolicyType = "TargetTrackingScaling",
+                ServiceNamespace = "lambda",
+                ScalableDimension = Dimension,
+                ResourceId = resourceId,
+                TargetTrackingScalingPolicyConfiguration = new PolicyTargetTrackingScalingPolicyConfigurationArgs
+                {
+                    TargetValue = utilization,
+                    PredefinedMetricSpecification = new PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
+                    {
+                        PredefinedMetricType = "LambdaProvisionedConcurrencyUtilization",
+                    },
+                },
+            }, new CustomResourceOptions { DependsOn = [Target] });
+        }
+    }
+
+    public Target Target { get; }
+
+    /// <summary>One scheduled change of the minimum.</summary>
+    public sealed record ScheduledStep(string Name, string Cron, int Minimum);
+
+    /// <summary>The scheduled steps for the args: a peak start, then the scale-down steps, per profile.</summary>
+    public static IReadOnlyList<ScheduledStep> Actions(ProvisionedConcurrencyScheduleArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var steps = new List<ScheduledStep>();
+        steps.AddRange(ProfileSteps("weekday", "MON-FRI", args.Weekdays, args.Floor));
+        if (args.Weekends is { } weekends)
+        {
+            steps.AddRange(ProfileSteps("weekend", "SAT,SUN", weekends, args.Floor));
+        }
+
+        return steps;
+    }
+
+    private static IEnumerable<ScheduledStep> ProfileSteps(string label, string days, DailyProfile profile, int floor)
+    {
+        yield return new ScheduledStep($"{label}-peak", Cron(profile.PeakStartHour, days), profile.PeakMinimum);
+        for (var step = 1; step <= profile.ScaleDownSteps; step++)
+        {
+            var remaining = profile.ScaleDownSteps - step;
+            var minimum = floor + (int)Math.Ceiling((profile.PeakMinimum - floor) * remaining / (double)profile.ScaleDownSteps);
+            var hour = profile.PeakEndHour + (step - 1) * profile.StepHours;
+            yield return new ScheduledStep($"{label}-down-{step}", Cron(hour, days), minimum);
+        }
+    }
+
+    private static string Cron(int hour, string days) => $"cron(0 {hour.ToString(CultureInfo.InvariantCulture)} ? * {days} *)";
+
+    private static string ProfileHash(ProvisionedConcurrencyScheduleArgs args)
+    {
+        var text = string.Join("|", Actions(args).Select(a => $"{a.Cron}={a.Minimum}"))
+            + $"|{args.Floor}|{args.Maximum}|{args.TimeZone}|{args.TargetUtilization?.ToString(CultureInfo.InvariantCulture)}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    private void Validate(ProvisionedConcurrencyScheduleArgs args)
+    {
+        var check = new ArgsValidation(Path)
+            .Check(args.Floor >= 1, nameof(args.Floor), args.Floor,
+                "at least 1: scaling provisioned concurrency to 0 on a schedule makes the next deployment fail (aws-cdk #29992); drop the schedule to pay nothing off-peak")
+            .Check(args.Maximum >= args.Floor, nameof(args.Maximum), args.Maximum, $"at least the floor ({args.Floor})")
+            .Check(TimeZoneInfo.TryFindSystemTimeZoneById(args.TimeZone, out _), nameof(args.TimeZone), args.TimeZone, "an IANA time zone such as UTC or Europe/Berlin")
+            .Check(args.TargetUtilization is null or >= 0.1 and <= 0.9, nameof(args.TargetUtilization), args.TargetUtilization, "a fraction from 0.1 to 0.9");
+        CheckProfile(check, nameof(args.Weekdays), args.Weekdays, args);
+        if (args.Weekends is { } weekends)
+        {
+            CheckProfile(check, nameof(args.Weekends), weekends, args);
+        }
+
+        check.ThrowIfInvalid();
+    }
+
+    private static void CheckProfile(ArgsValidation check, string key, DailyProfile profile, ProvisionedConcurrencyScheduleArgs args)
+    {
+        var lastStep = profile.PeakEndHour + (profile.ScaleDownSteps - 1) * profile.StepHours;
+        check.Range($"{key}.{nameof(profile.PeakStartHour)}", profile.PeakStartHour, 0, 23)
+            .Check(profile.PeakEndHour > profile.PeakStartHour && profile.PeakEndHour <= 23, $"{key}.{nameof(profile.PeakEndHour)}", profile.PeakEndHour, $"an hour after PeakStartHour ({profile.PeakStartHour}) and at most 23")
+            .Check(profile.PeakMinimum >= args.Floor && profile.PeakMinimum <= args.Maximum, $"{key}.{nameof(profile.PeakMinimum)}", profile.PeakMinimum, $"from the floor ({args.Floor}) to the maximum ({args.Maximum})")
+            .Range($"{key}.{nameof(profile.ScaleDownSteps)}", profile.ScaleDownSteps, 1, 6)
+            .Range($"{key}.{nameof(profile.StepHours)}", profile.StepHours, 1, 6)
+            .Check(lastStep <= 23, $"{key}.{nameof(profile.ScaleDownSteps)}", profile.ScaleDownSteps, $"few enough steps to finish by 23:00 (the last would be at {lastStep}:00)");
+    }
+}

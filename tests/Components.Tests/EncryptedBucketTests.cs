@@ -1,0 +1,153 @@
+using Infra.Aws.Iam;
+using Infra.Components;
+using Infra.Core;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public class EncryptedBucketTests
+{
+    private static List<object?> Statements(Infra.Synthesis.OrderedMap program, string resource, string property = "policy") =>
+        (List<object?>)Property(program, resource, property, "fn::toJSON", "Statement")!;
+
+    private static object? Sid(List<object?> statements, string sid) => statements.Single(s => (string?)At(s, "Sid") == sid);
+
+    [Fact]
+    public void Defaults_encrypt_with_a_rotating_own_key_block_public_access_and_enforce_ownership()
+    {
+        var stack = NewStack();
+        new EncryptedBucket(stack, "models");
+
+        var program = Synth(stack);
+
+        Assert.Equal(true, Property(program, "models-key", "enableKeyRotation"));
+        Assert.Equal("${models-key.keyId}", Property(program, "models-key-alias", "targetKeyId"));
+        Assert.Equal("alias/proj-dev-models", Property(program, "models-key-alias", "name"));
+        Assert.Equal("aws:kms", Property(program, "models-encryption", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"));
+        Assert.Equal("${models-key.arn}", Property(program, "models-encryption", "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"));
+        Assert.Equal(true, Property(program, "models-encryption", "rules", 0, "bucketKeyEnabled"));
+        foreach (var block in new[] { "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets" })
+        {
+            Assert.Equal(true, Property(program, "models-public-access-block", block));
+        }
+
+        Assert.Equal("BucketOwnerEnforced", Property(program, "models-ownership", "rule", "objectOwnership"));
+        Assert.Equal("Enabled", Property(program, "models-versioning", "versioningConfiguration", "status"));
+        Assert.False(Has(program, "resources", "models-access-logging"));
+        Assert.False(Has(program, "resources", "models-data-events"));
+    }
+
+    [Fact]
+    public void The_key_policy_grants_only_the_account_root_and_the_given_principals()
+    {
+        var stack = NewStack();
+        new EncryptedBucket(stack, "models", new EncryptedBucketArgs { KeyUsers = ["arn:aws:iam::123456789012:role/reader"] });
+
+        var statements = Statements(Synth(stack), "models-key");
+
+        Assert.Equal(2, statements.Count);
+        Assert.Equal("arn:${aws-partition.partition}:iam::${aws-caller-identity.accountId}:root", At(Sid(statements, "AccountAdministersKey"), "Principal", "AWS"));
+        Assert.Equal("arn:aws:iam::123456789012:role/reader", At(Sid(statements, "GivenPrincipalsUseKey"), "Principal", "AWS", 0));
+        Assert.DoesNotContain("kms:*", (List<object?>)At(Sid(statements, "GivenPrincipalsUseKey"), "Action")!);
+    }
+
+    [Fact]
+    public void The_bucket_policy_refuses_plain_http_and_any_encryption_but_its_own_key()
+    {
+        var stack = NewStack();
+        new EncryptedBucket(stack, "models");
+
+        var program = Synth(stack);
+        var statements = Statements(program, "models-policy");
+
+        var http = Sid(statements, "DenyPlainHttp");
+        Assert.Equal("Deny", At(http, "Effect"));
+        Assert.Equal("false", At(http, "Condition", "Bool", "aws:SecureTransport"));
+        Assert.Equal("${models-bucket.arn}/*", At(http, "Resource", 1));
+        Assert.Equal("aws:kms", At(Sid(statements, "DenyOtherEncryption"), "Condition", "StringNotEqualsIfExists", "s3:x-amz-server-side-encryption"));
+        Assert.Equal("${models-key.arn}", At(Sid(statements, "DenyOtherKeys"), "Condition", "StringNotEqualsIfExists", "s3:x-amz-server-side-encryption-aws-kms-key-id"));
+        Assert.Contains("${models-public-access-block}", (List<object?>)At(program, "resources", "models-policy", "options", "dependsOn")!);
+    }
+
+    [Fact]
+    public void Lifecycle_rules_expire_noncurrent_versions_after_the_configured_days_and_abort_stale_uploads()
+    {
+        var stack = NewStack();
+        new EncryptedBucket(stack, "models", new EncryptedBucketArgs { NoncurrentVersionExpirationDays = 30 });
+        new EncryptedBucket(stack, "scratch", new EncryptedBucketArgs { Versioning = false });
+
+        var program = Synth(stack);
+
+        Assert.Equal("expire-noncurrent-versions", Property(program, "models-lifecycle", "rules", 1, "id"));
+        Assert.Equal(30m, Property(program, "models-lifecycle", "rules", 1, "noncurrentVersionExpiration", "noncurrentDays"));
+        Assert.Equal(7m, Property(program, "models-lifecycle", "rules", 0, "abortIncompleteMultipartUpload", "daysAfterInitiation"));
+        Assert.Single((List<object?>)Property(program, "scratch-lifecycle", "rules")!);
+        Assert.False(Has(program, "resources", "scratch-versioning"));
+    }
+
+    [Fact]
+    public void Access_logging_and_data_event_auditing_are_optional_resources()
+    {
+        var stack = NewStack();
+        new EncryptedBucket(stack, "models", new EncryptedBucketArgs
+        {
+            AccessLogging = new AccessLoggingArgs { TargetBucket = "central-logs" },
+            DataEventAudit = new DataEventAuditArgs { TrailBucket = "audit-trail", IncludeReads = false },
+        });
+
+        var program = Synth(stack);
+
+        Assert.Equal("central-logs", Property(program, "models-access-logging", "targetBucket"));
+        Assert.Equal("audit-trail", Property(program, "models-data-events", "s3BucketName"));
+        var fields = (List<object?>)Property(program, "models-data-events", "advancedEventSelectors", 0, "fieldSelectors")!;
+        Assert.Contains(fields, f => (string?)At(f, "field") == "resources.ARN" && (string?)At(f, "startsWiths", 0) == "${models-bucket.arn}/");
+        Assert.Contains(fields, f => (string?)At(f, "field") == "readOnly" && (string?)At(f, "equals", 0) == "false");
+    }
+
+    [Fact]
+    public void A_read_grant_allows_the_prefix_and_decryption_with_this_key_only()
+    {
+        var stack = NewStack();
+        var bucket = new EncryptedBucket(stack, "models");
+        var role = new Role(stack, "reader", new RoleArgs { AssumeRolePolicy = "{}" });
+        bucket.GrantRead(role, "models/resnet18/");
+        bucket.GrantWrite(role, "results/");
+
+        var program = Synth(stack);
+        var read = Statements(program, "models-grant-read-1");
+        var write = Statements(program, "models-grant-write-2");
+
+        Assert.Equal("${reader.name}", Property(program, "models-grant-read-1", "role"));
+        Assert.Equal("${models-bucket.arn}/models/resnet18/*", At(Sid(read, "Objects"), "Resource"));
+        Assert.Equal(new List<object?> { "s3:GetObject", "s3:GetObjectVersion" }, At(Sid(read, "Objects"), "Action"));
+        Assert.Equal("models/resnet18/*", At(Sid(read, "ListPrefix"), "Condition", "StringLike", "s3:prefix", 0));
+        Assert.Equal(new List<object?> { "kms:Decrypt" }, At(Sid(read, "BucketKey"), "Action"));
+        Assert.Equal("${models-key.arn}", At(Sid(read, "BucketKey"), "Resource"));
+        Assert.Contains("kms:GenerateDataKey", (List<object?>)At(Sid(write, "BucketKey"), "Action")!);
+        Assert.Contains("s3:PutObject", (List<object?>)At(Sid(write, "Objects"), "Action")!);
+    }
+
+    [Fact]
+    public void Invalid_args_and_grant_prefixes_are_refused_naming_the_component()
+    {
+        var stack = NewStack();
+        var error = Assert.Throws<SynthesisException>(() => new EncryptedBucket(stack, "models", new EncryptedBucketArgs { KeyDeletionWindowDays = 3 }));
+        Assert.Equal(["component 'models': KeyDeletionWindowDays = 3 is invalid: expected an integer from 7 to 30"], error.Problems);
+
+        var bucket = new EncryptedBucket(stack, "data");
+        var role = new Role(stack, "reader", new RoleArgs { AssumeRolePolicy = "{}" });
+        Assert.Contains("prefix = '/x*'", Assert.Throws<SynthesisException>(() => bucket.GrantRead(role, "/x*")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Protect_guards_the_key_and_the_bucket()
+    {
+        var stack = NewStack();
+        new EncryptedBucket(stack, "models", new EncryptedBucketArgs { Protect = true });
+
+        var program = Synth(stack);
+
+        Assert.Equal(true, At(program, "resources", "models-key", "options", "protect"));
+        Assert.Equal(true, At(program, "resources", "models-bucket", "options", "protect"));
+    }
+}

@@ -1,0 +1,236 @@
+using Infra.Components;
+using Infra.Core;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public sealed class InferenceFunctionTests : IDisposable
+{
+    private readonly string _code = Directory.CreateTempSubdirectory("fn-code").FullName;
+
+    public void Dispose() => Directory.Delete(_code, recursive: true);
+
+    private CodeDirectory CodeOfSize(long bytes)
+    {
+        using (var file = File.Create(Path.Combine(_code, "payload.bin")))
+        {
+            file.SetLength(bytes); // sparse: measured by length, costs no disk
+        }
+
+        return new CodeDirectory("../.build/function", _code);
+    }
+
+    private static readonly CodeDirectory Unpublished = new("../.build/function", "/nonexistent/function");
+
+    private static List<object?> RoleStatements(Infra.Synthesis.OrderedMap program) =>
+        (List<object?>)Property(program, "embed-role-policy", "policy", "fn::toJSON", "Statement")!;
+
+    [Fact]
+    public void The_live_alias_points_at_the_version_each_change_publishes()
+    {
+        var stack = NewStack();
+        var embed = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished });
+        stack.Export("alias", embed.AliasArn);
+
+        var program = Synth(stack);
+
+        Assert.Equal(true, Property(program, "embed-function", "publish"));
+        Assert.Equal("live", Property(program, "embed-alias", "name"));
+        Assert.Equal("${embed-function.version}", Property(program, "embed-alias", "functionVersion"));
+        Assert.Equal("${embed-alias.arn}", At(program, "outputs", "alias"));
+    }
+
+    [Fact]
+    public void Defaults_are_a_dotnet10_zip_with_tracing_json_logs_to_an_encrypted_log_group_and_encrypted_environment()
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, ModelName = "resnet18" });
+
+        var program = Synth(stack);
+
+        Assert.Equal("Zip", Property(program, "embed-function", "packageType"));
+        Assert.Equal("dotnet10", Property(program, "embed-function", "runtime"));
+        Assert.Equal("InferenceFunction", Property(program, "embed-function", "handler"));
+        Assert.Equal("../.build/function", Property(program, "embed-function", "code", "fn::fileArchive"));
+        Assert.Equal("Active", Property(program, "embed-function", "tracingConfig", "mode"));
+        Assert.Equal("${embed-logs.name}", Property(program, "embed-function", "loggingConfig", "logGroup"));
+        Assert.Equal("${embed-key.arn}", Property(program, "embed-function", "kmsKeyArn"));
+        Assert.Equal("resnet18", Property(program, "embed-function", "environment", "variables", "MODEL_NAME"));
+        Assert.Equal("${embed-key.arn}", Property(program, "embed-logs", "kmsKeyId"));
+        Assert.Equal(30m, Property(program, "embed-logs", "retentionInDays"));
+        Assert.Equal("CloudWatchLogsUseKey", Property(program, "embed-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
+        Assert.Contains("${embed-role-policy}", (List<object?>)At(program, "resources", "embed-function", "options", "dependsOn")!);
+    }
+
+    [Fact]
+    public void Every_option_reaches_the_function()
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs
+        {
+            Code = Unpublished,
+            Runtime = "provided.al2023",
+            MemoryMb = 3008,
+            TimeoutSeconds = 60,
+            EphemeralStorageMb = 2048,
+            Architecture = "arm64",
+            ReservedConcurrency = 50,
+            Environment = new Dictionary<string, string> { ["LOG_LEVEL"] = "debug" },
+        });
+
+        var program = Synth(stack);
+
+        Assert.Equal("bootstrap", Property(program, "embed-function", "handler"));
+        Assert.Equal(3008m, Property(program, "embed-function", "memorySize"));
+        Assert.Equal(60m, Property(program, "embed-function", "timeout"));
+        Assert.Equal(2048m, Property(program, "embed-function", "ephemeralStorage", "size"));
+        Assert.Equal("arm64", Property(program, "embed-function", "architectures", 0));
+        Assert.Equal(50m, Property(program, "embed-function", "reservedConcurrentExecutions"));
+        Assert.Equal("debug", Property(program, "embed-function", "environment", "variables", "LOG_LEVEL"));
+    }
+
+    [Fact]
+    public void The_role_reads_only_the_model_folder_and_uses_no_wildcard_actions()
+    {
+        var stack = NewStack();
+        var models = new EncryptedBucket(stack, "models");
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs
+        {
+            Code = Unpublished,
+            ModelBucket = models,
+            ModelKey = "models/resnet18/1.0.0/model.onnx",
+            ModelVersionId = "3HL4kqtJlcpXroDTDmJ",
+        });
+
+        var program = Synth(stack);
+        var statements = RoleStatements(program);
+
+        Assert.Equal("${models-bucket.arn}/models/resnet18/1.0.0/*", At(statements.Single(s => (string?)At(s, "Sid") == "ReadModel"), "Resource"));
+        Assert.Equal("${models-key.arn}", At(statements.Single(s => (string?)At(s, "Sid") == "DecryptModel"), "Resource"));
+        Assert.Equal("${embed-logs.arn}:*", At(statements.Single(s => (string?)At(s, "Sid") == "WriteOwnLogs"), "Resource"));
+        Assert.All(statements, s => Assert.All((List<object?>)At(s, "Action")!, a => Assert.DoesNotContain("*", (string)a!, StringComparison.Ordinal)));
+        // "*" resources only where AWS offers nothing narrower.
+        Assert.Equal(["WriteTraces"], statements.Where(s => At(s, "Resource") is "*").Select(s => (string?)At(s, "Sid")));
+        Assert.Equal("${models-bucket.bucket}", Property(program, "embed-function", "environment", "variables", "MODEL_S3_BUCKET"));
+        Assert.Equal("models/resnet18/1.0.0/model.onnx", Property(program, "embed-function", "environment", "variables", "MODEL_S3_KEY"));
+        Assert.Equal("3HL4kqtJlcpXroDTDmJ", Property(program, "embed-function", "environment", "variables", "MODEL_S3_VERSION"));
+    }
+
+    [Fact]
+    public void Failed_asynchronous_invocations_go_to_an_encrypted_dead_letter_queue()
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, AsyncRetryAttempts = 1 });
+
+        var program = Synth(stack);
+
+        Assert.Equal("${embed-dead-letters.arn}", Property(program, "embed-async-config", "destinationConfig", "onFailure", "destination"));
+        Assert.Equal("${embed-alias.name}", Property(program, "embed-async-config", "qualifier"));
+        Assert.Equal(1m, Property(program, "embed-async-config", "maximumRetryAttempts"));
+        Assert.Equal("${embed-key.arn}", Property(program, "embed-dead-letters", "kmsMasterKeyId"));
+        Assert.Equal("${embed-dead-letters.arn}", At(RoleStatements(program).Single(s => (string?)At(s, "Sid") == "SendDeadLetters"), "Resource"));
+    }
+
+    [Fact]
+    public void Code_over_the_direct_upload_limit_goes_through_an_artifacts_bucket()
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = CodeOfSize(CodeDirectory.DirectUploadLimitBytes + 1) });
+
+        var program = Synth(stack);
+
+        Assert.False(Has(program, "resources", "embed-function", "properties", "code"));
+        Assert.Equal("${embed-artifacts-bucket.bucket}", Property(program, "embed-function", "s3Bucket"));
+        Assert.Equal("${embed-code.key}", Property(program, "embed-function", "s3Key"));
+        Assert.Equal("${embed-code.versionId}", Property(program, "embed-function", "s3ObjectVersion"));
+        Assert.Equal("../.build/function", Property(program, "embed-code", "source", "fn::fileArchive"));
+    }
+
+    [Fact]
+    public void Code_within_the_limit_is_uploaded_with_the_function()
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = CodeOfSize(1024) });
+
+        Assert.Equal("../.build/function", Property(Synth(stack), "embed-function", "code", "fn::fileArchive"));
+    }
+
+    [Fact]
+    public void Code_over_the_unzipped_limit_is_an_error_that_points_to_the_container_pattern()
+    {
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "embed",
+            new InferenceFunctionArgs { Code = CodeOfSize(CodeDirectory.UnzippedLimitBytes + 1) }));
+
+        Assert.Contains("at most 250 MB unzipped", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ContainerInferenceApi", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_image_is_referenced_by_digest_and_a_tag_with_a_digest_is_refused()
+    {
+        var digest = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('a', 64);
+        var stack = NewStack();
+        new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = digest, MemoryMb = 10240 });
+
+        var program = Synth(stack);
+        Assert.Equal("Image", Property(program, "big-function", "packageType"));
+        Assert.Equal(digest, Property(program, "big-function", "imageUri"));
+        Assert.False(Has(program, "resources", "big-function", "properties", "runtime"));
+
+        var tagged = digest.Replace("/models@", "/models:v1@", StringComparison.Ordinal);
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "big", new InferenceFunctionArgs { ImageUri = tagged }));
+        Assert.Contains("Lambda rejects a URI with both", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, 512, "dotnet10", "Lambda does not combine SnapStart with provisioned concurrency")]
+    [InlineData(false, 1024, "dotnet10", "SnapStart supports only the default /tmp size")]
+    [InlineData(false, 512, "provided.al2023", "SnapStart applies to managed runtimes")]
+    public void SnapStart_conflicts_are_validation_errors_that_explain_why(bool provisioned, int tmp, string runtime, string reason)
+    {
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "embed", new InferenceFunctionArgs
+        {
+            Code = Unpublished,
+            SnapStart = true,
+            EphemeralStorageMb = tmp,
+            Runtime = runtime,
+            ProvisionedConcurrency = provisioned ? new ProvisionedConcurrencyScheduleArgs() : null,
+        }));
+
+        Assert.Contains("component 'embed': SnapStart = True is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SnapStart_alone_applies_to_published_versions()
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, SnapStart = true });
+
+        Assert.Equal("PublishedVersions", Property(Synth(stack), "embed-function", "snapStart", "applyOn"));
+    }
+
+    [Fact]
+    public void Invalid_args_name_the_component_each_key_its_value_and_what_is_allowed()
+    {
+        var stack = NewStack();
+
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(stack, "embed", new InferenceFunctionArgs
+        {
+            MemoryMb = 64,
+            Architecture = "sparc",
+            LogRetentionDays = 10,
+            ModelKey = "models/x/model.onnx",
+        }));
+
+        Assert.Equal(
+        [
+            "component 'embed': Code = null is invalid: expected exactly one of Code (zip) and ImageUri (container image)",
+            "component 'embed': MemoryMb = 64 is invalid: expected an integer from 128 to 10240",
+            "component 'embed': Architecture = 'sparc' is invalid: expected one of x86_64, arm64",
+            "component 'embed': LogRetentionDays = 10 is invalid: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            "component 'embed': ModelKey = 'models/x/model.onnx' is invalid: expected set together with ModelBucket (or neither, for a bundled model)",
+        ], error.Problems);
+        Assert.Empty(stack.Resources);
+    }
+}

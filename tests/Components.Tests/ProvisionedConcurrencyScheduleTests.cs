@@ -1,0 +1,124 @@
+using Infra.Components;
+using Infra.Core;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public class ProvisionedConcurrencyScheduleTests
+{
+    private static readonly CodeDirectory Code = new("fn", "/nonexistent");
+
+    private static Infra.Synthesis.OrderedMap SynthWith(ProvisionedConcurrencyScheduleArgs schedule)
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Code, ProvisionedConcurrency = schedule });
+        return Synth(stack);
+    }
+
+    [Fact]
+    public void Weekday_peaks_scale_down_gradually_to_the_floor()
+    {
+        var steps = ProvisionedConcurrencySchedule.Actions(new ProvisionedConcurrencyScheduleArgs
+        {
+            Floor = 1,
+            Weekdays = new DailyProfile { PeakStartHour = 8, PeakEndHour = 18, PeakMinimum = 5, ScaleDownSteps = 3 },
+        });
+
+        Assert.Equal(
+        [
+            new("weekday-peak", "cron(0 8 ? * MON-FRI *)", 5),
+            new("weekday-down-1", "cron(0 18 ? * MON-FRI *)", 4),
+            new("weekday-down-2", "cron(0 19 ? * MON-FRI *)", 3),
+            new("weekday-down-3", "cron(0 20 ? * MON-FRI *)", 1),
+        ], steps);
+    }
+
+    [Fact]
+    public void A_weekend_profile_adds_its_own_actions()
+    {
+        var steps = ProvisionedConcurrencySchedule.Actions(new ProvisionedConcurrencyScheduleArgs
+        {
+            Weekends = new DailyProfile { PeakStartHour = 10, PeakEndHour = 16, PeakMinimum = 2, ScaleDownSteps = 1 },
+        });
+
+        Assert.Contains(new ProvisionedConcurrencySchedule.ScheduledStep("weekend-peak", "cron(0 10 ? * SAT,SUN *)", 2), steps);
+        Assert.Contains(new ProvisionedConcurrencySchedule.ScheduledStep("weekend-down-1", "cron(0 16 ? * SAT,SUN *)", 1), steps);
+    }
+
+    [Fact]
+    public void The_schedule_drives_application_auto_scaling_on_the_live_alias_in_the_time_zone()
+    {
+        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs { TimeZone = "Europe/Berlin", Maximum = 10 });
+
+        Assert.Equal("function:${embed-function.name}:${embed-alias.name}", Property(program, "embed-concurrency-target", "resourceId"));
+        Assert.Equal("lambda:function:ProvisionedConcurrency", Property(program, "embed-concurrency-target", "scalableDimension"));
+        Assert.Equal("Europe/Berlin", Property(program, "embed-concurrency-weekday-peak", "timezone"));
+        Assert.Equal(5m, Property(program, "embed-concurrency-weekday-peak", "scalableTargetAction", "minCapacity"));
+        Assert.Equal(10m, Property(program, "embed-concurrency-weekday-peak", "scalableTargetAction", "maxCapacity"));
+    }
+
+    [Fact]
+    public void No_provisioned_concurrency_config_resource_is_emitted_so_refresh_and_import_cannot_break()
+    {
+        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+
+        Assert.DoesNotContain(((Infra.Synthesis.OrderedMap)At(program, "resources")!),
+            r => (string?)At(r.Value, "type") == "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
+    }
+
+    [Fact]
+    public void The_target_ignores_scheduled_capacity_changes_and_is_replaced_when_the_profile_changes()
+    {
+        var first = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+        var same = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+        var changed = SynthWith(new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7 });
+
+        var options = At(first, "resources", "embed-concurrency-target", "options");
+        Assert.Equal(new List<object?> { "maxCapacity", "minCapacity" }, At(options, "ignoreChanges"));
+        Assert.Equal(new List<object?> { "tags" }, At(options, "replaceOnChanges"));
+        Assert.Equal(true, At(options, "deleteBeforeReplace"));
+
+        string Hash(Infra.Synthesis.OrderedMap p) => (string)Property(p, "embed-concurrency-target", "tags", "scaling-profile")!;
+        Assert.Equal(Hash(first), Hash(same));
+        Assert.NotEqual(Hash(first), Hash(changed));
+        // Deregistering a target deletes its actions: their names change with the profile so they are recreated too.
+        Assert.EndsWith(Hash(changed), (string)Property(changed, "embed-concurrency-weekday-peak", "name")!, StringComparison.Ordinal);
+        Assert.EndsWith(Hash(changed), (string)Property(changed, "embed-concurrency-utilization", "name")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Target_tracking_on_utilization_is_optional()
+    {
+        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7 });
+
+        Assert.Equal("TargetTrackingScaling", Property(program, "embed-concurrency-utilization", "policyType"));
+        Assert.Equal(0.7m, Property(program, "embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "targetValue"));
+        Assert.Equal("LambdaProvisionedConcurrencyUtilization",
+            Property(program, "embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification", "predefinedMetricType"));
+        Assert.False(Has(SynthWith(new ProvisionedConcurrencyScheduleArgs()), "resources", "embed-concurrency-utilization"));
+    }
+
+    [Fact]
+    public void A_schedule_that_reaches_zero_is_refused_with_the_reason()
+    {
+        var error = Assert.Throws<SynthesisException>(() => SynthWith(new ProvisionedConcurrencyScheduleArgs { Floor = 0 }));
+
+        Assert.Contains("component 'embed/concurrency': Floor = 0 is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("aws-cdk #29992", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_hours_time_zones_and_utilization_are_refused()
+    {
+        var error = Assert.Throws<SynthesisException>(() => SynthWith(new ProvisionedConcurrencyScheduleArgs
+        {
+            TimeZone = "Mars/Olympus",
+            TargetUtilization = 1.5,
+            Weekdays = new DailyProfile { PeakStartHour = 20, PeakEndHour = 22, ScaleDownSteps = 4 },
+        }));
+
+        Assert.Contains("TimeZone = 'Mars/Olympus' is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TargetUtilization = 1.5 is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Weekdays.ScaleDownSteps = 4 is invalid: expected few enough steps to finish by 23:00 (the last would be at 25:00)", error.Message, StringComparison.Ordinal);
+    }
+}
