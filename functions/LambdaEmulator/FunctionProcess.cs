@@ -54,9 +54,10 @@ public sealed class FunctionProcess : IDisposable
         process.OutputDataReceived += (_, line) => started.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         process.Start();
-        started.Exited = process.WaitForExitAsync();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        // Asked after the reads begin, so it also waits for the last output lines.
+        started.Exited = process.WaitForExitAsync();
         return started;
     }
 

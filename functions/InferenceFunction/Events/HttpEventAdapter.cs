@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Inference.Hosting;
 
@@ -6,6 +7,9 @@ namespace InferenceFunction.Events;
 /// <summary>Converts API Gateway v1 / v2 (and function URL) events to <see cref="InferenceRequest"/> and back.</summary>
 public static class HttpEventAdapter
 {
+    // The body is JSON text inside a JSON string: escape only what JSON requires ("\"", not "\u0022").
+    private static readonly JsonWriterOptions ResponseWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static InferenceRequest FromV1(LambdaEvent request, string requestId)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -53,7 +57,7 @@ public static class HttpEventAdapter
         var contentType = response.Headers.FirstOrDefault(header => string.Equals(header.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
         var isText = IsTextContentType(contentType);
         using var buffer = new MemoryStream(response.Body.Length + 256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ResponseWriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("statusCode", response.StatusCode);
