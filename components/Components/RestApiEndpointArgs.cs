@@ -1,0 +1,89 @@
+using Infra.Core;
+
+namespace Infra.Components;
+
+/// <summary>How callers authenticate. REST APIs also support Lambda authorizers; Cognito covers the JWT case here.</summary>
+public enum RestApiAuth
+{
+    /// <summary>An API key per client in the <c>x-api-key</c> header; usage plans meter and throttle each key.</summary>
+    ApiKey,
+
+    /// <summary>SigV4-signed requests (AWS_IAM); callers need <c>execute-api:Invoke</c> on the route.</summary>
+    Iam,
+
+    /// <summary>A Cognito user pool's ID or access token (a JWT) in the <c>Authorization</c> header (COGNITO_USER_POOLS).</summary>
+    Cognito,
+}
+
+public sealed record RestApiEndpointArgs
+{
+    /// <summary>The function alias the routes invoke (the inference function's <c>live</c> alias), never <c>$LATEST</c>.</summary>
+    public required LambdaAliasTarget Target { get; init; }
+
+    public IReadOnlyList<ApiRoute> Routes { get; init; } = ApiRoute.Inference;
+
+    public string StageName { get; init; } = "prod";
+
+    public RestApiAuth Auth { get; init; } = RestApiAuth.ApiKey;
+
+    /// <summary>The user pools whose tokens the Cognito authorizer accepts (with <see cref="RestApiAuth.Cognito"/>).</summary>
+    public IReadOnlyList<Input<string>> CognitoUserPoolArns { get; init; } = [];
+
+    /// <summary>Usage-plan tiers; every client belongs to one.</summary>
+    public IReadOnlyList<UsagePlanTier> Tiers { get; init; } = [];
+
+    /// <summary>
+    /// Clients, each with its own API key in its tier's usage plan. Required with
+    /// <see cref="RestApiAuth.ApiKey"/>; with the other modes, keys are added on top for metering.
+    /// </summary>
+    public IReadOnlyList<ApiClient> Clients { get; init; } = [];
+
+    /// <summary>Stage-wide steady-state limit, requests per second, over all clients.</summary>
+    public double ThrottleRateLimit { get; init; } = 100;
+
+    public int ThrottleBurstLimit { get; init; } = 200;
+
+    public int AccessLogRetentionDays { get; init; } = 30;
+
+    /// <summary>A stage cache for GET routes (model metadata, health); null turns it off.</summary>
+    public StageCacheArgs? Cache { get; init; }
+
+    /// <summary>Content types API Gateway passes to the function as binary (base64 in the proxy event).</summary>
+    public IReadOnlyList<string> BinaryMediaTypes { get; init; } = ["image/jpeg", "image/png", "image/webp", "application/octet-stream"];
+
+    /// <summary>
+    /// Set the region's API Gateway CloudWatch role (a per-account, per-region setting that logging
+    /// needs). Turn it on in one stack per account and region only; other stacks would overwrite it.
+    /// </summary>
+    public bool ManageAccountLoggingRole { get; init; }
+}
+
+/// <summary>The Lambda alias behind the routes: its function, its name and its invoke ARN (the alias's <c>invokeArn</c>).</summary>
+public sealed record LambdaAliasTarget
+{
+    public required Input<string> FunctionName { get; init; }
+
+    public string AliasName { get; init; } = "live";
+
+    public required Input<string> InvokeArn { get; init; }
+
+    public static LambdaAliasTarget Of(Aws.Lambda.Alias alias, string aliasName = "live")
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        return new LambdaAliasTarget { FunctionName = alias.FunctionName, AliasName = aliasName, InvokeArn = alias.InvokeArn };
+    }
+}
+
+/// <summary>A usage plan: a quota per period and a throttle per key.</summary>
+public sealed record UsagePlanTier(string Name, int QuotaLimit, string QuotaPeriod, double RateLimit, int BurstLimit);
+
+/// <summary>A client of the API: it gets one API key in its tier's usage plan.</summary>
+public sealed record ApiClient(string Name, string Tier);
+
+public sealed record StageCacheArgs
+{
+    /// <summary>Cache cluster size in GB: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237.</summary>
+    public string SizeGb { get; init; } = "0.5";
+
+    public int TtlSeconds { get; init; } = 300;
+}

@@ -1,0 +1,288 @@
+using System.Text.Json;
+using Infra.Components;
+using Infra.Core;
+using Infra.Synthesis;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public class WafTests
+{
+    private static List<object?> Rules(OrderedMap program, string acl = "edge-acl") => (List<object?>)Property(program, acl, "rules")!;
+
+    private static object? Rule(OrderedMap program, string name) => Rules(program).Single(r => (string?)At(r, "name") == name);
+
+    private static List<string?> RuleNames(OrderedMap program) => [.. Rules(program).Select(r => (string?)At(r, "name"))];
+
+    private static IEnumerable<string> ResourceNames(OrderedMap program) => ((OrderedMap)At(program, "resources")!).Select(e => e.Key);
+
+    [Fact]
+    public void Defaults_are_a_regional_acl_that_allows_by_default_with_rate_body_and_the_three_managed_groups_in_priority_order()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge");
+
+        var program = Synth(stack);
+
+        Assert.Equal("REGIONAL", Property(program, "edge-acl", "scope"));
+        Assert.True(Has(Property(program, "edge-acl", "defaultAction"), "allow"));
+        Assert.Equal(["rate-limit", "body-size", "ip-reputation", "known-bad-inputs", "common"], RuleNames(program));
+        Assert.Equal([0m, 1m, 2m, 3m, 4m], Rules(program).Select(r => At(r, "priority")));
+        Assert.Equal("AWSManagedRulesAmazonIpReputationList", At(Rule(program, "ip-reputation"), "statement", "managedRuleGroupStatement", "name"));
+        Assert.Equal("AWSManagedRulesKnownBadInputsRuleSet", At(Rule(program, "known-bad-inputs"), "statement", "managedRuleGroupStatement", "name"));
+        Assert.Equal("AWSManagedRulesCommonRuleSet", At(Rule(program, "common"), "statement", "managedRuleGroupStatement", "name"));
+        foreach (var managed in new[] { "ip-reputation", "known-bad-inputs", "common" })
+        {
+            Assert.Equal("AWS", At(Rule(program, managed), "statement", "managedRuleGroupStatement", "vendorName"));
+            Assert.True(Has(Rule(program, managed), "overrideAction", "none"));
+        }
+
+        Assert.DoesNotContain(ResourceNames(program), n => n.Contains("ipv", StringComparison.Ordinal) || n.Contains("logs", StringComparison.Ordinal));
+        Assert.Equal("KB_16", Property(program, "edge-acl", "associationConfig", "requestBodies", 0, "apiGateway", "defaultSizeInspectionLimit"));
+    }
+
+    [Fact]
+    public void Every_rule_and_the_acl_publish_cloudwatch_metrics_under_distinct_names()
+    {
+        var stack = NewStack();
+        var waf = new Waf(stack, "edge", new WafArgs
+        {
+            Allowlist = new IpAddressList { Ipv4 = ["203.0.113.0/24"] },
+            Blocklist = new IpAddressList { Ipv4 = ["198.51.100.7/32"] },
+        });
+
+        var program = Synth(stack);
+
+        var metricNames = Rules(program).Select(r =>
+        {
+            Assert.Equal(true, At(r, "visibilityConfig", "cloudwatchMetricsEnabled"));
+            Assert.Equal(true, At(r, "visibilityConfig", "sampledRequestsEnabled"));
+            return (string)At(r, "visibilityConfig", "metricName")!;
+        }).ToList();
+        Assert.Equal(waf.RuleMetricNames, metricNames);
+        Assert.Equal(["edge-ip-blocklist", "edge-ip-allowlist", "edge-rate-limit", "edge-body-size", "edge-ip-reputation", "edge-known-bad-inputs", "edge-common"], metricNames);
+        Assert.Equal(true, Property(program, "edge-acl", "visibilityConfig", "cloudwatchMetricsEnabled"));
+        Assert.Equal("edge-acl", Property(program, "edge-acl", "visibilityConfig", "metricName"));
+    }
+
+    [Theory]
+    [InlineData("ip-reputation")]
+    [InlineData("known-bad-inputs")]
+    [InlineData("common")]
+    public void Each_managed_group_can_be_switched_off_alone(string off)
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs
+        {
+            IpReputationList = off != "ip-reputation",
+            KnownBadInputsRuleSet = off != "known-bad-inputs",
+            CommonRuleSet = off != "common",
+        });
+
+        var names = RuleNames(Synth(stack));
+
+        Assert.DoesNotContain(off, names);
+        Assert.Equal(4, names.Count);
+    }
+
+    [Fact]
+    public void The_common_groups_8_kb_body_rule_only_counts_so_that_images_pass_and_our_body_limit_decides()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge");
+
+        var overrides = At(Rule(Synth(stack), "common"), "statement", "managedRuleGroupStatement", "ruleActionOverrides");
+
+        Assert.Equal("SizeRestrictions_BODY", At(overrides, 0, "name"));
+        Assert.True(Has(overrides, 0, "actionToUse", "count"));
+    }
+
+    [Fact]
+    public void The_rate_rule_counts_per_client_ip_over_the_configured_window_and_answers_429_with_a_json_body()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs { RateLimitPerIp = 500, RateLimitWindowSeconds = 60 });
+
+        var program = Synth(stack);
+        var rule = Rule(program, "rate-limit");
+
+        Assert.Equal("IP", At(rule, "statement", "rateBasedStatement", "aggregateKeyType"));
+        Assert.Equal(500m, At(rule, "statement", "rateBasedStatement", "limit"));
+        Assert.Equal(60m, At(rule, "statement", "rateBasedStatement", "evaluationWindowSec"));
+        Assert.Equal(429m, At(rule, "action", "block", "customResponse", "responseCode"));
+        var body = ResponseBody(program, (string)At(rule, "action", "block", "customResponse", "customResponseBodyKey")!);
+        Assert.Equal("rate_limited", body.GetProperty("code").GetString());
+        Assert.Contains("500 requests in 60 s", body.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_body_limit_within_the_inspection_limit_is_a_size_constraint_on_the_body_that_blocks_oversize_bodies()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 8192, BodyInspectionLimit = "KB_16" });
+
+        var program = Synth(stack);
+        var rule = Rule(program, "body-size");
+        var size = At(rule, "statement", "sizeConstraintStatement");
+
+        Assert.Equal("GT", At(size, "comparisonOperator"));
+        Assert.Equal(8192m, At(size, "size"));
+        Assert.Equal("MATCH", At(size, "fieldToMatch", "body", "oversizeHandling"));
+        Assert.Equal("NONE", At(size, "textTransformations", 0, "type"));
+        Assert.Equal(413m, At(rule, "action", "block", "customResponse", "responseCode"));
+        Assert.Equal("body_too_large", ResponseBody(program, "body-too-large").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void A_body_limit_above_what_waf_can_inspect_is_enforced_on_the_content_length_header()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 4_194_304, BodyInspectionLimit = "KB_64" });
+
+        var program = Synth(stack);
+        var regex = At(Rule(program, "body-size"), "statement", "regexMatchStatement");
+
+        Assert.Equal("content-length", At(regex, "fieldToMatch", "singleHeader", "name"));
+        // Pulumi YAML reads $$ as a literal $.
+        Assert.Equal(GreaterThanPattern.For(4_194_304).Replace("$", "$$", StringComparison.Ordinal), At(regex, "regexString"));
+        Assert.Equal("KB_64", Property(program, "edge-acl", "associationConfig", "requestBodies", 0, "apiGateway", "defaultSizeInspectionLimit"));
+    }
+
+    [Fact]
+    public void An_allowlist_blocks_every_address_outside_its_ip_sets_and_takes_addresses_from_secret_config()
+    {
+        var stack = NewStack();
+        var office = stack.ConfigReference<string>("officeCidr", "string", secret: true);
+        new Waf(stack, "edge", new WafArgs { Allowlist = new IpAddressList { Ipv4 = ["203.0.113.0/24", office], Ipv6 = ["2001:db8::/32"] } });
+
+        var program = Synth(stack);
+        var rule = Rule(program, "ip-allowlist");
+        var alternatives = At(rule, "statement", "notStatement", "statement", "orStatement", "statements");
+
+        Assert.Equal("${edge-allowlist-ipv4.arn}", At(alternatives, 0, "ipSetReferenceStatement", "arn"));
+        Assert.Equal("${edge-allowlist-ipv6.arn}", At(alternatives, 1, "ipSetReferenceStatement", "arn"));
+        Assert.Equal(403m, At(rule, "action", "block", "customResponse", "responseCode"));
+        Assert.Equal(new List<object?> { "203.0.113.0/24", "${officeCidr}" }, Property(program, "edge-allowlist-ipv4", "addresses"));
+        Assert.Equal("IPV4", Property(program, "edge-allowlist-ipv4", "ipAddressVersion"));
+        Assert.Equal("REGIONAL", Property(program, "edge-allowlist-ipv4", "scope"));
+        Assert.Equal("IPV6", Property(program, "edge-allowlist-ipv6", "ipAddressVersion"));
+        Assert.Equal(true, At(program, "config", "officeCidr", "secret"));
+        Assert.Equal("ip_not_allowed", ResponseBody(program, "ip-not-allowed").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void A_blocklist_is_checked_first_and_a_single_ip_set_needs_no_or_statement()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs { Blocklist = new IpAddressList { Ipv6 = ["2001:db8::/64"] } });
+
+        var program = Synth(stack);
+
+        Assert.Equal("ip-blocklist", RuleNames(program)[0]);
+        Assert.Equal("${edge-blocklist-ipv6.arn}", At(Rule(program, "ip-blocklist"), "statement", "ipSetReferenceStatement", "arn"));
+        Assert.Equal(403m, At(Rule(program, "ip-blocklist"), "action", "block", "customResponse", "responseCode"));
+    }
+
+    [Fact]
+    public void The_association_uses_the_stage_arn_waf_expects_built_from_partition_region_api_id_and_the_stage_output()
+    {
+        var stack = NewStack();
+        var api = RestApiEndpointTests.NewEndpoint(stack);
+        new Waf(stack, "edge").Associate(api);
+
+        var program = Synth(stack);
+
+        Assert.Equal(
+            "arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${api-api.id}/stages/${api-stage.stageName}",
+            Property(program, "edge-association", "resourceArn"));
+        Assert.Equal("${edge-acl.arn}", Property(program, "edge-association", "webAclArn"));
+        Assert.Equal("aws:getPartition", At(program, "variables", "aws-partition", "fn::invoke", "function"));
+        Assert.Equal("aws:getRegion", At(program, "variables", "aws-region", "fn::invoke", "function"));
+    }
+
+    [Fact]
+    public void Logging_goes_to_a_kms_encrypted_group_named_with_the_prefix_waf_requires_and_redacts_credentials()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs { Logging = new WafLoggingArgs() });
+
+        var program = Synth(stack);
+
+        Assert.Equal("aws-waf-logs-proj-dev-edge-acl", Property(program, "edge-logs", "name"));
+        Assert.Equal("${edge-logs-key.arn}", Property(program, "edge-logs", "kmsKeyId"));
+        Assert.Equal(30m, Property(program, "edge-logs", "retentionInDays"));
+        Assert.Equal(true, Property(program, "edge-logs-key", "enableKeyRotation"));
+        Assert.Equal("CloudWatchLogsUseKey", Property(program, "edge-logs-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
+        Assert.Equal("${edge-acl.arn}", Property(program, "edge-logging", "resourceArn"));
+        Assert.Equal(new List<object?> { "${edge-logs.arn}" }, Property(program, "edge-logging", "logDestinationConfigs"));
+        Assert.Equal("authorization", Property(program, "edge-logging", "redactedFields", 0, "singleHeader", "name"));
+        Assert.Equal("x-api-key", Property(program, "edge-logging", "redactedFields", 1, "singleHeader", "name"));
+    }
+
+    [Fact]
+    public void A_given_log_group_name_is_used_as_is()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs { Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-shared/api", RetentionDays = 90 } });
+
+        var program = Synth(stack);
+
+        Assert.Equal("aws-waf-logs-shared/api", Property(program, "edge-logs", "name"));
+        Assert.Equal(90m, Property(program, "edge-logs", "retentionInDays"));
+    }
+
+    [Fact]
+    public void The_blocked_requests_metric_names_the_acl_the_region_and_the_rule()
+    {
+        var stack = NewStack();
+        var waf = new Waf(stack, "edge");
+        stack.Export("dims", waf.BlockedRequestsOf("edge-rate-limit").DimensionMap());
+
+        var program = Synth(stack);
+
+        Assert.Equal("AWS/WAFV2", waf.BlockedRequests.Namespace);
+        Assert.Equal("BlockedRequests", waf.BlockedRequests.MetricName);
+        Assert.Equal("${edge-acl.name}", At(program, "outputs", "dims", "WebACL"));
+        Assert.Equal("${aws-region.region}", At(program, "outputs", "dims", "Region"));
+        Assert.Equal("edge-rate-limit", At(program, "outputs", "dims", "Rule"));
+    }
+
+    [Fact]
+    public void Invalid_args_name_the_component_each_key_its_value_and_what_is_allowed_and_create_nothing()
+    {
+        var stack = NewStack();
+
+        var error = Assert.Throws<SynthesisException>(() => new Waf(stack, "edge", new WafArgs
+        {
+            RateLimitPerIp = 5,
+            RateLimitWindowSeconds = 100,
+            MaxBodyBytes = 20_000_000,
+            BodyInspectionLimit = "KB_128",
+            Allowlist = new IpAddressList { Ipv4 = ["203.0.113.7", "2001:db8::/32"] },
+            Blocklist = new IpAddressList(),
+            Logging = new WafLoggingArgs { LogGroupName = "/waf/logs", RetentionDays = 10 },
+        }));
+
+        Assert.Equal(
+        [
+            "component 'edge': RateLimitPerIp = 5 is invalid: expected an integer from 10 to 2000000000",
+            "component 'edge': RateLimitWindowSeconds = 100 is invalid: expected one of 60, 120, 300, 600",
+            "component 'edge': MaxBodyBytes = 20000000 is invalid: expected an integer from 1 to 10485760",
+            "component 'edge': BodyInspectionLimit = 'KB_128' is invalid: expected one of KB_16, KB_32, KB_48, KB_64",
+            "component 'edge': Allowlist.Ipv4[0] = '203.0.113.7' is invalid: expected an IPv4 CIDR block such as 203.0.113.7/32",
+            "component 'edge': Allowlist.Ipv4[1] = '2001:db8::/32' is invalid: expected an IPv4 CIDR block such as 203.0.113.7/32",
+            "component 'edge': Blocklist = 'an empty list' is invalid: expected at least one CIDR block (omit the list to turn it off)",
+            "component 'edge': Logging.LogGroupName = '/waf/logs' is invalid: expected a name starting with 'aws-waf-logs-', at most 512 characters of letters, digits and . _ - / #",
+            "component 'edge': Logging.RetentionDays = 10 is invalid: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+        ], error.Problems);
+        Assert.Empty(stack.Resources);
+    }
+
+    private static JsonElement ResponseBody(OrderedMap program, string key)
+    {
+        var bodies = (List<object?>)Property(program, "edge-acl", "customResponseBodies")!;
+        var body = bodies.Single(b => (string?)At(b, "key") == key);
+        Assert.Equal("APPLICATION_JSON", At(body, "contentType"));
+        return JsonDocument.Parse((string)At(body, "content")!).RootElement;
+    }
+}
