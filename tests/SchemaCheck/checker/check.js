@@ -139,7 +139,7 @@ function createTokenReader() {
         const jsFile = declarationFile.slice(0, -".d.ts".length) + ".js";
         if (!cache.has(jsFile)) {
             const text = ts.sys.readFile(jsFile) || "";
-            const match = /static __pulumiType = '([^']+)'/.exec(text) || /\.invoke(?:Single)?(?:Output)?\("([^"]+)"/.exec(text);
+            const match = /static __pulumiType = ['"]([^'"]+)['"]/.exec(text) || /\.invoke(?:Single)?(?:Output)?\(['"]([^'"]+)['"]/.exec(text);
             cache.set(jsFile, match ? match[1] : undefined);
         }
         return cache.get(jsFile);
