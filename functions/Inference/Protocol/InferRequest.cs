@@ -1,11 +1,13 @@
 namespace Inference.Protocol;
 
 /// <summary>A validated infer request: one tensor per model input, in the model's input order.</summary>
-public sealed class InferRequest(string? id, string[] inputNames, PooledTensor[] inputs, string[] outputNames) : IDisposable
+public sealed class InferRequest(string? id, PooledTensor[] inputs, string[] outputNames) : IDisposable
 {
     public string? Id { get; } = id;
-    public IReadOnlyList<string> InputNames { get; } = inputNames;
+
+    /// <summary>One tensor per model input, in <see cref="Runtime.LoadedModel.InputNames"/> order.</summary>
     public IReadOnlyList<PooledTensor> Inputs { get; } = inputs;
+
     public IReadOnlyList<string> OutputNames { get; } = outputNames;
 
     public void Dispose()

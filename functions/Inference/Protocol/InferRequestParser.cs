@@ -41,7 +41,7 @@ public static class InferRequestParser
                 throw Invalid("'inputs' must be a non-empty array of tensors.");
             }
 
-            return new InferRequest(id, [.. model.Definition.Inputs.Select(i => i.Name)], ParseInputs(inputs, model.Definition, body.Length), outputNames);
+            return new InferRequest(id, ParseInputs(inputs, model.Definition, body.Length), outputNames);
         }
     }
 

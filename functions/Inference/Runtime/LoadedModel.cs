@@ -7,6 +7,7 @@ namespace Inference.Runtime;
 public sealed class LoadedModel : IDisposable
 {
     private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
     private readonly string[] _allOutputNames;
     private readonly string[] _preprocessInputNames;
     private readonly string[] _preprocessOutputNames;
@@ -16,6 +17,7 @@ public sealed class LoadedModel : IDisposable
         Definition = definition;
         Session = session;
         PreprocessSession = preprocessSession;
+        _inputNames = [.. definition.Inputs.Select(i => i.Name)];
         _allOutputNames = [.. definition.Outputs.Select(o => o.Name)];
         CheckDeclaredTensors("inputs", definition.Inputs, session.InputMetadata);
         CheckDeclaredTensors("outputs", definition.Outputs, session.OutputMetadata);
@@ -36,6 +38,8 @@ public sealed class LoadedModel : IDisposable
     public InferenceSession Session { get; }
 
     public InferenceSession? PreprocessSession { get; }
+
+    public IReadOnlyList<string> InputNames => _inputNames;
 
     public IReadOnlyList<string> AllOutputNames => _allOutputNames;
 

@@ -5,7 +5,6 @@ using Inference.Hosting;
 using Inference.Imaging;
 using Inference.Protocol;
 using Inference.Runtime;
-using Inference.Storage;
 using Inference.Telemetry;
 using Microsoft.ML.OnnxRuntime;
 
@@ -56,10 +55,6 @@ public sealed class InferenceService : IInferenceService, IDisposable
         catch (ApiException ex)
         {
             response = Error(record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(request.Path) : null);
-        }
-        catch (Exception ex) when (ex is ModelStorageException or ModelConfigException or OnnxRuntimeException && !cancellationToken.IsCancellationRequested)
-        {
-            response = Error(record, 503, ErrorCodes.ModelUnavailable, $"Model '{record.Model}' could not be loaded: {ex.Message}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -130,7 +125,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
     {
         CheckBody(request, definition, isImage: false);
-        var model = await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
+        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
         var t = Stopwatch.GetTimestamp();
         using var parsed = InferRequestParser.Parse(request.Body, model);
         record.DecodeMs = Lap(ref t);
@@ -140,7 +135,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
             inputs[i] = parsed.Inputs[i].Value;
         }
 
-        using var outputs = model.Run(parsed.InputNames.ToArray(), inputs, parsed.OutputNames.ToArray());
+        using var outputs = model.Run(model.InputNames, inputs, parsed.OutputNames);
         record.InferenceMs = Lap(ref t);
         var body = InferResponseWriter.Write(definition, parsed.Id ?? request.RequestId, parsed.OutputNames, outputs);
         record.SerializeMs = Lap(ref t);
@@ -157,7 +152,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
 
         CheckBody(request, definition, isImage: true);
-        var model = await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
+        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
         var t = Stopwatch.GetTimestamp();
         var resize = definition.Config.Preprocessing!.Resize;
         using var image = _decoder.Decode(request.Body, resize.Width, resize.Height);
@@ -172,6 +167,19 @@ public sealed class InferenceService : IInferenceService, IDisposable
         record.SerializeMs = Lap(ref t);
         record.Predicted = true;
         return OkResponse(body);
+    }
+
+    /// <summary>A model that fails to load (lazily) is a 503: the request was fine, the next one retries the load.</summary>
+    private async ValueTask<LoadedModel> LoadAsync(ModelDefinition definition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ApiException(503, ErrorCodes.ModelUnavailable, $"Model '{definition.Name}' could not be loaded: {ex.Message}");
+        }
     }
 
     private void CheckBody(InferenceRequest request, ModelDefinition model, bool isImage)
