@@ -142,6 +142,9 @@ public sealed class RestApiEndpoint : ComponentResource
     /// <summary>The stage ARN in the form WAF associates with.</summary>
     public Output<string> StageArn => ApiGatewayArns.Stage(Stack, RestApi.Id, Stage.StageName);
 
+    /// <summary>The usage plan id of each tier, for <c>aws apigateway get-usage</c>.</summary>
+    public IReadOnlyDictionary<string, Output<string>> UsagePlanIds => UsagePlans.ToDictionary(p => p.Key, p => p.Value.Id);
+
     public IReadOnlyDictionary<string, Output<string>> ApiKeyIds => ApiKeys.ToDictionary(k => k.Key, k => k.Value.Id);
 
     /// <summary>The key values, wrapped in <c>fn::secret</c> so that a stack output of them stays encrypted.</summary>

@@ -345,6 +345,7 @@ public partial class RestApiEndpointTests
         var api = NewEndpoint(stack);
         stack.Export("keyIds", api.ApiKeyIds);
         stack.Export("keyValues", api.ApiKeyValues);
+        stack.Export("planIds", api.UsagePlanIds);
 
         var program = Synth(stack);
 
@@ -356,6 +357,7 @@ public partial class RestApiEndpointTests
         Assert.Equal("${api-plan-free.id}", Property(program, "api-plan-key-trial", "usagePlanId"));
         Assert.Equal("${api-key-acme.id}", At(program, "outputs", "keyIds", "acme"));
         Assert.Equal("${api-key-trial.value}", At(program, "outputs", "keyValues", "trial", "fn::secret"));
+        Assert.Equal("${api-plan-pro.id}", At(program, "outputs", "planIds", "pro"));
     }
 
     [Fact]
