@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using Inference.Configuration;
-using Inference.Runtime;
 
 namespace Inference.Protocol;
 
@@ -13,7 +12,7 @@ public static class InferRequestParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
-    public static InferRequest Parse(ReadOnlyMemory<byte> body, LoadedModel model)
+    public static InferRequest Parse(ReadOnlyMemory<byte> body, ModelDefinition model)
     {
         JsonDocument document;
         try
@@ -41,7 +40,7 @@ public static class InferRequestParser
                 throw Invalid("'inputs' must be a non-empty array of tensors.");
             }
 
-            return new InferRequest(id, ParseInputs(inputs, model.Definition, body.Length), outputNames);
+            return new InferRequest(id, ParseInputs(inputs, model, body.Length), outputNames);
         }
     }
 
@@ -220,11 +219,12 @@ public static class InferRequestParser
             $"Input '{spec.Name}': data has {actual} elements" +
             (shape is null ? ", more than its shape allows." : $" but shape [{string.Join(",", shape)}] needs {string.Join("×", shape)}."));
 
-    private static string[] ParseOutputs(JsonElement root, LoadedModel model)
+    private static string[] ParseOutputs(JsonElement root, ModelDefinition model)
     {
+        string[] all = [.. model.Outputs.Select(o => o.Name)];
         if (!root.TryGetProperty("outputs", out var outputs))
         {
-            return [.. model.AllOutputNames];
+            return all;
         }
 
         if (outputs.ValueKind != JsonValueKind.Array)
@@ -244,10 +244,10 @@ public static class InferRequestParser
 
             var name = RequiredString(output, "name", at);
             RequireObjectIfPresent(output, "parameters", $"'{at}.parameters'");
-            if (!model.AllOutputNames.Contains(name))
+            if (!all.Contains(name))
             {
                 throw ApiException.BadRequest(ErrorCodes.UnknownOutput,
-                    $"Output '{name}' is not an output of model '{model.Definition.Name}'; its outputs are: {string.Join(", ", model.AllOutputNames)}.");
+                    $"Output '{name}' is not an output of model '{model.Name}'; its outputs are: {string.Join(", ", all)}.");
             }
 
             if (!names.Contains(name))
@@ -256,7 +256,7 @@ public static class InferRequestParser
             }
         }
 
-        return names.Count > 0 ? [.. names] : [.. model.AllOutputNames];
+        return names.Count > 0 ? [.. names] : all;
     }
 
     private static int IndexOf(IReadOnlyList<ModelTensor> tensors, string name)

@@ -8,7 +8,6 @@ public sealed class LoadedModel : IDisposable
 {
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
-    private readonly string[] _allOutputNames;
     private readonly string[] _preprocessInputNames;
     private readonly string[] _preprocessOutputNames;
 
@@ -18,7 +17,6 @@ public sealed class LoadedModel : IDisposable
         Session = session;
         PreprocessSession = preprocessSession;
         _inputNames = [.. definition.Inputs.Select(i => i.Name)];
-        _allOutputNames = [.. definition.Outputs.Select(o => o.Name)];
         CheckDeclaredTensors("inputs", definition.Inputs, session.InputMetadata);
         CheckDeclaredTensors("outputs", definition.Outputs, session.OutputMetadata);
         if (preprocessSession is null)
@@ -40,8 +38,6 @@ public sealed class LoadedModel : IDisposable
     public InferenceSession? PreprocessSession { get; }
 
     public IReadOnlyList<string> InputNames => _inputNames;
-
-    public IReadOnlyList<string> AllOutputNames => _allOutputNames;
 
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs,
         IReadOnlyCollection<string> outputNames) =>

@@ -127,7 +127,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         CheckBody(request, definition, isImage: false);
         var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
         var t = Stopwatch.GetTimestamp();
-        using var parsed = InferRequestParser.Parse(request.Body, model);
+        using var parsed = InferRequestParser.Parse(request.Body, definition);
         record.DecodeMs = Lap(ref t);
         var inputs = new OrtValue[parsed.Inputs.Count];
         for (var i = 0; i < inputs.Length; i++)
