@@ -26,10 +26,21 @@ public static class ReportPrinter
 
         var failed = report.Programs.Count(p => !p.Passed);
         var verdict = failed == 0 ? $"all {Count(report.Programs.Count, "program")} passed" : $"{failed} of {Count(report.Programs.Count, "program")} failed";
-        var timing = report.TypeScriptVersion is null ? "" : string.Create(CultureInfo.InvariantCulture,
-            $" (TypeScript {report.TypeScriptVersion}: loading declarations {report.Timings.TypeScriptProgram.TotalSeconds:F1} s, checking {report.Timings.TypeScriptCheck.TotalSeconds:F1} s, node total {report.Timings.NodeProcess.TotalSeconds:F1} s)");
-        output.WriteLine($"Schema check: {verdict}{timing}");
+        output.WriteLine($"Schema check: {verdict}{Timing(report)}");
         if (report.GeneratedDirectory is not null) output.WriteLine($"Generated TypeScript kept in {report.GeneratedDirectory}");
+    }
+
+    private static string Timing(CheckReport report)
+    {
+        var timings = report.Timings;
+        var parts = new List<string> { string.Create(CultureInfo.InvariantCulture, $"conversion {timings.Conversion.TotalSeconds:F2} s") };
+        if (timings.NpmInstall is { } install) parts.Add(string.Create(CultureInfo.InvariantCulture, $"npm ci {install.TotalSeconds:F1} s"));
+        if (report.TypeScriptVersion is not null)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"TypeScript {report.TypeScriptVersion}: loading declarations {timings.TypeScriptProgram.TotalSeconds:F1} s, checking {timings.TypeScriptCheck.TotalSeconds:F1} s, node total {timings.NodeProcess.TotalSeconds:F1} s"));
+        }
+        return $" ({string.Join("; ", parts)})";
     }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

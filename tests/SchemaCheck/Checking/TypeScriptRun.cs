@@ -6,7 +6,6 @@ namespace SchemaCheck.Checking;
 /// <summary>What checker/check.js reports for one run over all generated modules.</summary>
 public sealed record TypeScriptRunResult(
     string Typescript,
-    int SourceFiles,
     long ProgramMs,
     long CheckMs,
     IReadOnlyList<string> GlobalDiagnostics,

@@ -21,8 +21,6 @@ public sealed partial class SymbolTable
         return identifier;
     }
 
-    public bool Contains(string name) => names.ContainsKey(name);
-
     /// <summary>The TypeScript expression for the root of a reference.</summary>
     public string Resolve(string name, SourceMark mark)
     {
