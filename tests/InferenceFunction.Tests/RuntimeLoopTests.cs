@@ -114,7 +114,8 @@ public sealed class RuntimeLoopTests : IAsyncLifetime
         var outcome = await pending.Outcome.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(InvocationStatus.FunctionError, outcome.Status);
-        Assert.Equal("TaskCanceledException", outcome.Error!.ErrorType);
+        Assert.Equal("DeadlineExceeded", outcome.Error!.ErrorType);
+        Assert.Contains("300 ms safety margin", outcome.Error.ErrorMessage, StringComparison.Ordinal);
         var deadline = DateTimeOffset.FromUnixTimeMilliseconds(Assert.Single(handler.Seen).Invocation.DeadlineUnixMs);
         Assert.InRange(handler.CancelledAt!.Value, deadline.AddMilliseconds(-300 - 20), deadline);
     }

@@ -49,10 +49,19 @@ public sealed class RuntimeLoop
         Environment.SetEnvironmentVariable(TraceIdEnvironmentVariable, invocation.TraceId);
         var deadline = new InvocationDeadline(invocation.DeadlineUnixMs, _safetyMargin, _clock);
         byte[] response;
+        using var budget = deadline.CreateCancellationSource();
         try
         {
-            using var budget = deadline.CreateCancellationSource();
             response = await _handler.HandleAsync(invocation, deadline, budget.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException cancelled) when (budget.IsCancellationRequested)
+        {
+            var error = new FunctionException(
+                "DeadlineExceeded",
+                $"The invocation did not finish within its deadline minus the {_safetyMargin.TotalMilliseconds:0} ms safety margin. Raise the function timeout, or send less work per event.",
+                cancelled);
+            await ReportErrorAsync(invocation.RequestId, LambdaError.FromException(error), stopToken).ConfigureAwait(false);
+            return;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
