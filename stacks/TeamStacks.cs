@@ -45,12 +45,37 @@ public static class TeamStacks
                 : null,
         });
 
+        var alarmEmail = config.GetSecret(stack, "alarmEmail");
+        var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs
+        {
+            EmailAddresses = alarmEmail is null ? [] : [alarmEmail],
+        });
+        var monitoring = new InferenceMonitoring(stack, "embed-monitoring", new InferenceMonitoringArgs
+        {
+            Function = embed,
+            Notifications = alerts,
+            ModelName = "resnet18",
+            ModelVersion = "0.23.1",
+            P95DurationMs = config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000),
+        });
+        if (production)
+        {
+            new CostGuards(stack, "cost", alerts, new CostGuardsArgs
+            {
+                MonthlyBudgetUsd = config.GetInt32("monthlyBudgetUsd", 50, 1, 1_000_000),
+                AnomalyDetection = true,
+            });
+        }
+
         return new Dictionary<string, object?>
         {
             ["modelBucketName"] = models.BucketName,
             ["modelKeyArn"] = models.KeyArn,
             ["functionName"] = embed.FunctionName,
             ["functionArn"] = embed.FunctionArn,
+            ["liveAliasArn"] = embed.AliasArn,
+            ["alarmTopicArn"] = alerts.TopicArn,
+            ["dashboardUrl"] = monitoring.DashboardUrl,
         };
     }
 }

@@ -84,6 +84,7 @@ public sealed partial class InferenceFunction : ComponentResource
         ArgumentNullException.ThrowIfNull(args);
         var codeBytes = args.Code?.UnzippedBytes();
         Validate(args, codeBytes);
+        Settings = args;
 
         Key = new Key(this, "key", new KeyArgs
         {
@@ -166,6 +167,9 @@ public sealed partial class InferenceFunction : ComponentResource
             Concurrency = new ProvisionedConcurrencySchedule(this, "concurrency", Function.FunctionName, Alias.AliasName, schedule);
         }
     }
+
+    /// <summary>The validated arguments (memory and architecture drive the dashboard's cost math).</summary>
+    public InferenceFunctionArgs Settings { get; }
 
     public Key Key { get; }
 

@@ -145,6 +145,13 @@ public sealed class StackConfig
         return stack.ConfigReference<string>(key, "string", secret: true);
     }
 
+    /// <summary>An optional secret, referenced like <see cref="RequireSecret"/>; null when the key is not set.</summary>
+    public Output<string>? GetSecret(Stack stack, string key)
+    {
+        _read.Add(Qualify(key));
+        return Has(key) ? RequireSecret(stack, key) : null;
+    }
+
     /// <summary>Whether the key has a value (plain or encrypted).</summary>
     public bool Has(string key)
     {

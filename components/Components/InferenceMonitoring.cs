@@ -1,0 +1,273 @@
+using System.Globalization;
+using Infra.Aws.CloudWatch;
+using Infra.Core;
+
+namespace Infra.Components;
+
+/// <summary>The API Gateway stage whose 4xx and 5xx rates are alarmed on.</summary>
+public sealed record ApiMetrics(Input<string> ApiName, Input<string> StageName);
+
+public sealed record InferenceMonitoringArgs
+{
+    public required InferenceFunction Function { get; init; }
+
+    /// <summary>Where alarms notify; one is created (without subscribers) when absent.</summary>
+    public AlarmNotifications? Notifications { get; init; }
+
+    /// <summary>The served model and version: the dimensions of the function's EMF metrics.</summary>
+    public required string ModelName { get; init; }
+
+    public required string ModelVersion { get; init; }
+
+    /// <summary>Namespace of the function's EMF metrics (its METRICS_NAMESPACE).</summary>
+    public string MetricsNamespace { get; init; } = "ServerlessInference";
+
+    public double ErrorRatePercent { get; init; } = 1;
+
+    public int P95DurationMs { get; init; } = 500;
+
+    public double ColdStartRatePercent { get; init; } = 5;
+
+    public ApiMetrics? Api { get; init; }
+
+    public double Api5xxRatePercent { get; init; } = 1;
+
+    public double Api4xxRatePercent { get; init; } = 10;
+
+    /// <summary>Seconds per alarm data point; an alarm fires when 3 of the last 5 points breach.</summary>
+    public int PeriodSeconds { get; init; } = 60;
+
+    /// <summary>More dashboard widgets (CloudWatch widget JSON objects), e.g. per-client API usage.</summary>
+    public IReadOnlyList<object> ExtraWidgets { get; init; } = [];
+}
+
+/// <summary>
+/// Alarms on a function's error rate, p95 duration, throttles, cold-start rate, provisioned-
+/// concurrency spillover and, with an API, its 5xx and 4xx rates; plus the component's dashboard.
+/// </summary>
+public sealed class InferenceMonitoring : ComponentResource
+{
+    private readonly InferenceMonitoringArgs _args;
+    private readonly Output<string> _topic;
+
+    public InferenceMonitoring(IScope scope, string name, InferenceMonitoringArgs args)
+        : base("ml:InferenceMonitoring", scope, name)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        new ArgsValidation(Path)
+            .Check(args.ErrorRatePercent is > 0 and <= 100, nameof(args.ErrorRatePercent), args.ErrorRatePercent, "a percentage above 0 and at most 100")
+            .Check(args.ColdStartRatePercent is > 0 and <= 100, nameof(args.ColdStartRatePercent), args.ColdStartRatePercent, "a percentage above 0 and at most 100")
+            .Check(args.Api5xxRatePercent is > 0 and <= 100, nameof(args.Api5xxRatePercent), args.Api5xxRatePercent, "a percentage above 0 and at most 100")
+            .Check(args.Api4xxRatePercent is > 0 and <= 100, nameof(args.Api4xxRatePercent), args.Api4xxRatePercent, "a percentage above 0 and at most 100")
+            .Range(nameof(args.P95DurationMs), args.P95DurationMs, 1, 900_000)
+            .OneOf(nameof(args.PeriodSeconds), args.PeriodSeconds, [10, 30, 60, 300, 900, 3600])
+            .Check(args.ModelName.Length > 0 && args.ModelVersion.Length > 0, nameof(args.ModelName), args.ModelName, "a model name and version, the EMF metric dimensions")
+            .ThrowIfInvalid();
+        _args = args;
+        Notifications = args.Notifications ?? new AlarmNotifications(this, "notifications");
+        _topic = Notifications.TopicArn;
+
+        Rate("error-rate", "Errors over invocations, in percent", Lambda("Errors", "Sum"), Lambda("Invocations", "Sum"), args.ErrorRatePercent);
+        Alarm("p95-duration", $"p95 duration above {args.P95DurationMs} ms", new MetricAlarmArgs
+        {
+            Namespace = "AWS/Lambda",
+            MetricName = "Duration",
+            Dimensions = AliasDimensions(),
+            ExtendedStatistic = "p95",
+            Threshold = args.P95DurationMs,
+        });
+        Alarm("throttles", "Throttled invocations", new MetricAlarmArgs
+        {
+            Namespace = "AWS/Lambda",
+            MetricName = "Throttles",
+            Dimensions = AliasDimensions(),
+            Statistic = "Sum",
+            Threshold = 0,
+        });
+        Alarm("cold-start-rate", "Share of requests that were cold starts, in percent", new MetricAlarmArgs
+        {
+            Threshold = args.ColdStartRatePercent,
+            MetricQueries = new[]
+            {
+                Query("cold", args.MetricsNamespace, "ColdStart", "Average", ModelDimensions()),
+                new MetricAlarmMetricQueryArgs { Id = "rate", Expression = "100 * cold", Label = "Cold starts (%)", ReturnData = true },
+            },
+        });
+        if (args.Function.Concurrency is not null)
+        {
+            Alarm("spillover", "Invocations beyond provisioned concurrency (cold starts despite it)", new MetricAlarmArgs
+            {
+                Namespace = "AWS/Lambda",
+                MetricName = "ProvisionedConcurrencySpilloverInvocations",
+                Dimensions = AliasDimensions(),
+                Statistic = "Sum",
+                Threshold = 0,
+            });
+        }
+
+        if (args.Api is { } api)
+        {
+            Rate("api-5xx-rate", "API 5xx responses, in percent", Api("5XXError", api), Api("Count", api), args.Api5xxRatePercent);
+            Rate("api-4xx-rate", "API 4xx responses, in percent", Api("4XXError", api), Api("Count", api), args.Api4xxRatePercent);
+        }
+
+        Dashboard = new Dashboard(this, "dashboard", new DashboardArgs
+        {
+            DashboardName = $"{Stack.ProjectName}-{Stack.StackName}-{Path.Replace('/', '-')}",
+            DashboardBody = Output.JsonSerialize(new Dictionary<string, object> { ["widgets"] = Widgets() }),
+        });
+    }
+
+    public AlarmNotifications Notifications { get; }
+
+    public Dashboard Dashboard { get; }
+
+    /// <summary>The dashboard's console address.</summary>
+    public Output<string> DashboardUrl => Output.Format(
+        $"https://console.aws.amazon.com/cloudwatch/home?region={Aws.AwsContext.Region(Stack)}#dashboards:name={Dashboard.DashboardName}");
+
+    /// <summary>An alarm on 100 × numerator / denominator; a period without traffic counts as 0 %.</summary>
+    private void Rate(string name, string description, Func<string, MetricAlarmMetricQueryArgs> numerator, Func<string, MetricAlarmMetricQueryArgs> denominator, double thresholdPercent) =>
+        Alarm(name, description, new MetricAlarmArgs
+        {
+            Threshold = thresholdPercent,
+            MetricQueries = new[]
+            {
+                numerator("numerator"),
+                denominator("denominator"),
+                new MetricAlarmMetricQueryArgs
+                {
+                    Id = "rate",
+                    Expression = "IF(denominator > 0, 100 * numerator / denominator, 0)",
+                    Label = description,
+                    ReturnData = true,
+                },
+            },
+        });
+
+    private void Alarm(string name, string description, MetricAlarmArgs alarm)
+    {
+        alarm.AlarmDescription = $"{description} ({Path}, {Stack.StackName})";
+        alarm.ComparisonOperator = "GreaterThanThreshold";
+        alarm.EvaluationPeriods = 5;
+        alarm.DatapointsToAlarm = 3;
+        alarm.TreatMissingData = "notBreaching";
+        if (alarm.MetricQueries is null)
+        {
+            alarm.Period = _args.PeriodSeconds;
+        }
+
+        alarm.AlarmActions = new[] { (Input<string>)_topic };
+        alarm.OkActions = new[] { (Input<string>)_topic };
+        new MetricAlarm(this, name, alarm);
+    }
+
+    private Func<string, MetricAlarmMetricQueryArgs> Lambda(string metric, string stat) => id => Query(id, "AWS/Lambda", metric, stat, AliasDimensions());
+
+    private Func<string, MetricAlarmMetricQueryArgs> Api(string metric, ApiMetrics api) =>
+        id => Query(id, "AWS/ApiGateway", metric, "Sum", new InputMap<string> { ["ApiName"] = api.ApiName, ["Stage"] = api.StageName });
+
+    private MetricAlarmMetricQueryArgs Query(string id, string metricNamespace, string metric, string stat, InputMap<string> dimensions) => new()
+    {
+        Id = id,
+        ReturnData = false,
+        Metric = new MetricAlarmMetricQueryMetricArgs
+        {
+            Namespace = metricNamespace,
+            MetricName = metric,
+            Stat = stat,
+            Period = _args.PeriodSeconds,
+            Dimensions = dimensions,
+        },
+    };
+
+    /// <summary>Lambda's per-alias metrics: what callers of the <c>live</c> alias experience.</summary>
+    private InputMap<string> AliasDimensions() => new()
+    {
+        ["FunctionName"] = _args.Function.FunctionName,
+        ["Resource"] = Output.Format($"{_args.Function.FunctionName}:{InferenceFunction.LiveAlias}"),
+    };
+
+    private InputMap<string> ModelDimensions() => new() { ["Model"] = _args.ModelName, ["ModelVersion"] = _args.ModelVersion };
+
+    private List<object> Widgets()
+    {
+        var function = _args.Function.FunctionName;
+        var resource = Output.Format($"{function}:{InferenceFunction.LiveAlias}");
+        var region = Aws.AwsContext.Region(Stack);
+        object Lambda(string metric, string stat, string? id = null, bool visible = true) =>
+            Metric("AWS/Lambda", metric, stat, id, visible, "FunctionName", function, "Resource", resource);
+        object Emf(string metric, string stat, string? id = null, bool visible = true) =>
+            Metric(_args.MetricsNamespace, metric, stat, id, visible, "Model", _args.ModelName, "ModelVersion", _args.ModelVersion);
+
+        var widgets = new List<object>
+        {
+            Widget("Invocations and errors", region, [Lambda("Invocations", "Sum"), Lambda("Errors", "Sum")]),
+            Widget("Duration p50 / p95 / p99 (ms)", region, [Lambda("Duration", "p50"), Lambda("Duration", "p95"), Lambda("Duration", "p99")]),
+            Widget("Cold starts", region, [Emf("ColdStart", "Sum")]),
+            Widget("Throttles", region, [Lambda("Throttles", "Sum")]),
+            Widget("Provisioned concurrency utilization", region, [Lambda("ProvisionedConcurrencyUtilization", "Maximum")]),
+            Widget("Predictions", region, [Emf("Predictions", "Sum")]),
+            Widget("Cost per 1,000 predictions (USD, list price)", region,
+            [
+                Lambda("Invocations", "Sum", "inv", visible: false),
+                Lambda("Duration", "Sum", "dur", visible: false),
+                Emf("Predictions", "Sum", "pred", visible: false),
+                new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["expression"] = LambdaPricing.CostPerThousandPredictions("inv", "dur", "pred", _args.Function.Settings.MemoryMb, _args.Function.Settings.Architecture),
+                        ["label"] = "USD per 1,000 predictions",
+                        ["id"] = "cost",
+                    },
+                },
+            ]),
+        };
+        widgets.AddRange(_args.ExtraWidgets);
+        for (var i = 0; i < widgets.Count; i++)
+        {
+            if (widgets[i] is Dictionary<string, object> widget)
+            {
+                // Two widgets per row, 12 columns each, in order.
+                widget["x"] = i % 2 * 12;
+                widget["y"] = i / 2 * 6;
+            }
+        }
+
+        return widgets;
+    }
+
+    private static Dictionary<string, object> Widget(string title, Output<string> region, object[] metrics) => new()
+    {
+        ["type"] = "metric",
+        ["width"] = 12,
+        ["height"] = 6,
+        ["properties"] = new Dictionary<string, object>
+        {
+            ["title"] = title,
+            ["region"] = region,
+            ["view"] = "timeSeries",
+            ["stat"] = "Sum",
+            ["period"] = 60,
+            ["metrics"] = metrics,
+        },
+    };
+
+    // A widget metric row: [namespace, name, dimension, value, ..., {options}].
+    private static object[] Metric(string metricNamespace, string metric, string stat, string? id, bool visible, params object[] dimensions)
+    {
+        var options = new Dictionary<string, object> { ["stat"] = stat };
+        if (id is not null)
+        {
+            options["id"] = id;
+        }
+
+        if (!visible)
+        {
+            options["visible"] = false;
+        }
+
+        return [metricNamespace, metric, .. dimensions, options];
+    }
+}

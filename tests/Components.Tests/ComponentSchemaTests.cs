@@ -1,0 +1,84 @@
+using Infra.Aws.Iam;
+using Infra.Components;
+using Infra.Core;
+using Infra.Synthesis;
+using SchemaCheck.Checking;
+
+namespace Components.Tests;
+
+/// <summary>
+/// Every option of the building blocks, synthesized and type-checked against the provider's
+/// schema in one checker run: the team stacks use only some options, and an option no stack
+/// uses must still deploy.
+/// </summary>
+public sealed class ComponentSchemaTests : IDisposable
+{
+    private readonly string _bigCode = Directory.CreateTempSubdirectory("schema-code").FullName;
+
+    public void Dispose() => Directory.Delete(_bigCode, recursive: true);
+
+    private string EveryOption()
+    {
+        using (var file = File.Create(Path.Combine(_bigCode, "model.onnx")))
+        {
+            file.SetLength(CodeDirectory.DirectUploadLimitBytes + 1);
+        }
+
+        var stack = new Stack("ml-serving", "schema");
+        var email = stack.ConfigReference<string>("alarmEmail", "string", secret: true);
+        var models = new EncryptedBucket(stack, "models", new EncryptedBucketArgs
+        {
+            Protect = true,
+            NoncurrentVersionExpirationDays = 30,
+            KeyUsers = ["arn:aws:iam::123456789012:role/reader"],
+            AccessLogging = new AccessLoggingArgs { TargetBucket = "central-access-logs" },
+            DataEventAudit = new DataEventAuditArgs { TrailBucket = "central-trail", IncludeReads = false },
+        });
+        var scratch = new EncryptedBucket(stack, "scratch", new EncryptedBucketArgs { Versioning = false, ForceDestroy = true });
+        var embed = new InferenceFunction(stack, "embed", new InferenceFunctionArgs
+        {
+            Code = new CodeDirectory("../.build/function", _bigCode),
+            Runtime = "provided.al2023",
+            Architecture = "arm64",
+            MemoryMb = 3008,
+            EphemeralStorageMb = 2048,
+            ReservedConcurrency = 20,
+            ModelBucket = models,
+            ModelKey = "models/resnet18/1.0.0/model.onnx",
+            ModelVersionId = "v1",
+            Environment = new Dictionary<string, string> { ["MODEL_LOADING"] = "eager" },
+            ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs
+            {
+                TimeZone = "Europe/Berlin",
+                Weekends = new DailyProfile { PeakStartHour = 10, PeakEndHour = 16, PeakMinimum = 2, ScaleDownSteps = 1 },
+                TargetUtilization = 0.7,
+            },
+        });
+        new InferenceFunction(stack, "snap", new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), SnapStart = true, ArtifactsBucket = scratch });
+        new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('0', 64), MemoryMb = 10240 });
+        var reader = new Role(stack, "reader", new RoleArgs { AssumeRolePolicy = Output.JsonSerialize(new { Version = "2012-10-17", Statement = Array.Empty<object>() }) });
+        models.GrantRead(reader, "models/");
+        models.GrantReadWrite(reader, "results/");
+        var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = [email], HttpsEndpoints = ["https://hooks.example.com/alarms"] });
+        new InferenceMonitoring(stack, "embed-monitoring", new InferenceMonitoringArgs
+        {
+            Function = embed,
+            Notifications = alerts,
+            ModelName = "resnet18",
+            ModelVersion = "1.0.0",
+            Api = new ApiMetrics("inference", "v1"),
+        });
+        new CostGuards(stack, "cost", alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true });
+        return YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
+    }
+
+    [Fact]
+    public void Every_building_block_option_passes_the_provider_schema_check()
+    {
+        var report = new SchemaChecker().Check([new ProgramSource("every-option.yaml", EveryOption())]);
+
+        Assert.Single(report.Programs);
+        var findings = report.Programs.SelectMany(p => p.Findings).Select(f => $"{f.Entity?.Name} {f.Path}: {f.Code} {f.Message}");
+        Assert.True(report.Passed, string.Join(Environment.NewLine, findings));
+    }
+}

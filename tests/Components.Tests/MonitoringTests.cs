@@ -1,0 +1,148 @@
+using Infra.Components;
+using Infra.Core;
+using Infra.Synthesis;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public class MonitoringTests
+{
+    private static readonly CodeDirectory Code = new("fn", "/nonexistent");
+
+    private static OrderedMap SynthMonitoring(Func<InferenceFunction, InferenceMonitoringArgs> args, ProvisionedConcurrencyScheduleArgs? schedule = null)
+    {
+        var stack = NewStack();
+        var function = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Code, ProvisionedConcurrency = schedule, MemoryMb = 2048 });
+        var monitoring = new InferenceMonitoring(stack, "embed-monitoring", args(function));
+        stack.Export("dashboardUrl", monitoring.DashboardUrl);
+        return Synth(stack);
+    }
+
+    private static InferenceMonitoringArgs Defaults(InferenceFunction function) =>
+        new() { Function = function, ModelName = "resnet18", ModelVersion = "1.0.0" };
+
+    private static IEnumerable<string> AlarmNames(OrderedMap program) =>
+        ((OrderedMap)At(program, "resources")!).Where(r => (string?)At(r.Value, "type") == "aws:cloudwatch/metricAlarm:MetricAlarm").Select(r => r.Key);
+
+    [Fact]
+    public void The_default_alarms_cover_errors_latency_throttles_and_cold_starts_and_notify_an_encrypted_topic()
+    {
+        var program = SynthMonitoring(Defaults);
+
+        Assert.Equal(["embed-monitoring-cold-start-rate", "embed-monitoring-error-rate", "embed-monitoring-p95-duration", "embed-monitoring-throttles"], AlarmNames(program).Order());
+        Assert.Equal("${embed-monitoring-notifications-topic.arn}", Property(program, "embed-monitoring-throttles", "alarmActions", 0));
+        Assert.Equal("${embed-monitoring-notifications-topic.arn}", Property(program, "embed-monitoring-throttles", "okActions", 0));
+        Assert.Equal("${embed-monitoring-notifications-key.arn}", Property(program, "embed-monitoring-notifications-topic", "kmsMasterKeyId"));
+        Assert.Contains("cloudwatch.amazonaws.com", (List<object?>)Property(program, "embed-monitoring-notifications-key", "policy", "fn::toJSON", "Statement", 1, "Principal", "Service")!);
+    }
+
+    [Fact]
+    public void The_error_rate_alarm_is_metric_math_of_errors_over_invocations_on_the_live_alias()
+    {
+        var program = SynthMonitoring(Defaults);
+        var queries = (List<object?>)Property(program, "embed-monitoring-error-rate", "metricQueries")!;
+
+        Assert.Equal(1m, Property(program, "embed-monitoring-error-rate", "threshold"));
+        Assert.Equal("Errors", At(queries[0], "metric", "metricName"));
+        Assert.Equal("Invocations", At(queries[1], "metric", "metricName"));
+        Assert.Equal("${embed-function.name}:live", At(queries[0], "metric", "dimensions", "Resource"));
+        Assert.Equal("IF(denominator > 0, 100 * numerator / denominator, 0)", At(queries[2], "expression"));
+        Assert.Equal(true, At(queries[2], "returnData"));
+        Assert.False(Has(program, "resources", "embed-monitoring-error-rate", "properties", "period"));
+    }
+
+    [Fact]
+    public void Latency_throttle_and_cold_start_alarms_use_the_configured_thresholds_and_the_function_emf_metric()
+    {
+        var program = SynthMonitoring(f => Defaults(f) with { P95DurationMs = 300, ColdStartRatePercent = 2 });
+
+        Assert.Equal("p95", Property(program, "embed-monitoring-p95-duration", "extendedStatistic"));
+        Assert.Equal(300m, Property(program, "embed-monitoring-p95-duration", "threshold"));
+        Assert.Equal(0m, Property(program, "embed-monitoring-throttles", "threshold"));
+        Assert.Equal("GreaterThanThreshold", Property(program, "embed-monitoring-throttles", "comparisonOperator"));
+        Assert.Equal(2m, Property(program, "embed-monitoring-cold-start-rate", "threshold"));
+        var cold = Property(program, "embed-monitoring-cold-start-rate", "metricQueries", 0, "metric");
+        Assert.Equal("ServerlessInference", At(cold, "namespace"));
+        Assert.Equal("ColdStart", At(cold, "metricName"));
+        Assert.Equal("resnet18", At(cold, "dimensions", "Model"));
+        Assert.Equal("1.0.0", At(cold, "dimensions", "ModelVersion"));
+    }
+
+    [Fact]
+    public void Spillover_is_alarmed_only_with_provisioned_concurrency_and_api_rates_only_with_an_api()
+    {
+        Assert.DoesNotContain("embed-monitoring-spillover", AlarmNames(SynthMonitoring(Defaults)));
+
+        var program = SynthMonitoring(f => Defaults(f) with { Api = new ApiMetrics("inference-api", "v1") }, new ProvisionedConcurrencyScheduleArgs());
+
+        Assert.Contains("embed-monitoring-spillover", AlarmNames(program));
+        Assert.Equal("5XXError", Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric", "metricName"));
+        Assert.Equal("v1", Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric", "dimensions", "Stage"));
+        Assert.Equal(10m, Property(program, "embed-monitoring-api-4xx-rate", "threshold"));
+    }
+
+    [Fact]
+    public void The_dashboard_shows_the_required_widgets_including_cost_per_thousand_predictions()
+    {
+        var program = SynthMonitoring(f => Defaults(f) with { ExtraWidgets = [new Dictionary<string, object> { ["type"] = "log", ["width"] = 24 }] });
+        var widgets = (List<object?>)Property(program, "embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
+        var titles = widgets.Take(7).Select(w => (string?)At(w, "properties", "title")).ToList();
+
+        Assert.Equal(
+        [
+            "Invocations and errors", "Duration p50 / p95 / p99 (ms)", "Cold starts", "Throttles",
+            "Provisioned concurrency utilization", "Predictions", "Cost per 1,000 predictions (USD, list price)",
+        ], titles);
+        var cost = (string)At(widgets[6], "properties", "metrics", 3, 0, "expression")!;
+        Assert.Equal("IF(pred > 0, 1000 * (inv * 0.0000002 + dur / 1000 * 2 * 0.0000166667) / pred, 0)", cost);
+        Assert.Equal("log", At(widgets[7], "type"));
+        Assert.Equal(12L, At(widgets[7], "x"));
+        Assert.Contains("#dashboards:name=${embed-monitoring-dashboard.dashboardName}", (string)At(program, "outputs", "dashboardUrl")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Subscriptions_may_be_secrets_and_reach_the_topic()
+    {
+        var stack = NewStack();
+        var email = stack.ConfigReference<string>("alarmEmail", "string", secret: true);
+        new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = [email], HttpsEndpoints = ["https://hooks.example.com/x"] });
+
+        var program = Synth(stack);
+
+        Assert.Equal("${alarmEmail}", Property(program, "alerts-email-1", "endpoint"));
+        Assert.Equal("email", Property(program, "alerts-email-1", "protocol"));
+        Assert.Equal("https", Property(program, "alerts-https-1", "protocol"));
+        Assert.Equal("${alerts-topic.arn}", Property(program, "alerts-email-1", "topic"));
+        Assert.Equal("${aws-caller-identity.accountId}", Property(program, "alerts-topic-policy", "policy", "fn::toJSON", "Statement", 0, "Condition", "StringEquals", "aws:SourceAccount"));
+    }
+
+    [Fact]
+    public void Thresholds_are_validated_with_the_component_and_key()
+    {
+        var error = Assert.Throws<SynthesisException>(() => SynthMonitoring(f => Defaults(f) with { ErrorRatePercent = 0, PeriodSeconds = 45 }));
+
+        Assert.Contains("component 'embed-monitoring': ErrorRatePercent = 0 is invalid: expected a percentage above 0 and at most 100", error.Message, StringComparison.Ordinal);
+        Assert.Contains("PeriodSeconds = 45 is invalid", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cost_guards_add_a_tag_filtered_budget_with_a_forecast_alert_and_an_anomaly_subscription()
+    {
+        var stack = NewStack("prod");
+        var alerts = new AlarmNotifications(stack, "alerts");
+        new CostGuards(stack, "cost", alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true, AnomalyThresholdUsd = 5 });
+
+        var program = Synth(stack);
+
+        Assert.Equal("50", Property(program, "cost-budget", "limitAmount"));
+        Assert.Equal("FORECASTED", Property(program, "cost-budget", "notifications", 0, "notificationType"));
+        Assert.Equal("${alerts-topic.arn}", Property(program, "cost-budget", "notifications", 0, "subscriberSnsTopicArns", 0));
+        // "$$" is the engine's escape for a literal "$": the filter value is user:project$proj.
+        Assert.Equal("user:project$$proj", Property(program, "cost-budget", "costFilters", 0, "values", 0));
+        Assert.Equal("IMMEDIATE", Property(program, "cost-anomaly-subscription", "frequency"));
+        Assert.Equal("${cost-anomaly-monitor.arn}", Property(program, "cost-anomaly-subscription", "monitorArnLists", 0));
+        Assert.Equal("5", Property(program, "cost-anomaly-subscription", "thresholdExpression", "dimension", "values", 0));
+
+        Assert.Throws<SynthesisException>(() => new CostGuards(NewStack(), "cost", new AlarmNotifications(NewStack(), "a"), new CostGuardsArgs()));
+    }
+}
