@@ -72,6 +72,7 @@ public sealed class FunctionEmulator : IAsyncDisposable
         {
             // Init phase: until the function asks for the event (Lambda's init limit is 10 s).
             var init = await Task.WhenAny(invocation.Started, _server.InitError, process.Exited, Task.Delay(_function.InitTimeout, cancellationToken)).ConfigureAwait(false);
+            ThrowIfCallerGaveUp(cancellationToken);
             if (init == _server.InitError)
             {
                 DiscardProcess();
@@ -84,6 +85,7 @@ public sealed class FunctionEmulator : IAsyncDisposable
             }
 
             var answered = await Task.WhenAny(invocation.Outcome, process.Exited, Task.Delay(_function.Timeout, cancellationToken)).ConfigureAwait(false);
+            ThrowIfCallerGaveUp(cancellationToken);
             if (answered != invocation.Outcome)
             {
                 return await EndWithoutAnswerAsync(invocation, process, coldStart, clock, $"Task timed out after {_function.Timeout.TotalSeconds:0.##} seconds.").ConfigureAwait(false);
@@ -116,6 +118,16 @@ public sealed class FunctionEmulator : IAsyncDisposable
 
         DiscardProcess();
         return Failed(InvocationStatus.TimedOut, invocation, new EmulatedError("Sandbox.Timedout", timeoutMessage, []), coldStart, clock);
+    }
+
+    /// <summary>A caller that stops waiting leaves the process mid-event: discard it, as a timeout would.</summary>
+    private void ThrowIfCallerGaveUp(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            DiscardProcess();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     private void DiscardProcess()

@@ -105,6 +105,26 @@ public sealed class RuntimeLoopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AResponseTheRuntimeApiRefuses_IsLogged_AndTheLoopGoesOn()
+    {
+        var forgotten = _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20));
+        StartLoop(new RecordingHandler(invocation =>
+        {
+            if (invocation.RequestId == forgotten.RequestId)
+            {
+                _server.Forget(forgotten); // the emulator now answers 400 InvalidRequestID, as Lambda does for a stale id
+            }
+
+            return Encoding.UTF8.GetBytes("{}");
+        }));
+
+        var next = await _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20)).Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.Succeeded, next.Status);
+        Assert.False(forgotten.Outcome.IsCompleted);
+    }
+
+    [Fact]
     public async Task TheHandlersTokenIsCancelledAtTheDeadlineMinusTheSafetyMargin()
     {
         var handler = new RecordingHandler(_ => [], waitForCancellation: true);

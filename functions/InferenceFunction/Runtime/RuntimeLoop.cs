@@ -82,6 +82,11 @@ public sealed class RuntimeLoop
                 rejected);
             await ReportErrorAsync(invocation.RequestId, LambdaError.FromException(error), stopToken).ConfigureAwait(false);
         }
+        catch (RuntimeApiException refused)
+        {
+            // E.g. 400 for an invocation Lambda no longer tracks: nothing to retry; go on with the next event.
+            await _log.WriteLineAsync($"Invocation {invocation.RequestId}: the response was refused: {refused.Message}").ConfigureAwait(false);
+        }
     }
 
     private async Task ReportErrorAsync(string requestId, LambdaError error, CancellationToken stopToken)
