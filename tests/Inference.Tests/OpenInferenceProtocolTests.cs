@@ -122,6 +122,37 @@ public sealed class OpenInferenceProtocolTests(ServiceFixture fixture)
         Assert.Equal(request.RequestId, response.Json().GetProperty("id").GetString());
     }
 
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("Application/JSON")]
+    public async Task Content_type_parameters_and_case_do_not_matter(string contentType)
+    {
+        var request = Requests.Post("/v2/models/ppocr-cls/infer", System.Text.Encoding.UTF8.GetBytes(Requests.ClsInfer()), contentType);
+
+        var response = await fixture.Service.HandleAsync(request, default);
+
+        Assert.Equal(200, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Header_names_are_matched_without_regard_to_case_even_in_a_case_sensitive_dictionary()
+    {
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["CONTENT-TYPE"] = "text/csv" };
+        var request = new Hosting.InferenceRequest("POST", "/v2/models/ppocr-cls/infer", headers, new byte[] { 1 }, "r1");
+
+        var response = await fixture.Service.HandleAsync(request, default);
+
+        Assert.Equal(415, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Trailing_slashes_and_query_strings_are_ignored()
+    {
+        var response = await fixture.Service.HandleAsync(Requests.Get("/v2/models/ppocr-cls/?verbose=1"), default);
+
+        Assert.Equal(200, response.StatusCode);
+    }
+
     [Fact]
     public async Task ResNet18_infer_returns_the_512_feature_map()
     {

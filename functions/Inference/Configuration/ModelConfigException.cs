@@ -6,17 +6,10 @@ public sealed class ModelConfigException : Exception
     public ModelConfigException(string file, string field, string? value, string allowed)
         : base($"{file}: field '{field}' has value {value ?? "null"}; {allowed}")
     {
-        File = file;
-        Field = field;
     }
 
     public ModelConfigException(string file, string message, Exception? inner = null)
         : base($"{file}: {message}", inner)
     {
-        File = file;
-        Field = "";
     }
-
-    public string File { get; }
-    public string Field { get; }
 }

@@ -25,7 +25,7 @@ public sealed class S3ModelFileProvider(
 
     public string Source => "s3";
 
-    /// <summary>How many GetObject calls were made, for logs and tests.</summary>
+    /// <summary>How many GetObject calls this provider made.</summary>
     public int Attempts { get; private set; }
 
     public async Task<string> GetModelFileAsync(ModelDefinition model, CancellationToken cancellationToken)
