@@ -254,6 +254,8 @@ public sealed class RestApiEndpoint : ComponentResource
             // Lambda is always invoked with POST, whatever the route's method.
             IntegrationHttpMethod = "POST",
             Uri = args.Target.InvokeArn,
+            // With a stage cache, /v2/models/a and /v2/models/b must not share an entry.
+            CacheKeyParameters = parameters.Count > 0 ? InputList<string>.From(parameters.Keys.Select(k => (Input<string>)k)) : null,
         }));
 
         new Permission(this, $"{route.Name}-permission", new PermissionArgs

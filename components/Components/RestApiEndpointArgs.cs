@@ -45,7 +45,10 @@ public sealed record RestApiEndpointArgs
 
     public int AccessLogRetentionDays { get; init; } = 30;
 
-    /// <summary>A stage cache for GET routes (model metadata, health); null turns it off.</summary>
+    /// <summary>
+    /// A stage cache; null turns it off. API Gateway caches GET methods only, keyed here by their
+    /// path parameters, so inference (POST) is never cached; health answers are cached for the TTL too.
+    /// </summary>
     public StageCacheArgs? Cache { get; init; }
 
     /// <summary>Content types API Gateway passes to the function as binary (base64 in the proxy event).</summary>

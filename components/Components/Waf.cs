@@ -137,11 +137,6 @@ public sealed class Waf : ComponentResource
             rules.Add(ManagedRule("common", "AWSManagedRulesCommonRuleSet", countOnly: ["SizeRestrictions_BODY"]));
         }
 
-        for (var i = 0; i < rules.Count; i++)
-        {
-            rules[i].Priority = i;
-        }
-
         WebAcl = new WebAcl(this, "acl", new WebAclArgs
         {
             Description = $"Protects the REST API of {Path}",
@@ -335,11 +330,10 @@ public sealed class Waf : ComponentResource
 
     private WebAclRuleArgs BlockRule(string ruleName, WebAclRuleStatementArgs statement, int status, string bodyKey)
     {
-        _ruleNames.Add(ruleName);
         return new WebAclRuleArgs
         {
             Name = ruleName,
-            Priority = 0,
+            Priority = NextPriority(ruleName),
             Statement = statement,
             Action = new WebAclRuleActionArgs
             {
@@ -354,11 +348,10 @@ public sealed class Waf : ComponentResource
 
     private WebAclRuleArgs ManagedRule(string ruleName, string groupName, IReadOnlyList<string>? countOnly = null)
     {
-        _ruleNames.Add(ruleName);
         return new WebAclRuleArgs
         {
             Name = ruleName,
-            Priority = 0,
+            Priority = NextPriority(ruleName),
             OverrideAction = new WebAclRuleOverrideActionArgs { None = new WebAclRuleOverrideActionNoneArgs() },
             Statement = new WebAclRuleStatementArgs
             {
@@ -378,6 +371,13 @@ public sealed class Waf : ComponentResource
             },
             VisibilityConfig = RuleVisibility(ruleName),
         };
+    }
+
+    // Rules are evaluated in the order they are added.
+    private int NextPriority(string ruleName)
+    {
+        _ruleNames.Add(ruleName);
+        return _ruleNames.Count - 1;
     }
 
     private static WebAclCustomResponseBodyArgs ErrorBody(string key, string message, string code) => new()

@@ -316,6 +316,8 @@ public partial class RestApiEndpointTests
         Assert.Equal(true, Property(program, "api-method-settings", "settings", "cacheDataEncrypted"));
         Assert.Equal(true, Property(program, "api-method-settings", "settings", "requireAuthorizationForCacheControl"));
         Assert.Equal("FAIL_WITH_403", Property(program, "api-method-settings", "settings", "unauthorizedCacheControlHeaderStrategy"));
+        Assert.Equal(new List<object?> { "method.request.path.name" }, Property(program, "api-model-integration", "cacheKeyParameters"));
+        Assert.False(Has(program, "resources", "api-health-live-integration", "properties", "cacheKeyParameters"));
     }
 
     [Fact]
