@@ -113,6 +113,22 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_requests_are_all_answered_and_logged_on_whole_lines()
+    {
+        var requests = Enumerable.Range(0, 16).Select(i => i % 4 == 0
+            ? Requests.PostJson("/v2/models/ppocr-cls/infer", "{broken")
+            : Requests.PostJson("/v2/models/ppocr-cls/infer", Requests.ClsInfer()));
+
+        var responses = await Task.WhenAll(requests.Select(r => Task.Run(() => _service.HandleAsync(r, default))));
+
+        Assert.Equal(12, responses.Count(r => r.StatusCode == 200));
+        Assert.Equal(4, responses.Count(r => r.StatusCode == 400));
+        var lines = RequestLines();
+        Assert.Equal(16, lines.Length);
+        Assert.Equal(1, lines.Count(l => l.GetProperty("coldStart").GetBoolean()));
+    }
+
+    [Fact]
     public void Loading_a_model_emits_ModelLoadMs()
     {
         var line = Assert.Single(Lines(), l => l.GetProperty("message").GetString() == "model_loaded");

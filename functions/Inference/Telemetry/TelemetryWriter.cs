@@ -76,9 +76,9 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
         });
     }
 
+    /// <summary>Builds and writes the line under one lock, so lines never interleave, whatever the TextWriter.</summary>
     private void Write(string level, string message, Action<Utf8JsonWriter> body)
     {
-        string line;
         lock (_lock)
         {
             _buffer.ResetWrittenCount();
@@ -92,10 +92,8 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
                 w.WriteEndObject();
             }
 
-            line = Encoding.UTF8.GetString(_buffer.WrittenSpan) + "\n";
+            output.Write(Encoding.UTF8.GetString(_buffer.WrittenSpan) + "\n");
         }
-
-        output.Write(line); // one call, so concurrent writers never interleave within a line
     }
 
     private void WriteEmfHeader(Utf8JsonWriter w, bool withErrors, string[] metrics)
