@@ -152,6 +152,9 @@ public sealed class RestApiEndpoint : ComponentResource
 
     private static Output<string> Secret(Output<string> value) => new(new FunctionValue("fn::secret", value.Value));
 
+    /// <summary>This API's stage for <see cref="InferenceMonitoringArgs.Api"/>: its 5xx and 4xx rate alarms.</summary>
+    public ApiMetrics MonitoredApi => new(RestApi.RestApiName, StageName);
+
     /// <summary>An AWS/ApiGateway metric of this API's stage (dimensions ApiName and Stage).</summary>
     public CloudWatchMetric Metric(string metricName, string statistic) =>
         new("AWS/ApiGateway", metricName, new Dictionary<string, Input<string>> { ["ApiName"] = RestApi.RestApiName, ["Stage"] = StageName }, statistic);

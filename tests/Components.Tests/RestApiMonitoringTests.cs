@@ -1,0 +1,40 @@
+using Infra.Components;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public class RestApiMonitoringTests
+{
+    [Fact]
+    public void The_endpoint_plugs_into_the_function_monitoring_alarms_and_dashboard()
+    {
+        var stack = NewStack();
+        var function = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent") });
+        var api = new RestApiEndpoint(stack, "api", new RestApiEndpointArgs
+        {
+            Target = LambdaAliasTarget.Of(function.Alias),
+            Tiers = [new UsagePlanTier("free", 1000, "MONTH", 5, 10)],
+            Clients = [new ApiClient("acme", "free")],
+        });
+        new InferenceMonitoring(stack, "embed-monitoring", new InferenceMonitoringArgs
+        {
+            Function = function,
+            ModelName = "resnet18",
+            ModelVersion = "1.0.0",
+            Api = api.MonitoredApi,
+            ExtraWidgets = [api.ErrorsWidget(0, 0), api.UsageByClientWidget(0, 0)],
+        });
+
+        var program = Synth(stack);
+
+        Assert.Equal("${embed-alias.invokeArn}", Property(program, "api-infer-integration", "uri"));
+        Assert.Equal("${embed-alias.functionName}", Property(program, "api-infer-permission", "function"));
+        var serverErrors = Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric");
+        Assert.Equal("5XXError", At(serverErrors, "metricName"));
+        Assert.Equal("${api-api.name}", At(serverErrors, "dimensions", "ApiName"));
+        Assert.Equal("prod", At(serverErrors, "dimensions", "Stage"));
+        var widgets = (List<object?>)Property(program, "embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
+        Assert.Contains(widgets, w => (string?)At(w, "type") == "log"
+            && ((string)At(w, "properties", "query")!).StartsWith("SOURCE '${api-access-logs.name}'", StringComparison.Ordinal));
+    }
+}
