@@ -142,3 +142,52 @@ public sealed class ImageDecoderTests
         Assert.Contains("640×480", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ImageOrientationTests
+{
+    /// <summary>A 200×100 JPEG, red on its left half and blue on its right, tagged with an EXIF orientation.</summary>
+    private static byte[] SplitJpeg(ushort orientation)
+    {
+        using var bitmap = new SKBitmap(200, 100);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Blue);
+            using var red = new SKPaint { Color = SKColors.Red };
+            canvas.DrawRect(0, 0, 100, 100, red);
+        }
+
+        var jpeg = TestImages.Encode(bitmap, SKEncodedImageFormat.Jpeg);
+        // APP1 "Exif": big-endian TIFF header, one IFD entry 0x0112 (Orientation, SHORT, 1 value).
+        byte[] app1 =
+        [
+            0xFF, 0xE1, 0x00, 0x22, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,
+            0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00,
+        ];
+        return [.. jpeg[..2], .. app1, .. jpeg[2..]];
+    }
+
+    [Theory]
+    [InlineData(1, 200, 100, "left")]   // as stored
+    [InlineData(3, 200, 100, "right")]  // turned 180°: red ends up on the right
+    [InlineData(6, 100, 200, "top")]    // 90° clockwise: the left edge becomes the top
+    [InlineData(8, 100, 200, "bottom")] // 90° counter-clockwise: the left edge becomes the bottom
+    public void Images_are_turned_upright_as_their_EXIF_orientation_says(ushort orientation, int width, int height, string redSide)
+    {
+        using var bitmap = new Imaging.ImageDecoder(25_000_000).Decode(SplitJpeg(orientation), 1000, 1000);
+
+        Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
+        var (x, y) = redSide switch
+        {
+            "left" => (width / 4, height / 2),
+            "right" => (width * 3 / 4, height / 2),
+            "top" => (width / 2, height / 4),
+            _ => (width / 2, height * 3 / 4),
+        };
+        var pixel = bitmap.GetPixel(x, y);
+        Assert.True(pixel.Red > 200 && pixel.Blue < 60, $"expected red at {redSide}, got {pixel}");
+        var opposite = bitmap.GetPixel(width - 1 - x, height - 1 - y);
+        Assert.True(opposite.Blue > 200 && opposite.Red < 60, $"expected blue opposite {redSide}, got {opposite}");
+    }
+}

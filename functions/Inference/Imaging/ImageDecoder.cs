@@ -5,7 +5,7 @@ using SkiaSharp;
 namespace Inference.Imaging;
 
 /// <summary>
-/// Decodes JPEG, PNG and WebP bytes with SkiaSharp into RGBA pixels. The header's dimensions are checked
+/// Decodes JPEG, PNG and WebP bytes with SkiaSharp into upright RGBA pixels. The header's dimensions are checked
 /// before any pixel is decoded, so a small file declaring a huge image (a decompression bomb) costs nothing.
 /// </summary>
 public sealed class ImageDecoder(long maxPixels)
@@ -43,13 +43,16 @@ public sealed class ImageDecoder(long maxPixels)
                 $"The image declares {width}×{height} pixels; at most {MaxPixels} pixels are accepted.");
         }
 
-        var size = DecodeSize(codec, minWidth, minHeight);
+        var origin = codec.EncodedOrigin;
+        var size = ImageOrientation.SwapsAxes(origin)
+            ? DecodeSize(codec, minHeight, minWidth)
+            : DecodeSize(codec, minWidth, minHeight);
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);
         var decoded = codec.GetPixels(info, bitmap.GetPixels());
         if (decoded == SKCodecResult.Success)
         {
-            return bitmap;
+            return ImageOrientation.Apply(bitmap, origin);
         }
 
         bitmap.Dispose();
