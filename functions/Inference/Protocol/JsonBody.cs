@@ -17,6 +17,13 @@ public static class JsonBody
         return buffer.WrittenMemory;
     }
 
+    public static ReadOnlyMemory<byte> WriteObject(Action<Utf8JsonWriter> writeProperties) => Write(w =>
+    {
+        w.WriteStartObject();
+        writeProperties(w);
+        w.WriteEndObject();
+    });
+
     /// <summary>JSON has no NaN or Infinity; they are written as the strings clients commonly accept.</summary>
     public static void WriteFloat(Utf8JsonWriter writer, double value)
     {

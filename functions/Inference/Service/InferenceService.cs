@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Inference.Configuration;
 using Inference.Hosting;
 using Inference.Imaging;
@@ -86,16 +85,10 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var model = route.Model is null ? null : Resolve(route, record);
         return route.Kind switch
         {
-            RouteKind.ServerMetadata => Ok(Json(w =>
-            {
-                w.WriteString("name", "serverless-inference");
-                w.WriteString("version", typeof(InferenceService).Assembly.GetName().Version?.ToString(3));
-                w.WriteStartArray("extensions");
-                w.WriteEndArray();
-            })),
-            RouteKind.Live => Ok(Json(w => w.WriteBoolean("live", true))),
+            RouteKind.ServerMetadata => Ok(ProtocolBodies.ServerMetadata()),
+            RouteKind.Live => Ok(ProtocolBodies.Live()),
             RouteKind.Ready => Readiness(Models.AllLoaded || !_options.EagerLoading, null),
-            RouteKind.ModelMetadata => Ok(ModelMetadata(model!)),
+            RouteKind.ModelMetadata => Ok(ProtocolBodies.ModelMetadata(model!)),
             RouteKind.ModelReady => Readiness(Models.IsLoaded(model!.Name), model.Name),
             RouteKind.Infer => InferAsync(request, model!, record, cancellationToken),
             RouteKind.Predict => PredictAsync(request, model!, record, cancellationToken),
@@ -220,70 +213,19 @@ public sealed class InferenceService : IInferenceService, IDisposable
         return (semicolon >= 0 ? value[..semicolon] : value).Trim().ToLowerInvariant();
     }
 
-    private static ReadOnlyMemory<byte> ModelMetadata(ModelDefinition model) => Json(w =>
-    {
-        w.WriteString("name", model.Name);
-        w.WriteStartArray("versions");
-        w.WriteStringValue(model.Version);
-        w.WriteEndArray();
-        w.WriteString("platform", "onnxruntime");
-        WriteTensorMetadata(w, "inputs", model.Inputs);
-        WriteTensorMetadata(w, "outputs", model.Outputs);
-    });
-
-    private static void WriteTensorMetadata(Utf8JsonWriter w, string property, IReadOnlyList<ModelTensor> tensors)
-    {
-        w.WriteStartArray(property);
-        foreach (var tensor in tensors)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", tensor.Name);
-            w.WriteString("datatype", tensor.Datatype.ToProtocolName());
-            w.WriteStartArray("shape");
-            foreach (var size in tensor.Shape)
-            {
-                w.WriteNumberValue(size);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
     private static ValueTask<InferenceResponse> Readiness(bool ready, string? model) =>
-        ValueTask.FromResult(new InferenceResponse(ready ? 200 : 503, JsonHeaders, Json(w =>
-        {
-            if (model is not null)
-            {
-                w.WriteString("name", model);
-            }
-
-            w.WriteBoolean("ready", ready);
-        })));
+        ValueTask.FromResult(new InferenceResponse(ready ? 200 : 503, JsonHeaders, ProtocolBodies.Readiness(ready, model)));
 
     private static InferenceResponse Error(RequestRecord record, int status, string code, string message,
         IReadOnlyDictionary<string, string>? headers = null)
     {
         record.ErrorCode = code;
         record.ErrorMessage = message;
-        return new InferenceResponse(status, headers ?? JsonHeaders, Json(w =>
-        {
-            w.WriteString("error", message);
-            w.WriteString("code", code);
-        }));
+        return new InferenceResponse(status, headers ?? JsonHeaders, ProtocolBodies.Error(code, message));
     }
 
     private static IReadOnlyDictionary<string, string> AllowHeader(string path) =>
         new Dictionary<string, string>(JsonHeaders) { ["Allow"] = Route.Parse(path).AllowedMethod };
-
-    private static ReadOnlyMemory<byte> Json(Action<Utf8JsonWriter> writeProperties) => JsonBody.Write(w =>
-    {
-        w.WriteStartObject();
-        writeProperties(w);
-        w.WriteEndObject();
-    });
 
     private static readonly IReadOnlyDictionary<string, string> JsonHeaders =
         new Dictionary<string, string> { ["Content-Type"] = "application/json" };
