@@ -4,13 +4,13 @@ using Infra.Synthesis;
 using LambdaAlias = Infra.Aws.Lambda.Alias;
 using LambdaAliasArgs = Infra.Aws.Lambda.AliasArgs;
 
-namespace ApiSchema.Tests;
+namespace Components.Tests;
 
 /// <summary>
 /// Stacks that together use every option of <see cref="RestApiEndpoint"/> and <see cref="Waf"/>,
 /// synthesized to Pulumi YAML for the schema check.
 /// </summary>
-internal static class SampleStacks
+internal static class ApiSampleStacks
 {
     public static IReadOnlyDictionary<string, string> Programs() => new Dictionary<string, string>
     {

@@ -1,18 +1,18 @@
 using SchemaCheck.Checking;
 
-namespace ApiSchema.Tests;
+namespace Components.Tests;
 
 /// <summary>
 /// Runs the provider schema check once over every sample program, plus one copy with a misspelt
 /// nested property that must fail, so that a check which passes everything is noticed.
 /// </summary>
-public sealed class CheckedSamplesFixture
+public sealed class CheckedApiSamplesFixture
 {
     public const string Misspelt = "misspelt.yaml";
 
-    public CheckedSamplesFixture()
+    public CheckedApiSamplesFixture()
     {
-        var programs = SampleStacks.Programs();
+        var programs = ApiSampleStacks.Programs();
         var sources = programs.Select(p => new ProgramSource(p.Key, p.Value)).ToList();
         sources.Add(new ProgramSource(Misspelt, programs["defaults.yaml"].Replace("evaluationWindowSec", "evaluationWindowSecs", StringComparison.Ordinal)));
         Report = new SchemaChecker().Check(sources);
@@ -23,7 +23,7 @@ public sealed class CheckedSamplesFixture
     public ProgramResult Result(string name) => Report.Programs.Single(p => p.Name == name);
 }
 
-public sealed class SchemaCheckTests(CheckedSamplesFixture fixture) : IClassFixture<CheckedSamplesFixture>
+public sealed class ApiSchemaTests(CheckedApiSamplesFixture fixture) : IClassFixture<CheckedApiSamplesFixture>
 {
     [Theory]
     [InlineData("defaults.yaml")]
@@ -39,7 +39,7 @@ public sealed class SchemaCheckTests(CheckedSamplesFixture fixture) : IClassFixt
     [Fact]
     public void A_misspelt_nested_waf_property_in_the_same_program_fails()
     {
-        var finding = Assert.Single(fixture.Result(CheckedSamplesFixture.Misspelt).Findings);
+        var finding = Assert.Single(fixture.Result(CheckedApiSamplesFixture.Misspelt).Findings);
 
         Assert.Equal("TS2353", finding.Code);
         Assert.Contains("evaluationWindowSecs", finding.Path, StringComparison.Ordinal);
