@@ -570,6 +570,14 @@ public partial class RestApiEndpointTests
     }
 
     [Fact]
+    public void An_undefined_auth_mode_is_refused()
+    {
+        var error = Assert.Throws<SynthesisException>(() => NewEndpoint(NewStack(), a => a with { Auth = (RestApiAuth)7 }));
+
+        Assert.Equal("component 'api': Auth = 7 is invalid: expected one of ApiKey, Iam, Cognito", error.Problems.Single());
+    }
+
+    [Fact]
     public void The_same_method_and_path_twice_is_refused_even_with_differently_named_parameters()
     {
         var error = Assert.Throws<SynthesisException>(() => NewEndpoint(NewStack(), a => a with

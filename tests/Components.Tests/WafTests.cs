@@ -201,6 +201,21 @@ public class WafTests
     }
 
     [Fact]
+    public void One_acl_can_protect_several_stages_each_with_its_own_association()
+    {
+        var stack = NewStack();
+        var waf = new Waf(stack, "edge");
+        var api = RestApiEndpointTests.NewEndpoint(stack);
+
+        waf.Associate(api);
+        waf.Associate(api.RestApiId, "canary");
+
+        var program = Synth(stack);
+        Assert.EndsWith("/stages/${api-stage.stageName}", (string)Property(program, "edge-association", "resourceArn")!, StringComparison.Ordinal);
+        Assert.EndsWith("/restapis/${api-api.id}/stages/canary", (string)Property(program, "edge-association-2", "resourceArn")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Logging_goes_to_a_kms_encrypted_group_named_with_the_prefix_waf_requires_and_redacts_credentials()
     {
         var stack = NewStack();
