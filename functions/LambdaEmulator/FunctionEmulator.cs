@@ -84,6 +84,7 @@ public sealed class FunctionEmulator : IAsyncDisposable
                 return await EndWithoutAnswerAsync(invocation, process, coldStart, clock, $"The function did not ask for an event within the init limit of {_function.InitTimeout.TotalSeconds:0.#} s.").ConfigureAwait(false);
             }
 
+            TimeSpan? initDuration = coldStart ? clock.Elapsed : null;
             var answered = await Task.WhenAny(invocation.Outcome, process.Exited, Task.Delay(_function.Timeout, cancellationToken)).ConfigureAwait(false);
             ThrowIfCallerGaveUp(cancellationToken);
             if (answered != invocation.Outcome)
@@ -92,7 +93,7 @@ public sealed class FunctionEmulator : IAsyncDisposable
             }
 
             var (status, body, error) = await invocation.Outcome.ConfigureAwait(false);
-            return new InvocationResult(status, invocation.RequestId, body, error, coldStart, clock.Elapsed);
+            return new InvocationResult(status, invocation.RequestId, body, error, coldStart, clock.Elapsed, initDuration);
         }
         finally
         {

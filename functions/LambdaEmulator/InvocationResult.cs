@@ -22,10 +22,12 @@ public enum InvocationStatus
 /// <param name="Payload">The response body, or for errors the error JSON.</param>
 /// <param name="ColdStart">True when this invocation started a new function process.</param>
 /// <param name="Duration">For a cold start: from process start to the answer; otherwise from enqueue to the answer.</param>
+/// <param name="InitDuration">For a cold start: from process start until the function asked for its first event.</param>
 public sealed record InvocationResult(
     InvocationStatus Status,
     string RequestId,
     byte[] Payload,
     EmulatedError? Error,
     bool ColdStart,
-    TimeSpan Duration);
+    TimeSpan Duration,
+    TimeSpan? InitDuration = null);

@@ -9,9 +9,10 @@ namespace Benchmarks;
 /// </summary>
 internal static class ColdStartBenchmark
 {
-    public sealed record Result(string Build, IReadOnlyList<double> RunsMs)
+    public sealed record Result(string Build, IReadOnlyList<double> RunsMs, IReadOnlyList<double> InitMs)
     {
         public double MedianMs => Stats.Median(RunsMs);
+        public double MedianInitMs => Stats.Median(InitMs);
         public double MinMs => RunsMs.Min();
         public double MaxMs => RunsMs.Max();
     }
@@ -21,6 +22,7 @@ internal static class ColdStartBenchmark
         var firstEvent = Events.PredictEvent("resnet18", Events.Jpeg(640, 480), "image/jpeg");
         var environment = new Dictionary<string, string> { ["ORT_INTRA_OP_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var times = new List<double>(runs);
+        var inits = new List<double>(runs);
         // Run 0 is discarded: it warms the emulator's own code paths and the file cache for this build.
         for (var run = 0; run <= runs; run++)
         {
@@ -31,14 +33,16 @@ internal static class ColdStartBenchmark
                 throw new InvalidOperationException($"{build}: the first invocation did not succeed ({result.Status}): {System.Text.Encoding.UTF8.GetString(result.Payload)}\n{emulator.RecentOutput()}");
             }
 
-            await progress.WriteLineAsync($"{build} run {run}/{runs}: {result.Duration.TotalMilliseconds:0} ms{(run == 0 ? " (discarded)" : string.Empty)}");
+            var initMs = result.InitDuration!.Value.TotalMilliseconds;
+            await progress.WriteLineAsync($"{build} run {run}/{runs}: {result.Duration.TotalMilliseconds:0} ms, of which init {initMs:0} ms{(run == 0 ? " (discarded)" : string.Empty)}");
             if (run > 0)
             {
                 times.Add(result.Duration.TotalMilliseconds);
+                inits.Add(initMs);
             }
         }
 
-        return new Result(build, times);
+        return new Result(build, times, inits);
     }
 
     private static int StatusCode(byte[] payload)
