@@ -81,4 +81,17 @@ public sealed class ComponentSchemaTests : IDisposable
         var findings = report.Programs.SelectMany(p => p.Findings).Select(f => $"{f.Entity?.Name} {f.Path}: {f.Code} {f.Message}");
         Assert.True(report.Passed, string.Join(Environment.NewLine, findings));
     }
+
+    [Fact]
+    public void The_generated_resource_classes_match_the_pinned_provider_declarations()
+    {
+        var node = new NodeProject();
+        node.EnsureInstalled(TextWriter.Null);
+        var generator = Path.Combine(node.Directory, "..", "..", "components", "Aws", "Codegen", "generate.mjs");
+
+        var result = ProcessRunner.Run("node", [generator, "--check"], node.Directory);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("components/Aws/Generated is current", result.StandardError, StringComparison.Ordinal);
+    }
 }
