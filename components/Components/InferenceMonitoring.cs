@@ -68,22 +68,8 @@ public sealed class InferenceMonitoring : ComponentResource
         _topic = Notifications.TopicArn;
 
         Rate("error-rate", "Errors over invocations, in percent", Lambda("Errors", "Sum"), Lambda("Invocations", "Sum"), args.ErrorRatePercent);
-        Alarm("p95-duration", $"p95 duration above {args.P95DurationMs} ms", new MetricAlarmArgs
-        {
-            Namespace = "AWS/Lambda",
-            MetricName = "Duration",
-            Dimensions = AliasDimensions(),
-            ExtendedStatistic = "p95",
-            Threshold = args.P95DurationMs,
-        });
-        Alarm("throttles", "Throttled invocations", new MetricAlarmArgs
-        {
-            Namespace = "AWS/Lambda",
-            MetricName = "Throttles",
-            Dimensions = AliasDimensions(),
-            Statistic = "Sum",
-            Threshold = 0,
-        });
+        LambdaAlarm("p95-duration", $"p95 duration above {args.P95DurationMs} ms", "Duration", "p95", args.P95DurationMs);
+        LambdaAlarm("throttles", "Throttled invocations", "Throttles", "Sum", 0);
         Alarm("cold-start-rate", "Share of requests that were cold starts, in percent", new MetricAlarmArgs
         {
             Threshold = args.ColdStartRatePercent,
@@ -95,14 +81,7 @@ public sealed class InferenceMonitoring : ComponentResource
         });
         if (args.Function.Concurrency is not null)
         {
-            Alarm("spillover", "Invocations beyond provisioned concurrency (cold starts despite it)", new MetricAlarmArgs
-            {
-                Namespace = "AWS/Lambda",
-                MetricName = "ProvisionedConcurrencySpilloverInvocations",
-                Dimensions = AliasDimensions(),
-                Statistic = "Sum",
-                Threshold = 0,
-            });
+            LambdaAlarm("spillover", "Invocations beyond provisioned concurrency (cold starts despite it)", "ProvisionedConcurrencySpilloverInvocations", "Sum", 0);
         }
 
         if (args.Api is { } api)
@@ -125,6 +104,22 @@ public sealed class InferenceMonitoring : ComponentResource
     /// <summary>The dashboard's console address.</summary>
     public Output<string> DashboardUrl => Output.Format(
         $"https://console.aws.amazon.com/cloudwatch/home?region={Aws.AwsContext.Region(Stack)}#dashboards:name={Dashboard.DashboardName}");
+
+    /// <summary>An alarm on one of Lambda's metrics for the <c>live</c> alias; a statistic like <c>p95</c> is an extended one.</summary>
+    private void LambdaAlarm(string name, string description, string metric, string statistic, double threshold)
+    {
+        var alarm = new MetricAlarmArgs { Namespace = "AWS/Lambda", MetricName = metric, Dimensions = AliasDimensions(), Threshold = threshold };
+        if (statistic.StartsWith('p'))
+        {
+            alarm.ExtendedStatistic = statistic;
+        }
+        else
+        {
+            alarm.Statistic = statistic;
+        }
+
+        Alarm(name, description, alarm);
+    }
 
     /// <summary>An alarm on 100 × numerator / denominator; a period without traffic counts as 0 %.</summary>
     private void Rate(string name, string description, Func<string, MetricAlarmMetricQueryArgs> numerator, Func<string, MetricAlarmMetricQueryArgs> denominator, double thresholdPercent) =>
