@@ -127,6 +127,7 @@ public sealed class BadInputCorpusTests(ServiceFixture fixture)
         Assert.Contains("'x'", message, StringComparison.Ordinal);
         Assert.Contains("[1,3,64,192]", message, StringComparison.Ordinal);
         Assert.Contains("[-1,3,48,192]", message, StringComparison.Ordinal);
+        Assert.Contains("Input 'x'", Encoding.UTF8.GetString(response.Body.Span), StringComparison.Ordinal); // readable, not \u0027
     }
 
     [Fact]

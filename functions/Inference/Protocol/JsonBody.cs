@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Inference.Protocol;
@@ -6,10 +7,16 @@ namespace Inference.Protocol;
 /// <summary>Writes a JSON response body with Utf8JsonWriter: no reflection, so it is trim and AOT safe.</summary>
 public static class JsonBody
 {
+    /// <summary>
+    /// Messages keep their quotes and symbols readable (no \u0027 escapes). The bodies are API and log JSON,
+    /// never embedded in HTML, so the relaxed encoder is safe here.
+    /// </summary>
+    public static JsonWriterOptions Options { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> write, int initialCapacity = 256)
     {
         var buffer = new ArrayBufferWriter<byte>(initialCapacity);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             write(writer);
         }

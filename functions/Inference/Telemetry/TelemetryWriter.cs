@@ -82,7 +82,7 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
         lock (_lock)
         {
             _buffer.ResetWrittenCount();
-            using (var w = new Utf8JsonWriter(_buffer))
+            using (var w = new Utf8JsonWriter(_buffer, Protocol.JsonBody.Options))
             {
                 w.WriteStartObject();
                 w.WriteString("timestamp", DateTimeOffset.UtcNow);
