@@ -12,6 +12,13 @@ public sealed record WafArgs
     /// <summary>AWSManagedRulesCommonRuleSet (OWASP-style checks). Its 8 KB body-size rule only counts: <see cref="MaxBodyBytes"/> decides.</summary>
     public bool CommonRuleSet { get; init; } = true;
 
+    /// <summary>
+    /// Rules of the Common group that only count instead of blocking. SizeRestrictions_BODY (8 KB)
+    /// would refuse every image; add body rules here (e.g. CrossSiteScripting_BODY) if their
+    /// sampled requests show them matching binary uploads.
+    /// </summary>
+    public IReadOnlyList<string> CommonRulesCountOnly { get; init; } = ["SizeRestrictions_BODY"];
+
     /// <summary>AWSManagedRulesKnownBadInputsRuleSet (exploit patterns such as Log4j lookups).</summary>
     public bool KnownBadInputsRuleSet { get; init; } = true;
 
@@ -71,7 +78,7 @@ public sealed record WafLoggingArgs
 /// per-IP rate limit, a body-size limit, the AWS managed rule groups, CloudWatch metrics on
 /// every rule, and optional logging. <see cref="Associate(RestApiEndpoint)"/> attaches it.
 /// </summary>
-public sealed class Waf : ComponentResource
+public sealed partial class Waf : ComponentResource
 {
     public const string LogGroupPrefix = "aws-waf-logs-";
 
@@ -132,9 +139,7 @@ public sealed class Waf : ComponentResource
 
         if (args.CommonRuleSet)
         {
-            // The group's SizeRestrictions_BODY blocks bodies over 8 KB, which would refuse every
-            // image; it only counts here, and the body-size rule above applies our own limit.
-            rules.Add(ManagedRule("common", "AWSManagedRulesCommonRuleSet", countOnly: ["SizeRestrictions_BODY"]));
+            rules.Add(ManagedRule("common", "AWSManagedRulesCommonRuleSet", args.CommonRulesCountOnly));
         }
 
         WebAcl = new WebAcl(this, "acl", new WebAclArgs
@@ -219,6 +224,11 @@ public sealed class Waf : ComponentResource
             .OneOf(nameof(args.RateLimitWindowSeconds), args.RateLimitWindowSeconds, [60, 120, 300, 600])
             .Range(nameof(args.MaxBodyBytes), args.MaxBodyBytes, 1, ApiGatewayMaxBodyBytes)
             .OneOf(nameof(args.BodyInspectionLimit), args.BodyInspectionLimit, [.. InspectionLimits.Keys]);
+        for (var i = 0; i < args.CommonRulesCountOnly.Count; i++)
+        {
+            validation.Check(ManagedRuleName().IsMatch(args.CommonRulesCountOnly[i]), $"{nameof(args.CommonRulesCountOnly)}[{i}]", args.CommonRulesCountOnly[i], "a rule name of the Common group, such as SizeRestrictions_BODY");
+        }
+
         ValidateList(validation, nameof(args.Allowlist), args.Allowlist);
         ValidateList(validation, nameof(args.Blocklist), args.Blocklist);
         if (args.Logging is { } logging)
@@ -359,7 +369,7 @@ public sealed class Waf : ComponentResource
                 {
                     VendorName = "AWS",
                     Name = groupName,
-                    RuleActionOverrides = countOnly is null ? null : (InputList<WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs>)countOnly.Select(rule => new WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs
+                    RuleActionOverrides = countOnly is not { Count: > 0 } ? null : (InputList<WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs>)countOnly.Select(rule => new WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs
                     {
                         Name = rule,
                         ActionToUse = new WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs
@@ -406,6 +416,9 @@ public sealed class Waf : ComponentResource
             }).ToArray(),
         });
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
+    private static partial System.Text.RegularExpressions.Regex ManagedRuleName();
 
     private WebAclRuleVisibilityConfigArgs RuleVisibility(string ruleName) =>
         new() { CloudwatchMetricsEnabled = true, SampledRequestsEnabled = true, MetricName = QualifyName(ruleName) };

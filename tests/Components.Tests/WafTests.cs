@@ -98,6 +98,18 @@ public class WafTests
     }
 
     [Fact]
+    public void More_common_rules_can_be_set_to_count_only()
+    {
+        var stack = NewStack();
+        new Waf(stack, "edge", new WafArgs { CommonRulesCountOnly = ["SizeRestrictions_BODY", "CrossSiteScripting_BODY"] });
+
+        var overrides = (List<object?>)At(Rule(Synth(stack), "common"), "statement", "managedRuleGroupStatement", "ruleActionOverrides")!;
+
+        Assert.Equal(["SizeRestrictions_BODY", "CrossSiteScripting_BODY"], overrides.Select(o => At(o, "name")));
+        Assert.All(overrides, o => Assert.True(Has(o, "actionToUse", "count")));
+    }
+
+    [Fact]
     public void The_rate_rule_counts_per_client_ip_over_the_configured_window_and_answers_429_with_a_json_body()
     {
         var stack = NewStack();
@@ -275,6 +287,7 @@ public class WafTests
             BodyInspectionLimit = "KB_128",
             Allowlist = new IpAddressList { Ipv4 = ["203.0.113.7", "2001:db8::/32"] },
             Blocklist = new IpAddressList(),
+            CommonRulesCountOnly = ["Size Restrictions"],
             Logging = new WafLoggingArgs { LogGroupName = "/waf/logs", RetentionDays = 10 },
         }));
 
@@ -284,6 +297,7 @@ public class WafTests
             "component 'edge': RateLimitWindowSeconds = 100 is invalid: expected one of 60, 120, 300, 600",
             "component 'edge': MaxBodyBytes = 20000000 is invalid: expected an integer from 1 to 10485760",
             "component 'edge': BodyInspectionLimit = 'KB_128' is invalid: expected one of KB_16, KB_32, KB_48, KB_64",
+            "component 'edge': CommonRulesCountOnly[0] = 'Size Restrictions' is invalid: expected a rule name of the Common group, such as SizeRestrictions_BODY",
             "component 'edge': Allowlist.Ipv4[0] = '203.0.113.7' is invalid: expected an IPv4 CIDR block such as 203.0.113.7/32",
             "component 'edge': Allowlist.Ipv4[1] = '2001:db8::/32' is invalid: expected an IPv4 CIDR block such as 203.0.113.7/32",
             "component 'edge': Blocklist = 'an empty list' is invalid: expected at least one CIDR block (omit the list to turn it off)",
