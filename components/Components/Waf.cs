@@ -38,7 +38,7 @@ public sealed record WafArgs
     /// </summary>
     public int MaxBodyBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>How much of an API Gateway request body WAF inspects: KB_16 (free), KB_32, KB_48 or KB_64.</summary>
+    /// <summary>How much of an API Gateway request body WAF inspects: KB_16 (in the base price), KB_32, KB_48 or KB_64 (charged extra).</summary>
     public string BodyInspectionLimit { get; init; } = "KB_16";
 
     /// <summary>When set, only these addresses pass; everyone else gets 403.</summary>
