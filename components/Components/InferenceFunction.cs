@@ -50,7 +50,7 @@ public sealed record InferenceFunctionArgs
     /// <summary>S3 version id of the ONNX file: pins the exact bytes, and a change publishes a new function version.</summary>
     public Input<string>? ModelVersionId { get; init; }
 
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, Input<string>> Environment { get; init; } = new Dictionary<string, Input<string>>();
 
     /// <summary>SnapStart on published versions (dotnet10 zip packages only).</summary>
     public bool SnapStart { get; init; }

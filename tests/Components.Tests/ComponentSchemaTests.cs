@@ -46,7 +46,7 @@ public sealed class ComponentSchemaTests : IDisposable
             ModelBucket = models,
             ModelKey = "models/resnet18/1.0.0/model.onnx",
             ModelVersionId = "v1",
-            Environment = new Dictionary<string, string> { ["MODEL_LOADING"] = "eager" },
+            Environment = new Dictionary<string, Input<string>> { ["MODEL_LOADING"] = "eager" },
             ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs
             {
                 TimeZone = "Europe/Berlin",
@@ -69,6 +69,14 @@ public sealed class ComponentSchemaTests : IDisposable
             Api = new ApiMetrics("inference", "v1"),
         });
         new CostGuards(stack, "cost", alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true });
+        new BatchInference(stack, "batch", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), TimeoutSeconds = 120 },
+            ModelName = "ppocr-cls",
+            InputSuffix = ".png",
+            Notifications = alerts,
+            Protect = true,
+        });
         return YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
     }
 

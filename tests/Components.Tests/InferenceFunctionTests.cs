@@ -75,7 +75,7 @@ public sealed class InferenceFunctionTests : IDisposable
             EphemeralStorageMb = 2048,
             Architecture = "arm64",
             ReservedConcurrency = 50,
-            Environment = new Dictionary<string, string> { ["LOG_LEVEL"] = "debug" },
+            Environment = new Dictionary<string, Input<string>> { ["LOG_LEVEL"] = "debug" },
         });
 
         var program = Synth(stack);

@@ -1,0 +1,225 @@
+using Infra.Aws.CloudWatch;
+using Infra.Aws.DynamoDB;
+using Infra.Aws.Iam;
+using Infra.Aws.Kms;
+using Infra.Aws.Lambda;
+using Infra.Aws.S3;
+using Infra.Aws.Sqs;
+using Infra.Core;
+
+namespace Infra.Components;
+
+public sealed record BatchInferenceArgs
+{
+    /// <summary>The function that runs the batch handler; its environment gets the results and log settings.</summary>
+    public required InferenceFunctionArgs Function { get; init; }
+
+    /// <summary>The model the handler runs for every object (BATCH_MODEL_NAME).</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>Only objects under this prefix and with this suffix are processed.</summary>
+    public string InputPrefix { get; init; } = "incoming/";
+
+    public string InputSuffix { get; init; } = "";
+
+    public string ResultsPrefix { get; init; } = "results/";
+
+    /// <summary>Messages per invocation, 1 to 10,000 (above 10 needs a batching window).</summary>
+    public int BatchSize { get; init; } = 10;
+
+    public int BatchingWindowSeconds { get; init; } = 5;
+
+    /// <summary>Concurrent invocations the queue may drive, 2 to 1,000.</summary>
+    public int MaximumConcurrency { get; init; } = 5;
+
+    /// <summary>Deliveries before a message moves to the dead-letter queue.</summary>
+    public int MaxReceiveCount { get; init; } = 3;
+
+    /// <summary>Days a prediction-log item lives before DynamoDB's TTL removes it.</summary>
+    public int PredictionLogRetentionDays { get; init; } = 90;
+
+    /// <summary>Seconds the oldest message may wait before the backlog alarm fires.</summary>
+    public int OldestMessageAlarmSeconds { get; init; } = 900;
+
+    /// <summary>Where the queue alarms notify; the function's own alarms come from <see cref="InferenceMonitoring"/>.</summary>
+    public required AlarmNotifications Notifications { get; init; }
+
+    /// <summary>Protect the buckets, the key and the table from deletion.</summary>
+    public bool Protect { get; init; }
+}
+
+/// <summary>
+/// S3 upload → event notification → SQS (KMS, dead-letter queue) → Lambda (partial batch
+/// failures) → results bucket, with a DynamoDB predictions log and backlog alarms.
+/// </summary>
+public sealed class BatchInference : ComponentResource
+{
+    public BatchInference(IScope scope, string name, BatchInferenceArgs args)
+        : base("ml:BatchInference", scope, name)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        Validate(args);
+        var data = new CustomResourceOptions { Protect = args.Protect ? true : null };
+
+        Input = new EncryptedBucket(this, "input", new EncryptedBucketArgs { Protect = args.Protect, ForceDestroy = !args.Protect });
+        Output = new EncryptedBucket(this, "output", new EncryptedBucketArgs { Protect = args.Protect, ForceDestroy = !args.Protect });
+
+        // S3 must encrypt the notifications it sends to the queue: the key lets it, for this account only.
+        Key = new Key(this, "key", new KeyArgs
+        {
+            Description = $"Encrypts the queues and the predictions log of batch pipeline {Path}",
+            EnableKeyRotation = true,
+            Policy = PolicyDocuments.Of(
+                PolicyDocuments.AccountAdministersKey(Stack),
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "S3SendsNotifications",
+                    ["Effect"] = "Allow",
+                    ["Principal"] = new Dictionary<string, object> { ["Service"] = "s3.amazonaws.com" },
+                    ["Action"] = new[] { "kms:GenerateDataKey", "kms:Decrypt" },
+                    ["Resource"] = "*",
+                    ["Condition"] = new Dictionary<string, object>
+                    {
+                        ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Aws.AwsContext.AccountId(Stack) },
+                    },
+                }),
+        }, data);
+
+        DeadLetterQueue = new Queue(this, "dead-letters", new QueueArgs { KmsMasterKeyId = Key.Arn, MessageRetentionSeconds = 14 * 24 * 3600 });
+        Queue = new Queue(this, "queue", new QueueArgs
+        {
+            KmsMasterKeyId = Key.Arn,
+            // Lambda's guidance: at least six times the function timeout, so a message in flight is never redelivered.
+            VisibilityTimeoutSeconds = 6 * args.Function.TimeoutSeconds,
+            MessageRetentionSeconds = 4 * 24 * 3600,
+            RedrivePolicy = Infra.Core.Output.JsonSerialize(new Dictionary<string, object>
+            {
+                ["deadLetterTargetArn"] = DeadLetterQueue.Arn,
+                ["maxReceiveCount"] = args.MaxReceiveCount,
+            }),
+        });
+        var queuePolicy = new QueuePolicy(this, "queue-policy", new QueuePolicyArgs
+        {
+            QueueUrl = Queue.Url,
+            Policy = PolicyDocuments.Of(new Dictionary<string, object>
+            {
+                ["Sid"] = "InputBucketNotifies",
+                ["Effect"] = "Allow",
+                ["Principal"] = new Dictionary<string, object> { ["Service"] = "s3.amazonaws.com" },
+                ["Action"] = "sqs:SendMessage",
+                ["Resource"] = Queue.Arn,
+                ["Condition"] = new Dictionary<string, object>
+                {
+                    ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = Input.BucketArn },
+                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Aws.AwsContext.AccountId(Stack) },
+                },
+            }),
+        });
+        var uploads = new BucketNotificationQueueArgs { QueueArn = Queue.Arn, Events = new[] { "s3:ObjectCreated:*" }, FilterPrefix = args.InputPrefix };
+        if (args.InputSuffix.Length > 0)
+        {
+            uploads.FilterSuffix = args.InputSuffix;
+        }
+
+        new BucketNotification(this, "notification", new BucketNotificationArgs { Bucket = Input.BucketName, Queues = new[] { uploads } },
+            new CustomResourceOptions { DependsOn = [queuePolicy] });
+
+        PredictionsLog = new Table(this, "predictions", new TableArgs
+        {
+            BillingMode = "PAY_PER_REQUEST",
+            HashKey = "inputKey",
+            RangeKey = "modelVersion",
+            Attributes = new[]
+            {
+                new TableAttributeArgs { Name = "inputKey", Type = "S" },
+                new TableAttributeArgs { Name = "modelVersion", Type = "S" },
+            },
+            PointInTimeRecovery = new TablePointInTimeRecoveryArgs { Enabled = true },
+            ServerSideEncryption = new TableServerSideEncryptionArgs { Enabled = true, KmsKeyArn = Key.Arn },
+            Ttl = new TableTtlArgs { AttributeName = "expiresAt", Enabled = true },
+        }, data);
+
+        var environment = new Dictionary<string, Input<string>>(args.Function.Environment)
+        {
+            ["RESULTS_BUCKET"] = Output.BucketName,
+            ["RESULTS_PREFIX"] = args.ResultsPrefix,
+            ["BATCH_MODEL_NAME"] = args.ModelName,
+            ["PREDICTIONS_TABLE"] = PredictionsLog.TableName,
+            ["PREDICTIONS_TTL_DAYS"] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Function = new InferenceFunction(this, "function", args.Function with { Environment = environment });
+        Input.GrantRead(Function.Role, args.InputPrefix);
+        Output.GrantWrite(Function.Role, args.ResultsPrefix);
+        var consume = new RolePolicy(this, "consume", new RolePolicyArgs
+        {
+            Role = Function.Role.RoleName,
+            Policy = PolicyDocuments.Of(
+                PolicyDocuments.Allow("ConsumeQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], Queue.Arn),
+                PolicyDocuments.Allow("LogPredictions", ["dynamodb:PutItem", "dynamodb:UpdateItem"], PredictionsLog.Arn),
+                PolicyDocuments.Allow("UsePipelineKey", ["kms:Decrypt", "kms:GenerateDataKey"], Key.Arn)),
+        });
+
+        new EventSourceMapping(this, "trigger", new EventSourceMappingArgs
+        {
+            EventSourceArn = Queue.Arn,
+            FunctionName = Function.AliasArn,
+            BatchSize = args.BatchSize,
+            MaximumBatchingWindowInSeconds = args.BatchingWindowSeconds,
+            ScalingConfig = new EventSourceMappingScalingConfigArgs { MaximumConcurrency = args.MaximumConcurrency },
+            FunctionResponseTypes = new[] { "ReportBatchItemFailures" },
+        }, new CustomResourceOptions { DependsOn = [consume] });
+
+        QueueAlarm("dead-letters-visible", "Inputs that failed every delivery are waiting in the dead-letter queue",
+            DeadLetterQueue, "ApproximateNumberOfMessagesVisible", 0, args.Notifications);
+        QueueAlarm("oldest-message-age", $"The oldest input has waited more than {args.OldestMessageAlarmSeconds} s",
+            Queue, "ApproximateAgeOfOldestMessage", args.OldestMessageAlarmSeconds, args.Notifications);
+    }
+
+    public EncryptedBucket Input { get; }
+
+    public EncryptedBucket Output { get; }
+
+    public Key Key { get; }
+
+    public Queue Queue { get; }
+
+    public Queue DeadLetterQueue { get; }
+
+    public Table PredictionsLog { get; }
+
+    public InferenceFunction Function { get; }
+
+    private void QueueAlarm(string name, string description, Queue queue, string metric, double threshold, AlarmNotifications notifications) =>
+        new MetricAlarm(this, name, new MetricAlarmArgs
+        {
+            AlarmDescription = $"{description} ({Path}, {Stack.StackName})",
+            Namespace = "AWS/SQS",
+            MetricName = metric,
+            Dimensions = new InputMap<string> { ["QueueName"] = queue.QueueName },
+            Statistic = "Maximum",
+            Period = 60,
+            EvaluationPeriods = 1,
+            Threshold = threshold,
+            ComparisonOperator = "GreaterThanThreshold",
+            TreatMissingData = "notBreaching",
+            AlarmActions = new[] { (Input<string>)notifications.TopicArn },
+            OkActions = new[] { (Input<string>)notifications.TopicArn },
+        });
+
+    private void Validate(BatchInferenceArgs args)
+    {
+        new ArgsValidation(Path)
+            .Range(nameof(args.BatchSize), args.BatchSize, 1, 10_000)
+            .Check(args.BatchSize <= 10 || args.BatchingWindowSeconds >= 1, nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, "at least 1 when BatchSize is above 10 (SQS requires a batching window then)")
+            .Range(nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, 0, 300)
+            .Range(nameof(args.MaximumConcurrency), args.MaximumConcurrency, 2, 1000)
+            .Range(nameof(args.MaxReceiveCount), args.MaxReceiveCount, 1, 1000)
+            .Range(nameof(args.PredictionLogRetentionDays), args.PredictionLogRetentionDays, 1, 3650)
+            .Range(nameof(args.OldestMessageAlarmSeconds), args.OldestMessageAlarmSeconds, 60, 1_209_600)
+            // The queue's visibility timeout is 6× the function timeout and SQS allows at most 12 hours.
+            .Check(args.Function.TimeoutSeconds * 6 <= 43_200, "Function.TimeoutSeconds", args.Function.TimeoutSeconds, "at most 7200 s, since the queue's visibility timeout is six times it (SQS allows 12 hours)")
+            .Check(args.ModelName.Length > 0, nameof(args.ModelName), args.ModelName, "the name of a model the function serves")
+            .Check(args.InputPrefix != args.ResultsPrefix, nameof(args.ResultsPrefix), args.ResultsPrefix, "a prefix other than InputPrefix")
+            .ThrowIfInvalid();
+    }
+}
