@@ -86,12 +86,7 @@ public sealed partial class InferenceFunction : ComponentResource
         Validate(args, codeBytes);
         Settings = args;
 
-        Key = new Key(this, "key", new KeyArgs
-        {
-            Description = $"Encrypts the logs, environment and dead letters of function {Path}",
-            EnableKeyRotation = true,
-            Policy = PolicyDocuments.Of(PolicyDocuments.AccountAdministersKey(Stack), PolicyDocuments.CloudWatchLogsUseKey(Stack)),
-        });
+        Key = LogEncryptionKey.Create(this, "key", $"Encrypts the logs, environment and dead letters of function {Path}");
         LogGroup = new LogGroup(this, "logs", new LogGroupArgs { RetentionInDays = args.LogRetentionDays, KmsKeyId = Key.Arn });
         DeadLetterQueue = new Queue(this, "dead-letters", new QueueArgs
         {

@@ -6,7 +6,7 @@ namespace Components.Tests;
 /// <summary>The repository's own stacks, synthesized the way Pulumi's compiler call does.</summary>
 public partial class TeamStackTests
 {
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using Infra.Components;
+using Infra.Core;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+/// <summary>The README's component reference states how many resources each component creates with its defaults; this keeps it true.</summary>
+public partial class ComponentReferenceTests
+{
+    private static readonly CodeDirectory Code = new("fn", "/nonexistent");
+
+    private static readonly Dictionary<string, Func<Stack, object>> Defaults = new()
+    {
+        ["EncryptedBucket"] = s => new EncryptedBucket(s, "c"),
+        ["InferenceFunction"] = s => new InferenceFunction(s, "c", new InferenceFunctionArgs { Code = Code }),
+        ["ProvisionedConcurrencySchedule"] = s => new ProvisionedConcurrencySchedule(s, "c", "fn", "live", new ProvisionedConcurrencyScheduleArgs()),
+        ["AlarmNotifications"] = s => new AlarmNotifications(s, "c"),
+        ["InferenceMonitoring"] = s => new InferenceMonitoring(s, "c", new InferenceMonitoringArgs
+        {
+            Function = new InferenceFunction(s, "f", new InferenceFunctionArgs { Code = Code }),
+            Notifications = new AlarmNotifications(s, "n"),
+            ModelName = "m",
+            ModelVersion = "1",
+        }),
+        ["CostGuards"] = s => new CostGuards(s, "c", new AlarmNotifications(s, "n"), new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true }),
+        ["Waf"] = s => new Waf(s, "c"),
+        ["RestApiEndpoint"] = s => new RestApiEndpoint(s, "c", new RestApiEndpointArgs
+        {
+            Target = LambdaAliasTarget.Of(new InferenceFunction(s, "f", new InferenceFunctionArgs { Code = Code }).Alias),
+            Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
+            Clients = [new ApiClient("acme", "standard")],
+        }),
+        ["BatchInference"] = s => new BatchInference(s, "c", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = Code },
+            ModelName = "m",
+            Notifications = new AlarmNotifications(s, "n"),
+        }),
+    };
+
+    private static int CountOwnResources(string component)
+    {
+        var stack = NewStack();
+        Defaults[component](stack);
+        // Only what the component itself adds: helpers built for the arguments live under other prefixes.
+        return stack.Resources.Count(r => r.LogicalName.StartsWith("c-", StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, int> Documented()
+    {
+        var readme = File.ReadAllText(Path.Combine(TeamStackTests.RepositoryRoot(), "README.md"));
+        return ReferenceRow().Matches(readme).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static TheoryData<string> Components() => [.. Defaults.Keys];
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public void The_readme_states_the_resource_count_of_each_component_with_its_defaults(string component)
+    {
+        var documented = Documented();
+
+        Assert.True(documented.ContainsKey(component), $"README.md's component reference has no row for {component} (it creates {CountOwnResources(component)} resources)");
+        Assert.Equal(documented[component], CountOwnResources(component));
+    }
+
+    [GeneratedRegex(@"^\| `(\w+)` \|[^\n]*\| (\d+) \|$", RegexOptions.Multiline)]
+    private static partial Regex ReferenceRow();
+}
