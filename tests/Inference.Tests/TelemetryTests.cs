@@ -77,8 +77,10 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal(new Dictionary<string, string?>
         {
             ["Latency"] = "Milliseconds", ["ColdStart"] = "Count", ["Predictions"] = "Count", ["InferenceLatency"] = "Milliseconds",
+            ["CacheHits"] = "Count", ["CacheMisses"] = "Count",
         }, metrics);
         Assert.Equal(1, line.GetProperty("Predictions").GetInt32());
+        Assert.Equal((0, 1), (line.GetProperty("CacheHits").GetInt32(), line.GetProperty("CacheMisses").GetInt32()));
         Assert.True(line.GetProperty("InferenceLatency").GetDouble() > 0);
         Assert.True(line.GetProperty("Latency").GetDouble() >= line.GetProperty("InferenceLatency").GetDouble());
     }

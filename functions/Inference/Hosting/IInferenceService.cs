@@ -9,7 +9,14 @@ public sealed record InferenceRequest(
     string Path,
     IReadOnlyDictionary<string, string> Headers,
     ReadOnlyMemory<byte> Body,
-    string RequestId);
+    string RequestId)
+{
+    /// <summary>
+    /// Set by a host that processes named inputs (the batch pattern: the S3 object's key). The prediction is then
+    /// always written to the predictions log under this key, instead of sampled under the body's hash.
+    /// </summary>
+    public string? PredictionLogKey { get; init; }
+}
 
 /// <summary>
 /// The service's answer. <see cref="Body"/> holds raw bytes; the event adapter decides

@@ -5,10 +5,10 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Inference.Imaging;
 
-/// <summary>Turns the model's output into the /predict response: top-k labels with scores, or an embedding.</summary>
+/// <summary>Turns the model's output into the /predict response (without its id): top-k labels with scores, or an embedding.</summary>
 public static class PredictionWriter
 {
-    public static ReadOnlyMemory<byte> Write(ModelDefinition model, string id, OrtValue output)
+    public static ReadOnlyMemory<byte> Write(ModelDefinition model, OrtValue output)
     {
         var post = model.Config.Postprocessing;
         var values = ReadAsFloats(output);
@@ -17,7 +17,6 @@ public static class PredictionWriter
             writer.WriteStartObject();
             writer.WriteString("model_name", model.Name);
             writer.WriteString("model_version", model.Version);
-            writer.WriteString("id", id);
             switch (post?.Type)
             {
                 case "classification":

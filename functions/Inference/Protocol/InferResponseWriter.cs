@@ -5,10 +5,10 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Inference.Protocol;
 
-/// <summary>Writes the Open Inference Protocol v2 infer response: model_name, model_version, id and outputs.</summary>
+/// <summary>Writes the Open Inference Protocol v2 infer response without its id: model_name, model_version and outputs.</summary>
 public static class InferResponseWriter
 {
-    public static ReadOnlyMemory<byte> Write(ModelDefinition model, string id, IReadOnlyList<string> names, IReadOnlyList<OrtValue> outputs)
+    public static ReadOnlyMemory<byte> Write(ModelDefinition model, IReadOnlyList<string> names, IReadOnlyList<OrtValue> outputs)
     {
         var capacity = 256;
         foreach (var output in outputs)
@@ -21,7 +21,6 @@ public static class InferResponseWriter
             writer.WriteStartObject();
             writer.WriteString("model_name", model.Name);
             writer.WriteString("model_version", model.Version);
-            writer.WriteString("id", id);
             writer.WriteStartArray("outputs");
             for (var i = 0; i < outputs.Count; i++)
             {

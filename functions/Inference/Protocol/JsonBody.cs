@@ -31,6 +31,24 @@ public static class JsonBody
         w.WriteEndObject();
     });
 
+    /// <summary>
+    /// Adds <c>"id"</c> as the last property of a JSON object body. Answers are built and cached without their
+    /// per-request id, so a fresh answer and a cached one go through this same step and come out byte for byte alike.
+    /// </summary>
+    public static ReadOnlyMemory<byte> WithId(ReadOnlyMemory<byte> bodyWithoutId, string id)
+    {
+        var encodedId = JsonEncodedText.Encode(id, Options.Encoder).EncodedUtf8Bytes;
+        var source = bodyWithoutId.Span;
+        if (source is not [(byte)'{', .., (byte)'}'])
+        {
+            throw new ArgumentException("The body must be a JSON object.", nameof(bodyWithoutId));
+        }
+
+        var separator = source.Length > 2 ? ",\"id\":\""u8 : "\"id\":\""u8;
+        byte[] body = [.. source[..^1], .. separator, .. encodedId, .. "\"}"u8];
+        return body;
+    }
+
     /// <summary>JSON has no NaN or Infinity; they are written as the strings clients commonly accept.</summary>
     public static void WriteFloat(Utf8JsonWriter writer, double value)
     {

@@ -1,4 +1,5 @@
-using System.Globalization;
+using Inference.Caching;
+using Inference.Predictions;
 using Inference.Runtime;
 using Inference.Storage;
 
@@ -21,6 +22,8 @@ public sealed record InferenceOptions
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
     public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
     public string MetricsNamespace { get; init; } = DefaultMetricsNamespace;
+    public PredictionCacheOptions Cache { get; init; } = new();
+    public PredictionLogOptions PredictionLog { get; init; } = new();
 
     public SessionSettings SessionSettings =>
         new(IntraOpThreads, OptimizedModelCache ? Path.Combine(CacheDirectory, "optimized") : null);
@@ -28,46 +31,40 @@ public sealed record InferenceOptions
     /// <summary>Reads the options from environment variables (see functions/README.md), failing with a message naming the variable.</summary>
     public static InferenceOptions FromEnvironment(Func<string, string?> env, int processorCount)
     {
-        string? Get(string name) => string.IsNullOrWhiteSpace(env(name)) ? null : env(name)!.Trim();
-
-        var bucket = Get("MODEL_S3_BUCKET");
-        var key = Get("MODEL_S3_KEY");
+        var values = new EnvironmentValues(env);
+        var bucket = values.Get("MODEL_S3_BUCKET");
+        var key = values.Get("MODEL_S3_KEY");
         if ((bucket is null) != (key is null))
         {
             throw new InvalidOperationException("MODEL_S3_BUCKET and MODEL_S3_KEY must be set together (or neither, for a bundled model).");
         }
 
-        var memory = Get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") is { } mb ? (int)ParseLong(mb, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10_240) : (int?)null;
+        var memory = (int?)values.Long("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10_240);
         var defaults = new InferenceOptions { ModelDirectory = "" };
         return new InferenceOptions
         {
-            ModelDirectory = Get("MODEL_DIR") ?? Path.Combine(AppContext.BaseDirectory, "models"),
-            ModelName = Get("MODEL_NAME"),
-            S3Location = bucket is null ? null : new S3ModelLocation(bucket, key!, Get("MODEL_S3_VERSION")),
-            CacheDirectory = Get("MODEL_CACHE_DIR") ?? defaults.CacheDirectory,
-            EagerLoading = Get("MODEL_LOADING") switch
+            ModelDirectory = values.Get("MODEL_DIR") ?? Path.Combine(AppContext.BaseDirectory, "models"),
+            ModelName = values.Get("MODEL_NAME"),
+            S3Location = bucket is null ? null : new S3ModelLocation(bucket, key!, values.Get("MODEL_S3_VERSION")),
+            CacheDirectory = values.Get("MODEL_CACHE_DIR") ?? defaults.CacheDirectory,
+            EagerLoading = values.Get("MODEL_LOADING") switch
             {
                 null or "eager" => true,
                 "lazy" => false,
                 var other => throw new InvalidOperationException($"MODEL_LOADING is '{other}'; allowed: eager, lazy."),
             },
-            IntraOpThreads = Get("ORT_INTRA_OP_THREADS") is { } threads
-                ? (int)ParseLong(threads, "ORT_INTRA_OP_THREADS", 1, 64)
-                : LambdaCpu.ThreadsFor(memory, processorCount),
-            OptimizedModelCache = Get("ORT_OPTIMIZED_MODEL_CACHE") switch
+            IntraOpThreads = (int?)values.Long("ORT_INTRA_OP_THREADS", 1, 64) ?? LambdaCpu.ThreadsFor(memory, processorCount),
+            OptimizedModelCache = values.Get("ORT_OPTIMIZED_MODEL_CACHE") switch
             {
                 null or "false" => false,
                 "true" => true,
                 var other => throw new InvalidOperationException($"ORT_OPTIMIZED_MODEL_CACHE is '{other}'; allowed: true, false."),
             },
-            MaxBodyBytes = Get("MAX_BODY_BYTES") is { } body ? ParseLong(body, "MAX_BODY_BYTES", 1, int.MaxValue) : DefaultMaxBodyBytes,
-            MaxImagePixels = Get("MAX_IMAGE_PIXELS") is { } px ? ParseLong(px, "MAX_IMAGE_PIXELS", 1, 1L << 32) : DefaultMaxImagePixels,
-            MetricsNamespace = Get("METRICS_NAMESPACE") ?? DefaultMetricsNamespace,
+            MaxBodyBytes = values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes,
+            MaxImagePixels = values.Long("MAX_IMAGE_PIXELS", 1, 1L << 32) ?? DefaultMaxImagePixels,
+            MetricsNamespace = values.Get("METRICS_NAMESPACE") ?? DefaultMetricsNamespace,
+            Cache = PredictionCacheOptions.FromEnvironment(values),
+            PredictionLog = PredictionLogOptions.FromEnvironment(values),
         };
     }
-
-    private static long ParseLong(string text, string name, long min, long max) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidOperationException($"{name} is '{text}'; allowed: a whole number from {min} to {max}.");
 }

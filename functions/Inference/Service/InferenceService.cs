@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using Inference.Caching;
 using Inference.Configuration;
 using Inference.Hosting;
 using Inference.Imaging;
+using Inference.Predictions;
 using Inference.Protocol;
 using Inference.Runtime;
 using Inference.Telemetry;
@@ -12,6 +14,8 @@ namespace Inference.Service;
 /// <summary>
 /// The Open Inference Protocol v2 REST API plus the image endpoint, over the models in a <see cref="ModelRegistry"/>.
 /// Bad input becomes a 4xx JSON error; every request is logged and measured by <see cref="TelemetryWriter"/>.
+/// Successful predictions are cached (<see cref="PredictionCache"/>) and sampled into the predictions log
+/// (<see cref="PredictionRecorder"/>); neither can fail a request.
 /// </summary>
 public sealed class InferenceService : IInferenceService, IDisposable
 {
@@ -21,13 +25,18 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private readonly TelemetryWriter _telemetry;
     private readonly ImageDecoder _decoder;
     private readonly Dictionary<string, ImageTensorBuilder> _imageBuilders;
+    private readonly PredictionCache? _cache;
+    private readonly PredictionRecorder? _recorder;
     private int _requestsSeen;
 
-    public InferenceService(ModelRegistry models, InferenceOptions options, TelemetryWriter telemetry)
+    public InferenceService(ModelRegistry models, InferenceOptions options, TelemetryWriter telemetry,
+        PredictionCache? cache = null, PredictionRecorder? recorder = null)
     {
         Models = models;
         _options = options;
         _telemetry = telemetry;
+        _cache = cache;
+        _recorder = recorder;
         _decoder = new ImageDecoder(options.MaxImagePixels);
         _imageBuilders = models.Definitions
             .Where(d => d.Config.Preprocessing is not null)
@@ -62,6 +71,14 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
         record.Status = response.StatusCode;
         record.ResponseBytes = response.Body.Length;
+        if (record.PredictionRoute && _recorder is not null && _recorder.ShouldRecord(request))
+        {
+            var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            record.PredictionLogError = await _recorder.RecordAsync(request, response, record.Model!, record.ModelVersion!,
+                record.ErrorCode, latencyMs, cancellationToken).ConfigureAwait(false);
+            record.PredictionLogged = record.PredictionLogError is null;
+        }
+
         record.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _telemetry.WriteRequest(record);
         return response;
@@ -117,11 +134,20 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
     private async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
     {
+        record.PredictionRoute = true;
         CheckBody(request, definition, isImage: false);
-        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
         var t = Stopwatch.GetTimestamp();
         using var parsed = InferRequestParser.Parse(request.Body, definition);
         record.DecodeMs = Lap(ref t);
+        var id = parsed.Id ?? request.RequestId;
+        var cacheKey = _cache is null ? null : PredictionKeys.ForInfer(definition, parsed);
+        if (await LookUpAsync(cacheKey, id, record, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            return cached;
+        }
+
+        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
+        t = Stopwatch.GetTimestamp();
         var inputs = new OrtValue[parsed.Inputs.Count];
         for (var i = 0; i < inputs.Length; i++)
         {
@@ -130,10 +156,9 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
         using var outputs = model.Run(model.InputNames, inputs, parsed.OutputNames);
         record.InferenceMs = Lap(ref t);
-        var body = InferResponseWriter.Write(definition, parsed.Id ?? request.RequestId, parsed.OutputNames, outputs);
+        var body = InferResponseWriter.Write(definition, parsed.OutputNames, outputs);
         record.SerializeMs = Lap(ref t);
-        record.Predicted = true;
-        return OkResponse(body);
+        return await AnswerAsync(cacheKey, body, id, record, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
@@ -144,7 +169,14 @@ public sealed class InferenceService : IInferenceService, IDisposable
                 $"Model '{definition.Name}' has no 'preprocessing' in its model.json, so it takes no images; use /infer with tensors.");
         }
 
+        record.PredictionRoute = true;
         CheckBody(request, definition, isImage: true);
+        var cacheKey = _cache is null ? null : PredictionKeys.ForPredict(definition, request.Body.Span);
+        if (await LookUpAsync(cacheKey, request.RequestId, record, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            return cached;
+        }
+
         var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
         var t = Stopwatch.GetTimestamp();
         var resize = definition.Config.Preprocessing!.Resize;
@@ -156,10 +188,48 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var outputName = definition.Config.Postprocessing?.Output ?? definition.Outputs[0].Name;
         using var outputs = model.Run([definition.Inputs[0].Name], [preprocessed?[0] ?? tensor.Value], [outputName]);
         record.InferenceMs = Lap(ref t);
-        var body = PredictionWriter.Write(definition, request.RequestId, outputs[0]);
+        var body = PredictionWriter.Write(definition, outputs[0]);
         record.SerializeMs = Lap(ref t);
+        return await AnswerAsync(cacheKey, body, request.RequestId, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <returns>The cached answer with this request's id, or null on a miss (or with no cache).</returns>
+    private async ValueTask<InferenceResponse?> LookUpAsync(string? key, string id, RequestRecord record, CancellationToken cancellationToken)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        var lookup = await _cache!.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        record.CacheError = lookup.Error;
+        if (lookup.Value is not { } cached)
+        {
+            record.Cache = "miss";
+            return null;
+        }
+
+        record.Cache = "hit";
+        record.CacheSource = lookup.Source;
         record.Predicted = true;
-        return OkResponse(body);
+        var headers = cached.ContentType == JsonContentType ? HitHeaders
+            : new Dictionary<string, string> { ["Content-Type"] = cached.ContentType, ["X-Cache"] = "hit" };
+        return new InferenceResponse(200, headers, JsonBody.WithId(cached.Body, id));
+    }
+
+    /// <summary>A fresh 200 answer: cached without its id (when there is a cache), then sent with it.</summary>
+    private async ValueTask<InferenceResponse> AnswerAsync(string? key, ReadOnlyMemory<byte> bodyWithoutId, string id, RequestRecord record, CancellationToken cancellationToken)
+    {
+        record.Predicted = true;
+        if (key is null)
+        {
+            return OkResponse(JsonBody.WithId(bodyWithoutId, id));
+        }
+
+        var store = await _cache!.SetAsync(key, new CachedPrediction(bodyWithoutId, JsonContentType), cancellationToken).ConfigureAwait(false);
+        record.CacheError ??= store.Error;
+        record.CacheStoreSkipped = store.SharedSkipped;
+        return new InferenceResponse(200, MissHeaders, JsonBody.WithId(bodyWithoutId, id));
     }
 
     /// <summary>A model that fails to load (lazily) is a 503: the request was fine, the next one retries the load.</summary>
@@ -227,8 +297,17 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private static IReadOnlyDictionary<string, string> AllowHeader(string path) =>
         new Dictionary<string, string>(JsonHeaders) { ["Allow"] = Route.Parse(path).AllowedMethod };
 
+    private const string JsonContentType = "application/json";
+
     private static readonly IReadOnlyDictionary<string, string> JsonHeaders =
-        new Dictionary<string, string> { ["Content-Type"] = "application/json" };
+        new Dictionary<string, string> { ["Content-Type"] = JsonContentType };
+
+    /// <summary>Successful predictions say whether the cache answered (documented in functions/README.md).</summary>
+    private static readonly IReadOnlyDictionary<string, string> HitHeaders =
+        new Dictionary<string, string> { ["Content-Type"] = JsonContentType, ["X-Cache"] = "hit" };
+
+    private static readonly IReadOnlyDictionary<string, string> MissHeaders =
+        new Dictionary<string, string> { ["Content-Type"] = JsonContentType, ["X-Cache"] = "miss" };
 
     private static InferenceResponse OkResponse(ReadOnlyMemory<byte> body) => new(200, JsonHeaders, body);
 

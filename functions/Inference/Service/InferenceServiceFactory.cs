@@ -1,4 +1,7 @@
+using Amazon.DynamoDBv2;
 using Amazon.S3;
+using Inference.Caching;
+using Inference.Predictions;
 using Inference.Runtime;
 using Inference.Storage;
 using Inference.Telemetry;
@@ -16,13 +19,17 @@ public static class InferenceServiceFactory
     /// <param name="environment">Reads a variable; <see cref="Environment.GetEnvironmentVariable(string)"/> when null.</param>
     /// <param name="output">Where log and metric lines go; standard output when null.</param>
     /// <param name="s3">The S3 client for MODEL_S3_*; a default client is created when needed and null.</param>
-    public static InferenceService FromEnvironment(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null)
+    /// <param name="dynamoDb">The DynamoDB client for PREDICTION_CACHE_TABLE and PREDICTIONS_TABLE; likewise.</param>
+    public static InferenceService FromEnvironment(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
+        IAmazonDynamoDB? dynamoDb = null)
     {
         var options = InferenceOptions.FromEnvironment(environment ?? Environment.GetEnvironmentVariable, Environment.ProcessorCount);
-        return Create(options, output ?? Console.Out, s3);
+        return Create(options, output ?? Console.Out, s3, dynamoDb);
     }
 
-    public static InferenceService Create(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null)
+    /// <param name="random">Draws the predictions log's samples, uniform in [0, 1); <see cref="Random.Shared"/> when null.</param>
+    public static InferenceService Create(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null, IAmazonDynamoDB? dynamoDb = null,
+        Func<double>? random = null)
     {
         var definitions = ModelCatalog.Discover(options.ModelDirectory, options.ModelName);
         IModelFileProvider files = new BundledModelFileProvider();
@@ -40,7 +47,10 @@ public static class InferenceServiceFactory
 
         var telemetry = new TelemetryWriter(output, options.MetricsNamespace);
         var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings), telemetry.WriteModelLoad);
-        var service = new InferenceService(registry, options, telemetry);
+        var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
+        var service = new InferenceService(registry, options, telemetry,
+            PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System),
+            PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble));
         if (options.EagerLoading)
         {
             try

@@ -21,6 +21,27 @@ public sealed class RequestRecord(string requestId, string method, string path, 
     /// <summary>True when a prediction ran to completion (infer or predict answered 200).</summary>
     public bool Predicted { get; set; }
 
+    /// <summary>True once the request reached infer or predict on a served model: only these go to the predictions log.</summary>
+    public bool PredictionRoute { get; set; }
+
+    /// <summary>"hit" or "miss" when the prediction cache was consulted; null when it was not.</summary>
+    public string? Cache { get; set; }
+
+    /// <summary>Which tier answered a hit: "memory" or "shared".</summary>
+    public string? CacheSource { get; set; }
+
+    /// <summary>Why the shared cache did not answer or store; the request was served anyway.</summary>
+    public string? CacheError { get; set; }
+
+    /// <summary>True when the answer was too large for the shared cache and so was not stored there.</summary>
+    public bool CacheStoreSkipped { get; set; }
+
+    /// <summary>True when the request was written to the predictions log.</summary>
+    public bool PredictionLogged { get; set; }
+
+    /// <summary>Why writing the predictions log failed; the request was served anyway.</summary>
+    public string? PredictionLogError { get; set; }
+
     public double DecodeMs { get; set; }
     public double PreprocessMs { get; set; }
     public double? InferenceMs { get; set; }

@@ -22,7 +22,8 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
 
     public void WriteRequest(RequestRecord r)
     {
-        Write(r.Status >= 500 ? "ERROR" : r.Status >= 400 ? "WARN" : "INFO", "request", w =>
+        var degraded = r.CacheError is not null || r.PredictionLogError is not null;
+        Write(r.Status >= 500 ? "ERROR" : r.Status >= 400 || degraded ? "WARN" : "INFO", "request", w =>
         {
             w.WriteString("requestId", r.RequestId);
             w.WriteString("method", r.Method);
@@ -44,8 +45,9 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
             w.WriteBoolean("coldStart", r.ColdStart);
             w.WriteNumber("requestBytes", r.RequestBytes);
             w.WriteNumber("responseBytes", r.ResponseBytes);
+            WriteCacheAndLogFields(w, r);
 
-            WriteEmfHeader(w, r.ErrorCode is not null, ["Latency", "ColdStart", "Predictions", .. r.InferenceMs is null ? Array.Empty<string>() : ["InferenceLatency"]]);
+            WriteEmfHeader(w, r.ErrorCode is not null, RequestMetrics(r));
             WriteDimensions(w, r.Model, r.ModelVersion);
             w.WriteNumber("Latency", Round(r.TotalMs));
             if (r.InferenceMs is { } inferenceMs)
@@ -55,12 +57,88 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
 
             w.WriteNumber("ColdStart", r.ColdStart ? 1 : 0);
             w.WriteNumber("Predictions", r.Predicted ? 1 : 0);
+            if (r.Cache is not null)
+            {
+                w.WriteNumber("CacheHits", r.Cache == "hit" ? 1 : 0);
+                w.WriteNumber("CacheMisses", r.Cache == "miss" ? 1 : 0);
+            }
+
+            if (r.CacheError is not null)
+            {
+                w.WriteNumber("CacheErrors", 1);
+            }
+
+            if (r.PredictionLogError is not null)
+            {
+                w.WriteNumber("PredictionLogErrors", 1);
+            }
+
             if (r.ErrorCode is not null)
             {
                 w.WriteString("ErrorCode", r.ErrorCode);
                 w.WriteNumber("Errors", 1);
             }
         });
+    }
+
+    private static string[] RequestMetrics(RequestRecord r)
+    {
+        var metrics = new List<string>(8) { "Latency", "ColdStart", "Predictions" };
+        if (r.InferenceMs is not null)
+        {
+            metrics.Add("InferenceLatency");
+        }
+
+        if (r.Cache is not null)
+        {
+            metrics.Add("CacheHits");
+            metrics.Add("CacheMisses");
+        }
+
+        if (r.CacheError is not null)
+        {
+            metrics.Add("CacheErrors");
+        }
+
+        if (r.PredictionLogError is not null)
+        {
+            metrics.Add("PredictionLogErrors");
+        }
+
+        return [.. metrics];
+    }
+
+    private static void WriteCacheAndLogFields(Utf8JsonWriter w, RequestRecord r)
+    {
+        if (r.Cache is not null)
+        {
+            w.WriteString("cache", r.Cache);
+        }
+
+        if (r.CacheSource is not null)
+        {
+            w.WriteString("cacheSource", r.CacheSource);
+        }
+
+        if (r.CacheError is not null)
+        {
+            w.WriteString("cacheError", r.CacheError);
+        }
+
+        if (r.CacheStoreSkipped)
+        {
+            w.WriteBoolean("cacheStoreSkipped", true);
+        }
+
+        if (r.PredictionLogged)
+        {
+            w.WriteBoolean("predictionLogged", true);
+        }
+
+        if (r.PredictionLogError is not null)
+        {
+            w.WriteString("predictionLogError", r.PredictionLogError);
+        }
     }
 
     public void WriteModelLoad(ModelDefinition model, ModelLoadTimings timings, string source)

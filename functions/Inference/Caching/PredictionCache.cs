@@ -1,0 +1,68 @@
+using Amazon.DynamoDBv2;
+using Inference.Service;
+
+namespace Inference.Caching;
+
+/// <summary>Where a lookup found its answer, and why the shared cache did not answer when it failed.</summary>
+public readonly record struct CacheLookup(CachedPrediction? Value, string? Source, string? Error)
+{
+    public const string Memory = "memory";
+    public const string Shared = "shared";
+}
+
+/// <summary>What storing an answer did: <see cref="SharedSkipped"/> when the shared store cannot hold it, or the shared store's failure.</summary>
+public readonly record struct CacheStore(bool SharedSkipped, string? Error);
+
+/// <summary>
+/// The prediction cache: the in-function LRU first, then the optional shared cache. The shared cache is best effort:
+/// a failure or a slow answer becomes an error message for the log, and the request is served from the model.
+/// </summary>
+public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache? shared, TimeSpan sharedTimeout)
+{
+    /// <returns>null when the options turn caching off.</returns>
+    public static PredictionCache? Create(PredictionCacheOptions options, Func<IAmazonDynamoDB> dynamoDb, TimeProvider time)
+    {
+        if (!options.Enabled)
+        {
+            return null;
+        }
+
+        var memory = options.MaxEntries > 0 ? new LruPredictionCache(options.MaxEntries, options.MaxBytes) : null;
+        var shared = options.Table is { } table ? new DynamoDbPredictionCache(dynamoDb(), table, options.Ttl, time) : null;
+        return new PredictionCache(memory, shared, options.Timeout);
+    }
+
+    public async ValueTask<CacheLookup> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (memory is not null && memory.TryGet(key, out var local))
+        {
+            return new CacheLookup(local, CacheLookup.Memory, null);
+        }
+
+        if (shared is null)
+        {
+            return default;
+        }
+
+        var result = await BestEffort.RunAsync(t => shared.GetAsync(key, t), sharedTimeout, cancellationToken).ConfigureAwait(false);
+        if (result.Value is { } found)
+        {
+            memory?.Set(key, found);
+            return new CacheLookup(found, CacheLookup.Shared, null);
+        }
+
+        return new CacheLookup(null, null, result.Error);
+    }
+
+    public async ValueTask<CacheStore> SetAsync(string key, CachedPrediction value, CancellationToken cancellationToken)
+    {
+        memory?.Set(key, value);
+        if (shared is null)
+        {
+            return default;
+        }
+
+        var result = await BestEffort.RunAsync(t => shared.SetAsync(key, value, t), sharedTimeout, cancellationToken).ConfigureAwait(false);
+        return new CacheStore(result.Error is null && !result.Value, result.Error);
+    }
+}

@@ -1,0 +1,39 @@
+using Inference.Service;
+
+namespace Inference.Caching;
+
+/// <summary>The prediction cache's settings: the per-instance LRU and the optional shared DynamoDB table.</summary>
+public sealed record PredictionCacheOptions
+{
+    public const int DefaultMaxEntries = 1000;
+    public const long DefaultMaxBytes = 16 * 1024 * 1024;
+
+    /// <summary>Entries the in-function LRU holds; 0 turns it off.</summary>
+    public int MaxEntries { get; init; } = DefaultMaxEntries;
+
+    /// <summary>Total bytes (keys and bodies) the in-function LRU holds.</summary>
+    public long MaxBytes { get; init; } = DefaultMaxBytes;
+
+    /// <summary>The shared cache's DynamoDB table; null for none.</summary>
+    public string? Table { get; init; }
+
+    public TimeSpan Ttl { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long one shared-cache call may take before the request goes on without it.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public bool Enabled => MaxEntries > 0 || Table is not null;
+
+    public static PredictionCacheOptions FromEnvironment(EnvironmentValues values)
+    {
+        var defaults = new PredictionCacheOptions();
+        return new PredictionCacheOptions
+        {
+            MaxEntries = (int?)values.Long("PREDICTION_CACHE_MAX_ENTRIES", 0, 10_000_000) ?? defaults.MaxEntries,
+            MaxBytes = values.Long("PREDICTION_CACHE_MAX_BYTES", 1, 1L << 40) ?? defaults.MaxBytes,
+            Table = values.Get("PREDICTION_CACHE_TABLE"),
+            Ttl = values.Long("PREDICTION_CACHE_TTL_SECONDS", 1, 365L * 86_400) is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.Ttl,
+            Timeout = values.Long("PREDICTION_CACHE_TIMEOUT_MS", 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
+        };
+    }
+}

@@ -1,0 +1,47 @@
+using Amazon.DynamoDBv2;
+using Inference.Caching;
+using Inference.Hosting;
+using Inference.Service;
+
+namespace Inference.Predictions;
+
+/// <summary>
+/// Decides which predictions are logged and writes them, best effort: batch inputs (the host names them with
+/// <see cref="InferenceRequest.PredictionLogKey"/>) always, REST and container requests at the sampling rate.
+/// </summary>
+public sealed class PredictionRecorder(IPredictionLog log, double sampleRate, Func<double> random, TimeSpan timeout)
+{
+    /// <returns>null when the options name no table.</returns>
+    public static PredictionRecorder? Create(PredictionLogOptions options, Func<IAmazonDynamoDB> dynamoDb, TimeProvider time, Func<double> random) =>
+        options.Table is { } table
+            ? new PredictionRecorder(new DynamoDbPredictionLog(dynamoDb(), table, TimeSpan.FromDays(options.TtlDays), time), options.SampleRate, random, options.Timeout)
+            : null;
+
+    /// <summary>Draws from the random source only for requests the host did not name.</summary>
+    public bool ShouldRecord(InferenceRequest request) =>
+        request.PredictionLogKey is not null || (sampleRate > 0 && random() < sampleRate);
+
+    /// <returns>Why the write failed, or null when it succeeded.</returns>
+    public async Task<string?> RecordAsync(InferenceRequest request, InferenceResponse response, string model, string modelVersion,
+        string? errorCode, double latencyMs, CancellationToken cancellationToken)
+    {
+        var entry = new PredictionLogEntry
+        {
+            InputKey = request.PredictionLogKey ?? PredictionKeys.ForInput(request.Body.Span),
+            Model = model,
+            ModelVersion = modelVersion,
+            Status = response.StatusCode,
+            ErrorCode = errorCode,
+            LatencyMs = latencyMs,
+            RequestId = request.RequestId,
+            InputBytes = request.Body.Length,
+            Output = response.StatusCode == 200 ? PredictionOutput.FromResponseBody(response.Body) : null,
+        };
+        var result = await BestEffort.RunAsync(async t =>
+        {
+            await log.WriteAsync(entry, t).ConfigureAwait(false);
+            return true;
+        }, timeout, cancellationToken).ConfigureAwait(false);
+        return result.Error;
+    }
+}
