@@ -2,7 +2,6 @@ using System.Globalization;
 using Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- warm [ROUNDS] [ITERATIONS]
-// dotnet run -c Release --project tests/Benchmarks -- host [ROUNDS] [ITERATIONS]
 // dotnet run -c Release --project tests/Benchmarks -- coldstart PUBLISH_ROOT [RUNS] [THREADS]
 // dotnet run -c Release --project tests/Benchmarks -- size PUBLISH_ROOT
 // PUBLISH_ROOT holds framework-dependent/, ready-to-run/ and native-aot/ (functions/InferenceFunction/bin/publish).
@@ -13,20 +12,16 @@ var log = Console.Error;
 switch (args.FirstOrDefault())
 {
     case "warm":
-        Console.WriteLine("| intra-op threads | bare Run p50 / p95 | service only p50 / p95 | full function path p50 / p95 | full ÷ bare p50 | full ÷ bare p95 |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| intra-op threads | bare Run p50 / p95 | service only p50 / p95 | full function path p50 / p95 | host part of the full path p50 / p95 | full ÷ bare p50 | full ÷ bare p95 |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var threads in new[] { 1, 2 })
         {
             var r = await WarmBenchmark.RunAsync(threads, Arg(1, 5), Arg(2, 60), log);
             await log.WriteLineAsync($"threads={threads}: the function path's output matches the bare run within {r.MaxAbsDifference:G3}");
             Console.WriteLine(string.Create(invariant,
-                $"| {threads} | {r.Bare.P50:0.00} / {r.Bare.P95:0.00} ms | {r.Service.P50:0.00} / {r.Service.P95:0.00} ms | {r.Full.P50:0.00} / {r.Full.P95:0.00} ms | {r.Full.P50 / r.Bare.P50:0.000}× | {r.Full.P95 / r.Bare.P95:0.000}× |"));
+                $"| {threads} | {r.Bare.P50:0.00} / {r.Bare.P95:0.00} ms | {r.Service.P50:0.00} / {r.Service.P95:0.00} ms | {r.Full.P50:0.00} / {r.Full.P95:0.00} ms | {r.Host.P50:0.00} / {r.Host.P95:0.00} ms | {r.Full.P50 / r.Bare.P50:0.000}× | {r.Full.P95 / r.Bare.P95:0.000}× |"));
         }
 
-        return 0;
-    case "host":
-        var host = await HostOverheadBenchmark.RunAsync(Arg(1, 5), Arg(2, 100), log);
-        Console.WriteLine(string.Create(invariant, $"| host only (no-op service) | {host.P50:0.000} ms | {host.P95:0.000} ms |"));
         return 0;
     case "coldstart" when args.Length > 1:
         Console.WriteLine("| build | process start → first response, median | min | max | init (start → first GET next), median | runs |");
@@ -49,7 +44,7 @@ switch (args.FirstOrDefault())
 
         return 0;
     default:
-        await log.WriteLineAsync("usage: Benchmarks warm [ROUNDS] [ITERATIONS] | host [ROUNDS] [ITERATIONS] | coldstart PUBLISH_ROOT [RUNS] [THREADS] | size PUBLISH_ROOT");
+        await log.WriteLineAsync("usage: Benchmarks warm [ROUNDS] [ITERATIONS] | coldstart PUBLISH_ROOT [RUNS] [THREADS] | size PUBLISH_ROOT");
         return 2;
 }
 

@@ -11,7 +11,6 @@ bench=tests/Benchmarks/bin/Release/net10.0/Benchmarks
 publish=functions/InferenceFunction/bin/publish
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 $bench warm "${WARM_ROUNDS:-5}" "${WARM_ITERATIONS:-40}"
-$bench host 5 100
 $bench coldstart $publish "${COLD_RUNS:-7}" 2
 $bench size $publish
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
