@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Inference.Caching;
 using Inference.Hosting;
 using Inference.Service;
 using InferenceFunction.Events;
@@ -28,6 +29,8 @@ internal static class WarmBenchmark
             ModelName = "resnet18",
             IntraOpThreads = threads,
             EagerLoading = true,
+            // Every iteration sends the same tensor: with the prediction cache on, the service would not run the model.
+            Cache = new PredictionCacheOptions { MaxEntries = 0 },
         };
         // The request log and metric lines are formatted as in Lambda, then discarded instead of printed.
         await using var logSink = new StreamWriter(Stream.Null);
