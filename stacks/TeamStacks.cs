@@ -1,4 +1,5 @@
 using Infra.Components;
+using Infra.Core;
 using Infra.Hosting;
 
 namespace Stacks;
@@ -16,48 +17,67 @@ public static class TeamStacks
         ArgumentNullException.ThrowIfNull(context);
         if (!Known.Contains(context.StackName))
         {
-            throw new Infra.Core.SynthesisException("stack", $"unknown stack '{context.StackName}': this project defines {string.Join(", ", Known)}");
+            throw new SynthesisException("stack", $"unknown stack '{context.StackName}': this project defines {string.Join(", ", Known)}");
         }
 
         var production = context.StackName == "prod";
         var config = context.Config;
         var stack = context.Stack;
+        var code = CodeDirectory.FromProject(context.Layout, ".build/function");
+        var memoryMb = config.GetInt32("memoryMb", production ? 3008 : 2048, 128, 10240);
+        var architecture = config.GetChoice("architecture", "x86_64", "x86_64", "arm64");
+        var logRetentionDays = config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays);
 
-        var models = new EncryptedBucket(stack, "models", new EncryptedBucketArgs
-        {
-            ForceDestroy = !production,
-            Protect = production,
-        });
-
-        var embed = new InferenceFunction(stack, "embed", new InferenceFunctionArgs
-        {
-            Code = CodeDirectory.FromProject(context.Layout, ".build/function"),
-            MemoryMb = config.GetInt32("memoryMb", production ? 3008 : 2048, 128, 10240),
-            TimeoutSeconds = config.GetInt32("timeoutSeconds", 30, 1, 900),
-            Architecture = config.GetChoice("architecture", "x86_64", "x86_64", "arm64"),
-            LogRetentionDays = config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays),
-            ProvisionedConcurrency = production
-                ? new ProvisionedConcurrencyScheduleArgs
-                {
-                    TimeZone = config.GetString("timeZone", "UTC"),
-                    Weekdays = new DailyProfile { PeakMinimum = config.GetInt32("peakProvisionedConcurrency", 4, 1, 1000) },
-                }
-                : null,
-        });
-
+        var models = new EncryptedBucket(stack, "models", new EncryptedBucketArgs { ForceDestroy = !production, Protect = production });
         var alarmEmail = config.GetSecret(stack, "alarmEmail");
-        var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs
+        var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = alarmEmail is null ? [] : [alarmEmail] });
+
+        var embed = new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
         {
-            EmailAddresses = alarmEmail is null ? [] : [alarmEmail],
-        });
-        var monitoring = new InferenceMonitoring(stack, "embed-monitoring", new InferenceMonitoringArgs
-        {
-            Function = embed,
-            Notifications = alerts,
             ModelName = "resnet18",
             ModelVersion = "0.23.1",
+            Notifications = alerts,
             P95DurationMs = config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000),
+            Function = new InferenceFunctionArgs
+            {
+                Code = code,
+                ModelName = "resnet18",
+                MemoryMb = memoryMb,
+                Architecture = architecture,
+                TimeoutSeconds = config.GetInt32("timeoutSeconds", 29, 1, 29),
+                LogRetentionDays = logRetentionDays,
+                ProvisionedConcurrency = production
+                    ? new ProvisionedConcurrencyScheduleArgs
+                    {
+                        TimeZone = config.GetString("timeZone", "UTC"),
+                        Weekdays = new DailyProfile { PeakMinimum = config.GetInt32("peakProvisionedConcurrency", 4, 1, 1000) },
+                    }
+                    : null,
+            },
+            Api = new RestApiEndpointArgs
+            {
+                StageName = context.StackName,
+                Tiers = [new UsagePlanTier("standard", config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), "MONTH", 50, 100)],
+                Clients = [.. config.GetStringList("apiClients", ["default"]).Select(client => new ApiClient(client, "standard"))],
+                AccessLogRetentionDays = logRetentionDays,
+            },
         });
+
+        var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
+        {
+            ModelName = "resnet18",
+            Notifications = alerts,
+            Protect = production,
+            Function = new InferenceFunctionArgs
+            {
+                Code = code,
+                MemoryMb = memoryMb,
+                Architecture = architecture,
+                TimeoutSeconds = 120,
+                LogRetentionDays = logRetentionDays,
+            },
+        });
+
         if (production)
         {
             new CostGuards(stack, "cost", alerts, new CostGuardsArgs
@@ -67,15 +87,23 @@ public static class TeamStacks
             });
         }
 
-        return new Dictionary<string, object?>
+        var outputs = new Dictionary<string, object?>
         {
-            ["modelBucketName"] = models.BucketName,
-            ["modelKeyArn"] = models.KeyArn,
+            ["apiUrl"] = embed.Url,
+            ["dashboardUrl"] = embed.DashboardUrl,
             ["functionName"] = embed.FunctionName,
-            ["functionArn"] = embed.FunctionArn,
-            ["liveAliasArn"] = embed.AliasArn,
+            ["liveAlias"] = embed.AliasName,
+            ["modelBucketName"] = models.BucketName,
+            ["batchInputBucket"] = batch.Input.BucketName,
+            ["batchOutputBucket"] = batch.Output.BucketName,
+            ["predictionsTable"] = batch.PredictionsLog.TableName,
             ["alarmTopicArn"] = alerts.TopicArn,
-            ["dashboardUrl"] = monitoring.DashboardUrl,
         };
+        foreach (var (client, keyId) in embed.ApiKeyIds)
+        {
+            outputs[$"apiKeyId_{client.Replace('-', '_')}"] = keyId;
+        }
+
+        return outputs;
     }
 }

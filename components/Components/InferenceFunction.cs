@@ -25,7 +25,8 @@ public sealed record InferenceFunctionArgs
 
     public int MemoryMb { get; init; } = 2048;
 
-    public int TimeoutSeconds { get; init; } = 30;
+    /// <summary>29 s by default: API Gateway ends a REST integration then, so longer only matters for batch.</summary>
+    public int TimeoutSeconds { get; init; } = 29;
 
     /// <summary>Size of <c>/tmp</c>, where models from S3 are cached.</summary>
     public int EphemeralStorageMb { get; init; } = 512;

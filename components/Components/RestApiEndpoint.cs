@@ -256,7 +256,7 @@ public sealed class RestApiEndpoint : ComponentResource
             Type = "AWS_PROXY",
             // Lambda is always invoked with POST, whatever the route's method.
             IntegrationHttpMethod = "POST",
-            Uri = args.Target.InvokeArn,
+            Uri = args.Target!.InvokeArn,
             // With a stage cache, /v2/models/a and /v2/models/b must not share an entry.
             CacheKeyParameters = parameters.Count > 0 ? InputList<string>.From(parameters.Keys.Select(k => (Input<string>)k)) : null,
         }));
@@ -264,8 +264,8 @@ public sealed class RestApiEndpoint : ComponentResource
         new Permission(this, $"{route.Name}-permission", new PermissionArgs
         {
             Action = "lambda:InvokeFunction",
-            Function = args.Target.FunctionName,
-            Qualifier = args.Target.AliasName,
+            Function = args.Target!.FunctionName,
+            Qualifier = args.Target!.AliasName,
             Principal = "apigateway.amazonaws.com",
             SourceArn = Output.Format($"{RestApi.ExecutionArn}/{args.StageName}/{route.HttpMethod}{route.ArnPath}"),
         });

@@ -17,8 +17,11 @@ public enum RestApiAuth
 
 public sealed record RestApiEndpointArgs
 {
-    /// <summary>The function alias the routes invoke (the inference function's <c>live</c> alias), never <c>$LATEST</c>.</summary>
-    public required LambdaAliasTarget Target { get; init; }
+    /// <summary>
+    /// The function alias the routes invoke (the inference function's <c>live</c> alias), never
+    /// <c>$LATEST</c>. Required; patterns such as <see cref="RestInferenceApi"/> set it themselves.
+    /// </summary>
+    public LambdaAliasTarget? Target { get; init; }
 
     public IReadOnlyList<ApiRoute> Routes { get; init; } = ApiRoute.Inference;
 

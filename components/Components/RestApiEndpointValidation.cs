@@ -47,8 +47,14 @@ internal static partial class RestApiEndpointValidation
         v.ThrowIfInvalid();
     }
 
-    private static void ValidateTarget(ArgsValidation v, LambdaAliasTarget target)
+    private static void ValidateTarget(ArgsValidation v, LambdaAliasTarget? target)
     {
+        if (target is null)
+        {
+            v.Check(false, nameof(RestApiEndpointArgs.Target), null, "the function alias the routes invoke (LambdaAliasTarget.Of(function.Alias))");
+            return;
+        }
+
         var key = $"{nameof(RestApiEndpointArgs.Target)}.{nameof(target.AliasName)}";
         v.Check(AliasName().IsMatch(target.AliasName) && target.AliasName != "$LATEST", key, target.AliasName,
             "an alias name such as 'live' (not $LATEST and not a version number: the API must call a published, aliased version)");

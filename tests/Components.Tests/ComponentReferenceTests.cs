@@ -31,6 +31,13 @@ public partial class ComponentReferenceTests
             Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
             Clients = [new ApiClient("acme", "standard")],
         }),
+        ["RestInferenceApi"] = s => new RestInferenceApi(s, "c", new RestInferenceApiArgs
+        {
+            Function = new InferenceFunctionArgs { Code = Code },
+            ModelName = "m",
+            ModelVersion = "1",
+            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+        }),
         ["BatchInference"] = s => new BatchInference(s, "c", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = Code },

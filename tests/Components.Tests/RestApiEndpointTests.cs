@@ -91,7 +91,7 @@ public partial class RestApiEndpointTests
     {
         var stack = NewStack();
 
-        var error = Assert.Throws<SynthesisException>(() => NewEndpoint(stack, a => a with { Target = a.Target with { AliasName = alias } }));
+        var error = Assert.Throws<SynthesisException>(() => NewEndpoint(stack, a => a with { Target = a.Target! with { AliasName = alias } }));
 
         Assert.Contains($"component 'api': Target.AliasName = '{alias}' is invalid: expected an alias name such as 'live'", error.Problems.Single(), StringComparison.Ordinal);
     }
@@ -195,7 +195,7 @@ public partial class RestApiEndpointTests
         { "a route added", a => a with { Routes = [.. a.Routes, new ApiRoute("metadata", "GET", "/v2")] } },
         { "a request schema", a => a with { Routes = [.. a.Routes.Select(r => r.Name == "infer" ? r with { JsonBodySchema = "{\"type\":\"object\"}" } : r)] } },
         { "the auth mode", a => a with { Auth = RestApiAuth.Iam } },
-        { "the integration target", a => a with { Target = a.Target with { InvokeArn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:1:function:other:live/invocations" } } },
+        { "the integration target", a => a with { Target = a.Target! with { InvokeArn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:1:function:other:live/invocations" } } },
         { "the binary media types", a => a with { BinaryMediaTypes = ["image/png"] } },
     };
 

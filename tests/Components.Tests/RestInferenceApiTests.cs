@@ -1,0 +1,104 @@
+using Infra.Components;
+using Infra.Core;
+using Infra.Synthesis;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public class RestInferenceApiTests
+{
+    private static readonly CodeDirectory Code = new("fn", "/nonexistent");
+
+    private static RestInferenceApiArgs Args() => new()
+    {
+        Function = new InferenceFunctionArgs { Code = Code },
+        ModelName = "resnet18",
+        ModelVersion = "0.23.1",
+        Api = new RestApiEndpointArgs
+        {
+            Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
+            Clients = [new ApiClient("acme", "standard")],
+        },
+    };
+
+    private static OrderedMap SynthApi(RestInferenceApiArgs args, Action<Stack, RestInferenceApi>? export = null)
+    {
+        var stack = NewStack();
+        var api = new RestInferenceApi(stack, "embed", args);
+        export?.Invoke(stack, api);
+        return Synth(stack);
+    }
+
+    [Fact]
+    public void Api_gateway_invokes_the_functions_live_alias_and_only_this_api_may()
+    {
+        var program = SynthApi(Args());
+
+        Assert.Equal("${embed-function-alias.invokeArn}", Property(program, "embed-api-predict-integration", "uri"));
+        Assert.Equal("${embed-function-alias.functionName}", Property(program, "embed-api-predict-permission", "function"));
+        Assert.Equal("live", Property(program, "embed-api-predict-permission", "qualifier"));
+        Assert.StartsWith("${embed-api-api.executionArn}/", (string)Property(program, "embed-api-predict-permission", "sourceArn")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_waf_guards_the_stage_and_the_alarms_watch_the_alias_and_the_api()
+    {
+        var program = SynthApi(Args());
+
+        Assert.Equal("${embed-waf-acl.arn}", Property(program, "embed-waf-association", "webAclArn"));
+        Assert.Equal("arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${embed-api-api.id}/stages/${embed-api-stage.stageName}",
+            Property(program, "embed-waf-association", "resourceArn"));
+        Assert.Equal("${embed-function-function.name}:live", Property(program, "embed-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.Equal("${embed-api-api.name}", Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric", "dimensions", "ApiName"));
+    }
+
+    [Fact]
+    public void The_outputs_a_user_needs_are_typed_properties()
+    {
+        var program = SynthApi(Args(), (stack, api) =>
+        {
+            stack.Export("url", api.Url);
+            stack.Export("keyId", api.ApiKeyIds["acme"]);
+            stack.Export("functionName", api.FunctionName);
+            stack.Export("aliasName", api.AliasName);
+            stack.Export("dashboardUrl", api.DashboardUrl);
+        });
+
+        Assert.Equal("${embed-api-stage.invokeUrl}", At(program, "outputs", "url"));
+        Assert.Equal("${embed-function-alias.name}", At(program, "outputs", "aliasName"));
+        Assert.Equal("${embed-function-function.name}", At(program, "outputs", "functionName"));
+        Assert.StartsWith("${embed-api-", (string)At(program, "outputs", "keyId")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Model_bucket_reads_are_scoped_to_the_model_key_folder()
+    {
+        var stack = NewStack();
+        var models = new EncryptedBucket(stack, "models");
+        var api = new RestInferenceApi(stack, "embed", Args() with
+        {
+            Function = new InferenceFunctionArgs { Code = Code, ModelBucket = models, ModelKey = "models/resnet18/0.23.1/model.onnx" },
+        });
+        stack.Export("modelBucket", api.ModelBucketName!);
+
+        var program = Synth(stack);
+        var statements = (List<object?>)Property(program, "embed-function-role-policy", "policy", "fn::toJSON", "Statement")!;
+
+        Assert.Contains(statements, s => (string?)At(s, "Resource") == "${models-bucket.arn}/models/resnet18/0.23.1/*");
+        Assert.Equal("${models-bucket.bucket}", At(program, "outputs", "modelBucket"));
+    }
+
+    [Fact]
+    public void Setting_the_api_target_or_an_image_is_refused_with_the_pattern_to_use()
+    {
+        var error = Assert.Throws<SynthesisException>(() => SynthApi(Args() with
+        {
+            Api = Args().Api with { Target = new LambdaAliasTarget { FunctionName = "x", InvokeArn = "arn:x:live/invocations" } },
+            Function = new InferenceFunctionArgs { ImageUri = "r/x@sha256:" + new string('0', 64), TimeoutSeconds = 60 },
+        }));
+
+        Assert.Contains("Function.TimeoutSeconds = 60 is invalid: expected at most 29", error.Message, StringComparison.Ordinal);
+        Assert.Contains("component 'embed': Api.Target", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ContainerInferenceApi", error.Message, StringComparison.Ordinal);
+    }
+}
