@@ -25,20 +25,21 @@ public sealed class PredictionRecorder(IPredictionLog log, double sampleRate, Fu
     public async Task<string?> RecordAsync(InferenceRequest request, InferenceResponse response, string model, string modelVersion,
         string? errorCode, double latencyMs, CancellationToken cancellationToken)
     {
-        var entry = new PredictionLogEntry
-        {
-            InputKey = request.PredictionLogKey ?? PredictionKeys.ForInput(request.Body.Span),
-            Model = model,
-            ModelVersion = modelVersion,
-            Status = response.StatusCode,
-            ErrorCode = errorCode,
-            LatencyMs = latencyMs,
-            RequestId = request.RequestId,
-            InputBytes = request.Body.Length,
-            Output = response.StatusCode == 200 ? PredictionOutput.FromResponseBody(response.Body) : null,
-        };
         var result = await BestEffort.RunAsync(async t =>
         {
+            // Built inside the guard too: nothing about logging may fail the request.
+            var entry = new PredictionLogEntry
+            {
+                InputKey = request.PredictionLogKey ?? PredictionKeys.ForInput(request.Body.Span),
+                Model = model,
+                ModelVersion = modelVersion,
+                Status = response.StatusCode,
+                ErrorCode = errorCode,
+                LatencyMs = latencyMs,
+                RequestId = request.RequestId,
+                InputBytes = request.Body.Length,
+                Output = response.StatusCode == 200 ? PredictionOutput.FromResponseBody(response.Body) : null,
+            };
             await log.WriteAsync(entry, t).ConfigureAwait(false);
             return true;
         }, timeout, cancellationToken).ConfigureAwait(false);

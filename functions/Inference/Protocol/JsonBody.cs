@@ -45,7 +45,15 @@ public static class JsonBody
         }
 
         var separator = source.Length > 2 ? ",\"id\":\""u8 : "\"id\":\""u8;
-        byte[] body = [.. source[..^1], .. separator, .. encodedId, .. "\"}"u8];
+        var closing = "\"}"u8;
+        var body = new byte[source.Length - 1 + separator.Length + encodedId.Length + closing.Length];
+        var rest = body.AsSpan();
+        source[..^1].CopyTo(rest);
+        rest = rest[(source.Length - 1)..];
+        separator.CopyTo(rest);
+        rest = rest[separator.Length..];
+        encodedId.CopyTo(rest);
+        closing.CopyTo(rest[encodedId.Length..]);
         return body;
     }
 
