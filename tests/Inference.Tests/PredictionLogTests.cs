@@ -192,6 +192,50 @@ public sealed class PredictionLogTests
     }
 
     [Fact]
+    public async Task A_batch_input_that_never_reached_the_model_is_logged_with_its_error()
+    {
+        var (dynamo, puts) = Recording();
+        using var service = new CachingService(NoCache, LogAll with { SampleRate = 0 }, dynamo.Object);
+
+        await service.Service.LogUnservedInputAsync("s3://inputs/in/gone.png", "ppocr-cls", 404, "input_not_found", "req-b/m-1", 0, default);
+
+        var item = Assert.Single(puts).Item;
+        Assert.Equal(("s3://inputs/in/gone.png", "ppocr-cls@2.0.0"), (item["inputKey"].S, item["modelVersion"].S));
+        Assert.Equal(("404", "input_not_found", "req-b/m-1"), (item["status"].N, item["errorCode"].S, item["requestId"].S));
+        Assert.False(item.ContainsKey("predictions") || item.ContainsKey("outputSha256"));
+    }
+
+    [Fact]
+    public async Task A_failed_write_for_an_unserved_batch_input_is_a_warning_metric_not_an_exception()
+    {
+        var dynamo = new Mock<IAmazonDynamoDB>();
+        dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonDynamoDBException("Access denied"));
+        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+
+        await service.Service.LogUnservedInputAsync("s3://inputs/x.bin", "ppocr-cls", 415, "unsupported_input", "req-c", 12, default);
+
+        var line = System.Text.Json.JsonDocument.Parse(service.Log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Single(l => l.Contains("prediction_log_failed", StringComparison.Ordinal))).RootElement;
+        Assert.Equal("WARN", line.GetProperty("level").GetString());
+        Assert.Equal(1, line.GetProperty("PredictionLogErrors").GetInt32());
+        Assert.Equal("s3://inputs/x.bin", line.GetProperty("inputKey").GetString());
+        Assert.Contains("Access denied", line.GetProperty("predictionLogError").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_predictions_table_nothing_is_written()
+    {
+        var dynamo = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
+        using var service = new CachingService(NoCache, new PredictionLogOptions(), dynamo.Object);
+
+        await service.HandleAsync(Requests.Post(Predict, TestImages.TextLine("none", upsideDown: false), "image/png") with { PredictionLogKey = "s3://b/k" });
+        await service.Service.LogUnservedInputAsync("s3://b/k2", "ppocr-cls", 404, "input_not_found", "r", 0, default);
+
+        dynamo.VerifyNoOtherCalls();
+    }
+
+    [Fact]
     public void A_non_finite_score_keeps_its_JSON_spelling_as_a_string()
     {
         var log = new DynamoDbPredictionLog(Mock.Of<IAmazonDynamoDB>(), "t", TimeSpan.FromDays(1), TimeProvider.System);

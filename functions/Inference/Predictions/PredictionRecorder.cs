@@ -22,25 +22,30 @@ public sealed class PredictionRecorder(IPredictionLog log, double sampleRate, Fu
         request.PredictionLogKey is not null || (sampleRate > 0 && random() < sampleRate);
 
     /// <returns>Why the write failed, or null when it succeeded.</returns>
-    public async Task<string?> RecordAsync(InferenceRequest request, InferenceResponse response, string model, string modelVersion,
-        string? errorCode, double latencyMs, CancellationToken cancellationToken)
+    public Task<string?> RecordAsync(InferenceRequest request, InferenceResponse response, string model, string modelVersion,
+        string? errorCode, double latencyMs, CancellationToken cancellationToken) =>
+        WriteAsync(() => new PredictionLogEntry
+        {
+            InputKey = request.PredictionLogKey ?? PredictionKeys.ForInput(request.Body.Span),
+            Model = model,
+            ModelVersion = modelVersion,
+            Status = response.StatusCode,
+            ErrorCode = errorCode,
+            LatencyMs = latencyMs,
+            RequestId = request.RequestId,
+            InputBytes = request.Body.Length,
+            Output = response.StatusCode == 200 ? PredictionOutput.FromResponseBody(response.Body) : null,
+        }, cancellationToken);
+
+    /// <returns>Why the write failed, or null when it succeeded.</returns>
+    public Task<string?> RecordAsync(PredictionLogEntry entry, CancellationToken cancellationToken) => WriteAsync(() => entry, cancellationToken);
+
+    private async Task<string?> WriteAsync(Func<PredictionLogEntry> entry, CancellationToken cancellationToken)
     {
         var result = await BestEffort.RunAsync(async t =>
         {
-            // Built inside the guard too: nothing about logging may fail the request.
-            var entry = new PredictionLogEntry
-            {
-                InputKey = request.PredictionLogKey ?? PredictionKeys.ForInput(request.Body.Span),
-                Model = model,
-                ModelVersion = modelVersion,
-                Status = response.StatusCode,
-                ErrorCode = errorCode,
-                LatencyMs = latencyMs,
-                RequestId = request.RequestId,
-                InputBytes = request.Body.Length,
-                Output = response.StatusCode == 200 ? PredictionOutput.FromResponseBody(response.Body) : null,
-            };
-            await log.WriteAsync(entry, t).ConfigureAwait(false);
+            // The entry is built inside the guard too: nothing about logging may fail the request.
+            await log.WriteAsync(entry(), t).ConfigureAwait(false);
             return true;
         }, timeout, cancellationToken).ConfigureAwait(false);
         return result.Error;

@@ -84,6 +84,37 @@ public sealed class InferenceService : IInferenceService, IDisposable
         return response;
     }
 
+    /// <summary>
+    /// For a batch host whose input never reached the model (the S3 object was gone, or its type cannot be predicted):
+    /// writes that outcome to the predictions log under the input's key, so every input has its log item. Does nothing
+    /// without a predictions log. A failed write never throws: it is written as a WARN line with <c>PredictionLogErrors</c>.
+    /// </summary>
+    public async Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
+        long inputBytes, CancellationToken cancellationToken)
+    {
+        if (_recorder is null)
+        {
+            return;
+        }
+
+        var version = Models.TryGetDefinition(modelName, out var model) ? model.Version : TelemetryWriter.NoModel;
+        var error = await _recorder.RecordAsync(new PredictionLogEntry
+        {
+            InputKey = inputKey,
+            Model = modelName,
+            ModelVersion = version,
+            Status = status,
+            ErrorCode = errorCode,
+            LatencyMs = 0,
+            RequestId = requestId,
+            InputBytes = inputBytes,
+        }, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            _telemetry.WritePredictionLogError(modelName, version, inputKey, error);
+        }
+    }
+
     public void Dispose() => Models.Dispose();
 
     private ValueTask<InferenceResponse> RouteAsync(InferenceRequest request, RequestRecord record, CancellationToken cancellationToken)

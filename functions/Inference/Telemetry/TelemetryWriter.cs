@@ -154,6 +154,19 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
         });
     }
 
+    /// <summary>A predictions log write made outside a request (a batch input that never reached the model) failed.</summary>
+    public void WritePredictionLogError(string model, string modelVersion, string inputKey, string error)
+    {
+        Write("WARN", "prediction_log_failed", w =>
+        {
+            w.WriteString("inputKey", inputKey);
+            w.WriteString("predictionLogError", error);
+            WriteEmfHeader(w, withErrors: false, ["PredictionLogErrors"]);
+            WriteDimensions(w, model, modelVersion);
+            w.WriteNumber("PredictionLogErrors", 1);
+        });
+    }
+
     /// <summary>Builds and writes the line under one lock, so lines never interleave, whatever the TextWriter.</summary>
     private void Write(string level, string message, Action<Utf8JsonWriter> body)
     {
