@@ -32,6 +32,14 @@ public static class TeamStacks
         var alarmEmail = config.GetSecret(stack, "alarmEmail");
         var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = alarmEmail is null ? [] : [alarmEmail] });
 
+        var api = new RestApiEndpointArgs
+        {
+            StageName = context.StackName,
+            Tiers = [new UsagePlanTier("standard", config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), "MONTH", 50, 100)],
+            Clients = [.. config.GetStringList("apiClients", ["default"]).Select(client => new ApiClient(client, "standard"))],
+            AccessLogRetentionDays = logRetentionDays,
+        };
+
         var embed = new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
         {
             ModelName = "resnet18",
@@ -54,13 +62,23 @@ public static class TeamStacks
                     }
                     : null,
             },
-            Api = new RestApiEndpointArgs
+            Api = api,
+        });
+
+        var large = new ContainerInferenceApi(stack, "large", new ContainerInferenceApiArgs
+        {
+            BuildContext = CodeDirectory.FromProject(context.Layout, "."),
+            ModelName = "resnet18",
+            ModelVersion = "0.23.1",
+            Notifications = alerts,
+            ForceDelete = !production,
+            Function = new InferenceFunctionArgs
             {
-                StageName = context.StackName,
-                Tiers = [new UsagePlanTier("standard", config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), "MONTH", 50, 100)],
-                Clients = [.. config.GetStringList("apiClients", ["default"]).Select(client => new ApiClient(client, "standard"))],
-                AccessLogRetentionDays = logRetentionDays,
+                MemoryMb = config.GetInt32("containerMemoryMb", production ? 4096 : 3008, 128, 10240),
+                Architecture = architecture,
+                LogRetentionDays = logRetentionDays,
             },
+            Api = api,
         });
 
         var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
@@ -94,6 +112,8 @@ public static class TeamStacks
             ["functionName"] = embed.FunctionName,
             ["liveAlias"] = embed.AliasName,
             ["modelBucketName"] = models.BucketName,
+            ["containerApiUrl"] = large.Url,
+            ["containerRepositoryUrl"] = large.RepositoryUrl,
             ["batchInputBucket"] = batch.Input.BucketName,
             ["batchOutputBucket"] = batch.Output.BucketName,
             ["predictionsTable"] = batch.PredictionsLog.TableName,
@@ -102,6 +122,11 @@ public static class TeamStacks
         foreach (var (client, keyId) in embed.ApiKeyIds)
         {
             outputs[$"apiKeyId_{client.Replace('-', '_')}"] = keyId;
+        }
+
+        foreach (var (client, keyId) in large.ApiKeyIds)
+        {
+            outputs[$"containerApiKeyId_{client.Replace('-', '_')}"] = keyId;
         }
 
         return outputs;

@@ -2,29 +2,10 @@ using Infra.Core;
 
 namespace Infra.Components;
 
-public sealed record RestInferenceApiArgs
+public sealed record RestInferenceApiArgs : InferenceApiArgs
 {
     /// <summary>The function: a zip package, with the model bundled or in an encrypted model bucket.</summary>
     public required InferenceFunctionArgs Function { get; init; }
-
-    /// <summary>The served model and version, the dimensions of the function's metrics.</summary>
-    public required string ModelName { get; init; }
-
-    public required string ModelVersion { get; init; }
-
-    /// <summary>Routes, auth, usage plans, clients and throttling; the pattern sets <c>Target</c> to the function's <c>live</c> alias.</summary>
-    public RestApiEndpointArgs Api { get; init; } = new();
-
-    public WafArgs Waf { get; init; } = new();
-
-    /// <summary>Where alarms notify; one is created when absent.</summary>
-    public AlarmNotifications? Notifications { get; init; }
-
-    public double ErrorRatePercent { get; init; } = 1;
-
-    public int P95DurationMs { get; init; } = 500;
-
-    public double ColdStartRatePercent { get; init; } = 5;
 }
 
 /// <summary>
@@ -37,28 +18,13 @@ public sealed class RestInferenceApi : ComponentResource
         : base("ml:RestInferenceApi", scope, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
-        new ArgsValidation(Path)
-            .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
-            .Check(args.Function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", args.Function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
-            .Check(args.Function.ImageUri is null, "Function.ImageUri", "an image", "unset: container images are ContainerInferenceApi's pattern")
+        var check = new ArgsValidation(Path);
+        InferenceApiFront.Validate(check, args, args.Function);
+        check.Check(args.Function.ImageUri is null, "Function.ImageUri", "an image", "unset: container images are ContainerInferenceApi's pattern")
             .ThrowIfInvalid();
 
         Function = new InferenceFunction(this, "function", args.Function);
-        Api = new RestApiEndpoint(this, "api", args.Api with { Target = LambdaAliasTarget.Of(Function.Alias, InferenceFunction.LiveAlias) });
-        Waf = new Waf(this, "waf", args.Waf);
-        Waf.Associate(Api);
-        Monitoring = new InferenceMonitoring(this, "monitoring", new InferenceMonitoringArgs
-        {
-            Function = Function,
-            Notifications = args.Notifications,
-            ModelName = args.ModelName,
-            ModelVersion = args.ModelVersion,
-            Api = Api.MonitoredApi,
-            ErrorRatePercent = args.ErrorRatePercent,
-            P95DurationMs = args.P95DurationMs,
-            ColdStartRatePercent = args.ColdStartRatePercent,
-            ExtraWidgets = [Api.ErrorsWidget(0, 0), Api.UsageByClientWidget(0, 0)],
-        });
+        (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         ModelBucketName = args.Function.ModelBucket?.BucketName;
     }
 

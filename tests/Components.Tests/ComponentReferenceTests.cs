@@ -38,6 +38,13 @@ public partial class ComponentReferenceTests
             ModelVersion = "1",
             Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
         }),
+        ["ContainerInferenceApi"] = s => new ContainerInferenceApi(s, "c", new ContainerInferenceApiArgs
+        {
+            BuildContext = new CodeDirectory("..", "/nonexistent"),
+            ModelName = "m",
+            ModelVersion = "1",
+            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+        }),
         ["BatchInference"] = s => new BatchInference(s, "c", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = Code },

@@ -69,6 +69,16 @@ public sealed class ComponentSchemaTests : IDisposable
             Api = new ApiMetrics("inference", "v1"),
         });
         new CostGuards(stack, "cost", alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true });
+        new ContainerInferenceApi(stack, "large", new ContainerInferenceApiArgs
+        {
+            BuildContext = new CodeDirectory("..", "/nonexistent"),
+            ModelName = "big",
+            ModelVersion = "2.0.0",
+            ModelSource = "models/big",
+            Notifications = alerts,
+            Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64", EphemeralStorageMb = 10240 },
+            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        });
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), TimeoutSeconds = 120 },

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Infra.Aws.Ecr;
+using Infra.Awsx.Ecr;
+using Infra.Core;
+
+namespace Infra.Components;
+
+public sealed record ContainerInferenceApiArgs : InferenceApiArgs
+{
+    /// <summary>Memory, timeout, concurrency and the rest; Code and ImageUri are set by the pattern.</summary>
+    public InferenceFunctionArgs Function { get; init; } = new() { MemoryMb = 10240 };
+
+    /// <summary>The repository's source folder (Docker build context), as Pulumi sees it from the program folder.</summary>
+    public required CodeDirectory BuildContext { get; init; }
+
+    /// <summary>The Dockerfile, relative to the build context.</summary>
+    public string Dockerfile { get; init; } = "functions/Dockerfile";
+
+    /// <summary>A folder in the build context holding the model (model.json beside its ONNX file); null serves the bundled models.</summary>
+    public string? ModelSource { get; init; }
+
+    /// <summary>Images the registry keeps; older ones expire (the deployed one is always among the newest).</summary>
+    public int ImagesToKeep { get; init; } = 10;
+
+    /// <summary>Let <c>pulumi destroy</c> delete a repository that still holds images (dev stacks only).</summary>
+    public bool ForceDelete { get; init; }
+}
+
+/// <summary>
+/// Pattern 2, large models: a KMS-encrypted ECR repository with scan on push, immutable tags and
+/// a lifecycle policy; the image built from <c>functions/Dockerfile</c> (Native AOT on Amazon
+/// Linux 2023 plus the model); the function on that image by digest; and the same API, WAF and
+/// monitoring as <see cref="RestInferenceApi"/>.
+/// </summary>
+public sealed class ContainerInferenceApi : ComponentResource
+{
+    public ContainerInferenceApi(IScope scope, string name, ContainerInferenceApiArgs args, ComponentResourceOptions? options = null)
+        : base("ml:ContainerInferenceApi", scope, name, options)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var check = new ArgsValidation(Path);
+        InferenceApiFront.Validate(check, args, args.Function);
+        check.Check(args.Function.Code is null && args.Function.ImageUri is null, "Function.Code", args.Function.Code?.PathFromProgram ?? "an image",
+                "unset: the pattern builds the image and sets it")
+            .Range(nameof(args.ImagesToKeep), args.ImagesToKeep, 1, 1000)
+            .Check(File.Exists(System.IO.Path.Combine(args.BuildContext.LocalPath, args.Dockerfile)) || !Directory.Exists(args.BuildContext.LocalPath),
+                nameof(args.Dockerfile), args.Dockerfile, "a Dockerfile inside the build context")
+            .ThrowIfInvalid();
+
+        Key = LogEncryptionKey.Create(this, "registry-key", $"Encrypts the images of {Path}");
+        Repository = new Repository(this, "repository", new RepositoryArgs
+        {
+            ImageTagMutability = "IMMUTABLE",
+            ImageScanningConfiguration = new RepositoryImageScanningConfigurationArgs { ScanOnPush = true },
+            EncryptionConfigurations = new[] { new RepositoryEncryptionConfigurationArgs { EncryptionType = "KMS", KmsKey = Key.Arn } },
+            ForceDelete = args.ForceDelete ? true : null,
+        });
+        new LifecyclePolicy(this, "lifecycle", new LifecyclePolicyArgs
+        {
+            Repository = Repository.RepositoryName,
+            Policy = Output.JsonSerialize(new Dictionary<string, object>
+            {
+                ["rules"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["rulePriority"] = 1,
+                        ["description"] = $"Keep the newest {args.ImagesToKeep} images",
+                        ["selection"] = new Dictionary<string, object> { ["tagStatus"] = "any", ["countType"] = "imageCountMoreThan", ["countNumber"] = args.ImagesToKeep },
+                        ["action"] = new Dictionary<string, object> { ["type"] = "expire" },
+                    },
+                },
+            }),
+        });
+
+        var buildArgs = new InputMap<string>();
+        if (args.ModelSource is { } model)
+        {
+            buildArgs["MODEL_SOURCE"] = model;
+            buildArgs["MODEL_NAME"] = args.ModelName;
+        }
+
+        Image = new Image(this, "image", new ImageArgs
+        {
+            RepositoryUrl = Repository.RepositoryUrl,
+            Context = args.BuildContext.PathFromProgram,
+            Dockerfile = $"{args.BuildContext.PathFromProgram}/{args.Dockerfile}",
+            Platform = args.Function.Architecture == "arm64" ? "linux/arm64" : "linux/amd64",
+            // Tags are immutable, so each distinct source gets its own tag.
+            ImageTag = SourceTag(args),
+            Args = buildArgs.Count > 0 ? buildArgs : null,
+        });
+
+        // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
+        Function = new InferenceFunction(this, "function", args.Function with { ImageUri = Image.ImageUri, Code = null });
+        (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
+    }
+
+    public Aws.Kms.Key Key { get; }
+
+    public Repository Repository { get; }
+
+    public Image Image { get; }
+
+    public InferenceFunction Function { get; }
+
+    public RestApiEndpoint Api { get; }
+
+    public Waf Waf { get; }
+
+    public InferenceMonitoring Monitoring { get; }
+
+    public Output<string> Url => Api.InvokeUrl;
+
+    public IReadOnlyDictionary<string, Output<string>> ApiKeyIds => Api.ApiKeyIds;
+
+    public Output<string> RepositoryUrl => Repository.RepositoryUrl;
+
+    public Output<string> FunctionName => Function.FunctionName;
+
+    public Output<string> DashboardUrl => Monitoring.DashboardUrl;
+
+    /// <summary>
+    /// A tag derived from the function's sources, the Dockerfile and the model's metadata (not its
+    /// weights, which may be gigabytes): the same sources give the same tag, a change a new one.
+    /// </summary>
+    public static string SourceTag(ContainerInferenceApiArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var root = args.BuildContext.LocalPath;
+        var folders = new[] { "functions", args.ModelSource }.OfType<string>().Select(f => System.IO.Path.Combine(root, f)).Where(Directory.Exists);
+        var files = folders
+            .SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => System.IO.Path.GetExtension(f) is ".cs" or ".csproj" or ".props" or ".targets" or ".json" || System.IO.Path.GetFileName(f) == "Dockerfile")
+            .Order(StringComparer.Ordinal);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(System.IO.Path.GetRelativePath(root, file).Replace('\\', '/') + "\n"));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        hash.AppendData(Encoding.UTF8.GetBytes($"{args.ModelSource}|{args.ModelName}|{args.Function.Architecture}"));
+        return "src-" + Convert.ToHexStringLower(hash.GetHashAndReset())[..16].ToString(CultureInfo.InvariantCulture);
+    }
+}

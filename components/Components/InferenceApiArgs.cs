@@ -1,0 +1,54 @@
+using Infra.Core;
+
+namespace Infra.Components;
+
+/// <summary>What the REST and container patterns share: the API in front of the function, its WAF and its monitoring.</summary>
+public abstract record InferenceApiArgs
+{
+    /// <summary>The served model and version, the dimensions of the function's metrics.</summary>
+    public required string ModelName { get; init; }
+
+    public required string ModelVersion { get; init; }
+
+    /// <summary>Routes, auth, usage plans, clients and throttling; the pattern sets <c>Target</c> to its function's <c>live</c> alias.</summary>
+    public RestApiEndpointArgs Api { get; init; } = new();
+
+    public WafArgs Waf { get; init; } = new();
+
+    /// <summary>Where alarms notify; one is created when absent.</summary>
+    public AlarmNotifications? Notifications { get; init; }
+
+    public double ErrorRatePercent { get; init; } = 1;
+
+    public int P95DurationMs { get; init; } = 500;
+
+    public double ColdStartRatePercent { get; init; } = 5;
+}
+
+/// <summary>API Gateway → WAF → a function's <c>live</c> alias, with monitoring: the front of both API patterns.</summary>
+internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, InferenceMonitoring Monitoring)
+{
+    public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function) =>
+        check.Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
+            .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money");
+
+    public static InferenceApiFront Build(ComponentResource owner, InferenceFunction function, InferenceApiArgs args)
+    {
+        var api = new RestApiEndpoint(owner, "api", args.Api with { Target = LambdaAliasTarget.Of(function.Alias, InferenceFunction.LiveAlias) });
+        var waf = new Waf(owner, "waf", args.Waf);
+        waf.Associate(api);
+        var monitoring = new InferenceMonitoring(owner, "monitoring", new InferenceMonitoringArgs
+        {
+            Function = function,
+            Notifications = args.Notifications,
+            ModelName = args.ModelName,
+            ModelVersion = args.ModelVersion,
+            Api = api.MonitoredApi,
+            ErrorRatePercent = args.ErrorRatePercent,
+            P95DurationMs = args.P95DurationMs,
+            ColdStartRatePercent = args.ColdStartRatePercent,
+            ExtraWidgets = [api.ErrorsWidget(0, 0), api.UsageByClientWidget(0, 0)],
+        });
+        return new InferenceApiFront(api, waf, monitoring);
+    }
+}

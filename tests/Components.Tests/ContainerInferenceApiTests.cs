@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+using Infra.Components;
+using Infra.Core;
+using Infra.Synthesis;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests;
+
+public sealed partial class ContainerInferenceApiTests : IDisposable
+{
+    private readonly string _context = Directory.CreateTempSubdirectory("container-context").FullName;
+
+    public ContainerInferenceApiTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_context, "functions", "Fn"));
+        File.WriteAllText(Path.Combine(_context, "functions", "Dockerfile"), "FROM scratch\n");
+        File.WriteAllText(Path.Combine(_context, "functions", "Fn", "Program.cs"), "// v1\n");
+    }
+
+    public void Dispose() => Directory.Delete(_context, recursive: true);
+
+    private ContainerInferenceApiArgs Args() => new()
+    {
+        BuildContext = new CodeDirectory("..", _context),
+        ModelName = "big",
+        ModelVersion = "2.0.0",
+        ModelSource = "models/big",
+        ForceDelete = true,
+        Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+    };
+
+    private static OrderedMap SynthContainer(ContainerInferenceApiArgs args)
+    {
+        var stack = NewStack();
+        new ContainerInferenceApi(stack, "big", args);
+        return Synth(stack);
+    }
+
+    [Fact]
+    public void The_registry_is_kms_encrypted_scans_on_push_keeps_tags_immutable_and_expires_old_images()
+    {
+        var program = SynthContainer(Args() with { ImagesToKeep = 5 });
+
+        Assert.Equal("IMMUTABLE", Property(program, "big-repository", "imageTagMutability"));
+        Assert.Equal(true, Property(program, "big-repository", "imageScanningConfiguration", "scanOnPush"));
+        Assert.Equal("KMS", Property(program, "big-repository", "encryptionConfigurations", 0, "encryptionType"));
+        Assert.Equal("${big-registry-key.arn}", Property(program, "big-repository", "encryptionConfigurations", 0, "kmsKey"));
+        Assert.Equal(5L, Property(program, "big-lifecycle", "policy", "fn::toJSON", "rules", 0, "selection", "countNumber"));
+        Assert.Equal("expire", Property(program, "big-lifecycle", "policy", "fn::toJSON", "rules", 0, "action", "type"));
+    }
+
+    [Fact]
+    public void The_image_is_built_from_the_dockerfile_with_the_model_and_the_function_runs_it_by_digest()
+    {
+        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64" } });
+
+        Assert.Equal("awsx:ecr:Image", At(program, "resources", "big-image", "type"));
+        Assert.Equal("3.9.0", At(program, "resources", "big-image", "options", "version"));
+        Assert.Equal("${big-repository.repositoryUrl}", Property(program, "big-image", "repositoryUrl"));
+        Assert.Equal("../functions/Dockerfile", Property(program, "big-image", "dockerfile"));
+        Assert.Equal("linux/arm64", Property(program, "big-image", "platform"));
+        Assert.Equal("models/big", Property(program, "big-image", "args", "MODEL_SOURCE"));
+        Assert.Equal("Image", Property(program, "big-function-function", "packageType"));
+        Assert.Equal("${big-image.imageUri}", Property(program, "big-function-function", "imageUri"));
+        Assert.Equal(10240m, Property(program, "big-function-function", "memorySize"));
+        Assert.Equal("${big-function-alias.invokeArn}", Property(program, "big-api-predict-integration", "uri"));
+        Assert.Equal("${big-waf-acl.arn}", Property(program, "big-waf-association", "webAclArn"));
+    }
+
+    [Fact]
+    public void The_image_tag_follows_the_sources_so_immutable_tags_never_collide()
+    {
+        var first = ContainerInferenceApi.SourceTag(Args());
+        Assert.Equal(first, ContainerInferenceApi.SourceTag(Args()));
+
+        File.WriteAllText(Path.Combine(_context, "functions", "Fn", "Program.cs"), "// v2\n");
+
+        Assert.NotEqual(first, ContainerInferenceApi.SourceTag(Args()));
+        Assert.Matches("^src-[0-9a-f]{16}$", first);
+    }
+
+    [Fact]
+    public void Code_or_an_image_in_the_function_args_is_refused()
+    {
+        var error = Assert.Throws<SynthesisException>(() => SynthContainer(Args() with { Function = new InferenceFunctionArgs { Code = new CodeDirectory("x", "/x") } }));
+
+        Assert.Contains("component 'big': Function.Code = 'x' is invalid: expected unset", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The repository's Dockerfile, checked as text: no Docker engine runs here.</summary>
+    [Fact]
+    public void The_shipped_dockerfile_pins_its_bases_builds_native_aot_on_al2023_and_copies_the_model()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(TeamStackTests.RepositoryRoot(), "functions", "Dockerfile"));
+        var images = ImageArgument().Matches(dockerfile).Select(m => m.Groups[2].Value).ToList();
+
+        Assert.Equal(2, images.Count);
+        Assert.All(images, image => Assert.Matches(@"@sha256:[0-9a-f]{64}$", image));
+        Assert.Contains(images, i => i.StartsWith("public.ecr.aws/amazonlinux/amazonlinux:2023@", StringComparison.Ordinal));
+        Assert.Contains(images, i => i.StartsWith("public.ecr.aws/lambda/provided:al2023@", StringComparison.Ordinal));
+        Assert.DoesNotContain(":latest", dockerfile, StringComparison.Ordinal);
+        Assert.Matches(@"FROM \$\{BUILD_IMAGE\} AS build", dockerfile);
+        Assert.Contains("-p:PublishProfile=NativeAot", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("COPY --from=build /out/bootstrap ${LAMBDA_RUNTIME_DIR}/bootstrap", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("COPY ${MODEL_SOURCE}/ /opt/models/${MODEL_NAME}/", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("ENV MODEL_DIR=/opt/models", dockerfile, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(TeamStackTests.RepositoryRoot(), "functions", "InferenceFunction", "Properties", "PublishProfiles", "NativeAot.pubxml")));
+    }
+
+    [GeneratedRegex(@"^ARG (BUILD_IMAGE|RUNTIME_IMAGE)=(\S+)$", RegexOptions.Multiline)]
+    private static partial Regex ImageArgument();
+}
