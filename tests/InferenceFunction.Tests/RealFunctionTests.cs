@@ -52,6 +52,23 @@ public sealed class RealFunctionTests
     }
 
     [Fact]
+    public async Task WorkThatCannotFinishBeforeTheDeadline_IsAnswered504_BeforeLambdaWouldKillTheProcess()
+    {
+        // A 1 s timeout with a 900 ms safety margin leaves 100 ms: too little for a lazy ResNet18 load.
+        await using var emulator = await FunctionEmulator.StartAsync(FunctionDefinition.ForPublishedFunction(
+            BuiltFunction.AssemblyPath,
+            new Dictionary<string, string> { ["MODEL_LOADING"] = "lazy", ["DEADLINE_SAFETY_MARGIN_MS"] = "900" },
+            TimeSpan.FromSeconds(1)));
+
+        var result = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(PredictEvent(GeneratePng())));
+
+        Assert.True(result.Status == InvocationStatus.Succeeded, $"{result.Status}: {result.Error?.ErrorMessage}");
+        var answer = JsonDocument.Parse(result.Payload).RootElement;
+        Assert.Equal(504, answer.GetProperty("statusCode").GetInt32());
+        Assert.Equal("deadline_exceeded", JsonDocument.Parse(answer.GetProperty("body").GetString()!).RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task ABrokenModelConfiguration_IsReportedThroughInitError()
     {
         var empty = Directory.CreateTempSubdirectory("no-models-");
