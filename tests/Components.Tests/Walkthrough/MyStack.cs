@@ -1,0 +1,31 @@
+using Infra.Components;
+using Infra.Hosting;
+
+public static class MyStack
+{
+    // Program.cs: return Deployment.Run(args, MyStack.Define);
+    public static IDictionary<string, object?> Define(StackContext context)
+    {
+        var alarmEmail = context.Config.RequireSecret(context.Stack, "alarmEmail");
+        var alerts = new AlarmNotifications(context.Stack, "alerts", new() { EmailAddresses = [alarmEmail] });
+
+        var api = new RestInferenceApi(context.Stack, "embed", new RestInferenceApiArgs
+        {
+            ModelName = "resnet18",
+            ModelVersion = "0.23.1",
+            Notifications = alerts,
+            Function = new InferenceFunctionArgs
+            {
+                Code = CodeDirectory.FromProject(context.Layout, ".build/function"),
+                MemoryMb = context.Config.GetInt32("memoryMb", 2048, 128, 10240),
+            },
+            Api = new RestApiEndpointArgs
+            {
+                Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 20, 40)],
+                Clients = [new ApiClient("acme", "standard")],
+            },
+        });
+
+        return new Dictionary<string, object?> { ["url"] = api.Url, ["dashboard"] = api.DashboardUrl, ["acmeKeyId"] = api.ApiKeyIds["acme"] };
+    }
+}
