@@ -124,7 +124,25 @@ public sealed class PredictionCacheTests
         Assert.Equal(PredictionKeys.ForPredict(service.Service.Models.Definitions.Single(), request.Body.Span), asked.Key["cacheKey"].S);
         Assert.Equal(["shared", "memory"], service.RequestLines().Select(l => l.GetProperty("cacheSource").GetString()));
         Assert.False(service.RequestLines()[0].TryGetProperty("InferenceLatency", out _));
-        dynamo.Verify(d => d.GetItemAsync(It.IsAny<GetItemRequest>(), It.IsAny<CancellationToken>()), Times.Once); // the LRU took it from there
+        dynamo.Verify(d => d.GetItemAsync(It.Is<GetItemRequest>(r => r.Key["cacheKey"].S == asked.Key["cacheKey"].S), It.IsAny<CancellationToken>()),
+            Times.Once); // the LRU took it from there
+    }
+
+    [Fact]
+    public void Init_reads_the_shared_cache_once_and_a_failure_there_is_a_warning_not_an_init_failure()
+    {
+        var dynamo = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
+        var keys = new List<string>();
+        dynamo.Setup(d => d.GetItemAsync(It.IsAny<GetItemRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<GetItemRequest, CancellationToken>((r, _) => keys.Add(r.Key["cacheKey"].S))
+            .ThrowsAsync(new ResourceNotFoundException("Cannot do operations on a non-existent table"));
+
+        using var service = new CachingService(SharedOnly, dynamoDb: dynamo.Object);
+
+        Assert.Equal([PredictionCache.WarmUpKey], keys);
+        var warning = service.Log.ToString().Split('\n').Single(l => l.Contains("prediction_cache_warm_up_failed", StringComparison.Ordinal));
+        Assert.Contains("\"level\":\"WARN\"", warning, StringComparison.Ordinal);
+        Assert.Contains("non-existent table", warning, StringComparison.Ordinal);
     }
 
     [Fact]

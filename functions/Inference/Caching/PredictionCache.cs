@@ -19,6 +19,11 @@ public readonly record struct CacheStore(bool SharedSkipped, string? Error);
 /// </summary>
 public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache? shared, TimeSpan sharedTimeout)
 {
+    /// <summary>Not 64 hex digits, so it can never be a real entry's key.</summary>
+    public const string WarmUpKey = "warm-up";
+
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(5);
+
     /// <returns>null when the options turn caching off.</returns>
     public static PredictionCache? Create(PredictionCacheOptions options, Func<IAmazonDynamoDB> dynamoDb, TimeProvider time)
     {
@@ -30,6 +35,22 @@ public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache
         var memory = options.MaxEntries > 0 ? new LruPredictionCache(options.MaxEntries, options.MaxBytes) : null;
         var shared = options.Table is { } table ? new DynamoDbPredictionCache(dynamoDb(), table, options.Ttl, time) : null;
         return new PredictionCache(memory, shared, options.Timeout);
+    }
+
+    /// <summary>
+    /// Makes one read from the shared cache, so the client's first-call costs (endpoint, credentials, TLS) are paid
+    /// during init instead of by the first request, whose lookup would otherwise run past its time limit.
+    /// </summary>
+    /// <returns>Why the read failed (a missing table or permission shows up here, at init), or null.</returns>
+    public async Task<string?> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        if (shared is null)
+        {
+            return null;
+        }
+
+        var result = await BestEffort.RunAsync(t => shared.GetAsync(WarmUpKey, t), WarmUpTimeout, cancellationToken).ConfigureAwait(false);
+        return result.Error;
     }
 
     public async ValueTask<CacheLookup> GetAsync(string key, CancellationToken cancellationToken)

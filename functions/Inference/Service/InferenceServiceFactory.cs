@@ -48,8 +48,8 @@ public static class InferenceServiceFactory
         var telemetry = new TelemetryWriter(output, options.MetricsNamespace);
         var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
-        var service = new InferenceService(registry, options, telemetry,
-            PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System),
+        var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System);
+        var service = new InferenceService(registry, options, telemetry, cache,
             PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble));
         if (options.EagerLoading)
         {
@@ -57,6 +57,10 @@ public static class InferenceServiceFactory
             {
                 // Init runs before any request, with no synchronization context to deadlock on.
                 registry.LoadAllAsync(CancellationToken.None).GetAwaiter().GetResult();
+                if (cache?.WarmUpAsync(CancellationToken.None).GetAwaiter().GetResult() is { } cacheError)
+                {
+                    telemetry.WriteWarning("prediction_cache_warm_up_failed", cacheError);
+                }
             }
             catch
             {

@@ -167,6 +167,9 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
         });
     }
 
+    /// <summary>Something degraded outside a request (e.g. at init) that does not stop the function.</summary>
+    public void WriteWarning(string message, string error) => Write("WARN", message, w => w.WriteString("error", error));
+
     /// <summary>Builds and writes the line under one lock, so lines never interleave, whatever the TextWriter.</summary>
     private void Write(string level, string message, Action<Utf8JsonWriter> body)
     {
