@@ -16,6 +16,7 @@ catch (InvalidOperationException notInLambda)
     return 2;
 }
 
+ThreadPoolSettings.EnsureSpareWorkers();
 using var http = new HttpClient();
 var client = new RuntimeApiClient(http, settings.RuntimeApiAddress);
 return await new FunctionHost(client, settings.SafetyMargin, Console.Error).RunAsync(CreateHandlerAsync, CancellationToken.None);

@@ -20,6 +20,9 @@ internal sealed class FakeInferenceService : IInferenceService
 
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Blocks the calling thread before returning a task, like a synchronous model load.</summary>
+    public TimeSpan BlockingDelay { get; init; } = TimeSpan.Zero;
+
     public static InferenceResponse Json(int status, string body) => new(
         status,
         new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" },
@@ -31,9 +34,19 @@ internal sealed class FakeInferenceService : IInferenceService
         return Task.CompletedTask;
     }
 
-    public async Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken)
+    public Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         Requests.Enqueue(request);
+        if (BlockingDelay > TimeSpan.Zero)
+        {
+            Thread.Sleep(BlockingDelay);
+        }
+
+        return AnswerAsync(request);
+    }
+
+    private async Task<InferenceResponse> AnswerAsync(InferenceRequest request)
+    {
         if (Delay > TimeSpan.Zero)
         {
             // Deliberately ignores the token, like an ONNX session run that cannot be interrupted.

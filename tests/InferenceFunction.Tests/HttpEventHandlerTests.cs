@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Inference.Hosting;
 using InferenceFunction.Events;
+using InferenceFunction.Runtime;
 
 namespace InferenceFunction.Tests;
 
@@ -9,6 +10,12 @@ namespace InferenceFunction.Tests;
 public sealed class HttpEventHandlerTests
 {
     private static readonly InferenceRequest Request = new("POST", "/v2/models/m/infer", new Dictionary<string, string>(), Encoding.UTF8.GetBytes("{}"), "r");
+
+    public HttpEventHandlerTests()
+    {
+        // As the function's Program does; the test host's pool is also busy with other tests.
+        ThreadPoolSettings.EnsureSpareWorkers();
+    }
 
     [Fact]
     public async Task NoTimeLeft_IsRefusedWith504_WithoutCallingTheService()
@@ -39,6 +46,20 @@ public sealed class HttpEventHandlerTests
         Assert.Equal("deadline_exceeded", Code(response));
         // Not before the work budget ends, and before Lambda's own deadline would kill the process.
         Assert.InRange(answeredAt, deadline.WorkEndsAt.AddMilliseconds(-20), DateTimeOffset.FromUnixTimeMilliseconds(invocation.DeadlineUnixMs));
+    }
+
+    [Fact]
+    public async Task AServiceThatBlocksItsCaller_StillGetsA504InTime()
+    {
+        var service = new FakeInferenceService { BlockingDelay = TimeSpan.FromSeconds(3) };
+        var invocation = Invocations.WithPayload("{}", timeLeft: TimeSpan.FromMilliseconds(1500));
+        var deadline = Invocations.Deadline(invocation, safetyMargin: TimeSpan.FromMilliseconds(500));
+        using var budget = deadline.CreateCancellationSource();
+
+        var response = await new HttpEventHandler(service).HandleAsync(Request, deadline, budget.Token);
+
+        Assert.Equal(504, response.StatusCode);
+        Assert.True(DateTimeOffset.UtcNow < DateTimeOffset.FromUnixTimeMilliseconds(invocation.DeadlineUnixMs), "answered after the deadline");
     }
 
     [Fact]

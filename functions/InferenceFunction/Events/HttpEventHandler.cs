@@ -23,11 +23,12 @@ public sealed class HttpEventHandler
             return DeadlineExceeded("The request arrived with no time left before the function's deadline; it was not started.");
         }
 
-        var work = _service.HandleAsync(request, cancellationToken);
+        // The service may run synchronously for a long time before its first await (loading a model,
+        // running an ONNX session, neither interruptible), so it runs on the thread pool while this
+        // waits on the token as well and answers in time regardless.
+        var work = Task.Run(() => _service.HandleAsync(request, cancellationToken), CancellationToken.None);
         try
         {
-            // The service may not observe the token promptly (a running ONNX session cannot be interrupted),
-            // so wait on the token as well and answer in time regardless.
             return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
