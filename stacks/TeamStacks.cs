@@ -84,6 +84,7 @@ public static class TeamStacks
         var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
         {
             ModelName = "resnet18",
+            ModelVersion = "0.23.1",
             Notifications = alerts,
             Protect = production,
             Function = new InferenceFunctionArgs

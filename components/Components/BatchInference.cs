@@ -17,6 +17,9 @@ public sealed record BatchInferenceArgs
     /// <summary>The model the handler runs for every object (BATCH_MODEL_NAME).</summary>
     public required string ModelName { get; init; }
 
+    /// <summary>The model's version, a dimension of the function's metrics.</summary>
+    public required string ModelVersion { get; init; }
+
     /// <summary>Only objects under this prefix and with this suffix are processed.</summary>
     public string InputPrefix { get; init; } = "incoming/";
 
@@ -169,6 +172,15 @@ public sealed class BatchInference : ComponentResource
             FunctionResponseTypes = new[] { "ReportBatchItemFailures" },
         }, new CustomResourceOptions { DependsOn = [consume] });
 
+        Monitoring = new InferenceMonitoring(this, "monitoring", new InferenceMonitoringArgs
+        {
+            Function = Function,
+            Notifications = args.Notifications,
+            ModelName = args.ModelName,
+            ModelVersion = args.ModelVersion,
+            // Batch latency is per object and not user-facing: alarm only when it nears the timeout.
+            P95DurationMs = args.Function.TimeoutSeconds * 800,
+        });
         QueueAlarm("dead-letters-visible", "Inputs that failed every delivery are waiting in the dead-letter queue",
             DeadLetterQueue, "ApproximateNumberOfMessagesVisible", 0, args.Notifications);
         QueueAlarm("oldest-message-age", $"The oldest input has waited more than {args.OldestMessageAlarmSeconds} s",
@@ -188,6 +200,9 @@ public sealed class BatchInference : ComponentResource
     public Table PredictionsLog { get; }
 
     public InferenceFunction Function { get; }
+
+    /// <summary>The function's error-rate, latency, throttle and cold-start alarms, and the dashboard.</summary>
+    public InferenceMonitoring Monitoring { get; }
 
     private void QueueAlarm(string name, string description, Queue queue, string metric, double threshold, AlarmNotifications notifications) =>
         new MetricAlarm(this, name, new MetricAlarmArgs

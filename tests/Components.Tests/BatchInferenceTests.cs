@@ -15,6 +15,7 @@ public class BatchInferenceTests
         {
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), TimeoutSeconds = 120 },
             ModelName = "ppocr-cls",
+            ModelVersion = "2.0.0",
             InputSuffix = ".png",
             Notifications = alerts,
         };
@@ -105,6 +106,16 @@ public class BatchInferenceTests
         Assert.Equal("ApproximateAgeOfOldestMessage", Property(program, "batch-oldest-message-age", "metricName"));
         Assert.Equal(600m, Property(program, "batch-oldest-message-age", "threshold"));
         Assert.Equal("${alerts-topic.arn}", Property(program, "batch-oldest-message-age", "alarmActions", 0));
+    }
+
+    [Fact]
+    public void The_batch_function_has_its_own_alarms_with_a_latency_threshold_near_its_timeout()
+    {
+        var program = SynthBatch();
+
+        Assert.Equal("${batch-function-function.name}:live", Property(program, "batch-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.Equal(96000m, Property(program, "batch-monitoring-p95-duration", "threshold"));
+        Assert.Equal("${alerts-topic.arn}", Property(program, "batch-monitoring-error-rate", "alarmActions", 0));
     }
 
     [Fact]

@@ -49,6 +49,7 @@ public partial class ComponentReferenceTests
         {
             Function = new InferenceFunctionArgs { Code = Code },
             ModelName = "m",
+            ModelVersion = "1",
             Notifications = new AlarmNotifications(s, "n"),
         }),
     };

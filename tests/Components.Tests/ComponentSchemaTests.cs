@@ -83,6 +83,7 @@ public sealed class ComponentSchemaTests : IDisposable
         {
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), TimeoutSeconds = 120 },
             ModelName = "ppocr-cls",
+            ModelVersion = "2.0.0",
             InputSuffix = ".png",
             Notifications = alerts,
             Protect = true,
