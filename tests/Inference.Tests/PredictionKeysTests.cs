@@ -56,15 +56,17 @@ public sealed class PredictionKeysTests
     }
 
     [Fact]
-    public void Predict_keys_follow_the_image_bytes_and_the_model_version()
+    public void Predict_keys_follow_the_image_bytes_the_model_version_and_a_pinned_file_hash()
     {
         var image = TestImages.TextLine("cache", upsideDown: false);
         var otherImage = TestImages.TextLine("cache", upsideDown: true);
         var otherVersion = Cls with { Config = Cls.Config with { Version = "2.1.0" } };
+        var otherFile = Cls with { Config = Cls.Config with { Sha256 = new string('a', 64) } };
 
         Assert.Equal(PredictionKeys.ForPredict(Cls, image), PredictionKeys.ForPredict(Cls, image.ToArray()));
         Assert.NotEqual(PredictionKeys.ForPredict(Cls, image), PredictionKeys.ForPredict(Cls, otherImage));
         Assert.NotEqual(PredictionKeys.ForPredict(Cls, image), PredictionKeys.ForPredict(otherVersion, image));
+        Assert.NotEqual(PredictionKeys.ForPredict(Cls, image), PredictionKeys.ForPredict(otherFile, image));
     }
 
     [Fact]

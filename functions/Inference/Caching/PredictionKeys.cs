@@ -62,6 +62,8 @@ public static class PredictionKeys
         AppendString(hash, kind);
         AppendString(hash, model.Name);
         AppendString(hash, model.Version);
+        // When model.json pins the ONNX file's hash, a new file under the same version still gets new keys.
+        AppendString(hash, model.Config.Sha256 ?? "");
         return hash;
     }
 

@@ -81,66 +81,6 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
         });
     }
 
-    private static string[] RequestMetrics(RequestRecord r)
-    {
-        var metrics = new List<string>(8) { "Latency", "ColdStart", "Predictions" };
-        if (r.InferenceMs is not null)
-        {
-            metrics.Add("InferenceLatency");
-        }
-
-        if (r.Cache is not null)
-        {
-            metrics.Add("CacheHits");
-            metrics.Add("CacheMisses");
-        }
-
-        if (r.CacheError is not null)
-        {
-            metrics.Add("CacheErrors");
-        }
-
-        if (r.PredictionLogError is not null)
-        {
-            metrics.Add("PredictionLogErrors");
-        }
-
-        return [.. metrics];
-    }
-
-    private static void WriteCacheAndLogFields(Utf8JsonWriter w, RequestRecord r)
-    {
-        if (r.Cache is not null)
-        {
-            w.WriteString("cache", r.Cache);
-        }
-
-        if (r.CacheSource is not null)
-        {
-            w.WriteString("cacheSource", r.CacheSource);
-        }
-
-        if (r.CacheError is not null)
-        {
-            w.WriteString("cacheError", r.CacheError);
-        }
-
-        if (r.CacheStoreSkipped)
-        {
-            w.WriteBoolean("cacheStoreSkipped", true);
-        }
-
-        if (r.PredictionLogged)
-        {
-            w.WriteBoolean("predictionLogged", true);
-        }
-
-        if (r.PredictionLogError is not null)
-        {
-            w.WriteString("predictionLogError", r.PredictionLogError);
-        }
-    }
-
     public void WriteModelLoad(ModelDefinition model, ModelLoadTimings timings, string source)
     {
         Write("INFO", "model_loaded", w =>
@@ -229,6 +169,66 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
 
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    private static string[] RequestMetrics(RequestRecord r)
+    {
+        var metrics = new List<string>(8) { "Latency", "ColdStart", "Predictions" };
+        if (r.InferenceMs is not null)
+        {
+            metrics.Add("InferenceLatency");
+        }
+
+        if (r.Cache is not null)
+        {
+            metrics.Add("CacheHits");
+            metrics.Add("CacheMisses");
+        }
+
+        if (r.CacheError is not null)
+        {
+            metrics.Add("CacheErrors");
+        }
+
+        if (r.PredictionLogError is not null)
+        {
+            metrics.Add("PredictionLogErrors");
+        }
+
+        return [.. metrics];
+    }
+
+    private static void WriteCacheAndLogFields(Utf8JsonWriter w, RequestRecord r)
+    {
+        if (r.Cache is not null)
+        {
+            w.WriteString("cache", r.Cache);
+        }
+
+        if (r.CacheSource is not null)
+        {
+            w.WriteString("cacheSource", r.CacheSource);
+        }
+
+        if (r.CacheError is not null)
+        {
+            w.WriteString("cacheError", r.CacheError);
+        }
+
+        if (r.CacheStoreSkipped)
+        {
+            w.WriteBoolean("cacheStoreSkipped", true);
+        }
+
+        if (r.PredictionLogged)
+        {
+            w.WriteBoolean("predictionLogged", true);
+        }
+
+        if (r.PredictionLogError is not null)
+        {
+            w.WriteString("predictionLogError", r.PredictionLogError);
+        }
     }
 
     private static void WriteDimensions(Utf8JsonWriter w, string? model, string? version)
