@@ -4,6 +4,7 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Inference.Caching;
+using Inference.Hosting;
 using Inference.Predictions;
 using Moq;
 using SkiaSharp;
@@ -197,7 +198,8 @@ public sealed class PredictionLogTests
         var (dynamo, puts) = Recording();
         using var service = new CachingService(NoCache, LogAll with { SampleRate = 0 }, dynamo.Object);
 
-        await service.Service.LogUnservedInputAsync("s3://inputs/in/gone.png", "ppocr-cls", 404, "input_not_found", "req-b/m-1", 0, default);
+        IInferenceService host = service.Service; // as the batch handler sees it: the interface, not its no-op default
+        await host.LogUnservedInputAsync("s3://inputs/in/gone.png", "ppocr-cls", 404, "input_not_found", "req-b/m-1", 0, default);
 
         var item = Assert.Single(puts).Item;
         Assert.Equal(("s3://inputs/in/gone.png", "ppocr-cls@2.0.0"), (item["inputKey"].S, item["modelVersion"].S));

@@ -38,4 +38,11 @@ public interface IInferenceService
 
     /// <summary>Handles one HTTP-shaped request. Bad input yields a 4xx response, never an exception.</summary>
     Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records, in the predictions log, a batch input that never reached the model (its object was gone, or its type
+    /// cannot be predicted), under the input's key. Never throws. A service without a predictions log does nothing.
+    /// </summary>
+    Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
+        long inputBytes, CancellationToken cancellationToken) => Task.CompletedTask;
 }
