@@ -42,6 +42,9 @@ public static class TeamStacks
 
         var embed = new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
         {
+            PredictionLogSampleRate = config.GetDouble("predictionLogSampleRate", production ? 0.05 : 1, 0, 1),
+            SharedCache = config.GetBoolean("sharedCache", false),
+            ProtectData = production,
             ModelName = "resnet18",
             ModelVersion = "0.23.1",
             Notifications = alerts,
@@ -118,6 +121,7 @@ public static class TeamStacks
             ["batchInputBucket"] = batch.Input.BucketName,
             ["batchOutputBucket"] = batch.Output.BucketName,
             ["predictionsTable"] = batch.PredictionsLog.TableName,
+            ["apiPredictionsTable"] = embed.PredictionsLog?.TableName,
             ["alarmTopicArn"] = alerts.TopicArn,
         };
         foreach (var (client, keyId) in embed.ApiKeyIds)

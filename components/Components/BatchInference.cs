@@ -127,20 +127,7 @@ public sealed class BatchInference : ComponentResource
         new BucketNotification(this, "notification", new BucketNotificationArgs { Bucket = Input.BucketName, Queues = new[] { uploads } },
             new CustomResourceOptions { DependsOn = [queuePolicy] });
 
-        PredictionsLog = new Table(this, "predictions", new TableArgs
-        {
-            BillingMode = "PAY_PER_REQUEST",
-            HashKey = "inputKey",
-            RangeKey = "modelVersion",
-            Attributes = new[]
-            {
-                new TableAttributeArgs { Name = "inputKey", Type = "S" },
-                new TableAttributeArgs { Name = "modelVersion", Type = "S" },
-            },
-            PointInTimeRecovery = new TablePointInTimeRecoveryArgs { Enabled = true },
-            ServerSideEncryption = new TableServerSideEncryptionArgs { Enabled = true, KmsKeyArn = Key.Arn },
-            Ttl = new TableTtlArgs { AttributeName = "expiresAt", Enabled = true },
-        }, data);
+        PredictionsLog = InferenceDataTables.PredictionsLog(this, "predictions", Key, data);
 
         var environment = new Dictionary<string, Input<string>>(args.Function.Environment)
         {

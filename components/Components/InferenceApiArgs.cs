@@ -23,13 +23,23 @@ public abstract record InferenceApiArgs
     public int P95DurationMs { get; init; } = 500;
 
     public double ColdStartRatePercent { get; init; } = 5;
+
+    /// <summary>Share of requests written to a DynamoDB predictions log (0 to 1); null creates no log. Only hashes, sizes and outputs are stored, never payloads.</summary>
+    public double? PredictionLogSampleRate { get; init; }
+
+    /// <summary>A DynamoDB prediction cache shared by all instances, behind each instance's in-memory cache.</summary>
+    public bool SharedCache { get; init; }
+
+    /// <summary>Protect the predictions log and its key from deletion (production).</summary>
+    public bool ProtectData { get; init; }
 }
 
 /// <summary>API Gateway → WAF → a function's <c>live</c> alias, with monitoring: the front of both API patterns.</summary>
 internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, InferenceMonitoring Monitoring)
 {
     public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function) =>
-        check.Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
+        check.Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
+            .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
             .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money");
 
     public static InferenceApiFront Build(ComponentResource owner, InferenceFunction function, InferenceApiArgs args)

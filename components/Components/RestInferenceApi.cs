@@ -23,12 +23,19 @@ public sealed class RestInferenceApi : ComponentResource
         check.Check(args.Function.ImageUri is null, "Function.ImageUri", "an image", "unset: container images are ContainerInferenceApi's pattern")
             .ThrowIfInvalid();
 
-        Function = new InferenceFunction(this, "function", args.Function);
+        Data = new ApiDataLayer(this, args);
+        Function = new InferenceFunction(this, "function", Data.Configure(args.Function));
+        Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         ModelBucketName = args.Function.ModelBucket?.BucketName;
     }
 
     public InferenceFunction Function { get; }
+
+    private ApiDataLayer Data { get; }
+
+    /// <summary>The sampled predictions log, when <see cref="InferenceApiArgs.PredictionLogSampleRate"/> is set.</summary>
+    public Aws.DynamoDB.Table? PredictionsLog => Data.PredictionsLog;
 
     public RestApiEndpoint Api { get; }
 

@@ -76,6 +76,9 @@ public sealed class ComponentSchemaTests : IDisposable
             ModelVersion = "2.0.0",
             ModelSource = "models/big",
             Notifications = alerts,
+            PredictionLogSampleRate = 0.5,
+            SharedCache = true,
+            ProtectData = true,
             Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64", EphemeralStorageMb = 10240 },
             Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
         });

@@ -101,4 +101,48 @@ public class RestInferenceApiTests
         Assert.Contains("component 'embed': Api.Target", error.Message, StringComparison.Ordinal);
         Assert.Contains("ContainerInferenceApi", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Without_a_data_layer_no_tables_or_data_permissions_are_created()
+    {
+        var program = SynthApi(Args());
+
+        Assert.False(Has(program, "resources", "embed-predictions"));
+        Assert.False(Has(program, "resources", "embed-cache"));
+        Assert.False(Has(program, "resources", "embed-data-access"));
+    }
+
+    [Fact]
+    public void A_sampled_predictions_log_and_a_shared_cache_are_encrypted_tables_the_function_alone_may_use()
+    {
+        var program = SynthApi(Args() with { PredictionLogSampleRate = 0.1, SharedCache = true, ProtectData = true });
+        var variables = Property(program, "embed-function-function", "environment", "variables");
+
+        Assert.Equal("${embed-predictions.name}", At(variables, "PREDICTIONS_TABLE"));
+        Assert.Equal("0.1", At(variables, "PREDICTIONS_SAMPLE_RATE"));
+        Assert.Equal("${embed-cache.name}", At(variables, "PREDICTION_CACHE_TABLE"));
+        Assert.Equal("inputKey", Property(program, "embed-predictions", "hashKey"));
+        Assert.Equal("cacheKey", Property(program, "embed-cache", "hashKey"));
+        foreach (var table in new[] { "embed-predictions", "embed-cache" })
+        {
+            Assert.Equal("${embed-data-key.arn}", Property(program, table, "serverSideEncryption", "kmsKeyArn"));
+            Assert.Equal(true, Property(program, table, "pointInTimeRecovery", "enabled"));
+            Assert.Equal("expiresAt", Property(program, table, "ttl", "attributeName"));
+            Assert.Equal("PAY_PER_REQUEST", Property(program, table, "billingMode"));
+        }
+
+        Assert.Equal(true, At(program, "resources", "embed-predictions", "options", "protect"));
+        Assert.False(Has(program, "resources", "embed-cache", "options", "protect"));
+        var statements = (List<object?>)Property(program, "embed-data-access", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("${embed-function-role.name}", Property(program, "embed-data-access", "role"));
+        Assert.Equal(["${embed-predictions.arn}", "${embed-cache.arn}", "${embed-data-key.arn}"], statements.Select(st => (string?)At(st, "Resource")));
+    }
+
+    [Fact]
+    public void A_sample_rate_outside_zero_to_one_is_refused()
+    {
+        var error = Assert.Throws<SynthesisException>(() => SynthApi(Args() with { PredictionLogSampleRate = 1.5 }));
+
+        Assert.Contains("PredictionLogSampleRate = 1.5 is invalid: expected a fraction from 0 to 1", error.Message, StringComparison.Ordinal);
+    }
 }

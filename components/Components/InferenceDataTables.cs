@@ -1,0 +1,113 @@
+using System.Globalization;
+using Infra.Aws.DynamoDB;
+using Infra.Aws.Iam;
+using Infra.Aws.Kms;
+using Infra.Core;
+
+namespace Infra.Components;
+
+/// <summary>
+/// The DynamoDB tables of the data layer: the predictions log (batch, and sampled REST traffic)
+/// and the shared prediction cache. On-demand, KMS-encrypted, point-in-time recovery, TTL on
+/// <c>expiresAt</c>. Their attribute names are the ones the function writes (functions/README.md).
+/// </summary>
+internal static class InferenceDataTables
+{
+    public static Table PredictionsLog(ComponentResource owner, string name, Key key, CustomResourceOptions? options = null) =>
+        new(owner, name, new TableArgs
+        {
+            BillingMode = "PAY_PER_REQUEST",
+            HashKey = "inputKey",
+            RangeKey = "modelVersion",
+            Attributes = new[] { new TableAttributeArgs { Name = "inputKey", Type = "S" }, new TableAttributeArgs { Name = "modelVersion", Type = "S" } },
+            PointInTimeRecovery = new TablePointInTimeRecoveryArgs { Enabled = true },
+            ServerSideEncryption = new TableServerSideEncryptionArgs { Enabled = true, KmsKeyArn = key.Arn },
+            Ttl = new TableTtlArgs { AttributeName = "expiresAt", Enabled = true },
+        }, options);
+
+    public static Table PredictionCache(ComponentResource owner, string name, Key key) =>
+        new(owner, name, new TableArgs
+        {
+            BillingMode = "PAY_PER_REQUEST",
+            HashKey = "cacheKey",
+            Attributes = new[] { new TableAttributeArgs { Name = "cacheKey", Type = "S" } },
+            PointInTimeRecovery = new TablePointInTimeRecoveryArgs { Enabled = true },
+            ServerSideEncryption = new TableServerSideEncryptionArgs { Enabled = true, KmsKeyArn = key.Arn },
+            Ttl = new TableTtlArgs { AttributeName = "expiresAt", Enabled = true },
+        });
+
+    /// <summary>A rotating key that only the account administers; the function's role is granted its use.</summary>
+    public static Key DataKey(ComponentResource owner, string name, string description, CustomResourceOptions? options = null) =>
+        new(owner, name, new KeyArgs
+        {
+            Description = description,
+            EnableKeyRotation = true,
+            Policy = PolicyDocuments.Of(PolicyDocuments.AccountAdministersKey(owner.Stack)),
+        }, options);
+}
+
+/// <summary>The optional data layer of an API pattern: a sampled predictions log and a shared prediction cache.</summary>
+internal sealed class ApiDataLayer
+{
+    private readonly Key? _key;
+    private readonly Dictionary<string, Input<string>> _environment = [];
+    private readonly List<object> _statements = [];
+
+    public ApiDataLayer(ComponentResource owner, InferenceApiArgs args)
+    {
+        if (args.PredictionLogSampleRate is null && !args.SharedCache)
+        {
+            return;
+        }
+
+        var options = new CustomResourceOptions { Protect = args.ProtectData ? true : null };
+        _key = InferenceDataTables.DataKey(owner, "data-key", $"Encrypts the predictions log and cache of {owner.Path}", options);
+        if (args.PredictionLogSampleRate is { } rate)
+        {
+            PredictionsLog = InferenceDataTables.PredictionsLog(owner, "predictions", _key, options);
+            _environment["PREDICTIONS_TABLE"] = PredictionsLog.TableName;
+            _environment["PREDICTIONS_SAMPLE_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
+            _statements.Add(PolicyDocuments.Allow("LogPredictions", ["dynamodb:PutItem"], PredictionsLog.Arn));
+        }
+
+        if (args.SharedCache)
+        {
+            // The cache holds nothing that cannot be recomputed, so it is never protected.
+            Cache = InferenceDataTables.PredictionCache(owner, "cache", _key);
+            _environment["PREDICTION_CACHE_TABLE"] = Cache.TableName;
+            _statements.Add(PolicyDocuments.Allow("UseSharedCache", ["dynamodb:GetItem", "dynamodb:PutItem"], Cache.Arn));
+        }
+
+        _statements.Add(PolicyDocuments.Allow("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"], _key.Arn));
+    }
+
+    public Table? PredictionsLog { get; }
+
+    public Table? Cache { get; }
+
+    /// <summary>The function's environment with the tables' settings added.</summary>
+    public InferenceFunctionArgs Configure(InferenceFunctionArgs function)
+    {
+        if (_environment.Count == 0)
+        {
+            return function;
+        }
+
+        var environment = new Dictionary<string, Input<string>>(function.Environment);
+        foreach (var (key, value) in _environment)
+        {
+            environment[key] = value;
+        }
+
+        return function with { Environment = environment };
+    }
+
+    /// <summary>Lets the function write the log and read and write the cache: those tables and that key only.</summary>
+    public void Grant(ComponentResource owner, InferenceFunction function)
+    {
+        if (_statements.Count > 0)
+        {
+            new RolePolicy(owner, "data-access", new RolePolicyArgs { Role = function.Role.RoleName, Policy = PolicyDocuments.Of([.. _statements]) });
+        }
+    }
+}
