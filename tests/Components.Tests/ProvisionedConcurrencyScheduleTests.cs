@@ -121,4 +121,14 @@ public class ProvisionedConcurrencyScheduleTests
         Assert.Contains("TargetUtilization = 1.5 is invalid", error.Message, StringComparison.Ordinal);
         Assert.Contains("Weekdays.ScaleDownSteps = 4 is invalid: expected few enough steps to finish by 23:00 (the last would be at 25:00)", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_provisioned_alias_never_carries_routing_weights_which_aws_refuses_with_provisioned_concurrency()
+    {
+        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+
+        // "Alias with weights can not be used with Provisioned Concurrency": the live alias points at one version.
+        Assert.False(Has(program, "resources", "embed-alias", "properties", "routingConfig"));
+        Assert.Equal("${embed-function.version}", Property(program, "embed-alias", "functionVersion"));
+    }
 }
