@@ -18,6 +18,15 @@ internal sealed class FakeInferenceService : IInferenceService
 
     public int WarmUps { get; private set; }
 
+    /// <summary>Batch inputs the host logged as never served: (input key, status, error code).</summary>
+    public ConcurrentQueue<(string Key, int Status, string Code)> Unserved { get; } = new();
+
+    public Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId, long inputBytes, CancellationToken cancellationToken)
+    {
+        Unserved.Enqueue((inputKey, status, errorCode));
+        return Task.CompletedTask;
+    }
+
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Blocks the calling thread before returning a task, like a synchronous model load.</summary>

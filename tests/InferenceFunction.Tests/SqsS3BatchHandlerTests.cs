@@ -158,6 +158,68 @@ public sealed class SqsS3BatchHandlerTests
     }
 
     [Fact]
+    public async Task NoInputIsLost_ResultsErrorRecordsAndRetriesAccountForEveryObjectExactlyOnce()
+    {
+        // 60 uploads: 30 good images, 10 poison images the model rejects, 5 of an unsupported type,
+        // 5 deleted before processing, and 10 that hit a transient failure on their first delivery.
+        var messages = new List<SqsMessage>();
+        var inputs = new List<string>();
+        void Upload(string key, bool stored = true)
+        {
+            if (stored)
+            {
+                StoreObject("in", key, [1, 2, 3]);
+            }
+            else
+            {
+                _s3.Setup(s3 => s3.GetObjectAsync(It.Is<GetObjectRequest>(r => r.Key == key), It.IsAny<CancellationToken>()))
+                    .ThrowsAsync(new AmazonS3Exception("gone") { StatusCode = HttpStatusCode.NotFound, ErrorCode = "NoSuchKey" });
+            }
+
+            inputs.Add(key);
+            messages.Add(Message($"m{messages.Count}", S3Record("in", key)));
+        }
+
+        for (var i = 0; i < 30; i++) Upload($"good/{i}.png");
+        for (var i = 0; i < 10; i++) Upload($"poison/{i}.png");
+        for (var i = 0; i < 5; i++) Upload($"notes/{i}.txt");
+        for (var i = 0; i < 5; i++) Upload($"deleted/{i}.png", stored: false);
+        for (var i = 0; i < 10; i++) Upload($"flaky/{i}.png");
+        var firstDelivery = new HashSet<string>();
+        var service = new FakeInferenceService(request => request.PredictionLogKey switch
+        {
+            { } key when key.Contains("/poison/", StringComparison.Ordinal) => FakeInferenceService.Json(400, "{\"error\":\"not an image\",\"code\":\"invalid_image\"}"),
+            { } key when key.Contains("/flaky/", StringComparison.Ordinal) && firstDelivery.Add(key) => FakeInferenceService.Json(503, "{\"error\":\"busy\",\"code\":\"model_unavailable\"}"),
+            _ => FakeInferenceService.Json(200, "{\"model_name\":\"resnet18\"}"),
+        });
+
+        var first = await HandleAsync(service, [.. messages]);
+        var retried = first.BatchItemFailures.Select(f => f.ItemIdentifier).ToHashSet();
+        var recordedFirst = _written.Keys.ToHashSet();
+
+        // Every input is either recorded or handed back to SQS, never both and never neither.
+        Assert.Equal(10, retried.Count);
+        Assert.Equal(50, recordedFirst.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            Assert.True(recordedFirst.Contains($"out/{inputs[i]}.json") ^ retried.Contains(messages[i].MessageId), inputs[i]);
+        }
+
+        // SQS redelivers the failed messages; the transient failure has passed.
+        await HandleAsync(service, [.. messages.Where(m => retried.Contains(m.MessageId))]);
+
+        Assert.Equal(inputs.Select(k => $"out/{k}.json").Order(), _written.Keys.Order());
+        Assert.Equal(30 + 10, _written.Values.Count(r => JsonDocument.Parse(r).RootElement.GetProperty("status").GetInt32() == 200));
+        Assert.All(inputs.Where(k => k.StartsWith("poison/", StringComparison.Ordinal)), k => Assert.Equal(("error", 400, "invalid_image"), Summary(Record($"out/{k}.json"))));
+        Assert.All(service.Requests, r => Assert.StartsWith("s3://in/", r.PredictionLogKey, StringComparison.Ordinal));
+        Assert.Equal(
+            inputs.Where(k => k.StartsWith("notes/", StringComparison.Ordinal) || k.StartsWith("deleted/", StringComparison.Ordinal)).Select(k => $"s3://in/{k}").Order(),
+            service.Unserved.Select(u => u.Key).Order());
+        Assert.Contains(service.Unserved, u => u.Status == 415 && u.Code == "unsupported_input");
+        Assert.Contains(service.Unserved, u => u.Status == 404 && u.Code == "input_not_found");
+    }
+
+    [Fact]
     public void MissingResultsBucket_IsAClearConfigurationError()
     {
         var error = Assert.Throws<FunctionException>(() => BatchOptions.FromEnvironment(name => name == "BATCH_MODEL_NAME" ? "resnet18" : null));

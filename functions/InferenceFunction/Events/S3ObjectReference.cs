@@ -6,6 +6,9 @@ namespace InferenceFunction.Events;
 /// <summary>The object an S3 notification points at, with its key URL-decoded as S3 requires.</summary>
 public sealed record S3ObjectReference(string Bucket, string Key, string? VersionId, bool IsRemoval)
 {
+    /// <summary>The input's key in the predictions log: one item per object, whatever the delivery.</summary>
+    public string LogKey => $"s3://{Bucket}/{Key}";
+
     public static S3ObjectReference From(S3NotificationRecord record)
     {
         var bucket = record.S3?.Bucket?.Name;

@@ -75,6 +75,7 @@ public sealed class SqsS3BatchHandler
         }
         catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
         {
+            await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 404, "input_not_found", requestId, 0, cancellationToken).ConfigureAwait(false);
             await WriteRecordAsync(input, "(none)", ErrorResponses.Json(404, "input_not_found",
                 $"s3://{input.Bucket}/{input.Key} no longer exists ({missing.ErrorCode})."), cancellationToken).ConfigureAwait(false);
             return;
@@ -93,13 +94,16 @@ public sealed class SqsS3BatchHandler
         var route = BatchRoutes.RouteFor(input.Key, storedContentType, _options.ModelName);
         if (route is null)
         {
+            await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 415, "unsupported_input", requestId, body.Length, cancellationToken).ConfigureAwait(false);
             await WriteRecordAsync(input, "(none)", ErrorResponses.Json(415, "unsupported_input",
                 $"Cannot tell how to predict s3://{input.Bucket}/{input.Key} (content type '{storedContentType}'): use a .json Open Inference Protocol request or a .jpg/.jpeg/.png/.webp image."), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = route.ContentType };
-        var answer = await _service.HandleAsync(new InferenceRequest("POST", route.Path, headers, body, requestId), cancellationToken).ConfigureAwait(false);
+        // The predictions log keys batch items by their object, so a redelivery overwrites rather than duplicates.
+        var request = new InferenceRequest("POST", route.Path, headers, body, requestId) { PredictionLogKey = input.LogKey };
+        var answer = await _service.HandleAsync(request, cancellationToken).ConfigureAwait(false);
         if (answer.StatusCode >= 500)
         {
             throw new FunctionException("TransientInferenceFailure", $"s3://{input.Bucket}/{input.Key}: the service answered {answer.StatusCode}.");
