@@ -92,6 +92,17 @@ public partial class TeamStackTests
         Assert.Contains("config key 'ml-serving:logRetentionDays' has value '10': expected one of 1, 3, 5, 7, 14, 30", errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Prod_alarms_reach_the_secret_email_address_without_its_value_in_the_program()
+    {
+        var (code, program, errors) = Synth(new() { ["PULUMI_STACK"] = "prod", ["PULUMI_CONFIG"] = """{"ml-serving:alarmEmail":"oncall@example.com"}""" });
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("endpoint: ${alarmEmail}", program, StringComparison.Ordinal);
+        Assert.Contains("protocol: email", program, StringComparison.Ordinal);
+        Assert.DoesNotContain("oncall@example.com", program, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"type: (\w+):")]
     private static partial Regex TypeToken();
 }
