@@ -29,6 +29,10 @@ public static class TeamStacks
         var logRetentionDays = config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays);
 
         var models = new EncryptedBucket(stack, "models", new EncryptedBucketArgs { ForceDestroy = !production, Protect = production });
+
+        // The published function with the bundled ResNet18 zips to about 80 MB, over Lambda's 50 MB
+        // direct upload: both zip functions upload through this one bucket.
+        var artifacts = new EncryptedBucket(stack, "artifacts", new EncryptedBucketArgs { ForceDestroy = true, NoncurrentVersionExpirationDays = 30 });
         var alarmEmail = config.GetSecret(stack, "alarmEmail");
         var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = alarmEmail is null ? [] : [alarmEmail] });
 
@@ -52,6 +56,7 @@ public static class TeamStacks
             Function = new InferenceFunctionArgs
             {
                 Code = code,
+                ArtifactsBucket = artifacts,
                 ModelName = "resnet18",
                 MemoryMb = memoryMb,
                 Architecture = architecture,
@@ -93,6 +98,7 @@ public static class TeamStacks
             Function = new InferenceFunctionArgs
             {
                 Code = code,
+                ArtifactsBucket = artifacts,
                 MemoryMb = memoryMb,
                 Architecture = architecture,
                 TimeoutSeconds = 120,
