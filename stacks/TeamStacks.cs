@@ -32,7 +32,7 @@ public static class TeamStacks
 
         // The published function with the bundled ResNet18 zips to about 80 MB, over Lambda's 50 MB
         // direct upload: both zip functions upload through this one bucket.
-        var artifacts = new EncryptedBucket(stack, "artifacts", new EncryptedBucketArgs { ForceDestroy = true, NoncurrentVersionExpirationDays = 30 });
+        var artifacts = new EncryptedBucket(stack, "artifacts", new EncryptedBucketArgs { ForceDestroy = !production, NoncurrentVersionExpirationDays = 30 });
         var alarmEmail = config.GetSecret(stack, "alarmEmail");
         var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = alarmEmail is null ? [] : [alarmEmail] });
 
