@@ -16,6 +16,9 @@ internal sealed class FakeInferenceService : IInferenceService
 
     public ConcurrentQueue<InferenceRequest> Requests { get; } = new();
 
+    /// <summary>The size of each PredictImagesAsync call, in call order.</summary>
+    public ConcurrentQueue<int> ImageBatches { get; } = new();
+
     public int WarmUps { get; private set; }
 
     /// <summary>Batch inputs the host logged as never served: (input key, status, error code).</summary>
@@ -52,6 +55,18 @@ internal sealed class FakeInferenceService : IInferenceService
         }
 
         return AnswerAsync(request);
+    }
+
+    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<InferenceRequest> requests, CancellationToken cancellationToken)
+    {
+        ImageBatches.Enqueue(requests.Count);
+        var answers = new List<InferenceResponse>();
+        foreach (var request in requests)
+        {
+            answers.Add(await HandleAsync(request, cancellationToken));
+        }
+
+        return answers;
     }
 
     private async Task<InferenceResponse> AnswerAsync(InferenceRequest request)

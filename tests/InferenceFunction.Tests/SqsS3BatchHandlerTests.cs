@@ -220,6 +220,39 @@ public sealed class SqsS3BatchHandlerTests
     }
 
     [Fact]
+    public async Task TheImagesOfABatch_ArePredictedInOneCall_AndAnswersStillGoToTheirOwnRecordsAndMessages()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            StoreObject("in", $"img/{i}.png", [(byte)i]);
+        }
+
+        StoreObject("in", "tensors/t.json", Encoding.UTF8.GetBytes("{\"inputs\":[]}"));
+        var service = new FakeInferenceService(request => request.Body.Span[0] switch
+        {
+            1 => FakeInferenceService.Json(400, "{\"error\":\"bad\",\"code\":\"invalid_image\"}"),
+            3 => FakeInferenceService.Json(500, "{\"error\":\"boom\",\"code\":\"internal_error\"}"),
+            var first => FakeInferenceService.Json(200, $"{{\"first\":{first}}}"),
+        });
+
+        var failures = await HandleAsync(service,
+            Message("m0", S3Record("in", "img/0.png")),
+            Message("m1", S3Record("in", "tensors/t.json")),
+            Message("m2", S3Record("in", "img/1.png")),
+            Message("m3", S3Record("in", "img/2.png")),
+            Message("m4", S3Record("in", "img/3.png")),
+            Message("m5", S3Record("in", "img/4.png")));
+
+        Assert.Equal([5], service.ImageBatches);
+        Assert.Equal(["m4"], failures.BatchItemFailures.Select(f => f.ItemIdentifier));
+        Assert.Equal(["out/img/0.png.json", "out/img/1.png.json", "out/img/2.png.json", "out/img/4.png.json", "out/tensors/t.json.json"], _written.Keys.Order());
+        Assert.Equal(0, Record("out/img/0.png.json").GetProperty("response").GetProperty("first").GetInt32());
+        Assert.Equal(4, Record("out/img/4.png.json").GetProperty("response").GetProperty("first").GetInt32());
+        Assert.Equal(("error", 400, "invalid_image"), Summary(Record("out/img/1.png.json")));
+        Assert.Equal("/v2/models/resnet18/infer", Record("out/tensors/t.json.json").GetProperty("route").GetString());
+    }
+
+    [Fact]
     public void MissingResultsBucket_IsAClearConfigurationError()
     {
         var error = Assert.Throws<FunctionException>(() => BatchOptions.FromEnvironment(name => name == "BATCH_MODEL_NAME" ? "resnet18" : null));

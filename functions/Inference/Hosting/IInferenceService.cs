@@ -40,6 +40,21 @@ public interface IInferenceService
     Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Answers many /predict requests, each exactly as <see cref="HandleAsync"/> would answer it alone, in the same order.
+    /// A service may run the images through the model together; this default handles them one by one.
+    /// </summary>
+    async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<InferenceRequest> requests, CancellationToken cancellationToken)
+    {
+        var responses = new List<InferenceResponse>(requests.Count);
+        foreach (var request in requests)
+        {
+            responses.Add(await HandleAsync(request, cancellationToken).ConfigureAwait(false));
+        }
+
+        return responses;
+    }
+
+    /// <summary>
     /// Records, in the predictions log, a batch input that never reached the model (its object was gone, or its type
     /// cannot be predicted), under the input's key. Never throws. A service without a predictions log does nothing.
     /// </summary>

@@ -10,6 +10,7 @@ public sealed class LoadedModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _preprocessInputNames;
     private readonly string[] _preprocessOutputNames;
+    private long _runs;
 
     public LoadedModel(ModelDefinition definition, InferenceSession session, InferenceSession? preprocessSession)
     {
@@ -39,9 +40,15 @@ public sealed class LoadedModel : IDisposable
 
     public IReadOnlyList<string> InputNames => _inputNames;
 
+    /// <summary>How many times <see cref="Run"/> ran the model's session (micro-batching runs it once per chunk).</summary>
+    public long RunCount => Interlocked.Read(ref _runs);
+
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs,
-        IReadOnlyCollection<string> outputNames) =>
-        Session.Run(_runOptions, inputNames, inputs, outputNames);
+        IReadOnlyCollection<string> outputNames)
+    {
+        Interlocked.Increment(ref _runs);
+        return Session.Run(_runOptions, inputNames, inputs, outputNames);
+    }
 
     /// <summary>Runs the preprocessing graph, when there is one, on an image tensor shaped as model.json's preprocessing says.</summary>
     public IDisposableReadOnlyCollection<OrtValue>? RunPreprocessGraph(OrtValue imageTensor) =>

@@ -11,6 +11,7 @@ public sealed record InferenceOptions
     public const long DefaultMaxBodyBytes = 6 * 1024 * 1024;
     public const long DefaultMaxImagePixels = 25_000_000;
     public const string DefaultMetricsNamespace = "ServerlessInference";
+    public const int DefaultBatchMaxSize = 16;
 
     public required string ModelDirectory { get; init; }
     public string? ModelName { get; init; }
@@ -22,6 +23,8 @@ public sealed record InferenceOptions
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
     public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
     public string MetricsNamespace { get; init; } = DefaultMetricsNamespace;
+    /// <summary>The most images one model run takes in a batch prediction (models with a dynamic batch dimension only).</summary>
+    public int BatchMaxSize { get; init; } = DefaultBatchMaxSize;
     public PredictionCacheOptions Cache { get; init; } = new();
     public PredictionLogOptions PredictionLog { get; init; } = new();
 
@@ -63,6 +66,7 @@ public sealed record InferenceOptions
             MaxBodyBytes = values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes,
             MaxImagePixels = values.Long("MAX_IMAGE_PIXELS", 1, 1L << 32) ?? DefaultMaxImagePixels,
             MetricsNamespace = values.Get("METRICS_NAMESPACE") ?? DefaultMetricsNamespace,
+            BatchMaxSize = (int?)values.Long("BATCH_MAX_SIZE", 1, 1024) ?? DefaultBatchMaxSize,
             Cache = PredictionCacheOptions.FromEnvironment(values),
             PredictionLog = PredictionLogOptions.FromEnvironment(values),
         };

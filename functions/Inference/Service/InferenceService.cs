@@ -50,38 +50,75 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
     public async Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var record = new RequestRecord(request.RequestId, request.Method, request.Path, request.Body.Length)
-        {
-            ColdStart = Interlocked.Increment(ref _requestsSeen) == 1,
-        };
-        InferenceResponse response;
+        var call = Begin(request);
+        var response = await GuardAsync(call, async () => await RouteAsync(request, call.Record, cancellationToken).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        return await FinishAsync(call, response!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Predicts many images at once. Each item is answered and logged exactly as <see cref="HandleAsync"/> would answer it alone
+    /// (a bad image gets its own 4xx); the decoded images of a model whose first input dimension is dynamic run through the
+    /// session in chunks of at most <see cref="InferenceOptions.BatchMaxSize"/>, other models run once per image.
+    /// Requests that are not /predict are handled one by one.
+    /// </summary>
+    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<InferenceRequest> requests, CancellationToken cancellationToken)
+    {
+        var calls = new Call?[requests.Count];
+        var responses = new InferenceResponse?[requests.Count];
+        var pending = new List<PreparedImage>();
         try
         {
-            response = await RouteAsync(request, record, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < requests.Count; i++)
+            {
+                if (Route.Parse(requests[i].Path).Kind != RouteKind.Predict)
+                {
+                    responses[i] = await HandleAsync(requests[i], cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var index = i;
+                var call = calls[i] = Begin(requests[i]);
+                responses[i] = await GuardAsync(call, async () =>
+                {
+                    var (definition, _) = ResolveRoute(call.Request, call.Record);
+                    var (answer, image) = await PrepareImageAsync(call.Request, definition!, call.Record, cancellationToken).ConfigureAwait(false);
+                    if (image is not null)
+                    {
+                        image.Index = index;
+                        pending.Add(image);
+                    }
+
+                    return answer;
+                }).ConfigureAwait(false);
+            }
+
+            foreach (var group in pending.GroupBy(p => p.Model))
+            {
+                var chunkSize = MicroBatch.CanStack(group.Key.Definition) ? _options.BatchMaxSize : 1;
+                foreach (var chunk in group.Chunk(chunkSize))
+                {
+                    await PredictChunkAsync(chunk, calls, responses, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
-        catch (ApiException ex)
+        finally
         {
-            response = Error(record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(request.Path) : null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            response = Error(record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+            foreach (var image in pending)
+            {
+                image.Dispose();
+            }
         }
 
-        record.Status = response.StatusCode;
-        record.ResponseBytes = response.Body.Length;
-        if (record.PredictionRoute && _recorder is not null && _recorder.ShouldRecord(request))
+        for (var i = 0; i < requests.Count; i++)
         {
-            var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            record.PredictionLogError = await _recorder.RecordAsync(request, response, record.Model!, record.ModelVersion!,
-                record.ErrorCode, latencyMs, cancellationToken).ConfigureAwait(false);
-            record.PredictionLogged = record.PredictionLogError is null;
+            if (calls[i] is { } call)
+            {
+                responses[i] = await FinishAsync(call, responses[i]!, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        record.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        _telemetry.WriteRequest(record);
-        return response;
+        return responses!;
     }
 
     /// <summary>
@@ -119,18 +156,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
     private ValueTask<InferenceResponse> RouteAsync(InferenceRequest request, RequestRecord record, CancellationToken cancellationToken)
     {
-        var route = Route.Parse(request.Path);
-        if (route.Kind == RouteKind.NotFound)
-        {
-            throw new ApiException(404, ErrorCodes.NotFound, $"No endpoint at '{request.Path}'; see the Open Inference Protocol v2 paths under /v2.");
-        }
-
-        if (!string.Equals(request.Method, route.AllowedMethod, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ApiException(405, ErrorCodes.MethodNotAllowed, $"{request.Method} is not allowed on '{request.Path}'; use {route.AllowedMethod}.");
-        }
-
-        var model = route.Model is null ? null : Resolve(route, record);
+        var (model, route) = ResolveRoute(request, record);
         return route.Kind switch
         {
             RouteKind.ServerMetadata => Ok(ProtocolBodies.ServerMetadata()),
@@ -142,6 +168,23 @@ public sealed class InferenceService : IInferenceService, IDisposable
             RouteKind.Predict => PredictAsync(request, model!, record, cancellationToken),
             _ => throw new InvalidOperationException($"route {route.Kind} has no handler"),
         };
+    }
+
+    /// <returns>The route and the model it names (null for server-level routes).</returns>
+    private (ModelDefinition? Model, Route Route) ResolveRoute(InferenceRequest request, RequestRecord record)
+    {
+        var route = Route.Parse(request.Path);
+        if (route.Kind == RouteKind.NotFound)
+        {
+            throw new ApiException(404, ErrorCodes.NotFound, $"No endpoint at '{request.Path}'; see the Open Inference Protocol v2 paths under /v2.");
+        }
+
+        if (!string.Equals(request.Method, route.AllowedMethod, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiException(405, ErrorCodes.MethodNotAllowed, $"{request.Method} is not allowed on '{request.Path}'; use {route.AllowedMethod}.");
+        }
+
+        return (route.Model is null ? null : Resolve(route, record), route);
     }
 
     private ModelDefinition Resolve(Route route, RequestRecord record)
@@ -194,6 +237,24 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
     private async ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
     {
+        var (answer, prepared) = await PrepareImageAsync(request, definition, record, cancellationToken).ConfigureAwait(false);
+        if (prepared is null)
+        {
+            return answer!;
+        }
+
+        using var image = prepared;
+        var t = Stopwatch.GetTimestamp();
+        using var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [MicroBatch.OutputName(definition)]);
+        record.InferenceMs = Lap(ref t);
+        return await AnswerImageAsync(image, outputs[0], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Everything /predict does before the model runs.</summary>
+    /// <returns>An answer already (a cache hit), or the image's input tensor, ready for the model.</returns>
+    private async ValueTask<(InferenceResponse? Answer, PreparedImage? Image)> PrepareImageAsync(InferenceRequest request, ModelDefinition definition,
+        RequestRecord record, CancellationToken cancellationToken)
+    {
         if (!_imageBuilders.TryGetValue(definition.Name, out var builder))
         {
             throw ApiException.BadRequest(ErrorCodes.PredictNotSupported,
@@ -205,7 +266,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var cacheKey = _cache is null ? null : PredictionKeys.ForPredict(definition, request.Body.Span);
         if (await LookUpAsync(cacheKey, request.RequestId, record, cancellationToken).ConfigureAwait(false) is { } cached)
         {
-            return cached;
+            return (cached, null);
         }
 
         var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
@@ -213,16 +274,103 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var resize = definition.Config.Preprocessing!.Resize;
         using var image = _decoder.Decode(request.Body, resize.Width, resize.Height);
         record.DecodeMs = Lap(ref t);
-        using var tensor = builder.Build(image);
-        using var preprocessed = model.RunPreprocessGraph(tensor.Value);
-        record.PreprocessMs = Lap(ref t);
-        var outputName = definition.Config.Postprocessing?.Output ?? definition.Outputs[0].Name;
-        using var outputs = model.Run([definition.Inputs[0].Name], [preprocessed?[0] ?? tensor.Value], [outputName]);
-        record.InferenceMs = Lap(ref t);
-        var body = PredictionWriter.Write(definition, outputs[0]);
-        record.SerializeMs = Lap(ref t);
-        return await AnswerAsync(cacheKey, body, request.RequestId, record, cancellationToken).ConfigureAwait(false);
+        var tensor = builder.Build(image);
+        try
+        {
+            var preprocessed = model.RunPreprocessGraph(tensor.Value);
+            record.PreprocessMs = Lap(ref t);
+            return (null, new PreparedImage(request, record, model, cacheKey, tensor, preprocessed));
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Runs one chunk of prepared images through the model and answers each; a failed run is a 500 for every item in it.</summary>
+    private async Task PredictChunkAsync(PreparedImage[] chunk, Call?[] calls, InferenceResponse?[] responses, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<OrtValue> outputs;
+        var t = Stopwatch.GetTimestamp();
+        try
+        {
+            outputs = chunk.Length == 1 ? MicroBatch.RunOne(chunk[0]) : MicroBatch.RunStacked(chunk);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (var image in chunk)
+            {
+                responses[image.Index] = Error(image.Record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+            }
+
+            return;
+        }
+
+        var inferenceMs = Lap(ref t);
+        for (var k = 0; k < chunk.Length; k++)
+        {
+            using var output = outputs[k];
+            var image = chunk[k];
+            image.Record.InferenceMs = inferenceMs;
+            image.Record.BatchSize = chunk.Length;
+            responses[image.Index] = await GuardAsync(calls[image.Index]!,
+                async () => await AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<InferenceResponse> AnswerImageAsync(PreparedImage image, OrtValue output, CancellationToken cancellationToken)
+    {
+        var t = Stopwatch.GetTimestamp();
+        var body = PredictionWriter.Write(image.Model.Definition, output);
+        image.Record.SerializeMs = Lap(ref t);
+        return await AnswerAsync(image.CacheKey, body, image.Request.RequestId, image.Record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Call Begin(InferenceRequest request) => new(request, Stopwatch.GetTimestamp(),
+        new RequestRecord(request.RequestId, request.Method, request.Path, request.Body.Length)
+        {
+            ColdStart = Interlocked.Increment(ref _requestsSeen) == 1,
+        });
+
+    /// <summary>Turns bad input into its 4xx answer and any other fault into a 500; only cancellation escapes.</summary>
+    private static async ValueTask<InferenceResponse?> GuardAsync(Call call, Func<ValueTask<InferenceResponse?>> handle)
+    {
+        try
+        {
+            return await handle().ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            return Error(call.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(call.Request.Path) : null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Error(call.Record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Writes the predictions log (when it applies) and the request's telemetry line.</summary>
+    private async Task<InferenceResponse> FinishAsync(Call call, InferenceResponse response, CancellationToken cancellationToken)
+    {
+        var record = call.Record;
+        record.Status = response.StatusCode;
+        record.ResponseBytes = response.Body.Length;
+        if (record.PredictionRoute && _recorder is not null && _recorder.ShouldRecord(call.Request))
+        {
+            var latencyMs = Stopwatch.GetElapsedTime(call.Started).TotalMilliseconds;
+            record.PredictionLogError = await _recorder.RecordAsync(call.Request, response, record.Model!, record.ModelVersion!,
+                record.ErrorCode, latencyMs, cancellationToken).ConfigureAwait(false);
+            record.PredictionLogged = record.PredictionLogError is null;
+        }
+
+        record.TotalMs = Stopwatch.GetElapsedTime(call.Started).TotalMilliseconds;
+        _telemetry.WriteRequest(record);
+        return response;
+    }
+
+    /// <summary>One request being handled: what it asked, when it started, what it did.</summary>
+    private sealed record Call(InferenceRequest Request, long Started, RequestRecord Record);
 
     /// <returns>The cached answer with this request's id, or null on a miss (or with no cache).</returns>
     private async ValueTask<InferenceResponse?> LookUpAsync(string? key, string id, RequestRecord record, CancellationToken cancellationToken)

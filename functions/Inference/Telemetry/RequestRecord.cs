@@ -42,6 +42,9 @@ public sealed class RequestRecord(string requestId, string method, string path, 
     /// <summary>Why writing the predictions log failed; the request was served anyway.</summary>
     public string? PredictionLogError { get; set; }
 
+    /// <summary>How many images shared the model run when the request was part of a micro-batch; null when it ran alone.</summary>
+    public int? BatchSize { get; set; }
+
     public double DecodeMs { get; set; }
     public double PreprocessMs { get; set; }
     public double? InferenceMs { get; set; }

@@ -42,6 +42,11 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
             w.WriteNumber("inference", Round(r.InferenceMs ?? 0));
             w.WriteNumber("serialize", Round(r.SerializeMs));
             w.WriteEndObject();
+            if (r.BatchSize is { } batchSize)
+            {
+                w.WriteNumber("batchSize", batchSize); // latencyMs.inference is then the whole batch's run
+            }
+
             w.WriteBoolean("coldStart", r.ColdStart);
             w.WriteNumber("requestBytes", r.RequestBytes);
             w.WriteNumber("responseBytes", r.ResponseBytes);

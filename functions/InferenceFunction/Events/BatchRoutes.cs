@@ -3,7 +3,11 @@ namespace InferenceFunction.Events;
 /// <summary>Which inference route an input object goes to, by its suffix, else by its stored content type.</summary>
 public static class BatchRoutes
 {
-    public sealed record Route(string Path, string ContentType);
+    public sealed record Route(string Path, string ContentType)
+    {
+        /// <summary>Images go to /predict, which the batch handler runs as one micro-batched call.</summary>
+        public bool IsImage => ContentType.StartsWith("image/", StringComparison.Ordinal);
+    }
 
     public static Route? RouteFor(string key, string? storedContentType, string modelName)
     {

@@ -10,6 +10,8 @@ namespace InferenceFunction.Events;
 /// The batch pattern: SQS messages carry S3 notifications; each object is predicted and one record
 /// is written per input. Permanent (4xx) failures become error records; transient ones are
 /// returned in batchItemFailures so SQS retries them and finally moves them to the DLQ.
+/// The images of the whole batch are fetched first and predicted in one call, so the service can run them
+/// through the model in micro-batches; JSON tensor requests are predicted one by one.
 /// </summary>
 public sealed class SqsS3BatchHandler
 {
@@ -28,44 +30,133 @@ public sealed class SqsS3BatchHandler
 
     public async Task<SqsBatchResponse> HandleAsync(IReadOnlyList<SqsMessage> batch, string requestId, InvocationDeadline deadline, CancellationToken cancellationToken)
     {
-        var response = new SqsBatchResponse();
+        var retried = new HashSet<string>(StringComparer.Ordinal);
+        var inputs = new List<PendingInput>();
         foreach (var message in batch)
         {
-            if (deadline.IsExpired || !await TryProcessMessageAsync(message, requestId, cancellationToken).ConfigureAwait(false))
+            if (deadline.IsExpired || !await TryGatherAsync(message, requestId, inputs, cancellationToken).ConfigureAwait(false))
             {
-                response.BatchItemFailures.Add(new SqsBatchItemFailure { ItemIdentifier = message.MessageId });
+                retried.Add(message.MessageId);
             }
+        }
+
+        await AnswerAsync(inputs, retried, cancellationToken).ConfigureAwait(false);
+        var response = new SqsBatchResponse();
+        foreach (var message in batch.Where(m => retried.Contains(m.MessageId)))
+        {
+            response.BatchItemFailures.Add(new SqsBatchItemFailure { ItemIdentifier = message.MessageId });
         }
 
         return response;
     }
 
+    /// <summary>Fetches the message's objects: those that cannot be predicted get their error record now, the others join <paramref name="inputs"/>.</summary>
     /// <returns>false when the message must be retried.</returns>
-    private async Task<bool> TryProcessMessageAsync(SqsMessage message, string requestId, CancellationToken cancellationToken)
+    private async Task<bool> TryGatherAsync(SqsMessage message, string requestId, List<PendingInput> inputs, CancellationToken cancellationToken)
     {
+        var gathered = new List<PendingInput>();
         try
         {
             var notification = S3NotificationParser.Parse(message);
             foreach (var record in notification.Records ?? [])
             {
-                await ProcessObjectAsync(S3ObjectReference.From(record), $"{requestId}/{message.MessageId}", cancellationToken).ConfigureAwait(false);
+                var input = await FetchAsync(message.MessageId, S3ObjectReference.From(record), $"{requestId}/{message.MessageId}", cancellationToken).ConfigureAwait(false);
+                if (input is not null)
+                {
+                    gathered.Add(input);
+                }
             }
 
+            inputs.AddRange(gathered);
             return true;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // Transient by design: SQS retries, and after maxReceiveCount the message lands in the DLQ.
-            await _log.WriteLineAsync($"SQS message {message.MessageId} will be retried: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
+            await LogRetryAsync(message.MessageId, exception).ConfigureAwait(false);
             return false;
         }
     }
 
-    private async Task ProcessObjectAsync(S3ObjectReference input, string requestId, CancellationToken cancellationToken)
+    /// <summary>Predicts the gathered inputs (all images in one call) and writes one record each; a 5xx or a failed write retries its message.</summary>
+    private async Task AnswerAsync(List<PendingInput> inputs, HashSet<string> retried, CancellationToken cancellationToken)
+    {
+        InferenceResponse[] answers;
+        try
+        {
+            answers = await PredictAsync(inputs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            foreach (var messageId in inputs.Select(i => i.MessageId).Distinct())
+            {
+                retried.Add(messageId);
+                await LogRetryAsync(messageId, exception).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var (messageId, input, route, _) = inputs[i];
+            if (retried.Contains(messageId))
+            {
+                continue; // an earlier input of the message failed: SQS redelivers all of them
+            }
+
+            try
+            {
+                if (answers[i].StatusCode >= 500)
+                {
+                    throw new FunctionException("TransientInferenceFailure", $"s3://{input.Bucket}/{input.Key}: the service answered {answers[i].StatusCode}.");
+                }
+
+                await WriteRecordAsync(input, route.Path, answers[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                retried.Add(messageId);
+                await LogRetryAsync(messageId, exception).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <returns>The answers in the order of <paramref name="inputs"/>.</returns>
+    private async Task<InferenceResponse[]> PredictAsync(List<PendingInput> inputs, CancellationToken cancellationToken)
+    {
+        var answers = new InferenceResponse[inputs.Count];
+        var images = Enumerable.Range(0, inputs.Count).Where(i => inputs[i].Route.IsImage).ToArray();
+        if (images.Length > 0)
+        {
+            var imageAnswers = await _service.PredictImagesAsync([.. images.Select(i => inputs[i].Request)], cancellationToken).ConfigureAwait(false);
+            if (imageAnswers.Count != images.Length)
+            {
+                throw new InvalidOperationException($"The service answered {imageAnswers.Count} of {images.Length} images.");
+            }
+
+            for (var k = 0; k < images.Length; k++)
+            {
+                answers[images[k]] = imageAnswers[k];
+            }
+        }
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (!inputs[i].Route.IsImage)
+            {
+                answers[i] = await _service.HandleAsync(inputs[i].Request, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return answers;
+    }
+
+    /// <returns>The request for the object, or null when it needs no prediction (a removal) or got its error record already.</returns>
+    private async Task<PendingInput?> FetchAsync(string messageId, S3ObjectReference input, string requestId, CancellationToken cancellationToken)
     {
         if (input.IsRemoval)
         {
-            return;
+            return null;
         }
 
         GetObjectResponse source;
@@ -78,7 +169,7 @@ public sealed class SqsS3BatchHandler
             await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 404, "input_not_found", requestId, 0, cancellationToken).ConfigureAwait(false);
             await WriteRecordAsync(input, "(none)", ErrorResponses.Json(404, "input_not_found",
                 $"s3://{input.Bucket}/{input.Key} no longer exists ({missing.ErrorCode})."), cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         byte[] body;
@@ -97,20 +188,21 @@ public sealed class SqsS3BatchHandler
             await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 415, "unsupported_input", requestId, body.Length, cancellationToken).ConfigureAwait(false);
             await WriteRecordAsync(input, "(none)", ErrorResponses.Json(415, "unsupported_input",
                 $"Cannot tell how to predict s3://{input.Bucket}/{input.Key} (content type '{storedContentType}'): use a .json Open Inference Protocol request or a .jpg/.jpeg/.png/.webp image."), cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = route.ContentType };
         // The predictions log keys batch items by their object, so a redelivery overwrites rather than duplicates.
         var request = new InferenceRequest("POST", route.Path, headers, body, requestId) { PredictionLogKey = input.LogKey };
-        var answer = await _service.HandleAsync(request, cancellationToken).ConfigureAwait(false);
-        if (answer.StatusCode >= 500)
-        {
-            throw new FunctionException("TransientInferenceFailure", $"s3://{input.Bucket}/{input.Key}: the service answered {answer.StatusCode}.");
-        }
-
-        await WriteRecordAsync(input, route.Path, answer, cancellationToken).ConfigureAwait(false);
+        return new PendingInput(messageId, input, route, request);
     }
+
+    private Task LogRetryAsync(string messageId, Exception exception) =>
+        // Transient by design: SQS retries, and after maxReceiveCount the message lands in the DLQ.
+        _log.WriteLineAsync($"SQS message {messageId} will be retried: {exception.GetType().Name}: {exception.Message}");
+
+    /// <summary>A fetched object waiting for its prediction, with the message that brought it.</summary>
+    private sealed record PendingInput(string MessageId, S3ObjectReference Input, BatchRoutes.Route Route, InferenceRequest Request);
 
     private async Task WriteRecordAsync(S3ObjectReference input, string route, InferenceResponse answer, CancellationToken cancellationToken)
     {

@@ -1,0 +1,131 @@
+using Inference.Caching;
+using Inference.Hosting;
+using Inference.Service;
+using SkiaSharp;
+
+namespace Inference.Tests;
+
+/// <summary>Batch prediction on real ONNX Runtime sessions: stacked for PP-OCR's dynamic batch, one by one for ResNet18.</summary>
+public sealed class MicroBatchTests
+{
+    private const string ClsPredict = "/v2/models/ppocr-cls/predict";
+
+    [Fact]
+    public async Task A_dynamic_batch_model_answers_every_item_exactly_as_single_predict_and_runs_once_per_chunk()
+    {
+        var log = new StringWriter();
+        using var service = Service("ppocr-cls", batchMaxSize: 4, log);
+        var requests = new List<InferenceRequest>();
+        for (var i = 0; i < 9; i++)
+        {
+            var format = i % 2 == 0 ? SKEncodedImageFormat.Png : SKEncodedImageFormat.Jpeg;
+            requests.Add(Requests.Post(ClsPredict, TestImages.TextLine($"Line {i} of text", upsideDown: i % 3 == 0, format),
+                format == SKEncodedImageFormat.Png ? "image/png" : "image/jpeg"));
+        }
+
+        requests.Insert(2, Requests.Post(ClsPredict, [0x89, 0x50, 0x4E, 0x47, 1, 2, 3], "image/png"));
+        requests.Insert(7, Requests.Post(ClsPredict, TestImages.TextLine("wrong type", upsideDown: false), "text/plain"));
+        requests.Add(Requests.Post(ClsPredict, [], "image/png"));
+        var model = await service.Models.GetAsync("ppocr-cls", default);
+
+        var runsBefore = model.RunCount;
+        var batch = await service.PredictImagesAsync(requests, default);
+        var batchRuns = model.RunCount - runsBefore;
+
+        Assert.Equal(3, batchRuns); // ceil(9 good images / 4)
+        Assert.Equal(9, CountOccurrences(log.ToString(), "\"batchSize\":"));
+        Assert.Equal(requests.Count, batch.Count);
+        Assert.Equal([200, 200, 400, 200, 200, 200, 200, 415, 200, 200, 200, 400], batch.Select(r => r.StatusCode));
+        foreach (var (request, batched) in requests.Zip(batch))
+        {
+            AssertSameAnswer(await service.HandleAsync(request, default), batched);
+        }
+
+        Assert.Contains(batch, r => r.Json().GetProperty("predictions")[0].GetProperty("label").GetString() == "180");
+        Assert.Contains(batch, r => r.StatusCode == 200 && r.Json().GetProperty("predictions")[0].GetProperty("label").GetString() == "0");
+    }
+
+    [Fact]
+    public async Task A_fixed_batch_model_falls_back_to_one_run_per_image_and_still_answers_each()
+    {
+        using var service = Service("resnet18", batchMaxSize: 16, TextWriter.Null);
+        var requests = new[]
+        {
+            Requests.Post("/v2/models/resnet18/predict", TestImages.Gradient(320, 240, SKEncodedImageFormat.Jpeg, SKColors.Red), "image/jpeg"),
+            Requests.Post("/v2/models/resnet18/predict", [1, 2, 3, 4], "image/jpeg"),
+            Requests.Post("/v2/models/resnet18/predict", TestImages.Gradient(200, 300, SKEncodedImageFormat.Png, SKColors.Blue), "image/png"),
+            Requests.Post("/v2/models/resnet18/predict", TestImages.Gradient(224, 224, SKEncodedImageFormat.Webp, SKColors.Yellow), "image/webp"),
+        };
+        var model = await service.Models.GetAsync("resnet18", default);
+
+        var runsBefore = model.RunCount;
+        var batch = await service.PredictImagesAsync(requests, default);
+
+        Assert.Equal(3, model.RunCount - runsBefore);
+        Assert.Equal([200, 400, 200, 200], batch.Select(r => r.StatusCode));
+        foreach (var (request, batched) in requests.Zip(batch))
+        {
+            AssertSameAnswer(await service.HandleAsync(request, default), batched);
+        }
+    }
+
+    [Fact]
+    public async Task Requests_that_are_not_predict_are_answered_one_by_one_in_their_place()
+    {
+        using var service = Service("ppocr-cls", batchMaxSize: 16, TextWriter.Null);
+        var requests = new[]
+        {
+            Requests.PostJson("/v2/models/ppocr-cls/infer", Requests.ClsInfer()),
+            Requests.Post(ClsPredict, TestImages.TextLine("hello", upsideDown: true), "image/png"),
+            Requests.Post("/v2/models/nope/predict", [1], "image/png"),
+        };
+
+        var batch = await service.PredictImagesAsync(requests, default);
+
+        Assert.Equal([200, 200, 404], batch.Select(r => r.StatusCode));
+        foreach (var (request, batched) in requests.Zip(batch))
+        {
+            AssertSameAnswer(await service.HandleAsync(request, default), batched);
+        }
+    }
+
+    [Theory]
+    [InlineData(null, 16)]
+    [InlineData("1", 1)]
+    [InlineData("64", 64)]
+    public void BATCH_MAX_SIZE_sets_the_largest_chunk(string? value, int expected)
+    {
+        var options = InferenceOptions.FromEnvironment(name => name == "BATCH_MAX_SIZE" ? value : null, processorCount: 2);
+
+        Assert.Equal(expected, options.BatchMaxSize);
+    }
+
+    [Fact]
+    public void A_BATCH_MAX_SIZE_below_one_is_a_clear_error()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => InferenceOptions.FromEnvironment(name => name == "BATCH_MAX_SIZE" ? "0" : null, processorCount: 2));
+
+        Assert.Contains("BATCH_MAX_SIZE", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>No cache, so that the single answer is computed afresh rather than replayed.</summary>
+    private static InferenceService Service(string model, int batchMaxSize, TextWriter log) =>
+        InferenceServiceFactory.Create(new InferenceOptions
+        {
+            ModelDirectory = ServiceFixture.ModelsDirectory,
+            ModelName = model,
+            IntraOpThreads = 2,
+            BatchMaxSize = batchMaxSize,
+            Cache = new PredictionCacheOptions { MaxEntries = 0 },
+        }, log);
+
+    private static void AssertSameAnswer(InferenceResponse single, InferenceResponse batched)
+    {
+        Assert.Equal(single.StatusCode, batched.StatusCode);
+        Assert.Equal(single.Headers.OrderBy(h => h.Key), batched.Headers.OrderBy(h => h.Key));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(single.Body.Span), System.Text.Encoding.UTF8.GetString(batched.Body.Span));
+    }
+
+    private static int CountOccurrences(string text, string value) =>
+        (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+}
