@@ -64,6 +64,17 @@ public sealed record InferenceFunctionArgs
 
     /// <summary>Bucket for code over Lambda's 50 MB direct-upload limit; one is created when needed and absent.</summary>
     public EncryptedBucket? ArtifactsBucket { get; init; }
+
+    /// <summary>Run inside a VPC (to reach private endpoints such as an ElastiCache cache); null runs outside.</summary>
+    public FunctionNetworkArgs? Network { get; init; }
+}
+
+/// <summary>The private subnets and security groups of a function in a VPC.</summary>
+public sealed record FunctionNetworkArgs
+{
+    public required IReadOnlyList<Input<string>> SubnetIds { get; init; }
+
+    public required IReadOnlyList<Input<string>> SecurityGroupIds { get; init; }
 }
 
 /// <summary>
@@ -136,6 +147,9 @@ public sealed partial class InferenceFunction : ComponentResource
             TracingConfig = new FunctionTracingConfigArgs { Mode = "Active" },
             LoggingConfig = new FunctionLoggingConfigArgs { LogFormat = "JSON", LogGroup = LogGroup.LogGroupName },
             SnapStart = args.SnapStart ? new FunctionSnapStartArgs { ApplyOn = "PublishedVersions" } : null,
+            VpcConfig = args.Network is { } network
+                ? new FunctionVpcConfigArgs { SubnetIds = InputList<string>.From(network.SubnetIds), SecurityGroupIds = InputList<string>.From(network.SecurityGroupIds) }
+                : null,
         };
         SetPackage(functionArgs, args, codeBytes);
 
@@ -232,6 +246,13 @@ public sealed partial class InferenceFunction : ComponentResource
             // X-Ray trace segments have no resource-level permissions: "*" is the only resource AWS accepts.
             PolicyDocuments.Allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"),
         };
+        if (args.Network is not null)
+        {
+            // Lambda manages the function's network interfaces with the role's rights; EC2 offers no narrower resource.
+            statements.Add(PolicyDocuments.Allow("ManageNetworkInterfaces",
+                ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], "*"));
+        }
+
         if (args.ModelBucket is { } bucket)
         {
             var folder = args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)];
@@ -265,6 +286,8 @@ public sealed partial class InferenceFunction : ComponentResource
                 $"false when EphemeralStorageMb is above 512 ({args.EphemeralStorageMb}): SnapStart supports only the default /tmp size")
             .Check(!(args.SnapStart && (args.ImageUri is not null || args.Runtime != "dotnet10")), nameof(args.SnapStart), args.SnapStart,
                 "false for container images and provided.al2023: SnapStart applies to managed runtimes (dotnet10) only")
+            .Check(args.Network is null || (args.Network.SubnetIds.Count is > 0 and <= 16 && args.Network.SecurityGroupIds.Count is > 0 and <= 5), nameof(args.Network),
+                args.Network is null ? null : $"{args.Network.SubnetIds.Count} subnet(s), {args.Network.SecurityGroupIds.Count} security group(s)", "1 to 16 subnets and 1 to 5 security groups")
             .Check(codeBytes is null or <= CodeDirectory.UnzippedLimitBytes, nameof(args.Code), $"{args.Code?.PathFromProgram} ({codeBytes / (1024 * 1024)} MB unzipped)",
                 "at most 250 MB unzipped, Lambda's limit for a zip package: use a container image (ContainerInferenceApi) for larger models")
             .ThrowIfInvalid();

@@ -43,6 +43,7 @@ public sealed class ComponentSchemaTests : IDisposable
             MemoryMb = 3008,
             EphemeralStorageMb = 2048,
             ReservedConcurrency = 20,
+            Network = new FunctionNetworkArgs { SubnetIds = ["subnet-0a1b2c3d4e5f60718"], SecurityGroupIds = ["sg-0a1b2c3d4e5f60718"] },
             ModelBucket = models,
             ModelKey = "models/resnet18/1.0.0/model.onnx",
             ModelVersionId = "v1",

@@ -117,6 +117,32 @@ public sealed class InferenceFunctionTests : IDisposable
     }
 
     [Fact]
+    public void In_a_vpc_the_function_gets_its_subnets_security_groups_and_only_the_network_interface_rights()
+    {
+        var stack = NewStack();
+        new InferenceFunction(stack, "embed", new InferenceFunctionArgs
+        {
+            Code = Unpublished,
+            Network = new FunctionNetworkArgs { SubnetIds = ["subnet-a", "subnet-b"], SecurityGroupIds = ["sg-1"] },
+        });
+
+        var program = Synth(stack);
+
+        Assert.Equal(new List<object?> { "subnet-a", "subnet-b" }, Property(program, "embed-function", "vpcConfig", "subnetIds"));
+        Assert.Equal(new List<object?> { "sg-1" }, Property(program, "embed-function", "vpcConfig", "securityGroupIds"));
+        var network = RoleStatements(program).Single(st => (string?)At(st, "Sid") == "ManageNetworkInterfaces");
+        Assert.Equal("*", At(network, "Resource"));
+        Assert.All((List<object?>)At(network, "Action")!, a => Assert.StartsWith("ec2:", (string)a!, StringComparison.Ordinal));
+
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "embed", new InferenceFunctionArgs
+        {
+            Code = Unpublished,
+            Network = new FunctionNetworkArgs { SubnetIds = [], SecurityGroupIds = ["sg-1"] },
+        }));
+        Assert.Contains("Network = '0 subnet(s), 1 security group(s)' is invalid: expected 1 to 16 subnets and 1 to 5 security groups", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Failed_asynchronous_invocations_go_to_an_encrypted_dead_letter_queue()
     {
         var stack = NewStack();
