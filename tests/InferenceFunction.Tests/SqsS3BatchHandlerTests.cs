@@ -253,6 +253,23 @@ public sealed class SqsS3BatchHandlerTests
     }
 
     [Fact]
+    public async Task ABatchCallThatThrows_RetriesEveryImageMessage_ButNotTheJsonOnes()
+    {
+        StoreObject("in", "a.png", [1]);
+        StoreObject("in", "b.png", [2]);
+        StoreObject("in", "t.json", Encoding.UTF8.GetBytes("{\"inputs\":[]}"));
+        var service = new FakeInferenceService(request => request.Path.EndsWith("/predict", StringComparison.Ordinal)
+            ? throw new InvalidOperationException("session crashed")
+            : FakeInferenceService.Json(200, "{}"));
+
+        var failures = await HandleAsync(service,
+            Message("m-a", S3Record("in", "a.png")), Message("m-t", S3Record("in", "t.json")), Message("m-b", S3Record("in", "b.png")));
+
+        Assert.Equal(["m-a", "m-b"], failures.BatchItemFailures.Select(f => f.ItemIdentifier));
+        Assert.Equal(["out/t.json.json"], _written.Keys);
+    }
+
+    [Fact]
     public void MissingResultsBucket_IsAClearConfigurationError()
     {
         var error = Assert.Throws<FunctionException>(() => BatchOptions.FromEnvironment(name => name == "BATCH_MODEL_NAME" ? "resnet18" : null));

@@ -308,14 +308,23 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
 
         var inferenceMs = Lap(ref t);
-        for (var k = 0; k < chunk.Length; k++)
+        try
         {
-            using var output = outputs[k];
-            var image = chunk[k];
-            image.Record.InferenceMs = inferenceMs;
-            image.Record.BatchSize = chunk.Length;
-            responses[image.Index] = await GuardAsync(calls[image.Index]!,
-                async () => await AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            for (var k = 0; k < chunk.Length; k++)
+            {
+                var (image, output) = (chunk[k], outputs[k]);
+                image.Record.InferenceMs = inferenceMs;
+                image.Record.BatchSize = chunk.Length;
+                responses[image.Index] = await GuardAsync(calls[image.Index]!,
+                    async () => await AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var output in outputs)
+            {
+                output.Dispose();
+            }
         }
     }
 

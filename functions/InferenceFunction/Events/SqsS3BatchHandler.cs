@@ -77,41 +77,30 @@ public sealed class SqsS3BatchHandler
         }
     }
 
-    /// <summary>Predicts the gathered inputs (all images in one call) and writes one record each; a 5xx or a failed write retries its message.</summary>
+    /// <summary>
+    /// Predicts the gathered inputs (all images in one call, JSON ones one by one) and writes one record each;
+    /// a 5xx, a failed image call or a failed write retries the message it came from.
+    /// </summary>
     private async Task AnswerAsync(List<PendingInput> inputs, HashSet<string> retried, CancellationToken cancellationToken)
     {
-        InferenceResponse[] answers;
-        try
-        {
-            answers = await PredictAsync(inputs, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            foreach (var messageId in inputs.Select(i => i.MessageId).Distinct())
-            {
-                retried.Add(messageId);
-                await LogRetryAsync(messageId, exception).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
+        var imageAnswers = await PredictImagesAsync(inputs, retried, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < inputs.Count; i++)
         {
-            var (messageId, input, route, _) = inputs[i];
+            var (messageId, input, route, request) = inputs[i];
             if (retried.Contains(messageId))
             {
-                continue; // an earlier input of the message failed: SQS redelivers all of them
+                continue; // another input of the message failed: SQS redelivers all of them
             }
 
             try
             {
-                if (answers[i].StatusCode >= 500)
+                var answer = imageAnswers[i] ?? await _service.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                if (answer.StatusCode >= 500)
                 {
-                    throw new FunctionException("TransientInferenceFailure", $"s3://{input.Bucket}/{input.Key}: the service answered {answers[i].StatusCode}.");
+                    throw new FunctionException("TransientInferenceFailure", $"s3://{input.Bucket}/{input.Key}: the service answered {answer.StatusCode}.");
                 }
 
-                await WriteRecordAsync(input, route.Path, answers[i], cancellationToken).ConfigureAwait(false);
+                await WriteRecordAsync(input, route.Path, answer, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -121,12 +110,17 @@ public sealed class SqsS3BatchHandler
         }
     }
 
-    /// <returns>The answers in the order of <paramref name="inputs"/>.</returns>
-    private async Task<InferenceResponse[]> PredictAsync(List<PendingInput> inputs, CancellationToken cancellationToken)
+    /// <returns>The answer of each image input at its index in <paramref name="inputs"/>, null for the others.</returns>
+    private async Task<InferenceResponse?[]> PredictImagesAsync(List<PendingInput> inputs, HashSet<string> retried, CancellationToken cancellationToken)
     {
-        var answers = new InferenceResponse[inputs.Count];
+        var answers = new InferenceResponse?[inputs.Count];
         var images = Enumerable.Range(0, inputs.Count).Where(i => inputs[i].Route.IsImage).ToArray();
-        if (images.Length > 0)
+        if (images.Length == 0)
+        {
+            return answers;
+        }
+
+        try
         {
             var imageAnswers = await _service.PredictImagesAsync([.. images.Select(i => inputs[i].Request)], cancellationToken).ConfigureAwait(false);
             if (imageAnswers.Count != images.Length)
@@ -139,12 +133,12 @@ public sealed class SqsS3BatchHandler
                 answers[images[k]] = imageAnswers[k];
             }
         }
-
-        for (var i = 0; i < inputs.Count; i++)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            if (!inputs[i].Route.IsImage)
+            foreach (var messageId in images.Select(i => inputs[i].MessageId).Distinct())
             {
-                answers[i] = await _service.HandleAsync(inputs[i].Request, cancellationToken).ConfigureAwait(false);
+                retried.Add(messageId);
+                await LogRetryAsync(messageId, exception).ConfigureAwait(false);
             }
         }
 
