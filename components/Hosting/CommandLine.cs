@@ -5,19 +5,19 @@ public sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _options;
 
-    private CommandLine(string verb, Dictionary<string, string?> options, IReadOnlyList<string> arguments)
+    private CommandLine(string verb, Dictionary<string, string?> options, IReadOnlyList<string> unexpected)
     {
         Verb = verb;
         _options = options;
-        Arguments = arguments;
+        Unexpected = unexpected;
     }
 
     public string Verb { get; }
 
-    /// <summary>Positional words after the verb (e.g. the sub-verb of <c>model push</c>).</summary>
-    public IReadOnlyList<string> Arguments { get; }
-
     public IReadOnlyCollection<string> OptionNames => _options.Keys;
+
+    /// <summary>Words after the verb that are not options: no verb takes any, so they are a usage error.</summary>
+    public IReadOnlyList<string> Unexpected { get; }
 
     public string? Option(string name) => _options.GetValueOrDefault(name);
 
@@ -30,7 +30,7 @@ public sealed class CommandLine
     public static CommandLine Parse(IReadOnlyList<string> args, string defaultVerb)
     {
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var arguments = new List<string>();
+        var unexpected = new List<string>();
         string? verb = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -59,10 +59,10 @@ public sealed class CommandLine
             }
             else
             {
-                arguments.Add(word);
+                unexpected.Add(word);
             }
         }
 
-        return new CommandLine(verb ?? defaultVerb, options, arguments);
+        return new CommandLine(verb ?? defaultVerb, options, unexpected);
     }
 }

@@ -13,13 +13,6 @@ public sealed record ProjectLayout(string RootDirectory, string ProjectName, str
     /// <summary>The stack's config file, <c>Pulumi.&lt;stack&gt;.yaml</c> beside the project file.</summary>
     public string StackFile(string stackName) => Path.Combine(RootDirectory, $"Pulumi.{stackName}.yaml");
 
-    /// <summary>Stacks that have a config file, sorted by name.</summary>
-    public IReadOnlyList<string> StackNames() =>
-        [.. Directory.EnumerateFiles(RootDirectory, "Pulumi.*.yaml")
-            .Select(Path.GetFileName)
-            .Select(f => f!["Pulumi.".Length..^".yaml".Length])
-            .Order(StringComparer.Ordinal)];
-
     /// <summary>A path given relative to the project root, as Pulumi must see it from the program folder.</summary>
     public string FromProgram(string pathFromRoot) =>
         Path.GetRelativePath(ProgramDirectory, Path.Combine(RootDirectory, pathFromRoot)).Replace('\\', '/');

@@ -105,5 +105,8 @@ public sealed class HostTests : IDisposable
         Assert.Contains("synth does not accept --stak", _error.ToString(), StringComparison.Ordinal);
 
         Assert.Equal(2, Run("synth", "--format", "toml"));
+
+        Assert.Equal(2, Run("synth", "dev"));
+        Assert.Contains("synth does not accept dev", _error.ToString(), StringComparison.Ordinal);
     }
 }

@@ -169,4 +169,20 @@ public class OutputTests
         Assert.Equal(true, At(program, "config", "alarmEmail", "secret"));
         Assert.Equal("${alarmEmail}", Property(program, "data", "tags", "owner"));
     }
+
+    [Fact]
+    public void Plain_values_and_the_engines_stack_and_project_names_render_as_expected()
+    {
+        var stack = NewStack();
+        new Bucket(stack, "data", new BucketArgs
+        {
+            BucketPrefix = Output.Format($"{Output.ProjectName}-{Output.StackName}-"),
+            ForceDestroy = Output.Create(true),
+        });
+
+        var program = Synth(stack);
+
+        Assert.Equal("${pulumi.project}-${pulumi.stack}-", Property(program, "data", "bucketPrefix"));
+        Assert.Equal(true, Property(program, "data", "forceDestroy"));
+    }
 }
