@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Infra.Aws.AppAutoScaling;
 using Infra.Core;
+using ScalingPolicy = Infra.Aws.AppAutoScaling.Policy;
 
 namespace Infra.Components;
 
@@ -106,7 +107,7 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
 
         if (args.TargetUtilization is { } utilization)
         {
-            new Policy(this, "utilization", new PolicyArgs
+            new ScalingPolicy(this, "utilization", new PolicyArgs
             {
                 Name = $"{Stack.StackName}-{Path.Replace('/', '-')}-utilization-{profile}",
                 PolicyType = "TargetTrackingScaling",

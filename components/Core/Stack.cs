@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Infra.Policy;
 
 namespace Infra.Core;
 
@@ -21,6 +22,7 @@ public sealed partial class Stack : IScope
     private readonly Dictionary<string, Variable> _variables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConfigSymbol> _configSymbols = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProgramValue> _outputs = new(StringComparer.Ordinal);
+    private readonly List<(Resource Resource, PolicySuppression Suppression)> _policySuppressions = [];
 
     public Stack(string projectName, string stackName, IReadOnlyDictionary<string, string>? tags = null)
     {
@@ -55,7 +57,30 @@ public sealed partial class Stack : IScope
 
     public IReadOnlyDictionary<string, ProgramValue> Outputs => _outputs;
 
+    /// <summary>The policy rules turned off for single resources, with their reasons (see <see cref="SuppressPolicy"/>).</summary>
+    public IReadOnlyList<(Resource Resource, PolicySuppression Suppression)> PolicySuppressions => _policySuppressions;
+
     public string QualifyName(string name) => name;
+
+    /// <summary>
+    /// Turns one policy rule off for one resource. The reason is required and is listed with the
+    /// policy report; the rule id and the resource are checked when the policy pack runs.
+    /// </summary>
+    public void SuppressPolicy(Resource resource, string ruleId, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        if (string.IsNullOrWhiteSpace(ruleId))
+        {
+            throw new SynthesisException("stack", $"a policy suppression on '{resource.LogicalName}' has no rule id: name the rule it turns off, e.g. \"S3-TLS-ONLY\"");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new SynthesisException("stack", $"the suppression of policy rule '{ruleId}' on '{resource.LogicalName}' has an empty reason: write why the rule does not apply to this resource");
+        }
+
+        _policySuppressions.Add((resource, new PolicySuppression(ruleId, resource.LogicalName, reason.Trim())));
+    }
 
     public IEnumerable<string> FormerNames(string name) => [];
 

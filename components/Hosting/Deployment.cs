@@ -1,5 +1,6 @@
 using Infra.Configuration;
 using Infra.Core;
+using Infra.Policy;
 
 namespace Infra.Hosting;
 
@@ -20,6 +21,9 @@ public sealed class DeploymentOptions
 
     /// <summary>Where to look for <c>Pulumi.yaml</c>; by default the working folder, then the executable's.</summary>
     public string? ProjectDirectory { get; init; }
+
+    /// <summary>The policy rules every synthesized stack must pass; <see cref="PolicyPack.Default"/> unless a team adds its own.</summary>
+    public PolicyPack Policies { get; init; } = PolicyPack.Default;
 }
 
 /// <summary>
@@ -69,7 +73,7 @@ public static class Deployment
                 Directory.GetCurrentDirectory(),
                 AppContext.BaseDirectory);
             var loader = new StackLoader(definition, layout, options.Environment, options.DefaultStack);
-            return command.Run(new HostInvocation(commandLine, loader, stdout, stderr));
+            return command.Run(new HostInvocation(commandLine, loader, stdout, stderr) { Policies = options.Policies });
         }
         catch (ConfigException error)
         {

@@ -18,4 +18,8 @@ public interface IHostCommand
 }
 
 /// <summary>Everything a verb needs: its command line, the stack loader and the output streams.</summary>
-public sealed record HostInvocation(CommandLine CommandLine, StackLoader Stacks, TextWriter Out, TextWriter Error);
+public sealed record HostInvocation(CommandLine CommandLine, StackLoader Stacks, TextWriter Out, TextWriter Error)
+{
+    /// <summary>The policy pack that checks every synthesized stack.</summary>
+    public Policy.PolicyPack Policies { get; init; } = Policy.PolicyPack.Default;
+}

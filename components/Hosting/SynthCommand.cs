@@ -26,6 +26,11 @@ public sealed class SynthCommand : IHostCommand
         }
 
         var (stack, program) = invocation.Stacks.Synthesize(invocation.CommandLine.Option("stack"));
+        if (!PolicyGate.Passes(invocation.Policies.Evaluate(stack), invocation.Error))
+        {
+            return ExitCodes.Failed;
+        }
+
         var text = format == "json" ? JsonProgramWriter.Write(program) : YamlProgramWriter.Write(program);
         var outFile = invocation.CommandLine.Option("out");
         if (outFile is null)

@@ -1,5 +1,6 @@
 using Infra.Aws.S3;
 using Infra.Hosting;
+using Infra.Policy;
 
 namespace Components.Tests;
 
@@ -37,6 +38,9 @@ public sealed class HostTests : IDisposable
         Error = _error,
         ProjectDirectory = _project,
         Environment = name => _environment.GetValueOrDefault(name),
+        // These tests are about the host's verbs and config; a bare bucket keeps them small, and
+        // PolicySynthTests covers the policy gate.
+        Policies = new PolicyPack([]),
     });
 
     [Fact]

@@ -1,0 +1,80 @@
+using Infra.Core;
+
+namespace Infra.Policy;
+
+/// <summary>
+/// The stack as rules see it: each resource's arguments lowered to program values (the same
+/// tree the synthesizer emits), and the links between resources, found by following references.
+/// </summary>
+public sealed class ResourceGraph
+{
+    // The argument that holds a resource's physical name, for links written as literal names.
+    private static readonly Dictionary<string, string> PhysicalNameInputs = new(StringComparer.Ordinal)
+    {
+        [AwsTypes.Bucket] = "bucket",
+        [AwsTypes.Function] = "name",
+        [AwsTypes.Queue] = "name",
+        [AwsTypes.Table] = "name",
+        [AwsTypes.RestApi] = "name",
+    };
+
+    private readonly Dictionary<Resource, MapValue> _inputs = new(ReferenceEqualityComparer.Instance);
+
+    public ResourceGraph(Stack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        Stack = stack;
+        foreach (var resource in stack.Resources)
+        {
+            _inputs[resource] = resource.Args.ToProgramValue() as MapValue ?? new MapValue(new Dictionary<string, ProgramValue>());
+        }
+    }
+
+    public Stack Stack { get; }
+
+    public IEnumerable<Resource> OfType(string typeToken) => Stack.Resources.Where(r => r.TypeToken == typeToken);
+
+    /// <summary>An input of the resource by its provider name, or a dotted path into it; null when unset.</summary>
+    public ProgramValue? Input(Resource resource, string path)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return _inputs.TryGetValue(resource, out var inputs) ? inputs.At(path) : null;
+    }
+
+    /// <summary>Resources of a type whose input (a dotted path) names the target, e.g. the encryption configurations of a bucket.</summary>
+    public IEnumerable<Resource> Referrers(Resource target, string typeToken, string path) =>
+        OfType(typeToken).Where(r => Identifies(Input(r, path), target));
+
+    /// <summary>
+    /// Whether a value names the target resource: it references the target (any property, also
+    /// inside an interpolation such as an ARN), references a Lambda alias of the target function,
+    /// or is the target's literal physical name.
+    /// </summary>
+    public bool Identifies(ProgramValue? value, Resource target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (value is null)
+        {
+            return false;
+        }
+
+        foreach (var symbol in value.SymbolsOf())
+        {
+            if (ReferenceEquals(symbol, target)
+                || (symbol is Resource { TypeToken: AwsTypes.LambdaAlias } alias && target.TypeToken == AwsTypes.Function && Identifies(Input(alias, "functionName"), target)))
+            {
+                return true;
+            }
+        }
+
+        // A literal name, or a literal ARN that ends with the name (arn:aws:sqs:eu-west-1:123456789012:jobs).
+        return value.Literal() is { } literal
+            && PhysicalNameInputs.TryGetValue(target.TypeToken, out var nameInput)
+            && Input(target, nameInput).Literal() is { } name
+            && (literal == name || literal.EndsWith(":" + name, StringComparison.Ordinal));
+    }
+
+    /// <summary>The resources of a type that the value references.</summary>
+    public IEnumerable<Resource> Targets(ProgramValue? value, string typeToken) =>
+        value.SymbolsOf().OfType<Resource>().Where(r => r.TypeToken == typeToken).Distinct();
+}
