@@ -1,5 +1,7 @@
 using Infra.Hosting;
+using Infra.Local;
 using Stacks;
 
-// One call into the host, like Pulumi's Deployment.RunAsync: `synth` (what Pulumi.yaml runs), `--help`.
-return Deployment.Run(args, TeamStacks.Define);
+// One call into the host, like Pulumi's Deployment.RunAsync: `synth` (what Pulumi.yaml runs),
+// `serve` (local mode), `--help`. Verbs do their work only when run, so `synth` stays fast.
+return Deployment.Run(args, TeamStacks.Define, new DeploymentOptions { Commands = [new ServeCommand()] });

@@ -98,6 +98,8 @@ public sealed class ContainerInferenceApi : ComponentResource
         Function = new InferenceFunction(this, "function", data.Configure(args.Function with { ImageUri = Image.ImageUri, Code = null }));
         data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
+        ModelName = args.ModelName;
+        ModelVersion = args.ModelVersion;
     }
 
     public Aws.Kms.Key Key { get; }
@@ -105,6 +107,11 @@ public sealed class ContainerInferenceApi : ComponentResource
     public Repository Repository { get; }
 
     public Image Image { get; }
+
+    /// <summary>The served model and its version (the metrics' dimensions; local mode's sample request).</summary>
+    public string ModelName { get; }
+
+    public string ModelVersion { get; }
 
     public InferenceFunction Function { get; }
 

@@ -25,6 +25,7 @@ public sealed class RestApiEndpoint : ComponentResource
     {
         ArgumentNullException.ThrowIfNull(args);
         RestApiEndpointValidation.Validate(Path, args);
+        Settings = args;
         StageName = args.StageName;
 
         RestApi = Define(new RestApi(this, "api", new RestApiArgs
@@ -112,6 +113,9 @@ public sealed class RestApiEndpoint : ComponentResource
             QueryString = ApiAccessLog.UsageByClientQuery,
         });
     }
+
+    /// <summary>The validated arguments: routes, auth, tiers, clients, throttling (local mode serves from them).</summary>
+    public RestApiEndpointArgs Settings { get; }
 
     public RestApi RestApi { get; }
 

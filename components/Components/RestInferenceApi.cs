@@ -28,7 +28,14 @@ public sealed class RestInferenceApi : ComponentResource
         Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         ModelBucketName = args.Function.ModelBucket?.BucketName;
+        ModelName = args.ModelName;
+        ModelVersion = args.ModelVersion;
     }
+
+    /// <summary>The served model and its version (the metrics' dimensions; local mode's sample request).</summary>
+    public string ModelName { get; }
+
+    public string ModelVersion { get; }
 
     public InferenceFunction Function { get; }
 

@@ -74,6 +74,31 @@ public sealed record WafLoggingArgs
 }
 
 /// <summary>
+/// How a blocking rule of <see cref="Waf"/> answers (a WAF custom response): the status and a JSON
+/// body in the function's error shape. Local mode answers blocked requests with the same.
+/// </summary>
+public sealed record WafBlockResponse(string Key, int Status, string Message, string Code)
+{
+    public static WafBlockResponse IpBlocked { get; } = new("ip-blocked", 403, "Your address is blocked.", "ip_blocked");
+
+    public static WafBlockResponse IpNotAllowed { get; } = new("ip-not-allowed", 403, "Your address is not on the allowlist.", "ip_not_allowed");
+
+    public string Body => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = Message, ["code"] = Code });
+
+    public static WafBlockResponse RateLimited(WafArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return new("rate-limited", 429, $"More than {args.RateLimitPerIp} requests in {args.RateLimitWindowSeconds} s from your address; retry later.", "rate_limited");
+    }
+
+    public static WafBlockResponse BodyTooLarge(WafArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return new("body-too-large", 413, $"The request body is larger than {args.MaxBodyBytes} bytes.", "body_too_large");
+    }
+}
+
+/// <summary>
 /// A regional WAFv2 web ACL for an API Gateway stage: optional IP block and allow lists, a
 /// per-IP rate limit, a body-size limit, the AWS managed rule groups, CloudWatch metrics on
 /// every rule, and optional logging. <see cref="Associate(RestApiEndpoint)"/> attaches it.
@@ -101,11 +126,12 @@ public sealed partial class Waf : ComponentResource
     {
         args ??= new WafArgs();
         Validate(args);
+        Settings = args;
 
         var rules = new List<WebAclRuleArgs>();
         if (args.Blocklist is { } blocked)
         {
-            rules.Add(BlockRule("ip-blocklist", MatchesAny(blocked, "blocklist"), 403, "ip-blocked"));
+            rules.Add(BlockRule("ip-blocklist", MatchesAny(blocked, "blocklist"), WafBlockResponse.IpBlocked));
         }
 
         if (args.Allowlist is { } allowed)
@@ -113,7 +139,7 @@ public sealed partial class Waf : ComponentResource
             rules.Add(BlockRule("ip-allowlist", new WebAclRuleStatementArgs
             {
                 NotStatement = new WebAclRuleStatementNotStatementArgs { Statement = MatchesAny(allowed, "allowlist") },
-            }, 403, "ip-not-allowed"));
+            }, WafBlockResponse.IpNotAllowed));
         }
 
         rules.Add(BlockRule("rate-limit", new WebAclRuleStatementArgs
@@ -124,8 +150,8 @@ public sealed partial class Waf : ComponentResource
                 Limit = args.RateLimitPerIp,
                 EvaluationWindowSec = args.RateLimitWindowSeconds,
             },
-        }, 429, "rate-limited"));
-        rules.Add(BlockRule("body-size", BodySizeStatement(args), 413, "body-too-large"));
+        }, WafBlockResponse.RateLimited(args)));
+        rules.Add(BlockRule("body-size", BodySizeStatement(args), WafBlockResponse.BodyTooLarge(args)));
 
         if (args.IpReputationList)
         {
@@ -148,13 +174,8 @@ public sealed partial class Waf : ComponentResource
             Scope = "REGIONAL",
             DefaultAction = new WebAclDefaultActionArgs { Allow = new WebAclDefaultActionAllowArgs() },
             Rules = rules.ToArray(),
-            CustomResponseBodies = new[]
-            {
-                ErrorBody("ip-blocked", "Your address is blocked.", "ip_blocked"),
-                ErrorBody("ip-not-allowed", "Your address is not on the allowlist.", "ip_not_allowed"),
-                ErrorBody("rate-limited", $"More than {args.RateLimitPerIp} requests in {args.RateLimitWindowSeconds} s from your address; retry later.", "rate_limited"),
-                ErrorBody("body-too-large", $"The request body is larger than {args.MaxBodyBytes} bytes.", "body_too_large"),
-            },
+            CustomResponseBodies = new[] { WafBlockResponse.IpBlocked, WafBlockResponse.IpNotAllowed, WafBlockResponse.RateLimited(args), WafBlockResponse.BodyTooLarge(args) }
+                .Select(ErrorBody).ToArray(),
             AssociationConfig = new WebAclAssociationConfigArgs
             {
                 RequestBodies = new[]
@@ -173,6 +194,9 @@ public sealed partial class Waf : ComponentResource
             EnableLogging(logging);
         }
     }
+
+    /// <summary>The validated arguments (local mode enforces the same rules from them).</summary>
+    public WafArgs Settings { get; }
 
     public WebAcl WebAcl { get; }
 
@@ -338,7 +362,7 @@ public sealed partial class Waf : ComponentResource
         };
     }
 
-    private WebAclRuleArgs BlockRule(string ruleName, WebAclRuleStatementArgs statement, int status, string bodyKey)
+    private WebAclRuleArgs BlockRule(string ruleName, WebAclRuleStatementArgs statement, WafBlockResponse response)
     {
         return new WebAclRuleArgs
         {
@@ -349,7 +373,7 @@ public sealed partial class Waf : ComponentResource
             {
                 Block = new WebAclRuleActionBlockArgs
                 {
-                    CustomResponse = new WebAclRuleActionBlockCustomResponseArgs { ResponseCode = status, CustomResponseBodyKey = bodyKey },
+                    CustomResponse = new WebAclRuleActionBlockCustomResponseArgs { ResponseCode = response.Status, CustomResponseBodyKey = response.Key },
                 },
             },
             VisibilityConfig = RuleVisibility(ruleName),
@@ -390,11 +414,11 @@ public sealed partial class Waf : ComponentResource
         return _ruleNames.Count - 1;
     }
 
-    private static WebAclCustomResponseBodyArgs ErrorBody(string key, string message, string code) => new()
+    private static WebAclCustomResponseBodyArgs ErrorBody(WafBlockResponse response) => new()
     {
-        Key = key,
+        Key = response.Key,
         ContentType = "APPLICATION_JSON",
-        Content = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = message, ["code"] = code }),
+        Content = response.Body,
     };
 
     private void EnableLogging(WafLoggingArgs logging)

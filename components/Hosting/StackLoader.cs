@@ -31,6 +31,12 @@ public sealed class StackLoader(StackDefinition definition, ProjectLayout layout
         return (stack, ProgramSynthesizer.Synthesize(stack));
     }
 
+    /// <summary>
+    /// The raw config values the stack would run with (local mode resolves config references,
+    /// secrets included, from them). Encrypted stack-file entries are in <c>EncryptedKeys</c> only.
+    /// </summary>
+    public ConfigValues ConfigValuesOf(string? requestedStack) => Resolve(requestedStack).Values;
+
     private (string Name, ConfigValues Values, bool Discovery) Resolve(string? requestedStack)
     {
         var pulumiStack = environment("PULUMI_STACK");

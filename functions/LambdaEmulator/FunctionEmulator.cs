@@ -26,6 +26,9 @@ public sealed class FunctionEmulator : IAsyncDisposable
 
     public string RuntimeApiAddress => _server.Address;
 
+    /// <summary>The id of the current function process; null before the first invocation and after a kill.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <param name="echo">Where to copy the function's stdout and stderr, if anywhere.</param>
     public static async Task<FunctionEmulator> StartAsync(FunctionDefinition function, TextWriter? echo = null, CancellationToken cancellationToken = default)
     {

@@ -24,6 +24,9 @@ public sealed class FunctionProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The operating system's id of the process (for its memory use, read from /proc).</summary>
+    public int Id => _process.Id;
+
     public static FunctionProcess Start(FunctionDefinition function, string runtimeApiAddress, TextWriter? echo)
     {
         var startInfo = new ProcessStartInfo(function.FileName)

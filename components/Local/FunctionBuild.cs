@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Infra.Hosting;
+
+namespace Infra.Local;
+
+/// <summary>
+/// Publishes the inference function to <c>.build/function</c> when it is stale, by the rule
+/// <c>deploy/compile.sh</c> uses: the output is missing, or a source (.cs, .csproj, .props, .json
+/// under functions/, or the repository's Directory.*.props) is newer. Build output goes to the
+/// given writer (stderr).
+/// </summary>
+public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
+{
+    private static readonly string[] SourceExtensions = [".cs", ".csproj", ".props", ".json"];
+
+    public string OutputDirectory => Path.Combine(layout.RootDirectory, ".build", "function");
+
+    public string Assembly => Path.Combine(OutputDirectory, "InferenceFunction.dll");
+
+    public void EnsurePublished()
+    {
+        var newer = NewerSource(Assembly);
+        if (newer is null)
+        {
+            output.WriteLine("build: .build/function is up to date");
+            return;
+        }
+
+        output.WriteLine($"build: publishing the function to .build/function ({(File.Exists(Assembly) ? $"{Path.GetRelativePath(layout.RootDirectory, newer)} changed" : "first build")})");
+        var publish = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "publish", Path.Combine(layout.RootDirectory, "functions", "InferenceFunction", "InferenceFunction.csproj"),
+                "-c", "Release", "-p:PublishProfile=FrameworkDependent", "-o", OutputDirectory, "--nologo", "-v", "quiet",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(publish) ?? throw new ServeException("could not start `dotnet publish`");
+        process.OutputDataReceived += (_, line) => Forward(line.Data);
+        process.ErrorDataReceived += (_, line) => Forward(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new ServeException($"publishing functions/InferenceFunction failed with exit code {process.ExitCode} (its output is above)");
+        }
+
+        // dotnet publish keeps the timestamps of unchanged outputs: mark this build as newer than its sources.
+        File.SetLastWriteTimeUtc(Assembly, DateTime.UtcNow);
+    }
+
+    /// <summary>A source newer than <paramref name="target"/>, the target itself when it is missing, or null when it is current.</summary>
+    public string? NewerSource(string target)
+    {
+        if (!File.Exists(target))
+        {
+            return target;
+        }
+
+        var built = File.GetLastWriteTimeUtc(target);
+        var roots = new[] { Path.Combine(layout.RootDirectory, "functions") };
+        var sources = roots.Where(Directory.Exists)
+            .SelectMany(root => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            .Where(file => SourceExtensions.Contains(Path.GetExtension(file), StringComparer.Ordinal) && !InBuildOutput(file))
+            .Concat(new[] { "Directory.Build.props", "Directory.Packages.props" }.Select(f => Path.Combine(layout.RootDirectory, f)).Where(File.Exists));
+        return sources.FirstOrDefault(file => File.GetLastWriteTimeUtc(file) > built);
+    }
+
+    private static bool InBuildOutput(string file)
+    {
+        var separator = Path.DirectorySeparatorChar;
+        return file.Contains($"{separator}bin{separator}", StringComparison.Ordinal) || file.Contains($"{separator}obj{separator}", StringComparison.Ordinal);
+    }
+
+    private void Forward(string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.WriteLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Infra.Core;
+
+namespace Infra.Local.Model;
+
+/// <summary>A variable of the deployed function that the local one runs without, and why.</summary>
+public sealed record DroppedVariable(string Name, string Reason);
+
+/// <summary>
+/// The environment a function runs with locally, from the variables the synthesized program
+/// gives it. Literals pass as they are and config references (secrets included) are read from
+/// the stack's config. References to AWS resources (tables, buckets) have no local value: they
+/// are left out, and so are the settings that only work together with one of them.
+/// </summary>
+public sealed class LocalEnvironment(ConfigResolver resolver)
+{
+    /// <summary>
+    /// Variables that fail the function's init when their partner is missing: a predictions-log
+    /// sample rate above 0 without a table is a configuration error in the function.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> NeedsPartner = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["PREDICTIONS_SAMPLE_RATE"] = "PREDICTIONS_TABLE",
+        ["MODEL_S3_KEY"] = "MODEL_S3_BUCKET",
+        ["MODEL_S3_VERSION"] = "MODEL_S3_BUCKET",
+    };
+
+    public (IReadOnlyDictionary<string, string> Variables, IReadOnlyList<DroppedVariable> Dropped) Resolve(IEnumerable<KeyValuePair<string, Input<string>>> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        var resolved = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var dropped = new List<DroppedVariable>();
+        foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            var (text, unresolved) = resolver.Resolve(value);
+            if (text is null)
+            {
+                dropped.Add(new DroppedVariable(name, unresolved!));
+            }
+            else
+            {
+                resolved[name] = text;
+            }
+        }
+
+        foreach (var (name, partner) in NeedsPartner)
+        {
+            if (resolved.ContainsKey(name) && dropped.Any(d => d.Name == partner))
+            {
+                resolved.Remove(name);
+                dropped.Add(new DroppedVariable(name, $"it only works together with {partner}, which was left out"));
+            }
+        }
+
+        return (resolved, dropped);
+    }
+}

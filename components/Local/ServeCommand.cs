@@ -1,0 +1,100 @@
+using System.Runtime.InteropServices;
+using Infra.Configuration;
+using Infra.Hosting;
+using Infra.Local.Model;
+
+namespace Infra.Local;
+
+/// <summary>
+/// <c>serve</c>: builds the function when stale, derives the local model of the stack from its
+/// components, and runs it on this machine (function processes behind the Runtime API emulator,
+/// a local API Gateway front with WAF-like rules) until Ctrl+C.
+/// </summary>
+public sealed class ServeCommand : IHostCommand
+{
+    public string Name => "serve";
+
+    public string Summary => "run the stack's APIs and functions locally (real function processes behind a local API Gateway) until Ctrl+C";
+
+    public string Usage => "serve [--stack NAME] [--port N] [--max-instances N] [--idle-timeout SECONDS]";
+
+    public IReadOnlyCollection<string> Options { get; } = ["stack", "port", "max-instances", "idle-timeout"];
+
+    public int Run(HostInvocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        try
+        {
+            return RunAsync(invocation).GetAwaiter().GetResult();
+        }
+        catch (ServeException error)
+        {
+            invocation.Error.WriteLine($"error: serve: {error.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static async Task<int> RunAsync(HostInvocation invocation)
+    {
+        var options = ServeOptions.Parse(invocation.CommandLine);
+        var layout = invocation.Stacks.Layout;
+        var build = new FunctionBuild(layout, invocation.Error);
+        build.EnsurePublished();
+
+        // The same synthesis as `synth`: bad config stops serve exactly as it stops a deployment.
+        var (stack, _) = invocation.Stacks.Synthesize(options.Stack);
+        ConfigValues config = invocation.Stacks.ConfigValuesOf(options.Stack);
+        var model = new LocalStackReader(new ConfigResolver(stack.ProjectName, config), build.OutputDirectory).Read(stack);
+        if (model.Apis.Count == 0)
+        {
+            throw new ServeException($"stack '{stack.StackName}' has no RestInferenceApi or ContainerInferenceApi to serve");
+        }
+
+        var settings = new ServeSettings(
+            options.Port,
+            options.MaxInstances,
+            options.IdleTimeout,
+            Path.Combine(layout.RootDirectory, ".build", "serve", stack.StackName, "measurements.json"),
+            new SamplePhoto(layout, invocation.Error).Ensure());
+
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            var log = TextWriter.Synchronized(invocation.Out);
+            await using var serve = await StartAsync(model, settings, log, options.Port).ConfigureAwait(false);
+            StartupReport.Write(log, serve, settings);
+            await log.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            log.WriteLine("serve: stopping");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task<LocalServe> StartAsync(LocalStack model, ServeSettings settings, TextWriter log, int port)
+    {
+        try
+        {
+            return await LocalServe.StartAsync(model, settings, log).ConfigureAwait(false);
+        }
+        catch (IOException error) when (error.InnerException is System.Net.Sockets.SocketException or null)
+        {
+            throw new ServeException($"cannot listen on 127.0.0.1:{port} ({error.Message}): pick another with --port");
+        }
+    }
+}

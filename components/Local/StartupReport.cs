@@ -1,0 +1,68 @@
+using System.Globalization;
+using Infra.Components;
+using Infra.Local.Model;
+
+namespace Infra.Local;
+
+/// <summary>What serve prints once it is ready: each API's URL, keys and limits, each function's settings, and a curl to paste.</summary>
+public static class StartupReport
+{
+    public static void Write(TextWriter output, LocalServe serve, ServeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(serve);
+        ArgumentNullException.ThrowIfNull(settings);
+        var root = serve.Front.BaseAddress.ToString().TrimEnd('/');
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"serve: stack '{serve.Stack.StackName}', {serve.Stack.Apis.Count} API(s) on {root} (try-it page: {root}/)"));
+        foreach (var api in serve.Stack.Apis)
+        {
+            output.WriteLine();
+            output.WriteLine($"  {api.Path} ({api.Pattern}, model {api.ModelName})");
+            output.WriteLine($"    URL        {root}{api.BasePath}   routes: {string.Join(", ", api.Routes.Select(r => $"{r.HttpMethod} {r.Path}"))}");
+            foreach (var client in api.Clients)
+            {
+                var tier = client.Tier;
+                output.WriteLine(string.Create(c, $"    API key    {serve.Keys[api.Path][client.Name]}  (client {client.Name}, usage plan {tier.Name}: {tier.RateLimit} req/s, burst {tier.BurstLimit}, {tier.QuotaLimit} per {tier.QuotaPeriod})"));
+            }
+
+            if (api.Auth != RestApiAuth.ApiKey)
+            {
+                output.WriteLine($"    auth       {api.Auth} is not verified locally: requests pass without a signature or token");
+            }
+
+            var waf = api.Waf;
+            var allowlist = waf.Allowlist is { } allowed ? $"allowlist {string.Join(", ", allowed)}" : "no allowlist";
+            output.WriteLine(string.Create(c, $"    limits     stage {api.StageRateLimit} req/s, burst {api.StageBurstLimit}; WAF {waf.RateLimitPerIp} requests per {waf.RateLimitWindowSeconds} s per IP, bodies up to {waf.MaxBodyBytes} bytes, {allowlist}"));
+            var function = api.Function;
+            var pool = serve.Pools[function.Path];
+            var warm = function.ProvisionedConcurrency > 0
+                ? $"{Math.Min(function.ProvisionedConcurrency, pool.Capacity)} provisioned (initialized now)"
+                : "no provisioned concurrency: the first request is a cold start";
+            output.WriteLine(string.Create(c, $"    function   {function.MemoryMb} MB, timeout {function.TimeoutSeconds} s, reserved concurrency {function.ReservedConcurrency?.ToString(c) ?? "none"}, up to {pool.Capacity} local instance(s), {warm}, idle instances stop after {settings.IdleTimeout.TotalSeconds:0} s"));
+            if (api.Pattern == "ml:ContainerInferenceApi")
+            {
+                output.WriteLine("    container  no Docker here: the same published function runs as a local process instead of the image");
+            }
+
+            output.WriteLine($"    env        {(function.Environment.Count == 0 ? "(none)" : string.Join(", ", function.Environment.Keys))}");
+            foreach (var dropped in function.DroppedVariables)
+            {
+                output.WriteLine($"    left out   {dropped.Name}: {dropped.Reason}");
+            }
+        }
+
+        if (serve.Stack.Apis.FirstOrDefault() is { } first)
+        {
+            output.WriteLine();
+            output.WriteLine("Embed the sample photo (a real JPEG, also at /sample.jpg):");
+            var key = first.Clients.Count > 0 ? $" -H 'x-api-key: {serve.Keys[first.Path][first.Clients[0].Name]}'" : "";
+            output.WriteLine($"  curl -s {root}/sample.jpg | curl -s{key} -H 'Content-Type: image/jpeg' --data-binary @- {root}{first.BasePath}/v2/models/{first.ModelName}/predict");
+        }
+
+        output.WriteLine();
+        output.WriteLine(settings.MeasurementsPath is null
+            ? "Ctrl+C stops serve."
+            : string.Create(c, $"Durations and memory per function go to {settings.MeasurementsPath} every {settings.MeasurementsPeriod.TotalSeconds:0} s and at exit. Ctrl+C stops serve."));
+    }
+}
