@@ -89,6 +89,12 @@ public sealed class FunctionPoolTests
         Assert.True(first.ColdStart);
         Assert.Equal(0, pool.InstanceCount);
         Assert.Contains("embed#1: stopped after 0.4 s idle", log.ToString(), StringComparison.Ordinal);
+        // The kill is a signal: give the process a moment to be gone.
+        while (!ProcessHasExited(processId) && deadline.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(50);
+        }
+
         Assert.True(ProcessHasExited(processId), $"process {processId} still runs after its instance stopped");
         var next = await pool.InvokeAsync(Health, CancellationToken.None);
         Assert.True(next.ColdStart);
