@@ -26,6 +26,7 @@ public sealed class PolicyPack
         new S3EncryptionRule(),
         new S3PublicAccessRule(),
         new S3TlsOnlyRule(),
+        new PublicPrincipalRule(),
         new KmsRotationRule(),
         new LogRetentionRule(),
         new LogEncryptionRule(),
@@ -33,6 +34,12 @@ public sealed class PolicyPack
         new SqsDeadLetterRule(),
         new DynamoDbRecoveryRule(),
         new DynamoDbKmsRule(),
+        new ApiWafRule(),
+        new ApiAuthRule(),
+        new IamWildcardActionRule(),
+        new IamWildcardResourceRule(),
+        new LambdaErrorAlarmRule(),
+        new LambdaAsyncFailureRule(),
         new SecretOutputRule(),
     ]);
 

@@ -34,6 +34,13 @@ public sealed class ResourceGraph
 
     public IEnumerable<Resource> OfType(string typeToken) => Stack.Resources.Where(r => r.TypeToken == typeToken);
 
+    /// <summary>All inputs of the resource, keyed by their provider names.</summary>
+    public MapValue Inputs(Resource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return _inputs.TryGetValue(resource, out var inputs) ? inputs : throw new ArgumentException($"'{resource.LogicalName}' is not a resource of this stack", nameof(resource));
+    }
+
     /// <summary>An input of the resource by its provider name, or a dotted path into it; null when unset.</summary>
     public ProgramValue? Input(Resource resource, string path)
     {

@@ -1,4 +1,5 @@
 using Infra.Aws.Kms;
+using Infra.Aws.Lambda;
 using Infra.Aws.S3;
 using Infra.Hosting;
 using Infra.Policy;
@@ -49,7 +50,22 @@ public sealed class PolicySynthTests : IDisposable
     }
 
     [Fact]
-    public void A_warning_is_printed_and_the_program_is_emitted()
+    public void A_default_pack_warning_is_printed_and_the_program_is_emitted()
+    {
+        var (code, program, errors) = Synth(context =>
+        {
+            new Function(context.Stack, "worker", new FunctionArgs { Role = "arn:aws:iam::123456789012:role/worker", Runtime = "dotnet10", Handler = "Worker" });
+            return null;
+        });
+
+        Assert.True(code == ExitCodes.Success, errors);
+        Assert.Contains("type: aws:lambda/function:Function", program, StringComparison.Ordinal);
+        Assert.Contains("warning: policy LAMBDA-ERROR-ALARM on 'worker': no CloudWatch alarm watches the function's Errors metric", errors, StringComparison.Ordinal);
+        Assert.Contains("fix: add InferenceMonitoring", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_teams_own_warning_rule_is_printed_and_the_program_is_emitted()
     {
         var pack = new PolicyPack([.. PolicyPack.Default.Rules, new KeyDescriptionRule()]);
 
