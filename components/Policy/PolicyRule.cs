@@ -12,9 +12,6 @@ public abstract class PolicyRule
 
     public abstract PolicySeverity Severity { get; }
 
-    /// <summary>What the rule checks, in one sentence (the rule table in docs/reliability.md).</summary>
-    public abstract string Checks { get; }
-
     public abstract string Why { get; }
 
     public abstract string Fix { get; }

@@ -19,8 +19,6 @@ public sealed class ApiWafRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "every stage of a public (non-PRIVATE) REST API has a WAF web ACL association whose resourceArn references that stage";
-
     public override string Why => "without WAF a public inference API has no per-IP rate limit, body-size limit or managed protections in front of paid Lambda time";
 
     public override string Fix => "create a Waf and call waf.Associate(api) (the association's resourceArn is the stage ARN, ApiGatewayArns.Stage)";
@@ -50,8 +48,6 @@ public sealed class ApiAuthRule : PolicyRule
     public override string Id => "API-AUTH";
 
     public override PolicySeverity Severity => PolicySeverity.Error;
-
-    public override string Checks => "every method of a public REST API, except OPTIONS, has an authorization type other than NONE or requires an API key";
 
     public override string Why => "an open method lets anyone on the internet run the model at the account's expense, with no caller to meter, throttle or block";
 

@@ -6,8 +6,6 @@ public sealed class DynamoDbRecoveryRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "every table has point-in-time recovery on";
-
     public override string Why => "a bad deploy, a bug or a mistaken delete of items can then be undone to any second of the last 35 days; without it, lost items are gone";
 
     public override string Fix => "set pointInTimeRecovery: {enabled: true} on the table";
@@ -30,8 +28,6 @@ public sealed class DynamoDbKmsRule : PolicyRule
     public override string Id => "DYNAMODB-KMS";
 
     public override PolicySeverity Severity => PolicySeverity.Error;
-
-    public override string Checks => "every table is encrypted with a customer-managed KMS key (serverSideEncryption enabled with a kmsKeyArn)";
 
     public override string Why => "tables hold predictions and their inputs' keys; with a customer-managed key the account controls who may decrypt them, and every use is audited";
 

@@ -28,8 +28,6 @@ public sealed class IamWildcardActionRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "no Allow statement of a role's policy has the action *, a whole-service action such as s3:*, or NotAction";
-
     public override string Why => "a wildcard action grants every current and future action of the service, including deletes and permission changes, to whoever runs as the role";
 
     public override string Fix => "list the actions the code calls, e.g. [\"s3:GetObject\", \"s3:GetObjectVersion\"]";
@@ -82,8 +80,6 @@ public sealed class IamWildcardResourceRule : PolicyRule
     public override string Id => "IAM-WILDCARD-RESOURCE";
 
     public override PolicySeverity Severity => PolicySeverity.Error;
-
-    public override string Checks => "no Allow statement of a role's policy grants an action on resource * unless AWS offers nothing narrower for it (an explicit allow-list: X-Ray, VPC network interfaces, cloudwatch:PutMetricData, ecr:GetAuthorizationToken)";
 
     public override string Why => "resource * lets the role act on every bucket, table, key or queue of the account, not just the stack's own";
 

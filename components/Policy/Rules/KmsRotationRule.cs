@@ -6,8 +6,6 @@ public sealed class KmsRotationRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "every symmetric encryption KMS key has automatic rotation on";
-
     public override string Why => "rotation limits how much data one key version protects and is what most compliance baselines require; it costs nothing extra for AWS-generated key material";
 
     public override string Fix => "set enableKeyRotation: true on the key";

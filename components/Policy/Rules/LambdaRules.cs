@@ -9,8 +9,6 @@ public sealed class LambdaErrorAlarmRule : PolicyRule
     // A missing alarm leaves the stack safe but unwatched, so it warns rather than blocks.
     public override PolicySeverity Severity => PolicySeverity.Warning;
 
-    public override string Checks => "every function has a CloudWatch alarm with an alarm action on its AWS/Lambda Errors metric, directly or inside metric math such as InferenceMonitoring's error rate";
-
     public override string Why => "without an error alarm a broken deploy or a failing model is noticed by callers first, not by the team";
 
     public override string Fix => "add InferenceMonitoring for the function (its error-rate alarm), or a MetricAlarm on AWS/Lambda Errors with FunctionName = the function's name and an alarmActions topic";
@@ -56,8 +54,6 @@ public sealed class LambdaAsyncFailureRule : PolicyRule
     public override string Id => "LAMBDA-ASYNC-FAILURE";
 
     public override PolicySeverity Severity => PolicySeverity.Error;
-
-    public override string Checks => "every function that can be invoked asynchronously (a Lambda permission for a principal other than API Gateway, a load balancer or Cognito; an S3 notification, SNS subscription or EventBridge target) has a dead-letter queue or an on-failure destination";
 
     public override string Why => "Lambda retries a failed asynchronous event twice and then drops it; without a dead-letter queue or destination the event is lost without a trace";
 

@@ -6,8 +6,6 @@ public sealed class LogRetentionRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "every log group has a retention period (retentionInDays above 0)";
-
     public override string Why => "a log group without retention keeps every line forever: storage cost grows without bound, and logs that may hold request metadata are never deleted";
 
     public override string Fix => "set retentionInDays to one of CloudWatch's allowed values (InferenceFunction.AllowedRetentionDays), e.g. 30";
@@ -30,8 +28,6 @@ public sealed class LogEncryptionRule : PolicyRule
     public override string Id => "LOG-ENCRYPTION";
 
     public override PolicySeverity Severity => PolicySeverity.Error;
-
-    public override string Checks => "every log group is encrypted with a customer-managed KMS key (kmsKeyId)";
 
     public override string Why => "logs carry request ids, client ids and errors; with a customer-managed key, reading them also needs kms:Decrypt, and every read is audited in CloudTrail";
 

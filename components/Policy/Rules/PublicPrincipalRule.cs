@@ -22,8 +22,6 @@ public sealed class PublicPrincipalRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "no bucket, queue or topic policy statement allows the * principal, and no Lambda permission grants principal *, without an aws:SourceArn or aws:SourceAccount condition";
-
     public override string Why => "a * principal without a source condition lets any AWS account (or anyone on the internet) read, write or invoke the resource";
 
     public override string Fix => "name the principal (a service or role), and pin it with aws:SourceArn or aws:SourceAccount (a Lambda permission's sourceArn or sourceAccount)";

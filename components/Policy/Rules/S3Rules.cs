@@ -8,8 +8,6 @@ public sealed class S3EncryptionRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "every bucket's default encryption is SSE-KMS with a customer-managed key";
-
     public override string Why => "buckets hold models and callers' inputs and results; with a customer-managed key, reading an object also needs kms:Decrypt on a key whose policy and use the account controls and audits";
 
     public override string Fix => "use EncryptedBucket, or add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm 'aws:kms' and kmsMasterKeyId set to a rotating key";
@@ -44,8 +42,6 @@ public sealed class S3PublicAccessRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "every bucket has a public-access block with all four settings true";
-
     public override string Why => "without all four blocks, one ACL or policy statement can make objects readable by anyone on the internet";
 
     public override string Fix => "use EncryptedBucket, or add a BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true";
@@ -74,8 +70,6 @@ public sealed class S3TlsOnlyRule : PolicyRule
     public override string Id => "S3-TLS-ONLY";
 
     public override PolicySeverity Severity => PolicySeverity.Error;
-
-    public override string Checks => "every bucket's policy denies s3:* to everyone when aws:SecureTransport is false, on the bucket and its objects";
 
     public override string Why => "S3 accepts plain HTTP requests; only a bucket-policy deny keeps objects and credentials off unencrypted connections";
 

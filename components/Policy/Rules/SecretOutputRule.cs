@@ -19,8 +19,6 @@ public sealed class SecretOutputRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "no stack output exposes a secret config value, an API key's value, an additionalSecretOutputs property or an fn::secret value without wrapping it in fn::secret";
-
     public override string Why => "plain stack outputs are stored unencrypted in the state and printed by `pulumi up` and `pulumi stack output`, so a secret in one leaks to everyone who can read the stack";
 
     public override string Fix => "wrap the output in Output.CreateSecret(...) (fn::secret), or export an identifier instead (an API key's id rather than its value)";

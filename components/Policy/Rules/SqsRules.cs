@@ -8,8 +8,6 @@ public sealed class SqsEncryptionRule : PolicyRule
 
     public override PolicySeverity Severity => PolicySeverity.Error;
 
-    public override string Checks => "every queue is encrypted at rest: a KMS key (kmsMasterKeyId) or SQS-managed encryption";
-
     public override string Why => "queue messages carry object keys, payloads and failed events; unencrypted they sit readable in the service for up to 14 days";
 
     public override string Fix => "set kmsMasterKeyId to a rotating key (needed anyway when S3 or SNS send to the queue), or sqsManagedSseEnabled: true";
@@ -32,8 +30,6 @@ public sealed class SqsDeadLetterRule : PolicyRule
     public override string Id => "SQS-DLQ";
 
     public override PolicySeverity Severity => PolicySeverity.Error;
-
-    public override string Checks => "every queue has a dead-letter queue (redrivePolicy with deadLetterTargetArn) or is itself one: the redrive target of another queue, or the dead-letter or on-failure destination of a function or event source mapping";
 
     public override string Why => "without a dead-letter queue a poison message is retried until its retention ends and then silently dropped, with no record of the failed input";
 

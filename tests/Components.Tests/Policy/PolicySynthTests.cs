@@ -117,8 +117,6 @@ public sealed class PolicySynthTests : IDisposable
 
         public override PolicySeverity Severity => PolicySeverity.Warning;
 
-        public override string Checks => "every KMS key has a description";
-
         public override string Why => "the console lists keys by id; a description says what a key protects";
 
         public override string Fix => "set description on the key";
