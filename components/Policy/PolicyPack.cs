@@ -47,7 +47,8 @@ public sealed class PolicyPack
 
     /// <summary>
     /// Runs every rule. Findings that a suppression covers are left out and the suppression is
-    /// listed instead. A suppression of a rule this pack does not have, or of a resource that is
+    /// listed instead; a suppression that covers no finding is reported as a warning, so stale
+    /// ones get removed. A suppression of a rule this pack does not have, or of a resource that is
     /// not in the stack, is an error (a <see cref="SynthesisException"/>), so a typo never hides a finding.
     /// </summary>
     public PolicyReport Evaluate(Stack stack)
@@ -55,15 +56,28 @@ public sealed class PolicyPack
         ArgumentNullException.ThrowIfNull(stack);
         CheckSuppressions(stack);
         var graph = new ResourceGraph(stack);
-        var suppressed = stack.PolicySuppressions.Select(s => (s.Suppression.RuleId, s.Suppression.ResourceName)).ToHashSet();
-        var findings = Rules
-            .SelectMany(rule => rule.Evaluate(graph))
-            .Where(f => !suppressed.Contains((f.RuleId, f.ResourceName)))
+        var all = Rules.SelectMany(rule => rule.Evaluate(graph)).ToList();
+        var suppressions = stack.PolicySuppressions.Select(s => s.Suppression).ToList();
+        var findings = all
+            .Where(f => !suppressions.Any(s => Covers(s, f)))
+            .Concat(suppressions.Where(s => !all.Any(f => Covers(s, f))).Select(Unused))
             .OrderByDescending(f => f.Severity)
             .ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.ResourceName, StringComparer.Ordinal)
             .ToList();
-        return new PolicyReport(findings, [.. stack.PolicySuppressions.Select(s => s.Suppression)]);
+        return new PolicyReport(findings, suppressions);
+    }
+
+    private static bool Covers(PolicySuppression suppression, PolicyFinding finding) =>
+        suppression.RuleId == finding.RuleId && suppression.ResourceName == finding.ResourceName;
+
+    private PolicyFinding Unused(PolicySuppression suppression)
+    {
+        var rule = Rules.Single(r => r.Id == suppression.RuleId);
+        return new PolicyFinding(suppression.RuleId, PolicySeverity.Warning, suppression.ResourceName,
+            "the rule is suppressed here but finds nothing on this resource",
+            "a stale suppression would silently hide the rule if the resource changes back",
+            $"remove the stack.SuppressPolicy(..., \"{rule.Id}\", ...) call for this resource");
     }
 
     private void CheckSuppressions(Stack stack)

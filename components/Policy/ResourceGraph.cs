@@ -80,8 +80,4 @@ public sealed class ResourceGraph
             && Input(target, nameInput).Literal() is { } name
             && (literal == name || literal.EndsWith(":" + name, StringComparison.Ordinal));
     }
-
-    /// <summary>The resources of a type that the value references.</summary>
-    public IEnumerable<Resource> Targets(ProgramValue? value, string typeToken) =>
-        value.SymbolsOf().OfType<Resource>().Where(r => r.TypeToken == typeToken).Distinct();
 }

@@ -35,6 +35,21 @@ public class SuppressionTests
         Assert.Equal(["S3-ENCRYPTION", "S3-PUBLIC-ACCESS"], rules);
     }
 
+    [Fact]
+    public void A_suppression_that_covers_no_finding_is_reported_as_a_warning()
+    {
+        var stack = NewStack();
+        var key = new Key(stack, "key", new KeyArgs { EnableKeyRotation = true });
+        stack.SuppressPolicy(key, "KMS-ROTATION", "rotation used to be off");
+
+        var report = Evaluate(stack);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("KMS-ROTATION", "key", PolicySeverity.Warning), (finding.RuleId, finding.ResourceName, finding.Severity));
+        Assert.Contains("suppressed here but finds nothing", finding.Message, StringComparison.Ordinal);
+        Assert.Single(report.Suppressions);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
