@@ -145,15 +145,44 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
         return steps;
     }
 
-    private static IEnumerable<ScheduledStep> ProfileSteps(string label, string days, DailyProfile profile, int floor)
+    /// <summary>
+    /// The scheduled minimum in each hour of a week, Monday 00:00 first (168 values): what the cost
+    /// estimate bills. Each day ends at the floor, so a day starts there too.
+    /// </summary>
+    public static IReadOnlyList<int> WeeklyMinimums(ProvisionedConcurrencyScheduleArgs args)
     {
-        yield return new ScheduledStep($"{label}-peak", Cron(profile.PeakStartHour, days), profile.PeakMinimum);
+        ArgumentNullException.ThrowIfNull(args);
+        var week = new List<int>(7 * 24);
+        for (var day = 0; day < 7; day++)
+        {
+            var profile = day < 5 ? args.Weekdays : args.Weekends;
+            var steps = profile is null ? [] : DaySteps(profile, args.Floor).ToList();
+            var minimum = args.Floor;
+            for (var hour = 0; hour < 24; hour++)
+            {
+                foreach (var step in steps.Where(s => s.Hour == hour))
+                {
+                    minimum = step.Minimum;
+                }
+
+                week.Add(minimum);
+            }
+        }
+
+        return week;
+    }
+
+    private static IEnumerable<ScheduledStep> ProfileSteps(string label, string days, DailyProfile profile, int floor) =>
+        DaySteps(profile, floor).Select(step => new ScheduledStep($"{label}-{step.Suffix}", Cron(step.Hour, days), step.Minimum));
+
+    private static IEnumerable<(string Suffix, int Hour, int Minimum)> DaySteps(DailyProfile profile, int floor)
+    {
+        yield return ("peak", profile.PeakStartHour, profile.PeakMinimum);
         for (var step = 1; step <= profile.ScaleDownSteps; step++)
         {
             var remaining = profile.ScaleDownSteps - step;
             var minimum = floor + (int)Math.Ceiling((profile.PeakMinimum - floor) * remaining / (double)profile.ScaleDownSteps);
-            var hour = profile.PeakEndHour + (step - 1) * profile.StepHours;
-            yield return new ScheduledStep($"{label}-down-{step}", Cron(hour, days), minimum);
+            yield return ($"down-{step}", profile.PeakEndHour + (step - 1) * profile.StepHours, minimum);
         }
     }
 

@@ -10,7 +10,7 @@ public sealed class DeploymentOptions
     /// <summary>The stack used when none is named and Pulumi passes none (dependency discovery).</summary>
     public string DefaultStack { get; init; } = "dev";
 
-    /// <summary>Verbs beyond <c>synth</c>, such as <c>preview</c> and <c>serve</c>.</summary>
+    /// <summary>Verbs beyond the built-in <c>synth</c> and <c>preview</c>, such as <c>serve</c>.</summary>
     public IList<IHostCommand> Commands { get; init; } = [];
 
     public TextWriter? Out { get; init; }
@@ -42,7 +42,7 @@ public static class Deployment
         options ??= new DeploymentOptions();
         var stdout = options.Out ?? Console.Out;
         var stderr = options.Error ?? Console.Error;
-        var commands = new List<IHostCommand> { new SynthCommand() };
+        var commands = new List<IHostCommand> { new SynthCommand(), new PreviewCommand() };
         commands.AddRange(options.Commands);
 
         var commandLine = CommandLine.Parse(args, "synth");

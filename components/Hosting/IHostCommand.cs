@@ -1,6 +1,6 @@
 namespace Infra.Hosting;
 
-/// <summary>A verb of the stack host (<c>synth</c>; later issues add <c>preview</c> and <c>serve</c>).</summary>
+/// <summary>A verb of the stack host (<c>synth</c>, <c>preview</c>; later issues add <c>serve</c>).</summary>
 public interface IHostCommand
 {
     string Name { get; }

@@ -1,5 +1,6 @@
 using Infra.Configuration;
 using Infra.Core;
+using Infra.Preview;
 using Infra.Synthesis;
 
 namespace Infra.Hosting;
@@ -15,11 +16,21 @@ public sealed class StackLoader(StackDefinition definition, ProjectLayout layout
 
     public (Stack Stack, OrderedMap Program) Synthesize(string? requestedStack)
     {
+        var loaded = Load(requestedStack);
+        return (loaded.Stack, loaded.Program);
+    }
+
+    /// <summary>Runs the stack definition and synthesizes it, with the traffic profile from the same config.</summary>
+    public LoadedStack Load(string? requestedStack)
+    {
         var (stackName, values, discovery) = Resolve(requestedStack);
         var project = environment("PULUMI_PROJECT") ?? Layout.ProjectName;
         var config = new StackConfig(project, values, discovery);
         var stack = new Stack(project, stackName);
         var outputs = definition(new StackContext(stack, config, Layout));
+
+        // Every verb reads the traffic keys, so a stack file that sets them still synthesizes.
+        var traffic = TrafficProfile.Read(config);
 
         // Config problems win over anything else: a program built from bad config is never emitted.
         config.ThrowIfInvalid();
@@ -28,7 +39,7 @@ public sealed class StackLoader(StackDefinition definition, ProjectLayout layout
             stack.Export(name, value);
         }
 
-        return (stack, ProgramSynthesizer.Synthesize(stack));
+        return new LoadedStack(stack, ProgramSynthesizer.Synthesize(stack), traffic);
     }
 
     /// <summary>
@@ -56,3 +67,6 @@ public sealed class StackLoader(StackDefinition definition, ProjectLayout layout
         return (name, File.Exists(file) ? ConfigLoader.FromStackFile(file) : ConfigValues.Empty, false);
     }
 }
+
+/// <summary>A stack after its definition ran: the resource graph, its program and the traffic profile of its config.</summary>
+public sealed record LoadedStack(Stack Stack, OrderedMap Program, TrafficProfile Traffic);

@@ -1,0 +1,43 @@
+namespace Infra.Preview;
+
+/// <summary>One priced item: what a component spends on one service in a month, for a billed quantity of a unit.</summary>
+public sealed record CostLine(string Component, string Service, string Item, double Quantity, string Unit, decimal Monthly);
+
+/// <summary>The load one function carries, and where its duration came from.</summary>
+/// <param name="Kind"><c>api</c>, <c>batch</c>, or <c>idle</c> (nothing in the stack invokes it).</param>
+/// <param name="Predictions">Predictions (API requests or batch objects) per month.</param>
+/// <param name="DurationSource">Measured by <c>serve</c> (and when), or configured.</param>
+public sealed record FunctionLoad(
+    string Component,
+    string Kind,
+    double Predictions,
+    double Invocations,
+    double DurationMs,
+    double P95DurationMs,
+    int MemoryMb,
+    string Architecture,
+    string DurationSource);
+
+/// <summary>The same load on containers that run all month: the comparison with current infrastructure.</summary>
+public sealed record AlwaysOnEstimate(IReadOnlyList<CostLine> Lines, IReadOnlyList<string> ReplacedServices, decimal Unchanged)
+{
+    public decimal Monthly => Unchanged + Lines.Sum(l => l.Monthly);
+}
+
+/// <summary>A stack's monthly cost at a traffic profile, itemized by component and service.</summary>
+public sealed record CostEstimate(
+    IReadOnlyList<CostLine> Lines,
+    IReadOnlyList<FunctionLoad> Functions,
+    double PredictionsPerMonth,
+    AlwaysOnEstimate AlwaysOn,
+    IReadOnlyList<string> Assumptions)
+{
+    public decimal Monthly => Lines.Sum(l => l.Monthly);
+
+    /// <summary>Dollars per 1,000 predictions; 0 when the profile has no traffic.</summary>
+    public decimal PerThousandPredictions => PredictionsPerMonth > 0 ? Monthly / (decimal)PredictionsPerMonth * 1000m : 0m;
+
+    public decimal ServiceTotal(string service) => Lines.Where(l => l.Service == service).Sum(l => l.Monthly);
+
+    public decimal ComponentTotal(string component) => Lines.Where(l => l.Component == component).Sum(l => l.Monthly);
+}

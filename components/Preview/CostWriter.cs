@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace Infra.Preview;
+
+/// <summary>Prints a <see cref="CostEstimate"/>: assumptions, totals by service, items by component, the always-on alternative.</summary>
+public static class CostWriter
+{
+    public static void Write(CostEstimate estimate, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteLine($"Monthly cost estimate: {Money(estimate.Monthly)} ({PriceTable.Region} list prices of {PriceTable.AsOf})");
+        foreach (var assumption in estimate.Assumptions)
+        {
+            writer.WriteLine($"  - {assumption}");
+        }
+
+        foreach (var function in estimate.Functions)
+        {
+            writer.WriteLine($"  - {function.Component} ({function.Kind}, {function.MemoryMb} MB {function.Architecture}): " +
+                $"{function.DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms average, {function.P95DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms p95, {function.DurationSource}");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("By service:");
+        foreach (var service in estimate.Lines.GroupBy(l => l.Service).OrderByDescending(g => g.Sum(l => l.Monthly)).ThenBy(g => g.Key, StringComparer.Ordinal))
+        {
+            writer.WriteLine($"  {service.Key,-24}{Money(service.Sum(l => l.Monthly)),12}");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("By component:");
+        foreach (var component in estimate.Lines.GroupBy(l => l.Component))
+        {
+            writer.WriteLine($"  {component.Key}: {Money(component.Sum(l => l.Monthly))}");
+            foreach (var line in component)
+            {
+                writer.WriteLine($"    {line.Service,-12} {line.Item,-58} {Quantity(line),24} {Money(line.Monthly),10}");
+            }
+        }
+
+        writer.WriteLine();
+        writer.WriteLine($"Total: {Money(estimate.Monthly)} a month for {estimate.PredictionsPerMonth:N0} predictions: {Money(estimate.PerThousandPredictions, 4)} per 1,000 predictions");
+        writer.WriteLine();
+        var alwaysOn = estimate.AlwaysOn;
+        writer.WriteLine($"Always-on alternative (containers running all month instead of {string.Join(" and ", alwaysOn.ReplacedServices)}): {Money(alwaysOn.Monthly)} a month");
+        foreach (var line in alwaysOn.Lines)
+        {
+            writer.WriteLine($"    {line.Component,-16} {line.Item,-62} {Quantity(line),18} {Money(line.Monthly),10}");
+        }
+
+        writer.WriteLine($"    {"everything else, unchanged",-16} {"",-62} {"",18} {Money(alwaysOn.Unchanged),10}");
+    }
+
+    private static string Quantity(CostLine line) =>
+        (line.Quantity >= 100 ? line.Quantity.ToString("N0", CultureInfo.InvariantCulture) : line.Quantity.ToString("0.###", CultureInfo.InvariantCulture)) + " " + line.Unit;
+
+    private static string Money(decimal value, int decimals = 2) =>
+        "$" + value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}

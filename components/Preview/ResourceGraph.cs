@@ -1,0 +1,72 @@
+using Infra.Core;
+using Infra.Synthesis;
+
+namespace Infra.Preview;
+
+/// <summary>One reference between resources: <see cref="From"/> reads <see cref="To"/> through its <see cref="Property"/>.</summary>
+/// <param name="Property">The top-level input that holds the reference, or <c>dependsOn</c>.</param>
+public sealed record ResourceEdge(Resource From, Resource To, string Property);
+
+/// <summary>
+/// The stack as a graph: its resources, the component that owns each, and the references
+/// between resources as the program has them (through variables too, such as policy documents).
+/// </summary>
+public sealed class ResourceGraph
+{
+    private readonly Dictionary<Resource, MapValue> _properties;
+
+    public ResourceGraph(Stack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        Stack = stack;
+        _properties = stack.Resources.ToDictionary(r => r, ResourceRenderer.Properties);
+        Edges = [.. stack.Resources.SelectMany(EdgesOf).Distinct()];
+    }
+
+    public Stack Stack { get; }
+
+    public IReadOnlyList<ResourceEdge> Edges { get; }
+
+    /// <summary>The resource's inputs as the program emits them (tags included).</summary>
+    public MapValue PropertiesOf(Resource resource) => _properties[resource];
+
+    /// <summary>The innermost component that created the resource; null for resources of the stack itself.</summary>
+    public ComponentResource? OwnerOf(Resource resource) => resource.Scope as ComponentResource;
+
+    /// <summary>Resources whose inputs reference <paramref name="target"/>.</summary>
+    public IEnumerable<ResourceEdge> ReferencesTo(Resource target) => Edges.Where(e => ReferenceEquals(e.To, target));
+
+    /// <summary>Resources that <paramref name="source"/> references.</summary>
+    public IEnumerable<ResourceEdge> ReferencesFrom(Resource source) => Edges.Where(e => ReferenceEquals(e.From, source));
+
+    /// <summary>The resources created by a component and by the components inside it.</summary>
+    public IEnumerable<Resource> ResourcesUnder(ComponentResource component) =>
+        Stack.Resources.Where(r => r.Scope.Path == component.Path || r.Scope.Path.StartsWith(component.Path + "/", StringComparison.Ordinal));
+
+    private IEnumerable<ResourceEdge> EdgesOf(Resource resource)
+    {
+        foreach (var (property, value) in _properties[resource].Entries)
+        {
+            foreach (var target in ResourcesReadBy(value, []))
+            {
+                if (!ReferenceEquals(target, resource))
+                {
+                    yield return new ResourceEdge(resource, target, property);
+                }
+            }
+        }
+
+        foreach (var dependency in resource.Options.DependsOn)
+        {
+            yield return new ResourceEdge(resource, dependency, "dependsOn");
+        }
+    }
+
+    private static IEnumerable<Resource> ResourcesReadBy(ProgramValue value, HashSet<Variable> seen) =>
+        value.Symbols.SelectMany(symbol => symbol switch
+        {
+            Resource resource => [resource],
+            Variable variable when seen.Add(variable) => ResourcesReadBy(variable.Value, seen),
+            _ => [],
+        });
+}
