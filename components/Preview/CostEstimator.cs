@@ -63,12 +63,21 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
     {
         var apis = functions.Count(f => f.Kind == "api");
         var batches = functions.Count(f => f.Kind == "batch");
+        var load = new List<string>();
+        if (apis > 0)
+        {
+            load.Add($"{traffic.RequestsPerDay:N0} API predictions a day" + (apis > 1 ? $", shared evenly by {apis} API functions" : ""));
+        }
+
+        if (batches > 0)
+        {
+            load.Add($"{traffic.BatchObjectsPerDay:N0} batch objects a day of {traffic.PayloadKb:0.#} KB" + (batches > 1 ? $", shared evenly by {batches} batch functions" : ""));
+        }
+
         return
         [
-            $"{traffic.RequestsPerDay:N0} API predictions a day" + (apis > 1 ? $", shared evenly by {apis} API functions" : "") +
-                $"; {traffic.BatchObjectsPerDay:N0} batch objects a day of {traffic.PayloadKb:0.#} KB" + (batches > 1 ? $", shared by {batches} batch functions" : "") +
-                $"; a month is {PriceTable.HoursPerMonth:0} hours",
-            $"traffic spread evenly over the day; provisioned instances serve what they can, on-demand the rest",
+            string.Join("; ", load.Append($"a month is {PriceTable.HoursPerMonth:0} hours")),
+            "traffic spread evenly over the day; provisioned instances serve what they can, on-demand the rest",
             $"model of {traffic.ModelSizeMb} MB in every stored package or image; logs {LogBytesPerInvocation / 1024:0} KB per invocation; no free tier",
         ];
     }

@@ -52,8 +52,12 @@ public static class CostWriter
         writer.WriteLine($"    {"everything else, unchanged",-16} {"",-62} {"",18} {Money(alwaysOn.Unchanged),10}");
     }
 
-    private static string Quantity(CostLine line) =>
-        (line.Quantity >= 100 ? line.Quantity.ToString("N0", CultureInfo.InvariantCulture) : line.Quantity.ToString("0.###", CultureInfo.InvariantCulture)) + " " + line.Unit;
+    private static string Quantity(CostLine line)
+    {
+        var number = line.Quantity >= 100 ? line.Quantity.ToString("N0", CultureInfo.InvariantCulture) : line.Quantity.ToString("0.###", CultureInfo.InvariantCulture);
+        var unit = number == "1" && line.Unit.EndsWith('s') ? line.Unit[..^1] : line.Unit;
+        return number + " " + unit;
+    }
 
     private static string Money(decimal value, int decimals = 2) =>
         "$" + value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);

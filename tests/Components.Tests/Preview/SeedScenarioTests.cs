@@ -100,5 +100,10 @@ public sealed class SeedScenarioTests : IDisposable
         Assert.Contains("embed/function (api, 2048 MB x86_64): 120 ms average, 350 ms p95, configured (trafficDurationMs, trafficP95DurationMs)", output, StringComparison.Ordinal);
         Assert.Contains("No local measurements (.build/serve/seed/measurements.json)", output, StringComparison.Ordinal);
         Assert.Contains($"Total: {Estimate().Monthly:$#,##0.00} a month for 304,167 predictions", output, StringComparison.Ordinal);
+
+        // The README shows this estimate: it must be what preview prints today.
+        var estimate = output[output.IndexOf("Monthly cost estimate:", StringComparison.Ordinal)..(output.IndexOf(" per 1,000 predictions\n", StringComparison.Ordinal) + 23)];
+        var readme = File.ReadAllText(Path.Combine(TeamStackTests.RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        Assert.True(readme.Contains(estimate, StringComparison.Ordinal), "README.md's seed estimate is stale; paste this:\n" + estimate);
     }
 }
