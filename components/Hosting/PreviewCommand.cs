@@ -4,13 +4,13 @@ namespace Infra.Hosting;
 
 /// <summary>
 /// Shows what a deployment of the stack would create and cost, without AWS: the plan by component,
-/// the monthly cost estimate for the stack's traffic profile, and optionally a diagram.
+/// the policy findings, the monthly cost estimate for the stack's traffic profile, and optionally a diagram.
 /// </summary>
 public sealed class PreviewCommand : IHostCommand
 {
     public string Name => "preview";
 
-    public string Summary => "print the plan by component and the monthly cost estimate; --diagram renders the architecture (needs Graphviz)";
+    public string Summary => "print the plan by component, the policy findings and the monthly cost estimate; --diagram renders the architecture (needs Graphviz)";
 
     public string Usage => "preview [--stack NAME] [--diagram FILE.svg|FILE.png]";
 
@@ -52,6 +52,9 @@ public sealed class PreviewCommand : IHostCommand
         var output = invocation.Out;
         PlanWriter.Write(StackPlan.Of(graph), output);
         output.WriteLine();
+        var policy = invocation.Policies.Evaluate(loaded.Stack);
+        PolicyReportWriter.Write(policy, output);
+        output.WriteLine();
         CostWriter.Write(new CostEstimator(graph, loaded.Traffic, measurements).Estimate(), output);
         if (measurements.Source is null)
         {
@@ -72,6 +75,13 @@ public sealed class PreviewCommand : IHostCommand
             }
 
             invocation.Error.WriteLine($"wrote the diagram of stack '{loaded.Stack.StackName}' ({loaded.Stack.Resources.Count} resources) to {diagram}");
+        }
+
+        // Everything is printed first; error findings then fail the preview, as they would fail synth.
+        if (policy.HasErrors)
+        {
+            invocation.Error.WriteLine($"error: the stack violates {policy.Errors.Count()} policy rule(s); see Policy above");
+            return ExitCodes.Failed;
         }
 
         return ExitCodes.Success;

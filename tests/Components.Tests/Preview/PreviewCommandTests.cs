@@ -35,6 +35,7 @@ public sealed class PreviewCommandTests : IDisposable
         Assert.StartsWith($"Plan: stack '{stack}' of project 'ml-serving'", output, StringComparison.Ordinal);
         Assert.Contains("\n  embed/function (ml:InferenceFunction): ", output, StringComparison.Ordinal);
         Assert.Contains("\nMonthly cost estimate: $", output, StringComparison.Ordinal);
+        Assert.Contains("\nPolicy: 0 error(s), ", output, StringComparison.Ordinal);
         Assert.Contains(" per 1,000 predictions", output, StringComparison.Ordinal);
         Assert.Contains("\nAlways-on alternative (containers running all month instead of Lambda and API Gateway): $", output, StringComparison.Ordinal);
     }
@@ -107,6 +108,27 @@ public sealed class PreviewCommandTests : IDisposable
         Assert.Equal(ExitCodes.Failed, code);
         Assert.Contains(file, errors, StringComparison.Ordinal);
         Assert.Contains("function 'embed' needs invocations > 0", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Policy_errors_are_printed_with_the_plan_and_cost_and_fail_the_preview()
+    {
+        static IDictionary<string, object?> Define(StackContext context)
+        {
+            var bare = new Infra.Aws.S3.Bucket(context.Stack, "bare", new Infra.Aws.S3.BucketArgs());
+            context.Stack.SuppressPolicy(bare, "S3-TLS-ONLY", "reached only through a VPC endpoint that requires TLS");
+            return new Dictionary<string, object?>();
+        }
+
+        var (code, output, errors) = _project.Run(Define, null, "preview", "--stack", "dev");
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("\nPolicy: 2 error(s), 0 warning(s), 1 suppressed\n", output, StringComparison.Ordinal);
+        Assert.Contains("  error: S3-ENCRYPTION on 'bare': ", output, StringComparison.Ordinal);
+        Assert.Contains("  error: S3-PUBLIC-ACCESS on 'bare': ", output, StringComparison.Ordinal);
+        Assert.Contains("  suppressed: S3-TLS-ONLY on 'bare': reached only through a VPC endpoint that requires TLS", output, StringComparison.Ordinal);
+        Assert.Contains("\nMonthly cost estimate: $", output, StringComparison.Ordinal);
+        Assert.Contains("error: the stack violates 2 policy rule(s); see Policy above", errors, StringComparison.Ordinal);
     }
 
     [Fact]
