@@ -37,7 +37,7 @@ public sealed class PreviewCommand : IHostCommand
         }
 
         var loaded = invocation.Stacks.Load(invocation.CommandLine.Option("stack"));
-        var graph = new ResourceGraph(loaded.Stack);
+        var graph = new StackGraph(loaded.Stack);
         Measurements measurements;
         try
         {

@@ -36,7 +36,7 @@ public static class AlwaysOnAlternative
                 tasks * (decimal)PriceTable.HoursPerMonth * perTaskHour));
         }
 
-        if (functions.Any(f => f.Kind == "api" && f.Predictions > 0))
+        if (functions.Any(f => f.Kind == FunctionKind.Api && f.Predictions > 0))
         {
             lines.Add(new CostLine(StackPlan.StackGroup, "Elastic Load Balancing", "Application Load Balancer (hours; capacity units not included)",
                 PriceTable.HoursPerMonth, "hours", (decimal)PriceTable.HoursPerMonth * PriceTable.AlbPerHour));
@@ -59,7 +59,7 @@ public static class AlwaysOnAlternative
         ArgumentNullException.ThrowIfNull(function);
         var peakConcurrency = function.Predictions / PriceTable.SecondsPerMonth * peakFactor * function.P95DurationMs / 1000;
         var perTask = Math.Max(1, Math.Floor(vcpu));
-        var minimum = function.Kind == "api" ? MinimumApiTasks : 1;
+        var minimum = function.Kind == FunctionKind.Api ? MinimumApiTasks : 1;
         return Math.Max(minimum, (int)Math.Ceiling(peakConcurrency / perTask));
     }
 }

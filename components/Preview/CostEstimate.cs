@@ -3,13 +3,25 @@ namespace Infra.Preview;
 /// <summary>One priced item: what a component spends on one service in a month, for a billed quantity of a unit.</summary>
 public sealed record CostLine(string Component, string Service, string Item, double Quantity, string Unit, decimal Monthly);
 
+/// <summary>What invokes an inference function, as the resource graph shows it.</summary>
+public enum FunctionKind
+{
+    /// <summary>An API Gateway integration.</summary>
+    Api,
+
+    /// <summary>An SQS event source mapping.</summary>
+    Batch,
+
+    /// <summary>Nothing in the stack.</summary>
+    Idle,
+}
+
 /// <summary>The load one function carries, and where its duration came from.</summary>
-/// <param name="Kind"><c>api</c>, <c>batch</c>, or <c>idle</c> (nothing in the stack invokes it).</param>
 /// <param name="Predictions">Predictions (API requests or batch objects) per month.</param>
 /// <param name="DurationSource">Measured by <c>serve</c> (and when), or configured.</param>
 public sealed record FunctionLoad(
     string Component,
-    string Kind,
+    FunctionKind Kind,
     double Predictions,
     double Invocations,
     double DurationMs,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Infra.Components;
 using Infra.Core;
+using Infra.Policy;
 
 namespace Infra.Preview;
 
@@ -9,7 +10,7 @@ namespace Infra.Preview;
 /// web ACLs, alarms, dashboards, stored packages); usage costs follow each inference function's
 /// load through what the graph connects to it (API stage, WAF, logs, tables, bucket and queue).
 /// </summary>
-public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, Measurements measurements)
+public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Measurements measurements)
 {
     /// <summary>Bytes logged per invocation: Lambda's JSON platform lines plus one application line.</summary>
     public const double LogBytesPerInvocation = 1024;
@@ -61,8 +62,8 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
 
     private List<string> Assumptions(IReadOnlyList<FunctionLoad> functions)
     {
-        var apis = functions.Count(f => f.Kind == "api");
-        var batches = functions.Count(f => f.Kind == "batch");
+        var apis = functions.Count(f => f.Kind == FunctionKind.Api);
+        var batches = functions.Count(f => f.Kind == FunctionKind.Batch);
         var load = new List<string>();
         if (apis > 0)
         {
@@ -100,11 +101,11 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
                     break;
                 case "aws:wafv2/webAcl:WebAcl":
                     Add(component, "WAF", "web ACLs", 1, "ACLs", PriceTable.WafPerWebAclMonth);
-                    Add(component, "WAF", "rules", properties.Items("rules").Count, "rules", PriceTable.WafPerRuleMonth);
+                    Add(component, "WAF", "rules", properties.At("rules").Items().Count, "rules", PriceTable.WafPerRuleMonth);
                     break;
                 case "aws:cloudwatch/metricAlarm:MetricAlarm":
                     // A metric-math alarm is billed for each metric it reads.
-                    var metrics = properties.Items("metricQueries").OfType<MapValue>().Count(q => q.At("metric") is not null);
+                    var metrics = properties.At("metricQueries").Items().OfType<MapValue>().Count(q => q.At("metric") is not null);
                     Add(component, "CloudWatch", "alarm metrics", Math.Max(1, metrics), "metrics", PriceTable.CloudWatchPerAlarmMetricMonth);
                     break;
                 case "aws:cloudwatch/dashboard:Dashboard":
@@ -124,15 +125,15 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
     {
         var functions = graph.Stack.Components.OfType<InferenceFunction>().ToList();
         var kinds = functions.ToDictionary(f => f, Kind);
-        var apis = kinds.Values.Count(k => k == "api");
-        var batches = kinds.Values.Count(k => k == "batch");
+        var apis = kinds.Values.Count(k => k == FunctionKind.Api);
+        var batches = kinds.Values.Count(k => k == FunctionKind.Batch);
         return functions.Select(function =>
         {
             var kind = kinds[function];
             var perDay = kind switch
             {
-                "api" => (double)traffic.RequestsPerDay / apis,
-                "batch" => (double)traffic.BatchObjectsPerDay / batches,
+                FunctionKind.Api => (double)traffic.RequestsPerDay / apis,
+                FunctionKind.Batch => (double)traffic.BatchObjectsPerDay / batches,
                 _ => 0,
             };
             var predictions = perDay * PriceTable.DaysPerMonth;
@@ -140,18 +141,18 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
             var (duration, p95, source) = measured is null
                 ? (traffic.DurationMs, traffic.P95DurationMs, "configured (trafficDurationMs, trafficP95DurationMs)")
                 : (measured.P50DurationMs, measured.P95DurationMs, $"measured by serve: p50 and p95 of {measured.Invocations:N0} local invocations ({measured.MeasuredAt ?? "time unknown"})");
-            var invocations = kind == "batch" ? predictions / BatchSizeAt(function, predictions) : predictions;
+            var invocations = kind == FunctionKind.Batch ? predictions / BatchSizeAt(function, predictions) : predictions;
             var memory = traffic.MemoryMb ?? function.Settings.MemoryMb;
             return (function, new FunctionLoad(function.Path, kind, predictions, invocations, duration, p95, memory, function.Settings.Architecture, source));
         }).ToList();
     }
 
-    private string Kind(InferenceFunction function)
+    private FunctionKind Kind(InferenceFunction function)
     {
         var callers = graph.ReferencesTo(function.Alias).Concat(graph.ReferencesTo(function.Function)).Select(e => e.From.TypeToken).ToList();
-        return callers.Contains("aws:apigateway/integration:Integration") ? "api"
-            : callers.Contains("aws:lambda/eventSourceMapping:EventSourceMapping") ? "batch"
-            : "idle";
+        return callers.Contains("aws:apigateway/integration:Integration") ? FunctionKind.Api
+            : callers.Contains("aws:lambda/eventSourceMapping:EventSourceMapping") ? FunctionKind.Batch
+            : FunctionKind.Idle;
     }
 
     /// <summary>Messages per invocation: what arrives within the batching window, at least 1 and at most the batch size.</summary>
@@ -164,8 +165,8 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
         }
 
         var properties = graph.PropertiesOf(mapping);
-        var window = properties.Number("maximumBatchingWindowInSeconds") ?? 0;
-        var size = properties.Number("batchSize") ?? 10;
+        var window = (double)(properties.At("maximumBatchingWindowInSeconds").Number() ?? 0);
+        var size = (double)(properties.At("batchSize").Number() ?? 10);
         return Math.Clamp(messagesPerMonth / PriceTable.SecondsPerMonth * window, 1, size);
     }
 
@@ -191,18 +192,18 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
         }
 
         var properties = graph.PropertiesOf(function.Function);
-        if (properties.Text("tracingConfig", "mode") == "Active")
+        if (properties.At("tracingConfig.mode").Text() == "Active")
         {
             Add(component, "X-Ray", "traces recorded", TracesRecorded(load.Invocations), "traces", PriceTable.XRayPerTraceRecorded);
         }
 
         AddLogs(component, function.LogGroup, load.Invocations * LogBytesPerInvocation);
         AddPredictionTables(properties, load.Predictions);
-        if (load.Kind == "api")
+        if (load.Kind == FunctionKind.Api)
         {
             AddApiCosts(function, load.Predictions);
         }
-        else if (load.Kind == "batch")
+        else if (load.Kind == FunctionKind.Batch)
         {
             AddBatchCosts(function, load);
         }
@@ -228,7 +229,7 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
     private void AddLogs(string component, Resource logGroup, double bytesPerMonth)
     {
         var gbPerMonth = bytesPerMonth / Gb;
-        var retentionDays = graph.PropertiesOf(logGroup).Number("retentionInDays") ?? 3653;
+        var retentionDays = (double)(graph.PropertiesOf(logGroup).At("retentionInDays").Number() ?? 3653);
         Add(component, "CloudWatch", $"log ingestion ({logGroup.LocalName})", gbPerMonth, "GB", PriceTable.CloudWatchLogsPerGbIngested);
         // Kept for the retention period: a steady state of that many days of logs.
         Add(component, "CloudWatch", $"log storage ({logGroup.LocalName}, {retentionDays:0} days)", gbPerMonth * retentionDays / PriceTable.DaysPerMonth, "GB-month",
@@ -239,8 +240,8 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
     {
         if (TableOf(functionProperties, "PREDICTIONS_TABLE") is { } log)
         {
-            var rate = double.TryParse(functionProperties.Text("environment", "variables", "PREDICTIONS_SAMPLE_RATE"), NumberStyles.Float, CultureInfo.InvariantCulture, out var sampled) ? sampled : 1;
-            var ttlDays = double.TryParse(functionProperties.Text("environment", "variables", "PREDICTIONS_TTL_DAYS"), NumberStyles.Float, CultureInfo.InvariantCulture, out var days)
+            var rate = double.TryParse(functionProperties.At("environment.variables.PREDICTIONS_SAMPLE_RATE").Text(), NumberStyles.Float, CultureInfo.InvariantCulture, out var sampled) ? sampled : 1;
+            var ttlDays = double.TryParse(functionProperties.At("environment.variables.PREDICTIONS_TTL_DAYS").Text(), NumberStyles.Float, CultureInfo.InvariantCulture, out var days)
                 ? days
                 : DefaultPredictionRetentionDays;
             var writes = predictions * rate;
@@ -258,7 +259,7 @@ public sealed class CostEstimator(ResourceGraph graph, TrafficProfile traffic, M
     }
 
     private static Resource? TableOf(MapValue functionProperties, string variable) =>
-        functionProperties.At("environment", "variables", variable) is ReferenceValue { Target: Resource table } ? table : null;
+        functionProperties.At($"environment.variables.{variable}") is ReferenceValue { Target: Resource table } ? table : null;
 
     private void AddApiCosts(InferenceFunction function, double requests)
     {

@@ -17,7 +17,7 @@ public static class CostWriter
 
         foreach (var function in estimate.Functions)
         {
-            writer.WriteLine($"  - {function.Component} ({function.Kind}, {function.MemoryMb} MB {function.Architecture}): " +
+            writer.WriteLine($"  - {function.Component} ({KindName(function.Kind)}, {function.MemoryMb} MB {function.Architecture}): " +
                 $"{function.DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms average, {function.P95DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms p95, {function.DurationSource}");
         }
 
@@ -51,6 +51,13 @@ public static class CostWriter
 
         writer.WriteLine($"    {"everything else, unchanged",-16} {"",-62} {"",18} {Money(alwaysOn.Unchanged),10}");
     }
+
+    private static string KindName(FunctionKind kind) => kind switch
+    {
+        FunctionKind.Api => "api",
+        FunctionKind.Batch => "batch",
+        _ => "idle",
+    };
 
     private static string Quantity(CostLine line)
     {

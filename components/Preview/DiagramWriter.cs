@@ -9,7 +9,7 @@ namespace Infra.Preview;
 /// </summary>
 public static class DiagramWriter
 {
-    public static string Dot(ResourceGraph graph)
+    public static string Dot(StackGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var dot = new StringBuilder();
@@ -28,7 +28,7 @@ public static class DiagramWriter
         return dot.ToString();
     }
 
-    private static void WriteScope(StringBuilder dot, ResourceGraph graph, string path, int depth)
+    private static void WriteScope(StringBuilder dot, StackGraph graph, string path, int depth)
     {
         var indent = new string(' ', 2 * depth);
         foreach (var resource in graph.Stack.Resources.Where(r => r.Scope.Path == path).OrderBy(r => r.LogicalName, StringComparer.Ordinal))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Infra.Core;
+using Infra.Policy;
 
 namespace Infra.Preview;
 
@@ -15,39 +16,39 @@ internal static class KeySettings
         return resource.TypeToken switch
         {
             "aws:lambda/function:Function" => Function(properties),
-            "aws:cloudwatch/logGroup:LogGroup" => [$"log retention ({name}): {properties.Text("retentionInDays") ?? "never expires"} days"],
-            "aws:appautoscaling/target:Target" => [$"provisioned concurrency: {properties.Text("minCapacity")} to {properties.Text("maxCapacity")} instances"],
+            "aws:cloudwatch/logGroup:LogGroup" => [$"log retention ({name}): {properties.At("retentionInDays").Text() ?? "never expires"} days"],
+            "aws:appautoscaling/target:Target" => [$"provisioned concurrency: {properties.At("minCapacity").Text()} to {properties.At("maxCapacity").Text()} instances"],
             "aws:appautoscaling/scheduledAction:ScheduledAction" =>
-                [$"schedule {name}: {properties.Text("schedule")} {properties.Text("timezone")} -> at least {properties.Text("scalableTargetAction", "minCapacity")}"],
+                [$"schedule {name}: {properties.At("schedule").Text()} {properties.At("timezone").Text()} -> at least {properties.At("scalableTargetAction.minCapacity").Text()}"],
             "aws:appautoscaling/policy:Policy" =>
-                [$"target tracking: {properties.Text("targetTrackingScalingPolicyConfiguration", "targetValue")} utilization"],
+                [$"target tracking: {properties.At("targetTrackingScalingPolicyConfiguration.targetValue").Text()} utilization"],
             "aws:wafv2/webAcl:WebAcl" => [WafRules(properties)],
             "aws:apigateway/usagePlan:UsagePlan" =>
-                [$"usage plan {name}: quota {properties.Text("quotaSettings", "limit")} per {properties.Text("quotaSettings", "period")?.ToLowerInvariant()}, " +
-                 $"{properties.Text("throttleSettings", "rateLimit")} req/s, burst {properties.Text("throttleSettings", "burstLimit")}"],
-            "aws:apigateway/stage:Stage" => [$"stage {properties.Text("stageName")}: X-Ray {(properties.Flag("xrayTracingEnabled") ? "on" : "off")}, cache {(properties.Flag("cacheClusterEnabled") ? properties.Text("cacheClusterSize") + " GB" : "off")}"],
+                [$"usage plan {name}: quota {properties.At("quotaSettings.limit").Text()} per {properties.At("quotaSettings.period").Text()?.ToLowerInvariant()}, " +
+                 $"{properties.At("throttleSettings.rateLimit").Text()} req/s, burst {properties.At("throttleSettings.burstLimit").Text()}"],
+            "aws:apigateway/stage:Stage" => [$"stage {properties.At("stageName").Text()}: X-Ray {(properties.At("xrayTracingEnabled").IsTrue() ? "on" : "off")}, cache {(properties.At("cacheClusterEnabled").IsTrue() ? properties.At("cacheClusterSize").Text() + " GB" : "off")}"],
             "aws:lambda/eventSourceMapping:EventSourceMapping" => [EventSource(properties)],
             "aws:sqs/queue:Queue" => [Queue(name, properties)],
-            "aws:dynamodb/table:Table" => [$"table {name}: {properties.Text("billingMode")?.ToLowerInvariant().Replace('_', ' ')}, TTL {(properties.Flag("ttl", "enabled") ? "on" : "off")}"],
-            "awsx:ecr:Image" => [$"image built from {properties.Text("dockerfile")} for {properties.Text("platform")}"],
-            "aws:budgets/budget:Budget" => [$"budget: {properties.Text("limitAmount")} {properties.Text("limitUnit")} per {properties.Text("timeUnit")?.ToLowerInvariant()}"],
+            "aws:dynamodb/table:Table" => [$"table {name}: {properties.At("billingMode").Text()?.ToLowerInvariant().Replace('_', ' ')}, TTL {(properties.At("ttl.enabled").IsTrue() ? "on" : "off")}"],
+            "awsx:ecr:Image" => [$"image built from {properties.At("dockerfile").Text()} for {properties.At("platform").Text()}"],
+            "aws:budgets/budget:Budget" => [$"budget: {properties.At("limitAmount").Text()} {properties.At("limitUnit").Text()} per {properties.At("timeUnit").Text()?.ToLowerInvariant()}"],
             _ => [],
         };
     }
 
     private static IEnumerable<string> Function(MapValue properties)
     {
-        var package = properties.Text("packageType") == "Image"
+        var package = properties.At("packageType").Text() == "Image"
             ? "container image"
-            : $"runtime {properties.Text("runtime")}" + (properties.At("s3Bucket") is null ? ", zip" : ", zip via S3");
-        var line = $"memory {properties.Text("memorySize")} MB, timeout {properties.Text("timeout")} s, {properties.Text("architectures", "0")}, {package}";
-        if (properties.Text("reservedConcurrentExecutions") is { } reserved)
+            : $"runtime {properties.At("runtime").Text()}" + (properties.At("s3Bucket") is null ? ", zip" : ", zip via S3");
+        var line = $"memory {properties.At("memorySize").Text()} MB, timeout {properties.At("timeout").Text()} s, {properties.At("architectures").Items().FirstOrDefault().Text()}, {package}";
+        if (properties.At("reservedConcurrentExecutions").Text() is { } reserved)
         {
             line += $", reserved concurrency {reserved}";
         }
 
         yield return line;
-        if (properties.Text("environment", "variables", "PREDICTIONS_SAMPLE_RATE") is { } rate)
+        if (properties.At("environment.variables.PREDICTIONS_SAMPLE_RATE").Text() is { } rate)
         {
             yield return $"predictions log sample rate {rate}";
         }
@@ -55,37 +56,37 @@ internal static class KeySettings
 
     private static string WafRules(MapValue properties)
     {
-        var rules = properties.Items("rules").OfType<MapValue>()
-            .OrderBy(rule => rule.Number("priority") ?? 0)
+        var rules = properties.At("rules").Items().OfType<MapValue>()
+            .OrderBy(rule => rule.At("priority").Number() ?? 0)
             .Select(rule =>
             {
-                var limit = rule.Text("statement", "rateBasedStatement", "limit");
-                return limit is null ? rule.Text("name") : $"{rule.Text("name")} ({limit}/{rule.Text("statement", "rateBasedStatement", "evaluationWindowSec") ?? "300"} s)";
+                var limit = rule.At("statement.rateBasedStatement.limit").Text();
+                return limit is null ? rule.At("name").Text() : $"{rule.At("name").Text()} ({limit}/{rule.At("statement.rateBasedStatement.evaluationWindowSec").Text() ?? "300"} s)";
             });
         return "WAF rules: " + string.Join(", ", rules);
     }
 
     private static string EventSource(MapValue properties)
     {
-        var line = $"batch size {properties.Text("batchSize")}, window {properties.Text("maximumBatchingWindowInSeconds") ?? "0"} s";
-        if (properties.Text("scalingConfig", "maximumConcurrency") is { } concurrency)
+        var line = $"batch size {properties.At("batchSize").Text()}, window {properties.At("maximumBatchingWindowInSeconds").Text() ?? "0"} s";
+        if (properties.At("scalingConfig.maximumConcurrency").Text() is { } concurrency)
         {
             line += $", at most {concurrency} concurrent";
         }
 
-        return properties.Items("functionResponseTypes").Any(t => t is LiteralValue { Value: "ReportBatchItemFailures" })
+        return properties.At("functionResponseTypes").Items().Any(t => t is LiteralValue { Value: "ReportBatchItemFailures" })
             ? line + ", partial batch failures"
             : line;
     }
 
     private static string Queue(string name, MapValue properties)
     {
-        var line = $"queue {name}: visibility {properties.Text("visibilityTimeoutSeconds") ?? "30"} s";
-        if (properties.Number("messageRetentionSeconds") is { } retention)
+        var line = $"queue {name}: visibility {properties.At("visibilityTimeoutSeconds").Text() ?? "30"} s";
+        if (properties.At("messageRetentionSeconds").Number() is { } retention)
         {
             line += $", retention {(retention / 86_400).ToString("0.#", CultureInfo.InvariantCulture)} days";
         }
 
-        return properties.Text("redrivePolicy", "maxReceiveCount") is { } receives ? line + $", dead letter after {receives} receives" : line;
+        return properties.At("redrivePolicy").JsonDocumentOf().At("maxReceiveCount").Text() is { } receives ? line + $", dead letter after {receives} receives" : line;
     }
 }

@@ -19,7 +19,7 @@ public sealed record StackPlan(string ProjectName, string StackName, int Resourc
     /// <summary>The group for resources created by the stack itself rather than a component.</summary>
     public const string StackGroup = "(stack)";
 
-    public static StackPlan Of(ResourceGraph graph)
+    public static StackPlan Of(StackGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var stack = graph.Stack;
@@ -39,7 +39,7 @@ public sealed record StackPlan(string ProjectName, string StackName, int Resourc
         return new StackPlan(stack.ProjectName, stack.StackName, stack.Resources.Count, components);
     }
 
-    private static ComponentPlan Plan(ResourceGraph graph, string path, string type, int total)
+    private static ComponentPlan Plan(StackGraph graph, string path, string type, int total)
     {
         var scopePath = path == StackGroup ? "" : path;
         var own = graph.Stack.Resources.Where(r => r.Scope.Path == scopePath).ToList();

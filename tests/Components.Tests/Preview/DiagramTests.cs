@@ -47,7 +47,7 @@ public sealed partial class DiagramTests : IDisposable
     public void The_dot_graph_has_a_cluster_per_component_and_an_arrow_per_reference()
     {
         var stack = DevStack();
-        var dot = DiagramWriter.Dot(new ResourceGraph(stack));
+        var dot = DiagramWriter.Dot(new StackGraph(stack));
 
         Assert.All(stack.Components, c => Assert.Contains($"subgraph \"cluster_{c.Path}\" {{", dot, StringComparison.Ordinal));
         Assert.Contains("\"embed-api-infer-integration\" -> \"embed-function-alias\" [label=\"uri\"];", dot, StringComparison.Ordinal);

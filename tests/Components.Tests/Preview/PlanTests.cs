@@ -22,7 +22,7 @@ public sealed class PlanTests
         });
         new EncryptedBucket(stack, "data", new EncryptedBucketArgs { Protect = true });
         new Bucket(stack, "loose", new BucketArgs());
-        return StackPlan.Of(new ResourceGraph(stack));
+        return StackPlan.Of(new StackGraph(stack));
     }
 
     [Fact]

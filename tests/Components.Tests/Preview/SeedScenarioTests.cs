@@ -39,7 +39,7 @@ public sealed class SeedScenarioTests : IDisposable
         MyStack.Define(new StackContext(stack, config, _project.Layout));
         var traffic = TrafficProfile.Read(config);
         config.ThrowIfInvalid();
-        return new CostEstimator(new ResourceGraph(stack), traffic, Measurements.None).Estimate();
+        return new CostEstimator(new StackGraph(stack), traffic, Measurements.None).Estimate();
     }
 
     private static void Near(double expected, decimal actual) => Assert.Equal(expected, (double)actual, 6);

@@ -11,11 +11,11 @@ public sealed record ResourceEdge(Resource From, Resource To, string Property);
 /// The stack as a graph: its resources, the component that owns each, and the references
 /// between resources as the program has them (through variables too, such as policy documents).
 /// </summary>
-public sealed class ResourceGraph
+public sealed class StackGraph
 {
     private readonly Dictionary<Resource, MapValue> _properties;
 
-    public ResourceGraph(Stack stack)
+    public StackGraph(Stack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
         Stack = stack;
