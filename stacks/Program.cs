@@ -3,5 +3,6 @@ using Infra.Local;
 using Stacks;
 
 // One call into the host, like Pulumi's Deployment.RunAsync: `synth` (what Pulumi.yaml runs),
-// `serve` (local mode), `--help`. Verbs do their work only when run, so `synth` stays fast.
+// `preview` (plan, policy, cost, diagram), `serve` (local mode), `--help`. Verbs do their work only
+// when run, so `synth` stays fast.
 return Deployment.Run(args, TeamStacks.Define, new DeploymentOptions { Commands = [new ServeCommand()] });
