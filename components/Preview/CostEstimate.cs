@@ -50,6 +50,4 @@ public sealed record CostEstimate(
     public decimal PerThousandPredictions => PredictionsPerMonth > 0 ? Monthly / (decimal)PredictionsPerMonth * 1000m : 0m;
 
     public decimal ServiceTotal(string service) => Lines.Where(l => l.Service == service).Sum(l => l.Monthly);
-
-    public decimal ComponentTotal(string component) => Lines.Where(l => l.Component == component).Sum(l => l.Monthly);
 }

@@ -30,9 +30,6 @@ public sealed class StackGraph
     /// <summary>The resource's inputs as the program emits them (tags included).</summary>
     public MapValue PropertiesOf(Resource resource) => _properties[resource];
 
-    /// <summary>The innermost component that created the resource; null for resources of the stack itself.</summary>
-    public ComponentResource? OwnerOf(Resource resource) => resource.Scope as ComponentResource;
-
     /// <summary>Resources whose inputs reference <paramref name="target"/>.</summary>
     public IEnumerable<ResourceEdge> ReferencesTo(Resource target) => Edges.Where(e => ReferenceEquals(e.To, target));
 
