@@ -2,9 +2,11 @@ namespace Infra.Preview;
 
 /// <summary>
 /// Every price the cost estimate and the dashboards use: AWS list prices in us-east-1, without
-/// free tiers, savings plans or volume discounts. Lambda, API Gateway, WAF and KMS are from the
-/// design notes (section 3); the others were checked against public pricing summaries dated
-/// 2025-07 to 2026-05 (DynamoDB after its November 2024 on-demand cut).
+/// free tiers, savings plans or volume discounts. Lambda (x86), API Gateway, WAF and KMS are from
+/// the design notes (section 3). Fargate, the load balancer, ECR, X-Ray, SQS, CloudWatch and
+/// DynamoDB (after its November 2024 on-demand cut) were checked against public pricing summaries
+/// dated 2025-07 to 2026-06, and S3's PUT rate likewise; S3's storage and GET rates and Lambda's
+/// arm64 provisioned-concurrency rates were not found in those sources (see the comments below).
 /// </summary>
 public static class PriceTable
 {
@@ -30,7 +32,7 @@ public static class PriceTable
     /// <summary>Duration executed on provisioned instances, per GB-s (x86).</summary>
     public const decimal ProvisionedDurationPerGbSecondX86 = 0.0000097222m;
 
-    // arm64 provisioned concurrency: the published arm64 rates are 20 % below x86, like on-demand duration.
+    // arm64 provisioned concurrency: not found in a checked source; 20 % below x86, as arm64 on-demand duration is.
     public const decimal ProvisionedPerGbSecondArm64 = 0.0000033334m;
     public const decimal ProvisionedDurationPerGbSecondArm64 = 0.0000077778m;
 
@@ -46,7 +48,7 @@ public static class PriceTable
     public const decimal KmsPerKeyMonth = 1.00m;
     public const decimal KmsPerRequest = 0.03m / 10_000m;
 
-    // S3 Standard.
+    // S3 Standard; the storage and GET rates are the long-standing list rates, not re-checked.
     public const decimal S3PerGbMonth = 0.023m;
     public const decimal S3PerPutRequest = 0.005m / 1_000m;
     public const decimal S3PerGetRequest = 0.0004m / 1_000m;
