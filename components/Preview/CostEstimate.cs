@@ -36,13 +36,17 @@ public sealed record AlwaysOnEstimate(IReadOnlyList<CostLine> Lines, IReadOnlyLi
     public decimal Monthly => Unchanged + Lines.Sum(l => l.Monthly);
 }
 
+/// <summary>A monthly AWS budget the stack itself declares (its cost guard), by the budget's logical name.</summary>
+public sealed record DeclaredBudget(string Name, decimal MonthlyUsd);
+
 /// <summary>A stack's monthly cost at a traffic profile, itemized by component and service.</summary>
 public sealed record CostEstimate(
     IReadOnlyList<CostLine> Lines,
     IReadOnlyList<FunctionLoad> Functions,
     double PredictionsPerMonth,
     AlwaysOnEstimate AlwaysOn,
-    IReadOnlyList<string> Assumptions)
+    IReadOnlyList<string> Assumptions,
+    IReadOnlyList<DeclaredBudget> Budgets)
 {
     public decimal Monthly => Lines.Sum(l => l.Monthly);
 

@@ -57,8 +57,18 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
             .ToList();
         var functions = loads.Select(l => l.Load).ToList();
         var alwaysOn = AlwaysOnAlternative.Estimate(functions, ordered, traffic.PeakFactor);
-        return new CostEstimate(ordered, functions, functions.Sum(f => f.Predictions), alwaysOn, Assumptions(functions));
+        return new CostEstimate(ordered, functions, functions.Sum(f => f.Predictions), alwaysOn, Assumptions(functions), Budgets());
     }
+
+    /// <summary>Monthly USD budgets with a literal amount: what the estimate is compared with.</summary>
+    private List<DeclaredBudget> Budgets() =>
+        [.. graph.Stack.Resources
+            .Where(r => r.TypeToken == "aws:budgets/budget:Budget")
+            .Select(r => (r.LogicalName, Inputs: graph.PropertiesOf(r)))
+            .Where(b => b.Inputs.At("timeUnit").Text() == "MONTHLY" && b.Inputs.At("limitUnit").Text() == "USD")
+            .Select(b => (b.LogicalName, Amount: b.Inputs.At("limitAmount").Number()))
+            .Where(b => b.Amount is not null)
+            .Select(b => new DeclaredBudget(b.LogicalName, b.Amount!.Value))];
 
     private List<string> Assumptions(IReadOnlyList<FunctionLoad> functions)
     {

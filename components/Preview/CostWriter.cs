@@ -41,6 +41,12 @@ public static class CostWriter
 
         writer.WriteLine();
         writer.WriteLine($"Total: {Money(estimate.Monthly)} a month for {estimate.PredictionsPerMonth:N0} predictions: {Money(estimate.PerThousandPredictions, 4)} per 1,000 predictions");
+        foreach (var budget in estimate.Budgets)
+        {
+            var difference = estimate.Monthly - budget.MonthlyUsd;
+            writer.WriteLine($"Budget {budget.Name}: {Money(budget.MonthlyUsd)} a month; the estimate is " +
+                (difference > 0 ? $"{Money(difference)} over it, so its forecast alert will fire" : $"{Money(-difference)} under it"));
+        }
         writer.WriteLine();
         var alwaysOn = estimate.AlwaysOn;
         writer.WriteLine($"Always-on alternative (containers running all month instead of {string.Join(" and ", alwaysOn.ReplacedServices)}): {Money(alwaysOn.Monthly)} a month");

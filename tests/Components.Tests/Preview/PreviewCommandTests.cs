@@ -52,6 +52,17 @@ public sealed class PreviewCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_estimate_is_compared_with_the_budget_the_stack_declares()
+    {
+        var (code, output, errors) = RunTeamStack("preview", "--stack", "prod");
+
+        Assert.True(code == 0, errors);
+        // Prod's cost guard has a $50 budget (monthlyBudgetUsd); its provisioned concurrency alone costs more.
+        Assert.Matches(@"\nBudget cost-budget: \$50\.00 a month; the estimate is \$[0-9.,]+ over it, so its forecast alert will fire\n", output);
+        Assert.DoesNotContain("\nBudget ", RunTeamStack("preview", "--stack", "dev").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_traffic_value_names_the_key_the_value_and_the_allowed_range()
     {
         _project.WriteStackFile("dev", new Dictionary<string, string> { ["alarmEmail"] = "ops@example.com", ["trafficRequestsPerDay"] = "-5", ["trafficPeakFactor"] = "0.5" });
