@@ -14,7 +14,7 @@ stale() { # stale OUTPUT DIR...: OUTPUT is missing or older than a source file u
 }
 
 stacks="$root/.build/stacks/Infra.Stacks.dll"
-if stale "$stacks" "$root/stacks" "$root/components"; then
+if stale "$stacks" "$root/stacks" "$root/components" "$root/functions/ModelConfiguration"; then
   # ReadyToRun: precompiled code starts about a third faster than JIT, and Pulumi starts us often.
   dotnet publish "$root/stacks/Infra.Stacks.csproj" -c Release --use-current-runtime --self-contained false \
     -p:PublishReadyToRun=true -o "$root/.build/stacks" --nologo -v quiet 1>&2

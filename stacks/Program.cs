@@ -1,8 +1,9 @@
 using Infra.Hosting;
 using Infra.Local;
+using Infra.Registry;
 using Stacks;
 
 // One call into the host, like Pulumi's Deployment.RunAsync: `synth` (what Pulumi.yaml runs),
-// `preview` (plan, policy, cost, diagram), `serve` (local mode), `--help`. Verbs do their work only
-// when run, so `synth` stays fast.
-return Deployment.Run(args, TeamStacks.Define, new DeploymentOptions { Commands = [new ServeCommand()] });
+// `preview` (plan, policy, cost, diagram), `serve` (local mode), `model` (the model registry), `--help`.
+// Verbs do their work only when run, so `synth` stays fast.
+return Deployment.Run(args, TeamStacks.Define, new DeploymentOptions { Commands = [new ServeCommand(), new ModelCommand()] });

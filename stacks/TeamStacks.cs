@@ -1,6 +1,8 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Hosting;
+using Infra.Registry;
+using Inference.Configuration;
 
 namespace Stacks;
 
@@ -11,6 +13,10 @@ namespace Stacks;
 public static class TeamStacks
 {
     public static IReadOnlyList<string> Known { get; } = ["dev", "prod"];
+
+    /// <summary>The model the team serves, and the version bundled with the function and the container image.</summary>
+    private const string ModelName = "resnet18";
+    private const string BundledModelVersion = "0.23.1";
 
     public static IDictionary<string, object?> Define(StackContext context)
     {
@@ -28,7 +34,24 @@ public static class TeamStacks
         var architecture = config.GetChoice("architecture", "x86_64", "x86_64", "arm64");
         var logRetentionDays = config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays);
 
-        var models = new EncryptedBucket(stack, "models", new EncryptedBucketArgs { ForceDestroy = !production, Protect = production });
+        // The model registry (`model push|list|show|verify`). modelBucket fixes the bucket's name, so that the registry
+        // commands find it; modelVersion pins the registry version the API and batch functions serve (unset: the
+        // model bundled with the function). Changing it and running `pulumi up` promotes or rolls back.
+        var models = new EncryptedBucket(stack, "models", new EncryptedBucketArgs
+        {
+            BucketName = config.GetString(ModelCommand.BucketConfigKey),
+            ForceDestroy = !production,
+            Protect = production,
+        });
+        var pinnedVersion = config.GetString("modelVersion");
+        if (pinnedVersion is not null && !SemanticVersion.IsValid(pinnedVersion))
+        {
+            config.AddProblem("modelVersion", pinnedVersion, SemanticVersion.Rules);
+            pinnedVersion = null; // reported as a config error; no program is emitted
+        }
+
+        var modelVersion = pinnedVersion ?? BundledModelVersion;
+        var modelBucket = pinnedVersion is null ? null : models;
 
         // The published function with the bundled ResNet18 zips to about 80 MB, over Lambda's 50 MB
         // direct upload: both zip functions upload through this one bucket.
@@ -49,15 +72,16 @@ public static class TeamStacks
             PredictionLogSampleRate = config.GetDouble("predictionLogSampleRate", production ? 0.05 : 1, 0, 1),
             SharedCache = config.GetBoolean("sharedCache", false),
             ProtectData = production,
-            ModelName = "resnet18",
-            ModelVersion = "0.23.1",
+            ModelName = ModelName,
+            ModelVersion = modelVersion,
             Notifications = alerts,
             P95DurationMs = config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000),
             Function = new InferenceFunctionArgs
             {
                 Code = code,
                 ArtifactsBucket = artifacts,
-                ModelName = "resnet18",
+                ModelName = ModelName,
+                ModelBucket = modelBucket,
                 MemoryMb = memoryMb,
                 Architecture = architecture,
                 TimeoutSeconds = config.GetInt32("timeoutSeconds", 29, 1, 29),
@@ -76,8 +100,8 @@ public static class TeamStacks
         var large = new ContainerInferenceApi(stack, "large", new ContainerInferenceApiArgs
         {
             BuildContext = CodeDirectory.FromProject(context.Layout, "."),
-            ModelName = "resnet18",
-            ModelVersion = "0.23.1",
+            ModelName = ModelName,
+            ModelVersion = BundledModelVersion,
             Notifications = alerts,
             ForceDelete = !production,
             Function = new InferenceFunctionArgs
@@ -91,14 +115,15 @@ public static class TeamStacks
 
         var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
         {
-            ModelName = "resnet18",
-            ModelVersion = "0.23.1",
+            ModelName = ModelName,
+            ModelVersion = modelVersion,
             Notifications = alerts,
             Protect = production,
             Function = new InferenceFunctionArgs
             {
                 Code = code,
                 ArtifactsBucket = artifacts,
+                ModelBucket = modelBucket,
                 MemoryMb = memoryMb,
                 Architecture = architecture,
                 TimeoutSeconds = 120,

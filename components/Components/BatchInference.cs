@@ -137,7 +137,7 @@ public sealed class BatchInference : ComponentResource
             ["PREDICTIONS_TABLE"] = PredictionsLog.TableName,
             ["PREDICTIONS_TTL_DAYS"] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        Function = new InferenceFunction(this, "function", args.Function with { Environment = environment });
+        Function = new InferenceFunction(this, "function", RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion) with { Environment = environment });
         Input.GrantRead(Function.Role, args.InputPrefix);
         Output.GrantWrite(Function.Role, args.ResultsPrefix);
         var consume = new RolePolicy(this, "consume", new RolePolicyArgs
@@ -221,6 +221,7 @@ public sealed class BatchInference : ComponentResource
             // The queue's visibility timeout is 6× the function timeout and SQS allows at most 12 hours.
             .Check(args.Function.TimeoutSeconds * 6 <= 43_200, "Function.TimeoutSeconds", args.Function.TimeoutSeconds, "at most 7200 s, since the queue's visibility timeout is six times it (SQS allows 12 hours)")
             .Check(args.ModelName.Length > 0, nameof(args.ModelName), args.ModelName, "the name of a model the function serves")
+            .CheckPin(args.Function, args.ModelName, args.ModelVersion)
             .Check(args.InputPrefix != args.ResultsPrefix, nameof(args.ResultsPrefix), args.ResultsPrefix, "a prefix other than InputPrefix")
             .ThrowIfInvalid();
     }

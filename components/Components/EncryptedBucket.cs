@@ -8,6 +8,9 @@ namespace Infra.Components;
 
 public sealed record EncryptedBucketArgs
 {
+    /// <summary>The bucket's physical name (globally unique); null lets Pulumi name it. A fixed name lets tools outside the stack find it.</summary>
+    public string? BucketName { get; init; }
+
     /// <summary>Keep noncurrent object versions so that an overwrite or delete can be undone.</summary>
     public bool Versioning { get; init; } = true;
 
@@ -60,7 +63,7 @@ public sealed record DataEventAuditArgs
 /// bucket key, versioning, every public-access block, bucket-owner-enforced ownership, a policy
 /// that refuses plain HTTP and any other encryption, and lifecycle rules for old versions.
 /// </summary>
-public sealed class EncryptedBucket : ComponentResource
+public sealed partial class EncryptedBucket : ComponentResource
 {
     private int _grants;
 
@@ -72,6 +75,8 @@ public sealed class EncryptedBucket : ComponentResource
             .Range(nameof(args.KeyDeletionWindowDays), args.KeyDeletionWindowDays, 7, 30)
             .Range(nameof(args.NoncurrentVersionExpirationDays), args.NoncurrentVersionExpirationDays, 0, 36500)
             .Range(nameof(args.AbortIncompleteUploadsAfterDays), args.AbortIncompleteUploadsAfterDays, 1, 365)
+            .Check(args.BucketName is null || BucketNamePattern().IsMatch(args.BucketName), nameof(args.BucketName), args.BucketName,
+                "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit")
             .ThrowIfInvalid();
 
         var data = new CustomResourceOptions { Protect = args.Protect ? true : null };
@@ -101,7 +106,7 @@ public sealed class EncryptedBucket : ComponentResource
             TargetKeyId = Key.KeyId,
         });
 
-        Bucket = new Bucket(this, "bucket", new BucketArgs { ForceDestroy = args.ForceDestroy ? true : null }, data);
+        Bucket = new Bucket(this, "bucket", new BucketArgs { Bucket = args.BucketName is { } physicalName ? (Input<string>)physicalName : null, ForceDestroy = args.ForceDestroy ? true : null }, data);
         var encryption = new BucketServerSideEncryptionConfiguration(this, "encryption", new BucketServerSideEncryptionConfigurationArgs
         {
             Bucket = Bucket.BucketName,
@@ -296,4 +301,7 @@ public sealed class EncryptedBucket : ComponentResource
 
         return new TrailAdvancedEventSelectorArgs { Name = $"Object events of {Path}", FieldSelectors = fields.ToArray() };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial System.Text.RegularExpressions.Regex BucketNamePattern();
 }

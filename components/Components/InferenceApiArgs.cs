@@ -62,3 +62,21 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
         return new InferenceApiFront(api, waf, monitoring);
     }
 }
+
+/// <summary>
+/// A pattern whose function takes its model from the registry (a <c>ModelBucket</c> without a <c>ModelKey</c>) serves
+/// exactly the pattern's <c>ModelName</c> and <c>ModelVersion</c>, which are also its metric dimensions.
+/// </summary>
+internal static class RegistryPin
+{
+    public static bool FromRegistry(InferenceFunctionArgs function) => function.ModelBucket is not null && function.ModelKey is null;
+
+    public static ArgsValidation CheckPin(this ArgsValidation check, InferenceFunctionArgs function, string modelName, string modelVersion) =>
+        check.Check(!FromRegistry(function) || function.ModelVersion is null || function.ModelVersion == modelVersion, "Function.ModelVersion", function.ModelVersion,
+                $"unset or '{modelVersion}': the pattern's ModelVersion is the registry version its function serves")
+            .Check(!FromRegistry(function) || function.ModelName is null || function.ModelName == modelName, "Function.ModelName", function.ModelName,
+                $"unset or '{modelName}': the pattern's ModelName is the registry model its function serves");
+
+    public static InferenceFunctionArgs Apply(InferenceFunctionArgs function, string modelName, string modelVersion) =>
+        FromRegistry(function) ? function with { ModelName = modelName, ModelVersion = modelVersion } : function;
+}

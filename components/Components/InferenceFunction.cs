@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Inference.Configuration;
 using Infra.Aws.CloudWatch;
 using Infra.Aws.Iam;
 using Infra.Aws.Kms;
@@ -42,10 +43,20 @@ public sealed record InferenceFunctionArgs
     /// <summary>Bundled model to serve (MODEL_NAME); null serves every bundled model.</summary>
     public string? ModelName { get; init; }
 
-    /// <summary>Bucket holding the model's ONNX file; the role may read only the key's folder.</summary>
+    /// <summary>
+    /// Bucket holding the model: the model registry when <see cref="ModelVersion"/> is set, else the bucket of
+    /// <see cref="ModelKey"/>. The role may read only the version's (or the key's) folder.
+    /// </summary>
     public EncryptedBucket? ModelBucket { get; init; }
 
-    /// <summary>Key of the ONNX file in <see cref="ModelBucket"/>, e.g. <c>models/resnet18/1.0.0/model.onnx</c>.</summary>
+    /// <summary>
+    /// The registry version to serve (semantic versioning): the function loads <c>models/{ModelName}/{ModelVersion}/</c>
+    /// from <see cref="ModelBucket"/> and checks the ONNX file's sha256 against that folder's model.json. Changing it
+    /// changes the function's configuration, so <c>pulumi up</c> publishes a new version and moves the <c>live</c> alias.
+    /// </summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>Key of an ONNX file in <see cref="ModelBucket"/> whose model.json is bundled with the code (instead of <see cref="ModelVersion"/>).</summary>
     public string? ModelKey { get; init; }
 
     /// <summary>S3 version id of the ONNX file: pins the exact bytes, and a change publishes a new function version.</summary>
@@ -123,7 +134,12 @@ public sealed partial class InferenceFunction : ComponentResource
             environment["MODEL_NAME"] = modelName;
         }
 
-        if (args.ModelBucket is { } bucket)
+        if (args.ModelBucket is { } registry && args.ModelVersion is { } pinned)
+        {
+            environment["MODEL_REGISTRY_BUCKET"] = registry.BucketName;
+            environment["MODEL_VERSION"] = pinned;
+        }
+        else if (args.ModelBucket is { } bucket)
         {
             environment["MODEL_S3_BUCKET"] = bucket.BucketName;
             environment["MODEL_S3_KEY"] = args.ModelKey!;
@@ -255,7 +271,9 @@ public sealed partial class InferenceFunction : ComponentResource
 
         if (args.ModelBucket is { } bucket)
         {
-            var folder = args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)];
+            var folder = args.ModelVersion is { } pinned
+                ? ModelRegistryLayout.Folder(args.ModelName!, pinned)
+                : args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)];
             statements.Add(PolicyDocuments.Allow("ReadModel", ["s3:GetObject", "s3:GetObjectVersion"], Output.Format($"{bucket.BucketArn}/{folder}*")));
             statements.Add(PolicyDocuments.Allow("DecryptModel", ["kms:Decrypt"], bucket.KeyArn));
         }
@@ -278,7 +296,13 @@ public sealed partial class InferenceFunction : ComponentResource
             .Check(args.ReservedConcurrency is null or >= 0, nameof(args.ReservedConcurrency), args.ReservedConcurrency, "null or a non-negative number")
             .OneOf(nameof(args.LogRetentionDays), args.LogRetentionDays, AllowedRetentionDays)
             .Range(nameof(args.AsyncRetryAttempts), args.AsyncRetryAttempts, 0, 2)
-            .Check((args.ModelBucket is null) == (args.ModelKey is null), nameof(args.ModelKey), args.ModelKey, "set together with ModelBucket (or neither, for a bundled model)")
+            .Check(args.ModelBucket is null || ((args.ModelKey is null) != (args.ModelVersion is null)), nameof(args.ModelKey), args.ModelKey,
+                "exactly one of ModelKey and ModelVersion (a registry version) when ModelBucket is set")
+            .Check(args.ModelBucket is not null || (args.ModelKey is null && args.ModelVersion is null), nameof(args.ModelBucket), null,
+                "set when ModelKey or ModelVersion is (the bucket they are in)")
+            .Check(args.ModelVersion is null || SemanticVersion.IsValid(args.ModelVersion), nameof(args.ModelVersion), args.ModelVersion, SemanticVersion.Rules)
+            .Check(args.ModelVersion is null || ModelConfigLoader.IsValidName(args.ModelName), nameof(args.ModelName), args.ModelName,
+                $"the registry model's name when ModelVersion is set: {ModelConfigLoader.NameRules}")
             .Check(args.ModelKey is null || (!args.ModelKey.StartsWith('/') && args.ModelKey.EndsWith(".onnx", StringComparison.Ordinal)), nameof(args.ModelKey), args.ModelKey, "an object key of an .onnx file without a leading '/'")
             .Check(!(args.SnapStart && args.ProvisionedConcurrency is not null), nameof(args.SnapStart), args.SnapStart,
                 "false when ProvisionedConcurrency is set: Lambda does not combine SnapStart with provisioned concurrency (pick one way to avoid cold starts)")

@@ -21,10 +21,11 @@ public sealed class RestInferenceApi : ComponentResource
         var check = new ArgsValidation(Path);
         InferenceApiFront.Validate(check, args, args.Function);
         check.Check(args.Function.ImageUri is null, "Function.ImageUri", "an image", "unset: container images are ContainerInferenceApi's pattern")
+            .CheckPin(args.Function, args.ModelName, args.ModelVersion)
             .ThrowIfInvalid();
 
         Data = new ApiDataLayer(this, args);
-        Function = new InferenceFunction(this, "function", Data.Configure(args.Function));
+        Function = new InferenceFunction(this, "function", Data.Configure(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion)));
         Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         ModelBucketName = args.Function.ModelBucket?.BucketName;

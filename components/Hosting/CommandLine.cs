@@ -1,23 +1,26 @@
 namespace Infra.Hosting;
 
-/// <summary>A parsed command line: a verb followed by <c>--name value</c> options and <c>--flag</c>s.</summary>
+/// <summary>
+/// A parsed command line: a verb, then <c>--name value</c> options, <c>--flag</c>s and positional arguments
+/// (such as a sub-verb and its operands: <c>model push resnet18 1.0.0 model.onnx</c>) in any order.
+/// </summary>
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _options;
 
-    private CommandLine(string verb, Dictionary<string, string?> options, IReadOnlyList<string> unexpected)
+    private CommandLine(string verb, Dictionary<string, string?> options, IReadOnlyList<string> arguments)
     {
         Verb = verb;
         _options = options;
-        Unexpected = unexpected;
+        Arguments = arguments;
     }
 
     public string Verb { get; }
 
     public IReadOnlyCollection<string> OptionNames => _options.Keys;
 
-    /// <summary>Words after the verb that are not options: no verb takes any, so they are a usage error.</summary>
-    public IReadOnlyList<string> Unexpected { get; }
+    /// <summary>Words after the verb that are not options, in order; a usage error for verbs that take none.</summary>
+    public IReadOnlyList<string> Arguments { get; }
 
     public string? Option(string name) => _options.GetValueOrDefault(name);
 
@@ -30,7 +33,7 @@ public sealed class CommandLine
     public static CommandLine Parse(IReadOnlyList<string> args, string defaultVerb)
     {
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var unexpected = new List<string>();
+        var arguments = new List<string>();
         string? verb = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -59,10 +62,10 @@ public sealed class CommandLine
             }
             else
             {
-                unexpected.Add(word);
+                arguments.Add(word);
             }
         }
 
-        return new CommandLine(verb ?? defaultVerb, options, unexpected);
+        return new CommandLine(verb ?? defaultVerb, options, arguments);
     }
 }

@@ -58,7 +58,8 @@ public static class Deployment
             return command is null && !commandLine.Flag("help") ? ExitCodes.Usage : ExitCodes.Success;
         }
 
-        var unknown = commandLine.OptionNames.Where(o => !command.Options.Contains(o)).Select(o => "--" + o).Concat(commandLine.Unexpected).ToList();
+        var unknown = commandLine.OptionNames.Where(o => !command.Options.Contains(o)).Select(o => "--" + o)
+            .Concat(command.TakesArguments ? [] : commandLine.Arguments).ToList();
         if (unknown.Count > 0)
         {
             stderr.WriteLine($"error: {command.Name} does not accept {string.Join(", ", unknown)}");

@@ -14,6 +14,9 @@ public interface IHostCommand
     /// <summary>The option names this verb accepts; any other is a usage error.</summary>
     IReadOnlyCollection<string> Options { get; }
 
+    /// <summary>Whether the verb takes positional arguments (sub-verbs, names, files); it then checks them itself.</summary>
+    bool TakesArguments => false;
+
     int Run(HostInvocation invocation);
 }
 

@@ -14,6 +14,12 @@ public sealed class StackLoader(StackDefinition definition, ProjectLayout layout
 {
     public ProjectLayout Layout { get; } = layout;
 
+    /// <summary>The stack used when neither <c>--stack</c> nor Pulumi names one.</summary>
+    public string DefaultStack => defaultStack;
+
+    /// <summary>The project's name, as config keys are qualified with it.</summary>
+    public string ProjectName => environment("PULUMI_PROJECT") ?? Layout.ProjectName;
+
     public (Stack Stack, OrderedMap Program) Synthesize(string? requestedStack)
     {
         var loaded = Load(requestedStack);
@@ -24,7 +30,7 @@ public sealed class StackLoader(StackDefinition definition, ProjectLayout layout
     public LoadedStack Load(string? requestedStack)
     {
         var (stackName, values, discovery) = Resolve(requestedStack);
-        var project = environment("PULUMI_PROJECT") ?? Layout.ProjectName;
+        var project = ProjectName;
         var config = new StackConfig(project, values, discovery);
         var stack = new Stack(project, stackName);
         var outputs = definition(new StackContext(stack, config, Layout));

@@ -113,4 +113,42 @@ public sealed class HostTests : IDisposable
         Assert.Equal(2, Run("synth", "dev"));
         Assert.Contains("synth does not accept dev", _error.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>A verb with a sub-verb and operands, like <c>model push NAME VERSION FILE</c>.</summary>
+    private sealed class EchoCommand : IHostCommand
+    {
+        public string Name => "echo";
+
+        public string Summary => "prints its arguments";
+
+        public string Usage => "echo <word>... [--sep S]";
+
+        public IReadOnlyCollection<string> Options { get; } = ["sep"];
+
+        public bool TakesArguments => true;
+
+        public int Run(HostInvocation invocation)
+        {
+            invocation.Out.Write(string.Join(invocation.CommandLine.Option("sep") ?? " ", invocation.CommandLine.Arguments));
+            return ExitCodes.Success;
+        }
+    }
+
+    [Fact]
+    public void A_verb_that_takes_arguments_gets_them_in_order_around_its_options_and_still_refuses_unknown_options()
+    {
+        int RunEcho(params string[] args) => Deployment.Run(args, Define, new DeploymentOptions
+        {
+            Commands = [new EchoCommand()],
+            Out = _out,
+            Error = _error,
+            ProjectDirectory = _project,
+        });
+
+        Assert.Equal(0, RunEcho("echo", "push", "--sep", "|", "m", "1.0.0+b.1", "file.onnx"));
+        Assert.Equal("push|m|1.0.0+b.1|file.onnx", _out.ToString());
+
+        Assert.Equal(2, RunEcho("echo", "push", "--config", "x.json"));
+        Assert.Contains("echo does not accept --config", _error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -255,7 +255,7 @@ public sealed class InferenceFunctionTests : IDisposable
             "component 'embed': MemoryMb = 64 is invalid: expected an integer from 128 to 10240",
             "component 'embed': Architecture = 'sparc' is invalid: expected one of x86_64, arm64",
             "component 'embed': LogRetentionDays = 10 is invalid: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
-            "component 'embed': ModelKey = 'models/x/model.onnx' is invalid: expected set together with ModelBucket (or neither, for a bundled model)",
+            "component 'embed': ModelBucket = null is invalid: expected set when ModelKey or ModelVersion is (the bucket they are in)",
         ], error.Problems);
         Assert.Empty(stack.Resources);
     }

@@ -75,6 +75,37 @@ public sealed class CompositionTests : IDisposable
     }
 
     [Fact]
+    public void A_registry_pin_reads_the_bucket_model_and_version()
+    {
+        var options = InferenceOptions.FromEnvironment(Env(new() { ["MODEL_REGISTRY_BUCKET"] = "models", ["MODEL_NAME"] = "cls", ["MODEL_VERSION"] = "1.1.0-rc.1" }), 2);
+
+        Assert.Equal(new Storage.RegistryModel("models", "cls", "1.1.0-rc.1"), options.Registry);
+        Assert.Equal(new Storage.S3ModelLocation("models", "models/cls/1.1.0-rc.1/model.onnx", null), options.Registry!.ModelFile);
+        Assert.Null(options.S3Location);
+    }
+
+    [Theory]
+    [InlineData(null, "1.0.0", null, "MODEL_NAME is ''; with MODEL_REGISTRY_BUCKET it is required")]
+    [InlineData("cls", null, null, "MODEL_VERSION is ''; with MODEL_REGISTRY_BUCKET it is required: a semantic version")]
+    [InlineData("cls", "1.0", null, "MODEL_VERSION is '1.0'")]
+    [InlineData("cls", "1.0.0", "other-bucket", "MODEL_REGISTRY_BUCKET and MODEL_S3_BUCKET are both set")]
+    public void A_bad_registry_pin_is_named(string? name, string? version, string? s3Bucket, string expected)
+    {
+        var env = new Dictionary<string, string> { ["MODEL_REGISTRY_BUCKET"] = "models" };
+        foreach (var (key, value) in new[] { ("MODEL_NAME", name), ("MODEL_VERSION", version), ("MODEL_S3_BUCKET", s3Bucket), ("MODEL_S3_KEY", s3Bucket is null ? null : "k.onnx") })
+        {
+            if (value is not null)
+            {
+                env[key] = value;
+            }
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => InferenceOptions.FromEnvironment(Env(env), 2));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_model_directory_without_models_fails_at_init()
     {
         var error = Assert.Throws<InvalidOperationException>(() => InferenceServiceFactory.FromEnvironment(Env(new() { ["MODEL_DIR"] = _dir.Path }), _log));

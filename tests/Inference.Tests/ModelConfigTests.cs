@@ -53,6 +53,8 @@ public sealed class ModelConfigTests : IDisposable
         // JSON path to change, new value (JSON), the field the error must name
         { "name", "\"has space\"", "'name'" },
         { "version", "\"1.0\"", "'version'" },
+        { "version", "\"1.0.0-01\"", "'version'" },
+        { "metadata", "{ \"\": \"x\" }", "'metadata'" },
         { "file", "\"../outside.onnx\"", "'file'" },
         { "file", "\"model.bin\"", "'file'" },
         { "sha256", "\"ABC\"", "'sha256'" },
@@ -108,6 +110,38 @@ public sealed class ModelConfigTests : IDisposable
 
         Assert.StartsWith(file, error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Creation_time_and_free_form_metadata_round_trip_through_the_schema()
+    {
+        var node = JsonNode.Parse(Valid)!;
+        node["createdAt"] = "2026-11-27T21:00:00+00:00";
+        node["metadata"] = new JsonObject { ["trainingRun"] = "run-42", ["dataset"] = "text-lines-v3" };
+
+        var model = ModelConfigLoader.Load(_dir.Write("model.json", node.ToJsonString()));
+        var again = ModelConfigLoader.Parse(ModelConfigLoader.Serialize(model.Config), "s3://b/models/cls/1.2.3-rc.1/model.json");
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 21, 0, 0, TimeSpan.Zero), again.Config.CreatedAt);
+        Assert.Equal("run-42", again.Config.Metadata!["trainingRun"]);
+        Assert.Equal(model.Inputs[0].Shape, again.Inputs[0].Shape);
+        Assert.Equal(model.Labels, again.Labels);
+    }
+
+    [Fact]
+    public void Parsing_without_the_folder_checks_side_file_references_but_not_their_presence()
+    {
+        var node = JsonNode.Parse(Valid)!;
+        node.AsObject().Remove("labels");
+        node["labelsFile"] = "labels.txt";
+        var withLabelsFile = node.ToJsonString();
+        node["labelsFile"] = "../labels.txt";
+
+        var parsed = ModelConfigLoader.Parse(withLabelsFile, "s3://b/k");
+        var error = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse(node.ToJsonString(), "s3://b/k"));
+
+        Assert.Equal("labels.txt", parsed.Config.LabelsFile);
+        Assert.StartsWith("s3://b/k: field 'labelsFile' has value \"../labels.txt\"", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

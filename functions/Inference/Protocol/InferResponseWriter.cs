@@ -37,7 +37,7 @@ public static class InferResponseWriter
         var info = value.GetTensorTypeAndShape();
         writer.WriteStartObject();
         writer.WriteString("name", name);
-        writer.WriteString("datatype", TensorDatatypes.ProtocolNameOf(info.ElementDataType));
+        writer.WriteString("datatype", OnnxTensorTypes.ProtocolNameOf(info.ElementDataType));
         writer.WriteStartArray("shape");
         foreach (var size in info.Shape)
         {

@@ -1,4 +1,5 @@
 using Inference.Caching;
+using Inference.Configuration;
 using Inference.Predictions;
 using Inference.Runtime;
 using Inference.Storage;
@@ -16,6 +17,9 @@ public sealed record InferenceOptions
     public required string ModelDirectory { get; init; }
     public string? ModelName { get; init; }
     public S3ModelLocation? S3Location { get; init; }
+
+    /// <summary>A version pinned in the model registry; model.json and the ONNX file both come from there, not from MODEL_DIR.</summary>
+    public RegistryModel? Registry { get; init; }
     public string CacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "models");
     public bool EagerLoading { get; init; } = true;
     public int IntraOpThreads { get; init; } = LambdaCpu.ThreadsFor(null, Environment.ProcessorCount);
@@ -42,6 +46,7 @@ public sealed record InferenceOptions
             throw new InvalidOperationException("MODEL_S3_BUCKET and MODEL_S3_KEY must be set together (or neither, for a bundled model).");
         }
 
+        var registry = RegistryFromEnvironment(values, bucket);
         var memory = (int?)values.Long("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10_240);
         var defaults = new InferenceOptions { ModelDirectory = "" };
         return new InferenceOptions
@@ -49,6 +54,7 @@ public sealed record InferenceOptions
             ModelDirectory = values.Get("MODEL_DIR") ?? Path.Combine(AppContext.BaseDirectory, "models"),
             ModelName = values.Get("MODEL_NAME"),
             S3Location = bucket is null ? null : new S3ModelLocation(bucket, key!, values.Get("MODEL_S3_VERSION")),
+            Registry = registry,
             CacheDirectory = values.Get("MODEL_CACHE_DIR") ?? defaults.CacheDirectory,
             EagerLoading = values.Get("MODEL_LOADING") switch
             {
@@ -70,5 +76,32 @@ public sealed record InferenceOptions
             Cache = PredictionCacheOptions.FromEnvironment(values),
             PredictionLog = PredictionLogOptions.FromEnvironment(values),
         };
+    }
+
+    private static RegistryModel? RegistryFromEnvironment(EnvironmentValues values, string? s3Bucket)
+    {
+        if (values.Get("MODEL_REGISTRY_BUCKET") is not { } bucket)
+        {
+            return null;
+        }
+
+        if (s3Bucket is not null)
+        {
+            throw new InvalidOperationException("MODEL_REGISTRY_BUCKET and MODEL_S3_BUCKET are both set; allowed: one model source (the registry, or MODEL_DIR with MODEL_S3_*).");
+        }
+
+        var name = values.Get("MODEL_NAME");
+        if (!ModelConfigLoader.IsValidName(name))
+        {
+            throw new InvalidOperationException($"MODEL_NAME is '{name}'; with MODEL_REGISTRY_BUCKET it is required: {ModelConfigLoader.NameRules}.");
+        }
+
+        var version = values.Get("MODEL_VERSION");
+        if (!SemanticVersion.IsValid(version))
+        {
+            throw new InvalidOperationException($"MODEL_VERSION is '{version}'; with MODEL_REGISTRY_BUCKET it is required: {SemanticVersion.Rules}.");
+        }
+
+        return new RegistryModel(bucket, name!, version!);
     }
 }

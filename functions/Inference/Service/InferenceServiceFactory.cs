@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Caching;
+using Inference.Configuration;
 using Inference.Predictions;
 using Inference.Runtime;
 using Inference.Storage;
@@ -18,7 +19,7 @@ public static class InferenceServiceFactory
     /// </summary>
     /// <param name="environment">Reads a variable; <see cref="Environment.GetEnvironmentVariable(string)"/> when null.</param>
     /// <param name="output">Where log and metric lines go; standard output when null.</param>
-    /// <param name="s3">The S3 client for MODEL_S3_*; a default client is created when needed and null.</param>
+    /// <param name="s3">The S3 client for MODEL_REGISTRY_BUCKET and MODEL_S3_*; a default client is created when needed and null.</param>
     /// <param name="dynamoDb">The DynamoDB client for PREDICTION_CACHE_TABLE and PREDICTIONS_TABLE; likewise.</param>
     public static InferenceService FromEnvironment(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
         IAmazonDynamoDB? dynamoDb = null)
@@ -31,8 +32,20 @@ public static class InferenceServiceFactory
     public static InferenceService Create(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null, IAmazonDynamoDB? dynamoDb = null,
         Func<double>? random = null)
     {
-        var definitions = ModelCatalog.Discover(options.ModelDirectory, options.ModelName);
+        IReadOnlyList<ModelDefinition> definitions;
         IModelFileProvider files = new BundledModelFileProvider();
+        if (options.Registry is { } pinned)
+        {
+            s3 ??= new AmazonS3Client();
+            var source = new RegistryModelSource(s3, pinned, options.CacheDirectory);
+            definitions = [source.FetchDefinitionAsync(CancellationToken.None).GetAwaiter().GetResult()];
+            files = new S3ModelFileProvider(s3, pinned.ModelFile, options.CacheDirectory, DownloadRetryPolicy.Default);
+        }
+        else
+        {
+            definitions = ModelCatalog.Discover(options.ModelDirectory, options.ModelName);
+        }
+
         if (options.S3Location is { } location)
         {
             if (definitions.Count != 1)

@@ -26,7 +26,7 @@ public static class ModelCatalog
                 $"MODEL_DIR '{modelDirectory}' holds no {ModelConfigLoader.FileName}, neither itself nor in a subfolder.");
         }
 
-        var models = files.Select(ModelConfigLoader.Load).ToArray();
+        var models = files.Select(file => ModelConfigLoader.Load(file)).ToArray();
         if (modelName is null)
         {
             return models;

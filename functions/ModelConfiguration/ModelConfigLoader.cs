@@ -11,50 +11,78 @@ public static partial class ModelConfigLoader
     private const int MaxImageSide = 4096;
     private const int MaxTopK = 1000;
 
-    public static ModelDefinition Load(string configPath)
+    /// <summary>Metadata entries a model.json may carry, and the longest key and value.</summary>
+    public const int MaxMetadataEntries = 50;
+    public const int MaxMetadataLength = 1024;
+
+    /// <param name="configPath">The model.json file.</param>
+    /// <param name="sideFilesPresent">
+    /// Whether the files model.json names besides the model (labelsFile, preprocessing.graph) lie next to it and are read;
+    /// false validates the references only, for a model.json looked at without its folder (the registry's <c>model show</c>).
+    /// </param>
+    public static ModelDefinition Load(string configPath, bool sideFilesPresent = true)
     {
         ModelConfig? config;
         try
         {
             using var stream = File.OpenRead(configPath);
-            config = JsonSerializer.Deserialize(stream, ModelConfigJsonContext.Default.ModelConfig);
-        }
-        catch (JsonException ex)
-        {
-            throw new ModelConfigException(configPath, $"invalid JSON at '{ex.Path ?? "$"}': {ex.Message}", ex);
+            config = Deserialize(stream, configPath);
         }
         catch (IOException ex)
         {
             throw new ModelConfigException(configPath, $"cannot be read: {ex.Message}", ex);
         }
 
-        if (config is null)
+        return new Validator(configPath, config, sideFilesPresent).Validate();
+    }
+
+    /// <summary>
+    /// Validates model.json text that is not on disk (read from the registry): the files it names besides the model are
+    /// checked as references only. <paramref name="source"/> names it in errors, e.g. its S3 URI.
+    /// </summary>
+    public static ModelDefinition Parse(string json, string source)
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        return new Validator(source, Deserialize(stream, source), sideFilesPresent: false).Validate();
+    }
+
+    private static ModelConfig Deserialize(Stream stream, string source)
+    {
+        ModelConfig? config;
+        try
         {
-            throw new ModelConfigException(configPath, "is empty (null); a JSON object is required");
+            config = JsonSerializer.Deserialize(stream, ModelConfigJsonContext.Default.ModelConfig);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelConfigException(source, $"invalid JSON at '{ex.Path ?? "$"}': {ex.Message}", ex);
         }
 
-        return new Validator(configPath, config).Validate();
+        return config ?? throw new ModelConfigException(source, "is empty (null); a JSON object is required");
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")]
-    private static partial Regex SemverPattern();
-
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();
 
-    private sealed class Validator(string path, ModelConfig config)
+    /// <summary>The model.json text of a config: camelCase, indented, without null fields.</summary>
+    public static string Serialize(ModelConfig config) => JsonSerializer.Serialize(config, ModelConfigJsonContext.Default.ModelConfig);
+
+    /// <summary>Whether a model name is allowed (it is also a folder of the model registry).</summary>
+    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    public const string NameRules = "1-64 characters of letters, digits, '_', '.', '-', starting with a letter or digit";
+
+    private sealed class Validator(string path, ModelConfig config, bool sideFilesPresent)
     {
-        private readonly string _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        private readonly string _directory = sideFilesPresent ? Path.GetDirectoryName(Path.GetFullPath(path))! : "";
 
         public ModelDefinition Validate()
         {
-            Require(NamePattern().IsMatch(config.Name), "name", Quote(config.Name),
-                "allowed: 1-64 characters of letters, digits, '_', '.', '-', starting with a letter or digit");
-            Require(SemverPattern().IsMatch(config.Version), "version", Quote(config.Version),
-                "allowed: a semantic version such as 1.0.0");
+            Require(IsValidName(config.Name), "name", Quote(config.Name), "allowed: " + NameRules);
+            Require(SemanticVersion.IsValid(config.Version), "version", Quote(config.Version), "allowed: " + SemanticVersion.Rules);
             RequireRelativeFile("file", config.File, ".onnx", mustExist: false);
             if (config.Sha256 is not null)
             {
@@ -67,12 +95,13 @@ public static partial class ModelConfigLoader
                 Require(size > 0, "sizeBytes", Num(size), "allowed: a positive number of bytes");
             }
 
+            ValidateMetadata();
             var inputs = ValidateTensors("inputs", config.Inputs);
             var outputs = ValidateTensors("outputs", config.Outputs);
             var labels = ValidateLabels();
             var graph = ValidatePreprocessing(inputs);
             ValidatePostprocessing(outputs, labels);
-            return new ModelDefinition(config, Path.GetFullPath(path), _directory, inputs, outputs, labels, graph);
+            return new ModelDefinition(config, sideFilesPresent ? Path.GetFullPath(path) : path, _directory, inputs, outputs, labels, graph);
         }
 
         private ModelTensor[] ValidateTensors(string field, IReadOnlyList<TensorSpec> specs)
@@ -103,6 +132,22 @@ public static partial class ModelConfigLoader
             return result;
         }
 
+        private void ValidateMetadata()
+        {
+            if (config.Metadata is not { } metadata)
+            {
+                return;
+            }
+
+            Require(metadata.Count <= MaxMetadataEntries, "metadata", $"{metadata.Count} entries", $"allowed: at most {MaxMetadataEntries} entries");
+            foreach (var (key, value) in metadata)
+            {
+                Require(key.Length is > 0 and <= MaxMetadataLength && !string.IsNullOrWhiteSpace(key), "metadata", Quote(key),
+                    $"allowed: keys of 1 to {MaxMetadataLength} characters, not blank");
+                Require(value.Length <= MaxMetadataLength, $"metadata.{key}", $"{value.Length} characters", $"allowed: at most {MaxMetadataLength} characters");
+            }
+        }
+
         private string[] ValidateLabels()
         {
             if (config.Labels is not null && config.LabelsFile is not null)
@@ -113,7 +158,12 @@ public static partial class ModelConfigLoader
             string[] labels;
             if (config.LabelsFile is not null)
             {
-                RequireRelativeFile("labelsFile", config.LabelsFile, ".txt", mustExist: true);
+                RequireRelativeFile("labelsFile", config.LabelsFile, ".txt", mustExist: sideFilesPresent);
+                if (!sideFilesPresent)
+                {
+                    return [];
+                }
+
                 labels = [.. File.ReadAllLines(Path.Combine(_directory, config.LabelsFile)).Where(l => l.Length > 0)];
                 Require(labels.Length > 0, "labelsFile", Quote(config.LabelsFile), "allowed: a file with one label per line");
             }
@@ -165,7 +215,7 @@ public static partial class ModelConfigLoader
                 return null;
             }
 
-            RequireRelativeFile("preprocessing.graph", pre.Graph, ".onnx", mustExist: true);
+            RequireRelativeFile("preprocessing.graph", pre.Graph, ".onnx", mustExist: sideFilesPresent);
             return Path.Combine(_directory, pre.Graph);
         }
 
@@ -205,6 +255,11 @@ public static partial class ModelConfigLoader
             }
 
             Require(post.TopK is > 0 and <= MaxTopK, "postprocessing.topK", Num(post.TopK), $"allowed: 1 to {MaxTopK}");
+            if (config.LabelsFile is not null && !sideFilesPresent)
+            {
+                return; // the labels are in a file that was not read
+            }
+
             Require(labels.Length > 0, "labels", "none", "allowed: 'labels' or 'labelsFile' are required for classification");
             var classes = output.Shape[^1];
             Require(classes == -1 || classes == labels.Length, "labels", $"{labels.Length} labels",

@@ -23,6 +23,12 @@ public sealed record ModelConfig
 
     /// <summary>A text file with one label per line, relative to model.json; an alternative to <see cref="Labels"/>.</summary>
     public string? LabelsFile { get; init; }
+
+    /// <summary>When the version was created; the registry's <c>model push</c> sets it.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>Free-form facts about the version (training run, data set, author); not interpreted.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 }
 
 public sealed record TensorSpec
@@ -75,6 +81,8 @@ public sealed record PostprocessingConfig
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(ModelConfig))]
