@@ -11,7 +11,7 @@ namespace Registry.Tests;
 
 /// <summary>
 /// The registry commands and the function's registry loader against the local S3 stand-in, fauxqs.
-/// tests/Registry.Tests/fauxqs.sh (and .ci/run) start it and set FAUXQS_ENDPOINT; without it these tests are skipped.
+/// tests/Registry.Tests/fauxqs.sh (and .ci/run) start it and set FAUXQS_ENDPOINT; without it these tests are skipped, except in CI.
 /// </summary>
 public sealed class RegistryFauxqsTests : IDisposable
 {
@@ -45,7 +45,10 @@ public sealed class RegistryFauxqsTests : IDisposable
     {
         get
         {
-            Skip.If(_s3 is null, "FAUXQS_ENDPOINT is not set; run tests/Registry.Tests/fauxqs.sh (CI's .ci/run starts fauxqs and sets it)");
+            // Outside CI a missing server skips; in CI (.ci/run sets CI=true and starts fauxqs) it is a failure.
+            Skip.If(_s3 is null && Environment.GetEnvironmentVariable("CI") != "true",
+                "FAUXQS_ENDPOINT is not set; run tests/Registry.Tests/fauxqs.sh (CI's .ci/run starts fauxqs and sets it)");
+            Assert.True(_s3 is not null, "FAUXQS_ENDPOINT is not set although CI=true: .ci/run must start fauxqs");
             return _s3!;
         }
     }
