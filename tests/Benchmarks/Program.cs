@@ -4,6 +4,8 @@ using Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- warm [ROUNDS] [ITERATIONS]
 // dotnet run -c Release --project tests/Benchmarks -- coldstart PUBLISH_ROOT [RUNS] [THREADS]
 // dotnet run -c Release --project tests/Benchmarks -- size PUBLISH_ROOT
+// dotnet run -c Release --project tests/Benchmarks -- serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]
+//   (tests/Benchmarks/serve-load.sh starts serve for the dev stack and runs this)
 // PUBLISH_ROOT holds framework-dependent/, ready-to-run/ and native-aot/ (functions/InferenceFunction/bin/publish).
 var invariant = CultureInfo.InvariantCulture;
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], invariant) : fallback;
@@ -43,8 +45,25 @@ switch (args.FirstOrDefault())
         }
 
         return 0;
+    case "serve" when args.Length > 3:
+    {
+        var (requests, concurrency, instances, threads) = (Arg(4, 2000), Arg(5, 4), Arg(6, 2), Arg(7, 2));
+        await log.WriteLineAsync($"bare ONNX Runtime: {requests} ResNet18 runs on {instances} session(s) of {threads} intra-op thread(s)");
+        var bare = await ServeLoadBenchmark.BareAsync(requests, instances, threads);
+        await log.WriteLineAsync($"through serve: {requests} POST {args[1]} at concurrency {concurrency}");
+        var served = await ServeLoadBenchmark.ThroughServeAsync(new Uri(args[1]), args[2], File.ReadAllBytes(args[3]), requests, concurrency, log);
+        Console.WriteLine("| path | requests | errors | cold starts | p50 | p95 | p99 | per second |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var (name, r) in new[] { ($"bare `InferenceSession.Run`, {instances} sessions × {threads} threads", bare), ($"`serve`: HTTP → gateway → function processes, concurrency {concurrency}", served) })
+        {
+            Console.WriteLine(string.Create(invariant, $"| {name} | {r.Requests} | {r.Errors} | {r.ColdStarts} | {r.P50:0.0} ms | {r.P95:0.0} ms | {r.P99:0.0} ms | {r.PerSecond:0.0} |"));
+        }
+
+        return served.Errors == 0 ? 0 : 1;
+    }
+
     default:
-        await log.WriteLineAsync("usage: Benchmarks warm [ROUNDS] [ITERATIONS] | coldstart PUBLISH_ROOT [RUNS] [THREADS] | size PUBLISH_ROOT");
+        await log.WriteLineAsync("usage: Benchmarks warm [ROUNDS] [ITERATIONS] | coldstart PUBLISH_ROOT [RUNS] [THREADS] | size PUBLISH_ROOT | serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]");
         return 2;
 }
 
