@@ -42,7 +42,7 @@ public sealed class LocalFront(IReadOnlyList<LocalRestApi> apis, int port, strin
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        BaseAddress = new Uri(address);
     }
 
     public async ValueTask DisposeAsync()
