@@ -62,4 +62,39 @@ public sealed class DataLayerOptionsTests
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_Redis_endpoint_makes_Redis_the_shared_cache_with_TLS_unless_turned_off()
+    {
+        var withTls = Read(new() { ["PREDICTION_CACHE_REDIS_ENDPOINT"] = "my-cache-abc.serverless.use1.cache.amazonaws.com:6379" });
+        var plain = Read(new() { ["PREDICTION_CACHE_REDIS_ENDPOINT"] = "127.0.0.1:6391", ["PREDICTION_CACHE_REDIS_TLS"] = "false", ["PREDICTION_CACHE_MAX_ENTRIES"] = "0" });
+
+        Assert.Equal((new Caching.RedisEndpoint("my-cache-abc.serverless.use1.cache.amazonaws.com", 6379), true, null),
+            (withTls.Cache.RedisEndpoint, withTls.Cache.RedisTls, withTls.Cache.Table));
+        Assert.Equal((new Caching.RedisEndpoint("127.0.0.1", 6391), false), (plain.Cache.RedisEndpoint, plain.Cache.RedisTls));
+        Assert.True(plain.Cache.Enabled); // the shared cache alone keeps caching on
+    }
+
+    [Fact]
+    public void A_table_and_a_Redis_endpoint_together_fail_naming_both()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Read(new() { ["PREDICTION_CACHE_TABLE"] = "cache", ["PREDICTION_CACHE_REDIS_ENDPOINT"] = "cache.local:6379" }));
+
+        Assert.Contains("PREDICTION_CACHE_TABLE is 'cache' and PREDICTION_CACHE_REDIS_ENDPOINT is 'cache.local:6379'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("set at most one of them", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PREDICTION_CACHE_REDIS_ENDPOINT", "cache.local", "PREDICTION_CACHE_REDIS_ENDPOINT is 'cache.local'; allowed: host:port")]
+    [InlineData("PREDICTION_CACHE_REDIS_ENDPOINT", "cache.local:0", "PREDICTION_CACHE_REDIS_ENDPOINT is 'cache.local:0'; allowed: host:port with a port from 1 to 65535")]
+    [InlineData("PREDICTION_CACHE_REDIS_ENDPOINT", ":6379", "PREDICTION_CACHE_REDIS_ENDPOINT is ':6379'")]
+    [InlineData("PREDICTION_CACHE_REDIS_ENDPOINT", "redis://cache.local:6379", "PREDICTION_CACHE_REDIS_ENDPOINT is 'redis://cache.local:6379'")]
+    [InlineData("PREDICTION_CACHE_REDIS_TLS", "yes", "PREDICTION_CACHE_REDIS_TLS is 'yes'; allowed: true, false.")]
+    public void A_bad_Redis_setting_fails_naming_the_variable(string name, string value, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Read(new() { [name] = value }));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
 }

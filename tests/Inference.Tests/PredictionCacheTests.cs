@@ -170,14 +170,44 @@ public sealed class PredictionCacheTests
             .ThrowsAsync(new ResourceNotFoundException("Requested resource not found"));
         using var service = new CachingService(SharedOnly, dynamoDb: dynamo.Object);
 
-        var response = await service.HandleAsync(Requests.Post(Predict, Image(), "image/png"));
+        var request = Requests.Post(Predict, Image(), "image/png");
 
-        Assert.Equal(200, response.StatusCode);
-        Assert.Equal("miss", response.XCache());
-        var line = Assert.Single(service.RequestLines());
-        Assert.Equal("WARN", line.GetProperty("level").GetString());
-        Assert.Equal(1, line.GetProperty("CacheErrors").GetInt32());
-        Assert.Contains("Rate exceeded", line.GetProperty("cacheError").GetString());
+        var responses = new[] { await service.HandleAsync(request), await service.HandleAsync(request.Again()) };
+
+        Assert.All(responses, r => Assert.Equal((200, "miss"), (r.StatusCode, r.XCache())));
+        var lines = service.RequestLines();
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line => Assert.Equal(("INFO", 1), (line.GetProperty("level").GetString(), line.GetProperty("CacheErrors").GetInt32())));
+        Assert.All(lines, line => Assert.Contains("Rate exceeded", line.GetProperty("cacheError").GetString(), StringComparison.Ordinal));
+        // The outage is a WARN line once, not one per request (the second request's store fails too, with another error).
+        var outage = Assert.Single(service.Log.ToString().Split('\n'), l => l.Contains("prediction_cache_unavailable", StringComparison.Ordinal));
+        Assert.Contains("\"level\":\"WARN\"", outage, StringComparison.Ordinal);
+        Assert.Contains("Rate exceeded", outage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_shared_cache_answering_again_ends_the_outage_with_one_line_counting_the_failed_calls()
+    {
+        var dynamo = new Mock<IAmazonDynamoDB>();
+        var failing = true;
+        dynamo.Setup(d => d.GetItemAsync(It.IsAny<GetItemRequest>(), It.IsAny<CancellationToken>()))
+            .Returns(() => failing ? throw new AmazonDynamoDBException("Service unavailable") : Task.FromResult(new GetItemResponse()));
+        dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
+            .Returns(() => failing ? throw new AmazonDynamoDBException("Service unavailable") : Task.FromResult(new PutItemResponse()));
+        using var service = new CachingService(SharedOnly, dynamoDb: dynamo.Object);
+        var request = Requests.Post(Predict, Image(), "image/png");
+
+        await service.HandleAsync(request);
+        failing = false;
+        await service.HandleAsync(request.Again());
+        await service.HandleAsync(request.Again());
+
+        var messages = service.Log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["model_loaded", "prediction_cache_warm_up_failed", "prediction_cache_unavailable", "request", "prediction_cache_recovered", "request", "request"],
+            messages.Select(m => m.GetProperty("message").GetString()));
+        Assert.Equal(2, messages[4].GetProperty("failedCalls").GetInt64()); // the first request's lookup and store
+        Assert.Equal([true, false, false], service.RequestLines().Select(l => l.TryGetProperty("cacheError", out _)));
     }
 
     [Fact]

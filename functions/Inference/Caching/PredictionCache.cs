@@ -17,7 +17,9 @@ public readonly record struct CacheStore(bool SharedSkipped, string? Error);
 /// The prediction cache: the in-function LRU first, then the optional shared cache. The shared cache is best effort:
 /// a failure or a slow answer becomes an error message for the log, and the request is served from the model.
 /// </summary>
-public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache? shared, TimeSpan sharedTimeout)
+/// <param name="health">Told of every shared-cache call's outcome, to report outages once; none when null.</param>
+public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache? shared, TimeSpan sharedTimeout,
+    SharedCacheHealth? health = null) : IDisposable
 {
     /// <summary>Not 64 hex digits, so it can never be a real entry's key.</summary>
     public const string WarmUpKey = "warm-up";
@@ -25,7 +27,8 @@ public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache
     private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(5);
 
     /// <returns>null when the options turn caching off.</returns>
-    public static PredictionCache? Create(PredictionCacheOptions options, Func<IAmazonDynamoDB> dynamoDb, TimeProvider time)
+    public static PredictionCache? Create(PredictionCacheOptions options, Func<IAmazonDynamoDB> dynamoDb, TimeProvider time,
+        SharedCacheHealth? health = null)
     {
         if (!options.Enabled)
         {
@@ -33,8 +36,13 @@ public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache
         }
 
         var memory = options.MaxEntries > 0 ? new LruPredictionCache(options.MaxEntries, options.MaxBytes) : null;
-        var shared = options.Table is { } table ? new DynamoDbPredictionCache(dynamoDb(), table, options.Ttl, time) : null;
-        return new PredictionCache(memory, shared, options.Timeout);
+        IPredictionCache? shared = (options.Table, options.RedisEndpoint) switch
+        {
+            ({ } table, _) => new DynamoDbPredictionCache(dynamoDb(), table, options.Ttl, time),
+            (_, { } endpoint) => new RedisPredictionCache(endpoint, options.RedisTls, options.Ttl, options.Timeout),
+            _ => null,
+        };
+        return new PredictionCache(memory, shared, options.Timeout, health);
     }
 
     /// <summary>
@@ -66,6 +74,7 @@ public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache
         }
 
         var result = await BestEffort.RunAsync(t => shared.GetAsync(key, t), sharedTimeout, cancellationToken).ConfigureAwait(false);
+        Report(result.Error);
         if (result.Value is { } found)
         {
             memory?.Set(key, found);
@@ -84,6 +93,22 @@ public sealed class PredictionCache(LruPredictionCache? memory, IPredictionCache
         }
 
         var result = await BestEffort.RunAsync(t => shared.SetAsync(key, value, t), sharedTimeout, cancellationToken).ConfigureAwait(false);
+        Report(result.Error);
         return new CacheStore(result.Error is null && !result.Value, result.Error);
+    }
+
+    /// <summary>Closes the shared cache's connection, if it holds one.</summary>
+    public void Dispose() => (shared as IDisposable)?.Dispose();
+
+    private void Report(string? error)
+    {
+        if (error is null)
+        {
+            health?.Succeeded();
+        }
+        else
+        {
+            health?.Failed(error);
+        }
     }
 }

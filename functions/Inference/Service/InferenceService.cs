@@ -152,7 +152,11 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
     }
 
-    public void Dispose() => Models.Dispose();
+    public void Dispose()
+    {
+        _cache?.Dispose();
+        Models.Dispose();
+    }
 
     private ValueTask<InferenceResponse> RouteAsync(InferenceRequest request, RequestRecord record, CancellationToken cancellationToken)
     {

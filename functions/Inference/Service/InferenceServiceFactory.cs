@@ -20,7 +20,8 @@ public static class InferenceServiceFactory
     /// <param name="environment">Reads a variable; <see cref="Environment.GetEnvironmentVariable(string)"/> when null.</param>
     /// <param name="output">Where log and metric lines go; standard output when null.</param>
     /// <param name="s3">The S3 client for MODEL_REGISTRY_BUCKET and MODEL_S3_*; a default client is created when needed and null.</param>
-    /// <param name="dynamoDb">The DynamoDB client for PREDICTION_CACHE_TABLE and PREDICTIONS_TABLE; likewise.</param>
+    /// <param name="dynamoDb">The DynamoDB client for PREDICTION_CACHE_TABLE and PREDICTIONS_TABLE; likewise.
+    /// PREDICTION_CACHE_REDIS_ENDPOINT opens its own Redis connection.</param>
     public static InferenceService FromEnvironment(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
         IAmazonDynamoDB? dynamoDb = null)
     {
@@ -61,7 +62,8 @@ public static class InferenceServiceFactory
         var telemetry = new TelemetryWriter(output, options.MetricsNamespace);
         var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
-        var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System);
+        var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,
+            new SharedCacheHealth(telemetry.WriteCacheOutage, telemetry.WriteCacheRecovered, TimeProvider.System));
         var service = new InferenceService(registry, options, telemetry, cache,
             PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble));
         if (options.EagerLoading)

@@ -22,7 +22,8 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
 
     public void WriteRequest(RequestRecord r)
     {
-        var degraded = r.CacheError is not null || r.PredictionLogError is not null;
+        // A shared-cache failure is reported once per outage (WriteCacheOutage), not as a WARN on every request it touches.
+        var degraded = r.PredictionLogError is not null;
         Write(r.Status >= 500 ? "ERROR" : r.Status >= 400 || degraded ? "WARN" : "INFO", "request", w =>
         {
             w.WriteString("requestId", r.RequestId);
@@ -111,6 +112,16 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
             w.WriteNumber("PredictionLogErrors", 1);
         });
     }
+
+    /// <summary>The shared cache stopped answering; written once, when the outage begins.</summary>
+    public void WriteCacheOutage(string error) => Write("WARN", "prediction_cache_unavailable", w => w.WriteString("error", error));
+
+    /// <summary>The shared cache answers again after an outage of <paramref name="failedCalls"/> failed calls.</summary>
+    public void WriteCacheRecovered(long failedCalls, TimeSpan duration) => Write("INFO", "prediction_cache_recovered", w =>
+    {
+        w.WriteNumber("failedCalls", failedCalls);
+        w.WriteNumber("outageMs", Round(duration.TotalMilliseconds));
+    });
 
     /// <summary>Something degraded outside a request (e.g. at init) that does not stop the function.</summary>
     public void WriteWarning(string message, string error) => Write("WARN", message, w => w.WriteString("error", error));
