@@ -70,7 +70,8 @@ public static class TeamStacks
         var embed = new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
         {
             PredictionLogSampleRate = config.GetDouble("predictionLogSampleRate", production ? 0.05 : 1, 0, 1),
-            SharedCache = config.GetBoolean("sharedCache", false),
+            // The team stacks run without a VPC, so their shared cache is the DynamoDB table (ElastiCache needs Function.Network).
+            SharedCache = config.GetBoolean("sharedCache", false) ? SharedCacheStore.DynamoDb : SharedCacheStore.None,
             ProtectData = production,
             ModelName = ModelName,
             ModelVersion = modelVersion,

@@ -94,7 +94,7 @@ public sealed class ContainerInferenceApi : ComponentResource
         });
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
-        var data = new ApiDataLayer(this, args);
+        var data = new ApiDataLayer(this, args, args.Function);
         Function = new InferenceFunction(this, "function", data.Configure(args.Function with { ImageUri = Image.ImageUri, Code = null }));
         data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);

@@ -27,8 +27,8 @@ public abstract record InferenceApiArgs
     /// <summary>Share of requests written to a DynamoDB predictions log (0 to 1); null creates no log. Only hashes, sizes and outputs are stored, never payloads.</summary>
     public double? PredictionLogSampleRate { get; init; }
 
-    /// <summary>A DynamoDB prediction cache shared by all instances, behind each instance's in-memory cache.</summary>
-    public bool SharedCache { get; init; }
+    /// <summary>A prediction cache shared by all instances, behind each instance's in-memory cache: none, a DynamoDB table, or ElastiCache Serverless in the function's VPC.</summary>
+    public SharedCacheStore SharedCache { get; init; }
 
     /// <summary>Protect the predictions log and its key from deletion (production).</summary>
     public bool ProtectData { get; init; }
@@ -40,7 +40,11 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
     public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function) =>
         check.Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
             .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
-            .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money");
+            .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
+            .Check(Enum.IsDefined(args.SharedCache), nameof(args.SharedCache), args.SharedCache, "one of " + string.Join(", ", Enum.GetNames<SharedCacheStore>()))
+            .Check(args.SharedCache != SharedCacheStore.ElastiCacheServerless || function.Network is { VpcId: not null }, "Function.Network",
+                function.Network is null ? null : "a network without VpcId",
+                "a network with SubnetIds, SecurityGroupIds and VpcId when SharedCache is ElastiCacheServerless: the cache lives in the function's VPC (use DynamoDb for a cache without a VPC)");
 
     public static InferenceApiFront Build(ComponentResource owner, InferenceFunction function, InferenceApiArgs args)
     {

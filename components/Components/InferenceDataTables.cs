@@ -8,7 +8,7 @@ namespace Infra.Components;
 
 /// <summary>
 /// The DynamoDB tables of the data layer: the predictions log (batch, and sampled REST traffic)
-/// and the shared prediction cache. On-demand, KMS-encrypted, point-in-time recovery, TTL on
+/// and the shared prediction cache table. On-demand, KMS-encrypted, point-in-time recovery, TTL on
 /// <c>expiresAt</c>. Their attribute names are the ones the function writes (functions/README.md).
 /// </summary>
 internal static class InferenceDataTables
@@ -49,43 +49,61 @@ internal static class InferenceDataTables
 /// <summary>The optional data layer of an API pattern: a sampled predictions log and a shared prediction cache.</summary>
 internal sealed class ApiDataLayer
 {
-    private readonly Key? _key;
     private readonly Dictionary<string, Input<string>> _environment = [];
     private readonly List<object> _statements = [];
 
-    public ApiDataLayer(ComponentResource owner, InferenceApiArgs args)
+    /// <param name="function">The function's arguments: an ElastiCache cache goes into its network.</param>
+    public ApiDataLayer(ComponentResource owner, InferenceApiArgs args, InferenceFunctionArgs function)
     {
-        if (args.PredictionLogSampleRate is null && !args.SharedCache)
+        if (args.PredictionLogSampleRate is null && args.SharedCache == SharedCacheStore.None)
         {
             return;
         }
 
         var options = new CustomResourceOptions { Protect = args.ProtectData ? true : null };
-        _key = InferenceDataTables.DataKey(owner, "data-key", $"Encrypts the predictions log and cache of {owner.Path}", options);
+        Key = InferenceDataTables.DataKey(owner, "data-key", $"Encrypts the predictions log and cache of {owner.Path}", options);
         if (args.PredictionLogSampleRate is { } rate)
         {
-            PredictionsLog = InferenceDataTables.PredictionsLog(owner, "predictions", _key, options);
+            PredictionsLog = InferenceDataTables.PredictionsLog(owner, "predictions", Key, options);
             _environment["PREDICTIONS_TABLE"] = PredictionsLog.TableName;
             _environment["PREDICTIONS_SAMPLE_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
             _statements.Add(PolicyDocuments.Allow("LogPredictions", ["dynamodb:PutItem"], PredictionsLog.Arn));
         }
 
-        if (args.SharedCache)
+        // The cache holds nothing that cannot be recomputed, so it is never protected.
+        switch (args.SharedCache)
         {
-            // The cache holds nothing that cannot be recomputed, so it is never protected.
-            Cache = InferenceDataTables.PredictionCache(owner, "cache", _key);
-            _environment["PREDICTION_CACHE_TABLE"] = Cache.TableName;
-            _statements.Add(PolicyDocuments.Allow("UseSharedCache", ["dynamodb:GetItem", "dynamodb:PutItem"], Cache.Arn));
+            case SharedCacheStore.DynamoDb:
+                Cache = InferenceDataTables.PredictionCache(owner, "cache", Key);
+                _environment["PREDICTION_CACHE_TABLE"] = Cache.TableName;
+                _statements.Add(PolicyDocuments.Allow("UseSharedCache", ["dynamodb:GetItem", "dynamodb:PutItem"], Cache.Arn));
+                break;
+            case SharedCacheStore.ElastiCacheServerless:
+                // Reached over the network only (its security group); the function needs no IAM or KMS rights for it.
+                ServerlessCache = new ServerlessValkeyCache(owner, "cache", function.Network!, Key);
+                _environment["PREDICTION_CACHE_REDIS_ENDPOINT"] = ServerlessCache.Endpoint;
+                break;
         }
 
-        _statements.Add(PolicyDocuments.Allow("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"], _key.Arn));
+        // The tables are encrypted with the key, so the function uses it when it reads or writes them.
+        if (_statements.Count > 0)
+        {
+            _statements.Add(PolicyDocuments.Allow("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"], Key.Arn));
+        }
     }
+
+    /// <summary>Encrypts the log, the DynamoDB cache table or the ElastiCache cache; null without a data layer.</summary>
+    public Key? Key { get; }
 
     public Table? PredictionsLog { get; }
 
+    /// <summary>The DynamoDB shared cache, when <see cref="InferenceApiArgs.SharedCache"/> is <see cref="SharedCacheStore.DynamoDb"/>.</summary>
     public Table? Cache { get; }
 
-    /// <summary>The function's environment with the tables' settings added.</summary>
+    /// <summary>The ElastiCache shared cache, when <see cref="InferenceApiArgs.SharedCache"/> is <see cref="SharedCacheStore.ElastiCacheServerless"/>.</summary>
+    public ServerlessValkeyCache? ServerlessCache { get; }
+
+    /// <summary>The function's environment with the data layer's settings added.</summary>
     public InferenceFunctionArgs Configure(InferenceFunctionArgs function)
     {
         if (_environment.Count == 0)
@@ -102,7 +120,7 @@ internal sealed class ApiDataLayer
         return function with { Environment = environment };
     }
 
-    /// <summary>Lets the function write the log and read and write the cache: those tables and that key only.</summary>
+    /// <summary>Lets the function write the log and read and write the cache table: those tables and that key only.</summary>
     public void Grant(ComponentResource owner, InferenceFunction function)
     {
         if (_statements.Count > 0)

@@ -86,6 +86,9 @@ public sealed record FunctionNetworkArgs
     public required IReadOnlyList<Input<string>> SubnetIds { get; init; }
 
     public required IReadOnlyList<Input<string>> SecurityGroupIds { get; init; }
+
+    /// <summary>The VPC of the subnets; needed by resources placed beside the function, such as an ElastiCache shared cache's security group.</summary>
+    public Input<string>? VpcId { get; init; }
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed class RestInferenceApi : ComponentResource
             .CheckPin(args.Function, args.ModelName, args.ModelVersion)
             .ThrowIfInvalid();
 
-        Data = new ApiDataLayer(this, args);
+        Data = new ApiDataLayer(this, args, args.Function);
         Function = new InferenceFunction(this, "function", Data.Configure(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion)));
         Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);

@@ -82,4 +82,49 @@ public partial class ComponentReferenceTests
 
     [GeneratedRegex(@"^\| `(\w+)` \|[^\n]*\| (\d+) \|$", RegexOptions.Multiline)]
     private static partial Regex ReferenceRow();
+
+    /// <summary>The API patterns' data layer options, each applied alone to RestInferenceApi's defaults.</summary>
+    private static readonly Dictionary<string, Func<RestInferenceApiArgs, RestInferenceApiArgs>> DataLayerOptions = new()
+    {
+        ["PredictionLogSampleRate = 0.05"] = a => a with { PredictionLogSampleRate = 0.05 },
+        ["SharedCache = SharedCacheStore.DynamoDb"] = a => a with { SharedCache = SharedCacheStore.DynamoDb },
+        ["SharedCache = SharedCacheStore.ElastiCacheServerless"] = a => a with
+        {
+            SharedCache = SharedCacheStore.ElastiCacheServerless,
+            Function = a.Function with { Network = new FunctionNetworkArgs { SubnetIds = ["subnet-1"], SecurityGroupIds = ["sg-1"], VpcId = "vpc-1" } },
+        },
+    };
+
+    public static TheoryData<string> DataLayerOptionNames() => [.. DataLayerOptions.Keys];
+
+    [Theory]
+    [MemberData(nameof(DataLayerOptionNames))]
+    public void The_readme_states_how_many_resources_each_data_layer_option_adds(string option)
+    {
+        var defaults = DataLayerDefaults();
+        var documented = DataLayerRow().Matches(File.ReadAllText(Path.Combine(TeamStackTests.RepositoryRoot(), "README.md")))
+            .ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var added = CountApiResources(DataLayerOptions[option](defaults)) - CountApiResources(defaults);
+
+        Assert.True(documented.ContainsKey(option), $"README.md's data layer table has no row for `{option}` (it adds {added} resources)");
+        Assert.Equal(documented[option], added);
+    }
+
+    private static RestInferenceApiArgs DataLayerDefaults() => new()
+    {
+        Function = new InferenceFunctionArgs { Code = Code },
+        ModelName = "m",
+        ModelVersion = "1",
+        Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+    };
+
+    private static int CountApiResources(RestInferenceApiArgs args)
+    {
+        var stack = NewStack();
+        _ = new RestInferenceApi(stack, "c", args);
+        return stack.Resources.Count(r => r.LogicalName.StartsWith("c-", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"^\| `((?:PredictionLogSampleRate|SharedCache) = [\w.]+)` \|[^\n]*\| \+(\d+) \|$", RegexOptions.Multiline)]
+    private static partial Regex DataLayerRow();
 }

@@ -78,9 +78,27 @@ public sealed class ComponentSchemaTests : IDisposable
             ModelSource = "models/big",
             Notifications = alerts,
             PredictionLogSampleRate = 0.5,
-            SharedCache = true,
+            SharedCache = SharedCacheStore.DynamoDb,
             ProtectData = true,
             Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64", EphemeralStorageMb = 10240 },
+            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        });
+        new RestInferenceApi(stack, "vpc-api", new RestInferenceApiArgs
+        {
+            ModelName = "ppocr-cls",
+            ModelVersion = "2.0.0",
+            Notifications = alerts,
+            SharedCache = SharedCacheStore.ElastiCacheServerless,
+            Function = new InferenceFunctionArgs
+            {
+                Code = new CodeDirectory("../.build/function", "/nonexistent"),
+                Network = new FunctionNetworkArgs
+                {
+                    SubnetIds = ["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"],
+                    SecurityGroupIds = ["sg-0a1b2c3d4e5f60718"],
+                    VpcId = "vpc-0a1b2c3d4e5f60718",
+                },
+            },
             Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
         });
         new BatchInference(stack, "batch", new BatchInferenceArgs

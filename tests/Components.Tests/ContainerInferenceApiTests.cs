@@ -37,6 +37,18 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     }
 
     [Fact]
+    public void The_container_function_gets_its_ElastiCache_shared_cache_in_its_own_network()
+    {
+        var network = new FunctionNetworkArgs { SubnetIds = ["subnet-0a1b2c3d4e5f60718"], SecurityGroupIds = ["sg-0f1b2c3d4e5f60718"], VpcId = "vpc-0a1b2c3d4e5f60718" };
+        var program = SynthContainer(Args() with { SharedCache = SharedCacheStore.ElastiCacheServerless, Function = new InferenceFunctionArgs { Network = network } });
+
+        Assert.Equal("${big-cache.endpoints[0].address}:${big-cache.endpoints[0].port}",
+            Property(program, "big-function-function", "environment", "variables", "PREDICTION_CACHE_REDIS_ENDPOINT"));
+        Assert.Equal(["sg-0f1b2c3d4e5f60718"], (List<object?>)Property(program, "big-cache-sg", "ingress", 0, "securityGroups")!);
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718"], (List<object?>)Property(program, "big-cache", "subnetIds")!);
+    }
+
+    [Fact]
     public void The_registry_is_kms_encrypted_scans_on_push_keeps_tags_immutable_and_expires_old_images()
     {
         var program = SynthContainer(Args() with { ImagesToKeep = 5 });

@@ -115,7 +115,7 @@ public class RestInferenceApiTests
     [Fact]
     public void A_sampled_predictions_log_and_a_shared_cache_are_encrypted_tables_the_function_alone_may_use()
     {
-        var program = SynthApi(Args() with { PredictionLogSampleRate = 0.1, SharedCache = true, ProtectData = true });
+        var program = SynthApi(Args() with { PredictionLogSampleRate = 0.1, SharedCache = SharedCacheStore.DynamoDb, ProtectData = true });
         var variables = Property(program, "embed-function-function", "environment", "variables");
 
         Assert.Equal("${embed-predictions.name}", At(variables, "PREDICTIONS_TABLE"));
@@ -144,5 +144,61 @@ public class RestInferenceApiTests
         var error = Assert.Throws<SynthesisException>(() => SynthApi(Args() with { PredictionLogSampleRate = 1.5 }));
 
         Assert.Contains("PredictionLogSampleRate = 1.5 is invalid: expected a fraction from 0 to 1", error.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly FunctionNetworkArgs Network = new()
+    {
+        SubnetIds = ["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"],
+        SecurityGroupIds = ["sg-0f1b2c3d4e5f60718", "sg-0e1b2c3d4e5f60718"],
+        VpcId = "vpc-0a1b2c3d4e5f60718",
+    };
+
+    private static RestInferenceApiArgs WithElastiCache(FunctionNetworkArgs? network) =>
+        Args() with { SharedCache = SharedCacheStore.ElastiCacheServerless, Function = Args().Function with { Network = network } };
+
+    [Fact]
+    public void An_ElastiCache_shared_cache_is_Valkey_in_the_functions_subnets_encrypted_with_the_data_key_and_its_endpoint_is_passed_to_the_function()
+    {
+        var program = SynthApi(WithElastiCache(Network));
+        var variables = Property(program, "embed-function-function", "environment", "variables");
+
+        Assert.Equal("aws:elasticache/serverlessCache:ServerlessCache", At(program, "resources", "embed-cache", "type"));
+        Assert.Equal("valkey", Property(program, "embed-cache", "engine"));
+        Assert.Equal("${embed-data-key.arn}", Property(program, "embed-cache", "kmsKeyId"));
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"], (List<object?>)Property(program, "embed-cache", "subnetIds")!);
+        Assert.Equal(["${embed-cache-sg.id}"], (List<object?>)Property(program, "embed-cache", "securityGroupIds")!);
+        Assert.Equal("${embed-cache.endpoints[0].address}:${embed-cache.endpoints[0].port}", At(variables, "PREDICTION_CACHE_REDIS_ENDPOINT"));
+        Assert.False(Has(variables, "PREDICTION_CACHE_TABLE"));
+        // The function reaches the cache over the network; it gets no IAM or KMS rights for it.
+        Assert.False(Has(program, "resources", "embed-data-access"));
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"], (List<object?>)Property(program, "embed-function-function", "vpcConfig", "subnetIds")!);
+    }
+
+    [Fact]
+    public void The_caches_security_group_admits_only_the_cache_ports_from_the_functions_security_groups()
+    {
+        var program = SynthApi(WithElastiCache(Network));
+
+        Assert.Equal("vpc-0a1b2c3d4e5f60718", Property(program, "embed-cache-sg", "vpcId"));
+        var rule = Assert.Single((List<object?>)Property(program, "embed-cache-sg", "ingress")!);
+        Assert.Equal(("tcp", 6379.0, 6380.0), ((string?)At(rule, "protocol"), Convert.ToDouble(At(rule, "fromPort"), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToDouble(At(rule, "toPort"), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["sg-0f1b2c3d4e5f60718", "sg-0e1b2c3d4e5f60718"], (List<object?>)At(rule, "securityGroups")!);
+        Assert.False(Has(rule, "cidrBlocks"));
+        Assert.False(Has(rule, "self"));
+        Assert.False(Has(program, "resources", "embed-cache-sg", "properties", "egress"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_ElastiCache_shared_cache_without_a_network_and_VPC_is_refused_naming_the_component_and_key(bool networkWithoutVpc)
+    {
+        var args = WithElastiCache(networkWithoutVpc ? Network with { VpcId = null } : null);
+
+        var error = Assert.Throws<SynthesisException>(() => SynthApi(args));
+
+        Assert.Contains("component 'embed': Function.Network = " + (networkWithoutVpc ? "'a network without VpcId'" : "null") + " is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SharedCache is ElastiCacheServerless", error.Message, StringComparison.Ordinal);
     }
 }
