@@ -94,6 +94,42 @@ foreach (var (model, image) in new[] { ("ppocr-cls", TestImage.TextLine("line 0"
         $"{(model == "ppocr-cls" ? "\n" : "")}Cache work on a miss, {model} ({image.Length}-byte image): median {Median(missSamples):0.0} µs, p95 {Percentile(missSamples, 95):0.0} µs over {missSamples.Count} calls"));
 }
 
+// The shared cache's round trips on a miss (a GET that finds nothing, then the SET that the answer waits for), against a
+// real Redis: set REDIS_ENDPOINT=host:port (no TLS), e.g. a redis-server started as tests/Inference.Tests/redis-local.sh does.
+if (Environment.GetEnvironmentVariable("REDIS_ENDPOINT") is { } redis)
+{
+    var endpoint = RedisEndpoint.TryParse(redis) ?? throw new InvalidOperationException($"REDIS_ENDPOINT is '{redis}'; expected host:port.");
+    using var shared = new PredictionCache(null, new RedisPredictionCache(endpoint, tls: false, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
+        TimeSpan.FromSeconds(1));
+    Console.WriteLine();
+    foreach (var bodyBytes in new[] { 180, 4953 })
+    {
+        var answer = new CachedPrediction(new byte[bodyBytes], "application/json");
+        var (gets, sets) = (new List<double>(), new List<double>());
+        for (var i = 0; i < 3000; i++)
+        {
+            var key = "bench-" + Guid.NewGuid().ToString("N");
+            var started = Stopwatch.GetTimestamp();
+            var lookup = await shared.GetAsync(key, default);
+            var looked = Stopwatch.GetTimestamp();
+            var store = await shared.SetAsync(key, answer, default);
+            if ((lookup.Error ?? store.Error) is { } error)
+            {
+                throw new InvalidOperationException($"Redis at {endpoint}: {error}");
+            }
+
+            if (i >= 500)
+            {
+                gets.Add(Stopwatch.GetElapsedTime(started, looked).TotalMilliseconds * 1000);
+                sets.Add(Stopwatch.GetElapsedTime(looked).TotalMilliseconds * 1000);
+            }
+        }
+
+        Console.WriteLine(string.Create(invariant,
+            $"Redis shared cache at {endpoint}, {bodyBytes}-byte answer: GET (miss) median {Median(gets):0.0} µs (p95 {Percentile(gets, 95):0.0}), SET median {Median(sets):0.0} µs (p95 {Percentile(sets, 95):0.0}) over {gets.Count} misses"));
+    }
+}
+
 // The one step every answer now takes: adding the request id to the body (a ResNet18 embedding body is about 10 KB).
 var embeddingBody = JsonBody.WriteObject(w =>
 {

@@ -89,6 +89,65 @@ public sealed class MicroBatchTests
         }
     }
 
+    [Fact]
+    public async Task A_chunk_whose_model_run_fails_answers_each_of_its_items_with_a_500_naming_the_failure_and_the_other_chunks_succeed()
+    {
+        using var models = new TempDirectory();
+        File.WriteAllBytes(Path.Combine(models.Path, "model.onnx"), OnnxModelWriter.FailsOnLargeValues());
+        // scale 0.008: a pixel of 250 or more becomes a value of 2 or more, which the model's run cannot take.
+        models.Write("model.json", """
+            {"name":"fragile","version":"1.0.0","file":"model.onnx",
+             "inputs":[{"name":"x","datatype":"FP32","shape":[-1,3,4,4]}],
+             "outputs":[{"name":"y","datatype":"FP32","shape":[-1,3]}],
+             "preprocessing":{"resize":{"width":4,"height":4},"layout":"NCHW","channelOrder":"RGB","scale":0.008}}
+            """);
+        var log = new StringWriter();
+        using var service = InferenceServiceFactory.Create(new InferenceOptions
+        {
+            ModelDirectory = models.Path,
+            IntraOpThreads = 1,
+            BatchMaxSize = 2,
+            Cache = new PredictionCacheOptions { MaxEntries = 0 },
+        }, log);
+        static byte[] Solid(byte level)
+        {
+            using var bitmap = new SKBitmap(8, 8);
+            bitmap.Erase(new SKColor(level, level, level));
+            return TestImages.Encode(bitmap, SKEncodedImageFormat.Png);
+        }
+
+        var levels = new byte[] { 40, 80, 255, 120, 160, 200 }; // chunks: [40, 80] [255, 120] [160, 200]
+        var requests = levels.Select(level => Requests.Post("/v2/models/fragile/predict", Solid(level), "image/png")).ToList();
+        var model = await service.Models.GetAsync("fragile", default);
+
+        var runsBefore = model.RunCount;
+        var batch = await service.PredictImagesAsync(requests, default);
+
+        Assert.Equal(3, model.RunCount - runsBefore);
+        Assert.Equal([200, 200, 500, 500, 200, 200], batch.Select(r => r.StatusCode));
+        foreach (var failed in batch.Where(r => r.StatusCode == 500))
+        {
+            Assert.Equal("internal_error", failed.Json().GetProperty("code").GetString());
+            var error = failed.Json().GetProperty("error").GetString();
+            Assert.Contains("micro-batch of 2 image(s) failed", error, StringComparison.Ordinal);
+            Assert.Contains("Gather", error, StringComparison.Ordinal); // ONNX Runtime's own account of the failure
+        }
+
+        // The healthy chunks' answers are right: each channel's mean is the pixel level × the scale (the table adds 0).
+        foreach (var i in new[] { 0, 1, 4, 5 })
+        {
+            var output = batch[i].Json().GetProperty("output").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            Assert.Equal(3, output.Count);
+            Assert.All(output, v => Assert.Equal(levels[i] * 0.008, v, 1e-5));
+        }
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(l => l.GetProperty("message").GetString() == "request").Take(levels.Length).ToList();
+        Assert.Equal(requests.Select(r => r.RequestId), lines.Select(l => l.GetProperty("requestId").GetString()));
+        Assert.Equal(["INFO", "INFO", "ERROR", "ERROR", "INFO", "INFO"], lines.Select(l => l.GetProperty("level").GetString()));
+        Assert.Equal([2, 2], lines.Where(l => l.GetProperty("status").GetInt32() == 500).Select(l => l.GetProperty("batchSize").GetInt32()));
+    }
+
     [Theory]
     [InlineData(null, 16)]
     [InlineData("1", 1)]

@@ -5,8 +5,8 @@ namespace Inference.Caching;
 
 /// <summary>
 /// The shared cache in Redis or Valkey (ElastiCache Serverless in the function's VPC). Each answer is one string,
-/// <c>prediction-cache:&lt;cache key&gt;</c> = <c>&lt;content type&gt;\n&lt;body bytes&gt;</c>, written with <c>SET … EX</c> so the
-/// server expires it after the TTL. The connection is opened once, in the background, when the cache is created;
+/// <c>prediction-cache:&lt;cache key&gt;</c> = <c>&lt;content type&gt;\n&lt;body bytes&gt;</c>, written by one <c>SET</c> that carries
+/// the TTL, so the server expires it. The connection is opened once, in the background, when the cache is created;
 /// while the server is unreachable every call fails at once (no backlog), so a lookup costs a miss, not a wait.
 /// </summary>
 public sealed class RedisPredictionCache : IPredictionCache, IDisposable
@@ -60,14 +60,10 @@ public sealed class RedisPredictionCache : IPredictionCache, IDisposable
         return true;
     }
 
-    /// <summary>Closes the connection once it is open; a connect still under way is left to finish and be collected.</summary>
-    public void Dispose()
-    {
-        if (_connection.IsCompletedSuccessfully)
-        {
-            _connection.Result.Dispose();
-        }
-    }
+    /// <summary>Closes the connection, or, while the first connect is still under way, closes it as soon as that ends.</summary>
+    public void Dispose() =>
+        _connection.ContinueWith(connect => connect.Result.Dispose(), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     public static byte[] Encode(CachedPrediction value)
     {

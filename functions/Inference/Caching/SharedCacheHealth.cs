@@ -12,17 +12,6 @@ public sealed class SharedCacheHealth(Action<string> outageStarted, Action<long,
     private long _failedCalls;
     private DateTimeOffset _since;
 
-    public bool InOutage
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _failedCalls > 0;
-            }
-        }
-    }
-
     public void Failed(string error)
     {
         lock (_lock)

@@ -292,7 +292,10 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
     }
 
-    /// <summary>Runs one chunk of prepared images through the model and answers each; a failed run is a 500 for every item in it.</summary>
+    /// <summary>
+    /// Runs one chunk of prepared images through the model and answers each. A failed run is a 500 for every item in it
+    /// (one bad item can fail its whole chunk's run), saying so; the other chunks are unaffected.
+    /// </summary>
     private async Task PredictChunkAsync(PreparedImage[] chunk, Call?[] calls, InferenceResponse?[] responses, CancellationToken cancellationToken)
     {
         IReadOnlyList<OrtValue> outputs;
@@ -305,7 +308,9 @@ public sealed class InferenceService : IInferenceService, IDisposable
         {
             foreach (var image in chunk)
             {
-                responses[image.Index] = Error(image.Record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+                image.Record.BatchSize = chunk.Length;
+                responses[image.Index] = Error(image.Record, 500, ErrorCodes.InternalError,
+                    $"The model run for this image's micro-batch of {chunk.Length} image(s) failed: {ex.GetType().Name}: {ex.Message}");
             }
 
             return;

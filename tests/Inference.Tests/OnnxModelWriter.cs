@@ -1,0 +1,129 @@
+using System.Text;
+
+namespace Inference.Tests;
+
+/// <summary>
+/// Writes small ONNX models (the protobuf wire format of onnx.proto, by hand) for tests that need a graph no bundled
+/// model has. Only the fields used here are supported.
+/// </summary>
+internal static class OnnxModelWriter
+{
+    private const int Float = 1;
+    private const int Int64 = 7;
+
+    /// <summary>
+    /// A dynamic-batch "classifier" whose run fails when any value of the whole batch is 2 or more: input <c>x</c>
+    /// f32[N,3,4,4], output <c>y</c> f32[N,3] = the per-channel means plus <c>table[(long)max(x)]</c>, where the table has
+    /// two entries, so a batch holding a value ≥ 2 makes the Gather index run out of range. It models a real failure of a
+    /// whole micro-batch's run caused by one item in it.
+    /// </summary>
+    public static byte[] FailsOnLargeValues()
+    {
+        var graph = new Message()
+            .Add(1, Node("ReduceMax", ["x"], ["max"], Attribute("keepdims", 0)))
+            .Add(1, Node("Cast", ["max"], ["index"], Attribute("to", Int64)))
+            .Add(1, Node("Gather", ["table", "index"], ["offset"]))
+            .Add(1, Node("ReduceMean", ["x"], ["means"], Attribute("axes", [2, 3]), Attribute("keepdims", 0)))
+            .Add(1, Node("Add", ["means", "offset"], ["y"]))
+            .Add(2, "fails-on-large-values")
+            .Add(5, new Message().Varint(1, 2).Varint(2, Float).Add(4, PackedFloats(0f, 0f)).Add(8, "table"))
+            .Add(11, Value("x", "N", 3, 4, 4))
+            .Add(12, Value("y", "N", 3));
+        return new Message()
+            .Varint(1, 8) // IR version 8
+            .Add(2, "inference-tests")
+            .Add(7, graph)
+            .Add(8, new Message().Add(1, "").Varint(2, 13)) // opset 13
+            .ToArray();
+    }
+
+    private static Message Node(string op, string[] inputs, string[] outputs, params Message[] attributes)
+    {
+        var node = new Message();
+        foreach (var input in inputs)
+        {
+            node.Add(1, input);
+        }
+
+        foreach (var output in outputs)
+        {
+            node.Add(2, output);
+        }
+
+        node.Add(3, op.ToLowerInvariant()).Add(4, op);
+        foreach (var attribute in attributes)
+        {
+            node.Add(5, attribute);
+        }
+
+        return node;
+    }
+
+    private static Message Attribute(string name, long value) => new Message().Add(1, name).Varint(3, value).Varint(20, 2); // INT
+
+    private static Message Attribute(string name, long[] values)
+    {
+        var attribute = new Message().Add(1, name);
+        foreach (var value in values)
+        {
+            attribute.Varint(8, value);
+        }
+
+        return attribute.Varint(20, 7); // INTS
+    }
+
+    /// <summary>A float tensor's name, element type and shape; a string dimension is symbolic (dynamic).</summary>
+    private static Message Value(string name, params object[] shape)
+    {
+        var dims = new Message();
+        foreach (var dimension in shape)
+        {
+            dims.Add(1, dimension is string symbol ? new Message().Add(2, symbol) : new Message().Varint(1, (int)dimension));
+        }
+
+        var tensorType = new Message().Varint(1, Float).Add(2, dims);
+        return new Message().Add(1, name).Add(2, new Message().Add(1, tensorType));
+    }
+
+    private static byte[] PackedFloats(params float[] values) => [.. values.SelectMany(BitConverter.GetBytes)];
+
+    /// <summary>One protobuf message: fields in the order they are added.</summary>
+    private sealed class Message
+    {
+        private readonly MemoryStream _bytes = new();
+
+        public Message Varint(int field, long value)
+        {
+            Key(field, 0);
+            Write((ulong)value);
+            return this;
+        }
+
+        public Message Add(int field, string value) => Add(field, Encoding.UTF8.GetBytes(value));
+
+        public Message Add(int field, Message value) => Add(field, value.ToArray());
+
+        public Message Add(int field, byte[] value)
+        {
+            Key(field, 2);
+            Write((ulong)value.Length);
+            _bytes.Write(value);
+            return this;
+        }
+
+        public byte[] ToArray() => _bytes.ToArray();
+
+        private void Key(int field, int wireType) => Write((ulong)((field << 3) | wireType));
+
+        private void Write(ulong value)
+        {
+            do
+            {
+                var next = (byte)(value & 0x7F);
+                value >>= 7;
+                _bytes.WriteByte(value == 0 ? next : (byte)(next | 0x80));
+            }
+            while (value != 0);
+        }
+    }
+}
