@@ -61,10 +61,10 @@ internal sealed class ApiDataLayer
         }
 
         var options = new CustomResourceOptions { Protect = args.ProtectData ? true : null };
-        Key = InferenceDataTables.DataKey(owner, "data-key", $"Encrypts the predictions log and cache of {owner.Path}", options);
+        var key = InferenceDataTables.DataKey(owner, "data-key", $"Encrypts the predictions log and cache of {owner.Path}", options);
         if (args.PredictionLogSampleRate is { } rate)
         {
-            PredictionsLog = InferenceDataTables.PredictionsLog(owner, "predictions", Key, options);
+            PredictionsLog = InferenceDataTables.PredictionsLog(owner, "predictions", key, options);
             _environment["PREDICTIONS_TABLE"] = PredictionsLog.TableName;
             _environment["PREDICTIONS_SAMPLE_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
             _statements.Add(PolicyDocuments.Allow("LogPredictions", ["dynamodb:PutItem"], PredictionsLog.Arn));
@@ -74,34 +74,28 @@ internal sealed class ApiDataLayer
         switch (args.SharedCache)
         {
             case SharedCacheStore.DynamoDb:
-                Cache = InferenceDataTables.PredictionCache(owner, "cache", Key);
+                Cache = InferenceDataTables.PredictionCache(owner, "cache", key);
                 _environment["PREDICTION_CACHE_TABLE"] = Cache.TableName;
                 _statements.Add(PolicyDocuments.Allow("UseSharedCache", ["dynamodb:GetItem", "dynamodb:PutItem"], Cache.Arn));
                 break;
             case SharedCacheStore.ElastiCacheServerless:
                 // Reached over the network only (its security group); the function needs no IAM or KMS rights for it.
-                ServerlessCache = new ServerlessValkeyCache(owner, "cache", function.Network!, Key);
-                _environment["PREDICTION_CACHE_REDIS_ENDPOINT"] = ServerlessCache.Endpoint;
+                var valkey = new ServerlessValkeyCache(owner, "cache", function.Network!, key);
+                _environment["PREDICTION_CACHE_REDIS_ENDPOINT"] = valkey.Endpoint;
                 break;
         }
 
         // The tables are encrypted with the key, so the function uses it when it reads or writes them.
         if (_statements.Count > 0)
         {
-            _statements.Add(PolicyDocuments.Allow("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"], Key.Arn));
+            _statements.Add(PolicyDocuments.Allow("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"], key.Arn));
         }
     }
-
-    /// <summary>Encrypts the log, the DynamoDB cache table or the ElastiCache cache; null without a data layer.</summary>
-    public Key? Key { get; }
 
     public Table? PredictionsLog { get; }
 
     /// <summary>The DynamoDB shared cache, when <see cref="InferenceApiArgs.SharedCache"/> is <see cref="SharedCacheStore.DynamoDb"/>.</summary>
     public Table? Cache { get; }
-
-    /// <summary>The ElastiCache shared cache, when <see cref="InferenceApiArgs.SharedCache"/> is <see cref="SharedCacheStore.ElastiCacheServerless"/>.</summary>
-    public ServerlessValkeyCache? ServerlessCache { get; }
 
     /// <summary>The function's environment with the data layer's settings added.</summary>
     public InferenceFunctionArgs Configure(InferenceFunctionArgs function)

@@ -10,7 +10,7 @@ public enum SharedCacheStore
     DynamoDb,
 
     /// <summary>
-    /// An ElastiCache Serverless cache (Valkey) in the function's VPC: lower latency than DynamoDB, but it needs
+    /// An ElastiCache Serverless cache (Valkey, in memory) in the function's VPC; it needs
     /// <see cref="InferenceFunctionArgs.Network"/> with a <see cref="FunctionNetworkArgs.VpcId"/>.
     /// </summary>
     ElastiCacheServerless,
