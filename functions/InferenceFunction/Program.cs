@@ -2,6 +2,7 @@ using Amazon.S3;
 using Inference.Hosting;
 using InferenceFunction;
 using InferenceFunction.Events;
+using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 
 HostSettings settings;
@@ -29,6 +30,6 @@ static Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellatio
         || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MODEL_REGISTRY_BUCKET"));
     IInferenceService service = ServiceInitialization.Create(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null);
     var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(
-        service, s3.Value, BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
+        service, ObjectStores.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value), BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
     return Task.FromResult<IInvocationHandler>(new EventDispatcher(service, batch));
 }

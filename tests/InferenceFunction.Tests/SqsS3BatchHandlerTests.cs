@@ -5,6 +5,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Inference.Hosting;
 using InferenceFunction.Events;
+using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 using Moq;
 
@@ -132,7 +133,7 @@ public sealed class SqsS3BatchHandlerTests
         var invocation = Invocations.WithPayload("{}", timeLeft: TimeSpan.FromMilliseconds(50));
         var deadline = Invocations.Deadline(invocation, safetyMargin: TimeSpan.FromMilliseconds(100));
 
-        var failures = await new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null).HandleAsync(
+        var failures = await new SqsS3BatchHandler(service, new S3ObjectStore(_s3.Object), _options, TextWriter.Null).HandleAsync(
             [Message("m1", S3Record("in", "a.jpg")), Message("m2", S3Record("in", "a.jpg"))],
             "req-1", deadline, CancellationToken.None);
 
@@ -145,7 +146,7 @@ public sealed class SqsS3BatchHandlerTests
     {
         StoreObject("in", "a.jpg", [1]);
         var service = new FakeInferenceService(_ => FakeInferenceService.Json(500, "{}"));
-        var dispatcher = new EventDispatcher(service, new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null)));
+        var dispatcher = new EventDispatcher(service, new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(service, new S3ObjectStore(_s3.Object), _options, TextWriter.Null)));
         var body = JsonSerializer.Serialize(S3Record("in", "a.jpg"));
         var invocation = Invocations.WithPayload($$$"""
             {"Records":[{"messageId":"m-1","receiptHandle":"h","body":{{{body}}},"attributes":{},"messageAttributes":{},
@@ -300,7 +301,7 @@ public sealed class SqsS3BatchHandlerTests
     private Task<SqsBatchResponse> HandleAsync(IInferenceService service, params SqsMessage[] messages)
     {
         var invocation = Invocations.WithPayload("{}");
-        return new SqsS3BatchHandler(service, _s3.Object, _options, TextWriter.Null)
+        return new SqsS3BatchHandler(service, new S3ObjectStore(_s3.Object), _options, TextWriter.Null)
             .HandleAsync(messages, invocation.RequestId, Invocations.Deadline(invocation), CancellationToken.None);
     }
 

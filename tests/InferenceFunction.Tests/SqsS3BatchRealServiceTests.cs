@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using Inference.Caching;
 using Inference.Service;
 using InferenceFunction.Events;
+using InferenceFunction.Objects;
 using Moq;
 using SkiaSharp;
 
@@ -49,7 +50,7 @@ public sealed class SqsS3BatchRealServiceTests
         var invocation = Invocations.WithPayload("{}");
 
         var runsBefore = model.RunCount;
-        var failures = await new SqsS3BatchHandler(service, s3.Object, new BatchOptions("results", "out/", "ppocr-cls"), TextWriter.Null)
+        var failures = await new SqsS3BatchHandler(service, new S3ObjectStore(s3.Object), new BatchOptions("results", "out/", "ppocr-cls"), TextWriter.Null)
             .HandleAsync(messages, invocation.RequestId, Invocations.Deadline(invocation), CancellationToken.None);
 
         Assert.Empty(failures.BatchItemFailures);

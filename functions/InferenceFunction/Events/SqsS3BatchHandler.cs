@@ -1,7 +1,5 @@
-using System.Net;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Inference.Hosting;
+using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 
 namespace InferenceFunction.Events;
@@ -16,14 +14,14 @@ namespace InferenceFunction.Events;
 public sealed class SqsS3BatchHandler
 {
     private readonly IInferenceService _service;
-    private readonly IAmazonS3 _s3;
+    private readonly IObjectStore _objects;
     private readonly BatchOptions _options;
     private readonly TextWriter _log;
 
-    public SqsS3BatchHandler(IInferenceService service, IAmazonS3 s3, BatchOptions options, TextWriter log)
+    public SqsS3BatchHandler(IInferenceService service, IObjectStore objects, BatchOptions options, TextWriter log)
     {
         _service = service;
-        _s3 = s3;
+        _objects = objects;
         _options = options;
         _log = log;
     }
@@ -153,41 +151,27 @@ public sealed class SqsS3BatchHandler
             return null;
         }
 
-        GetObjectResponse source;
-        try
-        {
-            source = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = input.Bucket, Key = input.Key, VersionId = input.VersionId }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        var source = await _objects.GetAsync(input.Bucket, input.Key, input.VersionId, cancellationToken).ConfigureAwait(false);
+        if (source is null)
         {
             await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 404, "input_not_found", requestId, 0, cancellationToken).ConfigureAwait(false);
             await WriteRecordAsync(input, "(none)", ErrorResponses.Json(404, "input_not_found",
-                $"s3://{input.Bucket}/{input.Key} no longer exists ({missing.ErrorCode})."), cancellationToken).ConfigureAwait(false);
+                $"s3://{input.Bucket}/{input.Key} no longer exists."), cancellationToken).ConfigureAwait(false);
             return null;
         }
 
-        byte[] body;
-        string? storedContentType;
-        using (source)
-        using (var buffer = new MemoryStream())
-        {
-            await source.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            body = buffer.ToArray();
-            storedContentType = source.Headers.ContentType;
-        }
-
-        var route = BatchRoutes.RouteFor(input.Key, storedContentType, _options.ModelName);
+        var route = BatchRoutes.RouteFor(input.Key, source.ContentType, _options.ModelName);
         if (route is null)
         {
-            await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 415, "unsupported_input", requestId, body.Length, cancellationToken).ConfigureAwait(false);
+            await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 415, "unsupported_input", requestId, source.Body.Length, cancellationToken).ConfigureAwait(false);
             await WriteRecordAsync(input, "(none)", ErrorResponses.Json(415, "unsupported_input",
-                $"Cannot tell how to predict s3://{input.Bucket}/{input.Key} (content type '{storedContentType}'): use a .json Open Inference Protocol request or a .jpg/.jpeg/.png/.webp image."), cancellationToken).ConfigureAwait(false);
+                $"Cannot tell how to predict s3://{input.Bucket}/{input.Key} (content type '{source.ContentType}'): use a .json Open Inference Protocol request or a .jpg/.jpeg/.png/.webp image."), cancellationToken).ConfigureAwait(false);
             return null;
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = route.ContentType };
         // The predictions log keys batch items by their object, so a redelivery overwrites rather than duplicates.
-        var request = new InferenceRequest("POST", route.Path, headers, body, requestId) { PredictionLogKey = input.LogKey };
+        var request = new InferenceRequest("POST", route.Path, headers, source.Body, requestId) { PredictionLogKey = input.LogKey };
         return new PendingInput(messageId, input, route, request);
     }
 
@@ -202,13 +186,6 @@ public sealed class SqsS3BatchHandler
     {
         answer.Headers.TryGetValue("Content-Type", out var contentType);
         var record = BatchRecord.Write(input.Bucket, input.Key, input.VersionId, route, answer.StatusCode, contentType, answer.Body.Span);
-        using var content = new MemoryStream(record);
-        await _s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = _options.ResultsBucket,
-            Key = _options.ResultKeyFor(input.Key),
-            InputStream = content,
-            ContentType = "application/json",
-        }, cancellationToken).ConfigureAwait(false);
+        await _objects.PutAsync(_options.ResultsBucket, _options.ResultKeyFor(input.Key), record, "application/json", cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+
+namespace InferenceFunction.Objects;
+
+/// <summary>
+/// Objects as files for local runs: bucket <c>b</c> is the folder <c>root/b</c> and key <c>k</c> the file <c>root/b/k</c>.
+/// Names that could reach outside the root are refused. A put writes a temporary file next to the target and renames
+/// it over the target, so a reader (or a crash) never sees half an object and a failed put leaves the previous one.
+/// </summary>
+public sealed partial class DirectoryObjectStore : IObjectStore
+{
+    public const string RootVariable = "LOCAL_OBJECT_ROOT";
+
+    /// <summary>The suffix of the temporary files a put writes before renaming them over the target.</summary>
+    public const string PartialSuffix = ".partial";
+
+    private readonly string _root;
+
+    public DirectoryObjectStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(_root);
+    }
+
+    public async Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        var path = PathOf(bucket, key);
+        try
+        {
+            // The folder keeps no content type: the handler routes by the key's extension.
+            return new StoredObject(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception missing) when (missing is FileNotFoundException or DirectoryNotFoundException || (missing is UnauthorizedAccessException && Directory.Exists(path)))
+        {
+            return null;
+        }
+    }
+
+    public async Task PutAsync(string bucket, string key, byte[] content, string contentType, CancellationToken cancellationToken)
+    {
+        var path = PathOf(bucket, key);
+        var partial = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{PartialSuffix}");
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(partial, content, cancellationToken).ConfigureAwait(false);
+            File.Move(partial, path, overwrite: true);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(partial))
+            {
+                File.Delete(partial);
+            }
+
+            throw new IOException($"Could not store s3://{bucket}/{key} as {path}: {failure.Message}", failure);
+        }
+    }
+
+    /// <summary>The file of an object; throws <see cref="ArgumentException"/> for a name that is not a plain bucket name or relative key.</summary>
+    public string PathOf(string bucket, string key)
+    {
+        if (!BucketName().IsMatch(bucket))
+        {
+            throw new ArgumentException($"Bucket name '{bucket}' is not allowed in {RootVariable}: use 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.", nameof(bucket));
+        }
+
+        var segments = key.Split('/');
+        if (key.Length == 0 || key.Contains('\0', StringComparison.Ordinal) || key.Contains('\\', StringComparison.Ordinal)
+            || segments.Any(s => s.Length == 0 || s == "." || s == ".."))
+        {
+            throw new ArgumentException($"Object key '{key}' cannot be stored as a file under {RootVariable}: it must be a relative path without empty, '.' or '..' segments or backslashes.", nameof(key));
+        }
+
+        var bucketFolder = Path.Combine(_root, bucket);
+        var path = Path.GetFullPath(Path.Combine([bucketFolder, .. segments]));
+        // Defence in depth: whatever the checks above missed must still land inside the bucket's folder.
+        return path.StartsWith(bucketFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new ArgumentException($"Object key '{key}' resolves outside bucket folder {bucketFolder}.", nameof(key));
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial Regex BucketName();
+}

@@ -1,0 +1,16 @@
+namespace InferenceFunction.Objects;
+
+/// <summary>
+/// Where the batch handler reads its inputs and writes its records: S3 in AWS, a folder per bucket locally.
+/// </summary>
+public interface IObjectStore
+{
+    /// <returns>The object, or null when it does not exist (any more).</returns>
+    Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken);
+
+    /// <summary>Stores the object whole, replacing any previous one; throws when it could not be stored.</summary>
+    Task PutAsync(string bucket, string key, byte[] content, string contentType, CancellationToken cancellationToken);
+}
+
+/// <summary>An object's bytes and the content type it was stored with, if the store keeps one.</summary>
+public sealed record StoredObject(byte[] Body, string? ContentType);

@@ -1,0 +1,30 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace InferenceFunction.Objects;
+
+/// <summary>The objects in S3 (or in any S3-compatible endpoint the SDK is pointed at).</summary>
+public sealed class S3ObjectStore(IAmazonS3 s3) : IObjectStore
+{
+    public async Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var source = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await source.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return new StoredObject(buffer.ToArray(), source.Headers.ContentType);
+        }
+        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task PutAsync(string bucket, string key, byte[] content, string contentType, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(content, writable: false);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = stream, ContentType = contentType }, cancellationToken).ConfigureAwait(false);
+    }
+}
