@@ -2,13 +2,16 @@ using Inference.Service;
 
 namespace Inference.Predictions;
 
-/// <summary>The predictions log's settings: its DynamoDB table, item lifetime and the share of REST requests logged.</summary>
+/// <summary>The predictions log's settings: its DynamoDB table (or local JSON-lines file), item lifetime and the share of REST requests logged.</summary>
 public sealed record PredictionLogOptions
 {
     public const int DefaultTtlDays = 30;
 
-    /// <summary>The DynamoDB table; null for no log.</summary>
+    /// <summary>The DynamoDB table; null for no log or the file log.</summary>
     public string? Table { get; init; }
+
+    /// <summary>The JSON-lines file of local runs, instead of the table; null for none.</summary>
+    public string? File { get; init; }
 
     public int TtlDays { get; init; } = DefaultTtlDays;
 
@@ -21,19 +24,33 @@ public sealed record PredictionLogOptions
     public static PredictionLogOptions FromEnvironment(EnvironmentValues values)
     {
         var table = values.Get("PREDICTIONS_TABLE");
-        var rate = values.Double("PREDICTIONS_SAMPLE_RATE", 0, 1);
-        if (table is null && rate > 0)
+        var file = values.Get("PREDICTIONS_LOG_FILE");
+        if (table is not null && file is not null)
         {
             throw new InvalidOperationException(
-                $"PREDICTIONS_SAMPLE_RATE is {rate} but PREDICTIONS_TABLE is not set; set the table the predictions log writes to, or leave the rate unset.");
+                $"PREDICTIONS_TABLE is '{table}' and PREDICTIONS_LOG_FILE is '{file}'; set only one: the table in AWS, the file for local runs.");
+        }
+
+        if (file is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(file))))
+        {
+            throw new InvalidOperationException(
+                $"PREDICTIONS_LOG_FILE is '{file}' but its folder {Path.GetDirectoryName(Path.GetFullPath(file))} does not exist; create it or name a file in an existing folder.");
+        }
+
+        var rate = values.Double("PREDICTIONS_SAMPLE_RATE", 0, 1);
+        if (table is null && file is null && rate > 0)
+        {
+            throw new InvalidOperationException(
+                $"PREDICTIONS_SAMPLE_RATE is {rate} but PREDICTIONS_TABLE is not set; set the table the predictions log writes to (or PREDICTIONS_LOG_FILE locally), or leave the rate unset.");
         }
 
         var defaults = new PredictionLogOptions();
         return new PredictionLogOptions
         {
             Table = table,
+            File = file is null ? null : Path.GetFullPath(file),
             TtlDays = (int?)values.Long("PREDICTIONS_TTL_DAYS", 1, 3650) ?? defaults.TtlDays,
-            SampleRate = rate ?? (table is null ? 0 : 1),
+            SampleRate = rate ?? (table is null && file is null ? 0 : 1),
             Timeout = values.Long("PREDICTIONS_TIMEOUT_MS", 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
         };
     }

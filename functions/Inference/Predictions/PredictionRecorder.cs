@@ -11,11 +11,18 @@ namespace Inference.Predictions;
 /// </summary>
 public sealed class PredictionRecorder(IPredictionLog log, double sampleRate, Func<double> random, TimeSpan timeout)
 {
-    /// <returns>null when the options name no table.</returns>
-    public static PredictionRecorder? Create(PredictionLogOptions options, Func<IAmazonDynamoDB> dynamoDb, TimeProvider time, Func<double> random) =>
-        options.Table is { } table
-            ? new PredictionRecorder(new DynamoDbPredictionLog(dynamoDb(), table, TimeSpan.FromDays(options.TtlDays), time), options.SampleRate, random, options.Timeout)
-            : null;
+    /// <returns>null when the options name neither a table nor a file.</returns>
+    public static PredictionRecorder? Create(PredictionLogOptions options, Func<IAmazonDynamoDB> dynamoDb, TimeProvider time, Func<double> random)
+    {
+        var ttl = TimeSpan.FromDays(options.TtlDays);
+        IPredictionLog? log = (options.Table, options.File) switch
+        {
+            ({ } table, _) => new DynamoDbPredictionLog(dynamoDb(), table, ttl, time),
+            (_, { } file) => new JsonLinesPredictionLog(file, ttl, time),
+            _ => null,
+        };
+        return log is null ? null : new PredictionRecorder(log, options.SampleRate, random, options.Timeout);
+    }
 
     /// <summary>Draws from the random source only for requests the host did not name.</summary>
     public bool ShouldRecord(InferenceRequest request) =>

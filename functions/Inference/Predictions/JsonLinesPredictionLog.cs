@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+
+namespace Inference.Predictions;
+
+/// <summary>
+/// The predictions log as a JSON-lines file for local runs (PREDICTIONS_LOG_FILE): one JSON object per line with the
+/// same fields and values as the table's item (<see cref="PredictionLogItem"/>), never a payload. Several function
+/// processes may share the file: each line is appended under an exclusive lock on the file, so lines never interleave.
+/// </summary>
+public sealed class JsonLinesPredictionLog(string path, TimeSpan ttl, TimeProvider time) : IPredictionLog
+{
+    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The errno (EWOULDBLOCK) .NET reports as the HResult when another handle holds the file's lock.</summary>
+    private const int LockHeldElsewhere = 11;
+
+    public async Task WriteAsync(PredictionLogEntry entry, CancellationToken cancellationToken)
+    {
+        var line = LineFor(PredictionLogItem.For(entry, time.GetUtcNow(), ttl));
+        while (true)
+        {
+            try
+            {
+                // FileShare.None takes an exclusive advisory lock (flock) on Unix, also against other processes.
+                await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+                await file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (IOException locked) when (locked.HResult == LockHeldElsewhere)
+            {
+                // Another writer holds the lock; the recorder's timeout bounds the wait.
+                await Task.Delay(LockRetry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One item as a line of JSON: strings stay strings, numbers are written as DynamoDB holds them.</summary>
+    public static byte[] LineFor(Dictionary<string, AttributeValue> item)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteMap(writer, item);
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    private static void WriteMap(Utf8JsonWriter writer, Dictionary<string, AttributeValue> map)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, value) in map)
+        {
+            writer.WritePropertyName(name);
+            WriteValue(writer, value);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, AttributeValue value)
+    {
+        if (value.S is not null)
+        {
+            writer.WriteStringValue(value.S);
+        }
+        else if (value.N is not null)
+        {
+            writer.WriteRawValue(value.N);
+        }
+        else if (value.L is not null)
+        {
+            writer.WriteStartArray();
+            foreach (var element in value.L)
+            {
+                WriteValue(writer, element);
+            }
+
+            writer.WriteEndArray();
+        }
+        else if (value.M is not null)
+        {
+            WriteMap(writer, value.M);
+        }
+        else
+        {
+            throw new ArgumentException("A predictions-log item holds only strings, numbers, lists and maps.", nameof(value));
+        }
+    }
+}
