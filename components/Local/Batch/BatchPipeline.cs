@@ -1,0 +1,174 @@
+using System.Text.Json;
+using LambdaEmulator;
+
+namespace Infra.Local.Batch;
+
+/// <summary>
+/// Lambda's SQS event source mapping and the queue's redrive policy, locally: new inputs become SQS-of-S3 events in
+/// batches (batch size, batching window), the function writes each input's record, inputs it hands back are delivered
+/// again up to the max receive count, and poison inputs (an error record, or every delivery failed) move to the
+/// dead-letter location with a reason. Every input ends in exactly one result or one dead-letter entry, and an input
+/// with a result is not delivered again until it changes. One invocation runs at a time.
+/// </summary>
+public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings settings, IBatchFunction function, TextWriter log, string name)
+{
+    private readonly InputTracker _tracker = new(settings);
+    private readonly List<(Delivery Delivery, DateTimeOffset ReadySince)> _queue = [];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await GuardAsync(null, () => ScanAsync(cancellationToken)).ConfigureAwait(false);
+            if (TakeBatch(DateTimeOffset.UtcNow) is { } batch)
+            {
+                await DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await Task.Delay(settings.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScanAsync(CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var input in _tracker.Ready(await objects.ListInputsAsync(cancellationToken).ConfigureAwait(false), now))
+        {
+            var delivery = new Delivery(Guid.NewGuid().ToString(), input, 1);
+            await GuardAsync(input.Key, async () =>
+            {
+                // A record newer than the input was written before a restart: settle it without a new delivery.
+                if (await objects.ReadRecordAsync(settings.ResultKeyFor(input.Key), cancellationToken).ConfigureAwait(false) is { } record
+                    && record.WrittenAt >= input.LastModified)
+                {
+                    await SettleAsync(delivery, record, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                _queue.Add((delivery, now));
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A batch when it is full or its oldest message has waited the batching window, as the event source mapping does.</summary>
+    private List<Delivery>? TakeBatch(DateTimeOffset now)
+    {
+        if (_queue.Count == 0 || (_queue.Count < settings.BatchSize && now - _queue[0].ReadySince < settings.BatchingWindow))
+        {
+            return null;
+        }
+
+        var batch = _queue.Take(settings.BatchSize).Select(q => q.Delivery).ToList();
+        _queue.RemoveRange(0, batch.Count);
+        return batch;
+    }
+
+    private async Task DeliverAsync(List<Delivery> batch, CancellationToken cancellationToken)
+    {
+        var payload = SqsS3EventBuilder.Build(objects.InputBucket, $"{name}-queue", batch, DateTimeOffset.UtcNow);
+        var result = await function.InvokeAsync(payload, cancellationToken).ConfigureAwait(false);
+        var failures = Failures(result, batch);
+        foreach (var delivery in batch)
+        {
+            await GuardAsync(delivery.Input.Key, async () =>
+            {
+                if (failures.TryGetValue(delivery.MessageId, out var error))
+                {
+                    await RetryOrDeadLetterAsync(delivery, error, cancellationToken).ConfigureAwait(false);
+                }
+                else if (await objects.ReadRecordAsync(settings.ResultKeyFor(delivery.Input.Key), cancellationToken).ConfigureAwait(false) is { } record)
+                {
+                    await SettleAsync(delivery, record, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await RetryOrDeadLetterAsync(delivery, $"The function answered the batch without writing {settings.ResultKeyFor(delivery.Input.Key)}.", cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs one step; a file moved, locked or unreadable under us is reported and the input released, so the next poll
+    /// looks at it afresh (and finds its record, or delivers it again) instead of losing it.
+    /// </summary>
+    private async Task GuardAsync(string? inputKey, Func<Task> step)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            if (inputKey is not null)
+            {
+                _tracker.Released(inputKey);
+            }
+
+            await log.WriteLineAsync($"batch {name}: {inputKey ?? "listing the inputs"}: {failure.GetType().Name}: {failure.Message}; looking again at the next poll").ConfigureAwait(false);
+        }
+    }
+
+    /// <returns>The messages to deliver again, each with what went wrong.</returns>
+    private Dictionary<string, string> Failures(InvocationResult result, List<Delivery> batch)
+    {
+        if (result.Status != InvocationStatus.Succeeded)
+        {
+            var error = $"The invocation failed ({result.Status}): {result.Error?.ErrorType}: {result.Error?.ErrorMessage}";
+            return batch.ToDictionary(d => d.MessageId, _ => error);
+        }
+
+        List<string> retried;
+        try
+        {
+            using var answer = JsonDocument.Parse(result.Payload);
+            retried = [.. answer.RootElement.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()!)];
+        }
+        catch (Exception unreadable) when (unreadable is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            var error = $"The function's answer is not an SQS batch response ({unreadable.Message}).";
+            return batch.ToDictionary(d => d.MessageId, _ => error);
+        }
+
+        // The handler prints why it hands a message back: "SQS message <id> will be retried: <error>".
+        var output = function.RecentOutput().Split('\n');
+        return retried.Distinct().ToDictionary(id => id, id =>
+            output.LastOrDefault(line => line.Contains($"SQS message {id} ", StringComparison.Ordinal))?.Trim()
+            ?? $"The function returned message {id} in batchItemFailures.");
+    }
+
+    private async Task SettleAsync(Delivery delivery, FunctionRecord record, CancellationToken cancellationToken)
+    {
+        var resultKey = settings.ResultKeyFor(delivery.Input.Key);
+        if (record.IsResult)
+        {
+            _tracker.Answered(delivery.Input);
+            await log.WriteLineAsync($"batch {name}: {delivery.Input.Key} -> {resultKey}").ConfigureAwait(false);
+            return;
+        }
+
+        await DeadLetterAsync(delivery, DeadLetterReason.FromErrorRecord(objects.InputBucket, delivery, record, DateTimeOffset.UtcNow), "error record", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RetryOrDeadLetterAsync(Delivery delivery, string error, CancellationToken cancellationToken)
+    {
+        if (delivery.ReceiveCount < settings.MaxReceiveCount)
+        {
+            await log.WriteLineAsync($"batch {name}: {delivery.Input.Key} delivery {delivery.ReceiveCount} of {settings.MaxReceiveCount} failed: {error}").ConfigureAwait(false);
+            // SQS would wait for the visibility timeout; locally the next delivery goes out at once.
+            _queue.Add((delivery with { ReceiveCount = delivery.ReceiveCount + 1 }, DateTimeOffset.MinValue));
+            return;
+        }
+
+        await DeadLetterAsync(delivery, DeadLetterReason.FromFailedDeliveries(objects.InputBucket, delivery, error, DateTimeOffset.UtcNow), error, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeadLetterAsync(Delivery delivery, byte[] reason, string summary, CancellationToken cancellationToken)
+    {
+        await objects.DeadLetterAsync(delivery.Input.Key, settings.ResultKeyFor(delivery.Input.Key), reason, cancellationToken).ConfigureAwait(false);
+        _tracker.Released(delivery.Input.Key);
+        await log.WriteLineAsync($"batch {name}: {delivery.Input.Key} moved to the dead-letter location ({summary})").ConfigureAwait(false);
+    }
+}

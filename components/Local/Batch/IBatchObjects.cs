@@ -1,0 +1,29 @@
+namespace Infra.Local.Batch;
+
+/// <summary>An input object as listed: its key, size and last change.</summary>
+public sealed record InputObject(string Key, long Size, DateTimeOffset LastModified);
+
+/// <summary>The function's record for one input, read back from the results location.</summary>
+public sealed record FunctionRecord(bool IsResult, DateTimeOffset WrittenAt, byte[] Content);
+
+/// <summary>
+/// Where the local pipeline finds the inputs and the function's records, and where it puts poison inputs:
+/// folders by default, the local S3 stand-in with --emulators.
+/// </summary>
+public interface IBatchObjects
+{
+    /// <summary>The input bucket's name, as the S3 notification names it to the function.</summary>
+    string InputBucket { get; }
+
+    /// <summary>Every input object; the pipeline applies the notification filter.</summary>
+    Task<IReadOnlyList<InputObject>> ListInputsAsync(CancellationToken cancellationToken);
+
+    /// <returns>The record under <paramref name="resultKey"/>, or null when there is none.</returns>
+    Task<FunctionRecord?> ReadRecordAsync(string resultKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the input (if it still exists) into the dead-letter location with its reason, and removes an error record.
+    /// The reason is written first, so an interrupted move only leaves the input to be processed again.
+    /// </summary>
+    Task DeadLetterAsync(string inputKey, string resultKey, byte[] reasonJson, CancellationToken cancellationToken);
+}
