@@ -62,6 +62,7 @@ public sealed class BatchInference : ComponentResource
     {
         ArgumentNullException.ThrowIfNull(args);
         Validate(args);
+        Settings = args;
         var data = new CustomResourceOptions { Protect = args.Protect ? true : null };
 
         Input = new EncryptedBucket(this, "input", new EncryptedBucketArgs { Protect = args.Protect, ForceDestroy = !args.Protect });
@@ -173,6 +174,9 @@ public sealed class BatchInference : ComponentResource
         QueueAlarm("oldest-message-age", $"The oldest input has waited more than {args.OldestMessageAlarmSeconds} s",
             Queue, "ApproximateAgeOfOldestMessage", args.OldestMessageAlarmSeconds, args.Notifications);
     }
+
+    /// <summary>The args it was built from: local mode's batch pipeline takes its filter, batching and retries from them.</summary>
+    public BatchInferenceArgs Settings { get; }
 
     public EncryptedBucket Input { get; }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Infra.Local.Batch;
-using LambdaEmulator;
 
 namespace Local.Tests;
 
@@ -34,30 +33,12 @@ public sealed class BatchFolderEndToEndTests : IDisposable
             ["incoming/corrupt.png"] = [0x89, 0x50, 0x4E, 0x47, 9, 9, 9],
             ["incoming/wrong-shape.json"] = System.Text.Encoding.UTF8.GetBytes(TextLines.TensorRequest(1, 3, 64, 192)),
         };
-        foreach (var (key, content) in inputs)
-        {
-            var path = Path.Combine(folders.InputFolder, key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllBytesAsync(path, content);
-        }
+        RealFunctionBatch.Drop(folders, inputs);
 
-        var environment = new Dictionary<string, string>(folders.FunctionVariables())
-        {
-            ["MODEL_DIR"] = BuiltFunction.ModelDirectory,
-            ["MODEL_NAME"] = "ppocr-cls",
-            ["BATCH_MODEL_NAME"] = "ppocr-cls",
-            ["RESULTS_PREFIX"] = settings.ResultsPrefix,
-            ["ORT_INTRA_OP_THREADS"] = "1",
-        };
-        await using var emulator = await FunctionEmulator.StartAsync(FunctionDefinition.ForPublishedFunction(BuiltFunction.AssemblyPath, environment, TimeSpan.FromSeconds(30)));
-        var pipeline = new BatchPipeline(folders, settings, new EmulatedBatchFunction(emulator), TextWriter.Null, "batch");
-        string[] Results() => PipelineRun.Files(folders.OutputFolder);
-        string[] DeadLetters() => PipelineRun.Files(folders.DeadLetterFolder);
-
-        await PipelineRun.UntilAsync(pipeline, () => Results().Length + DeadLetters().Length == 9, TimeSpan.FromSeconds(60), emulator.RecentOutput);
+        await RealFunctionBatch.RunAsync(folders, settings, folders.FunctionVariables(), expectedFiles: 9);
 
         Assert.Equal(["results/incoming/tensor.json.json", "results/incoming/turned/1.png.json", "results/incoming/turned/2.png.json",
-            "results/incoming/upright 2.png.json", "results/incoming/upright-1.png.json"], Results());
+            "results/incoming/upright 2.png.json", "results/incoming/upright-1.png.json"], PipelineRun.Files(folders.OutputFolder));
         foreach (var (key, label) in new[] { ("upright-1.png", "0"), ("upright 2.png", "0"), ("turned/1.png", "180"), ("turned/2.png", "180") })
         {
             var record = Json(Path.Combine(folders.OutputFolder, "results", "incoming", key + ".json"));
@@ -65,7 +46,7 @@ public sealed class BatchFolderEndToEndTests : IDisposable
             Assert.Equal(label, record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
         }
 
-        Assert.Equal(["incoming/corrupt.png", "incoming/corrupt.png.reason.json", "incoming/wrong-shape.json", "incoming/wrong-shape.json.reason.json"], DeadLetters());
+        Assert.Equal(["incoming/corrupt.png", "incoming/corrupt.png.reason.json", "incoming/wrong-shape.json", "incoming/wrong-shape.json.reason.json"], PipelineRun.Files(folders.DeadLetterFolder));
         Assert.Equal(inputs["incoming/corrupt.png"], await File.ReadAllBytesAsync(Path.Combine(folders.DeadLetterFolder, "incoming", "corrupt.png")));
         var corrupt = Json(Path.Combine(folders.DeadLetterFolder, "incoming", "corrupt.png.reason.json")).GetProperty("error");
         var wrongShape = Json(Path.Combine(folders.DeadLetterFolder, "incoming", "wrong-shape.json.reason.json")).GetProperty("error");

@@ -9,13 +9,7 @@ internal static class BuiltFunction
         {
             // .../tests/Local.Tests/bin/<Configuration>/net10.0/
             var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var repositoryRoot = testOutput;
-            while (!File.Exists(Path.Combine(repositoryRoot.FullName, "Directory.Build.props")))
-            {
-                repositoryRoot = repositoryRoot.Parent ?? throw new InvalidOperationException("The repository root (Directory.Build.props) was not found above the test output.");
-            }
-
-            var path = Path.Combine(repositoryRoot.FullName, "functions", "InferenceFunction", "bin", testOutput.Parent!.Name, testOutput.Name, "InferenceFunction.dll");
+            var path = Path.Combine(Repository.Root, "functions", "InferenceFunction", "bin", testOutput.Parent!.Name, testOutput.Name, "InferenceFunction.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("Build functions/InferenceFunction first; the test runs its output as a process.", path);
         }
     }

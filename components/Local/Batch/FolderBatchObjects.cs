@@ -35,15 +35,28 @@ public sealed class FolderBatchObjects : IBatchObjects
     public string PredictionsLogFile => Path.Combine(Root, "predictions.jsonl");
 
     /// <summary>
-    /// What the function needs to run this pipeline on folders: its folder store at <see cref="Root"/>, the results
-    /// bucket's folder, and the JSON-lines predictions log in place of the table.
+    /// What the function needs to run this pipeline on folders: its folder store at <see cref="Root"/> and the results
+    /// bucket's folder, and the predictions log: the given table (in DynamoDB Local, with emulators) or else the
+    /// JSON-lines file.
     /// </summary>
-    public IReadOnlyDictionary<string, string> FunctionVariables() => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> FunctionVariables(string? predictionsTable = null)
     {
-        ["LOCAL_OBJECT_ROOT"] = Root,
-        ["RESULTS_BUCKET"] = OutputBucketName,
-        ["PREDICTIONS_LOG_FILE"] = PredictionsLogFile,
-    };
+        var variables = new Dictionary<string, string>
+        {
+            ["LOCAL_OBJECT_ROOT"] = Root,
+            ["RESULTS_BUCKET"] = OutputBucketName,
+        };
+        if (predictionsTable is null)
+        {
+            variables["PREDICTIONS_LOG_FILE"] = PredictionsLogFile;
+        }
+        else
+        {
+            variables["PREDICTIONS_TABLE"] = predictionsTable;
+        }
+
+        return variables;
+    }
 
     public Task<IReadOnlyList<InputObject>> ListInputsAsync(CancellationToken cancellationToken)
     {

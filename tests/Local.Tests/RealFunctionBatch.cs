@@ -1,0 +1,35 @@
+using Infra.Local.Batch;
+using LambdaEmulator;
+
+namespace Local.Tests;
+
+/// <summary>Runs the batch folder flow with the real built function process on ppocr-cls.</summary>
+internal static class RealFunctionBatch
+{
+    public static void Drop(FolderBatchObjects folders, IReadOnlyDictionary<string, byte[]> inputs)
+    {
+        foreach (var (key, content) in inputs)
+        {
+            var path = Path.Combine(folders.InputFolder, key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, content);
+        }
+    }
+
+    /// <summary>Runs until the output and dead-letter folders hold <paramref name="expectedFiles"/> files together.</summary>
+    public static async Task RunAsync(FolderBatchObjects folders, BatchPipelineSettings settings, IReadOnlyDictionary<string, string> bindings, int expectedFiles)
+    {
+        var environment = new Dictionary<string, string>(bindings)
+        {
+            ["MODEL_DIR"] = BuiltFunction.ModelDirectory,
+            ["MODEL_NAME"] = "ppocr-cls",
+            ["BATCH_MODEL_NAME"] = "ppocr-cls",
+            ["RESULTS_PREFIX"] = settings.ResultsPrefix,
+            ["ORT_INTRA_OP_THREADS"] = "1",
+        };
+        await using var emulator = await FunctionEmulator.StartAsync(FunctionDefinition.ForPublishedFunction(BuiltFunction.AssemblyPath, environment, TimeSpan.FromSeconds(30)));
+        var pipeline = new BatchPipeline(folders, settings, new EmulatedBatchFunction(emulator), TextWriter.Null, "batch");
+        await PipelineRun.UntilAsync(pipeline, () => PipelineRun.Files(folders.OutputFolder).Length + PipelineRun.Files(folders.DeadLetterFolder).Length == expectedFiles,
+            TimeSpan.FromSeconds(60), emulator.RecentOutput);
+    }
+}
