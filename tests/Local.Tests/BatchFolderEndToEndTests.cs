@@ -46,10 +46,10 @@ public sealed class BatchFolderEndToEndTests : IDisposable
             Assert.Equal(label, record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
         }
 
-        Assert.Equal(["incoming/corrupt.png", "incoming/corrupt.png.reason.json", "incoming/wrong-shape.json", "incoming/wrong-shape.json.reason.json"], PipelineRun.Files(folders.DeadLetterFolder));
-        Assert.Equal(inputs["incoming/corrupt.png"], await File.ReadAllBytesAsync(Path.Combine(folders.DeadLetterFolder, "incoming", "corrupt.png")));
-        var corrupt = Json(Path.Combine(folders.DeadLetterFolder, "incoming", "corrupt.png.reason.json")).GetProperty("error");
-        var wrongShape = Json(Path.Combine(folders.DeadLetterFolder, "incoming", "wrong-shape.json.reason.json")).GetProperty("error");
+        Assert.Equal(["incoming/corrupt.png", "incoming/corrupt.png.reason.json", "incoming/wrong-shape.json", "incoming/wrong-shape.json.reason.json"], PipelineRun.Files(folders.DeadLetters.Path));
+        Assert.Equal(inputs["incoming/corrupt.png"], await File.ReadAllBytesAsync(Path.Combine(folders.DeadLetters.Path, "incoming", "corrupt.png")));
+        var corrupt = Json(Path.Combine(folders.DeadLetters.Path, "incoming", "corrupt.png.reason.json")).GetProperty("error");
+        var wrongShape = Json(Path.Combine(folders.DeadLetters.Path, "incoming", "wrong-shape.json.reason.json")).GetProperty("error");
         Assert.Equal(("error_record", 400, "invalid_image"), (corrupt.GetProperty("kind").GetString(), corrupt.GetProperty("status").GetInt32(), corrupt.GetProperty("code").GetString()));
         Assert.Equal(("error_record", 400, "shape_mismatch"), (wrongShape.GetProperty("kind").GetString(), wrongShape.GetProperty("status").GetInt32(), wrongShape.GetProperty("code").GetString()));
         Assert.Contains("64", wrongShape.GetProperty("message").GetString(), StringComparison.Ordinal);

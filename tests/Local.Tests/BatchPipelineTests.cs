@@ -33,10 +33,10 @@ public sealed class BatchPipelineTests : IDisposable
 
     private string[] Results => PipelineRun.Files(_folders.OutputFolder);
 
-    private string[] DeadLetters => PipelineRun.Files(_folders.DeadLetterFolder);
+    private string[] DeadLetters => PipelineRun.Files(_folders.DeadLetters.Path);
 
     private JsonElement Reason(string key) =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folders.DeadLetterFolder, key + FolderBatchObjects.ReasonSuffix))).RootElement.Clone();
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folders.DeadLetters.Path, key + DeadLetterFolder.ReasonSuffix))).RootElement.Clone();
 
     [Fact]
     public async Task Inputs_are_delivered_in_batches_of_the_components_size_and_only_through_its_filter()

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using Infra.Components;
 using Infra.Core;
 using Infra.Local.Batch;
@@ -11,9 +13,11 @@ using Infra.Local.Emulators;
 namespace Local.Tests;
 
 /// <summary>
-/// --emulators for the predictions log: DynamoDB Local (reused from DYNAMODB_LOCAL_ENDPOINT, which .ci/run sets, or else
+/// --emulators. The predictions log: DynamoDB Local (reused from DYNAMODB_LOCAL_ENDPOINT, which .ci/run sets, or else
 /// started here from the pinned npm package with the machine's Java), the component's predictions table created there
 /// from the program's key schema, and the real function process writing to it through AWS_ENDPOINT_URL_DYNAMODB.
+/// The buckets: fauxqs (reused from FAUXQS_ENDPOINT, or else started here on Node 24 from npm), the function reading
+/// inputs and writing records through AWS_ENDPOINT_URL_S3.
 /// </summary>
 public sealed class EmulatorBatchTests : IDisposable
 {
@@ -31,7 +35,7 @@ public sealed class EmulatorBatchTests : IDisposable
             ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputSuffix = ".png", BatchingWindowSeconds = 1, MaxReceiveCount = 2,
             Notifications = new AlarmNotifications(stack, "alerts"),
         });
-        await using var dynamoDb = await LocalEmulators.DynamoDbLocalAsync(Repository.EmulatorTools, DynamoDbPort(), CancellationToken.None);
+        await using var dynamoDb = await LocalEmulators.DynamoDbLocalAsync(Repository.EmulatorTools, Port("DYNAMODB_LOCAL_ENDPOINT"), CancellationToken.None);
         using var client = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"),
             new AmazonDynamoDBConfig { ServiceURL = dynamoDb.HttpEndpoint, AuthenticationRegion = "us-east-1" });
         var table = $"batch-predictions-{Guid.NewGuid():N}"[..32];
@@ -60,10 +64,63 @@ public sealed class EmulatorBatchTests : IDisposable
         Assert.False(File.Exists(folders.PredictionsLogFile));
     }
 
-    /// <summary>The port of the DynamoDB Local that .ci/run started, or a free one to start it on.</summary>
-    private static int DynamoDbPort()
+    [Fact]
+    public async Task With_fauxqs_uploads_to_the_input_bucket_go_through_the_same_pipeline_and_poison_ones_come_out_to_the_dead_letter_folder()
     {
-        if (Environment.GetEnvironmentVariable("DYNAMODB_LOCAL_ENDPOINT") is { Length: > 0 } endpoint)
+        await using var fauxqs = await LocalEmulators.FauxqsAsync(Repository.EmulatorTools, Port("FAUXQS_ENDPOINT"), CancellationToken.None);
+        using var s3 = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
+            new AmazonS3Config { ServiceURL = fauxqs.HttpEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (input, results) = ($"input-{suffix}", $"output-{suffix}");
+        await new LocalBuckets(s3).CreateAsync(input, CancellationToken.None);
+        await new LocalBuckets(s3).CreateAsync(results, CancellationToken.None);
+        var uploads = new Dictionary<string, byte[]>
+        {
+            ["incoming/upright.png"] = TextLines.Png("Quick brown fox", upsideDown: false),
+            ["incoming/turned.png"] = TextLines.Png("Quick brown fox", upsideDown: true),
+            ["incoming/corrupt.png"] = [0x89, 0x50, 0x4E, 0x47, 9, 9, 9],
+            ["elsewhere/ignored.png"] = TextLines.Png("Not for the queue", upsideDown: false),
+        };
+        foreach (var (key, content) in uploads)
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = input, Key = key, InputStream = new MemoryStream(content) });
+        }
+
+        var deadLetters = new DeadLetterFolder(Path.Combine(_root.Path, "dead-letter"));
+        var settings = new BatchPipelineSettings
+        {
+            InputPrefix = "incoming/", BatchSize = 10, BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
+            StableFor = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(100),
+        };
+        var bindings = new Dictionary<string, string>(EmulatorBindings.For(dynamoDbEndpoint: null, fauxqs.HttpEndpoint, redisHostAndPort: null))
+        {
+            ["RESULTS_BUCKET"] = results,
+            ["PREDICTIONS_LOG_FILE"] = Path.Combine(_root.Path, "predictions.jsonl"),
+        };
+        async Task<string[]> Keys(string bucket) =>
+            [.. ((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
+
+        await RealFunctionBatch.RunAsync(new S3BatchObjects(s3, input, results, deadLetters), settings, bindings,
+            () => Keys(results).GetAwaiter().GetResult().Length == 2 && PipelineRun.Files(deadLetters.Path).Length == 2);
+
+        Assert.Equal(["results/incoming/turned.png.json", "results/incoming/upright.png.json"], await Keys(results));
+        using (var turned = await s3.GetObjectAsync(results, "results/incoming/turned.png.json"))
+        {
+            var record = (await System.Text.Json.JsonDocument.ParseAsync(turned.ResponseStream)).RootElement;
+            Assert.Equal("180", record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
+            Assert.Equal(input, record.GetProperty("input").GetProperty("bucket").GetString());
+        }
+
+        Assert.Equal(["incoming/corrupt.png", "incoming/corrupt.png.reason.json"], PipelineRun.Files(deadLetters.Path));
+        Assert.Equal(uploads["incoming/corrupt.png"], await File.ReadAllBytesAsync(Path.Combine(deadLetters.Path, "incoming", "corrupt.png")));
+        Assert.Equal(["elsewhere/ignored.png", "incoming/turned.png", "incoming/upright.png"], await Keys(input));
+        Assert.Equal(3, File.ReadAllLines(bindings["PREDICTIONS_LOG_FILE"]).Length);
+    }
+
+    /// <summary>The port of the stand-in .ci/run started (its endpoint variable), or a free one to start it on.</summary>
+    private static int Port(string endpointVariable)
+    {
+        if (Environment.GetEnvironmentVariable(endpointVariable) is { Length: > 0 } endpoint)
         {
             return new Uri(endpoint).Port;
         }

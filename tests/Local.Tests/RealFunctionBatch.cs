@@ -17,7 +17,10 @@ internal static class RealFunctionBatch
     }
 
     /// <summary>Runs until the output and dead-letter folders hold <paramref name="expectedFiles"/> files together.</summary>
-    public static async Task RunAsync(FolderBatchObjects folders, BatchPipelineSettings settings, IReadOnlyDictionary<string, string> bindings, int expectedFiles)
+    public static Task RunAsync(FolderBatchObjects folders, BatchPipelineSettings settings, IReadOnlyDictionary<string, string> bindings, int expectedFiles) =>
+        RunAsync(folders, settings, bindings, () => PipelineRun.Files(folders.OutputFolder).Length + PipelineRun.Files(folders.DeadLetters.Path).Length == expectedFiles);
+
+    public static async Task RunAsync(IBatchObjects objects, BatchPipelineSettings settings, IReadOnlyDictionary<string, string> bindings, Func<bool> done)
     {
         var environment = new Dictionary<string, string>(bindings)
         {
@@ -28,8 +31,7 @@ internal static class RealFunctionBatch
             ["ORT_INTRA_OP_THREADS"] = "1",
         };
         await using var emulator = await FunctionEmulator.StartAsync(FunctionDefinition.ForPublishedFunction(BuiltFunction.AssemblyPath, environment, TimeSpan.FromSeconds(30)));
-        var pipeline = new BatchPipeline(folders, settings, new EmulatedBatchFunction(emulator), TextWriter.Null, "batch");
-        await PipelineRun.UntilAsync(pipeline, () => PipelineRun.Files(folders.OutputFolder).Length + PipelineRun.Files(folders.DeadLetterFolder).Length == expectedFiles,
-            TimeSpan.FromSeconds(60), emulator.RecentOutput);
+        var pipeline = new BatchPipeline(objects, settings, new EmulatedBatchFunction(emulator), TextWriter.Null, "batch");
+        await PipelineRun.UntilAsync(pipeline, done, TimeSpan.FromSeconds(60), emulator.RecentOutput);
     }
 }

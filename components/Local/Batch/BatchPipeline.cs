@@ -100,7 +100,7 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
         {
             await step().ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or InvalidDataException or Amazon.Runtime.AmazonServiceException)
         {
             if (inputKey is not null)
             {

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Infra.Local.Batch;
 
 /// <summary>
@@ -11,14 +9,13 @@ public sealed class FolderBatchObjects : IBatchObjects
 {
     public const string InputBucketName = "input";
     public const string OutputBucketName = "output";
-    public const string ReasonSuffix = ".reason.json";
 
     public FolderBatchObjects(string root)
     {
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(InputFolder);
         Directory.CreateDirectory(OutputFolder);
-        Directory.CreateDirectory(DeadLetterFolder);
+        DeadLetters = new DeadLetterFolder(Path.Combine(Root, "dead-letter"));
     }
 
     public string Root { get; }
@@ -29,7 +26,7 @@ public sealed class FolderBatchObjects : IBatchObjects
 
     public string OutputFolder => Path.Combine(Root, OutputBucketName);
 
-    public string DeadLetterFolder => Path.Combine(Root, "dead-letter");
+    public DeadLetterFolder DeadLetters { get; }
 
     /// <summary>The JSON-lines predictions log of local runs without emulators.</summary>
     public string PredictionsLogFile => Path.Combine(Root, "predictions.jsonl");
@@ -82,27 +79,19 @@ public sealed class FolderBatchObjects : IBatchObjects
         }
 
         var written = File.GetLastWriteTimeUtc(path);
-        byte[] content;
         try
         {
-            content = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return FunctionRecord.Read(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), written, path);
         }
         catch (FileNotFoundException)
         {
             return null; // removed between the check and the read
         }
-
-        return new FunctionRecord(IsResult(content, path), written, content);
     }
 
     public Task DeadLetterAsync(string inputKey, string resultKey, byte[] reasonJson, CancellationToken cancellationToken)
     {
-        var target = PathOf(DeadLetterFolder, inputKey);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var reason = target + ReasonSuffix;
-        var partial = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(reason)}.{Guid.NewGuid():N}.partial");
-        File.WriteAllBytes(partial, reasonJson);
-        File.Move(partial, reason, overwrite: true);
+        DeadLetters.WriteReason(inputKey, reasonJson);
         var errorRecord = PathOf(OutputFolder, resultKey);
         if (File.Exists(errorRecord))
         {
@@ -112,23 +101,10 @@ public sealed class FolderBatchObjects : IBatchObjects
         var input = PathOf(InputFolder, inputKey);
         if (File.Exists(input))
         {
-            File.Move(input, target, overwrite: true);
+            File.Move(input, DeadLetters.InputPath(inputKey), overwrite: true);
         }
 
         return Task.CompletedTask;
-    }
-
-    private static bool IsResult(byte[] content, string path)
-    {
-        try
-        {
-            using var record = JsonDocument.Parse(content);
-            return record.RootElement.GetProperty("outcome").GetString() == "result";
-        }
-        catch (Exception unreadable) when (unreadable is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{path} is not a batch record with an \"outcome\": {unreadable.Message}", unreadable);
-        }
     }
 
     private static string KeyOf(string folder, string path) => Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/');

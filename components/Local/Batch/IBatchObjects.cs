@@ -1,10 +1,27 @@
+using System.Text.Json;
+
 namespace Infra.Local.Batch;
 
 /// <summary>An input object as listed: its key, size and last change.</summary>
 public sealed record InputObject(string Key, long Size, DateTimeOffset LastModified);
 
 /// <summary>The function's record for one input, read back from the results location.</summary>
-public sealed record FunctionRecord(bool IsResult, DateTimeOffset WrittenAt, byte[] Content);
+public sealed record FunctionRecord(bool IsResult, DateTimeOffset WrittenAt, byte[] Content)
+{
+    /// <param name="where">Where it was read, for the error when it is not a batch record.</param>
+    public static FunctionRecord Read(byte[] content, DateTimeOffset writtenAt, string where)
+    {
+        try
+        {
+            using var record = JsonDocument.Parse(content);
+            return new FunctionRecord(record.RootElement.GetProperty("outcome").GetString() == "result", writtenAt, content);
+        }
+        catch (Exception unreadable) when (unreadable is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{where} is not a batch record with an \"outcome\": {unreadable.Message}", unreadable);
+        }
+    }
+}
 
 /// <summary>
 /// Where the local pipeline finds the inputs and the function's records, and where it puts poison inputs:
