@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
@@ -35,7 +33,7 @@ public sealed class EmulatorBatchTests : IDisposable
             ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputSuffix = ".png", BatchingWindowSeconds = 1, MaxReceiveCount = 2,
             Notifications = new AlarmNotifications(stack, "alerts"),
         });
-        await using var dynamoDb = await LocalEmulators.DynamoDbLocalAsync(Repository.EmulatorTools, Port("DYNAMODB_LOCAL_ENDPOINT"), CancellationToken.None);
+        await using var dynamoDb = await LocalEmulators.DynamoDbLocalAsync(Repository.EmulatorTools, LocalPorts.For("DYNAMODB_LOCAL_ENDPOINT"), CancellationToken.None);
         using var client = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"),
             new AmazonDynamoDBConfig { ServiceURL = dynamoDb.HttpEndpoint, AuthenticationRegion = "us-east-1" });
         var table = $"batch-predictions-{Guid.NewGuid():N}"[..32];
@@ -67,7 +65,7 @@ public sealed class EmulatorBatchTests : IDisposable
     [Fact]
     public async Task With_fauxqs_uploads_to_the_input_bucket_go_through_the_same_pipeline_and_poison_ones_come_out_to_the_dead_letter_folder()
     {
-        await using var fauxqs = await LocalEmulators.FauxqsAsync(Repository.EmulatorTools, Port("FAUXQS_ENDPOINT"), CancellationToken.None);
+        await using var fauxqs = await LocalEmulators.FauxqsAsync(Repository.EmulatorTools, LocalPorts.For("FAUXQS_ENDPOINT"), CancellationToken.None);
         using var s3 = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
             new AmazonS3Config { ServiceURL = fauxqs.HttpEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
         var suffix = Guid.NewGuid().ToString("N")[..8];
@@ -115,18 +113,5 @@ public sealed class EmulatorBatchTests : IDisposable
         Assert.Equal(uploads["incoming/corrupt.png"], await File.ReadAllBytesAsync(Path.Combine(deadLetters.Path, "incoming", "corrupt.png")));
         Assert.Equal(["elsewhere/ignored.png", "incoming/turned.png", "incoming/upright.png"], await Keys(input));
         Assert.Equal(3, File.ReadAllLines(bindings["PREDICTIONS_LOG_FILE"]).Length);
-    }
-
-    /// <summary>The port of the stand-in .ci/run started (its endpoint variable), or a free one to start it on.</summary>
-    private static int Port(string endpointVariable)
-    {
-        if (Environment.GetEnvironmentVariable(endpointVariable) is { Length: > 0 } endpoint)
-        {
-            return new Uri(endpoint).Port;
-        }
-
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -55,7 +55,7 @@ public static class LocalEmulators
     /// <summary>Debian's redis-server, without persistence.</summary>
     public static async Task<EmulatorProcess> RedisAsync(string dataFolder, int port, CancellationToken cancellationToken)
     {
-        if (!await EmulatorProcess.IsListeningAsync(port, cancellationToken).ConfigureAwait(false) && !IsOnPath("redis-server"))
+        if (!await EmulatorProcess.IsListeningAsync(port, cancellationToken).ConfigureAwait(false) && !CanRunRedis)
         {
             throw new EmulatorException("redis-server is not installed, and --emulators runs the shared cache on it. Install it with: apt-get install -y redis-server (installing does not start it; serve does).");
         }
@@ -67,8 +67,9 @@ public static class LocalEmulators
         }, StartLimit, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)));
+    /// <summary>Whether Debian's redis-server is installed (on PATH).</summary>
+    public static bool CanRunRedis =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, "redis-server")));
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,50 @@
+using Infra.Components;
+using Infra.Local.Emulators;
+
+namespace Infra.Local.Batch;
+
+/// <summary>
+/// One <see cref="BatchInference"/> component in local mode: where its inputs come from, its pipeline settings, and the
+/// variables its function needs on top of its own (which replace the AWS resource references serve cannot resolve).
+/// </summary>
+/// <param name="Describe">Where to drop inputs and find results, for serve's start-up lines.</param>
+public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBatchObjects Objects, IReadOnlyDictionary<string, string> FunctionVariables, string Describe)
+{
+    /// <summary>Folders under <c>&lt;root&gt;/&lt;component path&gt;/</c> and the JSON-lines predictions log.</summary>
+    public static LocalBatch OnFolders(BatchInference component, string root)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        var folders = new FolderBatchObjects(System.IO.Path.Combine(root, component.Path));
+        var settings = BatchPipelineSettings.From(component.Settings);
+        // The drop folder of the notification filter, so users see where files go.
+        Directory.CreateDirectory(System.IO.Path.Combine([folders.InputFolder, .. settings.InputPrefix.Split('/', StringSplitOptions.RemoveEmptyEntries)]));
+        return new LocalBatch(component.Path, settings, folders, folders.FunctionVariables(),
+            $"drop files into {System.IO.Path.Combine(folders.InputFolder, settings.InputPrefix)} (suffix '{settings.InputSuffix}'); results in {folders.OutputFolder}, " +
+            $"poison inputs in {folders.DeadLetters.Path}, predictions log {folders.PredictionsLogFile}");
+    }
+
+    /// <summary>
+    /// The component's buckets in fauxqs and its predictions table in DynamoDB Local, created under their logical names;
+    /// poison inputs still come out to the local dead-letter folder under <c>&lt;root&gt;/&lt;component path&gt;/</c>.
+    /// </summary>
+    public static async Task<LocalBatch> OnEmulatorsAsync(BatchInference component, string root, EmulatorSet emulators, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        ArgumentNullException.ThrowIfNull(emulators);
+        var (input, output, table) = (component.Input.Bucket.LogicalName, component.Output.Bucket.LogicalName, component.PredictionsLog.LogicalName);
+        var buckets = new LocalBuckets(emulators.S3Client);
+        await buckets.CreateAsync(input, cancellationToken).ConfigureAwait(false);
+        await buckets.CreateAsync(output, cancellationToken).ConfigureAwait(false);
+        await new LocalTables(emulators.DynamoDbClient).CreateAsync(component.PredictionsLog, table, cancellationToken).ConfigureAwait(false);
+        var deadLetters = new DeadLetterFolder(System.IO.Path.Combine(root, component.Path, "dead-letter"));
+        var variables = new Dictionary<string, string>(emulators.FunctionVariables, StringComparer.Ordinal)
+        {
+            ["RESULTS_BUCKET"] = output,
+            ["PREDICTIONS_TABLE"] = table,
+        };
+        var settings = BatchPipelineSettings.From(component.Settings);
+        return new LocalBatch(component.Path, settings, new S3BatchObjects(emulators.S3Client, input, output, deadLetters), variables,
+            $"upload to s3://{input}/{settings.InputPrefix} at {emulators.Fauxqs.HttpEndpoint}; results in s3://{output}/{settings.ResultsPrefix}, " +
+            $"poison inputs in {deadLetters.Path}, predictions log in DynamoDB Local table {table}");
+    }
+}
