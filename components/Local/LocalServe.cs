@@ -66,6 +66,8 @@ public sealed class LocalServe : IAsyncDisposable
         var front = new LocalFront(apis, settings.Port, settings.SamplePhotoPath);
 
         var services = new List<ILocalService>(pools.Values);
+        // After the pools they invoke, so they stop first.
+        services.AddRange(stack.Batches.Select(batch => new Batch.BatchPipelineService(batch.Batch, pools[batch.Function.Path], log)));
         if (settings.MeasurementsPath is { } measurements)
         {
             var byFunction = pools.ToDictionary(p => p.Key, p => p.Value.Measurements, StringComparer.Ordinal);

@@ -16,9 +16,9 @@ public sealed class ServeCommand : IHostCommand
 
     public string Summary => "run the stack's APIs and functions locally (real function processes behind a local API Gateway) until Ctrl+C";
 
-    public string Usage => "serve [--stack NAME] [--port N] [--max-instances N] [--idle-timeout SECONDS]";
+    public string Usage => "serve [--stack NAME] [--port N] [--max-instances N] [--idle-timeout SECONDS] [--emulators]";
 
-    public IReadOnlyCollection<string> Options { get; } = ["stack", "port", "max-instances", "idle-timeout"];
+    public IReadOnlyCollection<string> Options { get; } = ["stack", "port", "max-instances", "idle-timeout", "emulators"];
 
     public int Run(HostInvocation invocation)
     {
@@ -44,17 +44,23 @@ public sealed class ServeCommand : IHostCommand
         // The same synthesis as `synth`: bad config stops serve exactly as it stops a deployment.
         var (stack, _) = invocation.Stacks.Synthesize(options.Stack);
         ConfigValues config = invocation.Stacks.ConfigValuesOf(options.Stack);
-        var model = new LocalStackReader(new ConfigResolver(stack.ProjectName, config), build.OutputDirectory).Read(stack);
-        if (model.Apis.Count == 0)
+        var serveRoot = Path.Combine(layout.RootDirectory, ".build", "serve", stack.StackName);
+        await using var emulators = options.Emulators
+            ? await StartEmulatorsAsync(Path.Combine(layout.RootDirectory, ".build", "emulators"), invocation.Out).ConfigureAwait(false)
+            : null;
+        var batches = await LocalBindings.BatchesAsync(stack, serveRoot, emulators, CancellationToken.None).ConfigureAwait(false);
+        var apiBindings = await LocalBindings.ApiBindingsAsync(stack, emulators, CancellationToken.None).ConfigureAwait(false);
+        var model = new LocalStackReader(new ConfigResolver(stack.ProjectName, config), build.OutputDirectory, batches, apiBindings).Read(stack);
+        if (model.Apis.Count == 0 && model.Batches.Count == 0)
         {
-            throw new ServeException($"stack '{stack.StackName}' has no RestInferenceApi or ContainerInferenceApi to serve");
+            throw new ServeException($"stack '{stack.StackName}' has no RestInferenceApi, ContainerInferenceApi or BatchInference to serve");
         }
 
         var settings = new ServeSettings(
             options.Port,
             options.MaxInstances,
             options.IdleTimeout,
-            Path.Combine(layout.RootDirectory, ".build", "serve", stack.StackName, "measurements.json"),
+            Path.Combine(serveRoot, "measurements.json"),
             new SamplePhoto(layout, invocation.Error).Ensure());
 
         using var stop = new CancellationTokenSource();
@@ -84,6 +90,18 @@ public sealed class ServeCommand : IHostCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    private static async Task<Emulators.EmulatorSet> StartEmulatorsAsync(string toolsFolder, TextWriter log)
+    {
+        try
+        {
+            return await Emulators.EmulatorSet.StartAsync(toolsFolder, new Emulators.EmulatorPorts(), log, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Emulators.EmulatorException error)
+        {
+            throw new ServeException($"--emulators: {error.Message}");
+        }
     }
 
     private static async Task<LocalServe> StartAsync(LocalStack model, ServeSettings settings, TextWriter log, int port)

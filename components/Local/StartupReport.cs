@@ -52,6 +52,20 @@ public static class StartupReport
             }
         }
 
+        foreach (var batch in serve.Stack.Batches)
+        {
+            output.WriteLine();
+            output.WriteLine($"  {batch.Batch.Path} (ml:BatchInference)");
+            output.WriteLine($"    batch      {batch.Batch.Describe}");
+            var pipeline = batch.Batch.Settings;
+            output.WriteLine(string.Create(c, $"    pipeline   batches of up to {pipeline.BatchSize}, window {pipeline.BatchingWindow.TotalSeconds:0.#} s, {pipeline.MaxReceiveCount} deliveries before the dead-letter folder"));
+            output.WriteLine($"    env        {string.Join(", ", batch.Function.Environment.Keys)}");
+            foreach (var dropped in batch.Function.DroppedVariables)
+            {
+                output.WriteLine($"    left out   {dropped.Name}: {dropped.Reason}");
+            }
+        }
+
         if (serve.Stack.Apis.FirstOrDefault() is { } first)
         {
             output.WriteLine();

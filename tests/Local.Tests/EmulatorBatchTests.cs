@@ -33,7 +33,7 @@ public sealed class EmulatorBatchTests : IDisposable
             ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputSuffix = ".png", BatchingWindowSeconds = 1, MaxReceiveCount = 2,
             Notifications = new AlarmNotifications(stack, "alerts"),
         });
-        await using var dynamoDb = await LocalEmulators.DynamoDbLocalAsync(Repository.EmulatorTools, LocalPorts.For("DYNAMODB_LOCAL_ENDPOINT"), CancellationToken.None);
+        await using var dynamoDb = await LocalEmulators.DynamoDbLocalAsync(TestStacks.EmulatorTools, LocalPorts.For("DYNAMODB_LOCAL_ENDPOINT"), CancellationToken.None);
         using var client = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"),
             new AmazonDynamoDBConfig { ServiceURL = dynamoDb.HttpEndpoint, AuthenticationRegion = "us-east-1" });
         var table = $"batch-predictions-{Guid.NewGuid():N}"[..32];
@@ -65,7 +65,7 @@ public sealed class EmulatorBatchTests : IDisposable
     [Fact]
     public async Task With_fauxqs_uploads_to_the_input_bucket_go_through_the_same_pipeline_and_poison_ones_come_out_to_the_dead_letter_folder()
     {
-        await using var fauxqs = await LocalEmulators.FauxqsAsync(Repository.EmulatorTools, LocalPorts.For("FAUXQS_ENDPOINT"), CancellationToken.None);
+        await using var fauxqs = await LocalEmulators.FauxqsAsync(TestStacks.EmulatorTools, LocalPorts.For("FAUXQS_ENDPOINT"), CancellationToken.None);
         using var s3 = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
             new AmazonS3Config { ServiceURL = fauxqs.HttpEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
         var suffix = Guid.NewGuid().ToString("N")[..8];

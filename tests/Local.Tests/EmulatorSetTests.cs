@@ -66,7 +66,7 @@ public sealed class EmulatorSetTests : IDisposable
     {
         var ports = new EmulatorPorts(LocalPorts.For("DYNAMODB_LOCAL_ENDPOINT"), LocalPorts.For("FAUXQS_ENDPOINT"), LocalPorts.For("REDIS_ENDPOINT"));
         var log = new StringWriter();
-        await using var emulators = await EmulatorSet.StartAsync(Repository.EmulatorTools, ports, log, CancellationToken.None);
+        await using var emulators = await EmulatorSet.StartAsync(TestStacks.EmulatorTools, ports, log, CancellationToken.None);
         var batch = Component();
 
         var local = await LocalBatch.OnEmulatorsAsync(batch, _root.Path, emulators, CancellationToken.None);

@@ -24,13 +24,13 @@ internal static class RealFunctionBatch
     {
         var environment = new Dictionary<string, string>(bindings)
         {
-            ["MODEL_DIR"] = BuiltFunction.ModelDirectory,
+            ["MODEL_DIR"] = Path.GetDirectoryName(TestStacks.TinyModelDirectory)!,
             ["MODEL_NAME"] = "ppocr-cls",
             ["BATCH_MODEL_NAME"] = "ppocr-cls",
             ["RESULTS_PREFIX"] = settings.ResultsPrefix,
             ["ORT_INTRA_OP_THREADS"] = "1",
         };
-        await using var emulator = await FunctionEmulator.StartAsync(FunctionDefinition.ForPublishedFunction(BuiltFunction.AssemblyPath, environment, TimeSpan.FromSeconds(30)));
+        await using var emulator = await FunctionEmulator.StartAsync(FunctionDefinition.ForPublishedFunction(Path.Combine(TestStacks.FunctionDirectory, "InferenceFunction.dll"), environment, TimeSpan.FromSeconds(30)));
         var pipeline = new BatchPipeline(objects, settings, new EmulatedBatchFunction(emulator), TextWriter.Null, "batch");
         await PipelineRun.UntilAsync(pipeline, done, TimeSpan.FromSeconds(60), emulator.RecentOutput);
     }

@@ -36,6 +36,17 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public void Emulators_is_a_flag_and_a_value_after_it_is_refused()
+    {
+        Assert.False(ServeOptions.Parse(CommandLine.Parse(["serve"], "synth")).Emulators);
+        Assert.True(ServeOptions.Parse(CommandLine.Parse(["serve", "--emulators", "--stack", "dev"], "synth")).Emulators);
+
+        var error = Assert.Throws<ServeException>(() => ServeOptions.Parse(CommandLine.Parse(["serve", "--emulators", "dev"], "synth")));
+
+        Assert.Contains("--emulators takes no value, but got 'dev'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_function_build_is_stale_when_missing_or_older_than_a_source()
     {
         var root = Directory.CreateTempSubdirectory("serve-build-").FullName;

@@ -37,6 +37,9 @@ internal static class TestStacks
         }
     }
 
+    /// <summary>Where serve installs the npm-shipped emulators (ignored by git); the emulator tests share it.</summary>
+    public static string EmulatorTools => Path.Combine(RepositoryRoot, ".build", "emulators");
+
     /// <summary>ppocr-cls (0.6 MB), copied next to the tests by TinyModel.targets.</summary>
     public static string TinyModelDirectory => Path.Combine(AppContext.BaseDirectory, "models", "ppocr-cls");
 

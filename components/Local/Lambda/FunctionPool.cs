@@ -101,6 +101,16 @@ public sealed class FunctionPool : IFunctionInvoker, ILocalService
         }
     }
 
+    /// <summary>The recent output of the instance an invocation named (<see cref="LocalInvocation.Instance"/>); empty once it has stopped.</summary>
+    public string RecentOutput(string instanceLabel)
+    {
+        lock (_gate)
+        {
+            var instance = _instances.FirstOrDefault(i => $"{_name}#{i.Id}" == instanceLabel);
+            return instance?.StartedEnvironment?.RecentOutput() ?? string.Empty;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -249,6 +259,8 @@ public sealed class FunctionPool : IFunctionInvoker, ILocalService
         /// </summary>
         public Task<IExecutionEnvironment> EnvironmentAsync(Func<CancellationToken, Task<IExecutionEnvironment>> start) =>
             _environment ??= start(CancellationToken.None);
+
+        public IExecutionEnvironment? StartedEnvironment => _environment is { IsCompletedSuccessfully: true } started ? started.Result : null;
 
         public async ValueTask DisposeAsync()
         {

@@ -9,7 +9,9 @@ public sealed record DroppedVariable(string Name, string Reason);
 /// The environment a function runs with locally, from the variables the synthesized program
 /// gives it. Literals pass as they are and config references (secrets included) are read from
 /// the stack's config. References to AWS resources (tables, buckets) have no local value: they
-/// are left out, and so are the settings that only work together with one of them.
+/// are left out, and so are the settings that only work together with one of them, unless local mode binds them:
+/// a binding (a batch component's folders, or the endpoint of a local stand-in with --emulators) replaces the
+/// variable of the same name, and adds those the deployed function does not have.
 /// </summary>
 public sealed class LocalEnvironment(ConfigResolver resolver)
 {
@@ -24,12 +26,14 @@ public sealed class LocalEnvironment(ConfigResolver resolver)
         ["MODEL_S3_VERSION"] = "MODEL_S3_BUCKET",
     };
 
-    public (IReadOnlyDictionary<string, string> Variables, IReadOnlyList<DroppedVariable> Dropped) Resolve(IEnumerable<KeyValuePair<string, Input<string>>> variables)
+    public (IReadOnlyDictionary<string, string> Variables, IReadOnlyList<DroppedVariable> Dropped) Resolve(
+        IEnumerable<KeyValuePair<string, Input<string>>> variables, IReadOnlyDictionary<string, string>? bindings = null)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        var resolved = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        bindings ??= new Dictionary<string, string>();
+        var resolved = new SortedDictionary<string, string>(bindings.ToDictionary(), StringComparer.Ordinal);
         var dropped = new List<DroppedVariable>();
-        foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in variables.Where(v => !bindings.ContainsKey(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             var (text, unresolved) = resolver.Resolve(value);
             if (text is null)

@@ -6,8 +6,14 @@ namespace Infra.Local.Model;
 /// <summary>What <c>serve</c> runs: the stack's APIs and their functions, derived from the components' own settings.</summary>
 public sealed record LocalStack(string StackName, IReadOnlyList<LocalApi> Apis)
 {
-    public IEnumerable<LocalFunction> Functions => Apis.Select(api => api.Function);
+    /// <summary>The batch components that local mode runs (those it was given a <see cref="Batch.LocalBatch"/> for).</summary>
+    public IReadOnlyList<LocalBatchFunction> Batches { get; init; } = [];
+
+    public IEnumerable<LocalFunction> Functions => Apis.Select(api => api.Function).Concat(Batches.Select(batch => batch.Function));
 }
+
+/// <summary>A batch component: its local pipeline (folders or emulators) and the function the pipeline invokes.</summary>
+public sealed record LocalBatchFunction(Batch.LocalBatch Batch, LocalFunction Function);
 
 /// <summary>One function as the local Lambda runs it.</summary>
 /// <param name="Path">The component path, e.g. <c>embed</c>: the key of the measurements file.</param>

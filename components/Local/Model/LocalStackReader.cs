@@ -11,27 +11,34 @@ namespace Infra.Local.Model;
 /// share one source of truth.
 /// </summary>
 /// <param name="publishedFunction">The folder of the published function (<c>.build/function</c>); the container pattern runs it too.</param>
-public sealed class LocalStackReader(ConfigResolver resolver, string publishedFunction)
+/// <param name="batches">The local pipeline of each batch component to run, by component path; the others are not run.</param>
+/// <param name="apiBindings">Variables that replace (or add to) an API function's, by component path: the emulators' resources.</param>
+public sealed class LocalStackReader(ConfigResolver resolver, string publishedFunction, IReadOnlyDictionary<string, Batch.LocalBatch>? batches = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? apiBindings = null)
 {
     public LocalStack Read(Stack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
         var apis = new List<LocalApi>();
+        var batchFunctions = new List<LocalBatchFunction>();
         foreach (var component in stack.Components)
         {
             switch (component)
             {
+                case BatchInference batch when batches?.GetValueOrDefault(batch.Path) is { } local:
+                    batchFunctions.Add(new LocalBatchFunction(local, ReadFunction(batch.Path, batch.Function, local.FunctionVariables)));
+                    break;
                 case RestInferenceApi rest:
-                    apis.Add(ReadApi(rest, rest.ModelName, rest.Api, rest.Waf, ReadFunction(rest.Path, rest.Function)));
+                    apis.Add(ReadApi(rest, rest.ModelName, rest.Api, rest.Waf, ReadFunction(rest.Path, rest.Function, apiBindings?.GetValueOrDefault(rest.Path))));
                     break;
                 case ContainerInferenceApi container:
                     // No Docker here: the container runs the same published function as the zip pattern.
-                    apis.Add(ReadApi(container, container.ModelName, container.Api, container.Waf, ReadFunction(container.Path, container.Function)));
+                    apis.Add(ReadApi(container, container.ModelName, container.Api, container.Waf, ReadFunction(container.Path, container.Function, apiBindings?.GetValueOrDefault(container.Path))));
                     break;
             }
         }
 
-        return new LocalStack(stack.StackName, apis);
+        return new LocalStack(stack.StackName, apis) { Batches = batchFunctions };
     }
 
     private LocalApi ReadApi(ComponentResource component, string modelName, RestApiEndpoint api, Waf waf, LocalFunction function)
@@ -53,7 +60,7 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
             function);
     }
 
-    private LocalFunction ReadFunction(string path, InferenceFunction function)
+    private LocalFunction ReadFunction(string path, InferenceFunction function, IReadOnlyDictionary<string, string>? bindings = null)
     {
         var settings = function.Settings;
         var folder = settings.Code?.LocalPath ?? publishedFunction;
@@ -63,7 +70,7 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
 
         // The variables of the synthesized aws:lambda:Function, exactly as the program sets them.
         var variables = ((FunctionArgs)function.Function.Args).Environment?.Variables;
-        var (environment, dropped) = new LocalEnvironment(resolver).Resolve(variables ?? []);
+        var (environment, dropped) = new LocalEnvironment(resolver).Resolve(variables ?? [], bindings);
         return new LocalFunction(
             path,
             executable,

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Infra.Components;
+using Infra.Configuration;
+using Infra.Core;
+using Infra.Local;
+using Infra.Local.Batch;
+using Infra.Local.Model;
+
+namespace Local.Tests;
+
+/// <summary>Batch components in serve: their functions' bindings, and the pipeline running on serve's function pool.</summary>
+public sealed class ServeBatchTests : IDisposable
+{
+    private readonly TempFolder _root = new("serve-batch-");
+
+    public void Dispose() => _root.Dispose();
+
+    private static BatchInference Component(Stack stack) => new(stack, "scans", new BatchInferenceArgs
+    {
+        Function = new InferenceFunctionArgs
+        {
+            Code = new CodeDirectory("../.build/test-function", Path.Combine(TestStacks.RepositoryRoot, ".build", "test-function")),
+            MemoryMb = 512,
+            TimeoutSeconds = 20,
+            Environment = new Dictionary<string, Input<string>> { ["MODEL_DIR"] = TestStacks.TinyModelDirectory, ["ORT_INTRA_OP_THREADS"] = "1" },
+        },
+        ModelName = "ppocr-cls", ModelVersion = "2.0.0", BatchingWindowSeconds = 1, MaxReceiveCount = 2,
+        Notifications = new AlarmNotifications(stack, "alerts"),
+    });
+
+    private LocalStack Read(Stack stack, BatchInference batch) =>
+        new LocalStackReader(new ConfigResolver(TestStacks.Project, ConfigValues.Empty), Path.Combine(TestStacks.RepositoryRoot, ".build", "function"),
+            new Dictionary<string, LocalBatch> { [batch.Path] = LocalBatch.OnFolders(batch, _root.Path) }).Read(stack);
+
+    [Fact]
+    public void A_batch_functions_bucket_and_table_references_are_bound_to_its_folders_instead_of_left_out()
+    {
+        var stack = new Stack(TestStacks.Project, "test");
+        var batch = Component(stack);
+
+        var function = Assert.Single(Read(stack, batch).Batches).Function;
+
+        Assert.Equal(Path.Combine(_root.Path, "scans"), function.Environment["LOCAL_OBJECT_ROOT"]);
+        Assert.Equal(("output", "results/", "ppocr-cls"), (function.Environment["RESULTS_BUCKET"], function.Environment["RESULTS_PREFIX"], function.Environment["BATCH_MODEL_NAME"]));
+        Assert.Equal(Path.Combine(_root.Path, "scans", "predictions.jsonl"), function.Environment["PREDICTIONS_LOG_FILE"]);
+        Assert.DoesNotContain(function.DroppedVariables, d => d.Name == "RESULTS_BUCKET");
+        var table = Assert.Single(function.DroppedVariables, d => d.Name == "PREDICTIONS_TABLE");
+        Assert.Contains("exists only in AWS", table.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_binding_replaces_a_reference_and_keeps_the_setting_that_needs_it()
+    {
+        var stack = new Stack(TestStacks.Project, "test");
+        var batch = Component(stack);
+        var variables = new Dictionary<string, Input<string>> { ["PREDICTIONS_TABLE"] = batch.PredictionsLog.TableName, ["PREDICTIONS_SAMPLE_RATE"] = "0.5" };
+        var environment = new LocalEnvironment(new ConfigResolver(TestStacks.Project, ConfigValues.Empty));
+
+        var (unbound, dropped) = environment.Resolve(variables);
+        var (bound, none) = environment.Resolve(variables, new Dictionary<string, string> { ["PREDICTIONS_TABLE"] = "scans-predictions", ["AWS_ENDPOINT_URL_DYNAMODB"] = "http://127.0.0.1:8000" });
+
+        Assert.Empty(unbound);
+        Assert.Equal(["PREDICTIONS_SAMPLE_RATE", "PREDICTIONS_TABLE"], dropped.Select(d => d.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(new Dictionary<string, string> { ["AWS_ENDPOINT_URL_DYNAMODB"] = "http://127.0.0.1:8000", ["PREDICTIONS_SAMPLE_RATE"] = "0.5", ["PREDICTIONS_TABLE"] = "scans-predictions" }, bound);
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public async Task Serve_runs_a_batch_components_pipeline_on_its_function_pool_and_stops_it_with_the_rest()
+    {
+        var stack = new Stack(TestStacks.Project, "test");
+        var batch = Component(stack);
+        var model = Read(stack, batch);
+        var executable = Path.Combine(TestStacks.FunctionDirectory, "InferenceFunction.dll");
+        model = model with { Batches = [.. model.Batches.Select(b => b with { Function = b.Function with { Executable = executable } })] };
+        var local = model.Batches[0].Batch;
+        var folders = (FolderBatchObjects)local.Objects;
+        local = local with { Settings = local.Settings with { StableFor = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(100) } };
+        model = model with { Batches = [model.Batches[0] with { Batch = local }] };
+        RealFunctionBatch.Drop(folders, new Dictionary<string, byte[]>
+        {
+            ["incoming/line.png"] = TextLines.Png("Quick brown fox", upsideDown: true),
+            ["incoming/broken.png"] = [0x89, 0x50, 0x4E, 0x47, 9, 9, 9],
+        });
+        var log = new StringWriter();
+
+        await using (var serve = await LocalServe.StartAsync(model, new ServeSettings(0, 2, TimeSpan.FromMinutes(5), null, null), TextWriter.Synchronized(log)))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (PipelineRun.Files(folders.OutputFolder).Length + PipelineRun.Files(folders.DeadLetters.Path).Length < 3)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), log.ToString());
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(1, serve.Pools["scans"].InstanceCount);
+        }
+
+        Assert.Equal(["results/incoming/line.png.json"], PipelineRun.Files(folders.OutputFolder));
+        Assert.Equal(["incoming/broken.png", "incoming/broken.png.reason.json"], PipelineRun.Files(folders.DeadLetters.Path));
+        var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folders.OutputFolder, "results", "incoming", "line.png.json"))).RootElement;
+        Assert.Equal("180", record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
+        Assert.Contains("scans: incoming/line.png -> results/incoming/line.png.json", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadAllLines(folders.PredictionsLogFile).Length);
+    }
+}
