@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 
@@ -39,7 +40,8 @@ public sealed class JsonLinesPredictionLog(string path, TimeSpan ttl, TimeProvid
     public static byte[] LineFor(Dictionary<string, AttributeValue> item)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // The file is read by people and tools, never embedded in HTML: keep "+00:00" and non-ASCII labels readable.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             WriteMap(writer, item);
         }
