@@ -31,20 +31,19 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     {
         ArgumentNullException.ThrowIfNull(component);
         ArgumentNullException.ThrowIfNull(emulators);
-        var (input, output, table) = (component.Input.Bucket.LogicalName, component.Output.Bucket.LogicalName, component.PredictionsLog.LogicalName);
+        var (input, output) = (component.Input.Bucket.LogicalName, component.Output.Bucket.LogicalName);
         var buckets = new LocalBuckets(emulators.S3Client);
         await buckets.CreateAsync(input, cancellationToken).ConfigureAwait(false);
         await buckets.CreateAsync(output, cancellationToken).ConfigureAwait(false);
-        await new LocalTables(emulators.DynamoDbClient).CreateAsync(component.PredictionsLog, table, cancellationToken).ConfigureAwait(false);
         var deadLetters = new DeadLetterFolder(System.IO.Path.Combine(root, component.Path, "dead-letter"));
-        var variables = new Dictionary<string, string>(emulators.FunctionVariables, StringComparer.Ordinal)
+        // Its tables (the predictions log) in DynamoDB Local and the endpoints, as for any function; then the results bucket.
+        var variables = new Dictionary<string, string>(await EmulatorFunctionBindings.ForAsync(component.Function, emulators, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal)
         {
             ["RESULTS_BUCKET"] = output,
-            ["PREDICTIONS_TABLE"] = table,
         };
         var settings = BatchPipelineSettings.From(component.Settings);
         return new LocalBatch(component.Path, settings, new S3BatchObjects(emulators.S3Client, input, output, deadLetters), variables,
             $"upload to s3://{input}/{settings.InputPrefix} at {emulators.Fauxqs.HttpEndpoint}; results in s3://{output}/{settings.ResultsPrefix}, " +
-            $"poison inputs in {deadLetters.Path}, predictions log in DynamoDB Local table {table}");
+            $"poison inputs in {deadLetters.Path}, predictions log in DynamoDB Local table {component.PredictionsLog.LogicalName}");
     }
 }

@@ -19,6 +19,9 @@ public static class EmulatorBindings
         if (dynamoDbEndpoint is not null)
         {
             variables["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDbEndpoint;
+            // A new client's first call (and DynamoDB Local's JVM, still warming up) can take longer than the log's
+            // 500 ms default on a busy machine, and a late write is dropped: locally, wait up to 5 s instead.
+            variables["PREDICTIONS_TIMEOUT_MS"] = "5000";
         }
 
         if (s3Endpoint is not null)

@@ -6,7 +6,7 @@ using Infra.Core;
 namespace Infra.Local.Emulators;
 
 /// <summary>
-/// With --emulators, what an API's function gets instead of the AWS resources it references: every table it names is
+/// With --emulators, what a function gets instead of the AWS resources it references: every table it names is
 /// created in DynamoDB Local under its logical name and bound to that name, a Redis shared cache is bound to the local
 /// redis-server (without TLS), and the SDK endpoint variables point at the stand-ins. A model bucket stays unbound:
 /// the function then serves its bundled model, as it does without emulators.
@@ -20,11 +20,8 @@ public static class EmulatorFunctionBindings
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(emulators);
         var variables = ((FunctionArgs)function.Function.Args).Environment?.Variables ?? [];
-        var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in emulators.FunctionVariables.Where(v => v.Key.StartsWith("AWS_", StringComparison.Ordinal)))
-        {
-            bindings[name] = value;
-        }
+        var redis = variables.ContainsKey(RedisEndpointVariable) ? emulators.Redis?.HostAndPort : null;
+        var bindings = new Dictionary<string, string>(EmulatorBindings.For(emulators.DynamoDb.HttpEndpoint, emulators.Fauxqs.HttpEndpoint, redis), StringComparer.Ordinal);
 
         var tables = new LocalTables(emulators.DynamoDbClient);
         foreach (var (name, value) in variables)
@@ -34,12 +31,6 @@ public static class EmulatorFunctionBindings
                 await tables.CreateAsync(table, table.LogicalName, cancellationToken).ConfigureAwait(false);
                 bindings[name] = table.LogicalName;
             }
-        }
-
-        if (variables.ContainsKey(RedisEndpointVariable) && emulators.Redis is { } redis)
-        {
-            bindings[RedisEndpointVariable] = redis.HostAndPort;
-            bindings["PREDICTION_CACHE_REDIS_TLS"] = "false";
         }
 
         return bindings;

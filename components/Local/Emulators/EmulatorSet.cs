@@ -31,9 +31,6 @@ public sealed class EmulatorSet : IAsyncDisposable
 
     public IAmazonS3 S3Client { get; private set; } = null!;
 
-    /// <summary>The variables that point a function at these stand-ins.</summary>
-    public IReadOnlyDictionary<string, string> FunctionVariables => EmulatorBindings.For(DynamoDb.HttpEndpoint, Fauxqs.HttpEndpoint, Redis?.HostAndPort);
-
     /// <param name="toolsFolder">Where the npm-shipped stand-ins are installed (ignored by git), e.g. <c>.build/emulators</c>.</param>
     /// <param name="log">Where to say what was started, reused or is missing.</param>
     public static async Task<EmulatorSet> StartAsync(string toolsFolder, EmulatorPorts ports, TextWriter log, CancellationToken cancellationToken)
