@@ -64,6 +64,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
         {
             if (process.HasExited || clock.Elapsed > startLimit)
             {
+                if (process.HasExited)
+                {
+                    // With asynchronous reads, this also waits for the last output lines, which explain the exit.
+                    await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var why = process.HasExited ? $"exited with code {process.ExitCode}" : $"did not listen within {startLimit.TotalSeconds:0} s";
                 await emulator.DisposeAsync().ConfigureAwait(false);
                 throw new EmulatorException($"{name} {why} on 127.0.0.1:{port}. Its last output:\n{emulator.RecentOutput()}");
