@@ -67,6 +67,23 @@ public sealed class JsonLinesPredictionLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_writer_waits_while_another_process_holds_the_files_lock_and_then_appends()
+    {
+        var log = new JsonLinesPredictionLog(LogFile, TimeSpan.FromDays(1), TimeProvider.System);
+        var entry = new PredictionLogEntry { InputKey = "k", Model = "m", ModelVersion = "1", Status = 200, LatencyMs = 1, RequestId = "r", InputBytes = 1 };
+        Task write;
+        await using (var other = new FileStream(LogFile, FileMode.Append, FileAccess.Write, FileShare.None))
+        {
+            write = log.WriteAsync(entry, default);
+            await Task.Delay(300);
+            Assert.False(write.IsCompleted, "the write must wait for the lock (flock) another handle holds");
+        }
+
+        await write.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("k", Assert.Single(Lines()).GetProperty("inputKey").GetString());
+    }
+
+    [Fact]
     public async Task The_service_logs_one_line_per_prediction_to_the_file_and_never_calls_DynamoDB()
     {
         var options = PredictionLogOptions.FromEnvironment(new EnvironmentValues(name => name == "PREDICTIONS_LOG_FILE" ? LogFile : null));
