@@ -156,6 +156,56 @@ public sealed class S3ModelFileProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_full_cache_disk_is_reported_at_once_naming_the_directory_and_leaves_no_partial_file()
+    {
+        _s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => Response(_bytes));
+        var model = Model(Sha(_bytes), _bytes.Length);
+        var full = Provider(path => new DiskFullAfter(File.Create(path), 100_000));
+
+        var error = await Assert.ThrowsAsync<ModelCacheWriteException>(() => full.GetModelFileAsync(model, default));
+
+        Assert.Contains($"cache directory {CacheDirectory} failed: No space left on device", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ephemeral storage", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, full.Attempts); // a full disk is not the network's fault: no retries
+        Assert.Empty(Directory.GetFiles(CacheDirectory));
+
+        var freed = Provider();
+        Assert.Equal(_bytes, await File.ReadAllBytesAsync(await freed.GetModelFileAsync(model, default)));
+        Assert.Single(Directory.GetFiles(CacheDirectory));
+    }
+
+    [Fact]
+    public async Task A_stream_that_stalls_until_the_client_times_out_is_retried_and_its_partial_file_removed()
+    {
+        var partialsDuringStall = new List<string[]>();
+        _s3.SetupSequence(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Response(new StallingStream(_bytes, 70_000, () => partialsDuringStall.Add(Directory.GetFiles(CacheDirectory))), _bytes.Length))
+            .ReturnsAsync(Response(new TricklingStream(_bytes, 4096), _bytes.Length));
+        var provider = Provider();
+
+        var path = await provider.GetModelFileAsync(Model(Sha(_bytes), _bytes.Length), default);
+
+        Assert.Equal(2, provider.Attempts);
+        Assert.Single(Assert.Single(partialsDuringStall), f => f.EndsWith(".partial", StringComparison.Ordinal));
+        Assert.Equal([path], Directory.GetFiles(CacheDirectory));
+        Assert.Equal(_bytes, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task A_stream_that_always_stalls_gives_up_with_the_timeout_as_cause_and_leaves_nothing()
+    {
+        _s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => Response(new StallingStream(_bytes, 70_000, () => { }), _bytes.Length));
+        var provider = Provider();
+
+        var error = await Assert.ThrowsAsync<ModelStorageException>(() => provider.GetModelFileAsync(Model(Sha(_bytes), null), default));
+
+        Assert.Contains("failed 4 times; last error: A task was canceled", error.Message, StringComparison.Ordinal);
+        Assert.IsType<TaskCanceledException>(error.InnerException);
+        Assert.Empty(Directory.GetFiles(CacheDirectory));
+    }
+
+    [Fact]
     public async Task A_model_json_without_sha256_cannot_load_from_S3()
     {
         var error = await Assert.ThrowsAsync<ModelConfigException>(() => Provider().GetModelFileAsync(Model(null, null), default));
@@ -164,12 +214,12 @@ public sealed class S3ModelFileProviderTests : IDisposable
         Assert.Contains("required when the model file comes from s3://models-bucket", error.Message, StringComparison.Ordinal);
     }
 
-    private S3ModelFileProvider Provider() => new(_s3.Object, Location, CacheDirectory, FastRetries,
+    private S3ModelFileProvider Provider(Func<string, Stream>? createPartialFile = null) => new(_s3.Object, Location, CacheDirectory, FastRetries,
         (delay, _) =>
         {
             _delays.Add(delay);
             return Task.CompletedTask;
-        }, new Random(7));
+        }, new Random(7), createPartialFile);
 
     private ModelDefinition Model(string? sha256, long? size)
     {
@@ -181,10 +231,12 @@ public sealed class S3ModelFileProviderTests : IDisposable
         return ModelConfigLoader.Load(_dir.Write("model/model.json", json));
     }
 
-    private static GetObjectResponse Response(byte[] bytes, long? announcedLength = null) => new()
+    private static GetObjectResponse Response(byte[] bytes, long? announcedLength = null) => Response(new MemoryStream(bytes), announcedLength ?? bytes.Length);
+
+    private static GetObjectResponse Response(Stream body, long announcedLength) => new()
     {
-        ResponseStream = new MemoryStream(bytes),
-        ContentLength = announcedLength ?? bytes.Length,
+        ResponseStream = body,
+        ContentLength = announcedLength,
         HttpStatusCode = HttpStatusCode.OK,
     };
 

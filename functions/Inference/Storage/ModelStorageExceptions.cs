@@ -11,3 +11,6 @@ public sealed class ModelAccessDeniedException(string message, Exception? inner 
 
 /// <summary>The bytes received do not match the declared size or sha256.</summary>
 public sealed class ModelIntegrityException(string message) : ModelStorageException(message);
+
+/// <summary>The file could not be written to the local cache, for example because the disk is full.</summary>
+public sealed class ModelCacheWriteException(string message, Exception inner) : ModelStorageException(message, inner);

@@ -12,16 +12,20 @@ namespace Inference.Storage;
 /// model.json. The file is written under a temporary name and renamed only after verification, so a
 /// later start never trusts a half-written or corrupt file.
 /// </summary>
+/// <param name="createPartialFile">Opens the temporary file a download is written to; a seam for tests that fill the disk.</param>
 public sealed class S3ModelFileProvider(
     IAmazonS3 s3,
     S3ModelLocation location,
     string cacheDirectory,
     DownloadRetryPolicy retryPolicy,
     Func<TimeSpan, CancellationToken, Task>? delay = null,
-    Random? random = null) : IModelFileProvider
+    Random? random = null,
+    Func<string, Stream>? createPartialFile = null) : IModelFileProvider
 {
     private readonly Func<TimeSpan, CancellationToken, Task> _delay = delay ?? Task.Delay;
     private readonly Random _random = random ?? Random.Shared;
+    private readonly Func<string, Stream> _createPartialFile = createPartialFile
+        ?? (path => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true)); // unbuffered: a failed write is not retried by Dispose
 
     public string Source => "s3";
 
@@ -78,10 +82,11 @@ public sealed class S3ModelFileProvider(
             using var response = await s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
             long written;
             string actualHash;
-            await using (var file = new FileStream(partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var file = _createPartialFile(partialPath))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                written = await CopyHashingAsync(response.ResponseStream, file, hash, cancellationToken).ConfigureAwait(false);
+                written = await CopyHashingAsync(model, response.ResponseStream, file, hash, cancellationToken).ConfigureAwait(false);
+                await WriteToCacheAsync(model, () => file.FlushAsync(cancellationToken)).ConfigureAwait(false);
                 actualHash = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
@@ -115,7 +120,25 @@ public sealed class S3ModelFileProvider(
         }
     }
 
-    private static async Task<long> CopyHashingAsync(Stream source, Stream target, IncrementalHash hash, CancellationToken cancellationToken)
+    /// <summary>
+    /// A failed write to the cache (ENOSPC when /tmp is full) is not the network's fault: retrying the download cannot
+    /// help, so it is reported at once as a <see cref="ModelCacheWriteException"/> naming the directory.
+    /// </summary>
+    private async Task WriteToCacheAsync(ModelDefinition model, Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new ModelCacheWriteException(
+                $"Model '{model.Name}': writing {location} to the cache directory {cacheDirectory} failed: {ex.Message}. " +
+                "If the disk is full, free it or raise the function's ephemeral storage (/tmp holds 512 MB by default).", ex);
+        }
+    }
+
+    private async Task<long> CopyHashingAsync(ModelDefinition model, Stream source, Stream target, IncrementalHash hash, CancellationToken cancellationToken)
     {
         var buffer = new byte[1 << 16];
         long total = 0;
@@ -123,7 +146,7 @@ public sealed class S3ModelFileProvider(
         while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
             hash.AppendData(buffer, 0, read);
-            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            await WriteToCacheAsync(model, () => target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask()).ConfigureAwait(false);
             total += read;
         }
 
