@@ -67,7 +67,7 @@ public sealed class SqsS3BatchRealServiceTests
         Assert.Equal((400, "invalid_image"), (corrupt.GetProperty("status").GetInt32(), corrupt.GetProperty("response").GetProperty("code").GetString()));
     }
 
-    private static byte[] TextLine(bool upsideDown)
+    internal static byte[] TextLine(bool upsideDown)
     {
         using var bitmap = new SKBitmap(384, 96);
         using var canvas = new SKCanvas(bitmap);
