@@ -81,6 +81,8 @@ public sealed record PostprocessingConfig
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    // A JSON null for a non-nullable field (e.g. "outputs": null) is a JsonException, reported with its path, not a null the validator trips on.
+    RespectNullableAnnotations = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = true,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,

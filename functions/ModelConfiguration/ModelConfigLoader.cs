@@ -113,6 +113,13 @@ public static partial class ModelConfigLoader
             {
                 var spec = specs[i];
                 var at = $"{field}[{i}]";
+                if (spec is null)
+                {
+                    // JSON null inside the array: the deserializer leaves it null despite the non-nullable type.
+                    Fail(at, "null", "allowed: a tensor object with name, datatype and shape");
+                    break;
+                }
+
                 Require(!string.IsNullOrWhiteSpace(spec.Name), $"{at}.name", Quote(spec.Name), "allowed: a non-empty tensor name");
                 Require(names.Add(spec.Name), $"{at}.name", Quote(spec.Name), "allowed: a name not used by another tensor in " + field);
                 Require(TensorDatatypes.TryParse(spec.Datatype, out var datatype), $"{at}.datatype", Quote(spec.Datatype),
@@ -144,7 +151,8 @@ public static partial class ModelConfigLoader
             {
                 Require(key.Length is > 0 and <= MaxMetadataLength && !string.IsNullOrWhiteSpace(key), "metadata", Quote(key),
                     $"allowed: keys of 1 to {MaxMetadataLength} characters, not blank");
-                Require(value.Length <= MaxMetadataLength, $"metadata.{key}", $"{value.Length} characters", $"allowed: at most {MaxMetadataLength} characters");
+                Require(value is not null, $"metadata.{key}", "null", "allowed: a string");
+                Require(value!.Length <= MaxMetadataLength, $"metadata.{key}", $"{value.Length} characters", $"allowed: at most {MaxMetadataLength} characters");
             }
         }
 
