@@ -59,11 +59,20 @@ public static class TeamStacks
         var alarmEmail = config.GetSecret(stack, "alarmEmail");
         var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = alarmEmail is null ? [] : [alarmEmail] });
 
+        var clients = config.GetStringList("apiClients", ["default"]);
+        foreach (var client in clients.Where(client => !ApiClient.IsValidName(client)))
+        {
+            config.AddProblem("apiClients", client, "client names of " + ApiClient.NameRules);
+        }
+
+        // Reported as a config problem above; the API component would otherwise stop synth first, without naming the key.
+        clients = clients.All(ApiClient.IsValidName) ? clients : ["default"];
+
         var api = new RestApiEndpointArgs
         {
             StageName = context.StackName,
             Tiers = [new UsagePlanTier("standard", config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), "MONTH", 50, 100)],
-            Clients = [.. config.GetStringList("apiClients", ["default"]).Select(client => new ApiClient(client, "standard"))],
+            Clients = [.. clients.Select(client => new ApiClient(client, "standard"))],
             AccessLogRetentionDays = logRetentionDays,
         };
 

@@ -84,7 +84,13 @@ public sealed record LambdaAliasTarget
 public sealed record UsagePlanTier(string Name, int QuotaLimit, string QuotaPeriod, double RateLimit, int BurstLimit);
 
 /// <summary>A client of the API: it gets one API key in its tier's usage plan.</summary>
-public sealed record ApiClient(string Name, string Tier);
+public sealed record ApiClient(string Name, string Tier)
+{
+    /// <summary>What a client name may be; it becomes part of the API key's and usage plan key's names.</summary>
+    public const string NameRules = RestApiEndpointValidation.Kebab;
+
+    public static bool IsValidName(string? name) => RestApiEndpointValidation.IsKebabName(name);
+}
 
 public sealed record StageCacheArgs
 {

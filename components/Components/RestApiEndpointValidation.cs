@@ -10,7 +10,9 @@ internal static partial class RestApiEndpointValidation
     public static readonly IReadOnlyList<string> QuotaPeriods = ["DAY", "WEEK", "MONTH"];
     public static readonly IReadOnlyList<string> CacheSizes = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"];
 
-    private const string Kebab = "lower-case letters, digits and single hyphens, starting with a letter, at most 20 characters";
+    internal const string Kebab = "lower-case letters, digits and single hyphens, starting with a letter, at most 20 characters";
+
+    internal static bool IsKebabName(string? name) => name is not null && KebabName().IsMatch(name);
 
     public static void Validate(string path, RestApiEndpointArgs args)
     {

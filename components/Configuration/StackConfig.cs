@@ -118,14 +118,18 @@ public sealed class StackConfig
             return defaultValue ?? [];
         }
 
+        List<string?>? items;
         try
         {
-            return JsonSerializer.Deserialize<List<string>>(raw) ?? [];
+            items = JsonSerializer.Deserialize<List<string?>>(raw);
         }
         catch (JsonException)
         {
             return Invalid(key, raw, "a list of strings", defaultValue ?? []);
         }
+
+        // "null" and [null] parse, but are not lists of strings, and the components would throw on a null item.
+        return items is null || items.Contains(null) ? Invalid(key, raw, "a list of strings", defaultValue ?? []) : items!;
     }
 
     /// <summary>
