@@ -11,13 +11,12 @@ public sealed class FunctionProcess : IDisposable
 {
     private const int KeptOutputLines = 200;
     private readonly Process _process;
-    private readonly Queue<string> _output = new();
-    private readonly TextWriter? _echo;
+    private readonly OutputTail _output;
 
     private FunctionProcess(Process process, TextWriter? echo)
     {
         _process = process;
-        _echo = echo;
+        _output = new OutputTail(KeptOutputLines, echo);
     }
 
     public Task Exited { get; private set; } = Task.CompletedTask;
@@ -54,8 +53,8 @@ public sealed class FunctionProcess : IDisposable
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var started = new FunctionProcess(process, echo);
-        process.OutputDataReceived += (_, line) => started.Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
+        process.OutputDataReceived += (_, line) => started._output.Add(line.Data);
+        process.ErrorDataReceived += (_, line) => started._output.Add(line.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -65,13 +64,7 @@ public sealed class FunctionProcess : IDisposable
     }
 
     /// <summary>The last lines the process wrote to stdout and stderr.</summary>
-    public string RecentOutput()
-    {
-        lock (_output)
-        {
-            return string.Join('\n', _output);
-        }
-    }
+    public string RecentOutput() => _output.ToString();
 
     /// <summary>Ends the whole process tree, as Lambda does on a timeout.</summary>
     public void Kill()
@@ -92,22 +85,4 @@ public sealed class FunctionProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Enqueue(line);
-            if (_output.Count > KeptOutputLines)
-            {
-                _output.Dequeue();
-            }
-
-            _echo?.WriteLine(line);
-        }
-    }
 }

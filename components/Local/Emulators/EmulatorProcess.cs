@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using LambdaEmulator;
 
 namespace Infra.Local.Emulators;
 
@@ -11,7 +12,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
 {
     private const int KeptOutputLines = 40;
     private readonly Process? _process;
-    private readonly Queue<string> _output = new();
+    private readonly OutputTail _output = new(KeptOutputLines);
 
     private EmulatorProcess(string name, int port, Process? process)
     {
@@ -45,8 +46,8 @@ public sealed class EmulatorProcess : IAsyncDisposable
         startInfo.RedirectStandardError = true;
         var process = new Process { StartInfo = startInfo };
         var emulator = new EmulatorProcess(name, port, process);
-        process.OutputDataReceived += (_, line) => emulator.Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => emulator.Keep(line.Data);
+        process.OutputDataReceived += (_, line) => emulator._output.Add(line.Data);
+        process.ErrorDataReceived += (_, line) => emulator._output.Add(line.Data);
         try
         {
             process.Start();
@@ -81,13 +82,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
         return emulator;
     }
 
-    public string RecentOutput()
-    {
-        lock (_output)
-        {
-            return string.Join('\n', _output);
-        }
-    }
+    public string RecentOutput() => _output.ToString();
 
     public async ValueTask DisposeAsync()
     {
@@ -120,20 +115,4 @@ public sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Enqueue(line);
-            if (_output.Count > KeptOutputLines)
-            {
-                _output.Dequeue();
-            }
-        }
-    }
 }
