@@ -15,6 +15,14 @@ public static class NpmTools
         }
 
         Directory.CreateDirectory(folder);
+        // Two installs into one folder (parallel tests, two serve runs) corrupt each other's
+        // node_modules: the first to hold the folder's lock installs, the others then find it done.
+        await using var exclusive = await FolderLock.AcquireAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (Path.Exists(Path.Combine(modules, probe)))
+        {
+            return modules;
+        }
+
         var install = new ProcessStartInfo("npm") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])["install", "--prefix", folder, "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", .. packages])
         {
