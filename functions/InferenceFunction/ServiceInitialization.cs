@@ -3,6 +3,7 @@ using Inference.Configuration;
 using Inference.Hosting;
 using Inference.Service;
 using Inference.Storage;
+using Inference.Variants;
 using InferenceFunction.Runtime;
 using Microsoft.ML.OnnxRuntime;
 
@@ -18,7 +19,7 @@ public static class ServiceInitialization
     {
         try
         {
-            return InferenceServiceFactory.FromEnvironment(environment, output, s3);
+            return VariantServiceFactory.FromEnvironment(environment, output, s3);
         }
         catch (Exception exception) when (exception is ModelStorageException or OnnxRuntimeException)
         {

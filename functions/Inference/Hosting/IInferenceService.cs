@@ -16,6 +16,9 @@ public sealed record InferenceRequest(
     /// always written to the predictions log under this key, instead of sampled under the body's hash.
     /// </summary>
     public string? PredictionLogKey { get; init; }
+
+    /// <summary>True when a traffic split sends this request to a candidate after the client was answered (shadow mode).</summary>
+    public bool Shadow { get; init; }
 }
 
 /// <summary>
@@ -60,4 +63,11 @@ public interface IInferenceService
     /// </summary>
     Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
         long inputBytes, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Work deferred until the client has its answer (shadow calls to a candidate model). The Lambda host calls it after
+    /// posting the response and before asking for the next event, so the client never waits for it. Never throws,
+    /// except for cancellation when the invocation's deadline comes.
+    /// </summary>
+    Task RunAfterResponseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

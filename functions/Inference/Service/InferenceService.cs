@@ -348,7 +348,8 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private Call Begin(InferenceRequest request) => new(request, Stopwatch.GetTimestamp(),
         new RequestRecord(request.RequestId, request.Method, request.Path, request.Body.Length)
         {
-            ColdStart = Interlocked.Increment(ref _requestsSeen) == 1,
+            ColdStart = !request.Shadow && Interlocked.Increment(ref _requestsSeen) == 1,
+            Shadow = request.Shadow,
         });
 
     /// <summary>Turns bad input into its 4xx answer and any other fault into a 500; only cancellation escapes.</summary>

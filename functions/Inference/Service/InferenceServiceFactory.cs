@@ -30,8 +30,9 @@ public static class InferenceServiceFactory
     }
 
     /// <param name="random">Draws the predictions log's samples, uniform in [0, 1); <see cref="Random.Shared"/> when null.</param>
+    /// <param name="variant">The traffic-split variant this service answers for (a metric dimension); null without a split.</param>
     public static InferenceService Create(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null, IAmazonDynamoDB? dynamoDb = null,
-        Func<double>? random = null)
+        Func<double>? random = null, string? variant = null)
     {
         IReadOnlyList<ModelDefinition> definitions;
         IModelFileProvider files = new BundledModelFileProvider();
@@ -59,7 +60,7 @@ public static class InferenceServiceFactory
             files = new S3ModelFileProvider(s3 ?? new AmazonS3Client(), location, options.CacheDirectory, DownloadRetryPolicy.Default);
         }
 
-        var telemetry = new TelemetryWriter(output, options.MetricsNamespace);
+        var telemetry = new TelemetryWriter(output, options.MetricsNamespace) { Variant = variant };
         var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
         var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,

@@ -18,6 +18,9 @@ public sealed class RequestRecord(string requestId, string method, string path, 
     public int ResponseBytes { get; set; }
     public bool ColdStart { get; set; }
 
+    /// <summary>True for a shadow call to a candidate variant: logged, but its metrics are written by the shadow line.</summary>
+    public bool Shadow { get; init; }
+
     /// <summary>True when a prediction ran to completion (infer or predict answered 200).</summary>
     public bool Predicted { get; set; }
 

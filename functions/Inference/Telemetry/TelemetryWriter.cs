@@ -10,7 +10,7 @@ namespace Inference.Telemetry;
 /// Writes one JSON line per request and one per model load. Each line is both a structured log record and a
 /// CloudWatch Embedded Metric Format document, so CloudWatch extracts the metrics from the log itself.
 /// </summary>
-public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
+public sealed partial class TelemetryWriter(TextWriter output, string metricsNamespace)
 {
     /// <summary>The dimension value used when a request names no model this process serves.</summary>
     public const string NoModel = "(none)";
@@ -19,6 +19,12 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
     private readonly Lock _lock = new();
 
     public string MetricsNamespace { get; } = metricsNamespace;
+
+    /// <summary>
+    /// The traffic-split variant this writer's service is (docs/rollout.md); null without a split. When set, every
+    /// metric is also published per <c>[Model, Variant]</c>, beside the usual <c>[Model, ModelVersion]</c>.
+    /// </summary>
+    public string? Variant { get; init; }
 
     public void WriteRequest(RequestRecord r)
     {
@@ -52,6 +58,13 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
             w.WriteNumber("requestBytes", r.RequestBytes);
             w.WriteNumber("responseBytes", r.ResponseBytes);
             WriteCacheAndLogFields(w, r);
+            if (r.Shadow)
+            {
+                // A shadow call's metrics are the "shadow" line's (ShadowLatency, ShadowErrors), so that they never mix with live traffic.
+                w.WriteBoolean("shadow", true);
+                WriteDimensions(w, r.Model, r.ModelVersion);
+                return;
+            }
 
             WriteEmfHeader(w, r.ErrorCode is not null, RequestMetrics(r));
             WriteDimensions(w, r.Model, r.ModelVersion);
@@ -151,28 +164,32 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
         w.WriteStartObject("_aws");
         w.WriteNumber("Timestamp", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         w.WriteStartArray("CloudWatchMetrics");
-        WriteDirective(w, ["Model", "ModelVersion"], metrics);
+        WriteDirective(w, Variant is null ? [["Model", "ModelVersion"]] : [["Model", "ModelVersion"], ["Model", "Variant"]], metrics);
         if (withErrors)
         {
-            WriteDirective(w, ["Model", "ModelVersion", "ErrorCode"], ["Errors"]);
+            WriteDirective(w, Variant is null ? [["Model", "ModelVersion", "ErrorCode"]] : [["Model", "ModelVersion", "ErrorCode"], ["Model", "Variant", "ErrorCode"]], ["Errors"]);
         }
 
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    private void WriteDirective(Utf8JsonWriter w, string[] dimensions, string[] metrics)
+    private void WriteDirective(Utf8JsonWriter w, string[][] dimensionSets, string[] metrics)
     {
         w.WriteStartObject();
         w.WriteString("Namespace", MetricsNamespace);
         w.WriteStartArray("Dimensions");
-        w.WriteStartArray();
-        foreach (var dimension in dimensions)
+        foreach (var dimensions in dimensionSets)
         {
-            w.WriteStringValue(dimension);
+            w.WriteStartArray();
+            foreach (var dimension in dimensions)
+            {
+                w.WriteStringValue(dimension);
+            }
+
+            w.WriteEndArray();
         }
 
-        w.WriteEndArray();
         w.WriteEndArray();
         w.WriteStartArray("Metrics");
         foreach (var metric in metrics)
@@ -247,10 +264,14 @@ public sealed class TelemetryWriter(TextWriter output, string metricsNamespace)
         }
     }
 
-    private static void WriteDimensions(Utf8JsonWriter w, string? model, string? version)
+    private void WriteDimensions(Utf8JsonWriter w, string? model, string? version)
     {
         w.WriteString("Model", model ?? NoModel);
         w.WriteString("ModelVersion", version ?? NoModel);
+        if (Variant is not null)
+        {
+            w.WriteString("Variant", Variant);
+        }
     }
 
     private static double Round(double ms) => Math.Round(ms, 3);

@@ -44,6 +44,8 @@ public sealed class EventDispatcher : IInvocationHandler
         }
     }
 
+    public Task AfterResponseAsync(CancellationToken cancellationToken) => _service.RunAfterResponseAsync(cancellationToken);
+
     /// <summary>Null when the payload does not fit any known shape (the caller then explains what it is).</summary>
     private static LambdaEvent? TryRead(byte[] payload)
     {

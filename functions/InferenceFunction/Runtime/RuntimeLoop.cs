@@ -73,6 +73,7 @@ public sealed class RuntimeLoop
         try
         {
             await _client.SendResponseAsync(invocation.RequestId, response, stopToken).ConfigureAwait(false);
+            await RunAfterResponseAsync(invocation.RequestId, budget.Token).ConfigureAwait(false);
         }
         catch (RuntimeApiException rejected) when (rejected.StatusCode == HttpStatusCode.RequestEntityTooLarge)
         {
@@ -86,6 +87,23 @@ public sealed class RuntimeLoop
         {
             // E.g. 400 for an invocation Lambda no longer tracks: nothing to retry; go on with the next event.
             await _log.WriteLineAsync($"Invocation {invocation.RequestId}: the response was refused: {refused.Message}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The caller already has its answer (Lambda returns it as soon as it is posted); the handler's deferred work runs now,
+    /// before the next /next, inside this invocation's deadline. Lambda bills this time and keeps the environment busy until
+    /// /next, so the work must be bounded; whatever happens to it is logged and goes no further.
+    /// </summary>
+    private async Task RunAfterResponseAsync(string requestId, CancellationToken budget)
+    {
+        try
+        {
+            await _handler.AfterResponseAsync(budget).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            await _log.WriteLineAsync($"Invocation {requestId}: work after the response failed: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
         }
     }
 
