@@ -68,6 +68,7 @@ public static class TeamStacks
         // Reported as a config problem above; the API component would otherwise stop synth first, without naming the key.
         clients = clients.All(ApiClient.IsValidName) ? clients : ["default"];
 
+        var rollout = RolloutConfig.Read(config, production);
         var api = new RestApiEndpointArgs
         {
             StageName = context.StackName,
@@ -86,6 +87,7 @@ public static class TeamStacks
             ModelVersion = modelVersion,
             Notifications = alerts,
             P95DurationMs = config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000),
+            Rollout = production ? null : rollout,
             Function = new InferenceFunctionArgs
             {
                 Code = code,
@@ -114,6 +116,7 @@ public static class TeamStacks
             ModelVersion = BundledModelVersion,
             Notifications = alerts,
             ForceDelete = !production,
+            Rollout = rollout,
             Function = new InferenceFunctionArgs
             {
                 MemoryMb = config.GetInt32("containerMemoryMb", production ? 4096 : 3008, 128, 10240),
@@ -129,6 +132,7 @@ public static class TeamStacks
             ModelVersion = modelVersion,
             Notifications = alerts,
             Protect = production,
+            Rollout = rollout,
             Function = new InferenceFunctionArgs
             {
                 Code = code,

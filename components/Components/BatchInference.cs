@@ -49,6 +49,9 @@ public sealed record BatchInferenceArgs
 
     /// <summary>Protect the buckets, the key and the table from deletion.</summary>
     public bool Protect { get; init; }
+
+    /// <summary>Move the queue's invocations to each new function version in steps (the alias's routing weights), rolling back on any alarm.</summary>
+    public GradualRolloutArgs? Rollout { get; init; }
 }
 
 /// <summary>
@@ -138,7 +141,7 @@ public sealed class BatchInference : ComponentResource
             ["PREDICTIONS_TABLE"] = PredictionsLog.TableName,
             ["PREDICTIONS_TTL_DAYS"] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        Function = new InferenceFunction(this, "function", RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion) with { Environment = environment });
+        Function = new InferenceFunction(this, "function", RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout) with { Environment = environment });
         Input.GrantRead(Function.Role, args.InputPrefix);
         Output.GrantWrite(Function.Role, args.ResultsPrefix);
         var consume = new RolePolicy(this, "consume", new RolePolicyArgs
@@ -169,6 +172,7 @@ public sealed class BatchInference : ComponentResource
             // Batch latency is per object and not user-facing: alarm only when it nears the timeout.
             P95DurationMs = args.Function.TimeoutSeconds * 800,
         });
+        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);
         QueueAlarm("dead-letters-visible", "Inputs that failed every delivery are waiting in the dead-letter queue",
             DeadLetterQueue, "ApproximateNumberOfMessagesVisible", 0, args.Notifications);
         QueueAlarm("oldest-message-age", $"The oldest input has waited more than {args.OldestMessageAlarmSeconds} s",
@@ -195,6 +199,9 @@ public sealed class BatchInference : ComponentResource
     /// <summary>The function's error-rate, latency, throttle and cold-start alarms, and the dashboard.</summary>
     public InferenceMonitoring Monitoring { get; }
 
+    /// <summary>The gradual rollout of new versions, when <see cref="BatchInferenceArgs.Rollout"/> is set.</summary>
+    public GradualRollout? Rollout { get; }
+
     private void QueueAlarm(string name, string description, Queue queue, string metric, double threshold, AlarmNotifications notifications) =>
         new MetricAlarm(this, name, new MetricAlarmArgs
         {
@@ -214,7 +221,7 @@ public sealed class BatchInference : ComponentResource
 
     private void Validate(BatchInferenceArgs args)
     {
-        new ArgsValidation(Path)
+        RolloutPlan.Validate(new ArgsValidation(Path), args.Rollout, args.Function)
             .Range(nameof(args.BatchSize), args.BatchSize, 1, 10_000)
             .Check(args.BatchSize <= 10 || args.BatchingWindowSeconds >= 1, nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, "at least 1 when BatchSize is above 10 (SQS requires a batching window then)")
             .Range(nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, 0, 300)

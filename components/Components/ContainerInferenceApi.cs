@@ -95,9 +95,10 @@ public sealed class ContainerInferenceApi : ComponentResource
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
         var data = new ApiDataLayer(this, args, args.Function);
-        Function = new InferenceFunction(this, "function", data.Configure(args.Function with { ImageUri = Image.ImageUri, Code = null }));
+        Function = new InferenceFunction(this, "function", data.Configure(RolloutPlan.Prepare(args.Function with { ImageUri = Image.ImageUri, Code = null }, args.Rollout)));
         data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
+        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);
         ModelName = args.ModelName;
         ModelVersion = args.ModelVersion;
     }
@@ -120,6 +121,9 @@ public sealed class ContainerInferenceApi : ComponentResource
     public Waf Waf { get; }
 
     public InferenceMonitoring Monitoring { get; }
+
+    /// <summary>The gradual rollout of new images, when <see cref="InferenceApiArgs.Rollout"/> is set.</summary>
+    public GradualRollout? Rollout { get; }
 
     public Output<string> Url => Api.InvokeUrl;
 

@@ -32,13 +32,16 @@ public abstract record InferenceApiArgs
 
     /// <summary>Protect the predictions log and its key from deletion (production).</summary>
     public bool ProtectData { get; init; }
+
+    /// <summary>Move traffic to each new function version in steps, rolling back on any alarm; null moves it at once.</summary>
+    public GradualRolloutArgs? Rollout { get; init; }
 }
 
 /// <summary>API Gateway → WAF → a function's <c>live</c> alias, with monitoring: the front of both API patterns.</summary>
 internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, InferenceMonitoring Monitoring)
 {
     public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function) =>
-        check.Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
+        RolloutPlan.Validate(check, args.Rollout, function).Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
             .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
             .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
             .Check(Enum.IsDefined(args.SharedCache), nameof(args.SharedCache), args.SharedCache, "one of " + string.Join(", ", Enum.GetNames<SharedCacheStore>()))

@@ -76,6 +76,13 @@ public sealed record InferenceFunctionArgs
     /// <summary>Bucket for code over Lambda's 50 MB direct-upload limit; one is created when needed and absent.</summary>
     public EncryptedBucket? ArtifactsBucket { get; init; }
 
+    /// <summary>
+    /// Set by a pattern with a <see cref="GradualRollout"/>: Pulumi creates the <c>live</c> alias at the first version and
+    /// then leaves its version and routing to the rollout's state machine (ignoreChanges), so the two never fight; a
+    /// refresh records what the state machine set and plans no change.
+    /// </summary>
+    internal bool AliasShiftedByRollout { get; init; }
+
     /// <summary>Run inside a VPC (to reach private endpoints such as an ElastiCache cache); null runs outside.</summary>
     public FunctionNetworkArgs? Network { get; init; }
 }
@@ -179,7 +186,7 @@ public sealed partial class InferenceFunction : ComponentResource
             Name = LiveAlias,
             FunctionName = Function.FunctionName,
             FunctionVersion = Function.Version,
-        });
+        }, args.AliasShiftedByRollout ? new CustomResourceOptions { IgnoreChanges = ["functionVersion", "routingConfig"] } : null);
         new FunctionEventInvokeConfig(this, "async-config", new FunctionEventInvokeConfigArgs
         {
             FunctionName = Function.FunctionName,

@@ -49,6 +49,7 @@ public sealed class InferenceMonitoring : ComponentResource
 {
     private readonly InferenceMonitoringArgs _args;
     private readonly Output<string> _topic;
+    private readonly List<MetricAlarm> _alarms = [];
 
     public InferenceMonitoring(IScope scope, string name, InferenceMonitoringArgs args)
         : base("ml:InferenceMonitoring", scope, name)
@@ -98,6 +99,9 @@ public sealed class InferenceMonitoring : ComponentResource
     }
 
     public AlarmNotifications Notifications { get; }
+
+    /// <summary>Every alarm on the function, in order of creation (a gradual rollout rolls back when any fires).</summary>
+    public IReadOnlyList<MetricAlarm> Alarms => _alarms;
 
     public Dashboard Dashboard { get; }
 
@@ -154,7 +158,7 @@ public sealed class InferenceMonitoring : ComponentResource
 
         alarm.AlarmActions = new[] { (Input<string>)_topic };
         alarm.OkActions = new[] { (Input<string>)_topic };
-        new MetricAlarm(this, name, alarm);
+        _alarms.Add(new MetricAlarm(this, name, alarm));
     }
 
     private Func<string, MetricAlarmMetricQueryArgs> Lambda(string metric, string stat) => id => Query(id, "AWS/Lambda", metric, stat, AliasDimensions());

@@ -25,9 +25,10 @@ public sealed class RestInferenceApi : ComponentResource
             .ThrowIfInvalid();
 
         Data = new ApiDataLayer(this, args, args.Function);
-        Function = new InferenceFunction(this, "function", Data.Configure(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion)));
+        Function = new InferenceFunction(this, "function", Data.Configure(RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout)));
         Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
+        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);
         ModelBucketName = args.Function.ModelBucket?.BucketName;
         ModelName = args.ModelName;
         ModelVersion = args.ModelVersion;
@@ -50,6 +51,9 @@ public sealed class RestInferenceApi : ComponentResource
     public Waf Waf { get; }
 
     public InferenceMonitoring Monitoring { get; }
+
+    /// <summary>The gradual rollout of new versions, when <see cref="InferenceApiArgs.Rollout"/> is set.</summary>
+    public GradualRollout? Rollout { get; }
 
     /// <summary>The base URL; the routes are under it (e.g. <c>{Url}/v2/models/resnet18/predict</c>).</summary>
     public Output<string> Url => Api.InvokeUrl;

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Infra.Components;
+
+/// <summary>
+/// How a new function version reaches all traffic: in steps (percent of requests on the new version), each held for
+/// <see cref="BakeMinutes"/> while the function's alarms are watched. An alarm moves all traffic back to the previous
+/// version and fails the rollout.
+/// </summary>
+public sealed record GradualRolloutArgs
+{
+    public static IReadOnlyList<int> DefaultSteps { get; } = [5, 25, 50, 100];
+
+    /// <summary>Percent of traffic on the new version per step, strictly increasing, ending at 100 (e.g. 5, 25, 50, 100).</summary>
+    public IReadOnlyList<int> StepsPercent { get; init; } = DefaultSteps;
+
+    /// <summary>Minutes each step is held (and the alarms watched) before the next; the last step's bake is the final check after promotion.</summary>
+    public int BakeMinutes { get; init; } = 10;
+
+    /// <summary>Seconds between two alarm checks during a bake (at most the bake): how fast an alarm rolls back.</summary>
+    public int CheckIntervalSeconds { get; init; } = 60;
+
+    /// <summary>The new version's error rate (percent of its invocations) above which the rollout rolls back.</summary>
+    public double CanaryErrorRatePercent { get; init; } = 1;
+
+    /// <summary>The new version's p95 duration (ms) above which the rollout rolls back.</summary>
+    public int CanaryP95DurationMs { get; init; } = 500;
+
+    /// <summary>Alarms the rollout also watches, by name, besides the function's own (e.g. a business KPI alarm).</summary>
+    public IReadOnlyList<Infra.Core.Input<string>> AdditionalAlarmNames { get; init; } = [];
+
+    public const int MaxSteps = 10;
+    public const int MaxBakeMinutes = 24 * 60;
+
+    /// <summary>What is wrong with a list of steps, or null when it is a valid rollout (stack config reads it too).</summary>
+    public static string? StepsProblem(IReadOnlyList<int> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return steps.Count is < 1 or > MaxSteps ? $"1 to {MaxSteps} steps"
+            : !steps.All(s => s is >= 1 and <= 100) ? "percentages from 1 to 100"
+            : !steps.Zip(steps.Skip(1)).All(p => p.First < p.Second) ? "strictly increasing percentages (e.g. 5, 25, 50, 100)"
+            : steps[^1] != 100 ? "a last step of 100: a rollout ends with all traffic on the new version"
+            : null;
+    }
+
+    internal static ArgsValidation Validate(ArgsValidation check, string prefix, GradualRolloutArgs args)
+    {
+        var steps = args.StepsPercent;
+        var problem = StepsProblem(steps);
+        return check
+            .Check(problem is null, $"{prefix}StepsPercent", string.Join(", ", steps.Select(s => s.ToString(CultureInfo.InvariantCulture))), problem ?? "")
+            .Range($"{prefix}BakeMinutes", args.BakeMinutes, 1, MaxBakeMinutes)
+            .Check(args.CheckIntervalSeconds >= 10 && args.CheckIntervalSeconds <= args.BakeMinutes * 60, $"{prefix}CheckIntervalSeconds", args.CheckIntervalSeconds,
+                $"from 10 seconds to the bake time ({args.BakeMinutes * 60} s)")
+            .Check(args.CanaryErrorRatePercent is > 0 and <= 100, $"{prefix}CanaryErrorRatePercent", args.CanaryErrorRatePercent, "a percentage above 0 and at most 100")
+            .Range($"{prefix}CanaryP95DurationMs", args.CanaryP95DurationMs, 1, 900_000);
+    }
+
+    /// <summary>The bake seconds rounded up to whole check intervals: what each step really waits.</summary>
+    internal int ChecksPerStep => (BakeMinutes * 60 + CheckIntervalSeconds - 1) / CheckIntervalSeconds;
+}

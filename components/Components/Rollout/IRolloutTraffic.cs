@@ -1,0 +1,31 @@
+namespace Infra.Components;
+
+/// <summary>
+/// How a rollout moves traffic between the stable and the target version: the states that read the stable version,
+/// put a share of traffic on the target, finish, and restore. Each method returns its states, the first named
+/// <c>entry</c>, the last going to <c>next</c>.
+/// </summary>
+internal interface IRolloutTraffic
+{
+    /// <summary>Assigns <c>$stable</c>, the version serving now.</summary>
+    IEnumerable<KeyValuePair<string, Dictionary<string, object>>> ReadStable(string entry, string next);
+
+    bool HasPreparation { get; }
+
+    /// <summary>Once before the first step (e.g. warm the target's provisioned concurrency).</summary>
+    IEnumerable<KeyValuePair<string, Dictionary<string, object>>> Prepare(string entry, string next);
+
+    /// <summary>Puts <paramref name="percent"/> of the traffic on <c>$target</c> (100: all of it).</summary>
+    IEnumerable<KeyValuePair<string, Dictionary<string, object>>> Shift(string entry, int percent, string next);
+
+    bool HasFinish { get; }
+
+    /// <summary>After the last bake passed: make the target the stable version for good.</summary>
+    IEnumerable<KeyValuePair<string, Dictionary<string, object>>> Finish(string entry, string next);
+
+    /// <summary>The IAM statements its states need, scoped to exactly the resources they touch.</summary>
+    IEnumerable<Dictionary<string, object>> Permissions();
+
+    /// <summary>All traffic back on <c>$stable</c>.</summary>
+    IEnumerable<KeyValuePair<string, Dictionary<string, object>>> Restore(string entry, string next);
+}
