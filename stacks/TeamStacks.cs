@@ -88,6 +88,7 @@ public static class TeamStacks
             Notifications = alerts,
             P95DurationMs = config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000),
             Rollout = production ? null : rollout,
+            TrafficSplit = TrafficSplitConfig.Read(config, pinnedVersion),
             Function = new InferenceFunctionArgs
             {
                 Code = code,

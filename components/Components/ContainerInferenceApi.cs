@@ -95,7 +95,8 @@ public sealed class ContainerInferenceApi : ComponentResource
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
         var data = new ApiDataLayer(this, args, args.Function);
-        Function = new InferenceFunction(this, "function", data.Configure(RolloutPlan.Prepare(args.Function with { ImageUri = Image.ImageUri, Code = null }, args.Rollout)));
+        Function = new InferenceFunction(this, "function",
+            data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(args.Function with { ImageUri = Image.ImageUri, Code = null }, args.Rollout), args.TrafficSplit)));
         data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);

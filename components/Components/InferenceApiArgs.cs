@@ -35,12 +35,17 @@ public abstract record InferenceApiArgs
 
     /// <summary>Move traffic to each new function version in steps, rolling back on any alarm; null moves it at once.</summary>
     public GradualRolloutArgs? Rollout { get; init; }
+
+    /// <summary>A/B variants, a legacy backend to migrate from, and shadow traffic, split inside the function (docs/rollout.md); null serves one model.</summary>
+    public TrafficSplitArgs? TrafficSplit { get; init; }
 }
 
 /// <summary>API Gateway → WAF → a function's <c>live</c> alias, with monitoring: the front of both API patterns.</summary>
 internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, InferenceMonitoring Monitoring)
 {
-    public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function) =>
+    public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function)
+    {
+        TrafficSplitSettings.Validate(check, args.TrafficSplit, function, args.ModelVersion);
         RolloutPlan.Validate(check, args.Rollout, function).Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
             .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
             .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
@@ -48,6 +53,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
             .Check(args.SharedCache != SharedCacheStore.ElastiCacheServerless || function.Network is { VpcId: not null }, "Function.Network",
                 function.Network is null ? null : "a network without VpcId",
                 "a network with SubnetIds, SecurityGroupIds and VpcId when SharedCache is ElastiCacheServerless: the cache lives in the function's VPC (use DynamoDb for a cache without a VPC)");
+    }
 
     public static InferenceApiFront Build(ComponentResource owner, InferenceFunction function, InferenceApiArgs args)
     {
@@ -64,6 +70,8 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
             ErrorRatePercent = args.ErrorRatePercent,
             P95DurationMs = args.P95DurationMs,
             ColdStartRatePercent = args.ColdStartRatePercent,
+            Variants = args.TrafficSplit?.Variants.Select(v => v.Name).ToArray() ?? [],
+            ShadowVariant = args.TrafficSplit?.Shadow?.Variant,
             ExtraWidgets = [api.ErrorsWidget(0, 0), api.UsageByClientWidget(0, 0)],
         });
         return new InferenceApiFront(api, waf, monitoring);

@@ -56,6 +56,12 @@ public sealed record InferenceFunctionArgs
     /// </summary>
     public string? ModelVersion { get; init; }
 
+    /// <summary>
+    /// Further registry versions of <see cref="ModelName"/> the function serves beside <see cref="ModelVersion"/> (traffic-split
+    /// variants, set by the API patterns from <see cref="TrafficSplitArgs"/>): the role may read their folders too, and no others.
+    /// </summary>
+    public IReadOnlyList<string> VariantModelVersions { get; init; } = [];
+
     /// <summary>Key of an ONNX file in <see cref="ModelBucket"/> whose model.json is bundled with the code (instead of <see cref="ModelVersion"/>).</summary>
     public string? ModelKey { get; init; }
 
@@ -281,10 +287,13 @@ public sealed partial class InferenceFunction : ComponentResource
 
         if (args.ModelBucket is { } bucket)
         {
-            var folder = args.ModelVersion is { } pinned
-                ? ModelRegistryLayout.Folder(args.ModelName!, pinned)
-                : args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)];
-            statements.Add(PolicyDocuments.Allow("ReadModel", ["s3:GetObject", "s3:GetObjectVersion"], Output.Format($"{bucket.BucketArn}/{folder}*")));
+            var folders = args.ModelVersion is { } pinned
+                ? [ModelRegistryLayout.Folder(args.ModelName!, pinned), .. args.VariantModelVersions.Select(v => ModelRegistryLayout.Folder(args.ModelName!, v))]
+                : new[] { args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)] };
+            object resources = folders.Length == 1
+                ? Output.Format($"{bucket.BucketArn}/{folders[0]}*")
+                : folders.Select(folder => (object)Output.Format($"{bucket.BucketArn}/{folder}*")).ToArray();
+            statements.Add(PolicyDocuments.Allow("ReadModel", ["s3:GetObject", "s3:GetObjectVersion"], resources));
             statements.Add(PolicyDocuments.Allow("DecryptModel", ["kms:Decrypt"], bucket.KeyArn));
         }
 
@@ -311,6 +320,9 @@ public sealed partial class InferenceFunction : ComponentResource
             .Check(args.ModelBucket is not null || (args.ModelKey is null && args.ModelVersion is null), nameof(args.ModelBucket), null,
                 "set when ModelKey or ModelVersion is (the bucket they are in)")
             .Check(args.ModelVersion is null || SemanticVersion.IsValid(args.ModelVersion), nameof(args.ModelVersion), args.ModelVersion, SemanticVersion.Rules)
+            .Check(args.VariantModelVersions.Count == 0 || args.ModelVersion is not null, nameof(args.VariantModelVersions), string.Join(", ", args.VariantModelVersions),
+                "empty unless ModelVersion is set: variant versions come from the same registry")
+            .Check(args.VariantModelVersions.All(SemanticVersion.IsValid), nameof(args.VariantModelVersions), string.Join(", ", args.VariantModelVersions), SemanticVersion.Rules)
             .Check(args.ModelVersion is null || ModelConfigLoader.IsValidName(args.ModelName), nameof(args.ModelName), args.ModelName,
                 $"the registry model's name when ModelVersion is set: {ModelConfigLoader.NameRules}")
             .Check(args.ModelKey is null || (!args.ModelKey.StartsWith('/') && args.ModelKey.EndsWith(".onnx", StringComparison.Ordinal)), nameof(args.ModelKey), args.ModelKey, "an object key of an .onnx file without a leading '/'")

@@ -37,6 +37,12 @@ public sealed record InferenceMonitoringArgs
     /// <summary>Seconds per alarm data point; an alarm fires when 3 of the last 5 points breach.</summary>
     public int PeriodSeconds { get; init; } = 60;
 
+    /// <summary>The traffic split's variant names (<see cref="TrafficSplitArgs"/>): the dashboard shows them side by side.</summary>
+    public IReadOnlyList<string> Variants { get; init; } = [];
+
+    /// <summary>The split's shadow candidate, whose agreement and latency the dashboard shows; null without shadow traffic.</summary>
+    public string? ShadowVariant { get; init; }
+
     /// <summary>More dashboard widgets (CloudWatch widget JSON objects), e.g. per-client API usage.</summary>
     public IReadOnlyList<object> ExtraWidgets { get; init; } = [];
 }
@@ -63,6 +69,7 @@ public sealed class InferenceMonitoring : ComponentResource
             .Range(nameof(args.P95DurationMs), args.P95DurationMs, 1, 900_000)
             .OneOf(nameof(args.PeriodSeconds), args.PeriodSeconds, [10, 30, 60, 300, 900, 3600])
             .Check(args.ModelName.Length > 0 && args.ModelVersion.Length > 0, nameof(args.ModelName), args.ModelName, "a model name and version, the EMF metric dimensions")
+            .Check(args.ShadowVariant is null || args.Variants.Contains(args.ShadowVariant), nameof(args.ShadowVariant), args.ShadowVariant, "null or one of Variants")
             .ThrowIfInvalid();
         _args = args;
         Notifications = args.Notifications ?? new AlarmNotifications(this, "notifications");
@@ -223,6 +230,7 @@ public sealed class InferenceMonitoring : ComponentResource
                 },
             ]),
         };
+        widgets.AddRange(VariantWidgets(region));
         widgets.AddRange(_args.ExtraWidgets);
         for (var i = 0; i < widgets.Count; i++)
         {
@@ -235,6 +243,44 @@ public sealed class InferenceMonitoring : ComponentResource
         }
 
         return widgets;
+    }
+
+    /// <summary>One line per variant in each widget (metrics per [Model, Variant]), and the shadow candidate's agreement and latency.</summary>
+    private IEnumerable<object> VariantWidgets(Output<string> region)
+    {
+        if (_args.Variants.Count == 0)
+        {
+            yield break;
+        }
+
+        object[] PerVariant(string metric, string stat) =>
+            [.. _args.Variants.Select(v => Metric(_args.MetricsNamespace, metric, stat, null, true, "Model", _args.ModelName, "Variant", v))];
+        object Shadow(string metric, string stat) =>
+            Metric(_args.MetricsNamespace, metric, stat, null, true, "Model", _args.ModelName, "Variant", _args.ShadowVariant!);
+
+        yield return Widget("Predictions by variant", region, PerVariant("Predictions", "Sum"));
+        yield return Widget("Latency p95 by variant (ms)", region, PerVariant("Latency", "p95"));
+        yield return Widget("Errors by variant and code", region,
+        [
+            new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    // Errors carry [Model, Variant, ErrorCode]; the search shows one line per variant and code that occurred.
+                    ["expression"] = $"SEARCH('{{{_args.MetricsNamespace},Model,Variant,ErrorCode}} MetricName=\"Errors\" Model=\"{_args.ModelName}\"', 'Sum', {_args.PeriodSeconds})",
+                    ["label"] = "",
+                    ["id"] = "errors",
+                },
+            },
+        ]);
+        yield return Widget("Cold starts by variant", region, PerVariant("ColdStart", "Sum"));
+        if (_args.ShadowVariant is not null)
+        {
+            yield return Widget($"Shadow '{_args.ShadowVariant}': agreement with the primary (top-1 share, mean cosine)", region,
+                [Shadow("ShadowTop1Match", "Average"), Shadow("ShadowCosine", "Average")]);
+            yield return Widget($"Shadow '{_args.ShadowVariant}': latency p50 / p95 (ms) and errors", region,
+                [Shadow("ShadowLatency", "p50"), Shadow("ShadowLatency", "p95"), Shadow("ShadowErrors", "Sum")]);
+        }
     }
 
     private static Dictionary<string, object> Widget(string title, Output<string> region, object[] metrics) => new()

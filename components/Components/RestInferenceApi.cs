@@ -25,7 +25,8 @@ public sealed class RestInferenceApi : ComponentResource
             .ThrowIfInvalid();
 
         Data = new ApiDataLayer(this, args, args.Function);
-        Function = new InferenceFunction(this, "function", Data.Configure(RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout)));
+        Function = new InferenceFunction(this, "function",
+            Data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout), args.TrafficSplit)));
         Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);

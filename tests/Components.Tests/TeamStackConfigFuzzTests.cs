@@ -35,6 +35,9 @@ public sealed class TeamStackConfigFuzzTests
         ("architecture", raw => raw is "x86_64" or "arm64"),
         ("modelVersion", SemanticVersion.IsValid),
         ("apiClients", IsStringList),
+        ("abPercent", raw => IntIn(raw, 0, 100)),
+        ("migratedPercent", raw => IntIn(raw, 0, 100)),
+        ("shadowPercent", raw => double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) && percent is >= 0 and <= 100),
     ];
 
     private static readonly Gen<string> Text = Gen.OneOf(
