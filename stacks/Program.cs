@@ -1,9 +1,10 @@
 using Infra.Hosting;
 using Infra.Local;
+using Infra.Quantization;
 using Infra.Registry;
 using Stacks;
 
 // One call into the host, like Pulumi's Deployment.RunAsync: `synth` (what Pulumi.yaml runs),
-// `preview` (plan, policy, cost, diagram), `serve` (local mode), `model` (the model registry), `--help`.
+// `preview` (plan, policy, cost, diagram), `serve` (local mode), `model` (the model registry), `quantize` (FP32 to INT8), `--help`.
 // Verbs do their work only when run, so `synth` stays fast.
-return Deployment.Run(args, TeamStacks.Define, new DeploymentOptions { Commands = [new ServeCommand(), new ModelCommand()] });
+return Deployment.Run(args, TeamStacks.Define, new DeploymentOptions { Commands = [new ServeCommand(), new ModelCommand(), new QuantizeCommand()] });

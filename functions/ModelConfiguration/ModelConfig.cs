@@ -29,6 +29,50 @@ public sealed record ModelConfig
 
     /// <summary>Free-form facts about the version (training run, data set, author); not interpreted.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Set when this version is an INT8 quantization of another model (written by the <c>quantize</c> command).</summary>
+    public QuantizationInfo? Quantization { get; init; }
+}
+
+/// <summary>How a quantized model was made from its FP32 source, and what it measured against it.</summary>
+public sealed record QuantizationInfo
+{
+    /// <summary><c>static-qdq</c> (calibrated activations) or <c>dynamic</c> (activations quantized per run).</summary>
+    public required string Method { get; init; }
+
+    /// <summary>Lower-case hex sha256 of the FP32 ONNX file it was made from.</summary>
+    public required string SourceSha256 { get; init; }
+
+    /// <summary>The FP32 model's version.</summary>
+    public string? SourceVersion { get; init; }
+
+    /// <summary>The inputs whose activation ranges set the scales; required for <c>static-qdq</c>.</summary>
+    public QuantizationCalibration? Calibration { get; init; }
+
+    /// <summary>Agreement with the FP32 model on held-out inputs.</summary>
+    public required QuantizationAccuracy Accuracy { get; init; }
+}
+
+public sealed record QuantizationCalibration
+{
+    public required int Samples { get; init; }
+
+    /// <summary>sha256 over the sorted sha256s of the calibration inputs: names the set without listing it.</summary>
+    public required string SetSha256 { get; init; }
+
+    /// <summary>Where the set came from, in words (a folder, a package).</summary>
+    public string? Source { get; init; }
+}
+
+public sealed record QuantizationAccuracy
+{
+    /// <summary><c>cosine</c> (mean cosine similarity of the outputs) or <c>top1Agreement</c> (share of equal top-1 classes).</summary>
+    public required string Metric { get; init; }
+
+    public required double Value { get; init; }
+
+    /// <summary>How many held-out inputs were compared.</summary>
+    public required int Samples { get; init; }
 }
 
 public sealed record TensorSpec

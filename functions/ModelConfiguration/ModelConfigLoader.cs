@@ -96,6 +96,7 @@ public static partial class ModelConfigLoader
             }
 
             ValidateMetadata();
+            ValidateQuantization();
             var inputs = ValidateTensors("inputs", config.Inputs);
             var outputs = ValidateTensors("outputs", config.Outputs);
             var labels = ValidateLabels();
@@ -154,6 +155,40 @@ public static partial class ModelConfigLoader
                 Require(value is not null, $"metadata.{key}", "null", "allowed: a string");
                 Require(value!.Length <= MaxMetadataLength, $"metadata.{key}", $"{value.Length} characters", $"allowed: at most {MaxMetadataLength} characters");
             }
+        }
+
+        private void ValidateQuantization()
+        {
+            if (config.Quantization is not { } q)
+            {
+                return;
+            }
+
+            Require(q.Method is "static-qdq" or "dynamic", "quantization.method", Quote(q.Method), "allowed: static-qdq, dynamic");
+            Require(q.SourceSha256 is not null && Sha256Pattern().IsMatch(q.SourceSha256), "quantization.sourceSha256", Quote(q.SourceSha256),
+                "allowed: 64 lower-case hex digits (the FP32 file's sha256)");
+            if (q.SourceVersion is not null)
+            {
+                Require(SemanticVersion.IsValid(q.SourceVersion), "quantization.sourceVersion", Quote(q.SourceVersion), "allowed: " + SemanticVersion.Rules);
+            }
+
+            Require(q.Method != "static-qdq" || q.Calibration is not null, "quantization.calibration", "null",
+                "allowed: a calibration object (samples, setSha256); static-qdq is calibrated");
+            if (q.Calibration is { } calibration)
+            {
+                Require(calibration.Samples > 0, "quantization.calibration.samples", Num(calibration.Samples), "allowed: a positive count");
+                Require(calibration.SetSha256 is not null && Sha256Pattern().IsMatch(calibration.SetSha256), "quantization.calibration.setSha256",
+                    Quote(calibration.SetSha256), "allowed: 64 lower-case hex digits");
+                Require(calibration.Source is null || calibration.Source.Length <= MaxMetadataLength, "quantization.calibration.source",
+                    $"{calibration.Source?.Length} characters", $"allowed: at most {MaxMetadataLength} characters");
+            }
+
+            var accuracy = q.Accuracy;
+            Require(accuracy is not null, "quantization.accuracy", "null", "allowed: an accuracy object (metric, value, samples)");
+            Require(accuracy!.Metric is "cosine" or "top1Agreement", "quantization.accuracy.metric", Quote(accuracy.Metric), "allowed: cosine, top1Agreement");
+            Require(accuracy.Metric == "cosine" ? accuracy.Value is >= -1 and <= 1 : accuracy.Value is >= 0 and <= 1, "quantization.accuracy.value",
+                Num(accuracy.Value), accuracy.Metric == "cosine" ? "allowed: -1 to 1" : "allowed: 0 to 1");
+            Require(accuracy.Samples > 0, "quantization.accuracy.samples", Num(accuracy.Samples), "allowed: a positive count");
         }
 
         private string[] ValidateLabels()
