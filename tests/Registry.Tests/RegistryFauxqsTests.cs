@@ -274,4 +274,30 @@ public sealed class RegistryFauxqsTests : IDisposable
         Assert.Contains($"Model 'ppocr-cls' version '9.9.9': s3://{_bucket}/models/ppocr-cls/9.9.9/model.json does not exist", error.Message, StringComparison.Ordinal);
         Assert.Contains("push the version with `model push`", error.Message, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public void A_quantized_version_keeps_its_quantization_record_through_push_show_and_the_functions_loader()
+    {
+        var config = TestModels.WriteConfig(_work, c =>
+        {
+            c["version"] = "2.0.0+int8";
+            c["quantization"] = JsonNode.Parse($$"""
+                { "method": "static-qdq", "sourceSha256": "{{TestModels.Sha256}}", "sourceVersion": "2.0.0",
+                  "calibration": { "samples": 8, "setSha256": "{{TestModels.Sha256}}", "source": "text-lines" },
+                  "accuracy": { "metric": "top1Agreement", "value": 0.98, "samples": 200 } }
+                """);
+        });
+        var (code, _, error) = Model("push", TestModels.Name, "2.0.0+int8", TestModels.OnnxFile, "--config", config, "--kms-key", KmsKey);
+        Assert.True(code == 0, error);
+
+        var (_, shown, _) = Model("show", TestModels.Name, "2.0.0+int8");
+        using var service = StartFunction("2.0.0+int8");
+
+        var quantization = JsonNode.Parse(shown)!["quantization"]!;
+        Assert.Equal("static-qdq", (string?)quantization["method"]);
+        Assert.Equal(0.98, (double?)quantization["accuracy"]!["value"]);
+        var loaded = Assert.Single(service.Models.Definitions).Config.Quantization!;
+        Assert.Equal(TestModels.Sha256, loaded.SourceSha256);
+        Assert.Equal(8, loaded.Calibration!.Samples);
+    }
 }

@@ -35,6 +35,16 @@ public static class ProtocolBodies
         w.WriteString("platform", "onnxruntime");
         WriteTensors(w, "inputs", model.Inputs);
         WriteTensors(w, "outputs", model.Outputs);
+        if (model.Config.Quantization is { } quantization)
+        {
+            // The protocol's extension object: a client sees that it talks to an INT8 version and how close it measured to FP32.
+            w.WriteStartObject("parameters");
+            w.WriteString("quantization_method", quantization.Method);
+            w.WriteString("quantization_source_sha256", quantization.SourceSha256);
+            w.WriteString("quantization_accuracy_metric", quantization.Accuracy.Metric);
+            w.WriteNumber("quantization_accuracy", quantization.Accuracy.Value);
+            w.WriteEndObject();
+        }
     });
 
     /// <summary>The protocol's <c>{"error": "..."}</c>, plus our stable machine-readable <c>code</c>.</summary>
