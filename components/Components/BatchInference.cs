@@ -17,7 +17,7 @@ public sealed record BatchInferenceArgs
     /// <summary>The model the handler runs for every object (BATCH_MODEL_NAME).</summary>
     public required string ModelName { get; init; }
 
-    /// <summary>The model's version, a dimension of the function's metrics.</summary>
+    /// <summary>The model's version (BATCH_MODEL_VERSION): a dimension of the function's metrics, and part of each record's key.</summary>
     public required string ModelVersion { get; init; }
 
     /// <summary>Only objects under this prefix and with this suffix are processed.</summary>
@@ -25,6 +25,7 @@ public sealed record BatchInferenceArgs
 
     public string InputSuffix { get; init; } = "";
 
+    /// <summary>Records go to <c>{ResultsPrefix}{ModelName}/{ModelVersion}/{input key}.json</c>.</summary>
     public string ResultsPrefix { get; init; } = "results/";
 
     /// <summary>Messages per invocation, 1 to 10,000 (above 10 needs a batching window).</summary>
@@ -138,6 +139,7 @@ public sealed class BatchInference : ComponentResource
             ["RESULTS_BUCKET"] = Output.BucketName,
             ["RESULTS_PREFIX"] = args.ResultsPrefix,
             ["BATCH_MODEL_NAME"] = args.ModelName,
+            ["BATCH_MODEL_VERSION"] = args.ModelVersion,
             ["PREDICTIONS_TABLE"] = PredictionsLog.TableName,
             ["PREDICTIONS_TTL_DAYS"] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };

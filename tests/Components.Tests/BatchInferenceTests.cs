@@ -73,6 +73,7 @@ public class BatchInferenceTests
         Assert.Equal("${batch-output-bucket.bucket}", At(variables, "RESULTS_BUCKET"));
         Assert.Equal("results/", At(variables, "RESULTS_PREFIX"));
         Assert.Equal("ppocr-cls", At(variables, "BATCH_MODEL_NAME"));
+        Assert.Equal("2.0.0", At(variables, "BATCH_MODEL_VERSION"));
         Assert.Equal("${batch-predictions.name}", At(variables, "PREDICTIONS_TABLE"));
         Assert.Equal("PAY_PER_REQUEST", Property(program, "batch-predictions", "billingMode"));
         Assert.Equal(true, Property(program, "batch-predictions", "pointInTimeRecovery", "enabled"));

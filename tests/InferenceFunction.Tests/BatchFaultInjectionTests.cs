@@ -18,6 +18,9 @@ public sealed class BatchFaultInjectionTests : IDisposable
     private const int BatchSize = 10;
     private const int MaxReceiveCount = 3;
 
+    /// <summary>Where the records are: the results prefix, then the model and version that wrote them.</summary>
+    private const string RecordPrefix = "out/ppocr-cls/2.0.0/";
+
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("batch-faults-");
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -41,7 +44,7 @@ public sealed class BatchFaultInjectionTests : IDisposable
         }
 
         var index = keys.Select((key, i) => (key, i)).ToDictionary(p => p.key, p => p.i);
-        int IndexOf(string key) => index.TryGetValue(key, out var i) ? i : index[key["out/".Length..^".json".Length]];
+        int IndexOf(string key) => index.TryGetValue(key, out var i) ? i : index[key[RecordPrefix.Length..^".json".Length]];
         var store = new FlakyObjectStore(folders,
             getFailsOnce: key => IndexOf(key) % 10 == 3,
             putFailsOnce: key => IndexOf(key) % 10 is 7 or 0,
@@ -53,7 +56,7 @@ public sealed class BatchFaultInjectionTests : IDisposable
             IntraOpThreads = 1,
             Cache = new PredictionCacheOptions { MaxEntries = 0 },
         }, TextWriter.Null);
-        var handler = new SqsS3BatchHandler(service, store, new BatchOptions("results", "out/", "ppocr-cls"), TextWriter.Null);
+        var handler = new SqsS3BatchHandler(service, store, new BatchOptions("results", "out/", "ppocr-cls", "2.0.0"), TextWriter.Null);
 
         var queue = new SimulatedQueue(keys.Select((key, i) => new SqsMessage
         {
@@ -69,7 +72,7 @@ public sealed class BatchFaultInjectionTests : IDisposable
         });
 
         var results = Directory.GetFiles(Path.Combine(_root.FullName, "results"), "*", SearchOption.AllDirectories);
-        var recorded = results.Select(path => Path.GetRelativePath(Path.Combine(_root.FullName, "results", "out"), path)[..^".json".Length].Replace('\\', '/')).ToHashSet();
+        var recorded = results.Select(path => Path.GetRelativePath(Path.Combine(_root.FullName, "results", RecordPrefix), path)[..^".json".Length].Replace('\\', '/')).ToHashSet();
         var deadLettered = queue.DeadLetters.Select(m => keys[int.Parse(m.MessageId[1..])]).ToList();
 
         // Exactly one outcome per input: a record, or a dead letter; never both, never neither, never two.
@@ -103,7 +106,7 @@ public sealed class BatchFaultInjectionTests : IDisposable
     }
 
     private JsonElement Record(string key) =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_root.FullName, "results", "out", key + ".json"))).RootElement.Clone();
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_root.FullName, "results", RecordPrefix, key + ".json"))).RootElement.Clone();
 
     /// <summary>
     /// SQS as the event source mapping sees it: batches in order, a failed message comes back until it was received

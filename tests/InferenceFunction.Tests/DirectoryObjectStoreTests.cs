@@ -111,7 +111,7 @@ public sealed class DirectoryObjectStoreTests : IDisposable
             { } key when key.Contains("/flaky/", StringComparison.Ordinal) && firstDelivery.Add(key) => FakeInferenceService.Json(503, "{\"error\":\"busy\",\"code\":\"model_unavailable\"}"),
             _ => FakeInferenceService.Json(200, "{\"model_name\":\"resnet18\"}"),
         });
-        var handler = new SqsS3BatchHandler(service, _store, new BatchOptions("results", "out/", "resnet18"), TextWriter.Null);
+        var handler = new SqsS3BatchHandler(service, _store, new BatchOptions("results", "out/", "resnet18", "0.23.1"), TextWriter.Null);
         var messages = keys.Select((key, i) => new SqsMessage
         {
             MessageId = $"m{i}",
@@ -129,11 +129,11 @@ public sealed class DirectoryObjectStoreTests : IDisposable
         var results = Path.Combine(_root.FullName, "results");
         var records = Directory.EnumerateFiles(results, "*", SearchOption.AllDirectories)
             .ToDictionary(path => Path.GetRelativePath(results, path).Replace(Path.DirectorySeparatorChar, '/'), path => JsonDocument.Parse(File.ReadAllBytes(path)).RootElement.Clone());
-        Assert.Equal(keys.Select(k => $"out/{k}.json").Order(), records.Keys.Order());
+        Assert.Equal(keys.Select(k => $"out/resnet18/0.23.1/{k}.json").Order(), records.Keys.Order());
         Assert.Equal(24, records.Values.Count(r => r.GetProperty("status").GetInt32() == 200));
-        Assert.All(keys.Where(k => k.Contains("/poison/", StringComparison.Ordinal)), k => Assert.Equal(400, records[$"out/{k}.json"].GetProperty("status").GetInt32()));
-        Assert.All(keys.Where(k => k.Contains("/notes/", StringComparison.Ordinal)), k => Assert.Equal(415, records[$"out/{k}.json"].GetProperty("status").GetInt32()));
-        Assert.All(keys.Where(k => k.Contains("/deleted/", StringComparison.Ordinal)), k => Assert.Equal(404, records[$"out/{k}.json"].GetProperty("status").GetInt32()));
+        Assert.All(keys.Where(k => k.Contains("/poison/", StringComparison.Ordinal)), k => Assert.Equal(400, records[$"out/resnet18/0.23.1/{k}.json"].GetProperty("status").GetInt32()));
+        Assert.All(keys.Where(k => k.Contains("/notes/", StringComparison.Ordinal)), k => Assert.Equal(415, records[$"out/resnet18/0.23.1/{k}.json"].GetProperty("status").GetInt32()));
+        Assert.All(keys.Where(k => k.Contains("/deleted/", StringComparison.Ordinal)), k => Assert.Equal(404, records[$"out/resnet18/0.23.1/{k}.json"].GetProperty("status").GetInt32()));
         Assert.All(keys.Where(k => k.Contains("/good/", StringComparison.Ordinal)), k => Assert.True(File.Exists(Path.Combine(_root.FullName, "inputs", k)), "inputs stay where they are"));
     }
 

@@ -15,7 +15,7 @@ public sealed class SqsS3BatchHandlerTests
 {
     private readonly Mock<IAmazonS3> _s3 = new(MockBehavior.Strict);
     private readonly Dictionary<string, byte[]> _written = [];
-    private readonly BatchOptions _options = new("results-bucket", "out/", "resnet18");
+    private readonly BatchOptions _options = new("results-bucket", "out/", "resnet18", "0.23.1");
 
     public SqsS3BatchHandlerTests()
     {
@@ -47,8 +47,8 @@ public sealed class SqsS3BatchHandlerTests
         Assert.Equal(("/v2/models/resnet18/predict", "image/jpeg"), (requests[0].Path, requests[0].Headers["Content-Type"]));
         Assert.Equal([1, 2, 3], requests[0].Body.ToArray());
         Assert.Equal(("/v2/models/resnet18/infer", "application/json"), (requests[1].Path, requests[1].Headers["content-type"]));
-        Assert.Equal(["out/photos/my cat (1).JPG.json", "out/tensors/a.json.json"], _written.Keys.Order().ToArray());
-        var record = Record("out/photos/my cat (1).JPG.json");
+        Assert.Equal(["out/resnet18/0.23.1/photos/my cat (1).JPG.json", "out/resnet18/0.23.1/tensors/a.json.json"], _written.Keys.Order().ToArray());
+        var record = Record("out/resnet18/0.23.1/photos/my cat (1).JPG.json");
         Assert.Equal("result", record.GetProperty("outcome").GetString());
         Assert.Equal("photos/my cat (1).JPG", record.GetProperty("input").GetProperty("key").GetString());
         Assert.Equal(200, record.GetProperty("status").GetInt32());
@@ -65,7 +65,21 @@ public sealed class SqsS3BatchHandlerTests
         await HandleAsync(service, Message("m1-again", S3Record("in", "a.png")));
 
         Assert.Single(_written);
-        _s3.Verify(s3 => s3.PutObjectAsync(It.Is<PutObjectRequest>(r => r.Key == "out/a.png.json"), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        _s3.Verify(s3 => s3.PutObjectAsync(It.Is<PutObjectRequest>(r => r.Key == "out/resnet18/0.23.1/a.png.json"), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task ANewModelVersion_WritesItsRecordBesideTheOldVersionsInsteadOfReplacingIt()
+    {
+        StoreObject("in", "a.png", [9]);
+        var service = new FakeInferenceService();
+        var upgraded = _options with { ModelVersion = "0.24.0" };
+
+        await HandleAsync(service, Message("m1", S3Record("in", "a.png")));
+        await new SqsS3BatchHandler(service, new S3ObjectStore(_s3.Object), upgraded, TextWriter.Null).HandleAsync(
+            [Message("m2", S3Record("in", "a.png"))], "r2", Invocations.Deadline(Invocations.WithPayload("{}")), CancellationToken.None);
+
+        Assert.Equal(["out/resnet18/0.23.1/a.png.json", "out/resnet18/0.24.0/a.png.json"], _written.Keys.Order().ToArray());
     }
 
     [Fact]
@@ -83,9 +97,9 @@ public sealed class SqsS3BatchHandlerTests
             Message("deleted", S3Record("in", "gone.jpg")));
 
         Assert.Empty(failures.BatchItemFailures);
-        Assert.Equal(("error", 400, "invalid_image"), Summary(Record("out/not-an-image.png.json")));
-        Assert.Equal(("error", 415, "unsupported_input"), Summary(Record("out/notes.txt.json")));
-        Assert.Equal(("error", 404, "input_not_found"), Summary(Record("out/gone.jpg.json")));
+        Assert.Equal(("error", 400, "invalid_image"), Summary(Record("out/resnet18/0.23.1/not-an-image.png.json")));
+        Assert.Equal(("error", 415, "unsupported_input"), Summary(Record("out/resnet18/0.23.1/notes.txt.json")));
+        Assert.Equal(("error", 404, "input_not_found"), Summary(Record("out/resnet18/0.23.1/gone.jpg.json")));
         Assert.Single(service.Requests);
     }
 
@@ -107,7 +121,7 @@ public sealed class SqsS3BatchHandlerTests
             new SqsMessage { MessageId = "garbage", Body = "not json", EventSource = "aws:sqs" });
 
         Assert.Equal(["busy", "throttled", "garbage"], failures.BatchItemFailures.Select(f => f.ItemIdentifier).ToArray());
-        Assert.Equal(["out/ok.jpg.json"], _written.Keys.ToArray());
+        Assert.Equal(["out/resnet18/0.23.1/ok.jpg.json"], _written.Keys.ToArray());
     }
 
     [Fact]
@@ -203,15 +217,15 @@ public sealed class SqsS3BatchHandlerTests
         Assert.Equal(50, recordedFirst.Count);
         for (var i = 0; i < inputs.Count; i++)
         {
-            Assert.True(recordedFirst.Contains($"out/{inputs[i]}.json") ^ retried.Contains(messages[i].MessageId), inputs[i]);
+            Assert.True(recordedFirst.Contains($"out/resnet18/0.23.1/{inputs[i]}.json") ^ retried.Contains(messages[i].MessageId), inputs[i]);
         }
 
         // SQS redelivers the failed messages; the transient failure has passed.
         await HandleAsync(service, [.. messages.Where(m => retried.Contains(m.MessageId))]);
 
-        Assert.Equal(inputs.Select(k => $"out/{k}.json").Order(), _written.Keys.Order());
+        Assert.Equal(inputs.Select(k => $"out/resnet18/0.23.1/{k}.json").Order(), _written.Keys.Order());
         Assert.Equal(30 + 10, _written.Values.Count(r => JsonDocument.Parse(r).RootElement.GetProperty("status").GetInt32() == 200));
-        Assert.All(inputs.Where(k => k.StartsWith("poison/", StringComparison.Ordinal)), k => Assert.Equal(("error", 400, "invalid_image"), Summary(Record($"out/{k}.json"))));
+        Assert.All(inputs.Where(k => k.StartsWith("poison/", StringComparison.Ordinal)), k => Assert.Equal(("error", 400, "invalid_image"), Summary(Record($"out/resnet18/0.23.1/{k}.json"))));
         Assert.All(service.Requests, r => Assert.StartsWith("s3://in/", r.PredictionLogKey, StringComparison.Ordinal));
         Assert.Equal(
             inputs.Where(k => k.StartsWith("notes/", StringComparison.Ordinal) || k.StartsWith("deleted/", StringComparison.Ordinal)).Select(k => $"s3://in/{k}").Order(),
@@ -246,11 +260,11 @@ public sealed class SqsS3BatchHandlerTests
 
         Assert.Equal([5], service.ImageBatches);
         Assert.Equal(["m4"], failures.BatchItemFailures.Select(f => f.ItemIdentifier));
-        Assert.Equal(["out/img/0.png.json", "out/img/1.png.json", "out/img/2.png.json", "out/img/4.png.json", "out/tensors/t.json.json"], _written.Keys.Order());
-        Assert.Equal(0, Record("out/img/0.png.json").GetProperty("response").GetProperty("first").GetInt32());
-        Assert.Equal(4, Record("out/img/4.png.json").GetProperty("response").GetProperty("first").GetInt32());
-        Assert.Equal(("error", 400, "invalid_image"), Summary(Record("out/img/1.png.json")));
-        Assert.Equal("/v2/models/resnet18/infer", Record("out/tensors/t.json.json").GetProperty("route").GetString());
+        Assert.Equal(["out/resnet18/0.23.1/img/0.png.json", "out/resnet18/0.23.1/img/1.png.json", "out/resnet18/0.23.1/img/2.png.json", "out/resnet18/0.23.1/img/4.png.json", "out/resnet18/0.23.1/tensors/t.json.json"], _written.Keys.Order());
+        Assert.Equal(0, Record("out/resnet18/0.23.1/img/0.png.json").GetProperty("response").GetProperty("first").GetInt32());
+        Assert.Equal(4, Record("out/resnet18/0.23.1/img/4.png.json").GetProperty("response").GetProperty("first").GetInt32());
+        Assert.Equal(("error", 400, "invalid_image"), Summary(Record("out/resnet18/0.23.1/img/1.png.json")));
+        Assert.Equal("/v2/models/resnet18/infer", Record("out/resnet18/0.23.1/tensors/t.json.json").GetProperty("route").GetString());
     }
 
     [Fact]
@@ -267,7 +281,7 @@ public sealed class SqsS3BatchHandlerTests
             Message("m-a", S3Record("in", "a.png")), Message("m-t", S3Record("in", "t.json")), Message("m-b", S3Record("in", "b.png")));
 
         Assert.Equal(["m-a", "m-b"], failures.BatchItemFailures.Select(f => f.ItemIdentifier));
-        Assert.Equal(["out/t.json.json"], _written.Keys);
+        Assert.Equal(["out/resnet18/0.23.1/t.json.json"], _written.Keys);
     }
 
     [Fact]
@@ -277,6 +291,20 @@ public sealed class SqsS3BatchHandlerTests
 
         Assert.Equal("BatchNotConfigured", error.ErrorType);
         Assert.Contains("RESULTS_BUCKET", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingModelVersion_IsAClearConfigurationError_AndAConfiguredOneKeysTheRecords()
+    {
+        var variables = new Dictionary<string, string> { ["RESULTS_BUCKET"] = "results", ["BATCH_MODEL_NAME"] = "resnet18" };
+
+        var error = Assert.Throws<FunctionException>(() => BatchOptions.FromEnvironment(variables.GetValueOrDefault));
+        variables["BATCH_MODEL_VERSION"] = "0.23.1";
+        var options = BatchOptions.FromEnvironment(variables.GetValueOrDefault);
+
+        Assert.Equal("BatchNotConfigured", error.ErrorType);
+        Assert.Contains("BATCH_MODEL_VERSION", error.Message, StringComparison.Ordinal);
+        Assert.Equal("results/resnet18/0.23.1/scans/a b.png.json", options.ResultKeyFor("scans/a b.png"));
     }
 
     private static SqsMessage Message(string id, string s3Notification) =>

@@ -50,20 +50,20 @@ public sealed class SqsS3BatchRealServiceTests
         var invocation = Invocations.WithPayload("{}");
 
         var runsBefore = model.RunCount;
-        var failures = await new SqsS3BatchHandler(service, new S3ObjectStore(s3.Object), new BatchOptions("results", "out/", "ppocr-cls"), TextWriter.Null)
+        var failures = await new SqsS3BatchHandler(service, new S3ObjectStore(s3.Object), new BatchOptions("results", "out/", "ppocr-cls", "2.0.0"), TextWriter.Null)
             .HandleAsync(messages, invocation.RequestId, Invocations.Deadline(invocation), CancellationToken.None);
 
         Assert.Empty(failures.BatchItemFailures);
         Assert.Equal(1, model.RunCount - runsBefore);
-        Assert.Equal(objects.Keys.Select(k => $"out/{k}.json").Order(), written.Keys.Order());
+        Assert.Equal(objects.Keys.Select(k => $"out/ppocr-cls/2.0.0/{k}.json").Order(), written.Keys.Order());
         for (var i = 0; i < 6; i++)
         {
-            var record = written[$"out/lines/{i}.png.json"];
+            var record = written[$"out/ppocr-cls/2.0.0/lines/{i}.png.json"];
             Assert.Equal(200, record.GetProperty("status").GetInt32());
             Assert.Equal(i % 2 == 1 ? "180" : "0", record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
         }
 
-        var corrupt = written["out/lines/corrupt.png.json"];
+        var corrupt = written["out/ppocr-cls/2.0.0/lines/corrupt.png.json"];
         Assert.Equal((400, "invalid_image"), (corrupt.GetProperty("status").GetInt32(), corrupt.GetProperty("response").GetProperty("code").GetString()));
     }
 

@@ -20,7 +20,7 @@ public sealed class BatchFolderEndToEndTests : IDisposable
         var folders = new FolderBatchObjects(_root.Path);
         var settings = new BatchPipelineSettings
         {
-            InputPrefix = "incoming/", ResultsPrefix = "results/", BatchSize = 10, BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
+            ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputPrefix = "incoming/", ResultsPrefix = "results/", BatchSize = 10, BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
             StableFor = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(100),
         };
         var inputs = new Dictionary<string, byte[]>
@@ -37,11 +37,11 @@ public sealed class BatchFolderEndToEndTests : IDisposable
 
         await RealFunctionBatch.RunAsync(folders, settings, folders.FunctionVariables(), expectedFiles: 9);
 
-        Assert.Equal(["results/incoming/tensor.json.json", "results/incoming/turned/1.png.json", "results/incoming/turned/2.png.json",
-            "results/incoming/upright 2.png.json", "results/incoming/upright-1.png.json"], PipelineRun.Files(folders.OutputFolder));
+        Assert.Equal(["results/ppocr-cls/2.0.0/incoming/tensor.json.json", "results/ppocr-cls/2.0.0/incoming/turned/1.png.json", "results/ppocr-cls/2.0.0/incoming/turned/2.png.json",
+            "results/ppocr-cls/2.0.0/incoming/upright 2.png.json", "results/ppocr-cls/2.0.0/incoming/upright-1.png.json"], PipelineRun.Files(folders.OutputFolder));
         foreach (var (key, label) in new[] { ("upright-1.png", "0"), ("upright 2.png", "0"), ("turned/1.png", "180"), ("turned/2.png", "180") })
         {
-            var record = Json(Path.Combine(folders.OutputFolder, "results", "incoming", key + ".json"));
+            var record = Json(Path.Combine(folders.OutputFolder, "results", "ppocr-cls", "2.0.0", "incoming", key + ".json"));
             Assert.Equal(("result", 200), (record.GetProperty("outcome").GetString(), record.GetProperty("status").GetInt32()));
             Assert.Equal(label, record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
         }

@@ -13,7 +13,7 @@ public sealed class BatchPipelineTests : IDisposable
     private readonly FolderBatchObjects _folders;
     private readonly BatchPipelineSettings _settings = new()
     {
-        InputPrefix = "incoming/", InputSuffix = ".png", ResultsPrefix = "results/", BatchSize = 3, BatchingWindow = TimeSpan.Zero,
+        ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputPrefix = "incoming/", InputSuffix = ".png", ResultsPrefix = "results/", BatchSize = 3, BatchingWindow = TimeSpan.Zero,
         MaxReceiveCount = 3, StableFor = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(50),
     };
 
@@ -49,7 +49,7 @@ public sealed class BatchPipelineTests : IDisposable
         await PipelineRun.UntilAsync(Pipeline(function), () => Results.Length == 7, Limit);
 
         Assert.Equal([3, 3, 1], function.Invocations.Select(i => i.Count));
-        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"results/incoming/{i}.png.json").Order(StringComparer.Ordinal), Results);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"results/ppocr-cls/2.0.0/incoming/{i}.png.json").Order(StringComparer.Ordinal), Results);
         Assert.Empty(DeadLetters);
     }
 
@@ -84,7 +84,7 @@ public sealed class BatchPipelineTests : IDisposable
 
         await PipelineRun.UntilAsync(Pipeline(function), () => Results.Length + DeadLetters.Length == 3, Limit);
 
-        Assert.Equal(["results/incoming/flaky.png.json"], Results);
+        Assert.Equal(["results/ppocr-cls/2.0.0/incoming/flaky.png.json"], Results);
         Assert.Equal(["incoming/stuck.png", "incoming/stuck.png.reason.json"], DeadLetters);
         Assert.Equal([1, 2, 3], function.Invocations.SelectMany(i => i).Where(d => d.Key.Contains("stuck", StringComparison.Ordinal)).Select(d => d.ReceiveCount));
         Assert.Equal([1, 2], function.Invocations.SelectMany(i => i).Where(d => d.Key.Contains("flaky", StringComparison.Ordinal)).Select(d => d.ReceiveCount));
@@ -105,7 +105,7 @@ public sealed class BatchPipelineTests : IDisposable
 
         await PipelineRun.UntilAsync(Pipeline(function), () => Results.Length + DeadLetters.Length == 3, Limit);
 
-        Assert.Equal(["results/incoming/good.png.json"], Results);
+        Assert.Equal(["results/ppocr-cls/2.0.0/incoming/good.png.json"], Results);
         Assert.Equal(["incoming/bad.png", "incoming/bad.png.reason.json"], DeadLetters);
         var error = Reason("incoming/bad.png").GetProperty("error");
         Assert.Equal(("error_record", 400, "invalid_image", "not an image"),
@@ -190,6 +190,6 @@ public sealed class BatchPipelineTests : IDisposable
         Assert.True(settings.Accepts("scans/a/b.jpg"));
         Assert.False(settings.Accepts("scans/a.png"));
         Assert.False(settings.Accepts("other/a.jpg"));
-        Assert.Equal("out/scans/a.jpg.json", settings.ResultKeyFor("scans/a.jpg"));
+        Assert.Equal("out/ppocr-cls/2.0.0/scans/a.jpg.json", settings.ResultKeyFor("scans/a.jpg"));
     }
 }

@@ -87,7 +87,7 @@ public sealed class EmulatorBatchTests : IDisposable
         var deadLetters = new DeadLetterFolder(Path.Combine(_root.Path, "dead-letter"));
         var settings = new BatchPipelineSettings
         {
-            InputPrefix = "incoming/", BatchSize = 10, BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
+            ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputPrefix = "incoming/", BatchSize = 10, BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
             StableFor = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(100),
         };
         var bindings = new Dictionary<string, string>(EmulatorBindings.For(dynamoDbEndpoint: null, fauxqs.HttpEndpoint, redisHostAndPort: null))
@@ -101,8 +101,8 @@ public sealed class EmulatorBatchTests : IDisposable
         await RealFunctionBatch.RunAsync(new S3BatchObjects(s3, input, results, deadLetters), settings, bindings,
             () => Keys(results).GetAwaiter().GetResult().Length == 2 && PipelineRun.Files(deadLetters.Path).Length == 2);
 
-        Assert.Equal(["results/incoming/turned.png.json", "results/incoming/upright.png.json"], await Keys(results));
-        using (var turned = await s3.GetObjectAsync(results, "results/incoming/turned.png.json"))
+        Assert.Equal(["results/ppocr-cls/2.0.0/incoming/turned.png.json", "results/ppocr-cls/2.0.0/incoming/upright.png.json"], await Keys(results));
+        using (var turned = await s3.GetObjectAsync(results, "results/ppocr-cls/2.0.0/incoming/turned.png.json"))
         {
             var record = (await System.Text.Json.JsonDocument.ParseAsync(turned.ResponseStream)).RootElement;
             Assert.Equal("180", record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());

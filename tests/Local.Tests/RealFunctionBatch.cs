@@ -26,7 +26,8 @@ internal static class RealFunctionBatch
         {
             ["MODEL_DIR"] = Path.GetDirectoryName(TestStacks.TinyModelDirectory)!,
             ["MODEL_NAME"] = "ppocr-cls",
-            ["BATCH_MODEL_NAME"] = "ppocr-cls",
+            ["BATCH_MODEL_NAME"] = settings.ModelName,
+            ["BATCH_MODEL_VERSION"] = settings.ModelVersion,
             ["RESULTS_PREFIX"] = settings.ResultsPrefix,
             ["ORT_INTRA_OP_THREADS"] = "1",
         };

@@ -41,7 +41,8 @@ public sealed class ServeBatchTests : IDisposable
         var function = Assert.Single(Read(stack, batch).Batches).Function;
 
         Assert.Equal(Path.Combine(_root.Path, "scans"), function.Environment["LOCAL_OBJECT_ROOT"]);
-        Assert.Equal(("output", "results/", "ppocr-cls"), (function.Environment["RESULTS_BUCKET"], function.Environment["RESULTS_PREFIX"], function.Environment["BATCH_MODEL_NAME"]));
+        Assert.Equal(("output", "results/", "ppocr-cls", "2.0.0"),
+            (function.Environment["RESULTS_BUCKET"], function.Environment["RESULTS_PREFIX"], function.Environment["BATCH_MODEL_NAME"], function.Environment["BATCH_MODEL_VERSION"]));
         Assert.Equal(Path.Combine(_root.Path, "scans", "predictions.jsonl"), function.Environment["PREDICTIONS_LOG_FILE"]);
         Assert.DoesNotContain(function.DroppedVariables, d => d.Name == "RESULTS_BUCKET");
         var table = Assert.Single(function.DroppedVariables, d => d.Name == "PREDICTIONS_TABLE");
@@ -96,11 +97,11 @@ public sealed class ServeBatchTests : IDisposable
             Assert.Equal(1, serve.Pools["scans"].InstanceCount);
         }
 
-        Assert.Equal(["results/incoming/line.png.json"], PipelineRun.Files(folders.OutputFolder));
+        Assert.Equal(["results/ppocr-cls/2.0.0/incoming/line.png.json"], PipelineRun.Files(folders.OutputFolder));
         Assert.Equal(["incoming/broken.png", "incoming/broken.png.reason.json"], PipelineRun.Files(folders.DeadLetters.Path));
-        var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folders.OutputFolder, "results", "incoming", "line.png.json"))).RootElement;
+        var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folders.OutputFolder, "results", "ppocr-cls", "2.0.0", "incoming", "line.png.json"))).RootElement;
         Assert.Equal("180", record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
-        Assert.Contains("scans: incoming/line.png -> results/incoming/line.png.json", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("scans: incoming/line.png -> results/ppocr-cls/2.0.0/incoming/line.png.json", log.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, File.ReadAllLines(folders.PredictionsLogFile).Length);
     }
 }

@@ -11,6 +11,11 @@ public sealed record BatchPipelineSettings
 
     public string ResultsPrefix { get; init; } = "results/";
 
+    /// <summary>The model and version the batch function serves: part of every record's key.</summary>
+    public required string ModelName { get; init; }
+
+    public required string ModelVersion { get; init; }
+
     /// <summary>Messages per invocation, as the event source mapping's BatchSize.</summary>
     public int BatchSize { get; init; } = 10;
 
@@ -34,6 +39,8 @@ public sealed record BatchPipelineSettings
             InputPrefix = args.InputPrefix,
             InputSuffix = args.InputSuffix,
             ResultsPrefix = args.ResultsPrefix,
+            ModelName = args.ModelName,
+            ModelVersion = args.ModelVersion,
             BatchSize = args.BatchSize,
             BatchingWindow = TimeSpan.FromSeconds(args.BatchingWindowSeconds),
             MaxReceiveCount = args.MaxReceiveCount,
@@ -45,5 +52,5 @@ public sealed record BatchPipelineSettings
         key.StartsWith(InputPrefix, StringComparison.Ordinal) && key.EndsWith(InputSuffix, StringComparison.Ordinal);
 
     /// <summary>The function's record for an input: the handler's rule (BatchOptions.ResultKeyFor).</summary>
-    public string ResultKeyFor(string inputKey) => ResultsPrefix + inputKey + ".json";
+    public string ResultKeyFor(string inputKey) => $"{ResultsPrefix}{ModelName}/{ModelVersion}/{inputKey}.json";
 }

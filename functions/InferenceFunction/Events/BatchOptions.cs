@@ -3,19 +3,24 @@ using InferenceFunction.Runtime;
 namespace InferenceFunction.Events;
 
 /// <summary>Where the SQS/S3 batch pattern writes its records, and which model it runs.</summary>
-public sealed record BatchOptions(string ResultsBucket, string ResultsPrefix, string ModelName)
+public sealed record BatchOptions(string ResultsBucket, string ResultsPrefix, string ModelName, string ModelVersion)
 {
     public const string ResultsBucketVariable = "RESULTS_BUCKET";
     public const string ResultsPrefixVariable = "RESULTS_PREFIX";
     public const string ModelNameVariable = "BATCH_MODEL_NAME";
+    public const string ModelVersionVariable = "BATCH_MODEL_VERSION";
 
     public static BatchOptions FromEnvironment(Func<string, string?> getVariable) => new(
         Required(getVariable, ResultsBucketVariable, "the bucket that receives one result or error record per input object"),
         getVariable(ResultsPrefixVariable) ?? "results/",
-        Required(getVariable, ModelNameVariable, "the model the batch runs, e.g. resnet18"));
+        Required(getVariable, ModelNameVariable, "the model the batch runs, e.g. resnet18"),
+        Required(getVariable, ModelVersionVariable, "the version of that model the function serves, e.g. 0.23.1"));
 
-    /// <summary>One record per input key, so reprocessing the same object overwrites instead of duplicating.</summary>
-    public string ResultKeyFor(string inputKey) => ResultsPrefix + inputKey + ".json";
+    /// <summary>
+    /// One record per input key and model version: reprocessing the same object with the same model overwrites its
+    /// record instead of duplicating it, and a new model version writes its records beside the old version's.
+    /// </summary>
+    public string ResultKeyFor(string inputKey) => $"{ResultsPrefix}{ModelName}/{ModelVersion}/{inputKey}.json";
 
     private static string Required(Func<string, string?> getVariable, string name, string purpose)
     {

@@ -22,7 +22,7 @@ internal sealed class DispatchOutcome : IDisposable
         Directory.CreateDirectory(Path.Combine(_objects, "in", "photos"));
         File.WriteAllBytes(Path.Combine(_objects, "in", "photos", "my cat.jpg"), [0xFF, 0xD8, 0xFF]);
         var service = new FakeInferenceService();
-        var options = new BatchOptions("results", "out/", "resnet18");
+        var options = new BatchOptions("results", "out/", "resnet18", "0.23.1");
         _dispatcher = new EventDispatcher(service, new Lazy<SqsS3BatchHandler>(
             () => new SqsS3BatchHandler(service, new DirectoryObjectStore(_objects), options, TextWriter.Null)));
     }
