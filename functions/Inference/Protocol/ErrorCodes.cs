@@ -36,5 +36,19 @@ public sealed class ApiException(int statusCode, string code, string message) : 
     public int StatusCode { get; } = statusCode;
     public string Code { get; } = code;
 
+    /// <summary>The message for logs: <see cref="Exception.Message"/> without any text taken from the request.</summary>
+    public string LogMessage { get; private init; } = message;
+
     public static ApiException BadRequest(string code, string message) => new(400, code, message);
+
+    /// <summary>
+    /// A 400 whose message quotes text from the request body (a tensor's name, a datatype): the caller gets it
+    /// verbatim, the log only its length, so a body never reaches the logs through an error message.
+    /// </summary>
+    public static ApiException BadRequestQuoting(string code, string quoted, Func<string, string> message)
+    {
+        ArgumentNullException.ThrowIfNull(quoted);
+        ArgumentNullException.ThrowIfNull(message);
+        return new(400, code, message(quoted)) { LogMessage = message($"<{quoted.Length} characters from the request>") };
+    }
 }

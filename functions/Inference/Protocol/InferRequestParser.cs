@@ -63,13 +63,13 @@ public static class InferRequestParser
                 var slot = IndexOf(declared, name);
                 if (slot < 0)
                 {
-                    throw ApiException.BadRequest(ErrorCodes.UnknownInput,
-                        $"Input '{name}' is not an input of model '{definition.Name}'; its inputs are: {string.Join(", ", declared.Select(d => d.Name))}.");
+                    throw ApiException.BadRequestQuoting(ErrorCodes.UnknownInput, name, quoted =>
+                        $"Input '{quoted}' is not an input of model '{definition.Name}'; its inputs are: {string.Join(", ", declared.Select(d => d.Name))}.");
                 }
 
                 if (tensors[slot] is not null)
                 {
-                    throw ApiException.BadRequest(ErrorCodes.DuplicateInput, $"Input '{name}' is given more than once.");
+                    throw ApiException.BadRequestQuoting(ErrorCodes.DuplicateInput, name, quoted => $"Input '{quoted}' is given more than once.");
                 }
 
                 tensors[slot] = ParseTensor(input, declared[slot], at, bodyLength);
@@ -100,8 +100,8 @@ public static class InferRequestParser
         var datatype = RequiredString(input, "datatype", at);
         if (datatype != spec.Datatype.ToProtocolName())
         {
-            throw ApiException.BadRequest(ErrorCodes.DatatypeMismatch,
-                $"Input '{spec.Name}' has datatype {datatype}; the model expects {spec.Datatype.ToProtocolName()}.");
+            throw ApiException.BadRequestQuoting(ErrorCodes.DatatypeMismatch, datatype, quoted =>
+                $"Input '{spec.Name}' has datatype {quoted}; the model expects {spec.Datatype.ToProtocolName()}.");
         }
 
         RequireObjectIfPresent(input, "parameters", $"'{at}.parameters'");
@@ -246,8 +246,8 @@ public static class InferRequestParser
             RequireObjectIfPresent(output, "parameters", $"'{at}.parameters'");
             if (!all.Contains(name))
             {
-                throw ApiException.BadRequest(ErrorCodes.UnknownOutput,
-                    $"Output '{name}' is not an output of model '{model.Name}'; its outputs are: {string.Join(", ", all)}.");
+                throw ApiException.BadRequestQuoting(ErrorCodes.UnknownOutput, name, quoted =>
+                    $"Output '{quoted}' is not an output of model '{model.Name}'; its outputs are: {string.Join(", ", all)}.");
             }
 
             if (!names.Contains(name))

@@ -361,7 +361,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
         catch (ApiException ex)
         {
-            return Error(call.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(call.Request.Path) : null);
+            return Error(call.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(call.Request.Path) : null, ex.LogMessage);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -484,11 +484,12 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private static ValueTask<InferenceResponse> Readiness(bool ready, string? model) =>
         ValueTask.FromResult(new InferenceResponse(ready ? 200 : 503, JsonHeaders, ProtocolBodies.Readiness(ready, model)));
 
+    /// <param name="logMessage">What the request's log line says; the client's <paramref name="message"/> when null.</param>
     private static InferenceResponse Error(RequestRecord record, int status, string code, string message,
-        IReadOnlyDictionary<string, string>? headers = null)
+        IReadOnlyDictionary<string, string>? headers = null, string? logMessage = null)
     {
         record.ErrorCode = code;
-        record.ErrorMessage = message;
+        record.ErrorMessage = logMessage ?? message;
         return new InferenceResponse(status, headers ?? JsonHeaders, ProtocolBodies.Error(code, message));
     }
 
