@@ -37,7 +37,7 @@ public sealed record ModelVariantArgs
     /// <summary>Another registry version of the pattern's model; the function's role may read that version's folder too.</summary>
     public string? ModelVersion { get; init; }
 
-    /// <summary>A model folder shipped in the function's package (a second bundled model), relative to the function's root.</summary>
+    /// <summary>A model folder shipped with the function (a second bundled model): relative to the function's root, or absolute (e.g. in a container image).</summary>
     public string? ModelDirectory { get; init; }
 
     /// <summary>An existing HTTP model endpoint that serves the same paths: the request's <c>/v2/...</c> path is appended to it.</summary>
@@ -86,8 +86,8 @@ internal static partial class TrafficSplitSettings
                 .Check(v.ModelVersion is null || SemanticVersion.IsValid(v.ModelVersion), $"{at}.ModelVersion", v.ModelVersion, SemanticVersion.Rules)
                 .Check(v.ModelVersion is null || RegistryPin.FromRegistry(function), $"{at}.ModelVersion", v.ModelVersion,
                     "unset unless the function serves the model registry (Function.ModelBucket without ModelKey): a variant version comes from the same registry")
-                .Check(v.ModelDirectory is null || IsRelativeFolder(v.ModelDirectory), $"{at}.ModelDirectory", v.ModelDirectory,
-                    "a folder inside the function's package, relative, without '..'")
+                .Check(v.ModelDirectory is null || IsFolder(v.ModelDirectory), $"{at}.ModelDirectory", v.ModelDirectory,
+                    "a folder shipped with the function, relative to its root or absolute, without '..'")
                 .Check(v.BackendUrl is null || IsSafeBackend(v.BackendUrl), $"{at}.BackendUrl", v.BackendUrl,
                     "an absolute https URL without credentials or query (http only for 127.0.0.1 or localhost, in local tests)")
                 .Range($"{at}.BackendTimeoutMs", v.BackendTimeoutMs, 1, function.TimeoutSeconds * 1000)
@@ -159,8 +159,7 @@ internal static partial class TrafficSplitSettings
 
     private static int SourceCount(ModelVariantArgs v) => new[] { v.ModelVersion, v.ModelDirectory, v.BackendUrl }.Count(s => s is not null);
 
-    private static bool IsRelativeFolder(string folder) =>
-        folder.Length > 0 && !Path.IsPathRooted(folder) && !folder.Split('/', '\\').Contains("..");
+    private static bool IsFolder(string folder) => folder.Trim().Length > 0 && !folder.Split('/', '\\').Contains("..");
 
     private static bool IsSafeBackend(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length == 0 && uri.Query.Length == 0

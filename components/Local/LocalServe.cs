@@ -11,6 +11,12 @@ namespace Infra.Local;
 public sealed record ServeSettings(int Port, int MaxInstances, TimeSpan IdleTimeout, string? MeasurementsPath, string? SamplePhotoPath)
 {
     public TimeSpan MeasurementsPeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where each function's processes append their output (request, shadow and model-load lines with their EMF
+    /// metrics, as CloudWatch Logs would hold them), one <c>&lt;function&gt;.log</c> each; null keeps only the last lines for error reports.
+    /// </summary>
+    public string? FunctionLogDirectory { get; init; }
 }
 
 /// <summary>
@@ -51,7 +57,8 @@ public sealed class LocalServe : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(settings);
-        environments ??= StartProcessAsync;
+        var functionLogs = new FunctionLogs(settings.FunctionLogDirectory);
+        environments ??= (function, ct) => StartProcessAsync(function, functionLogs.For(function.Path), ct);
         var clock = TimeProvider.System;
         var pools = stack.Functions.ToDictionary(
             function => function.Path,
@@ -75,6 +82,7 @@ public sealed class LocalServe : IAsyncDisposable
         }
 
         services.Add(front);
+        services.Insert(0, functionLogs); // first started, last stopped: the processes write until they end
         var serve = new LocalServe(stack, front, apis, pools) { Keys = keys.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal) };
         try
         {
@@ -104,13 +112,13 @@ public sealed class LocalServe : IAsyncDisposable
         _started.Clear();
     }
 
-    private static Task<IExecutionEnvironment> StartProcessAsync(LocalFunction function, CancellationToken cancellationToken)
+    private static Task<IExecutionEnvironment> StartProcessAsync(LocalFunction function, TextWriter? output, CancellationToken cancellationToken)
     {
         var definition = FunctionDefinition.ForPublishedFunction(function.Executable, function.Environment, TimeSpan.FromSeconds(function.TimeoutSeconds)) with
         {
             MemoryMb = function.MemoryMb,
             FunctionName = function.Path.Replace('/', '-'),
         };
-        return EmulatedEnvironment.StartAsync(definition, cancellationToken);
+        return EmulatedEnvironment.StartAsync(definition, cancellationToken, output);
     }
 }

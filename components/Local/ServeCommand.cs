@@ -61,7 +61,10 @@ public sealed class ServeCommand : IHostCommand
             options.MaxInstances,
             options.IdleTimeout,
             Path.Combine(serveRoot, "measurements.json"),
-            new SamplePhoto(layout, invocation.Error).Ensure());
+            new SamplePhoto(layout, invocation.Error).Ensure())
+        {
+            FunctionLogDirectory = Path.Combine(serveRoot, "logs"),
+        };
 
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

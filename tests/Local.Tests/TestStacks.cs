@@ -49,7 +49,8 @@ internal static class TestStacks
         WafArgs? waf = null,
         Func<InferenceFunctionArgs, InferenceFunctionArgs>? function = null,
         string modelName = "ppocr-cls",
-        ConfigValues? config = null)
+        ConfigValues? config = null,
+        TrafficSplitArgs? trafficSplit = null)
     {
         var stack = new Stack(Project, "test");
         var functionArgs = new InferenceFunctionArgs
@@ -79,6 +80,7 @@ internal static class TestStacks
             Function = function is null ? functionArgs : function(functionArgs),
             Api = api is null ? endpoint : api(endpoint),
             Waf = waf ?? new WafArgs(),
+            TrafficSplit = trafficSplit,
         });
         return Read(stack, config);
     }

@@ -24,8 +24,9 @@ public sealed class EmulatedEnvironment : IExecutionEnvironment
     /// <summary>The process id, for tests that check a stopped instance's process is gone.</summary>
     public int? ProcessId => _emulator.ProcessId;
 
-    public static async Task<IExecutionEnvironment> StartAsync(FunctionDefinition definition, CancellationToken cancellationToken) =>
-        new EmulatedEnvironment(await FunctionEmulator.StartAsync(definition, cancellationToken: cancellationToken).ConfigureAwait(false));
+    /// <param name="output">Where the process's stdout and stderr are copied as they arrive, if anywhere.</param>
+    public static async Task<IExecutionEnvironment> StartAsync(FunctionDefinition definition, CancellationToken cancellationToken, TextWriter? output = null) =>
+        new EmulatedEnvironment(await FunctionEmulator.StartAsync(definition, output, cancellationToken).ConfigureAwait(false));
 
     public Task<InvocationResult> InvokeAsync(byte[] payload, CancellationToken cancellationToken) =>
         _emulator.InvokeAsync(payload, cancellationToken);

@@ -55,6 +55,27 @@ public sealed class LocalEnvironment(ConfigResolver resolver)
             }
         }
 
+        // Local mode has no model registry, so a traffic split with registry versions could not start; the rest of it runs.
+        if (resolved.TryGetValue("TRAFFIC_SPLIT", out var split) && !resolved.ContainsKey("MODEL_REGISTRY_BUCKET") && NamesRegistryVersions(split))
+        {
+            resolved.Remove("TRAFFIC_SPLIT");
+            dropped.Add(new DroppedVariable("TRAFFIC_SPLIT", "its variants name registry versions (modelVersion), and local mode has no model registry; use modelDir variants to try a split locally"));
+        }
+
         return (resolved, dropped);
+    }
+
+    private static bool NamesRegistryVersions(string split)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(split);
+            return document.RootElement.TryGetProperty("variants", out var variants) && variants.ValueKind == System.Text.Json.JsonValueKind.Array
+                && variants.EnumerateArray().Any(v => v.ValueKind == System.Text.Json.JsonValueKind.Object && v.TryGetProperty("modelVersion", out _));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false; // the function reports a malformed split itself, at init
+        }
     }
 }
