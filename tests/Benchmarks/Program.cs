@@ -6,6 +6,7 @@ using Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- size PUBLISH_ROOT
 // dotnet run -c Release --project tests/Benchmarks -- serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]
 //   (tests/Benchmarks/serve-load.sh starts serve for the dev stack and runs this)
+// dotnet run -c Release --project tests/Benchmarks -- shadow [ROUNDS] [THREADS]
 // PUBLISH_ROOT holds framework-dependent/, ready-to-run/ and native-aot/ (functions/InferenceFunction/bin/publish).
 var invariant = CultureInfo.InvariantCulture;
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], invariant) : fallback;
@@ -62,8 +63,22 @@ switch (args.FirstOrDefault())
         return served.Errors == 0 ? 0 : 1;
     }
 
+    case "shadow":
+    {
+        var results = await ShadowBenchmark.RunAsync(Arg(1, 60), Arg(2, 1), log);
+        var baseline = results[0];
+        Console.WriteLine("| function | answer p50 | answer p95 | answer p50 ÷ baseline | busy until GET next, p50 | shadow lines |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(invariant, $"| {r.Name} | {r.AnswerP50:0.0} ms | {r.AnswerP95:0.0} ms | {r.AnswerP50 / baseline.AnswerP50:0.000}× | {r.BusyP50:0.0} ms | {r.ShadowLines} |"));
+        }
+
+        return 0;
+    }
+
     default:
-        await log.WriteLineAsync("usage: Benchmarks warm [ROUNDS] [ITERATIONS] | coldstart PUBLISH_ROOT [RUNS] [THREADS] | size PUBLISH_ROOT | serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]");
+        await log.WriteLineAsync("usage: Benchmarks warm [ROUNDS] [ITERATIONS] | coldstart PUBLISH_ROOT [RUNS] [THREADS] | size PUBLISH_ROOT | serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS] | shadow [ROUNDS] [THREADS]");
         return 2;
 }
 
