@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Infra.Hosting;
 
 namespace Infra.Quantization;
@@ -46,15 +47,15 @@ public sealed class QuantizeCommand : IHostCommand
                 Method = line.Option("method"),
                 CalibrationFolder = line.Option("calibration"),
                 EvaluationFolder = line.Option("evaluation"),
-                CalibrationLimit = Int(line, "calibration-count", 32, 1, 10_000),
-                EvaluationLimit = Int(line, "evaluation-count", 100, 1, 100_000),
+                CalibrationLimit = Number(line, "calibration-count", 32, 1, 10_000),
+                EvaluationLimit = Number(line, "evaluation-count", 100, 1, 100_000),
                 Version = line.Option("version"),
-                CalibrationPercentile = Number(line, "percentile", 99.999, 99, 100),
-                WeightBits = Int(line, "weight-bits", 7, 7, 8),
-                Threads = Int(line, "threads", 1, 1, 64),
-                LatencyRounds = Int(line, "rounds", 40, 1, 10_000),
+                CalibrationPercentile = Number(line, "percentile", 99.999, 99.0, 100.0),
+                WeightBits = Number(line, "weight-bits", 7, 7, 8),
+                Threads = Number(line, "threads", 1, 1, 64),
+                LatencyRounds = Number(line, "rounds", 40, 1, 10_000),
             };
-            var minimum = line.Option("min-accuracy") is null ? (double?)null : Number(line, "min-accuracy", 0, -1, 1);
+            var minimum = line.Option("min-accuracy") is null ? (double?)null : Number(line, "min-accuracy", 0.0, -1.0, 1.0);
             var result = ModelQuantizer.Quantize(request, invocation.Error);
             Report(result, invocation.Out);
             if (minimum is { } bound && result.Measurement.MeanAccuracy < bound)
@@ -87,27 +88,18 @@ public sealed class QuantizeCommand : IHostCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static int Int(CommandLine line, string option, int fallback, int min, int max)
+    /// <summary>An option's number within [min, max], or <paramref name="fallback"/> when it is absent.</summary>
+    private static T Number<T>(CommandLine line, string option, T fallback, T min, T max)
+        where T : struct, INumber<T>
     {
         if (line.Option(option) is not { } text)
         {
             return fallback;
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+        var whole = T.CreateTruncating(0.5) == T.Zero; // an integer type
+        return T.TryParse(text, whole ? NumberStyles.None : NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
-            : throw new QuantizationException($"--{option} {text}: allowed: a whole number from {min} to {max}");
-    }
-
-    private static double Number(CommandLine line, string option, double fallback, double min, double max)
-    {
-        if (line.Option(option) is not { } text)
-        {
-            return fallback;
-        }
-
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new QuantizationException($"--{option} {text}: allowed: a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+            : throw new QuantizationException(Invariant($"--{option} {text}: allowed: {(whole ? "a whole number" : "a number")} from {min} to {max}"));
     }
 }

@@ -153,15 +153,7 @@ internal sealed class StaticQdqQuantizer(GraphEditor editor, IReadOnlyDictionary
         editor.AddInitializer(Tensors.Int8(quantizedName, values, [.. weightTensor.Dims]));
         editor.AddInitializer(Tensors.Floats(scaleName, scales, scaleDims));
         editor.AddInitializer(Tensors.Int8(zeroName, new sbyte[channels], scaleDims));
-        var dequantized = editor.UniqueName(name + "_dequantized");
-        var dequantize = GraphEditor.Node("DequantizeLinear", editor.UniqueName(name + "_DequantizeLinear"), [quantizedName, scaleName, zeroName], [dequantized]);
-        if (perChannel)
-        {
-            dequantize.Attribute.Add(GraphEditor.IntAttribute("axis", 0));
-        }
-
-        editor.Graph.Node.Add(dequantize);
-        node.Input[1] = dequantized;
+        node.Input[1] = AddDequantize(name, quantizedName, scaleName, zeroName, perChannel);
 
         if (node.OpType is "Conv" or "Gemm" && node.Input.Count > 2 && node.Input[2].Length > 0)
         {
@@ -183,15 +175,21 @@ internal sealed class StaticQdqQuantizer(GraphEditor editor, IReadOnlyDictionary
         editor.AddInitializer(Tensors.Int32(quantizedName, values, bias.Length));
         editor.AddInitializer(Tensors.Floats(scaleName, perChannel ? scales : [scales[0]], scaleDims));
         editor.AddInitializer(Tensors.Int32(zeroName, new int[perChannel ? bias.Length : 1], scaleDims));
-        var dequantized = editor.UniqueName(name + "_dequantized");
-        var dequantize = GraphEditor.Node("DequantizeLinear", editor.UniqueName(name + "_DequantizeLinear"), [quantizedName, scaleName, zeroName], [dequantized]);
+        node.Input[2] = AddDequantize(name, quantizedName, scaleName, zeroName, perChannel);
+    }
+
+    /// <summary>A DequantizeLinear of a constant (per output channel: axis 0); returns the float tensor it produces.</summary>
+    private string AddDequantize(string stem, string quantized, string scale, string zeroPoint, bool perChannel)
+    {
+        var dequantized = editor.UniqueName(stem + "_dequantized");
+        var dequantize = GraphEditor.Node("DequantizeLinear", editor.UniqueName(stem + "_DequantizeLinear"), [quantized, scale, zeroPoint], [dequantized]);
         if (perChannel)
         {
             dequantize.Attribute.Add(GraphEditor.IntAttribute("axis", 0));
         }
 
         editor.Graph.Node.Add(dequantize);
-        node.Input[2] = dequantized;
+        return dequantized;
     }
 
     /// <summary>The activation a node's input dequantizes (the node reads the DQ output after <see cref="InsertQdq"/>).</summary>

@@ -8,20 +8,13 @@ set -euo pipefail
 dest=$(realpath -m "$1")
 [ -f "$dest/.complete" ] && exit 0
 
+here=$(dirname "$(realpath "$0")")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 cd "$work"
 packages=(python3-skimage=0.19.3-8 plasma-workspace-wallpapers=4:5.27.5-2 mate-backgrounds=1.26.0-1 ukui-wallpapers=20.04.3-1.1)
-if ! apt-get download -qq "${packages[@]}" >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq >/dev/null
-    apt-get download -qq "${packages[@]}" >/dev/null
-  else
-    echo "error: cannot download ${packages[*]}; run 'sudo apt-get update' once" >&2
-    exit 1
-  fi
-fi
+bash "$here/../../components/Quantization/build/apt-download.sh" "${packages[@]}"
 for deb in ./*.deb; do dpkg-deb -x "$deb" root; done
 
 rm -rf "$dest.tmp" && mkdir -p "$dest.tmp/calibration" "$dest.tmp/evaluation"
