@@ -5,6 +5,13 @@ using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 
+if (args is ["--prepare-models", ..])
+{
+    // Publish time, not Lambda: write the bundled models' pre-optimised graphs (see the csproj's PrepareBundledModels).
+    Inference.Runtime.ModelPreparation.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "models"), Console.Out);
+    return 0;
+}
+
 HostSettings settings;
 try
 {

@@ -36,6 +36,25 @@ switch (args.FirstOrDefault())
         }
 
         return 0;
+    case "coldstart-variants" when args.Length > 3:
+    {
+        // coldstart-variants FUNCTION_PUBLISH_ROOT FLOOR_PUBLISH_ROOT MODEL_DIR [ROUNDS] [THREADS] [FILTER]
+        var variants = ColdStartVariants.Discover(args[1], args[2], args[3], Arg(5, 2), log);
+        var filter = args.Length > 6 ? args[6] : null;
+        var results = await ColdStartVariants.RunAsync(variants, Arg(4, 7), v => v.IsFloor || filter is null || v.Name.Contains(filter, StringComparison.Ordinal), log);
+        var floor = Stats.Median(results[0].TotalMs);
+        Console.WriteLine($"| variant | process start → first prediction, median | min | max | init, median | ÷ {results[0].Variant.Name} |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            var init = r.Variant.IsFloor ? "–" : string.Create(invariant, $"{Stats.Median(r.InitMs):0} ms");
+            Console.WriteLine(string.Create(invariant,
+                $"| {r.Variant.Name} | {Stats.Median(r.TotalMs):0} ms | {r.TotalMs.Min():0} ms | {r.TotalMs.Max():0} ms | {init} | {Stats.Median(r.TotalMs) / floor:0.00}× |"));
+        }
+
+        return 0;
+    }
+
     case "size" when args.Length > 1:
         Console.WriteLine("| build | unzipped | zipped | files |");
         Console.WriteLine("|---|---|---|---|");

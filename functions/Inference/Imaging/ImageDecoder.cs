@@ -61,6 +61,18 @@ public sealed class ImageDecoder(long maxPixels)
             : ApiException.BadRequest(ErrorCodes.InvalidImage, $"The image data is corrupt ({decoded}).");
     }
 
+    /// <summary>
+    /// Loads SkiaSharp's native library and runs the JPEG decode path once on a tiny image, so that the first
+    /// /predict does not pay for it. The host runs this on another thread while the model's session is created.
+    /// </summary>
+    public static void WarmUp()
+    {
+        using var source = new SKBitmap(16, 16);
+        source.Erase(SKColors.Gray);
+        using var jpeg = source.Encode(SKEncodedImageFormat.Jpeg, 80);
+        using var decoded = new ImageDecoder(256).Decode(jpeg.ToArray(), 8, 8);
+    }
+
     /// <summary>JPEG decoders scale by eighths; the smallest eighth still covering the target wins.</summary>
     private static SKSizeI DecodeSize(SKCodec codec, int minWidth, int minHeight)
     {

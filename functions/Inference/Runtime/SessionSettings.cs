@@ -8,7 +8,11 @@ namespace Inference.Runtime;
 /// When set, the graph optimised by ORT_ENABLE_ALL is saved there and reused by later processes in the same
 /// execution environment. Off by default: writing it slows the first cold start, which is the one that counts.
 /// </param>
-public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null)
+/// <param name="UsePreoptimizedModels">
+/// Open a bundled model's <see cref="PreoptimizedModel"/> (written when the function is published) instead of its ONNX
+/// file when there is one: the fastest cold start measured (docs/benchmarks.md). False only to compare against.
+/// </param>
+public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null, bool UsePreoptimizedModels = true)
 {
     public SessionOptions CreateOptions(GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL) => new()
     {
@@ -19,9 +23,18 @@ public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelC
         LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
     };
 
-    /// <summary>Creates a session, going through the optimised-model cache when one is configured.</summary>
-    public InferenceSession CreateSession(string modelPath, string cacheKey)
+    /// <summary>
+    /// Creates a session: from the pre-optimised graph when <paramref name="preoptimizedPath"/> names an existing one,
+    /// else through the optimised-model cache when one is configured, else from the ONNX file.
+    /// </summary>
+    public InferenceSession CreateSession(string modelPath, string cacheKey, string? preoptimizedPath = null)
     {
+        if (UsePreoptimizedModels && preoptimizedPath is not null && File.Exists(preoptimizedPath))
+        {
+            using var preoptimizedOptions = CreateOptions();
+            return PreoptimizedModel.Open(preoptimizedPath, preoptimizedOptions);
+        }
+
         if (OptimizedModelCacheDirectory is null)
         {
             using var options = CreateOptions();

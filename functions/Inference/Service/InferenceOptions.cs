@@ -24,6 +24,12 @@ public sealed record InferenceOptions
     public bool EagerLoading { get; init; } = true;
     public int IntraOpThreads { get; init; } = LambdaCpu.ThreadsFor(null, Environment.ProcessorCount);
     public bool OptimizedModelCache { get; init; }
+
+    /// <summary>Open bundled models from the ORT-format graph written at publish time, when present (ORT_PREOPTIMIZED_MODEL).</summary>
+    public bool PreoptimizedModels { get; init; } = true;
+
+    /// <summary>Create the preprocessing session and warm image decoding while the model's session is created (INIT_PARALLEL).</summary>
+    public bool ParallelInit { get; init; } = true;
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
     public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
     public string MetricsNamespace { get; init; } = DefaultMetricsNamespace;
@@ -33,7 +39,7 @@ public sealed record InferenceOptions
     public PredictionLogOptions PredictionLog { get; init; } = new();
 
     public SessionSettings SessionSettings =>
-        new(IntraOpThreads, OptimizedModelCache ? Path.Combine(CacheDirectory, "optimized") : null);
+        new(IntraOpThreads, OptimizedModelCache ? Path.Combine(CacheDirectory, "optimized") : null, PreoptimizedModels);
 
     /// <summary>Reads the options from environment variables (see functions/README.md), failing with a message naming the variable.</summary>
     public static InferenceOptions FromEnvironment(Func<string, string?> env, int processorCount)
@@ -69,6 +75,8 @@ public sealed record InferenceOptions
                 "true" => true,
                 var other => throw new InvalidOperationException($"ORT_OPTIMIZED_MODEL_CACHE is '{other}'; allowed: true, false."),
             },
+            PreoptimizedModels = Flag(values, "ORT_PREOPTIMIZED_MODEL", defaults.PreoptimizedModels),
+            ParallelInit = Flag(values, "INIT_PARALLEL", defaults.ParallelInit),
             MaxBodyBytes = values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes,
             MaxImagePixels = values.Long("MAX_IMAGE_PIXELS", 1, 1L << 32) ?? DefaultMaxImagePixels,
             MetricsNamespace = values.Get("METRICS_NAMESPACE") ?? DefaultMetricsNamespace,
@@ -77,6 +85,14 @@ public sealed record InferenceOptions
             PredictionLog = PredictionLogOptions.FromEnvironment(values),
         };
     }
+
+    private static bool Flag(EnvironmentValues values, string name, bool fallback) => values.Get(name) switch
+    {
+        null => fallback,
+        "true" => true,
+        "false" => false,
+        var other => throw new InvalidOperationException($"{name} is '{other}'; allowed: true, false."),
+    };
 
     private static RegistryModel? RegistryFromEnvironment(EnvironmentValues values, string? s3Bucket)
     {

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Caching;
 using Inference.Configuration;
+using Inference.Imaging;
 using Inference.Predictions;
 using Inference.Runtime;
 using Inference.Storage;
@@ -61,7 +62,7 @@ public static class InferenceServiceFactory
         }
 
         var telemetry = new TelemetryWriter(output, options.MetricsNamespace) { Variant = variant };
-        var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings), telemetry.WriteModelLoad);
+        var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings, options.ParallelInit), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
         var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,
             new SharedCacheHealth(telemetry.WriteCacheOutage, telemetry.WriteCacheRecovered, TimeProvider.System));
@@ -71,8 +72,22 @@ public static class InferenceServiceFactory
         {
             try
             {
+                // Image decoding warms up on another thread while the sessions are created (the second vCPU, or idle I/O time).
+                var imaging = options.ParallelInit && definitions.Any(d => d.Config.Preprocessing is not null)
+                    ? Task.Run(ImageDecoder.WarmUp)
+                    : Task.CompletedTask;
                 // Init runs before any request, with no synchronization context to deadlock on.
                 registry.LoadAllAsync(CancellationToken.None).GetAwaiter().GetResult();
+                try
+                {
+                    imaging.GetAwaiter().GetResult();
+                }
+                catch (Exception exception) when (exception is DllNotFoundException or TypeInitializationException)
+                {
+                    // /predict will answer with the same problem; /infer does not need images.
+                    telemetry.WriteWarning("image_decoder_warm_up_failed", exception.Message);
+                }
+
                 if (cache?.WarmUpAsync(CancellationToken.None).GetAwaiter().GetResult() is { } cacheError)
                 {
                     telemetry.WriteWarning("prediction_cache_warm_up_failed", cacheError);

@@ -1,0 +1,103 @@
+using Inference.Configuration;
+using Inference.Runtime;
+using Inference.Service;
+using Inference.Storage;
+
+namespace Inference.Tests;
+
+/// <summary>The publish-time ORT-format graph (issue 9's cold start): written, found, and answering as the ONNX file does.</summary>
+public sealed class PreoptimizedModelTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task The_prepared_graph_is_loaded_instead_of_the_onnx_file_and_answers_the_same()
+    {
+        var folder = _dir.CopyModel("ppocr-cls");
+        var written = new StringWriter();
+
+        Assert.Equal(1, ModelPreparation.Run(folder, written));
+        Assert.Equal(0, ModelPreparation.Run(folder, TextWriter.Null)); // current: nothing to do
+
+        var definition = ModelConfigLoader.Load(Path.Combine(folder, "model.json"));
+        var ort = PreoptimizedModel.PathFor(definition)!;
+        Assert.Equal(Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.ort"), ort);
+        Assert.True(File.Exists(ort));
+        Assert.Contains("wrote ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.ort", written.ToString(), StringComparison.Ordinal);
+
+        var fromOrt = await RunAsync(definition, preoptimized: true);
+        var fromOnnx = await RunAsync(definition, preoptimized: false);
+        Assert.Equal(fromOnnx.Length, fromOrt.Length);
+        for (var i = 0; i < fromOnnx.Length; i++)
+        {
+            Assert.Equal(fromOnnx[i], fromOrt[i], 5);
+        }
+
+        // The ORT file really is what the session opened: corrupt it, and loading fails instead of silently using the ONNX file.
+        await File.WriteAllBytesAsync(ort, [1, 2, 3, 4]);
+        await Assert.ThrowsAnyAsync<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => RunAsync(definition, preoptimized: true));
+    }
+
+    [Fact]
+    public void Preparation_removes_graphs_of_earlier_model_files_and_refuses_a_file_whose_sha256_differs()
+    {
+        var folder = _dir.CopyModel("ppocr-cls");
+        var stale = Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.0000000000000000.ort");
+        File.WriteAllText(stale, "from an earlier model version");
+
+        ModelPreparation.Run(folder, TextWriter.Null);
+        Assert.False(File.Exists(stale));
+
+        var onnx = Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        var bytes = File.ReadAllBytes(onnx);
+        bytes[^1] ^= 0xff;
+        File.WriteAllBytes(onnx, bytes);
+        File.Delete(PreoptimizedModel.PathFor(ModelConfigLoader.Load(Path.Combine(folder, "model.json")))!);
+
+        var error = Assert.Throws<ModelConfigException>(() => ModelPreparation.Run(folder, TextWriter.Null));
+        Assert.Contains("field 'sha256' has value 491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640; allowed: the sha256 of", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_without_sha256_gets_no_prepared_graph()
+    {
+        var folder = _dir.CopyModel("ppocr-cls");
+        var config = Path.Combine(folder, "model.json");
+        File.WriteAllText(config, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(config), "\"sha256\": \"[0-9a-f]+\",", string.Empty));
+        var log = new StringWriter();
+
+        Assert.Equal(0, ModelPreparation.Run(folder, log));
+        Assert.Empty(Directory.GetFiles(folder, "*.ort"));
+        Assert.Contains("ppocr-cls: no sha256", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ORT_PREOPTIMIZED_MODEL")]
+    [InlineData("INIT_PARALLEL")]
+    public void The_cold_start_switches_default_to_on_and_take_only_true_or_false(string variable)
+    {
+        var defaults = InferenceOptions.FromEnvironment(_ => null, 2);
+        Assert.True(defaults.PreoptimizedModels);
+        Assert.True(defaults.ParallelInit);
+        var off = InferenceOptions.FromEnvironment(name => name == variable ? "false" : null, 2);
+        Assert.False(variable == "INIT_PARALLEL" ? off.ParallelInit : off.PreoptimizedModels);
+
+        var error = Assert.Throws<InvalidOperationException>(() => InferenceOptions.FromEnvironment(name => name == variable ? "yes" : null, 2));
+        Assert.Equal($"{variable} is 'yes'; allowed: true, false.", error.Message);
+    }
+
+    private static async Task<float[]> RunAsync(ModelDefinition definition, bool preoptimized)
+    {
+        var loader = new ModelLoader(new BundledModelFileProvider(), new SessionSettings(1, UsePreoptimizedModels: preoptimized));
+        var (model, _) = await loader.LoadAsync(definition, CancellationToken.None);
+        using (model)
+        {
+            var input = Enumerable.Range(0, 3 * 48 * 192).Select(i => (float)Math.Sin(i * 0.01)).ToArray();
+            using var tensor = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, [1, 3, 48, 192]);
+            using var output = model.Run(["x"], [tensor], ["softmax_0.tmp_0"]);
+            return output[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+    }
+}
