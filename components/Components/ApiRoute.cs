@@ -20,6 +20,7 @@ public sealed record ApiRoute(string Name, string HttpMethod, string Path, strin
         new("model", "GET", "/v2/models/{name}"),
         new("infer", "POST", "/v2/models/{name}/infer", InferRequestSchema),
         new("predict", "POST", "/v2/models/{name}/predict"),
+        new("feedback", "POST", "/v2/models/{name}/feedback", FeedbackSchema),
     ];
 
     /// <summary>The path's <c>{name}</c> parameters, without braces.</summary>
@@ -30,6 +31,21 @@ public sealed record ApiRoute(string Name, string HttpMethod, string Path, strin
 
     /// <summary>The path as it appears in an execute-api ARN: every parameter becomes <c>*</c>.</summary>
     internal string ArnPath => "/" + string.Join("/", Segments.Select(s => s.StartsWith('{') ? "*" : s));
+
+    // Ground truth for a logged prediction; the function checks the label or value against the model.
+    private const string FeedbackSchema = """
+        {
+          "$schema": "http://json-schema.org/draft-04/schema#",
+          "title": "FeedbackRequest",
+          "type": "object",
+          "required": ["requestId"],
+          "properties": {
+            "requestId": { "type": "string", "minLength": 1 },
+            "label": { "type": "string" },
+            "value": { "type": "number" }
+          }
+        }
+        """;
 
     // The structure of an OIP v2 infer request; the function itself checks names, shapes and types.
     private const string InferRequestSchema = """

@@ -24,6 +24,9 @@ public abstract record InferenceApiArgs
 
     public double ColdStartRatePercent { get; init; } = 5;
 
+    /// <summary>Alarm (and roll back a rollout) when top-1 accuracy from client feedback falls below this percentage; needs the predictions log.</summary>
+    public double? MinimumAccuracyPercent { get; init; }
+
     /// <summary>Share of requests written to a DynamoDB predictions log (0 to 1); null creates no log. Only hashes, sizes and outputs are stored, never payloads.</summary>
     public double? PredictionLogSampleRate { get; init; }
 
@@ -46,7 +49,10 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
     public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function)
     {
         TrafficSplitSettings.Validate(check, args.TrafficSplit, function, args.ModelVersion);
-        RolloutPlan.Validate(check, args.Rollout, function).Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
+        RolloutPlan.Validate(check, args.Rollout, function)
+            .Check(args.MinimumAccuracyPercent is null || args.PredictionLogSampleRate is not null, nameof(args.MinimumAccuracyPercent), args.MinimumAccuracyPercent,
+                "null unless PredictionLogSampleRate is set: feedback, which the accuracy comes from, is stored in the predictions log")
+            .Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
             .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
             .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
             .Check(Enum.IsDefined(args.SharedCache), nameof(args.SharedCache), args.SharedCache, "one of " + string.Join(", ", Enum.GetNames<SharedCacheStore>()))
@@ -72,6 +78,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
             ColdStartRatePercent = args.ColdStartRatePercent,
             Variants = args.TrafficSplit?.Variants.Select(v => v.Name).ToArray() ?? [],
             ShadowVariant = args.TrafficSplit?.Shadow?.Variant,
+            MinimumAccuracyPercent = args.MinimumAccuracyPercent,
             ExtraWidgets = [api.ErrorsWidget(0, 0), api.UsageByClientWidget(0, 0)],
         });
         return new InferenceApiFront(api, waf, monitoring);

@@ -13,13 +13,28 @@ namespace Infra.Components;
 /// </summary>
 internal static class InferenceDataTables
 {
+    /// <summary>The predictions log's index by request id (the function's FeedbackStores.RequestIdIndex).</summary>
+    public const string RequestIdIndex = "by-request-id";
+
     public static Table PredictionsLog(ComponentResource owner, string name, Key key, CustomResourceOptions? options = null) =>
         new(owner, name, new TableArgs
         {
             BillingMode = "PAY_PER_REQUEST",
             HashKey = "inputKey",
             RangeKey = "modelVersion",
-            Attributes = new[] { new TableAttributeArgs { Name = "inputKey", Type = "S" }, new TableAttributeArgs { Name = "modelVersion", Type = "S" } },
+            Attributes = new[]
+            {
+                new TableAttributeArgs { Name = "inputKey", Type = "S" },
+                new TableAttributeArgs { Name = "modelVersion", Type = "S" },
+                new TableAttributeArgs { Name = "requestId", Type = "S" },
+            },
+            // Feedback (POST /v2/models/{name}/feedback) finds its prediction by the answer's request id.
+            GlobalSecondaryIndexes = new[] { new TableGlobalSecondaryIndexArgs
+            {
+                Name = RequestIdIndex,
+                KeySchemas = new[] { new TableGlobalSecondaryIndexKeySchemaArgs { AttributeName = "requestId", KeyType = "HASH" } },
+                ProjectionType = "ALL",
+            } },
             PointInTimeRecovery = new TablePointInTimeRecoveryArgs { Enabled = true },
             ServerSideEncryption = new TableServerSideEncryptionArgs { Enabled = true, KmsKeyArn = key.Arn },
             Ttl = new TableTtlArgs { AttributeName = "expiresAt", Enabled = true },
@@ -68,6 +83,8 @@ internal sealed class ApiDataLayer
             _environment["PREDICTIONS_TABLE"] = PredictionsLog.TableName;
             _environment["PREDICTIONS_SAMPLE_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
             _statements.Add(PolicyDocuments.Allow("LogPredictions", ["dynamodb:PutItem"], PredictionsLog.Arn));
+            _statements.Add(PolicyDocuments.Allow("StoreFeedback", ["dynamodb:UpdateItem"], PredictionsLog.Arn));
+            _statements.Add(PolicyDocuments.Allow("FindPredictionByRequestId", ["dynamodb:Query"], Output.Format($"{PredictionsLog.Arn}/index/{InferenceDataTables.RequestIdIndex}")));
         }
 
         // The cache holds nothing that cannot be recomputed, so it is never protected.

@@ -28,6 +28,12 @@ public sealed record InferenceMonitoringArgs
 
     public double ColdStartRatePercent { get; init; } = 5;
 
+    /// <summary>
+    /// Alarm when the served version's top-1 accuracy from client feedback (the function's <c>Accuracy</c> metric, a
+    /// sliding window per instance) falls below this percentage; null for no accuracy alarm. A gradual rollout rolls back on it.
+    /// </summary>
+    public double? MinimumAccuracyPercent { get; init; }
+
     public ApiMetrics? Api { get; init; }
 
     public double Api5xxRatePercent { get; init; } = 1;
@@ -63,6 +69,7 @@ public sealed class InferenceMonitoring : ComponentResource
         ArgumentNullException.ThrowIfNull(args);
         new ArgsValidation(Path)
             .Check(args.ErrorRatePercent is > 0 and <= 100, nameof(args.ErrorRatePercent), args.ErrorRatePercent, "a percentage above 0 and at most 100")
+            .Check(args.MinimumAccuracyPercent is null or > 0 and <= 100, nameof(args.MinimumAccuracyPercent), args.MinimumAccuracyPercent, "a percentage above 0 and at most 100, or null for no accuracy alarm")
             .Check(args.ColdStartRatePercent is > 0 and <= 100, nameof(args.ColdStartRatePercent), args.ColdStartRatePercent, "a percentage above 0 and at most 100")
             .Check(args.Api5xxRatePercent is > 0 and <= 100, nameof(args.Api5xxRatePercent), args.Api5xxRatePercent, "a percentage above 0 and at most 100")
             .Check(args.Api4xxRatePercent is > 0 and <= 100, nameof(args.Api4xxRatePercent), args.Api4xxRatePercent, "a percentage above 0 and at most 100")
@@ -87,6 +94,19 @@ public sealed class InferenceMonitoring : ComponentResource
                 new MetricAlarmMetricQueryArgs { Id = "rate", Expression = "100 * cold", Label = "Cold starts (%)", ReturnData = true },
             },
         });
+        if (args.MinimumAccuracyPercent is { } accuracy)
+        {
+            Alarm("accuracy", $"Top-1 accuracy from client feedback below {accuracy} % (model {args.ModelName} {args.ModelVersion})", new MetricAlarmArgs
+            {
+                Namespace = args.MetricsNamespace,
+                MetricName = "Accuracy",
+                Dimensions = ModelDimensions(),
+                Statistic = "Average",
+                Threshold = accuracy,
+                ComparisonOperator = "LessThanThreshold",
+            });
+        }
+
         if (args.Function.Concurrency is not null)
         {
             LambdaAlarm("spillover", "Invocations beyond provisioned concurrency (cold starts despite it)", "ProvisionedConcurrencySpilloverInvocations", "Sum", 0);
@@ -154,7 +174,7 @@ public sealed class InferenceMonitoring : ComponentResource
     private void Alarm(string name, string description, MetricAlarmArgs alarm)
     {
         alarm.AlarmDescription = $"{description} ({Path}, {Stack.StackName})";
-        alarm.ComparisonOperator = "GreaterThanThreshold";
+        alarm.ComparisonOperator ??= "GreaterThanThreshold";
         alarm.EvaluationPeriods = 5;
         alarm.DatapointsToAlarm = 3;
         alarm.TreatMissingData = "notBreaching";
@@ -230,6 +250,7 @@ public sealed class InferenceMonitoring : ComponentResource
                 },
             ]),
         };
+        widgets.Add(Widget("Accuracy from feedback (%)", region, [Emf("Accuracy", "Average"), Emf("Feedback", "Sum")]));
         widgets.AddRange(VariantWidgets(region));
         widgets.AddRange(_args.ExtraWidgets);
         for (var i = 0; i < widgets.Count; i++)

@@ -86,17 +86,17 @@ public class MonitoringTests
     {
         var program = SynthMonitoring(f => Defaults(f) with { ExtraWidgets = [new Dictionary<string, object> { ["type"] = "log", ["width"] = 24 }] });
         var widgets = (List<object?>)Property(program, "embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
-        var titles = widgets.Take(7).Select(w => (string?)At(w, "properties", "title")).ToList();
+        var titles = widgets.Take(8).Select(w => (string?)At(w, "properties", "title")).ToList();
 
         Assert.Equal(
         [
             "Invocations and errors", "Duration p50 / p95 / p99 (ms)", "Cold starts", "Throttles",
-            "Provisioned concurrency utilization", "Predictions", "Cost per 1,000 predictions (USD, list price)",
+            "Provisioned concurrency utilization", "Predictions", "Cost per 1,000 predictions (USD, list price)", "Accuracy from feedback (%)",
         ], titles);
         var cost = (string)At(widgets[6], "properties", "metrics", 3, 0, "expression")!;
         Assert.Equal("IF(pred > 0, 1000 * (inv * 0.0000002 + dur / 1000 * 2 * 0.0000166667) / pred, 0)", cost);
-        Assert.Equal("log", At(widgets[7], "type"));
-        Assert.Equal(12L, At(widgets[7], "x"));
+        Assert.Equal("log", At(widgets[8], "type"));
+        Assert.Equal(0L, At(widgets[8], "x"));
         Assert.Contains("#dashboards:name=${embed-monitoring-dashboard.dashboardName}", (string)At(program, "outputs", "dashboardUrl")!, StringComparison.Ordinal);
     }
 

@@ -47,6 +47,7 @@ public partial class RestApiEndpointTests
             ("model", "GET", "api-path-v2-models-name"),
             ("infer", "POST", "api-path-v2-models-name-infer"),
             ("predict", "POST", "api-path-v2-models-name-predict"),
+            ("feedback", "POST", "api-path-v2-models-name-feedback"),
         };
         foreach (var (route, method, resource) in expected)
         {
@@ -58,7 +59,7 @@ public partial class RestApiEndpointTests
             Assert.Equal("${fn-live.invokeArn}", Property(program, $"api-{route}-integration", "uri"));
         }
 
-        Assert.Equal(5, ResourcesOfType(program, "aws:apigateway/method:Method").Count());
+        Assert.Equal(6, ResourcesOfType(program, "aws:apigateway/method:Method").Count());
         Assert.Equal("${api-api.rootResourceId}", Property(program, "api-path-v2", "parentId"));
         Assert.Equal("${api-path-v2-models.id}", Property(program, "api-path-v2-models-name", "parentId"));
         Assert.Equal("{name}", Property(program, "api-path-v2-models-name", "pathPart"));
@@ -80,7 +81,7 @@ public partial class RestApiEndpointTests
         Assert.Equal("${api-api.executionArn}/prod/POST/v2/models/*/infer", Property(program, "api-infer-permission", "sourceArn"));
         Assert.Equal("${api-api.executionArn}/prod/GET/v2/health/live", Property(program, "api-health-live-permission", "sourceArn"));
         Assert.Equal("${api-api.executionArn}/prod/GET/v2/models/*", Property(program, "api-model-permission", "sourceArn"));
-        Assert.Equal(5, ResourcesOfType(program, "aws:lambda/permission:Permission").Count());
+        Assert.Equal(6, ResourcesOfType(program, "aws:lambda/permission:Permission").Count());
     }
 
     [Theory]

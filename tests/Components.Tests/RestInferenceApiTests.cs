@@ -135,7 +135,7 @@ public class RestInferenceApiTests
         Assert.False(Has(program, "resources", "embed-cache", "options", "protect"));
         var statements = (List<object?>)Property(program, "embed-data-access", "policy", "fn::toJSON", "Statement")!;
         Assert.Equal("${embed-function-role.name}", Property(program, "embed-data-access", "role"));
-        Assert.Equal(["${embed-predictions.arn}", "${embed-cache.arn}", "${embed-data-key.arn}"], statements.Select(st => (string?)At(st, "Resource")));
+        Assert.Equal(["${embed-predictions.arn}", "${embed-predictions.arn}", "${embed-predictions.arn}/index/by-request-id", "${embed-cache.arn}", "${embed-data-key.arn}"], statements.Select(st => (string?)At(st, "Resource")));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Inference.Tests;
 internal sealed class CachingService : IDisposable
 {
     public CachingService(PredictionCacheOptions cache, PredictionLogOptions? log = null, IAmazonDynamoDB? dynamoDb = null,
-        Func<double>? random = null, string model = "ppocr-cls")
+        Func<double>? random = null, string model = "ppocr-cls", Inference.Feedback.FeedbackOptions? feedback = null)
     {
         Service = InferenceServiceFactory.Create(new InferenceOptions
         {
@@ -21,6 +21,7 @@ internal sealed class CachingService : IDisposable
             IntraOpThreads = 1,
             Cache = cache,
             PredictionLog = log ?? new PredictionLogOptions(),
+            Feedback = feedback ?? new Inference.Feedback.FeedbackOptions(),
         }, Log, dynamoDb: dynamoDb ?? new Mock<IAmazonDynamoDB>(MockBehavior.Strict).Object, random: random);
     }
 

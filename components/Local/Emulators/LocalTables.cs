@@ -27,6 +27,7 @@ public sealed class LocalTables(IAmazonDynamoDB dynamoDb)
                 BillingMode = BillingMode.PAY_PER_REQUEST,
                 KeySchema = keys,
                 AttributeDefinitions = [.. Attributes(table, args)],
+                GlobalSecondaryIndexes = [.. Indexes(table, args)],
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ResourceInUseException)
@@ -42,6 +43,26 @@ public sealed class LocalTables(IAmazonDynamoDB dynamoDb)
         {
             var entries = attribute is MapValue map ? map.Entries : throw Unreadable(table, "attributes");
             yield return new AttributeDefinition(Text(table, "attributes[].name", entries.GetValueOrDefault("name")), Text(table, "attributes[].type", entries.GetValueOrDefault("type")));
+        }
+    }
+
+    /// <summary>The table's global secondary indexes (the predictions log's by-request-id, which feedback queries).</summary>
+    private static IEnumerable<GlobalSecondaryIndex> Indexes(Table table, TableArgs args)
+    {
+        var indexes = args.GlobalSecondaryIndexes is IProgramValueSource list && list.ToProgramValue() is ListValue items ? items.Items : [];
+        foreach (var index in indexes)
+        {
+            var entries = index is MapValue map ? map.Entries : throw Unreadable(table, "globalSecondaryIndexes");
+            var keys = entries.GetValueOrDefault("keySchemas") is ListValue schema ? schema.Items : throw Unreadable(table, "globalSecondaryIndexes[].keySchemas");
+            yield return new GlobalSecondaryIndex
+            {
+                IndexName = Text(table, "globalSecondaryIndexes[].name", entries.GetValueOrDefault("name")),
+                KeySchema = [.. keys.Select(key => key is MapValue k
+                    ? new KeySchemaElement(Text(table, "keySchemas[].attributeName", k.Entries.GetValueOrDefault("attributeName")),
+                        Text(table, "keySchemas[].keyType", k.Entries.GetValueOrDefault("keyType")))
+                    : throw Unreadable(table, "globalSecondaryIndexes[].keySchemas"))],
+                Projection = new Projection { ProjectionType = Text(table, "globalSecondaryIndexes[].projectionType", entries.GetValueOrDefault("projectionType")) },
+            };
         }
     }
 

@@ -37,6 +37,7 @@ public sealed record InferenceOptions
     public int BatchMaxSize { get; init; } = DefaultBatchMaxSize;
     public PredictionCacheOptions Cache { get; init; } = new();
     public PredictionLogOptions PredictionLog { get; init; } = new();
+    public Feedback.FeedbackOptions Feedback { get; init; } = new();
 
     public SessionSettings SessionSettings =>
         new(IntraOpThreads, OptimizedModelCache ? Path.Combine(CacheDirectory, "optimized") : null, PreoptimizedModels);
@@ -83,6 +84,7 @@ public sealed record InferenceOptions
             BatchMaxSize = (int?)values.Long("BATCH_MAX_SIZE", 1, 1024) ?? DefaultBatchMaxSize,
             Cache = PredictionCacheOptions.FromEnvironment(values),
             PredictionLog = PredictionLogOptions.FromEnvironment(values),
+            Feedback = Inference.Feedback.FeedbackOptions.FromEnvironment(values),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Inference.Caching;
 using Inference.Configuration;
+using Inference.Feedback;
 using Inference.Hosting;
 using Inference.Imaging;
 using Inference.Predictions;
@@ -27,11 +28,14 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private readonly Dictionary<string, ImageTensorBuilder> _imageBuilders;
     private readonly PredictionCache? _cache;
     private readonly PredictionRecorder? _recorder;
+    private readonly FeedbackHandler _feedback;
     private int _requestsSeen;
 
     public InferenceService(ModelRegistry models, InferenceOptions options, TelemetryWriter telemetry,
-        PredictionCache? cache = null, PredictionRecorder? recorder = null)
+        PredictionCache? cache = null, PredictionRecorder? recorder = null, IFeedbackStore? feedbackStore = null)
     {
+        _feedback = new FeedbackHandler(feedbackStore, new AccuracyWindow(options.Feedback.WindowSize, options.Feedback.MinimumSamples), telemetry,
+            options.Feedback.Timeout);
         Models = models;
         _options = options;
         _telemetry = telemetry;
@@ -170,6 +174,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
             RouteKind.ModelReady => Readiness(Models.IsLoaded(model!.Name), model.Name),
             RouteKind.Infer => InferAsync(request, model!, record, cancellationToken),
             RouteKind.Predict => PredictAsync(request, model!, record, cancellationToken),
+            RouteKind.Feedback => _feedback.HandleAsync(request, model!, cancellationToken),
             _ => throw new InvalidOperationException($"route {route.Kind} has no handler"),
         };
     }

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Caching;
 using Inference.Configuration;
+using Inference.Feedback;
 using Inference.Imaging;
 using Inference.Predictions;
 using Inference.Runtime;
@@ -67,7 +68,8 @@ public static class InferenceServiceFactory
         var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,
             new SharedCacheHealth(telemetry.WriteCacheOutage, telemetry.WriteCacheRecovered, TimeProvider.System));
         var service = new InferenceService(registry, options, telemetry, cache,
-            PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble));
+            PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble),
+            FeedbackStores.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System));
         if (options.EagerLoading)
         {
             try

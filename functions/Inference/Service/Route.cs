@@ -10,12 +10,13 @@ public enum RouteKind
     ModelReady,
     Infer,
     Predict,
+    Feedback,
 }
 
 /// <summary>An Open Inference Protocol v2 path, split into what it asks for, which model and which version.</summary>
 public readonly record struct Route(RouteKind Kind, string? Model = null, string? Version = null)
 {
-    public string AllowedMethod => Kind is RouteKind.Infer or RouteKind.Predict ? "POST" : "GET";
+    public string AllowedMethod => Kind is RouteKind.Infer or RouteKind.Predict or RouteKind.Feedback ? "POST" : "GET";
 
     public static Route Parse(string path)
     {
@@ -44,6 +45,7 @@ public readonly record struct Route(RouteKind Kind, string? Model = null, string
         "ready" => new Route(RouteKind.ModelReady, model, version),
         "infer" => new Route(RouteKind.Infer, model, version),
         "predict" => new Route(RouteKind.Predict, model, version),
+        "feedback" when version is null => new Route(RouteKind.Feedback, model),
         _ => new Route(RouteKind.NotFound),
     };
 }

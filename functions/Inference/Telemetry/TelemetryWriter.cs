@@ -196,7 +196,8 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         {
             w.WriteStartObject();
             w.WriteString("Name", metric);
-            w.WriteString("Unit", metric.EndsWith("Latency", StringComparison.Ordinal) || metric.EndsWith("Ms", StringComparison.Ordinal) ? "Milliseconds" : "Count");
+            w.WriteString("Unit", metric.EndsWith("Latency", StringComparison.Ordinal) || metric.EndsWith("Ms", StringComparison.Ordinal) ? "Milliseconds"
+                : metric == "Accuracy" ? "Percent" : "Count");
             w.WriteEndObject();
         }
 
