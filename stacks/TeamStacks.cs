@@ -88,7 +88,7 @@ public static class TeamStacks
             Notifications = alerts,
             P95DurationMs = config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000),
             MinimumAccuracyPercent = config.GetDouble("minimumAccuracyPercent", 90, 1, 100),
-            Rollout = production ? null : rollout,
+            Rollout = rollout,
             TrafficSplit = TrafficSplitConfig.Read(config, pinnedVersion),
             Function = new InferenceFunctionArgs
             {

@@ -223,7 +223,7 @@ public sealed class BatchInference : ComponentResource
 
     private void Validate(BatchInferenceArgs args)
     {
-        RolloutPlan.Validate(new ArgsValidation(Path), args.Rollout, args.Function)
+        RolloutPlan.Validate(new ArgsValidation(Path), args.Rollout, args.Function, stageCanary: false)
             .Range(nameof(args.BatchSize), args.BatchSize, 1, 10_000)
             .Check(args.BatchSize <= 10 || args.BatchingWindowSeconds >= 1, nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, "at least 1 when BatchSize is above 10 (SQS requires a batching window then)")
             .Range(nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, 0, 300)

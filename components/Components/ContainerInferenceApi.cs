@@ -99,7 +99,7 @@ public sealed class ContainerInferenceApi : ComponentResource
             data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(args.Function with { ImageUri = Image.ImageUri, Code = null }, args.Rollout), args.TrafficSplit)));
         data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
-        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);
+        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout, Api);
         ModelName = args.ModelName;
         ModelVersion = args.ModelVersion;
     }

@@ -49,7 +49,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
     public static void Validate(ArgsValidation check, InferenceApiArgs args, InferenceFunctionArgs function)
     {
         TrafficSplitSettings.Validate(check, args.TrafficSplit, function, args.ModelVersion);
-        RolloutPlan.Validate(check, args.Rollout, function)
+        RolloutPlan.Validate(check, args.Rollout, function, stageCanary: true)
             .Check(args.MinimumAccuracyPercent is null || args.PredictionLogSampleRate is not null, nameof(args.MinimumAccuracyPercent), args.MinimumAccuracyPercent,
                 "null unless PredictionLogSampleRate is set: feedback, which the accuracy comes from, is stored in the predictions log")
             .Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
@@ -63,7 +63,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
 
     public static InferenceApiFront Build(ComponentResource owner, InferenceFunction function, InferenceApiArgs args)
     {
-        var api = new RestApiEndpoint(owner, "api", args.Api with { Target = LambdaAliasTarget.Of(function.Alias, InferenceFunction.LiveAlias) });
+        var api = new RestApiEndpoint(owner, "api", args.Api with { Target = RolloutPlan.ApiTarget(function, args.Rollout) });
         var waf = new Waf(owner, "waf", args.Waf);
         waf.Associate(api);
         var monitoring = new InferenceMonitoring(owner, "monitoring", new InferenceMonitoringArgs

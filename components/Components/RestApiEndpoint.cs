@@ -83,7 +83,14 @@ public sealed class RestApiEndpoint : ComponentResource
             AccessLogSettings = new StageAccessLogSettingsArgs { DestinationArn = AccessLogGroup.Arn, Format = ApiAccessLog.Format },
             CacheClusterEnabled = args.Cache is not null ? true : null,
             CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.SizeGb : null,
-        }, new CustomResourceOptions { DependsOn = stageDependencies });
+            Variables = args.Target!.CanaryAliasName is null ? null : new InputMap<string> { [StageCanary.Variable] = args.Target.AliasName },
+            CanarySettings = args.Target.CanaryAliasName is { } canary ? StageCanary.Settings(deployment.Id, canary) : null,
+        }, new CustomResourceOptions
+        {
+            DependsOn = stageDependencies,
+            // A gradual rollout moves the canary's share; Pulumi only creates it at 0 %.
+            IgnoreChanges = args.Target.CanaryAliasName is null ? [] : ["canarySettings.percentTraffic"],
+        });
 
         new MethodSettings(this, "method-settings", new MethodSettingsArgs
         {
@@ -260,19 +267,27 @@ public sealed class RestApiEndpoint : ComponentResource
             Type = "AWS_PROXY",
             // Lambda is always invoked with POST, whatever the route's method.
             IntegrationHttpMethod = "POST",
-            Uri = args.Target!.InvokeArn,
+            Uri = args.Target!.CanaryAliasName is null ? args.Target.InvokeArn : StageCanary.InvokeArn(Stack, args.Target.FunctionArn!),
             // With a stage cache, /v2/models/a and /v2/models/b must not share an entry.
             CacheKeyParameters = parameters.Count > 0 ? InputList<string>.From(parameters.Keys.Select(k => (Input<string>)k)) : null,
         }));
 
-        new Permission(this, $"{route.Name}-permission", new PermissionArgs
+        foreach (var (suffix, alias) in new[] { ("", (Input<string>?)args.Target!.AliasName), ("-canary", args.Target.CanaryAliasName) })
         {
-            Action = "lambda:InvokeFunction",
-            Function = args.Target!.FunctionName,
-            Qualifier = args.Target!.AliasName,
-            Principal = "apigateway.amazonaws.com",
-            SourceArn = Output.Format($"{RestApi.ExecutionArn}/{args.StageName}/{route.HttpMethod}{route.ArnPath}"),
-        });
+            if (alias is null)
+            {
+                continue;
+            }
+
+            new Permission(this, $"{route.Name}-permission{suffix}", new PermissionArgs
+            {
+                Action = "lambda:InvokeFunction",
+                Function = args.Target.FunctionName,
+                Qualifier = alias,
+                Principal = "apigateway.amazonaws.com",
+                SourceArn = Output.Format($"{RestApi.ExecutionArn}/{args.StageName}/{route.HttpMethod}{route.ArnPath}"),
+            });
+        }
 
         return [method, integration];
     }

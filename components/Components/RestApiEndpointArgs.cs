@@ -73,6 +73,16 @@ public sealed record LambdaAliasTarget
 
     public required Input<string> InvokeArn { get; init; }
 
+    /// <summary>
+    /// A second alias that the stage's canary invokes, chosen by the stage variable <c>lambdaAlias</c>: set by a gradual
+    /// rollout of a function with provisioned concurrency, which splits traffic at the stage instead of with alias
+    /// weights (Lambda refuses provisioned concurrency on a weighted alias). Needs <see cref="FunctionArn"/>.
+    /// </summary>
+    public Input<string>? CanaryAliasName { get; init; }
+
+    /// <summary>The function's unqualified ARN, for the stage-variable integration URI of <see cref="CanaryAliasName"/>.</summary>
+    public Input<string>? FunctionArn { get; init; }
+
     public static LambdaAliasTarget Of(Aws.Lambda.Alias alias, string aliasName = "live")
     {
         ArgumentNullException.ThrowIfNull(alias);

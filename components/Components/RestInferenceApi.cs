@@ -29,7 +29,7 @@ public sealed class RestInferenceApi : ComponentResource
             Data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout), args.TrafficSplit)));
         Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
-        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);
+        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout, Api);
         ModelBucketName = args.Function.ModelBucket?.BucketName;
         ModelName = args.ModelName;
         ModelVersion = args.ModelVersion;

@@ -16,6 +16,10 @@ internal sealed class AliasWeightsTraffic(Input<string> functionName, Input<stri
     public IEnumerable<Dictionary<string, object>> Permissions() =>
         [PolicyDocuments.Allow("ShiftLiveAlias", ["lambda:GetAlias", "lambda:UpdateAlias"], new object[] { functionArn, Output.Format($"{functionArn}:{alias}") })];
 
+    public string CanaryAlias => alias;
+
+    public bool SplitsWithinAlias => true;
+
     public bool HasPreparation => false;
 
     public bool HasFinish => false;

@@ -4,20 +4,29 @@ using Infra.Core;
 namespace Infra.Components;
 
 /// <summary>
-/// Alarms on the version being rolled out alone: Lambda reports invocations through an alias per executed version
-/// (dimensions FunctionName, Resource and ExecutedVersion), so a 5 % canary that fails every request breaches at
-/// once, where the alias-wide error rate would be diluted by the stable version's traffic.
+/// Alarms on the version being rolled out alone: with alias weights, Lambda reports invocations through the alias per
+/// executed version (dimensions FunctionName, Resource and ExecutedVersion); with a stage canary, the candidate alias
+/// carries only the new version. Either way a 5 % canary that fails every request breaches at once, where the
+/// alias-wide error rate would be diluted by the stable version's traffic.
 /// </summary>
 internal sealed class CanaryAlarms
 {
-    public CanaryAlarms(ComponentResource owner, InferenceFunction function, AlarmNotifications notifications, GradualRolloutArgs args)
+    public CanaryAlarms(ComponentResource owner, InferenceFunction function, AlarmNotifications notifications, GradualRolloutArgs args, IRolloutTraffic traffic)
     {
-        InputMap<string> Dimensions() => new()
+        InputMap<string> Dimensions()
         {
-            ["FunctionName"] = function.FunctionName,
-            ["Resource"] = Output.Format($"{function.FunctionName}:{InferenceFunction.LiveAlias}"),
-            ["ExecutedVersion"] = function.Function.Version,
-        };
+            var dimensions = new InputMap<string>
+            {
+                ["FunctionName"] = function.FunctionName,
+                ["Resource"] = Output.Format($"{function.FunctionName}:{traffic.CanaryAlias}"),
+            };
+            if (traffic.SplitsWithinAlias)
+            {
+                dimensions["ExecutedVersion"] = function.Function.Version;
+            }
+
+            return dimensions;
+        }
         MetricAlarmMetricQueryArgs Query(string id, string metric, string stat) => new()
         {
             Id = id,

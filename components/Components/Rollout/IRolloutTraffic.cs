@@ -7,6 +7,12 @@ namespace Infra.Components;
 /// </summary>
 internal interface IRolloutTraffic
 {
+    /// <summary>The alias the new version's invocations go through (its metrics' <c>Resource</c> dimension).</summary>
+    string CanaryAlias { get; }
+
+    /// <summary>True when that alias also carries the stable version, so the new version's metrics need Lambda's <c>ExecutedVersion</c> dimension.</summary>
+    bool SplitsWithinAlias { get; }
+
     /// <summary>Assigns <c>$stable</c>, the version serving now.</summary>
     IEnumerable<KeyValuePair<string, Dictionary<string, object>>> ReadStable(string entry, string next);
 
