@@ -127,7 +127,8 @@ public sealed class TeamStackConfigFuzzTests
         }
     }
 
-    private static (int ExitCode, string Program, string Errors) Synth(string stack, string pulumiConfig)
+    /// <summary>Runs synth of a team stack as Pulumi's compiler call does, with this PULUMI_CONFIG.</summary>
+    internal static (int ExitCode, string Program, string Errors) Synth(string stack, string pulumiConfig)
     {
         var environment = new Dictionary<string, string> { ["PULUMI_STACK"] = stack, ["PULUMI_CONFIG"] = pulumiConfig };
         using var output = new StringWriter();

@@ -1,23 +1,9 @@
-using Infra.Hosting;
-
 namespace Components.Tests;
 
 /// <summary>The team stacks' traffic-split keys (stacks/TrafficSplitConfig.cs): A/B, migration steps, shadow.</summary>
 public sealed class TrafficSplitConfigTests
 {
-    private static (int ExitCode, string Program, string Errors) Synth(string config)
-    {
-        using var output = new StringWriter();
-        using var errors = new StringWriter();
-        var code = Deployment.Run([], Stacks.TeamStacks.Define, new DeploymentOptions
-        {
-            Out = output,
-            Error = errors,
-            ProjectDirectory = TeamStackTests.RepositoryRoot(),
-            Environment = name => name switch { "PULUMI_STACK" => "dev", "PULUMI_CONFIG" => config, _ => null },
-        });
-        return (code, output.ToString(), errors.ToString());
-    }
+    private static (int ExitCode, string Program, string Errors) Synth(string config) => TeamStackConfigFuzzTests.Synth("dev", config);
 
     /// <summary>The TRAFFIC_SPLIT value in the emitted program (a JSON string inside the JSON or YAML program).</summary>
     private static string? SplitOf(string program)

@@ -140,9 +140,51 @@ public sealed class RuntimeLoopTests : IAsyncLifetime
         Assert.InRange(handler.CancelledAt!.Value, deadline.AddMilliseconds(-300 - 20), deadline);
     }
 
-    private void StartLoop(IInvocationHandler handler, TimeSpan? safetyMargin = null)
+    /// <summary>
+    /// Shadow calls rely on this: the loop posts the response first, then runs the handler's deferred work, and only then
+    /// asks for the next event.
+    /// </summary>
+    [Fact]
+    public async Task The_caller_gets_its_answer_while_the_deferred_work_still_runs_and_the_next_event_waits_for_it()
     {
-        var loop = new RuntimeLoop(_client, handler, safetyMargin ?? TimeSpan.FromMilliseconds(100), TimeProvider.System, TextWriter.Null);
+        var handler = new DeferringHandler();
+        StartLoop(handler);
+
+        var first = _server.Enqueue(Encoding.UTF8.GetBytes("{\"n\":1}"), TimeSpan.FromSeconds(20));
+        var outcome = await first.Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+        await handler.DeferredStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The answer is out although the deferred work has not finished: its time is not the caller's.
+        Assert.Equal(InvocationStatus.Succeeded, outcome.Status);
+        Assert.False(handler.DeferredFinished);
+
+        var second = _server.Enqueue(Encoding.UTF8.GetBytes("{\"n\":2}"), TimeSpan.FromSeconds(20));
+        await Task.Delay(300);
+        Assert.Equal(1, handler.Handled); // /next is not called until the deferred work ends
+        handler.Release.SetResult();
+
+        Assert.Equal(InvocationStatus.Succeeded, (await second.Outcome.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.True(handler.DeferredFinished);
+        Assert.Equal(2, handler.Handled);
+    }
+
+    [Fact]
+    public async Task Deferred_work_that_throws_is_logged_and_the_loop_goes_on()
+    {
+        var log = new StringWriter();
+        StartLoop(new DeferringHandler { Throw = true }, log: log);
+
+        var first = await _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20)).Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = await _server.Enqueue(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(20)).Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.Succeeded, first.Status);
+        Assert.Equal(InvocationStatus.Succeeded, second.Status);
+        Assert.Contains("work after the response failed: InvalidOperationException: candidate exploded", log.ToString(), StringComparison.Ordinal);
+    }
+
+    private void StartLoop(IInvocationHandler handler, TimeSpan? safetyMargin = null, TextWriter? log = null)
+    {
+        var loop = new RuntimeLoop(_client, handler, safetyMargin ?? TimeSpan.FromMilliseconds(100), TimeProvider.System, TextWriter.Synchronized(log ?? TextWriter.Null));
         _ = Task.Run(() => loop.RunAsync(_stop.Token));
     }
 
@@ -177,6 +219,44 @@ public sealed class RuntimeLoopTests : IAsyncLifetime
             }
 
             return _answer(invocation);
+        }
+    }
+
+    private sealed class DeferringHandler : IInvocationHandler
+    {
+        private int _handled;
+
+        public bool Throw { get; init; }
+
+        public int Handled => Volatile.Read(ref _handled);
+
+        public TaskCompletionSource DeferredStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public volatile bool DeferredFinished;
+
+        public Task<byte[]> HandleAsync(Invocation invocation, InvocationDeadline deadline, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _handled);
+            return Task.FromResult("{}"u8.ToArray());
+        }
+
+        public async Task AfterResponseAsync(CancellationToken cancellationToken)
+        {
+            if (Throw)
+            {
+                throw new InvalidOperationException("candidate exploded");
+            }
+
+            if (DeferredStarted.Task.IsCompleted)
+            {
+                return; // only the first invocation defers work
+            }
+
+            DeferredStarted.SetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            DeferredFinished = true;
         }
     }
 }
