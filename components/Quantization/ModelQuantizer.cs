@@ -37,7 +37,7 @@ public sealed record QuantizationRequest
 }
 
 /// <summary>The files written and what they measured.</summary>
-public sealed record QuantizationResult(string Method, string ModelPath, string ModelConfigPath, int QuantizedNodes, int CalibrationSamples,
+public sealed record QuantizationResult(string Method, string ModelPath, string ModelConfigPath, int QuantizedNodes,
     QuantizationMeasurement Measurement, ModelConfig Config);
 
 /// <summary>FP32 ONNX model in, INT8 ONNX model and its model.json out: prepare, calibrate, rewrite, measure.</summary>
@@ -118,7 +118,7 @@ public static class ModelQuantizer
         model.ProducerName = "ml-serving quantize";
         var bytes = model.ToByteArray();
         var postprocessing = definition.Config.Postprocessing;
-        var measurement = QuantizationEvaluator.Measure(sourcePath, bytes, bytes.Length, postprocessing?.Output ?? definition.Outputs[0].Name,
+        var measurement = QuantizationEvaluator.Measure(sourcePath, bytes, postprocessing?.Output ?? definition.Outputs[0].Name,
             postprocessing?.Type == "classification", evaluation, request.Threads, request.LatencyRounds);
 
         Directory.CreateDirectory(output);
@@ -149,7 +149,7 @@ public static class ModelQuantizer
         };
         File.WriteAllText(outputConfig, ModelConfigLoader.Serialize(config));
         ModelConfigLoader.Load(outputConfig); // the written model.json passes the function's own validation
-        return new QuantizationResult(method, modelPath, outputConfig, quantizedNodes, calibration.Count, measurement, config);
+        return new QuantizationResult(method, modelPath, outputConfig, quantizedNodes, measurement, config);
     }
 
     private static ModelDefinition LoadDefinition(string path)

@@ -33,7 +33,7 @@ internal static class QuantizationEvaluator
 
     /// <param name="outputName">The output compared: model.json's postprocessing output, else the first.</param>
     /// <param name="classifier">True: top-1 agreement; false: cosine similarity.</param>
-    public static QuantizationMeasurement Measure(string sourcePath, byte[] quantizedModel, long quantizedBytes, string outputName, bool classifier,
+    public static QuantizationMeasurement Measure(string sourcePath, byte[] quantizedModel, string outputName, bool classifier,
         IReadOnlyList<SampleInput> evaluation, int threads, int rounds)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, InterOpNumThreads = 1 };
@@ -61,7 +61,7 @@ internal static class QuantizationEvaluator
             return new QuantizationMeasurement
             {
                 SourceBytes = new FileInfo(sourcePath).Length,
-                QuantizedBytes = quantizedBytes,
+                QuantizedBytes = quantizedModel.Length,
                 SourceMedianMs = sourceMs,
                 QuantizedMedianMs = quantizedMs,
                 LatencyRounds = rounds,
