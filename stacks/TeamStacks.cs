@@ -115,12 +115,13 @@ public static class TeamStacks
         {
             BuildContext = CodeDirectory.FromProject(context.Layout, "."),
             ModelName = ModelName,
-            ModelVersion = BundledModelVersion,
+            ModelVersion = modelVersion,
             Notifications = alerts,
             ForceDelete = !production,
             Rollout = rollout,
             Function = new InferenceFunctionArgs
             {
+                ModelBucket = modelBucket,
                 MemoryMb = config.GetInt32("containerMemoryMb", production ? 4096 : 3008, 128, 10240),
                 Architecture = architecture,
                 LogRetentionDays = logRetentionDays,

@@ -18,7 +18,11 @@ public sealed record ContainerInferenceApiArgs : InferenceApiArgs
     /// <summary>The Dockerfile, relative to the build context.</summary>
     public string Dockerfile { get; init; } = "functions/Dockerfile";
 
-    /// <summary>A folder in the build context holding the model (model.json beside its ONNX file); null serves the bundled models.</summary>
+    /// <summary>
+    /// A folder in the build context holding the model (model.json beside its ONNX file); null serves the bundled models.
+    /// Leave it unset to serve an exact registry version instead: set <c>Function.ModelBucket</c> and the pattern's
+    /// <c>ModelVersion</c>, as with <see cref="RestInferenceApi"/>.
+    /// </summary>
     public string? ModelSource { get; init; }
 
     /// <summary>Images the registry keeps; older ones expire (the deployed one is always among the newest).</summary>
@@ -45,6 +49,9 @@ public sealed class ContainerInferenceApi : ComponentResource
         check.Check(args.Function.Code is null && args.Function.ImageUri is null, "Function.Code", args.Function.Code?.PathFromProgram ?? "an image",
                 "unset: the pattern builds the image and sets it")
             .Range(nameof(args.ImagesToKeep), args.ImagesToKeep, 1, 1000)
+            .CheckPin(args.Function, args.ModelName, args.ModelVersion)
+            .Check(args.ModelSource is null || !RegistryPin.FromRegistry(args.Function), nameof(args.ModelSource), args.ModelSource,
+                "unset when Function.ModelBucket pins a registry version: the function then serves that version, not a model baked into the image")
             .Check(File.Exists(System.IO.Path.Combine(args.BuildContext.LocalPath, args.Dockerfile)) || !Directory.Exists(args.BuildContext.LocalPath),
                 nameof(args.Dockerfile), args.Dockerfile, "a Dockerfile inside the build context")
             .ThrowIfInvalid();
@@ -96,7 +103,7 @@ public sealed class ContainerInferenceApi : ComponentResource
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
         var data = new ApiDataLayer(this, args, args.Function);
         Function = new InferenceFunction(this, "function",
-            data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(args.Function with { ImageUri = Image.ImageUri, Code = null }, args.Rollout), args.TrafficSplit)));
+            data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion) with { ImageUri = Image.ImageUri, Code = null }, args.Rollout), args.TrafficSplit)));
         data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout, Api);

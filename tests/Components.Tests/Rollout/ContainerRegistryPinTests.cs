@@ -1,0 +1,72 @@
+using Infra.Components;
+using Infra.Core;
+using static Components.Tests.ProgramAssertions;
+
+namespace Components.Tests.Rollout;
+
+/// <summary>The container pattern serving an exact registry version, like the zip pattern.</summary>
+public sealed class ContainerRegistryPinTests : IDisposable
+{
+    private readonly string _context = Directory.CreateTempSubdirectory("container-pin").FullName;
+
+    public ContainerRegistryPinTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_context, "functions"));
+        File.WriteAllText(Path.Combine(_context, "functions", "Dockerfile"), "FROM scratch\n");
+    }
+
+    public void Dispose() => Directory.Delete(_context, recursive: true);
+
+    private ContainerInferenceApi Container(Stack stack, string version, string? modelSource = null) =>
+        new(stack, "large", new ContainerInferenceApiArgs
+        {
+            BuildContext = new CodeDirectory("..", _context),
+            ModelName = "resnet18",
+            ModelVersion = version,
+            ModelSource = modelSource,
+            Function = new InferenceFunctionArgs { ModelBucket = new EncryptedBucket(stack, "models") },
+            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        });
+
+    [Fact]
+    public void The_container_function_loads_exactly_the_pinned_version_from_the_registry_and_may_read_only_its_folder()
+    {
+        var stack = NewStack();
+        Container(stack, "1.1.0");
+        var program = Synth(stack);
+
+        var variables = (Infra.Synthesis.OrderedMap)Property(program, "large-function-function", "environment", "variables")!;
+        Assert.Equal("${models-bucket.bucket}", At(variables, "MODEL_REGISTRY_BUCKET"));
+        Assert.Equal("1.1.0", At(variables, "MODEL_VERSION"));
+        Assert.Equal("resnet18", At(variables, "MODEL_NAME"));
+        Assert.Equal("Image", Property(program, "large-function-function", "packageType"));
+        var statements = (List<object?>)Property(program, "large-function-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("${models-bucket.arn}/models/resnet18/1.1.0/*", At(statements.Single(s => (string?)At(s, "Sid") == "ReadModel"), "Resource"));
+        // No model build arguments: the image carries no model that the pin would hide.
+        Assert.False(Has(program, "resources", "large-image", "properties", "args"));
+    }
+
+    [Fact]
+    public void Promoting_changes_the_functions_configuration_but_not_the_image()
+    {
+        var current = NewStack();
+        var currentApi = Container(current, "1.0.0");
+        var promoted = NewStack();
+        var promotedApi = Container(promoted, "1.1.0");
+
+        var before = Synth(current);
+        var after = Synth(promoted);
+        Assert.Equal(Property(before, "large-image", "imageTag"), Property(after, "large-image", "imageTag"));
+        Assert.Equal("1.1.0", Property(after, "large-function-function", "environment", "variables", "MODEL_VERSION"));
+        Assert.Equal("1.1.0", promotedApi.ModelVersion);
+        Assert.Equal("1.0.0", currentApi.ModelVersion);
+    }
+
+    [Fact]
+    public void A_baked_model_source_together_with_a_registry_pin_is_refused()
+    {
+        var error = Assert.Throws<SynthesisException>(() => Container(NewStack(), "1.1.0", modelSource: "models/big"));
+
+        Assert.Contains("ModelSource = 'models/big' is invalid: expected unset when Function.ModelBucket pins a registry version", error.Message, StringComparison.Ordinal);
+    }
+}
