@@ -7,7 +7,7 @@ namespace InferenceFunction.Tests;
 
 /// <summary>
 /// Nothing sensitive reaches the logs: the real function process gets events carrying a secret marker in the body
-/// (valid and invalid requests, an image, an S3 object of a batch), in the API key, Authorization and Cookie headers
+/// (valid and invalid requests, feedback, an image, an S3 object of a batch), in the API key, Authorization and Cookie headers
 /// and in the query string. Its whole stdout and stderr and its predictions log must not contain the marker, nor
 /// any body in base64; sizes and hashes are allowed.
 /// </summary>
@@ -47,6 +47,7 @@ public sealed class SensitiveDataLoggingTests : IDisposable
             Encoding.UTF8.GetBytes(InferRequest(outputName: Marker)),
             Encoding.UTF8.GetBytes("{\"inputs\": [" + Marker),
         };
+        List<byte[]> feedbacks = [Encoding.UTF8.GetBytes($$"""{"requestId":"r1","label":"{{Marker}}"}"""), Encoding.UTF8.GetBytes($$"""{"requestId":"r1","{{Marker}}":1}""")];
         List<byte[]> images = [[.. TextLinePng(), .. Encoding.UTF8.GetBytes(Marker)], Encoding.UTF8.GetBytes(Marker + " is not an image")];
 
         var statuses = new List<int>();
@@ -56,6 +57,11 @@ public sealed class SensitiveDataLoggingTests : IDisposable
             foreach (var body in bodies)
             {
                 statuses.Add(await InvokeAsync(emulator, RestEvent("/v2/models/ppocr-cls/infer", "application/json", body)));
+            }
+
+            foreach (var feedback in feedbacks)
+            {
+                statuses.Add(await InvokeAsync(emulator, RestEvent("/v2/models/ppocr-cls/feedback", "application/json", feedback)));
             }
 
             foreach (var image in images)
@@ -69,7 +75,7 @@ public sealed class SensitiveDataLoggingTests : IDisposable
         }
 
         // The requests were answered as expected (so their log lines were written), and the batch wrote its error record.
-        Assert.Equal([200, 400, 400, 400, 400, 200, 200, 400, 400], statuses);
+        Assert.Equal([200, 400, 400, 400, 400, 400, 400, 200, 200, 400, 400], statuses);
         var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(objects, "results", "results", "ppocr-cls", "2.0.0", "incoming", "secret.json.json"))).RootElement;
         Assert.Equal("unknown_input", record.GetProperty("response").GetProperty("code").GetString());
 
@@ -78,12 +84,13 @@ public sealed class SensitiveDataLoggingTests : IDisposable
         Assert.Contains("\"errorCode\":\"unknown_input\"", logged, StringComparison.Ordinal);
         Assert.Contains("\"errorCode\":\"datatype_mismatch\"", logged, StringComparison.Ordinal);
         Assert.Contains("\"errorCode\":\"unknown_output\"", logged, StringComparison.Ordinal);
+        Assert.Contains("\"errorCode\":\"unknown_label\"", logged, StringComparison.Ordinal);
         Assert.Equal(10, predictions.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("\"inputBytes\"", predictions, StringComparison.Ordinal);
         foreach (var text in new[] { logged, predictions })
         {
             Assert.DoesNotContain(Marker, text, StringComparison.OrdinalIgnoreCase);
-            foreach (var body in bodies.Concat(images))
+            foreach (var body in bodies.Concat(feedbacks).Concat(images))
             {
                 Assert.DoesNotContain(Convert.ToBase64String(body)[..24], text, StringComparison.Ordinal);
             }

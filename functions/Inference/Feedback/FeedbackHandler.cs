@@ -82,7 +82,8 @@ public sealed class FeedbackHandler(IFeedbackStore? store, AccuracyWindow window
 
             foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("requestId" or "label" or "value")))
             {
-                throw Invalid($"Unknown field '{property.Name}'; feedback has 'requestId' and either 'label' or 'value'.");
+                throw ApiException.BadRequestQuoting(FeedbackErrors.InvalidFeedback, property.Name,
+                    quoted => $"Unknown field '{quoted}'; feedback has 'requestId' and either 'label' or 'value'.");
             }
 
             if (!root.TryGetProperty("requestId", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(id.GetString()))
@@ -108,8 +109,8 @@ public sealed class FeedbackHandler(IFeedbackStore? store, AccuracyWindow window
                 var text = label.GetString()!;
                 if (model.Labels.Count > 0 && !model.Labels.Contains(text, StringComparer.Ordinal))
                 {
-                    throw ApiException.BadRequest(FeedbackErrors.UnknownLabel,
-                        $"Label '{text}' is not one of model '{model.Name}''s labels: {string.Join(", ", model.Labels)}.");
+                    throw ApiException.BadRequestQuoting(FeedbackErrors.UnknownLabel, text,
+                        quoted => $"Label '{quoted}' is not one of model '{model.Name}''s labels: {string.Join(", ", model.Labels)}.");
                 }
 
                 return (id.GetString()!, new GroundTruth(text, null));
