@@ -22,8 +22,10 @@ fi
 
 function="$root/.build/function/InferenceFunction.dll"
 if [ -n "${PULUMI_STACK:-}" ] && stale "$function" "$root/functions"; then
+  # ReadyToRun for the managed dotnet10 runtime; the publish also writes the bundled models' pre-optimised
+  # graphs (the fastest cold start that runs on Lambda from any build machine, docs/benchmarks.md).
   dotnet publish "$root/functions/InferenceFunction/InferenceFunction.csproj" -c Release \
-    -p:PublishProfile=FrameworkDependent -o "$root/.build/function" --nologo -v quiet 1>&2
+    -p:PublishProfile=ReadyToRun -o "$root/.build/function" --nologo -v quiet 1>&2
 fi
 
 exec dotnet "$stacks" synth

@@ -32,7 +32,7 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
             ArgumentList =
             {
                 "publish", Path.Combine(layout.RootDirectory, "functions", "InferenceFunction", "InferenceFunction.csproj"),
-                "-c", "Release", "-p:PublishProfile=FrameworkDependent", "-o", OutputDirectory, "--nologo", "-v", "quiet",
+                "-c", "Release", "-p:PublishProfile=ReadyToRun", "-o", OutputDirectory, "--nologo", "-v", "quiet",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -43,7 +43,6 @@ internal static class ColdStartVariants
         {
             ("framework-dependent", Path.Combine(functionRoot, "framework-dependent", "InferenceFunction.dll")),
             ("ReadyToRun", Path.Combine(functionRoot, "ready-to-run", "InferenceFunction.dll")),
-            ("ReadyToRun, self-contained, trimmed", Path.Combine(functionRoot, "ready-to-run-trimmed", "InferenceFunction")),
             ("Native AOT", Path.Combine(functionRoot, "native-aot", "bootstrap")),
         })
         {

@@ -4,6 +4,8 @@ using Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- warm [ROUNDS] [ITERATIONS]
 // dotnet run -c Release --project tests/Benchmarks -- coldstart PUBLISH_ROOT [RUNS] [THREADS]
 // dotnet run -c Release --project tests/Benchmarks -- size PUBLISH_ROOT
+// dotnet run -c Release --project tests/Benchmarks -- coldstart-variants FUNCTION_PUBLISH_ROOT FLOOR_PUBLISH_ROOT MODEL_DIR [ROUNDS] [THREADS] [FILTER]
+//   (tests/Benchmarks/coldstart.sh publishes everything and runs this)
 // dotnet run -c Release --project tests/Benchmarks -- serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]
 //   (tests/Benchmarks/serve-load.sh starts serve for the dev stack and runs this)
 // dotnet run -c Release --project tests/Benchmarks -- shadow [ROUNDS] [THREADS]

@@ -78,6 +78,22 @@ public sealed class TuneTests
     }
 
     [Fact]
+    public void Sizes_below_the_functions_peak_memory_are_marked_too_small_and_never_recommended()
+    {
+        var measurements = new Dictionary<int, SizeMeasurement>
+        {
+            [1] = new(1, [40, 40, 40, 40, 42], 40, "0", PeakRssMb: 600),
+            [2] = new(2, [26, 26, 26, 26, 30], 50, "0-1", PeakRssMb: 650),
+        };
+
+        var rows = PowerCurve.Build(new[] { 512, 1024, 1769 }.Select(mb => new LambdaSize(mb)), measurements, machineCores: 2);
+
+        Assert.Equal(LatencyBasis.TooSmall, rows[0].Basis);
+        Assert.NotEqual(LatencyBasis.TooSmall, rows[1].Basis);
+        Assert.Equal(1769, PowerCurve.Recommend(rows, targetP95Ms: null)!.Size.MemoryMb);
+    }
+
+    [Fact]
     public void Cost_per_million_is_the_request_price_plus_the_billed_gb_seconds()
     {
         // 1,024 MB for 99.5 ms (+0.5 ms of rounding) = 0.1 GB-s: $0.20 + 100,000 GB-s × $0.0000166667.
@@ -154,6 +170,7 @@ public sealed class TuneTests
         }
 
         Assert.Equal("0", measurements[1].AllowedCpus);
+        Assert.InRange(measurements[1].PeakRssMb, 30, 2048);
         Assert.Equal(20, measurements[1].LatenciesMs.Count);
         var rows = PowerCurve.Build(LambdaSize.DefaultSizes.Select(mb => new LambdaSize(mb)), measurements, cores);
         Assert.Equal(LambdaSize.DefaultSizes.Count, rows.Count);

@@ -16,6 +16,9 @@ public enum LatencyBasis
 
     /// <summary>The size has more vCPUs than this machine has cores: measured with all of them, so an upper bound.</summary>
     CappedByMachine,
+
+    /// <summary>Less memory than the function's measured peak resident memory: Lambda would end it; never recommended.</summary>
+    TooSmall,
 }
 
 /// <summary>One memory size on the curve: latency, and the cost of a million predictions on x86 and arm64.</summary>
@@ -49,7 +52,8 @@ public static class PowerCurve
             // Lambda hands out CPU time in proportion to memory: an invocation that needs C ms of CPU cannot finish in
             // under C / vCPUs ms. Within whole vCPUs that bound is below the measured latency and changes nothing.
             var stretch = Math.Max(1.0, measured.CpuMsPerInvocation / size.Vcpus / measured.MeanMs);
-            var basis = size.IsCapped(machineCores) ? LatencyBasis.CappedByMachine
+            var basis = size.MemoryMb < byCpus.Values.Max(m => m.PeakRssMb) ? LatencyBasis.TooSmall
+                : size.IsCapped(machineCores) ? LatencyBasis.CappedByMachine
                 : stretch > 1.0 ? LatencyBasis.CpuShareScaled
                 : LatencyBasis.Measured;
             var mean = measured.MeanMs * stretch;
@@ -81,13 +85,13 @@ public static class PowerCurve
     public const decimal EqualCostTolerance = 0.02m;
 
     /// <summary>
-    /// The cheapest size (of those meeting the p95 target, when there is one); among sizes within
+    /// The cheapest size that holds the function's peak memory (of those meeting the p95 target, when there is one); among sizes within
     /// <see cref="EqualCostTolerance"/> of that cost, the one with the lowest p95. Null when no size meets the target.
     /// </summary>
     public static PowerCurveRow? Recommend(IReadOnlyList<PowerCurveRow> rows, double? targetP95Ms)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var candidates = rows.Where(r => targetP95Ms is not { } target || r.P95Ms <= target).ToArray();
+        var candidates = rows.Where(r => r.Basis != LatencyBasis.TooSmall && (targetP95Ms is not { } target || r.P95Ms <= target)).ToArray();
         if (candidates.Length == 0)
         {
             return null;

@@ -37,7 +37,7 @@ public sealed class TuneReport(TextWriter output)
         }
         if (recommended is null)
         {
-            var fastest = rows.MinBy(r => r.P95Ms)!;
+            var fastest = rows.Where(r => r.Basis != LatencyBasis.TooSmall).MinBy(r => r.P95Ms)!;
             output.WriteLine(F($"recommended: none meets p95 ≤ {targetP95Ms} ms; the fastest is {fastest.Size.MemoryMb} MB at p95 {fastest.P95Ms:0.0} ms."));
             return;
         }
@@ -50,6 +50,7 @@ public sealed class TuneReport(TextWriter output)
     {
         LatencyBasis.Measured => "measured",
         LatencyBasis.CpuShareScaled => "scaled to the vCPU share",
+        LatencyBasis.TooSmall => "too small: below the function's peak resident memory",
         _ => $"capped at {machineCores} CPUs (upper bound)",
     };
 }

@@ -43,10 +43,11 @@ public sealed class TuneRunner(string executable, IReadOnlyDictionary<string, st
         }
 
         var cpuMs = (CpuTicks(pid) - cpuBefore) * MillisecondsPerTick;
-        var allowed = AllowedCpus(pid);
+        var allowed = StatusField(pid, "Cpus_allowed_list");
+        var peakRssMb = (int)Math.Ceiling(long.Parse(StatusField(pid, "VmHWM").Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"tune: {cpus} CPU(s): the function process ran on CPUs {allowed}, {cpuMs / requests:0.0} ms of CPU time per request")).ConfigureAwait(false);
-        return new SizeMeasurement(cpus, latencies, cpuMs / requests, allowed);
+            $"tune: {cpus} CPU(s): the function process ran on CPUs {allowed}, {cpuMs / requests:0.0} ms of CPU time per request, peak resident memory {peakRssMb} MB")).ConfigureAwait(false);
+        return new SizeMeasurement(cpus, latencies, cpuMs / requests, allowed, peakRssMb);
     }
 
     private async Task<InvocationResult> InvokeAsync(FunctionEmulator emulator, CancellationToken cancellationToken)
@@ -69,8 +70,10 @@ public sealed class TuneRunner(string executable, IReadOnlyDictionary<string, st
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    private static string AllowedCpus(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown";
+    /// <summary>A field of /proc/PID/status, e.g. <c>VmHWM</c> ("123456 kB").</summary>
+    private static string StatusField(int pid, string name) =>
+        File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?.Split(':')[1].Trim()
+        ?? throw new ServeException($"/proc/{pid}/status has no {name} line");
 
     private static int StatusCode(byte[] response)
     {
