@@ -2,11 +2,8 @@
 # Reproduces issue 3's benchmark tables (docs/benchmarks.md). Run from anywhere; takes a few minutes.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
+sh "$root/tests/Benchmarks/publish.sh"
 cd "$root"
-for profile in FrameworkDependent ReadyToRun NativeAot; do
-  dotnet publish functions/InferenceFunction/InferenceFunction.csproj -p:PublishProfile=$profile -v quiet -nologo
-done
-dotnet build tests/Benchmarks/Benchmarks.csproj -c Release -v quiet -nologo
 bench=tests/Benchmarks/bin/Release/net10.0/Benchmarks
 publish=functions/InferenceFunction/bin/publish
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

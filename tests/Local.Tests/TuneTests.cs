@@ -160,7 +160,7 @@ public sealed class TuneTests
             ["PREDICTION_CACHE_MAX_ENTRIES"] = "0",
         };
         var log = new StringWriter();
-        var runner = new TuneRunner(Path.Combine(TestStacks.FunctionDirectory, "InferenceFunction.dll"), environment, TunePayload.For(model, TextLines.Png("tune 1769", upsideDown: false), "image/png"), log);
+        var runner = new TuneRunner(Path.Combine(TestStacks.FunctionDirectory, "InferenceFunction.dll"), environment, TunePayload.For(TestStacks.RestApi().Apis[0], model, TextLines.Png("tune 1769", upsideDown: false), "image/png"), log);
         var cores = Math.Min(Environment.ProcessorCount, 2);
 
         var measurements = new Dictionary<int, SizeMeasurement>();
@@ -188,7 +188,7 @@ public sealed class TuneTests
     }
 
     [Fact]
-    public void A_model_without_preprocessing_gets_an_infer_request_with_each_declared_input()
+    public void A_model_without_preprocessing_gets_an_infer_request_with_each_declared_input_through_the_apis_route()
     {
         using var folder = new TempFolder("tune-model-");
         var json = File.ReadAllText(Path.Combine(TestStacks.TinyModelDirectory, "model.json"));
@@ -198,9 +198,11 @@ public sealed class TuneTests
         var model = Inference.Configuration.ModelConfigLoader.Load(Path.Combine(folder.Path, "model.json"));
         Assert.Null(model.Config.Preprocessing);
 
-        using var payload = System.Text.Json.JsonDocument.Parse(TunePayload.For(model, null, null));
+        using var payload = System.Text.Json.JsonDocument.Parse(TunePayload.For(TestStacks.RestApi().Apis[0], model, null, null));
 
-        Assert.Equal("/v2/models/ppocr-cls/infer", payload.RootElement.GetProperty("rawPath").GetString());
+        // The REST proxy event of the API's route, as serve's gateway builds it.
+        Assert.Equal("/v2/models/ppocr-cls/infer", payload.RootElement.GetProperty("path").GetString());
+        Assert.Equal("POST", payload.RootElement.GetProperty("httpMethod").GetString());
         using var body = System.Text.Json.JsonDocument.Parse(payload.RootElement.GetProperty("body").GetString()!);
         var input = body.RootElement.GetProperty("inputs")[0];
         Assert.Equal("x", input.GetProperty("name").GetString());

@@ -67,7 +67,7 @@ public sealed class TuneCommand : IHostCommand
         environment["PREDICTION_CACHE_MAX_ENTRIES"] = "0"; // every measured request must run the model
 
         var image = model.Config.Preprocessing is null ? null : ReadImage(options.Input ?? new SamplePhoto(layout, invocation.Error).Ensure());
-        var runner = new TuneRunner(api.Function.Executable, environment, TunePayload.For(model, image?.Bytes, image?.ContentType), invocation.Error);
+        var runner = new TuneRunner(api.Function.Executable, environment, TunePayload.For(api, model, image?.Bytes, image?.ContentType), invocation.Error);
         var cores = Environment.ProcessorCount;
         var sizes = options.MemorySizes.Select(mb => new LambdaSize(mb)).ToArray();
         await invocation.Out.WriteLineAsync($"tune: {api.Path}'s function with model '{model.Name}' {model.Version}, {options.Requests} warm requests per CPU count after {options.Warmup} warm-up(s), load average {LoadAverage()}").ConfigureAwait(false);

@@ -1,17 +1,20 @@
 using System.Text.Json;
 using Inference.Configuration;
+using Infra.Local.Gateway;
+using Infra.Local.Model;
 
 namespace Infra.Local.Tuning;
 
 /// <summary>
-/// The event every measured invocation sends, as an HTTP API (v2) event: for a model with preprocessing, the image
-/// POSTed to <c>/predict</c>; for any other, an Open Inference Protocol <c>/infer</c> request with a tensor of each
-/// declared input (dynamic dimensions as 1).
+/// The event every measured invocation sends: the REST proxy event the API's route would hand the function (the
+/// same one <c>serve</c>'s gateway builds). For a model with preprocessing, the image POSTed to <c>/predict</c>; for any
+/// other, an Open Inference Protocol <c>/infer</c> request with a tensor of each declared input (dynamic dimensions as 1).
 /// </summary>
 public static class TunePayload
 {
-    public static byte[] For(ModelDefinition model, byte[]? image, string? imageContentType)
+    public static byte[] For(LocalApi api, ModelDefinition model, byte[]? image, string? imageContentType)
     {
+        ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(model);
         if (model.Config.Preprocessing is not null)
         {
@@ -20,10 +23,18 @@ public static class TunePayload
                 throw new ServeException($"model '{model.Name}' takes images (model.json has 'preprocessing'): give one with --input FILE (.jpg, .png or .webp)");
             }
 
-            return HttpEvent($"/v2/models/{model.Name}/predict", imageContentType, Convert.ToBase64String(image), isBase64: true);
+            return ProxyEvent(api, $"/v2/models/{model.Name}/predict", imageContentType, image);
         }
 
-        return HttpEvent($"/v2/models/{model.Name}/infer", "application/json", InferBody(model), isBase64: false);
+        return ProxyEvent(api, $"/v2/models/{model.Name}/infer", "application/json", System.Text.Encoding.UTF8.GetBytes(InferBody(model)));
+    }
+
+    private static byte[] ProxyEvent(LocalApi api, string path, string contentType, byte[] body)
+    {
+        var match = new RouteTable(api.Routes).Match("POST", path)
+            ?? throw new ServeException($"{api.Path} has no POST route for {path}, so tune cannot reach the model through it");
+        var request = new GatewayRequest("POST", path, [], [KeyValuePair.Create("Content-Type", contentType)], body, "127.0.0.1");
+        return ProxyEvents.ToEvent(request, api, match, Guid.NewGuid().ToString(), apiKey: null, DateTimeOffset.UtcNow);
     }
 
     private static string InferBody(ModelDefinition model)
@@ -63,33 +74,5 @@ public static class TunePayload
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static byte[] HttpEvent(string path, string contentType, string body, bool isBase64)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("version", "2.0");
-            writer.WriteString("routeKey", "$default");
-            writer.WriteString("rawPath", path);
-            writer.WriteString("rawQueryString", string.Empty);
-            writer.WriteStartObject("headers");
-            writer.WriteString("content-type", contentType);
-            writer.WriteEndObject();
-            writer.WriteStartObject("requestContext");
-            writer.WriteString("stage", "$default");
-            writer.WriteStartObject("http");
-            writer.WriteString("method", "POST");
-            writer.WriteString("path", path);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteString("body", body);
-            writer.WriteBoolean("isBase64Encoded", isBase64);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 }
