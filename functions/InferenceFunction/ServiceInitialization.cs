@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Inference.Configuration;
 using Inference.Hosting;
+using Inference.Routing;
 using Inference.Service;
 using Inference.Storage;
 using Inference.Variants;
@@ -19,7 +20,17 @@ public static class ServiceInitialization
     {
         try
         {
-            return VariantServiceFactory.FromEnvironment(environment, output, s3);
+            var models = VariantServiceFactory.FromEnvironment(environment, output, s3);
+            try
+            {
+                // Ensembles and the request-type router, when ENSEMBLES or ROUTER is set.
+                return ServiceComposition.Compose(models, environment, output);
+            }
+            catch
+            {
+                (models as IDisposable)?.Dispose();
+                throw;
+            }
         }
         catch (Exception exception) when (exception is ModelStorageException or OnnxRuntimeException)
         {

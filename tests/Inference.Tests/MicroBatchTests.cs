@@ -3,6 +3,8 @@ using Inference.Hosting;
 using Inference.Service;
 using SkiaSharp;
 
+using TestModels;
+
 namespace Inference.Tests;
 
 /// <summary>Batch prediction on real ONNX Runtime sessions: stacked for PP-OCR's dynamic batch, one by one for ResNet18.</summary>

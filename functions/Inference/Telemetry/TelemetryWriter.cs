@@ -139,6 +139,23 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
     /// <summary>Something degraded outside a request (e.g. at init) that does not stop the function.</summary>
     public void WriteWarning(string message, string error) => Write("WARN", message, w => w.WriteString("error", error));
 
+    /// <summary>
+    /// A line of a part of the function other than the model service (e.g. an ensemble): its own fields, and the
+    /// given metrics (milliseconds when the name ends in <c>Latency</c> or <c>Ms</c>, else counts) under the
+    /// <c>Model</c> and <c>ModelVersion</c> dimensions.
+    /// </summary>
+    public void WriteModelEvent(string level, string message, string model, string modelVersion,
+        IReadOnlyList<(string Name, double Value)> metrics, Action<Utf8JsonWriter> fields) => Write(level, message, w =>
+    {
+        fields(w);
+        WriteEmfHeader(w, withErrors: false, [.. metrics.Select(m => m.Name)]);
+        WriteDimensions(w, model, modelVersion);
+        foreach (var (name, value) in metrics)
+        {
+            w.WriteNumber(name, Round(value));
+        }
+    });
+
     /// <summary>Builds and writes the line under one lock, so lines never interleave, whatever the TextWriter.</summary>
     private void Write(string level, string message, Action<Utf8JsonWriter> body)
     {

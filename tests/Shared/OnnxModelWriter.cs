@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Inference.Tests;
+namespace TestModels;
 
 /// <summary>
 /// Writes small ONNX models (the protobuf wire format of onnx.proto, by hand) for tests that need a graph no bundled
@@ -8,8 +8,8 @@ namespace Inference.Tests;
 /// </summary>
 internal static class OnnxModelWriter
 {
-    private const int Float = 1;
-    private const int Int64 = 7;
+    internal const int Float = 1;
+    internal const int Int64 = 7;
 
     /// <summary>
     /// A dynamic-batch "classifier" whose run fails when any value of the whole batch is 2 or more: input <c>x</c>
@@ -37,7 +37,11 @@ internal static class OnnxModelWriter
             .ToArray();
     }
 
-    private static Message Node(string op, string[] inputs, string[] outputs, params Message[] attributes)
+    internal static Message Node(string op, string[] inputs, string[] outputs, params Message[] attributes) =>
+        NamedNode(op.ToLowerInvariant(), op, inputs, outputs, attributes);
+
+    /// <summary>A node with a name of its own: a graph with two nodes of one operator needs it (names must be unique).</summary>
+    internal static Message NamedNode(string name, string op, string[] inputs, string[] outputs, params Message[] attributes)
     {
         var node = new Message();
         foreach (var input in inputs)
@@ -50,7 +54,7 @@ internal static class OnnxModelWriter
             node.Add(2, output);
         }
 
-        node.Add(3, op.ToLowerInvariant()).Add(4, op);
+        node.Add(3, name).Add(4, op);
         foreach (var attribute in attributes)
         {
             node.Add(5, attribute);
@@ -59,9 +63,9 @@ internal static class OnnxModelWriter
         return node;
     }
 
-    private static Message Attribute(string name, long value) => new Message().Add(1, name).Varint(3, value).Varint(20, 2); // INT
+    internal static Message Attribute(string name, long value) => new Message().Add(1, name).Varint(3, value).Varint(20, 2); // INT
 
-    private static Message Attribute(string name, long[] values)
+    internal static Message Attribute(string name, long[] values)
     {
         var attribute = new Message().Add(1, name);
         foreach (var value in values)
@@ -73,7 +77,7 @@ internal static class OnnxModelWriter
     }
 
     /// <summary>A float tensor's name, element type and shape; a string dimension is symbolic (dynamic).</summary>
-    private static Message Value(string name, params object[] shape)
+    internal static Message Value(string name, params object[] shape)
     {
         var dims = new Message();
         foreach (var dimension in shape)
@@ -85,10 +89,10 @@ internal static class OnnxModelWriter
         return new Message().Add(1, name).Add(2, new Message().Add(1, tensorType));
     }
 
-    private static byte[] PackedFloats(params float[] values) => [.. values.SelectMany(BitConverter.GetBytes)];
+    internal static byte[] PackedFloats(params float[] values) => [.. values.SelectMany(BitConverter.GetBytes)];
 
     /// <summary>One protobuf message: fields in the order they are added.</summary>
-    private sealed class Message
+    internal sealed class Message
     {
         private readonly MemoryStream _bytes = new();
 
