@@ -23,6 +23,12 @@ public sealed record ApiRoute(string Name, string HttpMethod, string Path, strin
         new("feedback", "POST", "/v2/models/{name}/feedback", FeedbackSchema),
     ];
 
+    /// <summary>
+    /// The function alias this route invokes, instead of the endpoint's <see cref="RestApiEndpointArgs.Target"/>: a
+    /// router sends each model's routes to that model's own function.
+    /// </summary>
+    public LambdaAliasTarget? Target { get; init; }
+
     /// <summary>The path's <c>{name}</c> parameters, without braces.</summary>
     public IEnumerable<string> PathParameters =>
         Segments.Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}').TrimEnd('+'));

@@ -224,6 +224,7 @@ public sealed class RestApiEndpoint : ComponentResource
 
     private IEnumerable<Infra.Core.Resource> AddRoute(ApiRoute route, RestApiEndpointArgs args, RequestValidator validator, Authorizer? authorizer)
     {
+        var target = route.Target ?? args.Target!;
         var resource = PathResource(route.Segments);
         var model = route.JsonBodySchema is { } schema
             ? Define(new Model(this, $"{route.Name}-model", new ModelArgs
@@ -267,12 +268,12 @@ public sealed class RestApiEndpoint : ComponentResource
             Type = "AWS_PROXY",
             // Lambda is always invoked with POST, whatever the route's method.
             IntegrationHttpMethod = "POST",
-            Uri = args.Target!.CanaryAliasName is null ? args.Target.InvokeArn : StageCanary.InvokeArn(Stack, args.Target.FunctionArn!),
+            Uri = target.CanaryAliasName is null ? target.InvokeArn : StageCanary.InvokeArn(Stack, target.FunctionArn!),
             // With a stage cache, /v2/models/a and /v2/models/b must not share an entry.
             CacheKeyParameters = parameters.Count > 0 ? InputList<string>.From(parameters.Keys.Select(k => (Input<string>)k)) : null,
         }));
 
-        foreach (var (suffix, alias) in new[] { ("", (Input<string>?)args.Target!.AliasName), ("-canary", args.Target.CanaryAliasName) })
+        foreach (var (suffix, alias) in new[] { ("", (Input<string>?)target.AliasName), ("-canary", target.CanaryAliasName) })
         {
             if (alias is null)
             {
@@ -282,7 +283,7 @@ public sealed class RestApiEndpoint : ComponentResource
             new Permission(this, $"{route.Name}-permission{suffix}", new PermissionArgs
             {
                 Action = "lambda:InvokeFunction",
-                Function = args.Target.FunctionName,
+                Function = target.FunctionName,
                 Qualifier = alias,
                 Principal = "apigateway.amazonaws.com",
                 SourceArn = Output.Format($"{RestApi.ExecutionArn}/{args.StageName}/{route.HttpMethod}{route.ArnPath}"),

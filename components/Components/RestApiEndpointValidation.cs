@@ -49,21 +49,21 @@ internal static partial class RestApiEndpointValidation
         v.ThrowIfInvalid();
     }
 
-    private static void ValidateTarget(ArgsValidation v, LambdaAliasTarget? target)
+    private static void ValidateTarget(ArgsValidation v, LambdaAliasTarget? target, string prefix = nameof(RestApiEndpointArgs.Target))
     {
         if (target is null)
         {
-            v.Check(false, nameof(RestApiEndpointArgs.Target), null, "the function alias the routes invoke (LambdaAliasTarget.Of(function.Alias))");
+            v.Check(false, prefix, null, "the function alias the routes invoke (LambdaAliasTarget.Of(function.Alias))");
             return;
         }
 
-        var key = $"{nameof(RestApiEndpointArgs.Target)}.{nameof(target.AliasName)}";
+        var key = $"{prefix}.{nameof(target.AliasName)}";
         v.Check(AliasName().IsMatch(target.AliasName) && target.AliasName != "$LATEST", key, target.AliasName,
             "an alias name such as 'live' (not $LATEST and not a version number: the API must call a published, aliased version)");
         if (target.InvokeArn.Value is LiteralValue { Value: string arn })
         {
             v.Check(arn.EndsWith($":{target.AliasName}/invocations", StringComparison.Ordinal),
-                $"{nameof(RestApiEndpointArgs.Target)}.{nameof(target.InvokeArn)}", arn, $"the invoke ARN of alias '{target.AliasName}', ending in ':{target.AliasName}/invocations'");
+                $"{prefix}.{nameof(target.InvokeArn)}", arn, $"the invoke ARN of alias '{target.AliasName}', ending in ':{target.AliasName}/invocations'");
         }
     }
 
@@ -78,6 +78,12 @@ internal static partial class RestApiEndpointValidation
                 .OneOf($"{key}[{i}].HttpMethod", route.HttpMethod, HttpMethods)
                 .Check(ValidPath(route), $"{key}[{i}].Path", route.Path,
                     "a path such as /v2/models/{name}: segments of letters, digits, '.', '_' or '-', or one {parameter}; {proxy+} only last");
+            if (route.Target is { } own)
+            {
+                ValidateTarget(v, own, $"{key}[{i}].Target");
+                v.Check(own.CanaryAliasName is null, $"{key}[{i}].Target.CanaryAliasName", "a canary alias",
+                    "unset: the stage canary switches one stage variable for every route, so only the endpoint's Target may have one");
+            }
         }
 
         foreach (var name in routes.GroupBy(r => r.Name).Where(g => g.Count() > 1).Select(g => g.Key))

@@ -32,9 +32,11 @@ public static class ModelCatalog
             return models;
         }
 
-        var chosen = models.Where(m => m.Name == modelName).ToArray();
-        return chosen.Length > 0
-            ? chosen
+        // A comma-separated list picks several: a router's shared function serves its small models, not the bundled large one.
+        var names = modelName.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var missing = names.Where(name => models.All(m => m.Name != name)).ToArray();
+        return missing.Length == 0 && names.Length > 0
+            ? [.. models.Where(m => names.Contains(m.Name))]
             : throw new InvalidOperationException(
                 $"MODEL_NAME is '{modelName}' but MODEL_DIR '{modelDirectory}' has only: {string.Join(", ", models.Select(m => m.Name))}.");
     }
