@@ -69,7 +69,10 @@ public sealed class LocalServe : IAsyncDisposable
                 log),
             StringComparer.Ordinal);
         var keys = stack.Apis.ToDictionary(api => api.Path, LocalApiKeys.Generate, StringComparer.Ordinal);
-        var apis = stack.Apis.Select(api => new LocalRestApi(api, keys[api.Path], pools[api.Function.Path], log, clock)).ToList();
+        var apis = stack.Apis.Select(api => new LocalRestApi(api, keys[api.Path], pools[api.Function.Path], log, clock)
+        {
+            RouteInvokers = api.RouteFunctions.ToDictionary(r => r.Key, r => (IFunctionInvoker)pools[r.Value.Path], StringComparer.Ordinal),
+        }).ToList();
         var front = new LocalFront(apis, settings.Port, settings.SamplePhotoPath);
 
         var services = new List<ILocalService>(pools.Values);

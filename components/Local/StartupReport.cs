@@ -34,21 +34,24 @@ public static class StartupReport
             var waf = api.Waf;
             var allowlist = waf.Allowlist is { } allowed ? $"allowlist {string.Join(", ", allowed)}" : "no allowlist";
             output.WriteLine(string.Create(c, $"    limits     stage {api.StageRateLimit} req/s, burst {api.StageBurstLimit}; WAF {waf.RateLimitPerIp} requests per {waf.RateLimitWindowSeconds} s per IP, bodies up to {waf.MaxBodyBytes} bytes, {allowlist}"));
-            var function = api.Function;
-            var pool = serve.Pools[function.Path];
-            var warm = function.ProvisionedConcurrency > 0
-                ? $"{Math.Min(function.ProvisionedConcurrency, pool.Capacity)} provisioned (initialized now)"
-                : "no provisioned concurrency: the first request is a cold start";
-            output.WriteLine(string.Create(c, $"    function   {function.MemoryMb} MB, timeout {function.TimeoutSeconds} s, reserved concurrency {function.ReservedConcurrency?.ToString(c) ?? "none"}, up to {pool.Capacity} local instance(s), {warm}, idle instances stop after {settings.IdleTimeout.TotalSeconds:0} s"));
             if (api.Pattern == "ml:ContainerInferenceApi")
             {
                 output.WriteLine("    container  no Docker here: the same published function runs as a local process instead of the image");
             }
 
-            output.WriteLine($"    env        {(function.Environment.Count == 0 ? "(none)" : string.Join(", ", function.Environment.Keys))}");
-            foreach (var dropped in function.DroppedVariables)
+            foreach (var function in api.Functions)
             {
-                output.WriteLine($"    left out   {dropped.Name}: {dropped.Reason}");
+                var pool = serve.Pools[function.Path];
+                var warm = function.ProvisionedConcurrency > 0
+                    ? $"{Math.Min(function.ProvisionedConcurrency, pool.Capacity)} provisioned (initialized now)"
+                    : "no provisioned concurrency: the first request is a cold start";
+                var which = api.RouteFunctions.Count == 0 ? "" : $" {function.Path}:";
+                output.WriteLine(string.Create(c, $"    function  {which} {function.MemoryMb} MB, timeout {function.TimeoutSeconds} s, reserved concurrency {function.ReservedConcurrency?.ToString(c) ?? "none"}, up to {pool.Capacity} local instance(s), {warm}, idle instances stop after {settings.IdleTimeout.TotalSeconds:0} s"));
+                output.WriteLine($"    env        {(function.Environment.Count == 0 ? "(none)" : string.Join(", ", function.Environment.Keys))}");
+                foreach (var dropped in function.DroppedVariables)
+                {
+                    output.WriteLine($"    left out   {dropped.Name}: {dropped.Reason}");
+                }
             }
         }
 

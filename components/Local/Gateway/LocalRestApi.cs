@@ -45,6 +45,9 @@ public sealed class LocalRestApi
 
     public LocalApi Api { get; }
 
+    /// <summary>The invoker of each route that goes to another function than the API's own, by route name (a model router).</summary>
+    public IReadOnlyDictionary<string, IFunctionInvoker> RouteInvokers { get; init; } = new Dictionary<string, IFunctionInvoker>();
+
     /// <summary>Whether the routes require an <c>x-api-key</c> (as the component sets ApiKeyRequired).</summary>
     public bool ApiKeyRequired => Api.Auth == RestApiAuth.ApiKey || Api.Clients.Count > 0;
 
@@ -101,7 +104,8 @@ public sealed class LocalRestApi
         }
 
         var lambdaEvent = ProxyEvents.ToEvent(request, Api, match, requestId, apiKey, _clock.GetUtcNow());
-        var invocation = await _function.InvokeAsync(lambdaEvent, cancellationToken).ConfigureAwait(false);
+        var function = RouteInvokers.GetValueOrDefault(match.Route.Name) ?? _function;
+        var invocation = await function.InvokeAsync(lambdaEvent, cancellationToken).ConfigureAwait(false);
         var who = $"{invocation.Instance}, {(invocation.ColdStart ? "cold start" : "warm")}{(client is null ? "" : ", client " + client.Client.Name)}";
         return invocation.Outcome switch
         {

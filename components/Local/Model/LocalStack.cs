@@ -9,7 +9,7 @@ public sealed record LocalStack(string StackName, IReadOnlyList<LocalApi> Apis)
     /// <summary>The batch components that local mode runs (those it was given a <see cref="Batch.LocalBatch"/> for).</summary>
     public IReadOnlyList<LocalBatchFunction> Batches { get; init; } = [];
 
-    public IEnumerable<LocalFunction> Functions => Apis.Select(api => api.Function).Concat(Batches.Select(batch => batch.Function));
+    public IEnumerable<LocalFunction> Functions => Apis.SelectMany(api => api.Functions).Concat(Batches.Select(batch => batch.Function)).DistinctBy(f => f.Path);
 }
 
 /// <summary>A batch component: its local pipeline (folders or emulators) and the function the pipeline invokes.</summary>
@@ -62,4 +62,10 @@ public sealed record LocalApi(
 {
     /// <summary>The path prefix of this API on the local front: <c>/{component path}/{stage}</c>.</summary>
     public string BasePath => $"/{Path}/{Stage}";
+
+    /// <summary>The function of each route that invokes another function than <see cref="Function"/>, by route name (a model router's routes).</summary>
+    public IReadOnlyDictionary<string, LocalFunction> RouteFunctions { get; init; } = new Dictionary<string, LocalFunction>();
+
+    /// <summary><see cref="Function"/> and the route functions, each once.</summary>
+    public IEnumerable<LocalFunction> Functions => RouteFunctions.Values.Prepend(Function).DistinctBy(f => f.Path);
 }

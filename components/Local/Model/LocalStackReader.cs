@@ -31,6 +31,9 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
                 case RestInferenceApi rest:
                     apis.Add(ReadApi(rest, rest.ModelName, rest.Api, rest.Waf, ReadFunction(rest.Path, rest.Function, apiBindings?.GetValueOrDefault(rest.Path))));
                     break;
+                case ModelRouterApi router:
+                    apis.Add(ReadRouter(router));
+                    break;
                 case ContainerInferenceApi container:
                     // No Docker here: the container runs the same published function as the zip pattern.
                     apis.Add(ReadApi(container, container.ModelName, container.Api, container.Waf, ReadFunction(container.Path, container.Function, apiBindings?.GetValueOrDefault(container.Path))));
@@ -39,6 +42,18 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
         }
 
         return new LocalStack(stack.StackName, apis) { Batches = batchFunctions };
+    }
+
+    /// <summary>A model router: one API whose routes go to several functions, each run as its own pool, keyed by its component path.</summary>
+    private LocalApi ReadRouter(ModelRouterApi router)
+    {
+        var functions = router.Functions.Values.ToDictionary(f => f, f => ReadFunction(f.Path, f));
+        var routes = router.Api.Settings.Routes;
+        var sample = routes.FirstOrDefault(r => r.Path.EndsWith("/predict", StringComparison.Ordinal)) ?? routes.First(r => r.Path.EndsWith("/infer", StringComparison.Ordinal));
+        return ReadApi(router, sample.Path.Split('/')[^2], router.Api, router.Waf, functions[router.RouteFunctions[routes[0].Name]]) with
+        {
+            RouteFunctions = router.RouteFunctions.ToDictionary(r => r.Key, r => functions[r.Value], StringComparer.Ordinal),
+        };
     }
 
     private LocalApi ReadApi(ComponentResource component, string modelName, RestApiEndpoint api, Waf waf, LocalFunction function)
