@@ -45,6 +45,12 @@ public partial class ComponentReferenceTests
             ModelVersion = "1",
             Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
         }),
+        ["ModelRouterApi"] = s => new ModelRouterApi(s, "c", new ModelRouterApiArgs
+        {
+            Models = [new RoutedModel { Name = "m", Version = "1", SizeMb = 1 }],
+            Function = new InferenceFunctionArgs { Code = Code },
+            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+        }),
         ["BatchInference"] = s => new BatchInference(s, "c", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = Code },

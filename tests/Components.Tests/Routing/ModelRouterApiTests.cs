@@ -190,3 +190,26 @@ public sealed class ModelRouterApiTests
         Assert.Contains("Lambda allows 4 KB of variables per function", large.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>preview's cost estimate reads the router like any API: each function is an API function billed at its own memory.</summary>
+public sealed class ModelRouterPreviewTests
+{
+    [Fact]
+    public void Each_router_function_is_costed_as_an_api_function_at_its_derived_memory()
+    {
+        var stack = NewStack();
+        _ = new ModelRouterApi(stack, "models", ModelRouterApiTests.Args());
+
+        var estimate = new Infra.Preview.CostEstimator(new Infra.Preview.StackGraph(stack), new Infra.Preview.TrafficProfile(), Infra.Preview.Measurements.None).Estimate();
+
+        var loads = estimate.Functions.ToDictionary(f => f.Component);
+        Assert.Equal(["models/resnet18-function", "models/shared-function"], loads.Keys.Order(StringComparer.Ordinal));
+        Assert.All(loads.Values, load => Assert.Equal(Infra.Preview.FunctionKind.Api, load.Kind));
+        Assert.Equal(1769, loads["models/resnet18-function"].MemoryMb);
+        Assert.Equal(192, loads["models/shared-function"].MemoryMb);
+        // The day's 10,000 predictions are shared by the two API functions, each billed at its own memory.
+        Assert.Equal(loads["models/resnet18-function"].Predictions, loads["models/shared-function"].Predictions);
+        var duration = estimate.Lines.Where(l => l.Service == "Lambda" && l.Item == "duration").ToDictionary(l => l.Component, l => (double)l.Monthly);
+        Assert.Equal(1769 / 192.0, duration["models/resnet18-function"] / duration["models/shared-function"], 2);
+    }
+}
