@@ -133,17 +133,37 @@ public sealed class EnsembleService : IInferenceService, IDisposable
         double Elapsed() => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = Task.Run(() => _inner.HandleAsync(request, abandon.Token), CancellationToken.None);
-        _ = work.ContinueWith(_ => abandon.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var answeredAt = 0L;
+        _ = work.ContinueWith(_ =>
+        {
+            answeredAt = Stopwatch.GetTimestamp();
+            abandon.Dispose();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             var response = await work.WaitAsync(member.Timeout, cancellationToken).ConfigureAwait(false);
+
+            // The timer's continuation can run late on a busy thread pool; an answer that came after the timeout is still late.
+            if (Stopwatch.GetElapsedTime(started, Volatile.Read(ref answeredAt) is > 0 and var at ? at : Stopwatch.GetTimestamp()) > member.Timeout)
+            {
+                throw new TimeoutException();
+            }
+
             return Read(member, response, Elapsed());
         }
         catch (TimeoutException)
         {
             // A model run cannot be interrupted: the member's work finishes in the background and its answer is dropped.
-            abandon.Cancel();
-            if (_abandoned.TryAdd(work, 0))
+            try
+            {
+                abandon.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The member finished (late) in the meantime and released its source: there is nothing left to cancel.
+            }
+
+            if (!work.IsCompleted && _abandoned.TryAdd(work, 0))
             {
                 _ = work.ContinueWith(done => _abandoned.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
