@@ -5,7 +5,7 @@ using Infra.Hosting;
 namespace Infra.Quantization;
 
 /// <summary>
-/// The <c>quantize</c> verb of the stack host: an FP32 model (its model.json) in, an INT8 model with its model.json
+/// The <c>quantize</c> verb of its own host (Program.cs): an FP32 model (its model.json) in, an INT8 model with its model.json
 /// out, and the size, latency and accuracy it measured against the FP32 model in the same run.
 /// </summary>
 public sealed class QuantizeCommand : IHostCommand
