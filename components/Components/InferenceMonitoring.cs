@@ -29,8 +29,9 @@ public sealed record InferenceMonitoringArgs
     public double ColdStartRatePercent { get; init; } = 5;
 
     /// <summary>
-    /// Alarm when the served version's top-1 accuracy from client feedback (the function's <c>Accuracy</c> metric, a
-    /// sliding window per instance) falls below this percentage; null for no accuracy alarm. A gradual rollout rolls back on it.
+    /// Alarm when the served version's top-1 accuracy from client feedback (the average of the function's 1-or-0
+    /// <c>FeedbackCorrect</c> over all instances, per period) falls below this percentage; null for no accuracy alarm.
+    /// A gradual rollout rolls back on it.
     /// </summary>
     public double? MinimumAccuracyPercent { get; init; }
 
@@ -96,14 +97,17 @@ public sealed class InferenceMonitoring : ComponentResource
         });
         if (args.MinimumAccuracyPercent is { } accuracy)
         {
+            // FeedbackCorrect is 1 or 0 per judged feedback, so its average over a period is the whole fleet's accuracy in
+            // that period; the per-instance Accuracy metric would weigh a quiet instance like a busy one.
             Alarm("accuracy", $"Top-1 accuracy from client feedback below {accuracy} % (model {args.ModelName} {args.ModelVersion})", new MetricAlarmArgs
             {
-                Namespace = args.MetricsNamespace,
-                MetricName = "Accuracy",
-                Dimensions = ModelDimensions(),
-                Statistic = "Average",
                 Threshold = accuracy,
                 ComparisonOperator = "LessThanThreshold",
+                MetricQueries = new[]
+                {
+                    Query("correct", args.MetricsNamespace, "FeedbackCorrect", "Average", ModelDimensions()),
+                    new MetricAlarmMetricQueryArgs { Id = "accuracy", Expression = "100 * correct", Label = "Top-1 accuracy from feedback (%)", ReturnData = true },
+                },
             });
         }
 

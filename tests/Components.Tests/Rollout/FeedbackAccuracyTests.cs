@@ -28,9 +28,13 @@ public sealed class FeedbackAccuracyTests
         var program = GradualRolloutTests.SynthApi(new GradualRolloutArgs(), a => a with { PredictionLogSampleRate = 0.1, MinimumAccuracyPercent = 85 });
 
         var alarm = Resource(program, "embed-monitoring-accuracy");
-        Assert.Equal("Accuracy", At(alarm, "properties", "metricName"));
-        Assert.Equal("ServerlessInference", At(alarm, "properties", "namespace"));
-        Assert.Equal("2.0.0", At(alarm, "properties", "dimensions", "ModelVersion"));
+        // The fleet's accuracy: the average of every instance's 1-or-0 FeedbackCorrect for this version, as a percentage.
+        Assert.Equal("FeedbackCorrect", At(alarm, "properties", "metricQueries", 0, "metric", "metricName"));
+        Assert.Equal("Average", At(alarm, "properties", "metricQueries", 0, "metric", "stat"));
+        Assert.Equal("ServerlessInference", At(alarm, "properties", "metricQueries", 0, "metric", "namespace"));
+        Assert.Equal("2.0.0", At(alarm, "properties", "metricQueries", 0, "metric", "dimensions", "ModelVersion"));
+        Assert.Equal("100 * correct", At(alarm, "properties", "metricQueries", 1, "expression"));
+        Assert.Equal(true, At(alarm, "properties", "metricQueries", 1, "returnData"));
         Assert.Equal("LessThanThreshold", At(alarm, "properties", "comparisonOperator"));
         Assert.Equal(85m, At(alarm, "properties", "threshold"));
         Assert.Contains("${embed-monitoring-accuracy.name}",
