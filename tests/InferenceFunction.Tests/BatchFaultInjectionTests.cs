@@ -4,6 +4,7 @@ using Inference.Caching;
 using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
+using TestModels;
 
 namespace InferenceFunction.Tests;
 
@@ -29,8 +30,8 @@ public sealed class BatchFaultInjectionTests : IDisposable
     public async Task EveryInputEndsWithExactlyOneRecordOrOneDeadLetter_AndRedeliveriesOverwriteTheirRecord()
     {
         var folders = new DirectoryObjectStore(_root.FullName);
-        var upright = SqsS3BatchRealServiceTests.TextLine(upsideDown: false);
-        var upsideDown = SqsS3BatchRealServiceTests.TextLine(upsideDown: true);
+        var upright = TextLines.Png("Quick brown fox", upsideDown: false);
+        var upsideDown = TextLines.Png("Quick brown fox", upsideDown: true);
         var keys = new string[Inputs];
         for (var i = 0; i < Inputs; i++)
         {

@@ -6,7 +6,7 @@ using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using Moq;
-using SkiaSharp;
+using TestModels;
 
 namespace InferenceFunction.Tests;
 
@@ -19,7 +19,7 @@ public sealed class SqsS3BatchRealServiceTests
         var objects = new Dictionary<string, byte[]>();
         for (var i = 0; i < 6; i++)
         {
-            objects[$"lines/{i}.png"] = TextLine(upsideDown: i % 2 == 1);
+            objects[$"lines/{i}.png"] = TextLines.Png("Quick brown fox", upsideDown: i % 2 == 1);
         }
 
         objects["lines/corrupt.png"] = [0x89, 0x50, 0x4E, 0x47, 9, 9, 9];
@@ -65,23 +65,5 @@ public sealed class SqsS3BatchRealServiceTests
 
         var corrupt = written["out/ppocr-cls/2.0.0/lines/corrupt.png.json"];
         Assert.Equal((400, "invalid_image"), (corrupt.GetProperty("status").GetInt32(), corrupt.GetProperty("response").GetProperty("code").GetString()));
-    }
-
-    internal static byte[] TextLine(bool upsideDown)
-    {
-        using var bitmap = new SKBitmap(384, 96);
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
-        if (upsideDown)
-        {
-            canvas.RotateDegrees(180, 192, 48);
-        }
-
-        using var font = new SKFont(SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default, 56);
-        using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        canvas.DrawText("Quick brown fox", 12, 70, SKTextAlign.Left, font, paint);
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 90);
-        return data.ToArray();
     }
 }

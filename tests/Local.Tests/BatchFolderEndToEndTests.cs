@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Infra.Local.Batch;
+using TestModels;
 
 namespace Local.Tests;
 

@@ -7,6 +7,7 @@ using Infra.Components;
 using Infra.Core;
 using Infra.Local.Batch;
 using Infra.Local.Emulators;
+using TestModels;
 
 namespace Local.Tests;
 

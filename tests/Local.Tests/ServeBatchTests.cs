@@ -5,6 +5,7 @@ using Infra.Core;
 using Infra.Local;
 using Infra.Local.Batch;
 using Infra.Local.Model;
+using TestModels;
 
 namespace Local.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Infra.Local;
+using TestModels;
 
 namespace Local.Tests;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Infra.Components;
 using Infra.Local;
+using TestModels;
 
 namespace Local.Tests;
 

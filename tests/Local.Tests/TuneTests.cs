@@ -2,6 +2,7 @@ using Infra.Hosting;
 using Infra.Local;
 using Infra.Local.Tuning;
 using Stacks;
+using TestModels;
 
 namespace Local.Tests;
 

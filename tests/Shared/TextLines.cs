@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Local.Tests;
+namespace TestModels;
 
 /// <summary>Rendered text lines: what PP-OCR's direction classifier labels "0" (upright) or "180" (turned).</summary>
 internal static class TextLines
