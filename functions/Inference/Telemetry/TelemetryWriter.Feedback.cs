@@ -28,12 +28,7 @@ public sealed partial class TelemetryWriter
                 metrics.Add("Accuracy");
             }
 
-            w.WriteStartObject("_aws");
-            w.WriteNumber("Timestamp", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            w.WriteStartArray("CloudWatchMetrics");
-            WriteDirective(w, [["Model", "ModelVersion"]], [.. metrics]);
-            w.WriteEndArray();
-            w.WriteEndObject();
+            WriteEmf(w, ([["Model", "ModelVersion"]], [.. metrics]));
             w.WriteString("Model", f.Model);
             w.WriteString("ModelVersion", f.ModelVersion);
             w.WriteNumber("Feedback", 1);

@@ -59,12 +59,7 @@ public sealed partial class TelemetryWriter
                 metrics.Add("ShadowCosine");
             }
 
-            w.WriteStartObject("_aws");
-            w.WriteNumber("Timestamp", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            w.WriteStartArray("CloudWatchMetrics");
-            WriteDirective(w, [["Model", "Variant"]], [.. metrics]);
-            w.WriteEndArray();
-            w.WriteEndObject();
+            WriteEmf(w, ([["Model", "Variant"]], [.. metrics]));
             w.WriteString("Model", s.Model ?? NoModel);
             w.WriteString("Variant", s.CandidateVariant);
             w.WriteNumber("ShadowRequests", 1);

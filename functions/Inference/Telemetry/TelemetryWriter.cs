@@ -178,13 +178,20 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
 
     private void WriteEmfHeader(Utf8JsonWriter w, bool withErrors, string[] metrics)
     {
+        (string[][], string[]) requests = (Variant is null ? [["Model", "ModelVersion"]] : [["Model", "ModelVersion"], ["Model", "Variant"]], metrics);
+        (string[][], string[]) errors = (Variant is null ? [["Model", "ModelVersion", "ErrorCode"]] : [["Model", "ModelVersion", "ErrorCode"], ["Model", "Variant", "ErrorCode"]], ["Errors"]);
+        WriteEmf(w, withErrors ? [requests, errors] : [requests]);
+    }
+
+    /// <summary>The EMF <c>_aws</c> member: a timestamp and one metric directive per (dimension sets, metric names) pair.</summary>
+    private void WriteEmf(Utf8JsonWriter w, params (string[][] DimensionSets, string[] Metrics)[] directives)
+    {
         w.WriteStartObject("_aws");
         w.WriteNumber("Timestamp", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         w.WriteStartArray("CloudWatchMetrics");
-        WriteDirective(w, Variant is null ? [["Model", "ModelVersion"]] : [["Model", "ModelVersion"], ["Model", "Variant"]], metrics);
-        if (withErrors)
+        foreach (var (dimensionSets, metrics) in directives)
         {
-            WriteDirective(w, Variant is null ? [["Model", "ModelVersion", "ErrorCode"]] : [["Model", "ModelVersion", "ErrorCode"], ["Model", "Variant", "ErrorCode"]], ["Errors"]);
+            WriteDirective(w, dimensionSets, metrics);
         }
 
         w.WriteEndArray();
