@@ -87,22 +87,8 @@ public sealed class DynamoDbFeedbackStore(IAmazonDynamoDB dynamoDb, string table
 /// </summary>
 public sealed class JsonLinesFeedbackStore(string path, TimeProvider time) : IFeedbackStore
 {
-    private const int LockHeldElsewhere = 11;
-
-    public async Task<FeedbackMatch?> StoreAsync(string model, string requestId, GroundTruth truth, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return await RewriteAsync(model, requestId, truth, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException locked) when (locked.HResult == LockHeldElsewhere)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    public Task<FeedbackMatch?> StoreAsync(string model, string requestId, GroundTruth truth, CancellationToken cancellationToken) =>
+        ExclusiveFileLock.RunAsync(() => RewriteAsync(model, requestId, truth, cancellationToken), cancellationToken);
 
     private async Task<FeedbackMatch?> RewriteAsync(string model, string requestId, GroundTruth truth, CancellationToken cancellationToken)
     {

@@ -11,29 +11,15 @@ namespace Inference.Predictions;
 /// </summary>
 public sealed class JsonLinesPredictionLog(string path, TimeSpan ttl, TimeProvider time) : IPredictionLog
 {
-    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(5);
-
-    /// <summary>The errno (EWOULDBLOCK) .NET reports as the HResult when another handle holds the file's lock.</summary>
-    private const int LockHeldElsewhere = 11;
-
-    public async Task WriteAsync(PredictionLogEntry entry, CancellationToken cancellationToken)
+    public Task WriteAsync(PredictionLogEntry entry, CancellationToken cancellationToken)
     {
         var line = LineFor(PredictionLogItem.For(entry, time.GetUtcNow(), ttl));
-        while (true)
+        return ExclusiveFileLock.RunAsync(async () =>
         {
-            try
-            {
-                // FileShare.None takes an exclusive advisory lock (flock) on Unix, also against other processes.
-                await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
-                await file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (IOException locked) when (locked.HResult == LockHeldElsewhere)
-            {
-                // Another writer holds the lock; the recorder's timeout bounds the wait.
-                await Task.Delay(LockRetry, cancellationToken).ConfigureAwait(false);
-            }
-        }
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+            await file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>One item as a line of JSON: strings stay strings, numbers are written as DynamoDB holds them.</summary>
