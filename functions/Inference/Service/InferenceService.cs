@@ -456,7 +456,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
                 $"The body has {request.Body.Length} bytes; at most {_options.MaxBodyBytes} are accepted.");
         }
 
-        var contentType = MediaType(request.Headers);
+        var contentType = RequestHeaders.MediaType(request.Headers);
         var accepted = isImage ? ImageTypes.Contains(contentType) : contentType is null or "application/json";
         if (!accepted)
         {
@@ -470,20 +470,6 @@ public sealed class InferenceService : IInferenceService, IDisposable
             throw ApiException.BadRequest(ErrorCodes.EmptyBody,
                 isImage ? "The body is empty; send the image bytes." : "The body is empty; send an infer request as JSON.");
         }
-    }
-
-    /// <summary>The media type without parameters, lower-cased; null when the header is absent.</summary>
-    private static string? MediaType(IReadOnlyDictionary<string, string> headers)
-    {
-        var value = headers.TryGetValue("content-type", out var exact) ? exact
-            : headers.FirstOrDefault(h => string.Equals(h.Key, "content-type", StringComparison.OrdinalIgnoreCase)).Value;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        var semicolon = value.IndexOf(';', StringComparison.Ordinal);
-        return (semicolon >= 0 ? value[..semicolon] : value).Trim().ToLowerInvariant();
     }
 
     private static ValueTask<InferenceResponse> Readiness(bool ready, string? model) =>

@@ -54,7 +54,7 @@ public sealed class HttpBackendService(VariantSpec spec, HttpClient http, Teleme
             if (request.Body.Length > 0 || request.Method is "POST" or "PUT")
             {
                 message.Content = new ReadOnlyMemoryContent(request.Body);
-                if (VariantAssigner.HeaderValue(request.Headers, "content-type") is { } contentType
+                if (RequestHeaders.Get(request.Headers, "content-type") is { } contentType
                     && MediaTypeHeaderValue.TryParse(contentType, out var parsed))
                 {
                     message.Content.Headers.ContentType = parsed;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Inference.Protocol;
 
 namespace Inference.Variants;
 
@@ -38,7 +39,7 @@ public sealed class VariantAssigner
     /// <returns>The chosen variant's index, and whether the choice came from the sticky header.</returns>
     public (int Index, bool Sticky) Assign(IReadOnlyDictionary<string, string> headers)
     {
-        if (_stickyHeader is not null && HeaderValue(headers, _stickyHeader) is { Length: > 0 } value)
+        if (_stickyHeader is not null && RequestHeaders.Get(headers, _stickyHeader) is { Length: > 0 } value)
         {
             return (IndexAt(StablePoint(value)), true);
         }
@@ -65,15 +66,5 @@ public sealed class VariantAssigner
         }
 
         return index;
-    }
-
-    internal static string? HeaderValue(IReadOnlyDictionary<string, string> headers, string name)
-    {
-        if (headers.TryGetValue(name, out var exact))
-        {
-            return exact;
-        }
-
-        return headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
     }
 }
