@@ -4,7 +4,12 @@ using LambdaEmulator;
 
 namespace InferenceFunction.Tests;
 
-/// <summary>The host's Runtime API loop against an in-process server that speaks the real protocol.</summary>
+/// <summary>
+/// The host's Runtime API loop against an in-process server that speaks the real protocol. Some tests here time the
+/// deadline's cancellation to a few milliseconds, so they run on their own, after the parallel tests: a continuation
+/// queued behind other tests' work on a starved thread pool came 300 ms late once in CI.
+/// </summary>
+[Collection(nameof(TimingSensitive))]
 public sealed class RuntimeLoopTests : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
