@@ -88,6 +88,16 @@ public sealed class PreoptimizedModelTests : IDisposable
         Assert.Equal($"{variable} is 'yes'; allowed: true, false.", error.Message);
     }
 
+    [Fact]
+    public void Intra_op_spinning_is_off_unless_ORT_ALLOW_SPINNING_is_true()
+    {
+        Assert.False(InferenceOptions.FromEnvironment(_ => null, 2).SessionSettings.AllowSpinning);
+        Assert.True(InferenceOptions.FromEnvironment(name => name == "ORT_ALLOW_SPINNING" ? "true" : null, 2).SessionSettings.AllowSpinning);
+
+        var error = Assert.Throws<InvalidOperationException>(() => InferenceOptions.FromEnvironment(name => name == "ORT_ALLOW_SPINNING" ? "1" : null, 2));
+        Assert.Equal("ORT_ALLOW_SPINNING is '1'; allowed: true, false.", error.Message);
+    }
+
     private static async Task<float[]> RunAsync(ModelDefinition definition, bool preoptimized)
     {
         var loader = new ModelLoader(new BundledModelFileProvider(), new SessionSettings(1, UsePreoptimizedModels: preoptimized));

@@ -19,6 +19,9 @@ public sealed class TuneTests
     [InlineData(new[] { "--write", "--config-key", "ml-serving:memoryMb" }, "--config-key is 'ml-serving:memoryMb'; allowed: a config key of letters")]
     [InlineData(new[] { "--write", "yes" }, "--write takes no value, but got 'yes'")]
     [InlineData(new[] { "--input", "/no/such/photo.jpg" }, "--input '/no/such/photo.jpg' does not exist")]
+    [InlineData(new[] { "--env", "ORT_ALLOW_SPINNING" }, "--env has 'ORT_ALLOW_SPINNING'; allowed: a comma-separated list of NAME=VALUE")]
+    [InlineData(new[] { "--env", "A=1,A=2" }, "--env has 'A=2'; allowed:")]
+    [InlineData(new[] { "--env", "1X=2" }, "--env has '1X=2'; allowed:")]
     public void A_bad_option_is_an_error_naming_the_option_the_value_and_what_is_allowed(string[] arguments, string message)
     {
         var error = new StringWriter();
@@ -35,6 +38,15 @@ public sealed class TuneTests
         Assert.Equal(ExitCodes.Failed, exitCode);
         Assert.StartsWith($"error: tune: {message}", error.ToString().Trim(), StringComparison.Ordinal);
         Assert.Empty(output.ToString()); // refused before anything was built or measured
+    }
+
+    [Fact]
+    public void Env_sets_function_variables_for_the_measurement_and_keeps_values_with_equals_signs()
+    {
+        var options = TuneOptions.Parse(CommandLine.Parse(["tune", "--env", "ORT_ALLOW_SPINNING=true, MODEL_LOG_FORMAT=a=b"], "synth"));
+
+        Assert.Equal(new Dictionary<string, string> { ["ORT_ALLOW_SPINNING"] = "true", ["MODEL_LOG_FORMAT"] = "a=b" }, options.Environment);
+        Assert.Empty(TuneOptions.Parse(CommandLine.Parse(["tune"], "synth")).Environment);
     }
 
     [Fact]

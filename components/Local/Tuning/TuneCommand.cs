@@ -25,9 +25,9 @@ public sealed class TuneCommand : IHostCommand
     public string Summary => "measure the function at each Lambda memory size (CPUs pinned to match) and print latency, cost per 1M predictions and the size to pick";
 
     public string Usage =>
-        "tune [--stack NAME] [--function COMPONENT] [--model NAME|DIR] [--input IMAGE] [--memory MB,MB,...] [--requests N] [--warmup N] [--target-p95 MS] [--write [--config-key KEY]]";
+        "tune [--stack NAME] [--function COMPONENT] [--model NAME|DIR] [--input IMAGE] [--memory MB,MB,...] [--requests N] [--warmup N] [--target-p95 MS] [--env NAME=VALUE,...] [--write [--config-key KEY]]";
 
-    public IReadOnlyCollection<string> Options { get; } = ["stack", "function", "model", "input", "memory", "requests", "warmup", "target-p95", "write", "config-key"];
+    public IReadOnlyCollection<string> Options { get; } = ["stack", "function", "model", "input", "memory", "requests", "warmup", "target-p95", "env", "write", "config-key"];
 
     public int Run(HostInvocation invocation)
     {
@@ -65,6 +65,10 @@ public sealed class TuneCommand : IHostCommand
         environment["MODEL_DIR"] = model.Directory;
         environment["MODEL_NAME"] = model.Name;
         environment["PREDICTION_CACHE_MAX_ENTRIES"] = "0"; // every measured request must run the model
+        foreach (var (name, value) in options.Environment)
+        {
+            environment[name] = value;
+        }
 
         var image = model.Config.Preprocessing is null ? null : ReadImage(options.Input ?? new SamplePhoto(layout, invocation.Error).Ensure());
         var runner = new TuneRunner(api.Function.Executable, environment, TunePayload.For(api, model, image?.Bytes, image?.ContentType), invocation.Error);

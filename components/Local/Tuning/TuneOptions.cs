@@ -35,6 +35,9 @@ public sealed partial record TuneOptions
 
     public string ConfigKey { get; init; } = DefaultConfigKey;
 
+    /// <summary>Function environment variables set for the measurement on top of the stack's (e.g. ORT_INTRA_OP_THREADS=1).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     public static TuneOptions Parse(CommandLine commandLine)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -72,6 +75,7 @@ public sealed partial record TuneOptions
             TargetP95Ms = commandLine.Flag("target-p95") ? Milliseconds(commandLine.Option("target-p95")) : null,
             Write = commandLine.Flag("write"),
             ConfigKey = configKey ?? DefaultConfigKey,
+            Environment = commandLine.Flag("env") ? Variables(commandLine.Option("env")) : new Dictionary<string, string>(),
         };
     }
 
@@ -112,6 +116,23 @@ public sealed partial record TuneOptions
         return sizes;
     }
 
+    private static Dictionary<string, string> Variables(string? text)
+    {
+        const string allowed = "allowed: a comma-separated list of NAME=VALUE, each NAME an environment variable name (e.g. ORT_INTRA_OP_THREADS=1,ORT_ALLOW_SPINNING=true)";
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries))
+        {
+            var separator = part.IndexOf('=', StringComparison.Ordinal);
+            var name = separator > 0 ? part[..separator] : string.Empty;
+            if (!VariableNamePattern().IsMatch(name) || !variables.TryAdd(name, part[(separator + 1)..]))
+            {
+                throw new ServeException($"--env has '{part}'; {allowed}, each name once");
+            }
+        }
+
+        return variables;
+    }
+
     private static double Milliseconds(string? text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms > 0 && double.IsFinite(ms)
             ? ms
@@ -132,4 +153,7 @@ public sealed partial record TuneOptions
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex ConfigKeyPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex VariableNamePattern();
 }

@@ -12,16 +12,26 @@ namespace Inference.Runtime;
 /// Open a bundled model's <see cref="PreoptimizedModel"/> (written when the function is published) instead of its ONNX
 /// file when there is one: the fastest cold start measured (docs/benchmarks.md). False only to compare against.
 /// </param>
-public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null, bool UsePreoptimizedModels = true)
+/// <param name="AllowSpinning">
+/// Let ONNX Runtime's intra-op threads spin between operators instead of sleeping. Off by default: the spinning threads
+/// burned about 3× the CPU of a request and slowed it, because they compete with image decoding and the host for the same
+/// vCPUs, which Lambda gives in fractions below 1,769 MB (docs/benchmarks.md, power tuning).
+/// </param>
+public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null, bool UsePreoptimizedModels = true, bool AllowSpinning = false)
 {
-    public SessionOptions CreateOptions(GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL) => new()
+    public SessionOptions CreateOptions(GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
-        GraphOptimizationLevel = level,
-        IntraOpNumThreads = IntraOpThreads,
-        InterOpNumThreads = 1,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-    };
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = level,
+            IntraOpNumThreads = IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
+        return options;
+    }
 
     /// <summary>
     /// Creates a session: from the pre-optimised graph when <paramref name="preoptimizedPath"/> names an existing one,

@@ -30,6 +30,9 @@ public sealed record InferenceOptions
 
     /// <summary>Create the preprocessing session and warm image decoding while the model's session is created (INIT_PARALLEL).</summary>
     public bool ParallelInit { get; init; } = true;
+
+    /// <summary>Let ONNX Runtime's idle intra-op threads spin instead of sleeping (ORT_ALLOW_SPINNING); see <see cref="SessionSettings"/>.</summary>
+    public bool AllowSpinning { get; init; }
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
     public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
     public string MetricsNamespace { get; init; } = DefaultMetricsNamespace;
@@ -40,7 +43,7 @@ public sealed record InferenceOptions
     public Feedback.FeedbackOptions Feedback { get; init; } = new();
 
     public SessionSettings SessionSettings =>
-        new(IntraOpThreads, OptimizedModelCache ? Path.Combine(CacheDirectory, "optimized") : null, PreoptimizedModels);
+        new(IntraOpThreads, OptimizedModelCache ? Path.Combine(CacheDirectory, "optimized") : null, PreoptimizedModels, AllowSpinning);
 
     /// <summary>Reads the options from environment variables (see functions/README.md), failing with a message naming the variable.</summary>
     public static InferenceOptions FromEnvironment(Func<string, string?> env, int processorCount)
@@ -78,6 +81,7 @@ public sealed record InferenceOptions
             },
             PreoptimizedModels = Flag(values, "ORT_PREOPTIMIZED_MODEL", defaults.PreoptimizedModels),
             ParallelInit = Flag(values, "INIT_PARALLEL", defaults.ParallelInit),
+            AllowSpinning = Flag(values, "ORT_ALLOW_SPINNING", defaults.AllowSpinning),
             MaxBodyBytes = values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes,
             MaxImagePixels = values.Long("MAX_IMAGE_PIXELS", 1, 1L << 32) ?? DefaultMaxImagePixels,
             MetricsNamespace = values.Get("METRICS_NAMESPACE") ?? DefaultMetricsNamespace,
