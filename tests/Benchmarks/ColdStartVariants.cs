@@ -21,7 +21,7 @@ internal static class ColdStartVariants
     public static IReadOnlyList<Variant> Discover(string functionRoot, string floorRoot, string modelDirectory, int threads, TextWriter log)
     {
         var onnx = Path.Combine(modelDirectory, "ResNet18.onnx");
-        var ort = Directory.EnumerateFiles(modelDirectory, "ResNet18.onnx.*.ort").FirstOrDefault();
+        var prepared = Directory.EnumerateFiles(modelDirectory, "ResNet18.onnx.*.extended.onnx").FirstOrDefault();
         var t = threads.ToString(CultureInfo.InvariantCulture);
         Dictionary<string, string> Env(bool preoptimized, bool parallel) => new()
         {
@@ -34,9 +34,9 @@ internal static class ColdStartVariants
             new("floor: bare program, ResNet18.onnx (Native AOT)", Path.Combine(floorRoot, "native-aot", "ColdStartFloor"), [onnx, t], new Dictionary<string, string>(), true),
             new("floor: bare program, ResNet18.onnx (ReadyToRun)", Path.Combine(floorRoot, "ready-to-run", "ColdStartFloor.dll"), [onnx, t], new Dictionary<string, string>(), true),
         };
-        if (ort is not null)
+        if (prepared is not null)
         {
-            candidates.Add(new("floor: bare program, pre-optimised .ort (Native AOT)", Path.Combine(floorRoot, "native-aot", "ColdStartFloor"), [ort, t], new Dictionary<string, string>(), true));
+            candidates.Add(new("floor: bare program, pre-optimised graph (Native AOT)", Path.Combine(floorRoot, "native-aot", "ColdStartFloor"), [prepared, t], new Dictionary<string, string>(), true));
         }
 
         foreach (var (build, entry) in new[]
@@ -48,8 +48,8 @@ internal static class ColdStartVariants
         {
             candidates.Add(new($"function {build}: .onnx, sequential init (before issue 9)", entry, [], Env(false, false), false));
             candidates.Add(new($"function {build}: .onnx, parallel init", entry, [], Env(false, true), false));
-            candidates.Add(new($"function {build}: pre-optimised .ort, sequential init", entry, [], Env(true, false), false));
-            candidates.Add(new($"function {build}: pre-optimised .ort, parallel init (default)", entry, [], Env(true, true), false));
+            candidates.Add(new($"function {build}: pre-optimised graph, sequential init", entry, [], Env(true, false), false));
+            candidates.Add(new($"function {build}: pre-optimised graph, parallel init (default)", entry, [], Env(true, true), false));
         }
 
         foreach (var missing in candidates.Where(c => !File.Exists(c.EntryPoint)).Select(c => c.EntryPoint).Distinct())

@@ -5,7 +5,7 @@ using Inference.Storage;
 
 namespace Inference.Tests;
 
-/// <summary>The publish-time ORT-format graph (issue 9's cold start): written, found, and answering as the ONNX file does.</summary>
+/// <summary>The publish-time optimised graph (issue 9's cold start): written, found, answering as the ONNX file does, and still given the CPU's layout at load.</summary>
 public sealed class PreoptimizedModelTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -22,21 +22,21 @@ public sealed class PreoptimizedModelTests : IDisposable
         Assert.Equal(0, ModelPreparation.Run(folder, TextWriter.Null)); // current: nothing to do
 
         var definition = ModelConfigLoader.Load(Path.Combine(folder, "model.json"));
-        var ort = PreoptimizedModel.PathFor(definition)!;
-        Assert.Equal(Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.ort"), ort);
-        Assert.True(File.Exists(ort));
-        Assert.Contains("wrote ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.ort", written.ToString(), StringComparison.Ordinal);
+        var prepared = PreoptimizedModel.PathFor(definition)!;
+        Assert.Equal(Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.extended.onnx"), prepared);
+        Assert.True(File.Exists(prepared));
+        Assert.Contains("wrote ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.extended.onnx", written.ToString(), StringComparison.Ordinal);
 
-        var fromOrt = await RunAsync(definition, preoptimized: true);
+        var fromPrepared = await RunAsync(definition, preoptimized: true);
         var fromOnnx = await RunAsync(definition, preoptimized: false);
-        Assert.Equal(fromOnnx.Length, fromOrt.Length);
+        Assert.Equal(fromOnnx.Length, fromPrepared.Length);
         for (var i = 0; i < fromOnnx.Length; i++)
         {
-            Assert.Equal(fromOnnx[i], fromOrt[i], 5);
+            Assert.Equal(fromOnnx[i], fromPrepared[i], 5);
         }
 
-        // The ORT file really is what the session opened: corrupt it, and loading fails instead of silently using the ONNX file.
-        await File.WriteAllBytesAsync(ort, [1, 2, 3, 4]);
+        // The prepared file really is what the session opened: corrupt it, and loading fails instead of silently using the ONNX file.
+        await File.WriteAllBytesAsync(prepared, [1, 2, 3, 4]);
         await Assert.ThrowsAnyAsync<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => RunAsync(definition, preoptimized: true));
     }
 
@@ -44,7 +44,7 @@ public sealed class PreoptimizedModelTests : IDisposable
     public void Preparation_removes_graphs_of_earlier_model_files_and_refuses_a_file_whose_sha256_differs()
     {
         var folder = _dir.CopyModel("ppocr-cls");
-        var stale = Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.0000000000000000.ort");
+        var stale = Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.0000000000000000.ort"); // the format before ONNX
         File.WriteAllText(stale, "from an earlier model version");
 
         ModelPreparation.Run(folder, TextWriter.Null);
@@ -69,8 +69,28 @@ public sealed class PreoptimizedModelTests : IDisposable
         var log = new StringWriter();
 
         Assert.Equal(0, ModelPreparation.Run(folder, log));
-        Assert.Empty(Directory.GetFiles(folder, "*.ort"));
+        Assert.Equal(["ch_ppocr_mobile_v2.0_cls_infer.onnx"], Directory.GetFiles(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx*").Select(Path.GetFileName));
         Assert.Contains("ppocr-cls: no sha256", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void The_prepared_graph_still_gets_the_CPUs_NCHWc_layout_at_load()
+    {
+        // The reason the graph is saved as ONNX: an ORT-format graph loads without these rewrites and runs 20-25 % slower.
+        Skip.IfNot(System.Runtime.Intrinsics.X86.Avx2.IsSupported, "ONNX Runtime uses the NCHWc layout on x64 CPUs with AVX2 or AVX-512 only");
+        var folder = _dir.CopyModel("ppocr-cls");
+        ModelPreparation.Run(folder, TextWriter.Null);
+        var prepared = PreoptimizedModel.PathFor(ModelConfigLoader.Load(Path.Combine(folder, "model.json")))!;
+        var asLoaded = Path.Combine(folder, "as-loaded.onnx");
+
+        using (var options = new SessionSettings(1).CreateOptions())
+        {
+            options.OptimizedModelFilePath = asLoaded;
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(prepared, options);
+        }
+
+        Assert.DoesNotContain("ReorderInput", File.ReadAllText(prepared), StringComparison.Ordinal); // NCHWc ops, by their type name
+        Assert.Contains("ReorderInput", File.ReadAllText(asLoaded), StringComparison.Ordinal);
     }
 
     [Theory]

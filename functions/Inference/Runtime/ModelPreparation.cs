@@ -24,7 +24,9 @@ public static class ModelPreparation
                 continue;
             }
 
-            foreach (var stale in Directory.EnumerateFiles(definition.Directory, $"{definition.Config.File}.*.ort").Where(f => f != target))
+            // Not the pattern "{file}.*": .NET lets its ".*" match nothing, which would take the ONNX file itself.
+            var derived = definition.Config.File + ".";
+            foreach (var stale in Directory.EnumerateFiles(definition.Directory).Where(f => Path.GetFileName(f).StartsWith(derived, StringComparison.Ordinal) && f != target))
             {
                 File.Delete(stale);
             }

@@ -42,7 +42,7 @@ public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelC
         if (UsePreoptimizedModels && preoptimizedPath is not null && File.Exists(preoptimizedPath))
         {
             using var preoptimizedOptions = CreateOptions();
-            return PreoptimizedModel.Open(preoptimizedPath, preoptimizedOptions);
+            return new InferenceSession(preoptimizedPath, preoptimizedOptions);
         }
 
         if (OptimizedModelCacheDirectory is null)
