@@ -25,6 +25,7 @@ public sealed class PreoptimizedModelTests : IDisposable
         var prepared = PreoptimizedModel.PathFor(definition)!;
         Assert.Equal(Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.extended.onnx"), prepared);
         Assert.True(File.Exists(prepared));
+        Assert.True(new FileInfo(PreoptimizedModel.DataPathFor(prepared)).Length > new FileInfo(prepared).Length); // the weights sit outside the graph
         Assert.Contains("wrote ch_ppocr_mobile_v2.0_cls_infer.onnx.491843a3c65de462.extended.onnx", written.ToString(), StringComparison.Ordinal);
 
         var fromPrepared = await RunAsync(definition, preoptimized: true);
@@ -47,8 +48,14 @@ public sealed class PreoptimizedModelTests : IDisposable
         var stale = Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.0000000000000000.ort"); // the format before ONNX
         File.WriteAllText(stale, "from an earlier model version");
 
+        var staleWeights = Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx.0000000000000000.extended.onnx.data");
+        File.WriteAllText(staleWeights, "from an earlier model version");
+
         ModelPreparation.Run(folder, TextWriter.Null);
         Assert.False(File.Exists(stale));
+        Assert.False(File.Exists(staleWeights));
+        var current = PreoptimizedModel.PathFor(ModelConfigLoader.Load(Path.Combine(folder, "model.json")))!;
+        Assert.True(File.Exists(current) && File.Exists(PreoptimizedModel.DataPathFor(current)));
 
         var onnx = Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx");
         var bytes = File.ReadAllBytes(onnx);

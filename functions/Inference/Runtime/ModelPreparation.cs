@@ -26,7 +26,8 @@ public static class ModelPreparation
 
             // Not the pattern "{file}.*": .NET lets its ".*" match nothing, which would take the ONNX file itself.
             var derived = definition.Config.File + ".";
-            foreach (var stale in Directory.EnumerateFiles(definition.Directory).Where(f => Path.GetFileName(f).StartsWith(derived, StringComparison.Ordinal) && f != target))
+            var current = new[] { target, PreoptimizedModel.DataPathFor(target) };
+            foreach (var stale in Directory.EnumerateFiles(definition.Directory).Where(f => Path.GetFileName(f).StartsWith(derived, StringComparison.Ordinal) && !current.Contains(f)))
             {
                 File.Delete(stale);
             }
@@ -49,7 +50,8 @@ public static class ModelPreparation
             }
 
             PreoptimizedModel.Write(onnx, target);
-            log.WriteLine($"prepare-models: {definition.Name}: wrote {Path.GetFileName(target)} ({new FileInfo(target).Length / 1e6:0.0} MB)");
+            var bytes = current.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+            log.WriteLine($"prepare-models: {definition.Name}: wrote {Path.GetFileName(target)} and its weights ({bytes / 1e6:0.0} MB)");
             written++;
         }
 
