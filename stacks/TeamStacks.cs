@@ -29,9 +29,10 @@ public static class TeamStacks
         var production = context.StackName == "prod";
         var config = context.Config;
         var stack = context.Stack;
-        var code = CodeDirectory.FromProject(context.Layout, ".build/function");
         var memoryMb = config.GetInt32("memoryMb", production ? 3008 : 2048, 128, 10240);
-        var architecture = config.GetChoice("architecture", "x86_64", "x86_64", "arm64");
+        var build = FunctionBuildChoice.Read(config);
+        var architecture = build.Architecture;
+        var package = build.Package(context.Layout, context.Environment);
         var logRetentionDays = config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays);
 
         // The model registry (`model push|list|show|verify`). modelBucket fixes the bucket's name, so that the registry
@@ -92,7 +93,8 @@ public static class TeamStacks
             TrafficSplit = TrafficSplitConfig.Read(config, pinnedVersion),
             Function = new InferenceFunctionArgs
             {
-                Code = code,
+                Code = package.Code,
+                Runtime = package.Runtime,
                 ArtifactsBucket = artifacts,
                 ModelName = ModelName,
                 ModelBucket = modelBucket,
@@ -138,7 +140,8 @@ public static class TeamStacks
             Rollout = rollout,
             Function = new InferenceFunctionArgs
             {
-                Code = code,
+                Code = package.Code,
+                Runtime = package.Runtime,
                 ArtifactsBucket = artifacts,
                 ModelBucket = modelBucket,
                 MemoryMb = memoryMb,

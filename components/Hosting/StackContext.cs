@@ -3,14 +3,19 @@ using Infra.Core;
 
 namespace Infra.Hosting;
 
-/// <summary>What a stack definition receives: the stack to add resources to, its config and the project layout.</summary>
-public sealed class StackContext(Stack stack, StackConfig config, ProjectLayout layout)
+/// <summary>
+/// What a stack definition receives: the stack to add resources to, its config, the project layout and the
+/// host's environment variables (the process's unless the host was given others).
+/// </summary>
+public sealed class StackContext(Stack stack, StackConfig config, ProjectLayout layout, Func<string, string?>? environment = null)
 {
     public Stack Stack { get; } = stack;
 
     public StackConfig Config { get; } = config;
 
     public ProjectLayout Layout { get; } = layout;
+
+    public Func<string, string?> Environment { get; } = environment ?? System.Environment.GetEnvironmentVariable;
 
     public string StackName => Stack.StackName;
 

@@ -33,7 +33,7 @@ public sealed class StackLoader(StackDefinition definition, ProjectLayout layout
         var project = ProjectName;
         var config = new StackConfig(project, values, discovery);
         var stack = new Stack(project, stackName);
-        var outputs = definition(new StackContext(stack, config, Layout));
+        var outputs = definition(new StackContext(stack, config, Layout, environment));
 
         // Every verb reads the traffic keys, so a stack file that sets them still synthesizes.
         var traffic = TrafficProfile.Read(config);

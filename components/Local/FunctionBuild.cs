@@ -1,19 +1,25 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Infra.Hosting;
 
 namespace Infra.Local;
 
 /// <summary>
-/// Publishes the inference function to <c>.build/function</c> when it is stale, by the rule
-/// <c>deploy/compile.sh</c> uses: the output is missing, or a source (.cs, .csproj, .props, .json
-/// under functions/, or the repository's Directory.*.props) is newer. Build output goes to the
-/// given writer (stderr).
+/// Publishes the inference function, ReadyToRun for this machine's CPU, to <c>.build/function/ready-to-run-{rid}</c>
+/// when it is stale, by the rule <c>deploy/compile.sh</c> uses: the output is missing, or a source (.cs, .csproj,
+/// .props, .json under functions/, or the repository's Directory.*.props) is newer. It is the folder compile.sh
+/// publishes for <c>functionBuild: ready-to-run</c>, so the two share one build. Build output goes to the given
+/// writer (stderr).
 /// </summary>
 public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
 {
     private static readonly string[] SourceExtensions = [".cs", ".csproj", ".props", ".json"];
 
-    public string OutputDirectory => Path.Combine(layout.RootDirectory, ".build", "function");
+    private static string RuntimeIdentifier => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+
+    public string OutputDirectory => Path.Combine(layout.RootDirectory, ".build", "function", "ready-to-run-" + RuntimeIdentifier);
+
+    private string OutputFromRoot => Path.GetRelativePath(layout.RootDirectory, OutputDirectory);
 
     public string Assembly => Path.Combine(OutputDirectory, "InferenceFunction.dll");
 
@@ -22,17 +28,17 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
         var newer = NewerSource(Assembly);
         if (newer is null)
         {
-            output.WriteLine("build: .build/function is up to date");
+            output.WriteLine($"build: {OutputFromRoot} is up to date");
             return;
         }
 
-        output.WriteLine($"build: publishing the function to .build/function ({(File.Exists(Assembly) ? $"{Path.GetRelativePath(layout.RootDirectory, newer)} changed" : "first build")})");
+        output.WriteLine($"build: publishing the function to {OutputFromRoot} ({(File.Exists(Assembly) ? $"{Path.GetRelativePath(layout.RootDirectory, newer)} changed" : "first build")})");
         var publish = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
                 "publish", Path.Combine(layout.RootDirectory, "functions", "InferenceFunction", "InferenceFunction.csproj"),
-                "-c", "Release", "-p:PublishProfile=ReadyToRun", "-o", OutputDirectory, "--nologo", "-v", "quiet",
+                "-c", "Release", "-p:PublishProfile=ReadyToRun", "-r", RuntimeIdentifier, "-o", OutputDirectory, "--nologo", "-v", "quiet",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -19,7 +19,7 @@ public partial class TeamStackTests
         throw new InvalidOperationException("Infra.sln not found above the test output folder.");
     }
 
-    private static (int ExitCode, string Program, string Errors) Synth(Dictionary<string, string> environment, params string[] args)
+    internal static (int ExitCode, string Program, string Errors) Synth(Dictionary<string, string> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var errors = new StringWriter();

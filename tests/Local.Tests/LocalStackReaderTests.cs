@@ -29,7 +29,7 @@ public sealed class LocalStackReaderTests
         Assert.Equal((2000, 300, 4 * 1024 * 1024), (embed.Waf.RateLimitPerIp, embed.Waf.RateLimitWindowSeconds, embed.Waf.MaxBodyBytes));
         Assert.Null(embed.Waf.Allowlist);
         Assert.Equal((2048, 29, (int?)null, 0), (embed.Function.MemoryMb, embed.Function.TimeoutSeconds, embed.Function.ReservedConcurrency, embed.Function.ProvisionedConcurrency));
-        Assert.EndsWith(Path.Combine(".build", "function", "InferenceFunction.dll"), embed.Function.Executable, StringComparison.Ordinal);
+        Assert.EndsWith(Path.Combine(".build", "function", "ready-to-run-linux-x64", "InferenceFunction.dll"), embed.Function.Executable, StringComparison.Ordinal);
 
         var large = model.Apis[1];
         Assert.Equal("ml:ContainerInferenceApi", large.Pattern);
@@ -105,6 +105,6 @@ public sealed class LocalStackReaderTests
         var layout = ProjectLayout.Find(TestStacks.RepositoryRoot);
         var loader = new StackLoader(TeamStacks.Define, layout, _ => null, "dev");
         var (stack, _) = loader.Synthesize(stackName);
-        return new LocalStackReader(new ConfigResolver(stack.ProjectName, loader.ConfigValuesOf(stackName)), Path.Combine(layout.RootDirectory, ".build", "function")).Read(stack);
+        return new LocalStackReader(new ConfigResolver(stack.ProjectName, loader.ConfigValuesOf(stackName)), new FunctionBuild(layout, TextWriter.Null).OutputDirectory).Read(stack);
     }
 }

@@ -27,9 +27,9 @@ internal sealed class TempProject : IDisposable
     /// A published function folder of the given size, as a sparse file: synthesis measures it
     /// against Lambda's limits (over 50 MB goes through S3) without writing the bytes.
     /// </summary>
-    public void PublishFunction(long bytes)
+    public void PublishFunction(long bytes, string folderFromRoot = ".build/function")
     {
-        var folder = Directory.CreateDirectory(Path.Combine(Root, ".build", "function"));
+        var folder = Directory.CreateDirectory(Path.Combine(Root, folderFromRoot));
         using var model = File.Create(Path.Combine(folder.FullName, "model.onnx"));
         model.SetLength(bytes);
     }

@@ -1,0 +1,76 @@
+# Sourced by compile.sh (and the tests): publishes the zip function build a stack asks for (functionBuild) into
+# $root/.build/function/{build}-{rid}, and prints the build it ships (native-aot or ready-to-run) on stdout.
+# Publishing happens only when a source is newer than the last attempt; its output goes to stderr or a log.
+
+stale() { # stale OUTPUT DIR...: OUTPUT is missing or older than a source file under DIR...
+  target=$1; shift
+  [ ! -e "$target" ] && return 0
+  [ -n "$(find "$@" "$root/Directory.Build.props" "$root/Directory.Packages.props" \
+      -newer "$target" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) \
+      -not -path '*/bin/*' -not -path '*/obj/*' -print 2>/dev/null | head -n 1)" ]
+}
+
+host_rid() {
+  case "$(uname -m)" in
+    x86_64) echo linux-x64 ;;
+    aarch64 | arm64) echo linux-arm64 ;;
+    *) uname -m ;;
+  esac
+}
+
+publish_ready_to_run() { # publish_ready_to_run RID
+  out="$root/.build/function/ready-to-run-$1"
+  if stale "$out/InferenceFunction.dll" "$root/functions"; then
+    # The publish also writes the bundled models' pre-optimised graphs.
+    dotnet publish "$root/functions/InferenceFunction/InferenceFunction.csproj" -c Release \
+      -p:PublishProfile=ReadyToRun -r "$1" -o "$out" --nologo -v quiet 1>&2
+    touch "$out/InferenceFunction.dll" # dotnet publish keeps the timestamps of unchanged outputs
+  fi
+}
+
+attempt_native_aot() { # attempt_native_aot RID: leaves "lambda-safe" or "unsafe: REASON" in native-aot-RID.check
+  out="$root/.build/function/native-aot-$1"
+  check="$out.check"
+  stale "$check" "$root/functions" || return 0
+  mkdir -p "$root/.build/function"
+  if [ "$(uname -s)" != Linux ] || [ "$(host_rid)" != "$1" ]; then
+    echo "unsafe: Native AOT cannot cross-compile, and this machine is $(uname -s) $(uname -m), not $1" > "$check"
+    return 0
+  fi
+  echo "function build: publishing Native AOT for $1 (a few minutes; log in .build/function/native-aot-$1.log)" >&2
+  if ! dotnet publish "$root/functions/InferenceFunction/InferenceFunction.csproj" -c Release \
+      -p:PublishProfile=NativeAot -r "$1" -o "$out" --nologo > "$out.log" 2>&1; then
+    echo "unsafe: the Native AOT publish failed (it needs clang and binutils; see .build/function/native-aot-$1.log)" > "$check"
+    return 0
+  fi
+  if too_new=$(sh "$root/deploy/lambda-glibc.sh" "$out" 2>&1); then
+    echo "lambda-safe" > "$check"
+  else
+    echo "unsafe: $(echo "$too_new" | paste -sd ';' - | sed 's/;/; /g') (Lambda's provided.al2023 has glibc 2.34)" > "$check"
+  fi
+}
+
+function_build() { # function_build REQUESTED RID: publishes what REQUESTED needs and prints the build it ships
+  case "$1" in
+    ready-to-run)
+      publish_ready_to_run "$2"
+      echo ready-to-run ;;
+    native-aot | auto)
+      attempt_native_aot "$2"
+      outcome=$(cat "$root/.build/function/native-aot-$2.check")
+      if [ "$outcome" = lambda-safe ]; then
+        echo native-aot
+      elif [ "$1" = auto ]; then
+        echo "functionBuild auto: ready-to-run, because ${outcome#unsafe: }; Native AOT would start ~2.3x faster (docs/benchmarks.md)" >&2
+        publish_ready_to_run "$2"
+        echo ready-to-run
+      else
+        echo "error: functionBuild native-aot cannot be deployed from this machine: ${outcome#unsafe: }." >&2
+        echo "  fix: \`pulumi config set functionBuild ready-to-run\`, or build on Linux for $2 with glibc 2.34 or older (Amazon Linux 2023)" >&2
+        return 1
+      fi ;;
+    *)
+      echo "error: function build '$1' is not one of auto, native-aot, ready-to-run" >&2
+      return 1 ;;
+  esac
+}
