@@ -17,9 +17,10 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
 
     private static string RuntimeIdentifier => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
 
-    public string OutputDirectory => Path.Combine(layout.RootDirectory, ".build", "function", "ready-to-run-" + RuntimeIdentifier);
+    /// <summary>The output folder from the project root, for a stack's <c>CodeDirectory</c> that serve should run.</summary>
+    public static string OutputFromRoot => ".build/function/ready-to-run-" + RuntimeIdentifier;
 
-    private string OutputFromRoot => Path.GetRelativePath(layout.RootDirectory, OutputDirectory);
+    public string OutputDirectory => Path.Combine(layout.RootDirectory, OutputFromRoot);
 
     public string Assembly => Path.Combine(OutputDirectory, "InferenceFunction.dll");
 

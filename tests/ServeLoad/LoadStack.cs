@@ -1,6 +1,7 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Hosting;
+using Infra.Local;
 
 namespace ServeLoad;
 
@@ -30,8 +31,8 @@ internal static class LoadStack
             PredictionLogSampleRate = 0.05,
             Function = new InferenceFunctionArgs
             {
-                // serve runs its own publish of the function from .build/function; the model comes from next to this tool.
-                Code = CodeDirectory.FromProject(context.Layout, ".build/function"),
+                // serve runs its own publish of the function (FunctionBuild); the model comes from next to this tool.
+                Code = CodeDirectory.FromProject(context.Layout, FunctionBuild.OutputFromRoot),
                 MemoryMb = 512,
                 TimeoutSeconds = 10,
                 Environment = new Dictionary<string, Input<string>>

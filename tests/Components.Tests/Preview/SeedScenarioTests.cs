@@ -17,7 +17,7 @@ public sealed class SeedScenarioTests : IDisposable
 
     private readonly TempProject _project = new("team");
 
-    public SeedScenarioTests() => _project.PublishFunction(100L * 1024 * 1024);
+    public SeedScenarioTests() => _project.PublishFunction(100L * 1024 * 1024, ".build/function/ready-to-run-linux-x64"); // MyStack's folder
 
     public void Dispose() => _project.Dispose();
 

@@ -24,10 +24,10 @@ internal sealed class TempProject : IDisposable
             ["config:", .. keys.Select(k => $"  {(k.Key.Contains(':', StringComparison.Ordinal) ? k.Key : ProjectName + ":" + k.Key)}: \"{k.Value}\"")]);
 
     /// <summary>
-    /// A published function folder of the given size, as a sparse file: synthesis measures it
+    /// A published function folder (from the project root) of the given size, as a sparse file: synthesis measures it
     /// against Lambda's limits (over 50 MB goes through S3) without writing the bytes.
     /// </summary>
-    public void PublishFunction(long bytes, string folderFromRoot = ".build/function")
+    public void PublishFunction(long bytes, string folderFromRoot)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Root, folderFromRoot));
         using var model = File.Create(Path.Combine(folder.FullName, "model.onnx"));

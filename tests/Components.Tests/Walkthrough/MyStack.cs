@@ -16,7 +16,8 @@ public static class MyStack
             Notifications = alerts,
             Function = new InferenceFunctionArgs
             {
-                Code = CodeDirectory.FromProject(context.Layout, ".build/function"),
+                // The ReadyToRun publish for dotnet10 on x86_64, which serve also runs ("Function builds" below).
+                Code = CodeDirectory.FromProject(context.Layout, ".build/function/ready-to-run-linux-x64"),
                 MemoryMb = context.Config.GetInt32("memoryMb", 2048, 128, 10240),
             },
             Api = new RestApiEndpointArgs
