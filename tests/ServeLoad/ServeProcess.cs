@@ -77,7 +77,7 @@ internal sealed partial class ServeProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        // The first start publishes the function to .build/function, which takes a minute or two on 2 busy cores.
+        // The first start publishes the function (FunctionBuild.OutputFromRoot), which takes a minute or two on 2 busy cores.
         var exited = process.WaitForExitAsync();
         if (await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(5))).ConfigureAwait(false) != ready.Task)
         {

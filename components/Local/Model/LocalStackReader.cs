@@ -10,7 +10,7 @@ namespace Infra.Local.Model;
 /// the settings its components were built from, so that local mode and the deployed program
 /// share one source of truth.
 /// </summary>
-/// <param name="publishedFunction">The folder of the published function (<c>.build/function</c>); the container pattern runs it too.</param>
+/// <param name="publishedFunction">The folder of serve's published function (<see cref="FunctionBuild.OutputDirectory"/>); the container pattern runs it too.</param>
 /// <param name="batches">The local pipeline of each batch component to run, by component path; the others are not run.</param>
 /// <param name="apiBindings">Variables that replace (or add to) an API function's, by component path: the emulators' resources.</param>
 public sealed class LocalStackReader(ConfigResolver resolver, string publishedFunction, IReadOnlyDictionary<string, Batch.LocalBatch>? batches = null,
