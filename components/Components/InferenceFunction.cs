@@ -24,7 +24,8 @@ public sealed record InferenceFunctionArgs
     /// <summary>The executable assembly's name on <c>dotnet10</c>.</summary>
     public string Handler { get; init; } = "InferenceFunction";
 
-    public int MemoryMb { get; init; } = 2048;
+    /// <summary>One full vCPU by default (Lambda gives one per 1,769 MB): below it a compute-bound model slows as fast as the price falls.</summary>
+    public int MemoryMb { get; init; } = 1769;
 
     /// <summary>29 s by default: API Gateway ends a REST integration then, so longer only matters for batch.</summary>
     public int TimeoutSeconds { get; init; } = 29;

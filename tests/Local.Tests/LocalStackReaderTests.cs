@@ -28,12 +28,12 @@ public sealed class LocalStackReaderTests
         Assert.Contains("image/jpeg", embed.BinaryMediaTypes);
         Assert.Equal((2000, 300, 4 * 1024 * 1024), (embed.Waf.RateLimitPerIp, embed.Waf.RateLimitWindowSeconds, embed.Waf.MaxBodyBytes));
         Assert.Null(embed.Waf.Allowlist);
-        Assert.Equal((2048, 29, (int?)null, 0), (embed.Function.MemoryMb, embed.Function.TimeoutSeconds, embed.Function.ReservedConcurrency, embed.Function.ProvisionedConcurrency));
+        Assert.Equal((1769, 29, (int?)null, 0), (embed.Function.MemoryMb, embed.Function.TimeoutSeconds, embed.Function.ReservedConcurrency, embed.Function.ProvisionedConcurrency));
         Assert.EndsWith(Path.Combine(".build", "function", "ready-to-run-linux-x64", "InferenceFunction.dll"), embed.Function.Executable, StringComparison.Ordinal);
 
         var large = model.Apis[1];
         Assert.Equal("ml:ContainerInferenceApi", large.Pattern);
-        Assert.Equal(3008, large.Function.MemoryMb);
+        Assert.Equal(1769, large.Function.MemoryMb);
         Assert.Equal(embed.Function.Executable, large.Function.Executable);
     }
 
