@@ -32,7 +32,7 @@ public static class ModelPreparation
                 File.Delete(stale);
             }
 
-            if (File.Exists(target))
+            if (current.All(File.Exists)) // a graph without its weights file is from before they moved out: rewrite it
             {
                 continue;
             }
