@@ -48,8 +48,9 @@ internal static class ColdStartVariants
         {
             candidates.Add(new($"function {build}: .onnx, sequential init (before issue 9)", entry, [], Env(false, false), false));
             candidates.Add(new($"function {build}: .onnx, parallel init", entry, [], Env(false, true), false));
-            candidates.Add(new($"function {build}: pre-optimised graph, sequential init", entry, [], Env(true, false), false));
-            candidates.Add(new($"function {build}: pre-optimised graph, parallel init (default)", entry, [], Env(true, true), false));
+            var aot = build == "Native AOT";
+            candidates.Add(new($"function {build}: pre-optimised graph, sequential init{(aot ? " (default)" : "")}", entry, [], Env(true, false), false));
+            candidates.Add(new($"function {build}: pre-optimised graph, parallel init{(aot ? "" : " (default)")}", entry, [], Env(true, true), false));
         }
 
         foreach (var missing in candidates.Where(c => !File.Exists(c.EntryPoint)).Select(c => c.EntryPoint).Distinct())

@@ -28,8 +28,12 @@ public sealed record InferenceOptions
     /// <summary>Open bundled models from the ORT-format graph written at publish time, when present (ORT_PREOPTIMIZED_MODEL).</summary>
     public bool PreoptimizedModels { get; init; } = true;
 
-    /// <summary>Create the preprocessing session and warm image decoding while the model's session is created (INIT_PARALLEL).</summary>
-    public bool ParallelInit { get; init; } = true;
+    /// <summary>
+    /// Create the preprocessing session and warm image decoding while the model's session is created (INIT_PARALLEL). On by
+    /// default where code is JIT-compiled, which the second thread warms up too; off in Native AOT, where it measured 4-6 %
+    /// slower than sequential init on two CPUs (docs/benchmarks.md).
+    /// </summary>
+    public bool ParallelInit { get; init; } = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled;
 
     /// <summary>Let ONNX Runtime's idle intra-op threads spin instead of sleeping (ORT_ALLOW_SPINNING); see <see cref="SessionSettings"/>.</summary>
     public bool AllowSpinning { get; init; }
