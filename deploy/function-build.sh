@@ -61,7 +61,7 @@ function_build() { # function_build REQUESTED RID: publishes what REQUESTED need
       if [ "$outcome" = lambda-safe ]; then
         echo native-aot
       elif [ "$1" = auto ]; then
-        echo "functionBuild auto: ready-to-run, because ${outcome#unsafe: }; Native AOT would start ~2.3x faster (docs/benchmarks.md)" >&2
+        echo "functionBuild auto: ready-to-run, because ${outcome#unsafe: }; Native AOT starts about 2.2x faster (docs/benchmarks.md)" >&2
         publish_ready_to_run "$2"
         echo ready-to-run
       else
