@@ -9,6 +9,7 @@ using Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]
 //   (tests/Benchmarks/serve-load.sh starts serve for the dev stack and runs this)
 // dotnet run -c Release --project tests/Benchmarks -- shadow [ROUNDS] [THREADS]
+// dotnet run -c Release --project tests/Benchmarks -- session-formats MODEL.onnx [ROUNDS] [THREADS] [WARM_RUNS]
 // PUBLISH_ROOT holds framework-dependent/, ready-to-run/ and native-aot/ (functions/InferenceFunction/bin/publish).
 var invariant = CultureInfo.InvariantCulture;
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], invariant) : fallback;
@@ -52,6 +53,30 @@ switch (args.FirstOrDefault())
             var init = r.Variant.IsFloor ? "–" : string.Create(invariant, $"{Stats.Median(r.InitMs):0} ms");
             Console.WriteLine(string.Create(invariant,
                 $"| {r.Variant.Name} | {Stats.Median(r.TotalMs):0} ms | {r.TotalMs.Min():0} ms | {r.TotalMs.Max():0} ms | {init} | {Stats.Median(r.TotalMs) / floor:0.00}× |"));
+        }
+
+        return 0;
+    }
+
+    case "session-formats" when args.Length > 1:
+    {
+        var threads = Arg(3, 2);
+        var folder = Path.Combine(Path.GetTempPath(), $"session-formats-{Environment.ProcessId}");
+        try
+        {
+            var results = SessionFormats.Run(SessionFormats.Prepare(args[1], folder), threads, Arg(2, 7), Arg(4, 20), log);
+            Console.WriteLine($"| saved graph, {threads} intra-op thread(s) | session creation, median | first run, median | warm run, median of medians | warm ÷ the model's own |");
+            Console.WriteLine("|---|---|---|---|---|");
+            var baseline = Stats.Median(results[0].WarmMs);
+            foreach (var r in results)
+            {
+                Console.WriteLine(string.Create(invariant,
+                    $"| {r.Name} | {Stats.Median(r.CreateMs):0.0} ms | {Stats.Median(r.FirstRunMs):0.0} ms | {Stats.Median(r.WarmMs):0.0} ms | {Stats.Median(r.WarmMs) / baseline:0.00}× |"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
 
         return 0;
