@@ -43,6 +43,7 @@ internal static class ColdStartVariants
         {
             ("framework-dependent", Path.Combine(functionRoot, "framework-dependent", "InferenceFunction.dll")),
             ("ReadyToRun", Path.Combine(functionRoot, "ready-to-run", "InferenceFunction.dll")),
+            ("ReadyToRun trimmed self-contained", Path.Combine(functionRoot, "ready-to-run-trimmed", "InferenceFunction")),
             ("Native AOT", Path.Combine(functionRoot, "native-aot", "bootstrap")),
         })
         {

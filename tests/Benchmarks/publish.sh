@@ -1,10 +1,10 @@
 #!/bin/sh
-# The builds every function benchmark runs: the function published three ways (each publish also writes the
+# The builds every function benchmark runs: the function published four ways (each publish also writes the
 # pre-optimised model graphs) and the Benchmarks tool. Used by run.sh and coldstart.sh.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-for profile in FrameworkDependent ReadyToRun NativeAot; do
+for profile in FrameworkDependent ReadyToRun ReadyToRunTrimmed NativeAot; do
   dotnet publish functions/InferenceFunction/InferenceFunction.csproj -p:PublishProfile=$profile -v quiet -nologo
 done
 dotnet build tests/Benchmarks/Benchmarks.csproj -c Release -v quiet -nologo
