@@ -102,13 +102,17 @@ public sealed class RedisLocalTests : IDisposable
     {
         var image = TestImages.TextLine("redis " + Guid.NewGuid().ToString("N")[..6], upsideDown: true);
         var request = Requests.Post(Predict, image, "image/png");
-        using var first = new CachingService(SharedOnly(Server));
-        using var second = new CachingService(SharedOnly(Server));
+        // A generous budget: this checks sharing, not timeouts, and a loaded CI machine once took over 500 ms to connect and write.
+        var options = SharedOnly(Server) with { Timeout = TimeSpan.FromSeconds(5) };
+        using var first = new CachingService(options);
+        using var second = new CachingService(options);
 
         var miss = await first.HandleAsync(request);
         var hit = await second.HandleAsync(request.Again("req-other-instance"));
 
         Assert.Equal((200, "miss"), (miss.StatusCode, miss.XCache()));
+        var stored = Assert.Single(first.RequestLines());
+        Assert.False(stored.TryGetProperty("cacheError", out var storeError), $"the first instance's write failed: {storeError}");
         Assert.Equal((200, "hit"), (hit.StatusCode, hit.XCache()));
         Assert.Equal("req-other-instance", hit.Json().GetProperty("id").GetString());
         Assert.Equal(Encoding.UTF8.GetString(miss.Body.Span).Replace(request.RequestId, "req-other-instance", StringComparison.Ordinal),
