@@ -3,26 +3,12 @@ using Infra.Core;
 namespace Infra.Components;
 
 /// <summary>What the REST and container patterns share: the API in front of the function, its WAF and its monitoring.</summary>
-public abstract record InferenceApiArgs
+public abstract record InferenceApiArgs : ApiFrontArgs
 {
     /// <summary>The served model and version, the dimensions of the function's metrics.</summary>
     public required string ModelName { get; init; }
 
     public required string ModelVersion { get; init; }
-
-    /// <summary>Routes, auth, usage plans, clients and throttling; the pattern sets <c>Target</c> to its function's <c>live</c> alias.</summary>
-    public RestApiEndpointArgs Api { get; init; } = new();
-
-    public WafArgs Waf { get; init; } = new();
-
-    /// <summary>Where alarms notify; one is created when absent.</summary>
-    public AlarmNotifications? Notifications { get; init; }
-
-    public double ErrorRatePercent { get; init; } = 1;
-
-    public int P95DurationMs { get; init; } = 500;
-
-    public double ColdStartRatePercent { get; init; } = 5;
 
     /// <summary>Alarm (and roll back a rollout) when top-1 accuracy from client feedback falls below this percentage; needs the predictions log.</summary>
     public double? MinimumAccuracyPercent { get; init; }

@@ -88,7 +88,7 @@ public sealed record RequestRule(RequestMatch Match, string Key, string Target, 
     public static RequestRule Parameter(string name, string value, string target) => new(RequestMatch.Parameter, name, target, value);
 }
 
-public sealed record ModelRouterApiArgs
+public sealed record ModelRouterApiArgs : ApiFrontArgs
 {
     /// <summary>The models behind the API; each gets its own <c>/v2/models/{name}</c> routes.</summary>
     public required IReadOnlyList<RoutedModel> Models { get; init; }
@@ -113,18 +113,4 @@ public sealed record ModelRouterApiArgs
 
     /// <summary>The shared function's memory; null derives it from its models' sizes.</summary>
     public int? SharedMemoryMb { get; init; }
-
-    /// <summary>Stage, auth, usage plans, clients and throttling; the router sets the routes and their targets.</summary>
-    public RestApiEndpointArgs Api { get; init; } = new();
-
-    public WafArgs Waf { get; init; } = new();
-
-    /// <summary>Where the alarms of every function notify; one is created when absent.</summary>
-    public AlarmNotifications? Notifications { get; init; }
-
-    public double ErrorRatePercent { get; init; } = 1;
-
-    public int P95DurationMs { get; init; } = 500;
-
-    public double ColdStartRatePercent { get; init; } = 5;
 }
