@@ -33,7 +33,7 @@ public static class TeamStacks
         var config = context.Config;
         var stack = context.Stack;
         // One full vCPU: `tune` measured it the fastest of the cheapest sizes for ResNet18 (docs/benchmarks.md, power tuning),
-        // well inside prod's 500 ms p95 alarm; more vCPUs cost 1.7-2x as much per prediction for 10 % less latency.
+        // well inside prod's 500 ms p95 alarm; a second vCPU cost 1.4-1.7x as much per prediction for 17 % less p50 latency.
         var memoryMb = config.GetInt32("memoryMb", OneVcpuMb, 128, 10240);
         var build = FunctionBuildChoice.Read(config);
         var architecture = build.Architecture;

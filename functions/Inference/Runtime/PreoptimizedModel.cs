@@ -5,13 +5,13 @@ namespace Inference.Runtime;
 
 /// <summary>
 /// A bundled model's graph, optimised once when the function is published at ORT_ENABLE_EXTENDED and saved as ONNX next
-/// to the model's file, so that a cold start skips those optimisers (about a quarter of session creation for ResNet18).
+/// to the model's file, so that a cold start skips those optimisers (about half of session creation for ResNet18).
 /// The layout (NCHWc) rewrites of ORT_ENABLE_ALL still run at load: they depend on the CPU (AVX2 and AVX-512 use
 /// different block sizes), and Lambda's CPU is not the build machine's. The graph stays ONNX rather than ONNX Runtime's
 /// ORT format on purpose: ONNX Runtime applies no NCHWc layout to an ORT-format model, which then runs every request
-/// 20–25 % slower (docs/benchmarks.md). The weights go to a data file beside the graph (ONNX external data), which
-/// ONNX Runtime maps into memory instead of copying out of the protobuf: a quarter less session creation and about 90 MB
-/// less resident memory for ResNet18. The name carries the ONNX file's sha256 from model.json: a changed model never meets
+/// 17-34 % slower (docs/benchmarks.md). The weights go to a data file beside the graph (ONNX external data), which
+/// ONNX Runtime maps into memory instead of copying out of the protobuf: 0.55-0.60× the session creation, and about
+/// 50 MB less peak memory for the function serving ResNet18. The name carries the ONNX file's sha256 from model.json: a changed model never meets
 /// a stale optimised graph.
 /// </summary>
 public static class PreoptimizedModel

@@ -13,9 +13,9 @@ namespace Inference.Runtime;
 /// file when there is one: the fastest cold start measured (docs/benchmarks.md). False only to compare against.
 /// </param>
 /// <param name="AllowSpinning">
-/// Let ONNX Runtime's intra-op threads spin between operators instead of sleeping. Off by default: the spinning threads
-/// burned about 3× the CPU of a request and slowed it, because they compete with image decoding and the host for the same
-/// vCPUs, which Lambda gives in fractions below 1,769 MB (docs/benchmarks.md, power tuning).
+/// Let ONNX Runtime's intra-op threads spin between operators instead of sleeping. Off by default: at 2 threads the spinning
+/// threads doubled the CPU of a request and made it 1.7-1.9× slower, because they compete with image decoding and the host
+/// for the same vCPUs, which Lambda gives in fractions below 3,538 MB (docs/benchmarks.md, power tuning).
 /// </param>
 public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null, bool UsePreoptimizedModels = true, bool AllowSpinning = false)
 {

@@ -25,7 +25,7 @@ public sealed record InferenceOptions
     public int IntraOpThreads { get; init; } = LambdaCpu.ThreadsFor(null, Environment.ProcessorCount);
     public bool OptimizedModelCache { get; init; }
 
-    /// <summary>Open bundled models from the ORT-format graph written at publish time, when present (ORT_PREOPTIMIZED_MODEL).</summary>
+    /// <summary>Open bundled models from the pre-optimised graph written at publish time, when present (ORT_PREOPTIMIZED_MODEL).</summary>
     public bool PreoptimizedModels { get; init; } = true;
 
     /// <summary>
