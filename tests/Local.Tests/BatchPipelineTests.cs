@@ -146,7 +146,8 @@ public sealed class BatchPipelineTests : IDisposable
             }
         });
 
-        await PipelineRun.UntilAsync(Pipeline(function), () => writing.IsCompleted && Results.Length == 1, Limit);
+        // A wide margin over the writer's 150 ms pauses: with 300 ms, a loaded machine once stretched one pause past it.
+        await PipelineRun.UntilAsync(Pipeline(function, _settings with { StableFor = TimeSpan.FromSeconds(2) }), () => writing.IsCompleted && Results.Length == 1, Limit);
         await writing;
 
         var delivery = Assert.Single(function.Invocations.SelectMany(i => i));
