@@ -1,4 +1,5 @@
 using Infra.Components;
+using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Registry;
@@ -75,8 +76,15 @@ public static class TeamStacks
         clients = clients.All(ApiClient.IsValidName) ? clients : ["default"];
 
         var rollout = RolloutConfig.Read(config, production);
+
+        // API Gateway's CloudWatch role is one setting per account and region, which access logging needs. By default the
+        // stack sets it (a fresh account has none); `existing` relies on another stack or a person having set it.
+        var accountLogging = config.GetChoice("apiGatewayAccountLogging", "manage", "manage", "existing") == "manage"
+            ? new ApiGatewayAccountLogging(stack, "apigateway-logging")
+            : null;
         var api = new RestApiEndpointArgs
         {
+            AccountLogging = accountLogging,
             StageName = context.StackName,
             Tiers = [new UsagePlanTier("standard", config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), "MONTH", 50, 100)],
             Clients = [.. clients.Select(client => new ApiClient(client, "standard"))],
@@ -162,6 +170,7 @@ public static class TeamStacks
             {
                 MonthlyBudgetUsd = config.GetInt32("monthlyBudgetUsd", 50, 1, 1_000_000),
                 AnomalyDetection = true,
+                ExistingAnomalyMonitorArn = AnomalyMonitorArn(config),
             });
         }
 
@@ -191,5 +200,18 @@ public static class TeamStacks
         }
 
         return outputs;
+    }
+
+    /// <summary>An existing Cost Anomaly Detection monitor to subscribe to instead of creating one (anomalyMonitorArn).</summary>
+    private static string? AnomalyMonitorArn(StackConfig config)
+    {
+        var arn = config.GetString("anomalyMonitorArn");
+        if (arn is null || CostGuards.IsAnomalyMonitorArn(arn))
+        {
+            return arn;
+        }
+
+        config.AddProblem("anomalyMonitorArn", arn, CostGuards.AnomalyMonitorArnRules);
+        return null; // reported as a config error; no program is emitted
     }
 }

@@ -99,6 +99,8 @@ public sealed class ContainerInferenceApi : ComponentResource
             ImageTag = SourceTag(args),
             Args = buildArgs.Count > 0 ? buildArgs : null,
         });
+        Stack.Require(this, new Prerequisite("docker", "Docker", PrerequisiteOwner.DeployMachine,
+            "awsx builds the container image with the local Docker engine during `pulumi up` and pushes it to the repository"));
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
         var data = new ApiDataLayer(this, args, args.Function);

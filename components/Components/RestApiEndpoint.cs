@@ -72,7 +72,7 @@ public sealed class RestApiEndpoint : ComponentResource
         var logsKey = LogEncryptionKey.Create(this, "logs-key", $"Encrypts the access logs of API {Path}");
         AccessLogGroup = new LogGroup(this, "access-logs", new LogGroupArgs { RetentionInDays = args.AccessLogRetentionDays, KmsKeyId = logsKey.Arn });
 
-        var stageDependencies = args.ManageAccountLoggingRole ? new List<Infra.Core.Resource> { AccountLoggingRole() } : [];
+        RequireAccountLogging(args.AccountLogging);
         Stage = new Stage(this, "stage", new StageArgs
         {
             RestApi = RestApi.Id,
@@ -87,7 +87,8 @@ public sealed class RestApiEndpoint : ComponentResource
             CanarySettings = args.Target.CanaryAliasName is { } canary ? StageCanary.Settings(deployment.Id, canary) : null,
         }, new CustomResourceOptions
         {
-            DependsOn = stageDependencies,
+            // Without the account's CloudWatch role, creating a stage with access logs fails.
+            DependsOn = args.AccountLogging is { } logging ? [logging.Account] : [],
             // A gradual rollout moves the canary's share; Pulumi only creates it at 0 %.
             IgnoreChanges = args.Target.CanaryAliasName is null ? [] : ["canarySettings.percentTraffic"],
         });
@@ -328,19 +329,19 @@ public sealed class RestApiEndpoint : ComponentResource
         },
     }));
 
-    private Account AccountLoggingRole()
+    private void RequireAccountLogging(ApiGatewayAccountLogging? logging)
     {
-        var role = new Role(this, "cloudwatch-role", new RoleArgs
+        if (logging is not null)
         {
-            Description = "Lets API Gateway write access and execution logs to CloudWatch Logs",
-            AssumeRolePolicy = PolicyDocuments.AssumedBy("apigateway.amazonaws.com"),
-        });
-        var attachment = new RolePolicyAttachment(this, "cloudwatch-role-policy", new RolePolicyAttachmentArgs
-        {
-            Role = role.RoleName,
-            PolicyArn = Output.Format($"arn:{AwsContext.Partition(Stack)}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"),
-        });
-        return new Account(this, "account", new AccountArgs { CloudwatchRoleArn = role.Arn }, new CustomResourceOptions { DependsOn = [attachment] });
+            // Merged with the logging component's own declaration, which it made first.
+            Stack.Require(this, new Prerequisite(ApiGatewayAccountLogging.PrerequisiteId, ApiGatewayAccountLogging.PrerequisiteSubject, PrerequisiteOwner.ThisStack,
+                $"set by {logging.Path}"));
+            return;
+        }
+
+        Stack.Require(this, new Prerequisite(ApiGatewayAccountLogging.PrerequisiteId, ApiGatewayAccountLogging.PrerequisiteSubject, PrerequisiteOwner.Account,
+            "expected to be set already: `aws apigateway get-account` must show a cloudwatchRoleArn in this region, or creating the stage fails with " +
+            "\"CloudWatch Logs role ARN must be set in account settings to enable logging\"; set it in exactly one stack per account and region"));
     }
 
     private (IReadOnlyDictionary<string, UsagePlan> Plans, IReadOnlyDictionary<string, ApiKey> Keys) AddUsagePlans(RestApiEndpointArgs args)

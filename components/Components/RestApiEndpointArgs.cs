@@ -58,10 +58,11 @@ public sealed record RestApiEndpointArgs
     public IReadOnlyList<string> BinaryMediaTypes { get; init; } = ["image/jpeg", "image/png", "image/webp", "application/octet-stream"];
 
     /// <summary>
-    /// Set the region's API Gateway CloudWatch role (a per-account, per-region setting that logging
-    /// needs). Turn it on in one stack per account and region only; other stacks would overwrite it.
+    /// The stack's setting of the region's API Gateway CloudWatch role, which access logging needs; the stage waits for
+    /// it. Null relies on the account having the role set already (preview lists it as a prerequisite). Pass the same
+    /// component to every API of the stack: there is one such setting per account and region.
     /// </summary>
-    public bool ManageAccountLoggingRole { get; init; }
+    public ApiGatewayAccountLogging? AccountLogging { get; init; }
 }
 
 /// <summary>The Lambda alias behind the routes: its function, its name and its invoke ARN (the alias's <c>invokeArn</c>).</summary>

@@ -23,6 +23,7 @@ public sealed partial class Stack : IScope
     private readonly Dictionary<string, ConfigSymbol> _configSymbols = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProgramValue> _outputs = new(StringComparer.Ordinal);
     private readonly List<(Resource Resource, PolicySuppression Suppression)> _policySuppressions = [];
+    private readonly List<Prerequisite> _prerequisites = [];
 
     public Stack(string projectName, string stackName, IReadOnlyDictionary<string, string>? tags = null)
     {
@@ -60,7 +61,31 @@ public sealed partial class Stack : IScope
     /// <summary>The policy rules turned off for single resources, with their reasons (see <see cref="SuppressPolicy"/>).</summary>
     public IReadOnlyList<(Resource Resource, PolicySuppression Suppression)> PolicySuppressions => _policySuppressions;
 
+    /// <summary>What the first deployment needs beyond the stack's resources, as the components declared it (see <see cref="Require"/>).</summary>
+    public IReadOnlyList<Prerequisite> Prerequisites => _prerequisites;
+
     public string QualifyName(string name) => name;
+
+    /// <summary>
+    /// Declares a prerequisite of the stack's first deployment on behalf of <paramref name="neededBy"/>. Declarations
+    /// with the same id are merged: when any of them is met by this stack, the stack meets it for all.
+    /// </summary>
+    public void Require(IScope neededBy, Prerequisite prerequisite)
+    {
+        ArgumentNullException.ThrowIfNull(neededBy);
+        ArgumentNullException.ThrowIfNull(prerequisite);
+        var by = neededBy.Path.Length == 0 ? "stack" : neededBy.Path;
+        var index = _prerequisites.FindIndex(p => p.Id == prerequisite.Id);
+        if (index < 0)
+        {
+            _prerequisites.Add(prerequisite with { NeededBy = [by] });
+            return;
+        }
+
+        var existing = _prerequisites[index];
+        var winner = prerequisite.Owner == PrerequisiteOwner.ThisStack && existing.Owner != PrerequisiteOwner.ThisStack ? prerequisite : existing;
+        _prerequisites[index] = winner with { NeededBy = existing.NeededBy.Contains(by) ? existing.NeededBy : [.. existing.NeededBy, by] };
+    }
 
     /// <summary>
     /// Turns one policy rule off for one resource. The reason is required and is listed with the

@@ -10,7 +10,7 @@ public sealed class PreviewCommand : IHostCommand
 {
     public string Name => "preview";
 
-    public string Summary => "print the plan by component, the policy findings and the monthly cost estimate; --diagram renders the architecture (needs Graphviz)";
+    public string Summary => "print the plan by component, what a fresh account needs first, the policy findings and the monthly cost estimate; --diagram renders the architecture (needs Graphviz)";
 
     public string Usage => "preview [--stack NAME] [--diagram FILE.svg|FILE.png]";
 
@@ -51,6 +51,8 @@ public sealed class PreviewCommand : IHostCommand
 
         var output = invocation.Out;
         PlanWriter.Write(StackPlan.Of(graph), output);
+        output.WriteLine();
+        PrerequisitesWriter.Write(loaded.Stack, output);
         output.WriteLine();
         var policy = invocation.Policies.Evaluate(loaded.Stack);
         PolicyReportWriter.Write(policy, output);

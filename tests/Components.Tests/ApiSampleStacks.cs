@@ -63,7 +63,7 @@ internal static class ApiSampleStacks
             Tiers = [new UsagePlanTier("internal", 10, "DAY", 1, 1)],
             Clients = [new ApiClient("batch-job", "internal")],
             Cache = new StageCacheArgs { SizeGb = "1.6", TtlSeconds = 60 },
-            ManageAccountLoggingRole = true,
+            AccountLogging = new ApiGatewayAccountLogging(stack, "apigateway-logging"),
         });
         var office = stack.ConfigReference<string>("officeCidr", "string", secret: true);
         var waf = new Waf(stack, "edge", new WafArgs

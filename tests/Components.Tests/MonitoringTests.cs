@@ -137,12 +137,44 @@ public class MonitoringTests
         Assert.Equal("50", Property(program, "cost-budget", "limitAmount"));
         Assert.Equal("FORECASTED", Property(program, "cost-budget", "notifications", 0, "notificationType"));
         Assert.Equal("${alerts-topic.arn}", Property(program, "cost-budget", "notifications", 0, "subscriberSnsTopicArns", 0));
-        // "$$" is the engine's escape for a literal "$": the filter value is user:project$proj.
-        Assert.Equal("user:project$$proj", Property(program, "cost-budget", "costFilters", 0, "values", 0));
+        Assert.Equal("project", Property(program, "cost-budget", "filterExpression", "ands", 0, "tags", "key"));
+        Assert.Equal("prod", Property(program, "cost-budget", "filterExpression", "ands", 1, "tags", "values", 0));
+        Assert.Equal("CUSTOM", Property(program, "cost-anomaly-monitor", "monitorType"));
         Assert.Equal("IMMEDIATE", Property(program, "cost-anomaly-subscription", "frequency"));
         Assert.Equal("${cost-anomaly-monitor.arn}", Property(program, "cost-anomaly-subscription", "monitorArnLists", 0));
         Assert.Equal("5", Property(program, "cost-anomaly-subscription", "thresholdExpression", "dimension", "values", 0));
 
         Assert.Throws<SynthesisException>(() => new CostGuards(NewStack(), "cost", new AlarmNotifications(NewStack(), "a"), new CostGuardsArgs()));
+    }
+
+    [Fact]
+    public void Cost_guards_subscribe_to_an_existing_monitor_and_declare_what_the_account_must_have()
+    {
+        const string arn = "arn:aws:ce::123456789012:anomalymonitor/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        var stack = NewStack("prod");
+        new CostGuards(stack, "cost", new AlarmNotifications(stack, "alerts"), new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true, ExistingAnomalyMonitorArn = arn });
+
+        var program = Synth(stack);
+
+        Assert.False(Has(program, "resources", "cost-anomaly-monitor"));
+        Assert.Equal(arn, Property(program, "cost-anomaly-subscription", "monitorArnLists", 0));
+        Assert.Equal(
+            [("anomaly-monitor", PrerequisiteOwner.Account), ("cost-allocation-tags", PrerequisiteOwner.Account)],
+            stack.Prerequisites.Select(p => (p.Id, p.Owner)));
+        Assert.Contains("TagKey=project,Status=Active TagKey=stack,Status=Active", stack.Prerequisites[1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_monitor_arn_or_one_without_anomaly_detection_is_refused_with_the_component_and_key()
+    {
+        var stack = NewStack("prod");
+        var alerts = new AlarmNotifications(stack, "alerts");
+
+        var malformed = Assert.Throws<SynthesisException>(() => new CostGuards(stack, "cost", alerts, new CostGuardsArgs { AnomalyDetection = true, ExistingAnomalyMonitorArn = "monitor-1" }));
+        var unused = Assert.Throws<SynthesisException>(() => new CostGuards(stack, "cost2", alerts,
+            new CostGuardsArgs { MonthlyBudgetUsd = 5, ExistingAnomalyMonitorArn = "arn:aws:ce::123456789012:anomalymonitor/abc" }));
+
+        Assert.Contains("component 'cost': ExistingAnomalyMonitorArn = 'monitor-1' is invalid: expected an anomaly monitor ARN", malformed.Message, StringComparison.Ordinal);
+        Assert.Contains("ExistingAnomalyMonitorArn = 'arn:aws:ce::123456789012:anomalymonitor/abc' is invalid: expected null unless AnomalyDetection = true", unused.Message, StringComparison.Ordinal);
     }
 }

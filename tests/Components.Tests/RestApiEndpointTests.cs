@@ -218,7 +218,8 @@ public partial class RestApiEndpointTests
         { "the tiers and clients", a => a with { Tiers = [Free], Clients = [new ApiClient("other", "free")] } },
         { "the cache", a => a with { Cache = new StageCacheArgs() } },
         { "the log retention", a => a with { AccessLogRetentionDays = 365 } },
-        { "the account logging role", a => a with { ManageAccountLoggingRole = true } },
+        // The stage's dependency on the account setting is an option, not part of the definition (the other stack only holds the setting).
+        { "the account logging role", a => a with { AccountLogging = new ApiGatewayAccountLogging(new Stack("proj", "logging"), "logging") } },
     };
 
     [Theory]
@@ -415,20 +416,53 @@ public partial class RestApiEndpointTests
     }
 
     [Fact]
-    public void The_account_logging_role_is_opt_in_and_the_stage_waits_for_it()
+    public void The_account_logging_role_is_set_once_per_stack_and_every_stage_waits_for_it()
     {
         var stack = NewStack();
-        NewEndpoint(stack, a => a with { ManageAccountLoggingRole = true });
-        var plain = NewStack();
-        NewEndpoint(plain);
+        var logging = new ApiGatewayAccountLogging(stack, "logging");
+        NewEndpoint(stack, a => a with { AccountLogging = logging });
+        new RestApiEndpoint(stack, "other", new RestApiEndpointArgs
+        {
+            Target = LambdaAliasTarget.Of(LiveAlias(stack, "other-live")),
+            Tiers = [Free],
+            Clients = [new ApiClient("acme", "free")],
+            AccountLogging = logging,
+        });
 
         var program = Synth(stack);
 
-        Assert.Equal("${api-cloudwatch-role.arn}", Property(program, "api-account", "cloudwatchRoleArn"));
-        Assert.Equal("arn:${aws-partition.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs", Property(program, "api-cloudwatch-role-policy", "policyArn"));
-        Assert.Equal("apigateway.amazonaws.com", Property(program, "api-cloudwatch-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
-        Assert.Equal(new List<object?> { "${api-account}" }, At(program, "resources", "api-stage", "options", "dependsOn"));
-        Assert.Empty(ResourcesOfType(Synth(plain), "aws:apigateway/account:Account"));
+        Assert.Single(ResourcesOfType(program, "aws:apigateway/account:Account"));
+        Assert.Equal("${logging-role.arn}", Property(program, "logging-account", "cloudwatchRoleArn"));
+        Assert.Equal("arn:${aws-partition.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs", Property(program, "logging-role-policy", "policyArn"));
+        Assert.Equal("apigateway.amazonaws.com", Property(program, "logging-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        Assert.Equal(new List<object?> { "${logging-account}" }, At(program, "resources", "api-stage", "options", "dependsOn"));
+        Assert.Equal(new List<object?> { "${logging-account}" }, At(program, "resources", "other-stage", "options", "dependsOn"));
+        // pulumi-aws v7 resets the setting when the resource is deleted: it and its role outlive the stack.
+        Assert.All(new[] { "logging-account", "logging-role", "logging-role-policy" }, name => Assert.Equal(true, At(program, "resources", name, "options", "retainOnDelete")));
+        Assert.Equal(PrerequisiteOwner.ThisStack, Assert.Single(stack.Prerequisites).Owner);
+    }
+
+    [Fact]
+    public void Without_the_logging_component_the_stack_relies_on_the_account_setting_and_says_so()
+    {
+        var stack = NewStack();
+        NewEndpoint(stack);
+
+        Assert.Empty(ResourcesOfType(Synth(stack), "aws:apigateway/account:Account"));
+        var prerequisite = Assert.Single(stack.Prerequisites);
+        Assert.Equal((ApiGatewayAccountLogging.PrerequisiteId, PrerequisiteOwner.Account), (prerequisite.Id, prerequisite.Owner));
+        Assert.Equal(["api"], prerequisite.NeededBy);
+    }
+
+    [Fact]
+    public void A_second_logging_component_in_one_stack_is_refused()
+    {
+        var stack = NewStack();
+        new ApiGatewayAccountLogging(stack, "logging");
+
+        var error = Assert.Throws<SynthesisException>(() => new ApiGatewayAccountLogging(stack, "again"));
+
+        Assert.Contains("already sets API Gateway's account logging role in 'logging'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
