@@ -1,4 +1,5 @@
 using System.Globalization;
+using Inference.Configuration;
 using Infra.Aws.CloudWatch;
 using Infra.Core;
 
@@ -20,7 +21,7 @@ public sealed record InferenceMonitoringArgs
     public required string ModelVersion { get; init; }
 
     /// <summary>Namespace of the function's EMF metrics (its METRICS_NAMESPACE).</summary>
-    public string MetricsNamespace { get; init; } = "ServerlessInference";
+    public string MetricsNamespace { get; init; } = FunctionMetrics.DefaultNamespace;
 
     public double ErrorRatePercent { get; init; } = 1;
 
@@ -91,7 +92,7 @@ public sealed class InferenceMonitoring : ComponentResource
             Threshold = args.ColdStartRatePercent,
             MetricQueries = new[]
             {
-                Query("cold", args.MetricsNamespace, "ColdStart", "Average", ModelDimensions()),
+                Query("cold", args.MetricsNamespace, FunctionMetrics.ColdStart.Name, "Average", ModelDimensions()),
                 new MetricAlarmMetricQueryArgs { Id = "rate", Expression = "100 * cold", Label = "Cold starts (%)", ReturnData = true },
             },
         });
@@ -105,7 +106,7 @@ public sealed class InferenceMonitoring : ComponentResource
                 ComparisonOperator = "LessThanThreshold",
                 MetricQueries = new[]
                 {
-                    Query("correct", args.MetricsNamespace, "FeedbackCorrect", "Average", ModelDimensions()),
+                    Query("correct", args.MetricsNamespace, FunctionMetrics.FeedbackCorrect.Name, "Average", ModelDimensions()),
                     new MetricAlarmMetricQueryArgs { Id = "accuracy", Expression = "100 * correct", Label = "Top-1 accuracy from feedback (%)", ReturnData = true },
                 },
             });
@@ -218,7 +219,7 @@ public sealed class InferenceMonitoring : ComponentResource
         ["Resource"] = Output.Format($"{_args.Function.FunctionName}:{InferenceFunction.LiveAlias}"),
     };
 
-    private InputMap<string> ModelDimensions() => new() { ["Model"] = _args.ModelName, ["ModelVersion"] = _args.ModelVersion };
+    private InputMap<string> ModelDimensions() => new() { [FunctionMetrics.Model] = _args.ModelName, [FunctionMetrics.ModelVersion] = _args.ModelVersion };
 
     private List<object> Widgets()
     {
@@ -227,22 +228,21 @@ public sealed class InferenceMonitoring : ComponentResource
         var region = Aws.AwsContext.Region(Stack);
         object Lambda(string metric, string stat, string? id = null, bool visible = true) =>
             Metric("AWS/Lambda", metric, stat, id, visible, "FunctionName", function, "Resource", resource);
-        object Emf(string metric, string stat, string? id = null, bool visible = true) =>
-            Metric(_args.MetricsNamespace, metric, stat, id, visible, "Model", _args.ModelName, "ModelVersion", _args.ModelVersion);
+        object Emf(FunctionMetric metric, string stat, string? id = null, bool visible = true) =>
+            Metric(_args.MetricsNamespace, metric.Name, stat, id, visible, FunctionMetrics.Model, _args.ModelName, FunctionMetrics.ModelVersion, _args.ModelVersion);
 
         var widgets = new List<object>
         {
             Widget("Invocations and errors", region, [Lambda("Invocations", "Sum"), Lambda("Errors", "Sum")]),
             Widget("Duration p50 / p95 / p99 (ms)", region, [Lambda("Duration", "p50"), Lambda("Duration", "p95"), Lambda("Duration", "p99")]),
-            Widget("Cold starts", region, [Emf("ColdStart", "Sum")]),
+            Widget("Cold starts", region, [Emf(FunctionMetrics.ColdStart, "Sum")]),
             Widget("Throttles", region, [Lambda("Throttles", "Sum")]),
-            Widget("Provisioned concurrency utilization", region, [Lambda("ProvisionedConcurrencyUtilization", "Maximum")]),
-            Widget("Predictions", region, [Emf("Predictions", "Sum")]),
+            Widget("Predictions", region, [Emf(FunctionMetrics.Predictions, "Sum")]),
             Widget("Cost per 1,000 predictions (USD, list price)", region,
             [
                 Lambda("Invocations", "Sum", "inv", visible: false),
                 Lambda("Duration", "Sum", "dur", visible: false),
-                Emf("Predictions", "Sum", "pred", visible: false),
+                Emf(FunctionMetrics.Predictions, "Sum", "pred", visible: false),
                 new object[]
                 {
                     new Dictionary<string, object>
@@ -254,7 +254,14 @@ public sealed class InferenceMonitoring : ComponentResource
                 },
             ]),
         };
-        widgets.Add(Widget("Accuracy from feedback (%)", region, [Emf("Accuracy", "Average"), Emf("Feedback", "Sum")]));
+        if (_args.Function.Concurrency is not null)
+        {
+            // Lambda publishes the ProvisionedConcurrency* metrics only for an alias or version with provisioned
+            // concurrency configured (Lambda developer guide, "Monitoring concurrency"): without it the graph stays empty.
+            widgets.Insert(4, Widget("Provisioned concurrency utilization", region, [Lambda("ProvisionedConcurrencyUtilization", "Maximum")]));
+        }
+
+        widgets.Add(Widget("Accuracy from feedback (%)", region, [Emf(FunctionMetrics.Accuracy, "Average"), Emf(FunctionMetrics.Feedback, "Sum")]));
         widgets.AddRange(VariantWidgets(region));
         widgets.AddRange(_args.ExtraWidgets);
         for (var i = 0; i < widgets.Count; i++)
@@ -278,13 +285,13 @@ public sealed class InferenceMonitoring : ComponentResource
             yield break;
         }
 
-        object[] PerVariant(string metric, string stat) =>
-            [.. _args.Variants.Select(v => Metric(_args.MetricsNamespace, metric, stat, null, true, "Model", _args.ModelName, "Variant", v))];
-        object Shadow(string metric, string stat) =>
-            Metric(_args.MetricsNamespace, metric, stat, null, true, "Model", _args.ModelName, "Variant", _args.ShadowVariant!);
+        object[] PerVariant(FunctionMetric metric, string stat) =>
+            [.. _args.Variants.Select(v => Metric(_args.MetricsNamespace, metric.Name, stat, null, true, FunctionMetrics.Model, _args.ModelName, FunctionMetrics.Variant, v))];
+        object Shadow(FunctionMetric metric, string stat) =>
+            Metric(_args.MetricsNamespace, metric.Name, stat, null, true, FunctionMetrics.Model, _args.ModelName, FunctionMetrics.Variant, _args.ShadowVariant!);
 
-        yield return Widget("Predictions by variant", region, PerVariant("Predictions", "Sum"));
-        yield return Widget("Latency p95 by variant (ms)", region, PerVariant("Latency", "p95"));
+        yield return Widget("Predictions by variant", region, PerVariant(FunctionMetrics.Predictions, "Sum"));
+        yield return Widget("Latency p95 by variant (ms)", region, PerVariant(FunctionMetrics.Latency, "p95"));
         yield return Widget("Errors by variant and code", region,
         [
             new object[]
@@ -292,19 +299,19 @@ public sealed class InferenceMonitoring : ComponentResource
                 new Dictionary<string, object>
                 {
                     // Errors carry [Model, Variant, ErrorCode]; the search shows one line per variant and code that occurred.
-                    ["expression"] = $"SEARCH('{{{_args.MetricsNamespace},Model,Variant,ErrorCode}} MetricName=\"Errors\" Model=\"{_args.ModelName}\"', 'Sum', {_args.PeriodSeconds})",
+                    ["expression"] = $"SEARCH('{{{_args.MetricsNamespace},{string.Join(',', FunctionMetrics.ErrorsByVariant)}}} MetricName=\"{FunctionMetrics.Errors.Name}\" {FunctionMetrics.Model}=\"{_args.ModelName}\"', 'Sum', {_args.PeriodSeconds})",
                     ["label"] = "",
                     ["id"] = "errors",
                 },
             },
         ]);
-        yield return Widget("Cold starts by variant", region, PerVariant("ColdStart", "Sum"));
+        yield return Widget("Cold starts by variant", region, PerVariant(FunctionMetrics.ColdStart, "Sum"));
         if (_args.ShadowVariant is not null)
         {
             yield return Widget($"Shadow '{_args.ShadowVariant}': agreement with the primary (top-1 share, mean cosine)", region,
-                [Shadow("ShadowTop1Match", "Average"), Shadow("ShadowCosine", "Average")]);
+                [Shadow(FunctionMetrics.ShadowTop1Match, "Average"), Shadow(FunctionMetrics.ShadowCosine, "Average")]);
             yield return Widget($"Shadow '{_args.ShadowVariant}': latency p50 / p95 (ms) and errors", region,
-                [Shadow("ShadowLatency", "p50"), Shadow("ShadowLatency", "p95"), Shadow("ShadowErrors", "Sum")]);
+                [Shadow(FunctionMetrics.ShadowLatency, "p50"), Shadow(FunctionMetrics.ShadowLatency, "p95"), Shadow(FunctionMetrics.ShadowErrors, "Sum")]);
         }
     }
 

@@ -12,14 +12,16 @@ namespace Components.Tests;
 /// </summary>
 internal static class ApiSampleStacks
 {
-    public static IReadOnlyDictionary<string, string> Programs() => new Dictionary<string, string>
-    {
-        ["defaults.yaml"] = Yaml(Defaults()),
-        ["options.yaml"] = Yaml(Options()),
-        ["cognito.yaml"] = Yaml(Cognito()),
-    };
+    public static IReadOnlyDictionary<string, string> Programs() =>
+        Stacks().ToDictionary(s => $"{s.Key}.yaml", s => YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(s.Value)));
 
-    private static string Yaml(Stack stack) => YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
+    /// <summary>The sample stacks by name, built afresh.</summary>
+    public static IReadOnlyDictionary<string, Stack> Stacks() => new Dictionary<string, Stack>
+    {
+        ["defaults"] = Defaults(),
+        ["options"] = Options(),
+        ["cognito"] = Cognito(),
+    };
 
     private static LambdaAlias LiveAlias(Stack stack) =>
         new(stack, "fn-live", new LambdaAliasArgs { FunctionName = "inference", FunctionVersion = "1", Name = "live" });

@@ -84,7 +84,8 @@ public class MonitoringTests
     [Fact]
     public void The_dashboard_shows_the_required_widgets_including_cost_per_thousand_predictions()
     {
-        var program = SynthMonitoring(f => Defaults(f) with { ExtraWidgets = [new Dictionary<string, object> { ["type"] = "log", ["width"] = 24 }] });
+        var program = SynthMonitoring(f => Defaults(f) with { ExtraWidgets = [new Dictionary<string, object> { ["type"] = "log", ["width"] = 24 }] },
+            new ProvisionedConcurrencyScheduleArgs());
         var widgets = (List<object?>)Property(program, "embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
         var titles = widgets.Take(8).Select(w => (string?)At(w, "properties", "title")).ToList();
 
@@ -98,6 +99,16 @@ public class MonitoringTests
         Assert.Equal("log", At(widgets[8], "type"));
         Assert.Equal(0L, At(widgets[8], "x"));
         Assert.Contains("#dashboards:name=${embed-monitoring-dashboard.dashboardName}", (string)At(program, "outputs", "dashboardUrl")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Provisioned_concurrency_utilization_is_graphed_only_for_a_function_that_has_provisioned_concurrency()
+    {
+        static List<string?> Titles(OrderedMap program) =>
+            [.. ((List<object?>)Property(program, "embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!).Select(w => (string?)At(w, "properties", "title"))];
+
+        Assert.DoesNotContain("Provisioned concurrency utilization", Titles(SynthMonitoring(Defaults)));
+        Assert.Contains("Provisioned concurrency utilization", Titles(SynthMonitoring(Defaults, new ProvisionedConcurrencyScheduleArgs())));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Inference.Hosting;
 using Inference.Telemetry;
 
@@ -17,8 +18,8 @@ public sealed class EnsembleTelemetry(TelemetryWriter writer)
         var failed = outcomes.Where(o => !o.Answered).ToArray();
         var level = status >= 500 ? "ERROR" : status >= 400 || failed.Length > 0 ? "WARN" : "INFO";
         writer.WriteModelEvent(level, "ensemble_request", ensemble.Name, Version,
-            [("Latency", latencyMs), ("Predictions", status == 200 ? 1 : 0), ("EnsembleDegraded", status == 200 && failed.Length > 0 ? 1 : 0),
-             ("EnsembleMemberFailures", failed.Length)],
+            [(FunctionMetrics.Latency, latencyMs), (FunctionMetrics.Predictions, status == 200 ? 1 : 0),
+             (FunctionMetrics.EnsembleDegraded, status == 200 && failed.Length > 0 ? 1 : 0), (FunctionMetrics.EnsembleMemberFailures, failed.Length)],
             w =>
             {
                 w.WriteString("requestId", request.RequestId);

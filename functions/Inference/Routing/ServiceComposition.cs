@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Inference.Ensembles;
 using Inference.Hosting;
 using Inference.Service;
@@ -35,7 +36,7 @@ public static class ServiceComposition
         IInferenceService service = models;
         if (ensembles.Count > 0)
         {
-            var namespaceName = values.Get("METRICS_NAMESPACE") ?? InferenceOptions.DefaultMetricsNamespace;
+            var namespaceName = values.Get(FunctionMetrics.NamespaceVariable) ?? FunctionMetrics.DefaultNamespace;
             service = new EnsembleService(service, ensembles, new EnsembleTelemetry(new TelemetryWriter(output, namespaceName)));
         }
 

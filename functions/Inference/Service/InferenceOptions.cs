@@ -11,7 +11,7 @@ public sealed record InferenceOptions
 {
     public const long DefaultMaxBodyBytes = 6 * 1024 * 1024;
     public const long DefaultMaxImagePixels = 25_000_000;
-    public const string DefaultMetricsNamespace = "ServerlessInference";
+    public const string DefaultMetricsNamespace = FunctionMetrics.DefaultNamespace;
     public const int DefaultBatchMaxSize = 16;
 
     public required string ModelDirectory { get; init; }
@@ -88,7 +88,7 @@ public sealed record InferenceOptions
             AllowSpinning = Flag(values, "ORT_ALLOW_SPINNING", defaults.AllowSpinning),
             MaxBodyBytes = values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes,
             MaxImagePixels = values.Long("MAX_IMAGE_PIXELS", 1, 1L << 32) ?? DefaultMaxImagePixels,
-            MetricsNamespace = values.Get("METRICS_NAMESPACE") ?? DefaultMetricsNamespace,
+            MetricsNamespace = values.Get(FunctionMetrics.NamespaceVariable) ?? DefaultMetricsNamespace,
             BatchMaxSize = (int?)values.Long("BATCH_MAX_SIZE", 1, 1024) ?? DefaultBatchMaxSize,
             Cache = PredictionCacheOptions.FromEnvironment(values),
             PredictionLog = PredictionLogOptions.FromEnvironment(values),

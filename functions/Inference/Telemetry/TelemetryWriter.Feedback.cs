@@ -1,3 +1,5 @@
+using Inference.Configuration;
+
 namespace Inference.Telemetry;
 
 /// <summary>One stored feedback: which prediction, whether its top-1 label was right, and the window's accuracy after it.</summary>
@@ -17,29 +19,29 @@ public sealed partial class TelemetryWriter
             w.WriteString("requestId", f.RequestId);
             w.WriteString("predictionRequestId", f.PredictionRequestId);
             w.WriteNumber("windowSamples", f.WindowSamples);
-            var metrics = new List<string> { "Feedback" };
+            var metrics = new List<FunctionMetric> { FunctionMetrics.Feedback };
             if (f.Correct is not null)
             {
-                metrics.Add("FeedbackCorrect");
+                metrics.Add(FunctionMetrics.FeedbackCorrect);
             }
 
             if (f.AccuracyPercent is not null)
             {
-                metrics.Add("Accuracy");
+                metrics.Add(FunctionMetrics.Accuracy);
             }
 
-            WriteEmf(w, ([["Model", "ModelVersion"]], [.. metrics]));
-            w.WriteString("Model", f.Model);
-            w.WriteString("ModelVersion", f.ModelVersion);
-            w.WriteNumber("Feedback", 1);
+            WriteEmf(w, ([FunctionMetrics.ByVersion], [.. metrics]));
+            w.WriteString(FunctionMetrics.Model, f.Model);
+            w.WriteString(FunctionMetrics.ModelVersion, f.ModelVersion);
+            w.WriteNumber(FunctionMetrics.Feedback.Name, 1);
             if (f.Correct is { } correct)
             {
-                w.WriteNumber("FeedbackCorrect", correct ? 1 : 0);
+                w.WriteNumber(FunctionMetrics.FeedbackCorrect.Name, correct ? 1 : 0);
             }
 
             if (f.AccuracyPercent is { } accuracy)
             {
-                w.WriteNumber("Accuracy", Math.Round(accuracy, 3));
+                w.WriteNumber(FunctionMetrics.Accuracy.Name, Math.Round(accuracy, 3));
             }
         });
     }

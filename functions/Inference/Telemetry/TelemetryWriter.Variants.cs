@@ -1,3 +1,5 @@
+using Inference.Configuration;
+
 namespace Inference.Telemetry;
 
 /// <summary>One shadow call: the candidate's answer to a request the primary already answered, and how far they agree.</summary>
@@ -48,31 +50,31 @@ public sealed partial class TelemetryWriter
             }
 
             w.WriteString("comparison", s.Top1Match is not null ? "top1" : s.Cosine is not null ? "cosine" : "none");
-            var metrics = new List<string> { "ShadowRequests", "ShadowLatency", "ShadowErrors" };
+            var metrics = new List<FunctionMetric> { FunctionMetrics.ShadowRequests, FunctionMetrics.ShadowLatency, FunctionMetrics.ShadowErrors };
             if (s.Top1Match is not null)
             {
-                metrics.Add("ShadowTop1Match");
+                metrics.Add(FunctionMetrics.ShadowTop1Match);
             }
 
             if (s.Cosine is not null)
             {
-                metrics.Add("ShadowCosine");
+                metrics.Add(FunctionMetrics.ShadowCosine);
             }
 
-            WriteEmf(w, ([["Model", "Variant"]], [.. metrics]));
-            w.WriteString("Model", s.Model ?? NoModel);
-            w.WriteString("Variant", s.CandidateVariant);
-            w.WriteNumber("ShadowRequests", 1);
-            w.WriteNumber("ShadowLatency", Round(s.CandidateMs));
-            w.WriteNumber("ShadowErrors", s.Failed ? 1 : 0);
+            WriteEmf(w, ([FunctionMetrics.ByVariant], [.. metrics]));
+            w.WriteString(FunctionMetrics.Model, s.Model ?? NoModel);
+            w.WriteString(FunctionMetrics.Variant, s.CandidateVariant);
+            w.WriteNumber(FunctionMetrics.ShadowRequests.Name, 1);
+            w.WriteNumber(FunctionMetrics.ShadowLatency.Name, Round(s.CandidateMs));
+            w.WriteNumber(FunctionMetrics.ShadowErrors.Name, s.Failed ? 1 : 0);
             if (s.Top1Match is { } match)
             {
-                w.WriteNumber("ShadowTop1Match", match ? 1 : 0);
+                w.WriteNumber(FunctionMetrics.ShadowTop1Match.Name, match ? 1 : 0);
             }
 
             if (s.Cosine is { } cosine)
             {
-                w.WriteNumber("ShadowCosine", Math.Round(cosine, 6));
+                w.WriteNumber(FunctionMetrics.ShadowCosine.Name, Math.Round(cosine, 6));
             }
         });
     }

@@ -68,34 +68,34 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
 
             WriteEmfHeader(w, r.ErrorCode is not null, RequestMetrics(r));
             WriteDimensions(w, r.Model, r.ModelVersion);
-            w.WriteNumber("Latency", Round(r.TotalMs));
+            w.WriteNumber(FunctionMetrics.Latency.Name, Round(r.TotalMs));
             if (r.InferenceMs is { } inferenceMs)
             {
-                w.WriteNumber("InferenceLatency", Round(inferenceMs));
+                w.WriteNumber(FunctionMetrics.InferenceLatency.Name, Round(inferenceMs));
             }
 
-            w.WriteNumber("ColdStart", r.ColdStart ? 1 : 0);
-            w.WriteNumber("Predictions", r.Predicted ? 1 : 0);
+            w.WriteNumber(FunctionMetrics.ColdStart.Name, r.ColdStart ? 1 : 0);
+            w.WriteNumber(FunctionMetrics.Predictions.Name, r.Predicted ? 1 : 0);
             if (r.Cache is not null)
             {
-                w.WriteNumber("CacheHits", r.Cache == "hit" ? 1 : 0);
-                w.WriteNumber("CacheMisses", r.Cache == "miss" ? 1 : 0);
+                w.WriteNumber(FunctionMetrics.CacheHits.Name, r.Cache == "hit" ? 1 : 0);
+                w.WriteNumber(FunctionMetrics.CacheMisses.Name, r.Cache == "miss" ? 1 : 0);
             }
 
             if (r.CacheError is not null)
             {
-                w.WriteNumber("CacheErrors", 1);
+                w.WriteNumber(FunctionMetrics.CacheErrors.Name, 1);
             }
 
             if (r.PredictionLogError is not null)
             {
-                w.WriteNumber("PredictionLogErrors", 1);
+                w.WriteNumber(FunctionMetrics.PredictionLogErrors.Name, 1);
             }
 
             if (r.ErrorCode is not null)
             {
-                w.WriteString("ErrorCode", r.ErrorCode);
-                w.WriteNumber("Errors", 1);
+                w.WriteString(FunctionMetrics.ErrorCode, r.ErrorCode);
+                w.WriteNumber(FunctionMetrics.Errors.Name, 1);
             }
         });
     }
@@ -107,9 +107,9 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
             w.WriteString("source", source);
             w.WriteNumber("fetchMs", Round(timings.FetchMs));
             w.WriteNumber("sessionMs", Round(timings.SessionMs));
-            WriteEmfHeader(w, withErrors: false, ["ModelLoadMs"]);
+            WriteEmfHeader(w, withErrors: false, [FunctionMetrics.ModelLoadMs]);
             WriteDimensions(w, model.Name, model.Version);
-            w.WriteNumber("ModelLoadMs", Round(timings.TotalMs));
+            w.WriteNumber(FunctionMetrics.ModelLoadMs.Name, Round(timings.TotalMs));
         });
     }
 
@@ -120,9 +120,9 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         {
             w.WriteString("inputKey", inputKey);
             w.WriteString("predictionLogError", error);
-            WriteEmfHeader(w, withErrors: false, ["PredictionLogErrors"]);
+            WriteEmfHeader(w, withErrors: false, [FunctionMetrics.PredictionLogErrors]);
             WriteDimensions(w, model, modelVersion);
-            w.WriteNumber("PredictionLogErrors", 1);
+            w.WriteNumber(FunctionMetrics.PredictionLogErrors.Name, 1);
         });
     }
 
@@ -141,18 +141,17 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
 
     /// <summary>
     /// A line of a part of the function other than the model service (e.g. an ensemble): its own fields, and the
-    /// given metrics (milliseconds when the name ends in <c>Latency</c> or <c>Ms</c>, else counts) under the
-    /// <c>Model</c> and <c>ModelVersion</c> dimensions.
+    /// given metrics under the <c>Model</c> and <c>ModelVersion</c> dimensions.
     /// </summary>
     public void WriteModelEvent(string level, string message, string model, string modelVersion,
-        IReadOnlyList<(string Name, double Value)> metrics, Action<Utf8JsonWriter> fields) => Write(level, message, w =>
+        IReadOnlyList<(FunctionMetric Metric, double Value)> metrics, Action<Utf8JsonWriter> fields) => Write(level, message, w =>
     {
         fields(w);
-        WriteEmfHeader(w, withErrors: false, [.. metrics.Select(m => m.Name)]);
+        WriteEmfHeader(w, withErrors: false, [.. metrics.Select(m => m.Metric)]);
         WriteDimensions(w, model, modelVersion);
-        foreach (var (name, value) in metrics)
+        foreach (var (metric, value) in metrics)
         {
-            w.WriteNumber(name, Round(value));
+            w.WriteNumber(metric.Name, Round(value));
         }
     });
 
@@ -176,15 +175,16 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         }
     }
 
-    private void WriteEmfHeader(Utf8JsonWriter w, bool withErrors, string[] metrics)
+    private void WriteEmfHeader(Utf8JsonWriter w, bool withErrors, FunctionMetric[] metrics)
     {
-        (string[][], string[]) requests = (Variant is null ? [["Model", "ModelVersion"]] : [["Model", "ModelVersion"], ["Model", "Variant"]], metrics);
-        (string[][], string[]) errors = (Variant is null ? [["Model", "ModelVersion", "ErrorCode"]] : [["Model", "ModelVersion", "ErrorCode"], ["Model", "Variant", "ErrorCode"]], ["Errors"]);
+        (IReadOnlyList<string>[], FunctionMetric[]) requests = (Variant is null ? [FunctionMetrics.ByVersion] : [FunctionMetrics.ByVersion, FunctionMetrics.ByVariant], metrics);
+        (IReadOnlyList<string>[], FunctionMetric[]) errors = (
+            Variant is null ? [FunctionMetrics.ErrorsByVersion] : [FunctionMetrics.ErrorsByVersion, FunctionMetrics.ErrorsByVariant], [FunctionMetrics.Errors]);
         WriteEmf(w, withErrors ? [requests, errors] : [requests]);
     }
 
-    /// <summary>The EMF <c>_aws</c> member: a timestamp and one metric directive per (dimension sets, metric names) pair.</summary>
-    private void WriteEmf(Utf8JsonWriter w, params (string[][] DimensionSets, string[] Metrics)[] directives)
+    /// <summary>The EMF <c>_aws</c> member: a timestamp and one metric directive per (dimension sets, metrics) pair.</summary>
+    private void WriteEmf(Utf8JsonWriter w, params (IReadOnlyList<string>[] DimensionSets, FunctionMetric[] Metrics)[] directives)
     {
         w.WriteStartObject("_aws");
         w.WriteNumber("Timestamp", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -198,7 +198,7 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         w.WriteEndObject();
     }
 
-    private void WriteDirective(Utf8JsonWriter w, string[][] dimensionSets, string[] metrics)
+    private void WriteDirective(Utf8JsonWriter w, IReadOnlyList<string>[] dimensionSets, FunctionMetric[] metrics)
     {
         w.WriteStartObject();
         w.WriteString("Namespace", MetricsNamespace);
@@ -219,9 +219,8 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         foreach (var metric in metrics)
         {
             w.WriteStartObject();
-            w.WriteString("Name", metric);
-            w.WriteString("Unit", metric.EndsWith("Latency", StringComparison.Ordinal) || metric.EndsWith("Ms", StringComparison.Ordinal) ? "Milliseconds"
-                : metric == "Accuracy" ? "Percent" : "Count");
+            w.WriteString("Name", metric.Name);
+            w.WriteString("Unit", metric.Unit);
             w.WriteEndObject();
         }
 
@@ -229,28 +228,28 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         w.WriteEndObject();
     }
 
-    private static string[] RequestMetrics(RequestRecord r)
+    private static FunctionMetric[] RequestMetrics(RequestRecord r)
     {
-        var metrics = new List<string>(8) { "Latency", "ColdStart", "Predictions" };
+        var metrics = new List<FunctionMetric>(8) { FunctionMetrics.Latency, FunctionMetrics.ColdStart, FunctionMetrics.Predictions };
         if (r.InferenceMs is not null)
         {
-            metrics.Add("InferenceLatency");
+            metrics.Add(FunctionMetrics.InferenceLatency);
         }
 
         if (r.Cache is not null)
         {
-            metrics.Add("CacheHits");
-            metrics.Add("CacheMisses");
+            metrics.Add(FunctionMetrics.CacheHits);
+            metrics.Add(FunctionMetrics.CacheMisses);
         }
 
         if (r.CacheError is not null)
         {
-            metrics.Add("CacheErrors");
+            metrics.Add(FunctionMetrics.CacheErrors);
         }
 
         if (r.PredictionLogError is not null)
         {
-            metrics.Add("PredictionLogErrors");
+            metrics.Add(FunctionMetrics.PredictionLogErrors);
         }
 
         return [.. metrics];
@@ -291,11 +290,11 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
 
     private void WriteDimensions(Utf8JsonWriter w, string? model, string? version)
     {
-        w.WriteString("Model", model ?? NoModel);
-        w.WriteString("ModelVersion", version ?? NoModel);
+        w.WriteString(FunctionMetrics.Model, model ?? NoModel);
+        w.WriteString(FunctionMetrics.ModelVersion, version ?? NoModel);
         if (Variant is not null)
         {
-            w.WriteString("Variant", Variant);
+            w.WriteString(FunctionMetrics.Variant, Variant);
         }
     }
 
