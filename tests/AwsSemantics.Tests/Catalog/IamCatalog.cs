@@ -46,8 +46,15 @@ public sealed class IamCatalog
     }
 
     /// <summary>The ARN formats of one resource type of a service (some types have two, e.g. API Gateway's REST and HTTP stages).</summary>
-    public IReadOnlyList<string> ArnFormats(string service, string resourceType) =>
-        Load(service)?.ResourceTypes.GetValueOrDefault(resourceType) ?? [];
+    public IReadOnlyList<string> ArnFormats(string service, string resourceType)
+    {
+        var formats = Load(service)?.ResourceTypes.GetValueOrDefault(resourceType) ?? [];
+        // The Lambda Developer Guide ("Resources and conditions for Lambda actions"): actions that operate on a function
+        // "can be restricted to a specific function by function, version, or alias ARN"; the reference gives only the first.
+        return string.Equals(service, "lambda", StringComparison.OrdinalIgnoreCase) && string.Equals(resourceType, "function", StringComparison.OrdinalIgnoreCase)
+            ? [.. formats, .. formats.Select(f => f + ":${Qualifier}")]
+            : formats;
+    }
 
     /// <summary>Whether a condition key exists: a global one (<c>aws:*</c> and the few others AWS documents as global) or one of the service's.</summary>
     public bool ConditionKeyExists(string key)
