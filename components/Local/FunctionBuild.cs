@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Infra.Hosting;
+using Infra.Local.Emulators;
 
 namespace Infra.Local;
 
@@ -24,12 +25,25 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
 
     public string Assembly => Path.Combine(OutputDirectory, "InferenceFunction.dll");
 
+    /// <summary>
+    /// Publishes when stale. Test assemblies run in parallel processes under <c>dotnet test Infra.sln</c> and share this
+    /// folder, so the publish holds the lock of <c>.build/function</c>: a second caller waits, then finds the build current.
+    /// </summary>
     public void EnsurePublished()
     {
+        if (NewerSource(Assembly) is null)
+        {
+            output.WriteLine($"build: {OutputFromRoot} is up to date");
+            return;
+        }
+
+        var builds = Path.GetDirectoryName(OutputDirectory)!;
+        Directory.CreateDirectory(builds);
+        using var publishLock = FolderLock.Acquire(builds);
         var newer = NewerSource(Assembly);
         if (newer is null)
         {
-            output.WriteLine($"build: {OutputFromRoot} is up to date");
+            output.WriteLine($"build: {OutputFromRoot} is up to date (another process published it)");
             return;
         }
 

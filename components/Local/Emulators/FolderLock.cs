@@ -4,7 +4,7 @@ namespace Infra.Local.Emulators;
 /// An exclusive lock on a folder shared by threads and processes: an open, unshared lock file
 /// inside it. The operating system releases it when the holder exits, so a crash leaves no stale lock.
 /// </summary>
-internal sealed class FolderLock : IAsyncDisposable
+internal sealed class FolderLock : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
     private readonly FileStream _file;
@@ -28,5 +28,10 @@ internal sealed class FolderLock : IAsyncDisposable
         }
     }
 
+    /// <summary>Blocks until the lock is free; for callers that have no async path (a build step).</summary>
+    public static FolderLock Acquire(string folder) => AcquireAsync(folder, CancellationToken.None).GetAwaiter().GetResult();
+
     public ValueTask DisposeAsync() => _file.DisposeAsync();
+
+    public void Dispose() => _file.Dispose();
 }

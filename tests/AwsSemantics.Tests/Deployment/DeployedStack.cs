@@ -1,0 +1,40 @@
+using AwsSemantics.Tests.Evaluation;
+using SchemaCheck.Yaml;
+
+namespace AwsSemantics.Tests.Deployment;
+
+/// <summary>One team stack's program as <c>pulumi up</c> gets it, and its values as deployed (<see cref="Outputs"/>).</summary>
+public sealed class DeployedStack
+{
+    private readonly Lazy<DeployedOutputs> _outputs;
+
+    public DeployedStack(string name, IReadOnlyDictionary<string, string> config, string programText, ProgramDocument program)
+    {
+        Name = name;
+        Config = config;
+        ProgramText = programText;
+        Program = program;
+        var region = config.GetValueOrDefault("aws:region")
+            ?? throw new InvalidOperationException($"stack '{name}' sets no aws:region in its stack file; the deployed ARNs need one");
+        _outputs = new Lazy<DeployedOutputs>(() => new DeployedOutputs(program, new DeploymentTarget(name, ProjectOf(programText), region), config));
+    }
+
+    public string Name { get; }
+
+    /// <summary>The config Pulumi passed (namespaced keys).</summary>
+    public IReadOnlyDictionary<string, string> Config { get; }
+
+    public string ProgramText { get; }
+
+    public ProgramDocument Program { get; }
+
+    public DeployedOutputs Outputs => _outputs.Value;
+
+    public IEnumerable<ResourceEntry> ResourcesOfType(string type) => Program.Resources.Where(r => r.Type == type);
+
+    public override string ToString() => Name;
+
+    private static string ProjectOf(string programText) =>
+        programText.Split('\n').FirstOrDefault(line => line.StartsWith("name: ", StringComparison.Ordinal))?["name: ".Length..].Trim()
+        ?? throw new InvalidOperationException("the program has no 'name:' (project)");
+}

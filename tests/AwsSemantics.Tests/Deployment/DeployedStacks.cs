@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Infra.Configuration;
+using Infra.Hosting;
+using Infra.Local;
+using SchemaCheck.Yaml;
+
+namespace AwsSemantics.Tests.Deployment;
+
+/// <summary>
+/// Both team stacks synthesized the way <c>pulumi up</c> runs <c>deploy/compile.sh</c>: <c>PULUMI_STACK</c>,
+/// <c>PULUMI_PROJECT</c> and <c>PULUMI_CONFIG</c> (the stack file's config, as Pulumi passes it) set, the function build
+/// published and <c>FUNCTION_BUILD_AUTO=ready-to-run</c>, so the zip functions' code (over Lambda's 50 MB direct upload)
+/// goes through the artifacts bucket as a <c>BucketObject</c>, exactly as it does in a real deploy.
+/// </summary>
+public sealed class DeployedStacks
+{
+    public DeployedStacks()
+    {
+        Root = RepositoryRoot();
+        var layout = ProjectLayout.Find(Root);
+        using var buildLog = new StringWriter();
+        new FunctionBuild(layout, buildLog).EnsurePublished();
+        Stacks = global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name)).ToList();
+    }
+
+    /// <summary>The repository's checkout (where Infra.sln is).</summary>
+    public string Root { get; }
+
+    public IReadOnlyList<DeployedStack> Stacks { get; }
+
+    public DeployedStack this[string name] => Stacks.Single(s => s.Name == name);
+
+    private static DeployedStack Synthesize(ProjectLayout layout, string name)
+    {
+        var config = ConfigLoader.FromStackFile(layout.StackFile(name));
+        // Pulumi decrypts secure values before it runs the compiler; the tests have no key, so a secret stands in by its name.
+        var values = config.Values.Concat(config.EncryptedKeys.Select(key => KeyValuePair.Create(key, $"secret-{key.Replace(':', '-')}@example.com")))
+            .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PULUMI_STACK"] = name,
+            ["PULUMI_PROJECT"] = layout.ProjectName,
+            ["PULUMI_ORGANIZATION"] = "organization",
+            ["PULUMI_ROOT_DIRECTORY"] = layout.RootDirectory,
+            ["PULUMI_CONFIG"] = JsonSerializer.Serialize(values),
+            [global::Stacks.FunctionBuildChoice.AutoOutcomeVariable] = global::Stacks.FunctionBuildChoice.ReadyToRun,
+        };
+
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        var code = Infra.Hosting.Deployment.Run([], global::Stacks.TeamStacks.Define, new DeploymentOptions
+        {
+            Out = output,
+            Error = errors,
+            ProjectDirectory = layout.RootDirectory,
+            Environment = variable => environment.GetValueOrDefault(variable),
+        });
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"synthesizing stack '{name}' failed with exit code {code}: {errors}");
+        }
+
+        var program = output.ToString();
+        return new DeployedStack(name, values, program, ProgramReader.Read(program));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Infra.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Infra.sln not found above the test output folder.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DeployedStacksCollection : ICollectionFixture<DeployedStacks>
+{
+    public const string Name = "deployed team stacks";
+}
