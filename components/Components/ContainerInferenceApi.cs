@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Infra.Aws.Ecr;
 using Infra.Awsx.Ecr;
 using Infra.Core;
@@ -55,8 +52,20 @@ public sealed class ContainerInferenceApi : ComponentResource
             .Check(File.Exists(System.IO.Path.Combine(args.BuildContext.LocalPath, args.Dockerfile)) || !Directory.Exists(args.BuildContext.LocalPath),
                 nameof(args.Dockerfile), args.Dockerfile, "a Dockerfile inside the build context")
             .ThrowIfInvalid();
+        var context = DockerBuildContext.Load(args.BuildContext.LocalPath, args.Dockerfile);
+        check.Check(args.ModelSource is null || !Directory.Exists(args.BuildContext.LocalPath) || context.FilesUnder(args.ModelSource).Any(),
+                nameof(args.ModelSource), args.ModelSource,
+                $"a folder of the build context that {context.IgnoreFile ?? ".dockerignore"} lets in (add a line '!{args.ModelSource}/' to it)")
+            .ThrowIfInvalid();
 
-        Key = LogEncryptionKey.Create(this, "registry-key", $"Encrypts the images of {Path}");
+        // ECR encrypts with grants it creates on the key when the repository is made (AWS, Amazon ECR "Encryption at
+        // rest"), so the policy names no service: the account administers the key, and its IAM policies grant use.
+        Key = new Aws.Kms.Key(this, "registry-key", new Aws.Kms.KeyArgs
+        {
+            Description = $"Encrypts the images of {Path}",
+            EnableKeyRotation = true,
+            Policy = PolicyDocuments.Of(PolicyDocuments.AccountAdministersKey(Stack)),
+        });
         Repository = new Repository(this, "repository", new RepositoryArgs
         {
             ImageTagMutability = "IMMUTABLE",
@@ -83,20 +92,21 @@ public sealed class ContainerInferenceApi : ComponentResource
         });
 
         var buildArgs = new InputMap<string>();
-        if (args.ModelSource is { } model)
+        foreach (var (argument, value) in BuildArguments(args))
         {
-            buildArgs["MODEL_SOURCE"] = model;
-            buildArgs["MODEL_NAME"] = args.ModelName;
+            buildArgs[argument] = value;
         }
 
         Image = new Image(this, "image", new ImageArgs
         {
             RepositoryUrl = Repository.RepositoryUrl,
+            // The repository root, because the build restores with global.json and Directory.*.props from there;
+            // the Dockerfile's own ignore file (functions/Dockerfile.dockerignore) narrows it to what the build reads.
             Context = args.BuildContext.PathFromProgram,
             Dockerfile = $"{args.BuildContext.PathFromProgram}/{args.Dockerfile}",
-            Platform = args.Function.Architecture == "arm64" ? "linux/arm64" : "linux/amd64",
-            // Tags are immutable, so each distinct source gets its own tag.
-            ImageTag = SourceTag(args),
+            Platform = Platform(args),
+            // Tags are immutable: the tag changes exactly when awsx would rebuild, or a rebuild would push it twice.
+            ImageTag = SourceTag(args, context),
             Args = buildArgs.Count > 0 ? buildArgs : null,
         });
         Stack.Require(this, new Prerequisite("docker", "Docker", PrerequisiteOwner.DeployMachine,
@@ -146,28 +156,24 @@ public sealed class ContainerInferenceApi : ComponentResource
     public Output<string> DashboardUrl => Monitoring.DashboardUrl;
 
     /// <summary>
-    /// A tag derived from the function's sources, the Dockerfile and the model's metadata (not its
-    /// weights, which may be gigabytes): the same sources give the same tag, a change a new one.
+    /// The tag of the image: a hash of exactly what the build reads and what makes awsx (pulumi-docker-build)
+    /// rebuild, namely the Dockerfile, the build context after its .dockerignore (paths, modes and contents, model
+    /// weights included), the build arguments and the platform. The same inputs give the same tag; any change that
+    /// rebuilds the image gives a new one, so an immutable repository never sees a tag pushed twice.
     /// </summary>
     public static string SourceTag(ContainerInferenceApiArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var root = args.BuildContext.LocalPath;
-        var folders = new[] { "functions", args.ModelSource }.OfType<string>().Select(f => System.IO.Path.Combine(root, f)).Where(Directory.Exists);
-        var files = folders
-            .SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories))
-            .Where(f => !f.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => System.IO.Path.GetExtension(f) is ".cs" or ".csproj" or ".props" or ".targets" or ".json" || System.IO.Path.GetFileName(f) == "Dockerfile")
-            .Order(StringComparer.Ordinal);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in files)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(System.IO.Path.GetRelativePath(root, file).Replace('\\', '/') + "\n"));
-            hash.AppendData(File.ReadAllBytes(file));
-        }
-
-        hash.AppendData(Encoding.UTF8.GetBytes($"{args.ModelSource}|{args.ModelName}|{args.Function.Architecture}"));
-        return "src-" + Convert.ToHexStringLower(hash.GetHashAndReset())[..16].ToString(CultureInfo.InvariantCulture);
+        return SourceTag(args, DockerBuildContext.Load(args.BuildContext.LocalPath, args.Dockerfile));
     }
+
+    private static string SourceTag(ContainerInferenceApiArgs args, DockerBuildContext context) =>
+        "src-" + context.ContentHash(BuildArguments(args), Platform(args))[..16];
+
+    private static string Platform(ContainerInferenceApiArgs args) => args.Function.Architecture == "arm64" ? "linux/arm64" : "linux/amd64";
+
+    private static IReadOnlyDictionary<string, string> BuildArguments(ContainerInferenceApiArgs args) =>
+        args.ModelSource is { } model
+            ? new Dictionary<string, string> { ["MODEL_SOURCE"] = model, ["MODEL_NAME"] = args.ModelName }
+            : new Dictionary<string, string>();
 }

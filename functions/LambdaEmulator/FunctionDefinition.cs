@@ -10,6 +10,9 @@ public sealed record FunctionDefinition(
     int MemoryMb,
     string FunctionName)
 {
+    /// <summary>The folder the process starts in (Lambda starts it in the task root, /var/task); null keeps the caller's.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>
     /// A published function: an executable assembly (.dll, run with `dotnet` like the managed runtime)
     /// or a native `bootstrap` (run directly like provided.al2023).

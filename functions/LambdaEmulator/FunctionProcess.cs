@@ -33,6 +33,7 @@ public sealed class FunctionProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = function.WorkingDirectory ?? "",
         };
         foreach (var argument in function.Arguments)
         {

@@ -15,6 +15,8 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_context, "functions", "Fn"));
         File.WriteAllText(Path.Combine(_context, "functions", "Dockerfile"), "FROM scratch\n");
         File.WriteAllText(Path.Combine(_context, "functions", "Fn", "Program.cs"), "// v1\n");
+        Directory.CreateDirectory(Path.Combine(_context, "models", "big"));
+        File.WriteAllText(Path.Combine(_context, "models", "big", "model.json"), "{}");
     }
 
     public void Dispose() => Directory.Delete(_context, recursive: true);
@@ -59,6 +61,20 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
         Assert.Equal("${big-registry-key.arn}", Property(program, "big-repository", "encryptionConfigurations", 0, "kmsKey"));
         Assert.Equal(5L, Property(program, "big-lifecycle", "policy", "fn::toJSON", "rules", 0, "selection", "countNumber"));
         Assert.Equal("expire", Property(program, "big-lifecycle", "policy", "fn::toJSON", "rules", 0, "action", "type"));
+    }
+
+    /// <summary>
+    /// ECR encrypts images through grants it creates on the key (AWS: "Encryption at rest", Amazon ECR), so the key
+    /// policy needs no service principal: the account administers it, and nothing reads logs with it.
+    /// </summary>
+    [Fact]
+    public void The_registry_key_policy_lets_only_the_account_administer_it_and_no_log_service_use_it()
+    {
+        var statements = (List<object?>)Property(SynthContainer(Args()), "big-registry-key", "policy", "fn::toJSON", "Statement")!;
+
+        Assert.Equal(["AccountAdministersKey"], statements.Select(s => (string?)At(s, "Sid")));
+        Assert.Equal("arn:${aws-partition.partition}:iam::${aws-caller-identity.accountId}:root", At(statements[0], "Principal", "AWS"));
+        Assert.DoesNotContain("logs.", System.Text.Json.JsonSerializer.Serialize(statements), StringComparison.Ordinal);
     }
 
     [Fact]
