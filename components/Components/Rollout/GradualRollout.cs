@@ -25,7 +25,7 @@ public sealed class GradualRollout : ComponentResource
         GradualRolloutArgs.Validate(new ArgsValidation(Path), "", args).ThrowIfInvalid();
         Settings = args;
 
-        CanaryAlarms = new CanaryAlarms(this, function, monitoring.Notifications, args, traffic).Alarms;
+        CanaryAlarms = new CanaryAlarms(this, function, monitoring, traffic).Alarms;
         AlarmNames = [.. monitoring.Alarms.Select(a => (Input<string>)a.MetricAlarmName), .. CanaryAlarms.Select(a => (Input<string>)a.MetricAlarmName), .. args.AdditionalAlarmNames];
         ParameterName = $"/{Stack.ProjectName}/{Stack.StackName}/{Path}/target-version";
 
