@@ -22,6 +22,12 @@ public sealed record GradualRolloutArgs
     /// <summary>Seconds between two alarm checks during a bake (at most the bake): how fast an alarm rolls back.</summary>
     public int CheckIntervalSeconds { get; init; } = 60;
 
+    /// <summary>
+    /// Minutes between two reconciliations: each compares the target version with the live alias and starts the
+    /// rollout if SSM's best-effort change event was missed (at most this long after <c>pulumi up</c>).
+    /// </summary>
+    public int ReconcileMinutes { get; init; } = 10;
+
     /// <summary>Alarms the rollout also watches, by name, besides the function's own (e.g. a business KPI alarm).</summary>
     public IReadOnlyList<Infra.Core.Input<string>> AdditionalAlarmNames { get; init; } = [];
 
@@ -47,7 +53,8 @@ public sealed record GradualRolloutArgs
             .Check(problem is null, $"{prefix}StepsPercent", string.Join(", ", steps.Select(s => s.ToString(CultureInfo.InvariantCulture))), problem ?? "")
             .Range($"{prefix}BakeMinutes", args.BakeMinutes, 1, MaxBakeMinutes)
             .Check(args.CheckIntervalSeconds >= 10 && args.CheckIntervalSeconds <= args.BakeMinutes * 60, $"{prefix}CheckIntervalSeconds", args.CheckIntervalSeconds,
-                $"from 10 seconds to the bake time ({args.BakeMinutes * 60} s)");
+                $"from 10 seconds to the bake time ({args.BakeMinutes * 60} s)")
+            .Range($"{prefix}ReconcileMinutes", args.ReconcileMinutes, 1, MaxBakeMinutes);
     }
 
     /// <summary>The bake seconds rounded up to whole check intervals: what each step really waits.</summary>
