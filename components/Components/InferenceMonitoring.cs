@@ -132,6 +132,9 @@ public sealed class InferenceMonitoring : ComponentResource
 
     public AlarmNotifications Notifications { get; }
 
+    /// <summary>The thresholds the alarms use: a gradual rollout's canary alarms judge the new version by the same ones.</summary>
+    public InferenceMonitoringArgs Settings => _args;
+
     /// <summary>Every alarm on the function, in order of creation (a gradual rollout rolls back when any fires).</summary>
     public IReadOnlyList<MetricAlarm> Alarms => _alarms;
 

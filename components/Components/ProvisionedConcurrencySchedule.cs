@@ -33,7 +33,7 @@ public sealed record ProvisionedConcurrencyScheduleArgs
     /// <summary>Warm instances outside the peaks; at least 1 (see the class remarks for why never 0).</summary>
     public int Floor { get; init; } = 1;
 
-    /// <summary>The most instances the schedule or target tracking may provision.</summary>
+    /// <summary>The most instances target tracking may provision, and the highest a peak may be.</summary>
     public int Maximum { get; init; } = 20;
 
     /// <summary>Monday to Friday.</summary>
@@ -57,6 +57,9 @@ public sealed record ProvisionedConcurrencyScheduleArgs
 /// (pulumi-aws #1886), and a redeploy after scaling finds nothing to reconcile.</item>
 /// <item>The floor is at least 1: a schedule that scales to 0 deletes the config, and the next
 /// deployment then fails with ProvisionedConcurrencyConfigNotFoundException (aws-cdk #29992).</item>
+/// <item>Every scheduled action sets a range that capacity must move into: Application Auto Scaling only scales a
+/// target whose capacity is outside the new [min, max], so an action that lowers only the minimum never scales in and
+/// the weekday peak would be paid all week (see <see cref="Actions"/>).</item>
 /// <item>The scalable target ignores changes to its capacities (schedules own them between
 /// deployments), and is replaced, deleted first, when the scaling profile changes, so a switch of
 /// policy re-registers it with fresh limits instead of keeping a stale value (aws-cdk #30503).</item>
@@ -74,13 +77,14 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
 
         var resourceId = Output.Format($"function:{functionName}:{aliasName}");
         var profile = ProfileHash(args);
+        var registered = Registered(args);
         Target = new Target(this, "target", new TargetArgs
         {
             ServiceNamespace = "lambda",
             ScalableDimension = Dimension,
             ResourceId = resourceId,
-            MinCapacity = args.Floor,
-            MaxCapacity = args.Maximum,
+            MinCapacity = registered.Minimum,
+            MaxCapacity = registered.Maximum,
             Tags = new InputMap<string> { ["scaling-profile"] = profile },
         }, new CustomResourceOptions
         {
@@ -101,7 +105,7 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
                 ResourceId = resourceId,
                 Schedule = action.Cron,
                 Timezone = args.TimeZone,
-                ScalableTargetAction = new ScheduledActionScalableTargetActionArgs { MinCapacity = action.Minimum, MaxCapacity = args.Maximum },
+                ScalableTargetAction = new ScheduledActionScalableTargetActionArgs { MinCapacity = action.Minimum, MaxCapacity = action.Maximum },
             }, new CustomResourceOptions { DependsOn = [Target] });
         }
 
@@ -128,26 +132,44 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
 
     public Target Target { get; }
 
-    /// <summary>One scheduled change of the minimum.</summary>
-    public sealed record ScheduledStep(string Name, string Cron, int Minimum);
+    /// <summary>One scheduled action: from its time on, capacity is kept from <paramref name="Minimum"/> to <paramref name="Maximum"/>.</summary>
+    public sealed record ScheduledStep(string Name, string Cron, int Minimum, int Maximum);
 
-    /// <summary>The scheduled steps for the args: a peak start, then the scale-down steps, per profile.</summary>
+    /// <summary>
+    /// The scheduled steps for the args: a peak start, then the scale-down steps, per profile. Each sets the range
+    /// capacity must be in, and AWS moves capacity only when it is outside that range: lowering the minimum alone
+    /// never scales in. So without target tracking a step pins capacity (maximum = minimum = the step's value); with
+    /// it, the range runs from the step's value to <see cref="ProvisionedConcurrencyScheduleArgs.Maximum"/>, and the
+    /// policy scales in to the step's value when demand falls (at no load capacity is exactly the step's value).
+    /// </summary>
     public static IReadOnlyList<ScheduledStep> Actions(ProvisionedConcurrencyScheduleArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
         var steps = new List<ScheduledStep>();
-        steps.AddRange(ProfileSteps("weekday", "MON-FRI", args.Weekdays, args.Floor));
+        steps.AddRange(ProfileSteps("weekday", "MON-FRI", args.Weekdays, args));
         if (args.Weekends is { } weekends)
         {
-            steps.AddRange(ProfileSteps("weekend", "SAT,SUN", weekends, args.Floor));
+            steps.AddRange(ProfileSteps("weekend", "SAT,SUN", weekends, args));
         }
 
         return steps;
     }
 
     /// <summary>
-    /// The scheduled minimum in each hour of a week, Monday 00:00 first (168 values): what the cost
-    /// estimate bills. Each day ends at the floor, so a day starts there too.
+    /// The range the target is registered with. Registration moves capacity into it, and it holds until the first
+    /// scheduled action: the floor (up to the maximum with target tracking), never a stale value left by an earlier
+    /// registration. The schedules own the range after that (the target ignores changes to it).
+    /// </summary>
+    public static ScalingRange Registered(ProvisionedConcurrencyScheduleArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return new ScalingRange(args.Floor, args.TargetUtilization is null ? args.Floor : args.Maximum);
+    }
+
+    /// <summary>
+    /// The instances the profile asks for in each hour of a week, Monday 00:00 first (168 values): what the user
+    /// configured. Each day ends at the floor, so a day starts there too. What AWS provisions is what
+    /// <see cref="ScheduledScalingModel"/> makes of the emitted actions; the tests hold the two equal.
     /// </summary>
     public static IReadOnlyList<int> WeeklyMinimums(ProvisionedConcurrencyScheduleArgs args)
     {
@@ -172,8 +194,9 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
         return week;
     }
 
-    private static IEnumerable<ScheduledStep> ProfileSteps(string label, string days, DailyProfile profile, int floor) =>
-        DaySteps(profile, floor).Select(step => new ScheduledStep($"{label}-{step.Suffix}", Cron(step.Hour, days), step.Minimum));
+    private static IEnumerable<ScheduledStep> ProfileSteps(string label, string days, DailyProfile profile, ProvisionedConcurrencyScheduleArgs args) =>
+        DaySteps(profile, args.Floor).Select(step => new ScheduledStep($"{label}-{step.Suffix}", Cron(step.Hour, days), step.Minimum,
+            args.TargetUtilization is null ? step.Minimum : args.Maximum));
 
     private static IEnumerable<(string Suffix, int Hour, int Minimum)> DaySteps(DailyProfile profile, int floor)
     {
@@ -190,7 +213,7 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
 
     private static string ProfileHash(ProvisionedConcurrencyScheduleArgs args)
     {
-        var text = string.Join("|", Actions(args).Select(a => $"{a.Cron}={a.Minimum}"))
+        var text = string.Join("|", Actions(args).Select(a => $"{a.Cron}={a.Minimum}..{a.Maximum}"))
             + $"|{args.Floor}|{args.Maximum}|{args.TimeZone}|{args.TargetUtilization?.ToString(CultureInfo.InvariantCulture)}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }

@@ -19,6 +19,7 @@ public enum FunctionKind
 /// <summary>The load one function carries, and where its duration came from.</summary>
 /// <param name="Predictions">Predictions (API requests or batch objects) per month.</param>
 /// <param name="DurationSource">Measured by <c>serve</c> (and when), or configured.</param>
+/// <param name="Provisioned">The provisioned concurrency AWS will keep, hour by hour (null without a schedule): what the estimate prices.</param>
 public sealed record FunctionLoad(
     string Component,
     FunctionKind Kind,
@@ -28,7 +29,8 @@ public sealed record FunctionLoad(
     double P95DurationMs,
     int MemoryMb,
     string Architecture,
-    string DurationSource);
+    string DurationSource,
+    ScheduledCapacity? Provisioned = null);
 
 /// <summary>The same load on containers that run all month: the comparison with current infrastructure.</summary>
 public sealed record AlwaysOnEstimate(IReadOnlyList<CostLine> Lines, IReadOnlyList<string> ReplacedServices, decimal Unchanged)

@@ -153,7 +153,8 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
                 : (measured.P50DurationMs, measured.P95DurationMs, $"measured by serve: p50 and p95 of {measured.Invocations:N0} local invocations ({measured.MeasuredAt ?? "time unknown"})");
             var invocations = kind == FunctionKind.Batch ? predictions / BatchSizeAt(function, predictions) : predictions;
             var memory = traffic.MemoryMb ?? function.Settings.MemoryMb;
-            return (function, new FunctionLoad(function.Path, kind, predictions, invocations, duration, p95, memory, function.Settings.Architecture, source));
+            var provisioned = ScheduledCapacity.Of(graph, function, Concurrency(predictions, duration));
+            return (function, new FunctionLoad(function.Path, kind, predictions, invocations, duration, p95, memory, function.Settings.Architecture, source, provisioned));
         }).ToList();
     }
 
@@ -189,7 +190,8 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
         var component = function.Path;
         var gb = load.MemoryMb / 1024.0;
         var gbSeconds = load.Predictions * load.DurationMs / 1000 * gb;
-        var weekly = function.Settings.ProvisionedConcurrency is { } schedule ? ProvisionedConcurrencySchedule.WeeklyMinimums(schedule) : null;
+        // What Application Auto Scaling will provision with the emitted schedule, not what the schedule's args meant.
+        var weekly = load.Provisioned?.Weekly;
         var onProvisioned = weekly is null ? 0 : gbSeconds * ProvisionedShare(weekly, load);
 
         Add(component, "Lambda", "requests", load.Invocations, "requests", PriceTable.LambdaPerRequest);
@@ -222,9 +224,12 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
     /// <summary>The part of the duration that provisioned instances serve, hour by hour over a week of even traffic.</summary>
     private static double ProvisionedShare(IReadOnlyList<int> weekly, FunctionLoad load)
     {
-        var concurrency = load.Predictions / PriceTable.SecondsPerMonth * load.DurationMs / 1000;
+        var concurrency = Concurrency(load.Predictions, load.DurationMs);
         return concurrency <= 0 ? 0 : weekly.Average(instances => Math.Min(concurrency, instances) / concurrency);
     }
+
+    /// <summary>Instances busy on average with even traffic: predictions a second times seconds each.</summary>
+    private static double Concurrency(double predictionsPerMonth, double durationMs) => predictionsPerMonth / PriceTable.SecondsPerMonth * durationMs / 1000;
 
     /// <summary>
     /// X-Ray's default sampling: the first request each second, then 5 % of the rest. An API stage's

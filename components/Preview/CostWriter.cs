@@ -19,6 +19,14 @@ public static class CostWriter
         {
             writer.WriteLine($"  - {function.Component} ({KindName(function.Kind)}, {function.MemoryMb} MB {function.Architecture}): " +
                 $"{function.DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms average, {function.P95DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms p95, {function.DurationSource}");
+            if (function.Provisioned is { } provisioned)
+            {
+                var tracking = provisioned.TargetUtilization is { } target
+                    ? $", target tracking at {target.ToString("0.##", CultureInfo.InvariantCulture)} utilization of this load"
+                    : "";
+                writer.WriteLine($"    provisioned concurrency as Application Auto Scaling runs the schedule ({provisioned.TimeZone}{tracking}): " +
+                    $"{provisioned.Describe()}; {provisioned.InstanceHoursPerWeek:N0} instance-hours a week");
+            }
         }
 
         writer.WriteLine();

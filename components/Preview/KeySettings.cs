@@ -19,7 +19,7 @@ internal static class KeySettings
             "aws:cloudwatch/logGroup:LogGroup" => [$"log retention ({name}): {properties.At("retentionInDays").Text() ?? "never expires"} days"],
             "aws:appautoscaling/target:Target" => [$"provisioned concurrency: {properties.At("minCapacity").Text()} to {properties.At("maxCapacity").Text()} instances"],
             "aws:appautoscaling/scheduledAction:ScheduledAction" =>
-                [$"schedule {name}: {properties.At("schedule").Text()} {properties.At("timezone").Text()} -> at least {properties.At("scalableTargetAction.minCapacity").Text()}"],
+                [$"schedule {name}: {properties.At("schedule").Text()} {properties.At("timezone").Text()} -> {properties.At("scalableTargetAction.minCapacity").Text()} to {properties.At("scalableTargetAction.maxCapacity").Text()} instances"],
             "aws:appautoscaling/policy:Policy" =>
                 [$"target tracking: {properties.At("targetTrackingScalingPolicyConfiguration.targetValue").Text()} utilization"],
             "aws:wafv2/webAcl:WebAcl" => [WafRules(properties)],

@@ -26,11 +26,25 @@ public class ProvisionedConcurrencyScheduleTests
 
         Assert.Equal(
         [
-            new("weekday-peak", "cron(0 8 ? * MON-FRI *)", 5),
-            new("weekday-down-1", "cron(0 18 ? * MON-FRI *)", 4),
-            new("weekday-down-2", "cron(0 19 ? * MON-FRI *)", 3),
-            new("weekday-down-3", "cron(0 20 ? * MON-FRI *)", 1),
+            new("weekday-peak", "cron(0 8 ? * MON-FRI *)", 5, 5),
+            new("weekday-down-1", "cron(0 18 ? * MON-FRI *)", 4, 4),
+            new("weekday-down-2", "cron(0 19 ? * MON-FRI *)", 3, 3),
+            new("weekday-down-3", "cron(0 20 ? * MON-FRI *)", 1, 1),
         ], steps);
+    }
+
+    [Fact]
+    public void With_target_tracking_each_step_sets_its_value_as_the_minimum_and_leaves_the_maximum_to_the_policy()
+    {
+        var args = new ProvisionedConcurrencyScheduleArgs { Maximum = 12, TargetUtilization = 0.7, Weekdays = new DailyProfile { PeakMinimum = 5, ScaleDownSteps = 1 } };
+
+        Assert.Equal(
+        [
+            new("weekday-peak", "cron(0 8 ? * MON-FRI *)", 5, 12),
+            new("weekday-down-1", "cron(0 18 ? * MON-FRI *)", 1, 12),
+        ], ProvisionedConcurrencySchedule.Actions(args));
+        Assert.Equal(new ScalingRange(1, 12), ProvisionedConcurrencySchedule.Registered(args));
+        Assert.Equal(new ScalingRange(1, 1), ProvisionedConcurrencySchedule.Registered(args with { TargetUtilization = null }));
     }
 
     [Fact]
@@ -41,8 +55,8 @@ public class ProvisionedConcurrencyScheduleTests
             Weekends = new DailyProfile { PeakStartHour = 10, PeakEndHour = 16, PeakMinimum = 2, ScaleDownSteps = 1 },
         });
 
-        Assert.Contains(new ProvisionedConcurrencySchedule.ScheduledStep("weekend-peak", "cron(0 10 ? * SAT,SUN *)", 2), steps);
-        Assert.Contains(new ProvisionedConcurrencySchedule.ScheduledStep("weekend-down-1", "cron(0 16 ? * SAT,SUN *)", 1), steps);
+        Assert.Contains(new ProvisionedConcurrencySchedule.ScheduledStep("weekend-peak", "cron(0 10 ? * SAT,SUN *)", 2, 2), steps);
+        Assert.Contains(new ProvisionedConcurrencySchedule.ScheduledStep("weekend-down-1", "cron(0 16 ? * SAT,SUN *)", 1, 1), steps);
     }
 
     [Fact]
@@ -53,8 +67,12 @@ public class ProvisionedConcurrencyScheduleTests
         Assert.Equal("function:${embed-function.name}:${embed-alias.name}", Property(program, "embed-concurrency-target", "resourceId"));
         Assert.Equal("lambda:function:ProvisionedConcurrency", Property(program, "embed-concurrency-target", "scalableDimension"));
         Assert.Equal("Europe/Berlin", Property(program, "embed-concurrency-weekday-peak", "timezone"));
+        // Without target tracking an action pins capacity: AWS scales in only to a lower maximum (see ScheduledScalingTests).
         Assert.Equal(5m, Property(program, "embed-concurrency-weekday-peak", "scalableTargetAction", "minCapacity"));
-        Assert.Equal(10m, Property(program, "embed-concurrency-weekday-peak", "scalableTargetAction", "maxCapacity"));
+        Assert.Equal(5m, Property(program, "embed-concurrency-weekday-peak", "scalableTargetAction", "maxCapacity"));
+        Assert.Equal(1m, Property(program, "embed-concurrency-weekday-down-3", "scalableTargetAction", "maxCapacity"));
+        Assert.Equal(1m, Property(program, "embed-concurrency-target", "minCapacity"));
+        Assert.Equal(1m, Property(program, "embed-concurrency-target", "maxCapacity"));
     }
 
     [Fact]

@@ -7,12 +7,16 @@ namespace Infra.Components;
 /// Alarms on the version being rolled out alone: with alias weights, Lambda reports invocations through the alias per
 /// executed version (dimensions FunctionName, Resource and ExecutedVersion); with a stage canary, the candidate alias
 /// carries only the new version. Either way a 5 % canary that fails every request breaches at once, where the
-/// alias-wide error rate would be diluted by the stable version's traffic.
+/// alias-wide error rate would be diluted by the stable version's traffic. The thresholds are the function's own
+/// monitoring's (one source of truth): a batch invocation handles a whole batch of objects, and judging it by an API's
+/// p95 would roll back every batch rollout.
 /// </summary>
 internal sealed class CanaryAlarms
 {
-    public CanaryAlarms(ComponentResource owner, InferenceFunction function, AlarmNotifications notifications, GradualRolloutArgs args, IRolloutTraffic traffic)
+    public CanaryAlarms(ComponentResource owner, InferenceFunction function, InferenceMonitoring monitoring, IRolloutTraffic traffic)
     {
+        var thresholds = monitoring.Settings;
+        var notifications = monitoring.Notifications;
         InputMap<string> Dimensions()
         {
             var dimensions = new InputMap<string>
@@ -36,9 +40,9 @@ internal sealed class CanaryAlarms
 
         Alarms =
         [
-            Alarm(owner, "canary-error-rate", notifications, $"The new version's errors over its invocations above {args.CanaryErrorRatePercent} %", new MetricAlarmArgs
+            Alarm(owner, "canary-error-rate", notifications, $"The new version's errors over its invocations above {thresholds.ErrorRatePercent} %", new MetricAlarmArgs
             {
-                Threshold = args.CanaryErrorRatePercent,
+                Threshold = thresholds.ErrorRatePercent,
                 MetricQueries = new[]
                 {
                     Query("errors", "Errors", "Sum"),
@@ -52,14 +56,14 @@ internal sealed class CanaryAlarms
                     },
                 },
             }),
-            Alarm(owner, "canary-p95-duration", notifications, $"The new version's p95 duration above {args.CanaryP95DurationMs} ms", new MetricAlarmArgs
+            Alarm(owner, "canary-p95-duration", notifications, $"The new version's p95 duration above {thresholds.P95DurationMs} ms", new MetricAlarmArgs
             {
                 Namespace = "AWS/Lambda",
                 MetricName = "Duration",
                 ExtendedStatistic = "p95",
                 Period = 60,
                 Dimensions = Dimensions(),
-                Threshold = args.CanaryP95DurationMs,
+                Threshold = thresholds.P95DurationMs,
             }),
         ];
     }

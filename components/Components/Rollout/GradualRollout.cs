@@ -11,7 +11,8 @@ namespace Infra.Components;
 /// into an SSM parameter; SSM's own "Parameter Store Change" event (EventBridge, no CloudTrail trail needed) starts a
 /// Step Functions execution that shifts traffic step by step, bakes, checks the watched alarms, and rolls back to the
 /// previous version (failing the execution) when one fires. The previous version is never deleted, so rolling back
-/// needs no rebuild.
+/// needs no rebuild. SSM delivers that event best-effort, so a scheduled reconciliation starts the rollout when the
+/// live alias and the parameter disagree and no rollout has run since the parameter changed.
 /// </summary>
 public sealed class GradualRollout : ComponentResource
 {
@@ -25,7 +26,7 @@ public sealed class GradualRollout : ComponentResource
         GradualRolloutArgs.Validate(new ArgsValidation(Path), "", args).ThrowIfInvalid();
         Settings = args;
 
-        CanaryAlarms = new CanaryAlarms(this, function, monitoring.Notifications, args, traffic).Alarms;
+        CanaryAlarms = new CanaryAlarms(this, function, monitoring, traffic).Alarms;
         AlarmNames = [.. monitoring.Alarms.Select(a => (Input<string>)a.MetricAlarmName), .. CanaryAlarms.Select(a => (Input<string>)a.MetricAlarmName), .. args.AdditionalAlarmNames];
         ParameterName = $"/{Stack.ProjectName}/{Stack.StackName}/{Path}/target-version";
 
@@ -48,10 +49,13 @@ public sealed class GradualRollout : ComponentResource
             Description = $"Lets EventBridge start the gradual rollout of {function.Path}",
             AssumeRolePolicy = PolicyDocuments.AssumedBy("events.amazonaws.com"),
         });
+        Reconciler = Reconciliation(function, traffic);
         var eventsPolicy = new RolePolicy(this, "events-role-policy", new RolePolicyArgs
         {
             Role = eventsRole.RoleName,
-            Policy = PolicyDocuments.Of(PolicyDocuments.Allow("StartRollout", ["states:StartExecution"], StateMachine.Arn)),
+            Policy = PolicyDocuments.Of(
+                PolicyDocuments.Allow("StartRollout", ["states:StartExecution"], StateMachine.Arn),
+                PolicyDocuments.Allow("StartReconcile", ["states:StartExecution"], Reconciler.Arn)),
         });
         Trigger = new EventRule(this, "trigger", new EventRuleArgs
         {
@@ -71,6 +75,17 @@ public sealed class GradualRollout : ComponentResource
         {
             Rule = Trigger.EventRuleName,
             Arn = StateMachine.Arn,
+            RoleArn = eventsRole.Arn,
+        }, new CustomResourceOptions { DependsOn = [eventsPolicy] });
+        ReconcileSchedule = new EventRule(this, "reconcile-schedule", new EventRuleArgs
+        {
+            Description = $"Starts the rollout of {function.Path} if its target version's change event was missed",
+            ScheduleExpression = args.ReconcileMinutes == 1 ? "rate(1 minute)" : $"rate({args.ReconcileMinutes} minutes)",
+        });
+        new EventTarget(this, "reconcile-target", new EventTargetArgs
+        {
+            Rule = ReconcileSchedule.EventRuleName,
+            Arn = Reconciler.Arn,
             RoleArn = eventsRole.Arn,
         }, new CustomResourceOptions { DependsOn = [eventsPolicy] });
 
@@ -101,7 +116,43 @@ public sealed class GradualRollout : ComponentResource
 
     public EventRule Trigger { get; }
 
+    /// <summary>Compares the target version with the live alias and starts a rollout whose change event was missed.</summary>
+    public StateMachine Reconciler { get; }
+
+    /// <summary>Runs <see cref="Reconciler"/> every <see cref="GradualRolloutArgs.ReconcileMinutes"/>.</summary>
+    public EventRule ReconcileSchedule { get; }
+
     public Output<string> StateMachineArn => StateMachine.Arn;
+
+    /// <summary>
+    /// The reconciliation (<see cref="ReconcileDefinition"/>): an Express state machine (a few SDK calls every few
+    /// minutes) that may read the parameter and the live alias, and list and start only this rollout's executions.
+    /// </summary>
+    private StateMachine Reconciliation(InferenceFunction function, IRolloutTraffic traffic)
+    {
+        var (partition, region, account) = (Aws.AwsContext.Partition(Stack), Aws.AwsContext.Region(Stack), Aws.AwsContext.AccountId(Stack));
+        var role = new Role(this, "reconcile-role", new RoleArgs
+        {
+            Description = $"Reconciles the gradual rollout of {function.Path} with its target version",
+            AssumeRolePolicy = PolicyDocuments.AssumedBy("states.amazonaws.com"),
+        });
+        var policy = new RolePolicy(this, "reconcile-role-policy", new RolePolicyArgs
+        {
+            Role = role.RoleName,
+            Policy = PolicyDocuments.Of(
+                PolicyDocuments.Allow("ReadTargetVersion", ["ssm:GetParameter"], Output.Format($"arn:{partition}:ssm:{region}:{account}:parameter{ParameterName}")),
+                PolicyDocuments.Allow("ReadLiveAlias", ["lambda:GetAlias"],
+                    new object[] { function.FunctionArn, Output.Format($"{function.FunctionArn}:{InferenceFunction.LiveAlias}") }),
+                PolicyDocuments.Allow("ListRollouts", ["states:ListExecutions"], StateMachine.Arn),
+                PolicyDocuments.Allow("StartRollout", ["states:StartExecution"], StateMachine.Arn)),
+        });
+        return new StateMachine(this, "reconcile", new StateMachineArgs
+        {
+            Type = "EXPRESS",
+            RoleArn = role.Arn,
+            Definition = Output.JsonSerialize(new ReconcileDefinition(traffic, ParameterName, StateMachine.Arn).Build()),
+        }, new CustomResourceOptions { DependsOn = [policy] });
+    }
 
     /// <summary>Exactly what the definition calls: this parameter, these alarms, and the traffic strategy's own resources.</summary>
     private Output<string> Permissions(IRolloutTraffic traffic)

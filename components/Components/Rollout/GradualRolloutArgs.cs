@@ -5,7 +5,9 @@ namespace Infra.Components;
 /// <summary>
 /// How a new function version reaches all traffic: in steps (percent of requests on the new version), each held for
 /// <see cref="BakeMinutes"/> while the function's alarms are watched. An alarm moves all traffic back to the previous
-/// version and fails the rollout.
+/// version and fails the rollout. The new version alone is judged by the thresholds of the function's own monitoring
+/// (<see cref="InferenceMonitoringArgs.ErrorRatePercent"/>, <see cref="InferenceMonitoringArgs.P95DurationMs"/>), so a
+/// canary is held to what the component already calls healthy: a batch function's per-invocation duration, not an API's.
 /// </summary>
 public sealed record GradualRolloutArgs
 {
@@ -20,11 +22,11 @@ public sealed record GradualRolloutArgs
     /// <summary>Seconds between two alarm checks during a bake (at most the bake): how fast an alarm rolls back.</summary>
     public int CheckIntervalSeconds { get; init; } = 60;
 
-    /// <summary>The new version's error rate (percent of its invocations) above which the rollout rolls back.</summary>
-    public double CanaryErrorRatePercent { get; init; } = 1;
-
-    /// <summary>The new version's p95 duration (ms) above which the rollout rolls back.</summary>
-    public int CanaryP95DurationMs { get; init; } = 500;
+    /// <summary>
+    /// Minutes between two reconciliations: each compares the target version with the live alias and starts the
+    /// rollout if SSM's best-effort change event was missed (at most this long after <c>pulumi up</c>).
+    /// </summary>
+    public int ReconcileMinutes { get; init; } = 10;
 
     /// <summary>Alarms the rollout also watches, by name, besides the function's own (e.g. a business KPI alarm).</summary>
     public IReadOnlyList<Infra.Core.Input<string>> AdditionalAlarmNames { get; init; } = [];
@@ -52,8 +54,7 @@ public sealed record GradualRolloutArgs
             .Range($"{prefix}BakeMinutes", args.BakeMinutes, 1, MaxBakeMinutes)
             .Check(args.CheckIntervalSeconds >= 10 && args.CheckIntervalSeconds <= args.BakeMinutes * 60, $"{prefix}CheckIntervalSeconds", args.CheckIntervalSeconds,
                 $"from 10 seconds to the bake time ({args.BakeMinutes * 60} s)")
-            .Check(args.CanaryErrorRatePercent is > 0 and <= 100, $"{prefix}CanaryErrorRatePercent", args.CanaryErrorRatePercent, "a percentage above 0 and at most 100")
-            .Range($"{prefix}CanaryP95DurationMs", args.CanaryP95DurationMs, 1, 900_000);
+            .Range($"{prefix}ReconcileMinutes", args.ReconcileMinutes, 1, MaxBakeMinutes);
     }
 
     /// <summary>The bake seconds rounded up to whole check intervals: what each step really waits.</summary>

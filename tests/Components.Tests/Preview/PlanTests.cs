@@ -63,8 +63,8 @@ public sealed class PlanTests
         Assert.Contains("log retention (logs): 14 days", scorer);
         Assert.Contains(scorer, s => s.StartsWith("queue dead-letters: visibility 30 s, retention 14 days", StringComparison.Ordinal));
         var schedule = plan.Components.Single(c => c.Path == "scorer/concurrency").Settings;
-        Assert.Contains("provisioned concurrency: 1 to 20 instances", schedule);
-        Assert.Contains("schedule weekday-peak: cron(0 8 ? * MON-FRI *) UTC -> at least 3", schedule);
+        Assert.Contains("provisioned concurrency: 1 to 1 instances", schedule);
+        Assert.Contains("schedule weekday-peak: cron(0 8 ? * MON-FRI *) UTC -> 3 to 3 instances", schedule);
         Assert.Contains("protected from deletion: key, bucket", plan.Components.Single(c => c.Path == "data").Settings);
     }
 

@@ -48,7 +48,10 @@ public sealed class PreviewCommandTests : IDisposable
         Assert.True(code == 0, errors);
         // 333 instance-hours a week (see ProvisionedHoursTests) over a 730-hour month.
         Assert.Contains($"provisioned concurrency ({333 * 730 / 168.0:N0} instance-hours)", output, StringComparison.Ordinal);
-        Assert.Contains("schedule weekday-peak: cron(0 8 ? * MON-FRI *) UTC -> at least 4", output, StringComparison.Ordinal);
+        Assert.Contains("schedule weekday-peak: cron(0 8 ? * MON-FRI *) UTC -> 4 to 4 instances", output, StringComparison.Ordinal);
+        // The capacity priced is shown as Application Auto Scaling would keep it.
+        Assert.Contains("    provisioned concurrency as Application Auto Scaling runs the schedule (UTC): " +
+            "Mon-Fri 00:00-08:00 1, 08:00-18:00 4, 18:00-19:00 3, 19:00-20:00 2, 20:00-24:00 1; Sat-Sun all day 1; 333 instance-hours a week\n", output, StringComparison.Ordinal);
     }
 
     [Fact]

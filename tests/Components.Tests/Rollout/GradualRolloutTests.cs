@@ -235,17 +235,19 @@ public sealed class GradualRolloutTests
     }
 
     [Fact]
-    public void The_canary_alarms_watch_the_new_version_alone()
+    public void The_canary_alarms_watch_the_new_version_alone_by_the_apis_own_thresholds()
     {
-        var program = SynthApi(new GradualRolloutArgs { CanaryErrorRatePercent = 2, CanaryP95DurationMs = 800 });
+        var program = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95DurationMs = 800 });
 
         var duration = Resource(program, "embed-rollout-canary-p95-duration");
         Assert.Equal("${embed-function-function.version}", At(duration, "properties", "dimensions", "ExecutedVersion"));
         Assert.Equal("${embed-function-function.name}:live", At(duration, "properties", "dimensions", "Resource"));
         Assert.Equal(800m, At(duration, "properties", "threshold"));
+        Assert.Equal(At(Resource(program, "embed-monitoring-p95-duration"), "properties", "threshold"), At(duration, "properties", "threshold"));
         Assert.Equal("p95", At(duration, "properties", "extendedStatistic"));
         var errors = Resource(program, "embed-rollout-canary-error-rate");
         Assert.Equal(2m, At(errors, "properties", "threshold"));
+        Assert.Equal(At(Resource(program, "embed-monitoring-error-rate"), "properties", "threshold"), At(errors, "properties", "threshold"));
         Assert.Equal("${embed-function-function.version}", At(errors, "properties", "metricQueries", 0, "metric", "dimensions", "ExecutedVersion"));
     }
 
@@ -288,5 +290,25 @@ public sealed class GradualRolloutTests
         Assert.Equal("${batch-function-alias.arn}", Property(program, "batch-trigger", "functionName"));
         Assert.Equal("{% { $target: 0.25 } %}", Text(States(program, "batch-rollout-state-machine"), "Step2Shift", "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
         Assert.Contains("${batch-monitoring-error-rate.name}", ((List<object?>)At(States(program, "batch-rollout-state-machine"), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
+    }
+
+    [Fact]
+    public void The_batch_canary_is_judged_by_the_batch_functions_own_duration_threshold_not_an_apis()
+    {
+        var stack = NewStack();
+        new BatchInference(stack, "batch", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = Code, TimeoutSeconds = 120 },
+            ModelName = "ppocr-cls",
+            ModelVersion = "2.0.0",
+            Notifications = new AlarmNotifications(stack, "alerts"),
+            Rollout = new GradualRolloutArgs(),
+        });
+        var program = Synth(stack);
+
+        // One invocation handles up to a batch of objects: the function's alarm sits at 80 % of its 120 s timeout.
+        Assert.Equal(96_000m, Property(program, "batch-monitoring-p95-duration", "threshold"));
+        Assert.Equal(Property(program, "batch-monitoring-p95-duration", "threshold"), Property(program, "batch-rollout-canary-p95-duration", "threshold"));
+        Assert.Equal(Property(program, "batch-monitoring-error-rate", "threshold"), Property(program, "batch-rollout-canary-error-rate", "threshold"));
     }
 }

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+using Infra.Components;
+using Infra.Policy;
+
+namespace Infra.Preview;
+
+/// <summary>
+/// The provisioned concurrency a function's scalable target will really have, hour by hour over a week: the emitted
+/// target, scheduled actions and target-tracking policy (matched by resource id) run through
+/// <see cref="ScheduledScalingModel"/>, so the estimate prices what AWS does with the program, not what the args meant.
+/// </summary>
+/// <param name="TimeZone">The schedule's time zone, which the hours are in.</param>
+/// <param name="Weekly">Instances in each hour of a week, Monday 00:00 first (168 values).</param>
+/// <param name="TargetUtilization">The target-tracking policy's utilization target, or null without one.</param>
+public sealed record ScheduledCapacity(string TimeZone, IReadOnlyList<int> Weekly, double? TargetUtilization)
+{
+    private static readonly string[] Days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+    public int InstanceHoursPerWeek => Weekly.Sum();
+
+    /// <summary>
+    /// The capacity of the function's provisioned-concurrency target, or null when it has none. With target tracking
+    /// the policy's demand is the function's steady concurrency (<paramref name="concurrency"/>) over its target.
+    /// </summary>
+    public static ScheduledCapacity? Of(StackGraph graph, InferenceFunction function, double concurrency)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(function);
+        if (function.Concurrency is not { } schedule)
+        {
+            return null;
+        }
+
+        var target = graph.PropertiesOf(schedule.Target);
+        var resourceId = target.At("resourceId").Text();
+        var scaling = graph.Stack.Resources
+            .Select(r => (r.TypeToken, Name: r.LogicalName, Properties: graph.PropertiesOf(r)))
+            .Where(r => r.Properties.At("resourceId").Text() == resourceId)
+            .ToList();
+        var actions = scaling.Where(r => r.TypeToken == "aws:appautoscaling/scheduledAction:ScheduledAction")
+            .Select(r => new ScheduledScalingAction(r.Name, r.Properties.At("schedule").Text() ?? "", r.Properties.At("timezone").Text() ?? "UTC",
+                Whole(r.Properties.At("scalableTargetAction.minCapacity").Number()), Whole(r.Properties.At("scalableTargetAction.maxCapacity").Number())))
+            .ToList();
+        var utilization = scaling
+            .Where(r => r.TypeToken == "aws:appautoscaling/policy:Policy" && r.Properties.At("policyType").Text() == "TargetTrackingScaling")
+            .Select(r => (double?)r.Properties.At("targetTrackingScalingPolicyConfiguration.targetValue").Number())
+            .FirstOrDefault();
+        var registered = new ScalingRange(Whole(target.At("minCapacity").Number()) ?? 0, Whole(target.At("maxCapacity").Number()) ?? 0);
+        Func<int, int>? demand = utilization is { } value ? _ => (int)Math.Ceiling(concurrency / value) : null;
+        var weekly = ScheduledScalingModel.SteadyWeek(registered, actions, demand);
+        return new ScheduledCapacity(actions.FirstOrDefault()?.TimeZone ?? "UTC", weekly, utilization);
+    }
+
+    /// <summary>The week in runs of equal days and, within them, equal hours: <c>Mon-Fri 00:00-08:00 1, 08:00-18:00 4, ...</c>.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        var day = 0;
+        while (day < 7)
+        {
+            var hours = Weekly.Skip(day * 24).Take(24).ToList();
+            var last = day;
+            while (last + 1 < 7 && Weekly.Skip((last + 1) * 24).Take(24).SequenceEqual(hours))
+            {
+                last++;
+            }
+
+            text.Append(text.Length > 0 ? "; " : "").Append(last == day ? Days[day] : $"{Days[day]}-{Days[last]}").Append(' ');
+            text.Append(string.Join(", ", Runs(hours).Select(run => run is (0, 24, _)
+                ? $"all day {run.Instances}"
+                : $"{run.Start:00}:00-{run.End:00}:00 {run.Instances}")));
+            day = last + 1;
+        }
+
+        return text.ToString();
+    }
+
+    private static IEnumerable<(int Start, int End, int Instances)> Runs(IReadOnlyList<int> hours)
+    {
+        var start = 0;
+        for (var hour = 1; hour <= hours.Count; hour++)
+        {
+            if (hour == hours.Count || hours[hour] != hours[start])
+            {
+                yield return (start, hour, hours[start]);
+                start = hour;
+            }
+        }
+    }
+
+    private static int? Whole(decimal? value) => value is null ? null : (int)value.Value;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{TimeZone}: {Describe()}");
+}

@@ -1,0 +1,143 @@
+using Infra.Components;
+using Infra.Core;
+using Infra.Synthesis;
+using static Components.Tests.ProgramAssertions;
+using static Components.Tests.Rollout.GradualRolloutTests;
+
+namespace Components.Tests.Rollout;
+
+/// <summary>
+/// SSM's "Parameter Store Change" events are best-effort: a scheduled reconciliation starts the rollout whose event was
+/// missed. Its definition runs with the JSONata reference implementation against scripted SDK results.
+/// </summary>
+public sealed class ReconciliationTests
+{
+    private const string Written = "2026-12-01T10:00:00.000Z";
+
+    private static OrderedMap SynthWarm() => SynthApi(new GradualRolloutArgs(), a => a with
+    {
+        Function = a.Function with { ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs() },
+    });
+
+    private static OrderedMap Definition(OrderedMap program) => (OrderedMap)Property(program, "embed-rollout-reconcile", "definition", "fn::toJSON")!;
+
+    private static List<string> Strings(object? list) => [.. ((List<object?>)list!).Cast<string>()];
+
+    /// <summary>The SDK results of one reconciliation: the parameter, the live alias, running executions, then the latest one.</summary>
+    private static Dictionary<string, object[]> Aws(string target, string live, object[] running, object[] latest) => new()
+    {
+        ["ssm:getParameter"] = [new { Parameter = new { Name = "/proj/dev/embed/rollout/target-version", Value = target, LastModifiedDate = Written, Version = 3 } }],
+        ["lambda:getAlias"] = [new { Name = "live", FunctionVersion = live }],
+        ["states:listExecutions"] = [new { Executions = running }, new { Executions = latest }],
+        ["states:startExecution"] = [new { ExecutionArn = "arn:aws:states:us-east-1:123456789012:execution:rollout:x", StartDate = "2026-12-01T10:20:00.000Z" }],
+    };
+
+    private static object Execution(string status, string started) =>
+        new { ExecutionArn = "arn:aws:states:us-east-1:123456789012:execution:rollout:" + started, Status = status, StartDate = started };
+
+    public static TheoryData<string> Strategies() => ["alias weights", "stage canary"];
+
+    private static OrderedMap Program(string strategy) => strategy == "alias weights" ? SynthApi(new GradualRolloutArgs()) : SynthWarm();
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void A_missed_event_leaves_versions_apart_with_no_rollout_since_the_change_so_it_starts_one(string strategy)
+    {
+        var definition = Definition(Program(strategy));
+
+        // The latest rollout (of the previous version) started before the parameter changed: this change was never handled.
+        var missed = StateMachineRunner.Run(definition, Aws("8", "7", [], [Execution("SUCCEEDED", "2026-11-30T09:00:00.000Z")]));
+        var never = StateMachineRunner.Run(definition, Aws("8", "7", [], []));
+
+        foreach (var outcome in new[] { missed, never })
+        {
+            Assert.Equal(ReconcileDefinition.Started, outcome.End);
+            var (api, arguments) = outcome.Calls[^1];
+            Assert.Equal("states:startExecution", api);
+            Assert.Equal("${embed-rollout-state-machine.arn}", (string?)arguments!["StateMachineArn"]);
+        }
+
+        Assert.Equal(["ssm:getParameter", "lambda:getAlias", "states:listExecutions", "states:listExecutions", "states:startExecution"], missed.Calls.Select(c => c.Api));
+        Assert.Equal("live", (string?)missed.Calls[1].Arguments!["Name"]);
+        Assert.Equal("RUNNING", (string?)missed.Calls[2].Arguments!["StatusFilter"]);
+        Assert.Equal("${embed-rollout-state-machine.arn}", (string?)missed.Calls[2].Arguments!["StateMachineArn"]);
+        Assert.Equal(1, (int?)missed.Calls[3].Arguments!["MaxResults"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Matching_versions_start_nothing(string strategy)
+    {
+        var outcome = StateMachineRunner.Run(Definition(Program(strategy)), Aws("8", "8", [], []));
+
+        Assert.Equal(ReconcileDefinition.InSync, outcome.End);
+        Assert.DoesNotContain(outcome.Calls, c => c.Api.StartsWith("states:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void A_running_rollout_is_left_alone(string strategy)
+    {
+        var running = Execution("RUNNING", "2026-12-01T10:00:05.000Z");
+
+        var outcome = StateMachineRunner.Run(Definition(Program(strategy)), Aws("8", "7", [running], [running]));
+
+        Assert.Equal(ReconcileDefinition.InFlight, outcome.End);
+        Assert.DoesNotContain(outcome.Calls, c => c.Api == "states:startExecution");
+    }
+
+    [Fact]
+    public void A_rollout_that_started_after_the_change_and_rolled_back_is_not_repeated()
+    {
+        var outcome = StateMachineRunner.Run(Definition(SynthApi(new GradualRolloutArgs())),
+            Aws("8", "7", [], [Execution("FAILED", "2026-12-01T10:00:04.000Z")]));
+
+        Assert.Equal(ReconcileDefinition.AlreadyAttempted, outcome.End);
+        Assert.DoesNotContain(outcome.Calls, c => c.Api == "states:startExecution");
+    }
+
+    [Fact]
+    public void A_schedule_starts_the_reconciliation_through_a_role_that_may_start_only_the_two_state_machines()
+    {
+        var program = SynthApi(new GradualRolloutArgs { ReconcileMinutes = 5 });
+
+        Assert.Equal("rate(5 minutes)", Property(program, "embed-rollout-reconcile-schedule", "scheduleExpression"));
+        Assert.Equal("${embed-rollout-reconcile-schedule.name}", Property(program, "embed-rollout-reconcile-target", "rule"));
+        Assert.Equal("${embed-rollout-reconcile.arn}", Property(program, "embed-rollout-reconcile-target", "arn"));
+        Assert.Equal("${embed-rollout-events-role.arn}", Property(program, "embed-rollout-reconcile-target", "roleArn"));
+        Assert.Equal("events.amazonaws.com", Property(program, "embed-rollout-events-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        var start = (List<object?>)Property(program, "embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal(["StartRollout", "StartReconcile"], start.Select(s => (string)At(s, "Sid")!));
+        Assert.All(start, s => Assert.Equal(["states:StartExecution"], Strings(At(s, "Action"))));
+        Assert.Equal(["${embed-rollout-state-machine.arn}", "${embed-rollout-reconcile.arn}"], start.Select(s => (string)At(s, "Resource")!));
+        Assert.Equal("EXPRESS", Property(program, "embed-rollout-reconcile", "type"));
+        Assert.Equal("rate(1 minute)", Property(SynthApi(new GradualRolloutArgs { ReconcileMinutes = 1 }), "embed-rollout-reconcile-schedule", "scheduleExpression"));
+    }
+
+    [Fact]
+    public void The_reconciliation_may_read_the_parameter_and_live_alias_and_list_and_start_only_this_rollout()
+    {
+        var program = SynthApi(new GradualRolloutArgs());
+        var statements = (List<object?>)Property(program, "embed-rollout-reconcile-role-policy", "policy", "fn::toJSON", "Statement")!;
+
+        Assert.Equal(["ReadTargetVersion", "ReadLiveAlias", "ListRollouts", "StartRollout"], statements.Select(s => (string)At(s, "Sid")!));
+        Assert.Equal(["ssm:GetParameter"], Strings(At(statements[0], "Action")));
+        Assert.Equal("arn:${aws-partition.partition}:ssm:${aws-region.region}:${aws-caller-identity.accountId}:parameter/proj/dev/embed/rollout/target-version",
+            At(statements[0], "Resource"));
+        Assert.Equal(["lambda:GetAlias"], Strings(At(statements[1], "Action")));
+        Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], Strings(At(statements[1], "Resource")));
+        Assert.Equal(["states:ListExecutions"], Strings(At(statements[2], "Action")));
+        Assert.Equal(["states:StartExecution"], Strings(At(statements[3], "Action")));
+        Assert.All(statements.Skip(2), s => Assert.Equal("${embed-rollout-state-machine.arn}", At(s, "Resource")));
+        Assert.Equal("states.amazonaws.com", Property(program, "embed-rollout-reconcile-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        Assert.Equal("${embed-rollout-reconcile-role.arn}", Property(program, "embed-rollout-reconcile", "roleArn"));
+    }
+
+    [Fact]
+    public void A_bad_reconcile_interval_is_refused()
+    {
+        var error = Assert.Throws<SynthesisException>(() => SynthApi(new GradualRolloutArgs { ReconcileMinutes = 0 }));
+
+        Assert.Contains("Rollout.ReconcileMinutes = 0 is invalid: expected an integer from 1 to 1440", error.Message, StringComparison.Ordinal);
+    }
+}
