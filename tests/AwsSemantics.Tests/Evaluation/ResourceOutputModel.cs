@@ -37,6 +37,7 @@ public sealed class ResourceOutputModel(DeploymentTarget target)
             var name = s.Name("name");
             s.Set("id", name).Set("arn", $"arn:aws:iam::{s.Account}:role{s.Optional("path") ?? "/"}{name}").Set("uniqueId", "AROA" + s.Hex("unique", 17).ToUpperInvariant());
         },
+        ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = s => s.Set("id", $"{s.Text("role")}-{s.Hex("attachment", 26)}"),
         ["aws:iam/rolePolicy:RolePolicy"] = s => s.Set("id", $"{s.Text("role")}:{s.Name("name")}"),
         ["aws:lambda/function:Function"] = s =>
         {

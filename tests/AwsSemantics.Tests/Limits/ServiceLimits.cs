@@ -28,7 +28,7 @@ public static class ServiceLimits
     // and 10 for each text transformation other than NONE.
     private const int TextTransformationCapacity = 10;
 
-    // API Gateway Developer Guide, "Amazon API Gateway quotas": usage plans per API key, 10 (not adjustable).
+    // API Gateway Developer Guide, "Amazon API Gateway quotas": usage plans per API key, 10 by default.
     public const int UsagePlansPerApiKey = 10;
 
     // Lambda Developer Guide, "Lambda quotas": environment variables, 4 KB in total (keys and values).
