@@ -65,6 +65,9 @@ public sealed record DataEventAuditArgs
 /// </summary>
 public sealed partial class EncryptedBucket : ComponentResource
 {
+    /// <summary>KMS API Reference, CreateAlias: AliasName, 1 to 256 characters of letters, digits, / _ and -.</summary>
+    private static readonly PhysicalNameRule KmsAliasName = PhysicalNameRule.Of(256, "/_-");
+
     private int _grants;
 
     public EncryptedBucket(IScope scope, string name, EncryptedBucketArgs? args = null, ComponentResourceOptions? options = null)
@@ -102,7 +105,7 @@ public sealed partial class EncryptedBucket : ComponentResource
         }, data);
         new Aws.Kms.Alias(this, "key-alias", new AliasArgs
         {
-            Name = $"alias/{Stack.ProjectName}-{Stack.StackName}-{Path.Replace('/', '-')}",
+            Name = PhysicalName.Join(KmsAliasName, "alias/", '-', Stack.ProjectName, Stack.StackName, Path.Replace('/', '-')),
             TargetKeyId = Key.KeyId,
         });
 

@@ -61,6 +61,9 @@ public sealed record InferenceMonitoringArgs
 /// </summary>
 public sealed class InferenceMonitoring : ComponentResource
 {
+    /// <summary>CloudWatch API Reference, PutDashboard: DashboardName, up to 255 letters, digits, - and _.</summary>
+    private static readonly PhysicalNameRule DashboardNameRule = PhysicalNameRule.Of(255, "-_");
+
     private readonly InferenceMonitoringArgs _args;
     private readonly Output<string> _topic;
     private readonly List<MetricAlarm> _alarms = [];
@@ -125,7 +128,7 @@ public sealed class InferenceMonitoring : ComponentResource
 
         Dashboard = new Dashboard(this, "dashboard", new DashboardArgs
         {
-            DashboardName = $"{Stack.ProjectName}-{Stack.StackName}-{Path.Replace('/', '-')}",
+            DashboardName = PhysicalName.Join(DashboardNameRule, "", '-', Stack.ProjectName, Stack.StackName, Path.Replace('/', '-')),
             DashboardBody = Output.JsonSerialize(new Dictionary<string, object> { ["widgets"] = Widgets() }),
         });
     }

@@ -37,6 +37,7 @@ public sealed class ResourceOutputModel(DeploymentTarget target)
             var name = s.Name("name");
             s.Set("id", name).Set("arn", $"arn:aws:iam::{s.Account}:role{s.Optional("path") ?? "/"}{name}").Set("uniqueId", "AROA" + s.Hex("unique", 17).ToUpperInvariant());
         },
+        ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = s => s.Set("id", $"{s.Text("role")}-{s.Hex("attachment", 26)}"),
         ["aws:iam/rolePolicy:RolePolicy"] = s => s.Set("id", $"{s.Text("role")}:{s.Name("name")}"),
         ["aws:lambda/function:Function"] = s =>
         {
@@ -200,6 +201,18 @@ public sealed class ResourceOutputModel(DeploymentTarget target)
         {
             var name = s.Name("name");
             s.Set("id", $"{s.Account}:{name}").Set("arn", $"arn:aws:budgets::{s.Account}:budget/{name}");
+        },
+        ["aws:ec2/securityGroup:SecurityGroup"] = s =>
+        {
+            var id = $"sg-{s.Hex("id", 17)}";
+            s.Set("id", id).Set("arn", $"arn:aws:ec2:{s.Region}:{s.Account}:security-group/{id}").Set("name", s.Name("name")).Set("ownerId", s.Account);
+        },
+        ["aws:elasticache/serverlessCache:ServerlessCache"] = s =>
+        {
+            var name = s.Name("name");
+            var endpoint = (int port) => new JsonArray(new JsonObject { ["address"] = $"{name}-{s.Hex("host", 6)}.serverless.{s.Region}.cache.amazonaws.com", ["port"] = port });
+            s.Set("id", name).Set("arn", $"arn:aws:elasticache:{s.Region}:{s.Account}:serverlesscache:{name}")
+                .Set("endpoints", endpoint(6379)).Set("readerEndpoints", endpoint(6380));
         },
         ["aws:costexplorer/anomalyMonitor:AnomalyMonitor"] = s => s.Set("id", s.Uuid()).Set("arn", $"arn:aws:ce::{s.Account}:anomalymonitor/{s.Uuid()}"),
         ["aws:costexplorer/anomalySubscription:AnomalySubscription"] = s => s.Set("id", s.Uuid()).Set("arn", $"arn:aws:ce::{s.Account}:anomalysubscription/{s.Uuid()}"),

@@ -5,7 +5,7 @@ using AwsSemantics.Tests.Evaluation;
 namespace AwsSemantics.Tests.Limits;
 
 /// <summary>One resource's physical name as deployed, and whether the program fixes it (autonamed ones differ per stack by their suffix).</summary>
-public sealed record PhysicalName(string Stack, string Resource, string Type, string Name, bool Fixed);
+public sealed record DeployedName(string Stack, string Resource, string Type, string Name, bool Fixed);
 
 /// <summary>
 /// Every resource's physical name as deployed (the program's name, or Pulumi's autoname: the logical name, '-' and
@@ -17,11 +17,11 @@ public static class NameCheck
     /// <summary>Pulumi's <c>namePrefix</c> gets 26 characters appended (a timestamp and a counter).</summary>
     public const int PrefixSuffixLength = 26;
 
-    public static IReadOnlyList<PhysicalName> Names(DeployedStack stack) =>
+    public static IReadOnlyList<DeployedName> Names(DeployedStack stack) =>
         [.. stack.Program.Resources
             .Select(r => (Resource: r, Rule: NameRules.For(r.Type)))
             .Where(x => x.Rule is not null)
-            .Select(x => new PhysicalName(
+            .Select(x => new DeployedName(
                 stack.Name,
                 x.Resource.Name,
                 x.Resource.Type,

@@ -58,6 +58,7 @@ public static class NameRules
         new("aws:budgets/budget:Budget", "name", 1, 100, R(@"^[^:\\]+$"), "no : or \\", "Budgets API Reference, Budget: BudgetName"),
         new("aws:costexplorer/anomalyMonitor:AnomalyMonitor", "name", 1, 1024, R(@"^[\S\s]+$"), "any characters", "Cost Explorer API Reference, AnomalyMonitor: MonitorName"),
         new("aws:costexplorer/anomalySubscription:AnomalySubscription", "name", 1, 1024, R(@"^[\S\s]+$"), "any characters", "Cost Explorer API Reference, AnomalySubscription: SubscriptionName"),
+        new("aws:apigateway/apiKey:ApiKey", "name", 1, 1024, R(@"^[\S\s]+$"), "any characters", "API Gateway Developer Guide, usage plans and API keys: a key's name has at most 1024 characters", Unique: false),
         new("aws:ecr/repository:Repository", "name", 2, 256, R(@"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$"), "lower-case letters, digits and . _ - / between them", "ECR API Reference, CreateRepository: repositoryName"),
         new("aws:s3/bucket:Bucket", "bucket", 3, 63, R(@"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"), "lower-case letters, digits, . and -, starting and ending with a letter or digit", "S3 User Guide, general purpose bucket naming rules"),
         new("aws:cloudtrail/trail:Trail", "name", 3, 128, R(@"^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$"), "letters, digits and . _ -, starting and ending with a letter or digit", "CloudTrail API Reference, CreateTrail: Name"),
