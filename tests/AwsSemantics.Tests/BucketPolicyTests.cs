@@ -38,7 +38,7 @@ public sealed class BucketPolicyTests(DeployedStacks deployed)
 
                 var keyId = access.Outputs.Output(access.KeyResource(key), "keyId");
                 IEnumerable<AccessRequest> Put(string what, Dictionary<string, string> headers, Dictionary<string, object>? context = null) =>
-                    authorizations.For($"{stack.Name}/{bucketResource} {what}", Caller.Deployer,
+                    authorizations.For($"{stack}/{bucketResource} {what}", Caller.Deployer,
                         actions.Map(new CapturedRequest(HttpMethod.Put, new Uri($"https://{bucket}.s3.{access.Region}.amazonaws.com/checks/object"), headers, null)), context)
                         .Take(1); // the S3 decision; the KMS call is made only after it
 
@@ -73,14 +73,14 @@ public sealed class BucketPolicyTests(DeployedStacks deployed)
                 foreach (var granted in GrantedObjectReads(access, role))
                 {
                     var inside = granted[..^1] + "checks/object";
-                    allowed.AddRange(authorizations.For($"{stack.Name}/{role} reads inside its grant", Caller.Role(access, roleArn), Read(inside)));
-                    denied.AddRange(authorizations.For($"{stack.Name} a role of another account", new Caller(OtherAccountRole, [StackAccess.AdministratorAccess], false), Read(inside)).Take(1));
-                    denied.AddRange(authorizations.For($"{stack.Name} a role of this account without grants", new Caller(UngrantedRole, [], false), Read(inside)).Take(1));
+                    allowed.AddRange(authorizations.For($"{stack}/{role} reads inside its grant", Caller.Role(access, roleArn), Read(inside)));
+                    denied.AddRange(authorizations.For($"{stack} a role of another account", new Caller(OtherAccountRole, [StackAccess.AdministratorAccess], false), Read(inside)).Take(1));
+                    denied.AddRange(authorizations.For($"{stack} a role of this account without grants", new Caller(UngrantedRole, [], false), Read(inside)).Take(1));
                     if (granted.EndsWith("/*", StringComparison.Ordinal) && granted.Count(c => c == '/') > 1)
                     {
                         // The grant has a prefix: the same bucket outside it.
                         var outside = granted[..(granted.IndexOf('/', StringComparison.Ordinal) + 1)] + "outside-the-prefix/object";
-                        denied.AddRange(authorizations.For($"{stack.Name}/{role} reads outside its prefix", Caller.Role(access, roleArn), Read(outside)).Take(1));
+                        denied.AddRange(authorizations.For($"{stack}/{role} reads outside its prefix", Caller.Role(access, roleArn), Read(outside)).Take(1));
                     }
                 }
             }

@@ -3,7 +3,6 @@ using AwsSemantics.Tests.Access;
 using AwsSemantics.Tests.Capture;
 using AwsSemantics.Tests.Deployment;
 using AwsSemantics.Tests.Simulation;
-using Infra.Registry;
 
 namespace AwsSemantics.Tests;
 
@@ -29,7 +28,7 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
             var actions = new RequestActions(access.Region, StackAccess.Account);
             foreach (var upload in access.Resources("aws:s3/bucketObject:BucketObject"))
             {
-                requests.AddRange(ProviderUpload(access, upload).SelectMany(r => new Authorizations(access).For($"{stack.Name}/{upload} (pulumi up)", Caller.Deployer, actions.Map(r))));
+                requests.AddRange(ProviderUpload(access, upload).SelectMany(r => new Authorizations(access).For($"{stack}/{upload} (pulumi up)", Caller.Deployer, actions.Map(r))));
             }
         }
 
@@ -41,15 +40,14 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
     public async Task Model_push_into_the_registry_bucket_is_allowed()
     {
         var requests = new List<AccessRequest>();
-        var models = Path.Combine(deployed.Root, Infra.Local.FunctionBuild.OutputFromRoot, "models", "resnet18");
         foreach (var stack in deployed.Stacks)
         {
             var access = new StackAccess(stack);
-            var captured = await ModelPushAsync(access, models);
+            var captured = (await ModelPush.RunAsync(access, deployed.Root, DeployedStacks.PinnedModelVersion)).Requests;
             Assert.Contains(captured, c => c.HasQuery("partNumber"));
             Assert.Contains(captured, c => c.HasQuery("uploads") && c.Header("x-amz-server-side-encryption-aws-kms-key-id") is not null);
             var actions = new RequestActions(access.Region, StackAccess.Account);
-            requests.AddRange(captured.SelectMany(c => new Authorizations(access).For($"{stack.Name} model push", Caller.Deployer, actions.Map(c))));
+            requests.AddRange(captured.SelectMany(c => new Authorizations(access).For($"{stack} model push", Caller.Deployer, actions.Map(c))));
         }
 
         Decisions.AssertAllAllowed(requests);
@@ -72,7 +70,7 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
                 var arn = access.Outputs.Output(repository, "arn");
                 foreach (var action in new[] { "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage" })
                 {
-                    requests.AddRange(authorizations.For($"{stack.Name}/{repository} image push", Caller.Deployer, new ServiceCall("push", action, arn, new Dictionary<string, object>())));
+                    requests.AddRange(authorizations.For($"{stack}/{repository} image push", Caller.Deployer, new ServiceCall("push", action, arn, new Dictionary<string, object>())));
                 }
 
                 foreach (var encryption in access.Outputs.Inputs(repository)["encryptionConfigurations"] as JsonArray ?? [])
@@ -81,7 +79,7 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
                     {
                         foreach (var action in new[] { "kms:CreateGrant", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt" })
                         {
-                            requests.Add(authorizations.Kms($"{stack.Name}/{repository} image push", Caller.Deployer, action, access.KeyArn(key), "ecr",
+                            requests.Add(authorizations.Kms($"{stack}/{repository} image push", Caller.Deployer, action, access.KeyArn(key), "ecr",
                                 new Dictionary<string, object> { ["kms:EncryptionContext:aws:ecr:arn"] = arn }));
                         }
                     }
@@ -111,25 +109,5 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
         yield return new CapturedRequest(HttpMethod.Post, new Uri(objectUri + "?uploads"), sse, null);
         yield return new CapturedRequest(HttpMethod.Put, new Uri(objectUri + "?partNumber=1&uploadId=upload-1"), new Dictionary<string, string>(), null);
         yield return new CapturedRequest(HttpMethod.Post, new Uri(objectUri + "?uploadId=upload-1"), new Dictionary<string, string>(), null);
-    }
-
-    internal static async Task<IReadOnlyList<CapturedRequest>> ModelPushAsync(StackAccess access, string modelFolder)
-    {
-        var bucket = ModelBucket(access);
-        var handler = new CapturingAwsHandler();
-        // GetBucketEncryption answers the bucket's default key as S3 stores it (the configuration's KMSMasterKeyID).
-        handler.BucketEncryption[bucket] = $"<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>{access.BucketDefaultKey(bucket)}</KMSMasterKeyID></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>";
-        using var s3 = CapturingClients.S3(handler, access.Region);
-        await new S3ModelRegistry(s3, bucket).PushAsync(ModelVersionId.Parse("resnet18", "0.23.1"),
-            Path.Combine(modelFolder, "ResNet18.onnx"), Path.Combine(modelFolder, "model.json"), kmsKeyId: null, CancellationToken.None);
-        return [.. handler.Requests];
-    }
-
-    /// <summary>The registry's bucket, as the stack exports it for `model push|list|show|verify`.</summary>
-    internal static string ModelBucket(StackAccess access)
-    {
-        var output = access.Outputs.Program.Outputs.SingleOrDefault(o => o.Name == "modelBucketName")
-            ?? throw new InvalidOperationException($"stack {access.Stack.Name} exports no modelBucketName (the registry's bucket)");
-        return (string)access.Outputs.Evaluate(output.Value)!;
     }
 }

@@ -64,8 +64,8 @@ public sealed class FunctionCallTests(DeployedStacks deployed, Xunit.Abstraction
             {
                 var captured = (await new FunctionRun(access, function, deployed.Root).RunAsync()).ToList();
                 var caller = Caller.Role(access, (string)access.Outputs.Inputs(function)["role"]!);
-                var requests = captured.SelectMany(c => authorizations.For($"{stack.Name}/{function} code", caller, actions.Map(c))).ToList();
-                runs.Add((stack.Name, function, requests, captured));
+                var requests = captured.SelectMany(c => authorizations.For($"{stack}/{function} code", caller, actions.Map(c))).ToList();
+                runs.Add((stack.ToString(), function, requests, captured));
             }
         }
 

@@ -29,7 +29,7 @@ public sealed class StackAccess(DeployedStack stack)
     /// <summary>The role resource whose ARN is <paramref name="roleArn"/>.</summary>
     public string RoleNamed(string roleArn) =>
         Resources("aws:iam/role:Role").SingleOrDefault(r => Outputs.Output(r, "arn") == roleArn)
-        ?? throw new InvalidOperationException($"stack {stack.Name} has no role {roleArn}");
+        ?? throw new InvalidOperationException($"stack {stack} has no role {roleArn}");
 
     public IReadOnlyList<NamedPolicy> IdentityPolicies(string roleResource)
     {
@@ -65,7 +65,7 @@ public sealed class StackAccess(DeployedStack stack)
 
     public string BucketResource(string bucketName) =>
         Resources("aws:s3/bucket:Bucket").SingleOrDefault(b => Outputs.Output(b, "bucket") == bucketName)
-        ?? throw new InvalidOperationException($"stack {stack.Name} has no bucket '{bucketName}'");
+        ?? throw new InvalidOperationException($"stack {stack} has no bucket '{bucketName}'");
 
     /// <summary>The KMS key ARN of the bucket's default encryption (SSE-KMS), or null for SSE-S3 or none.</summary>
     public string? BucketDefaultKey(string bucketName) =>
@@ -111,7 +111,7 @@ public sealed class StackAccess(DeployedStack stack)
 
     public string KeyResource(string keyArn) =>
         Resources("aws:kms/key:Key").SingleOrDefault(k => Outputs.Output(k, "arn") == keyArn)
-        ?? throw new InvalidOperationException($"stack {stack.Name} has no KMS key {keyArn}");
+        ?? throw new InvalidOperationException($"stack {stack} has no KMS key {keyArn}");
 
     /// <summary>A key given by ARN, key id or alias (name or ARN) as its key ARN; one the stack does not own stays as given.</summary>
     public string KeyArn(string reference)

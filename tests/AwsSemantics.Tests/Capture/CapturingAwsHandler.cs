@@ -9,13 +9,14 @@ namespace AwsSemantics.Tests.Capture;
 /// <summary>
 /// The far end of the SDK clients in these tests: records every request on its way to AWS (the real https endpoints
 /// of the stack's region; nothing leaves the process) and answers it plausibly, so the code under test goes on to
-/// its next call: S3 objects from <see cref="Objects"/> (404 otherwise), PUTs and multipart uploads accepted, and a
+/// its next call: S3 objects from <see cref="Objects"/> (404 otherwise), PUTs and multipart uploads stored there, and a
 /// small in-memory DynamoDB (PutItem, GetItem, Query by an attribute's value, UpdateItem of an existing item).
 /// </summary>
 public sealed class CapturingAwsHandler : HttpMessageHandler
 {
     private readonly ConcurrentQueue<CapturedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, List<JsonObject>> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SortedDictionary<int, byte[]>> _parts = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<CapturedRequest> Requests => _requests;
 
@@ -36,7 +37,7 @@ public sealed class CapturingAwsHandler : HttpMessageHandler
         _requests.Enqueue(captured);
         return AwsEndpoints.ServiceOf(captured.Uri) switch
         {
-            "s3" => S3(captured, body),
+            "s3" => S3(captured, captured.Header("x-amz-content-sha256")?.StartsWith("STREAMING-", StringComparison.Ordinal) == true ? Unchunk(body) : body),
             "dynamodb" => DynamoDb(captured),
             var other => throw new InvalidOperationException($"the capture answers S3 and DynamoDB, not {other} ({captured})"),
         };
@@ -71,7 +72,25 @@ public sealed class CapturingAwsHandler : HttpMessageHandler
 
         if (request.Method == HttpMethod.Post && request.HasQuery("uploadId"))
         {
+            if (_parts.TryRemove($"{bucket}/{key}", out var parts))
+            {
+                Objects[$"{bucket}/{key}"] = [.. parts.Values.SelectMany(p => p)];
+            }
+
             return Xml($"<CompleteMultipartUploadResult><Bucket>{bucket}</Bucket><Key>{key}</Key><ETag>\"{Convert.ToHexStringLower(MD5.HashData(body))}-1\"</ETag></CompleteMultipartUploadResult>");
+        }
+
+        if (request.Method == HttpMethod.Put && request.HasQuery("partNumber"))
+        {
+            var parts = _parts.GetOrAdd($"{bucket}/{key}", _ => []);
+            lock (parts)
+            {
+                parts[int.Parse(request.Query["partNumber"], System.Globalization.CultureInfo.InvariantCulture)] = body;
+            }
+        }
+        else if (request.Method == HttpMethod.Put)
+        {
+            Objects[$"{bucket}/{key}"] = body;
         }
 
         if (request.Method == HttpMethod.Put || request.Method == HttpMethod.Delete)
@@ -111,6 +130,26 @@ public sealed class CapturingAwsHandler : HttpMessageHandler
                 default:
                     throw new InvalidOperationException($"the capture has no DynamoDB answer for {operation}");
             }
+        }
+    }
+
+    /// <summary>The payload of an aws-chunked body (the SDK's streaming uploads): "size[;signature]\r\n" chunks up to size 0, then trailers.</summary>
+    private static byte[] Unchunk(byte[] body)
+    {
+        using var payload = new MemoryStream();
+        var at = 0;
+        while (true)
+        {
+            var lineEnd = Array.IndexOf(body, (byte)'\n', at);
+            var header = Encoding.ASCII.GetString(body, at, lineEnd - at).TrimEnd('\r');
+            var size = Convert.ToInt32(header.Split(';')[0], 16);
+            if (size == 0)
+            {
+                return payload.ToArray();
+            }
+
+            payload.Write(body, lineEnd + 1, size);
+            at = lineEnd + 1 + size + 2; // the chunk's closing CRLF
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class FunctionRun
 
     private readonly string _repositoryRoot;
 
+    /// <summary>An empty /tmp, as a cold start has: a model cached by an earlier run would hide the download.</summary>
+    private readonly string _cache = Path.Combine(Path.GetTempPath(), $"aws-semantics-cache-{Guid.NewGuid():N}");
+
     public FunctionRun(StackAccess access, string functionResource, string repositoryRoot)
     {
         _access = access;
@@ -49,6 +52,7 @@ public sealed class FunctionRun
 
         // The package's models folder (the zip's or the image's /opt/models): here, the published build's.
         variables["MODEL_DIR"] = _modelsDirectory;
+        variables["MODEL_CACHE_DIR"] = _cache;
         // The log samples a share of the API's requests; every request is logged here, so its write is among the calls.
         if (variables.ContainsKey("PREDICTIONS_SAMPLE_RATE"))
         {
@@ -69,6 +73,15 @@ public sealed class FunctionRun
 
         // As Program.CreateHandlerAsync: an S3 client for models only when they come from S3; the batch handler on first use.
         var modelsFromS3 = !string.IsNullOrEmpty(Read("MODEL_S3_BUCKET")) || !string.IsNullOrEmpty(Read("MODEL_REGISTRY_BUCKET"));
+        if (Read("MODEL_REGISTRY_BUCKET") is { Length: > 0 } && Read("MODEL_VERSION") is { } version)
+        {
+            // The pinned version is in the registry because someone pushed it: push it (its requests are the deployer's, not recorded here).
+            foreach (var (key, content) in (await ModelPush.RunAsync(_access, _repositoryRoot, version)).Objects)
+            {
+                Handler.Objects[key] = content;
+            }
+        }
+
         var service = ServiceInitialization.Create(Read, _log, modelsFromS3 ? s3 : null, dynamoDb);
         try
         {
@@ -93,6 +106,10 @@ public sealed class FunctionRun
         finally
         {
             (service as IDisposable)?.Dispose();
+            if (Directory.Exists(_cache))
+            {
+                Directory.Delete(_cache, recursive: true);
+            }
         }
 
         return Handler.Requests;
