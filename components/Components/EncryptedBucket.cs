@@ -240,33 +240,45 @@ public sealed partial class EncryptedBucket : ComponentResource
                 ["Resource"] = new object[] { Bucket.Arn, objects },
                 ["Condition"] = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
             },
-            // A put without encryption headers gets the default (SSE-KMS with this key); these deny
-            // puts that ask for anything else, so every object ends up encrypted with this key.
+            // A put without encryption headers gets the default (SSE-KMS with this key), and so does every multipart
+            // UploadPart (parts never carry the headers): those must pass. IAM evaluates a negated operator on an absent
+            // key as true, and ...IfExists likewise, so each Deny below also requires its header to be present (Null: false)
+            // and refuses only a wrong value.
+            DenyWhenPresent("DenyOtherEncryption", objects, "StringNotEquals", SseHeader, "aws:kms"),
+            DenyWhenPresent("DenyOtherKeys", objects, "StringNotEquals", SseKeyHeader, new Input<string>[] { Key.Arn, Key.KeyId }),
+            // "aws:kms" without a key id makes S3 use the account's AWS managed key (aws/s3), not the bucket's default.
             new Dictionary<string, object>
             {
-                ["Sid"] = "DenyOtherEncryption",
+                ["Sid"] = "DenyManagedKey",
                 ["Effect"] = "Deny",
                 ["Principal"] = "*",
                 ["Action"] = "s3:PutObject",
                 ["Resource"] = objects,
                 ["Condition"] = new Dictionary<string, object>
                 {
-                    ["StringNotEqualsIfExists"] = new Dictionary<string, object> { ["s3:x-amz-server-side-encryption"] = "aws:kms" },
-                },
-            },
-            new Dictionary<string, object>
-            {
-                ["Sid"] = "DenyOtherKeys",
-                ["Effect"] = "Deny",
-                ["Principal"] = "*",
-                ["Action"] = "s3:PutObject",
-                ["Resource"] = objects,
-                ["Condition"] = new Dictionary<string, object>
-                {
-                    ["StringNotEqualsIfExists"] = new Dictionary<string, object> { ["s3:x-amz-server-side-encryption-aws-kms-key-id"] = Key.Arn },
+                    ["StringEquals"] = new Dictionary<string, object> { [SseHeader] = "aws:kms" },
+                    ["Null"] = new Dictionary<string, object> { [SseKeyHeader] = "true" },
                 },
             });
     }
+
+    private const string SseHeader = "s3:x-amz-server-side-encryption";
+    private const string SseKeyHeader = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+
+    /// <summary>Denies a PutObject (or CreateMultipartUpload) whose <paramref name="key"/> header is present and fails <paramref name="test"/>.</summary>
+    private static Dictionary<string, object> DenyWhenPresent(string sid, Output<string> objects, string test, string key, object allowed) => new()
+    {
+        ["Sid"] = sid,
+        ["Effect"] = "Deny",
+        ["Principal"] = "*",
+        ["Action"] = "s3:PutObject",
+        ["Resource"] = objects,
+        ["Condition"] = new Dictionary<string, object>
+        {
+            [test] = new Dictionary<string, object> { [key] = allowed },
+            ["Null"] = new Dictionary<string, object> { [key] = "false" },
+        },
+    };
 
     private static IEnumerable<BucketLifecycleConfigurationRuleArgs> LifecycleRules(EncryptedBucketArgs args)
     {

@@ -26,6 +26,7 @@ public sealed class PolicyPack
         new S3EncryptionRule(),
         new S3PublicAccessRule(),
         new S3TlsOnlyRule(),
+        new S3EncryptionDenyRule(),
         new PublicPrincipalRule(),
         new KmsRotationRule(),
         new LogRetentionRule(),

@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Configuration;
 using Inference.Hosting;
@@ -16,11 +17,13 @@ namespace InferenceFunction;
 /// </summary>
 public static class ServiceInitialization
 {
-    public static IInferenceService Create(Func<string, string?> environment, TextWriter output, IAmazonS3? s3)
+    /// <param name="dynamoDb">The DynamoDB client of the predictions log and cache; null creates the default one when needed
+    /// (Lambda). The access tests pass a recording client, so the calls they check are the ones this code makes.</param>
+    public static IInferenceService Create(Func<string, string?> environment, TextWriter output, IAmazonS3? s3, IAmazonDynamoDB? dynamoDb = null)
     {
         try
         {
-            var models = VariantServiceFactory.FromEnvironment(environment, output, s3);
+            var models = VariantServiceFactory.FromEnvironment(environment, output, s3, dynamoDb);
             try
             {
                 // Ensembles and the request-type router, when ENSEMBLES or ROUTER is set.

@@ -64,8 +64,20 @@ public class EncryptedBucketTests
         Assert.Equal("Deny", At(http, "Effect"));
         Assert.Equal("false", At(http, "Condition", "Bool", "aws:SecureTransport"));
         Assert.Equal("${models-bucket.arn}/*", At(http, "Resource", 1));
-        Assert.Equal("aws:kms", At(Sid(statements, "DenyOtherEncryption"), "Condition", "StringNotEqualsIfExists", "s3:x-amz-server-side-encryption"));
-        Assert.Equal("${models-key.arn}", At(Sid(statements, "DenyOtherKeys"), "Condition", "StringNotEqualsIfExists", "s3:x-amz-server-side-encryption-aws-kms-key-id"));
+        // Only a header that is present and wrong is refused (Null: false); a headerless put or UploadPart gets the default.
+        // AwsSemantics.Tests proves the outcome with an IAM evaluator; these pin the statements' shape.
+        var otherEncryption = Sid(statements, "DenyOtherEncryption");
+        Assert.Equal("aws:kms", At(otherEncryption, "Condition", "StringNotEquals", "s3:x-amz-server-side-encryption"));
+        Assert.Equal("false", At(otherEncryption, "Condition", "Null", "s3:x-amz-server-side-encryption"));
+        var otherKeys = Sid(statements, "DenyOtherKeys");
+        Assert.Equal("${models-key.arn}", At(otherKeys, "Condition", "StringNotEquals", "s3:x-amz-server-side-encryption-aws-kms-key-id", 0));
+        Assert.Equal("${models-key.keyId}", At(otherKeys, "Condition", "StringNotEquals", "s3:x-amz-server-side-encryption-aws-kms-key-id", 1));
+        Assert.Equal("false", At(otherKeys, "Condition", "Null", "s3:x-amz-server-side-encryption-aws-kms-key-id"));
+        var managedKey = Sid(statements, "DenyManagedKey");
+        Assert.Equal("aws:kms", At(managedKey, "Condition", "StringEquals", "s3:x-amz-server-side-encryption"));
+        Assert.Equal("true", At(managedKey, "Condition", "Null", "s3:x-amz-server-side-encryption-aws-kms-key-id"));
+        Assert.All(statements.Select(s => At(s, "Condition")).OfType<Infra.Synthesis.OrderedMap>(),
+            condition => Assert.DoesNotContain(condition, c => c.Key.EndsWith("IfExists", StringComparison.Ordinal)));
         Assert.Contains("${models-public-access-block}", (List<object?>)At(program, "resources", "models-policy", "options", "dependsOn")!);
     }
 

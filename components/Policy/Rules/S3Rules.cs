@@ -115,3 +115,46 @@ public sealed class S3TlsOnlyRule : PolicyRule
         || text.EndsWith(":s3:::${" + bucket.LogicalName + ".bucket}", StringComparison.Ordinal)
         || (graph.Input(bucket, "bucket").Literal() is { } name && text.EndsWith(":s3:::" + name, StringComparison.Ordinal));
 }
+
+/// <summary>
+/// A bucket-policy Deny on the SSE headers that an absent header satisfies: IAM evaluates a negated operator
+/// (<c>StringNotEquals</c>, <c>StringNotLike</c>, ...) and any <c>...IfExists</c> operator as true when the key is not in
+/// the request, so such a Deny refuses every PutObject without encryption headers (which the bucket's default
+/// encryption would cover) and every multipart UploadPart (which never carries them).
+/// </summary>
+public sealed class S3EncryptionDenyRule : PolicyRule
+{
+    public override string Id => "S3-SSE-DENY-ABSENT";
+
+    public override PolicySeverity Severity => PolicySeverity.Error;
+
+    public override string Why => "a Deny whose SSE-header condition holds when the header is absent refuses headerless uploads and every multipart part, so writers, code uploads and large pushes fail in AWS while every stand-in accepts them";
+
+    public override string Fix => "use EncryptedBucket, or give each such Deny a {Null: {<the same key>: false}} condition beside a StringNotEquals (not ...IfExists), and let default bucket encryption cover requests without headers";
+
+    public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        foreach (var bucket in graph.OfType(AwsTypes.Bucket))
+        {
+            var statements = graph.Referrers(bucket, AwsTypes.BucketPolicy, "bucket")
+                .SelectMany(p => PolicyDocument.Read(graph.Input(p, "policy")) ?? [])
+                .Where(s => !s.IsAllow);
+            foreach (var statement in statements)
+            {
+                foreach (var condition in statement.Conditions.Where(c => c.Key.StartsWith("s3:x-amz-server-side-encryption", StringComparison.OrdinalIgnoreCase)))
+                {
+                    if (HoldsWhenAbsent(condition.Operator)
+                        && !statement.Conditions.Any(c => c.Operator == "Null" && string.Equals(c.Key, condition.Key, StringComparison.OrdinalIgnoreCase) && c.Values.Any(v => v.Text() == "false")))
+                    {
+                        yield return Finding(bucket, $"a Deny uses {condition.Operator} on {condition.Key}, which is true when the header is absent: it refuses headerless puts and multipart parts");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Negated operators and ...IfExists ones are true for a key the request does not carry (IAM condition operators).</summary>
+    private static bool HoldsWhenAbsent(string op) =>
+        op.EndsWith("IfExists", StringComparison.Ordinal) || op.Contains("Not", StringComparison.Ordinal);
+}

@@ -8,9 +8,10 @@ public sealed class DeployedStack
 {
     private readonly Lazy<DeployedOutputs> _outputs;
 
-    public DeployedStack(string name, IReadOnlyDictionary<string, string> config, string programText, ProgramDocument program)
+    public DeployedStack(string name, string? variant, IReadOnlyDictionary<string, string> config, string programText, ProgramDocument program)
     {
         Name = name;
+        Variant = variant;
         Config = config;
         ProgramText = programText;
         Program = program;
@@ -19,7 +20,11 @@ public sealed class DeployedStack
         _outputs = new Lazy<DeployedOutputs>(() => new DeployedOutputs(program, new DeploymentTarget(name, ProjectOf(programText), region), config));
     }
 
+    /// <summary>The stack's name (PULUMI_STACK).</summary>
     public string Name { get; }
+
+    /// <summary>What this variant sets beyond the stack file (null: the stack file as it is).</summary>
+    public string? Variant { get; }
 
     /// <summary>The config Pulumi passed (namespaced keys).</summary>
     public IReadOnlyDictionary<string, string> Config { get; }
@@ -32,7 +37,7 @@ public sealed class DeployedStack
 
     public IEnumerable<ResourceEntry> ResourcesOfType(string type) => Program.Resources.Where(r => r.Type == type);
 
-    public override string ToString() => Name;
+    public override string ToString() => Variant is null ? Name : $"{Name} ({Variant})";
 
     private static string ProjectOf(string programText) =>
         programText.Split('\n').FirstOrDefault(line => line.StartsWith("name: ", StringComparison.Ordinal))?["name: ".Length..].Trim()

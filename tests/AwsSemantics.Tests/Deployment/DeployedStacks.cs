@@ -20,7 +20,11 @@ public sealed class DeployedStacks
         var layout = ProjectLayout.Find(Root);
         using var buildLog = new StringWriter();
         new FunctionBuild(layout, buildLog).EnsurePublished();
-        Stacks = global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name)).ToList();
+        // Each stack as its file configures it, and with modelVersion pinned (the functions then load the model from the
+        // registry bucket, a path with its own calls and grants).
+        Stacks = global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name, null))
+            .Concat(global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name, PinnedModelVersion)))
+            .ToList();
     }
 
     /// <summary>The repository's checkout (where Infra.sln is).</summary>
@@ -28,14 +32,23 @@ public sealed class DeployedStacks
 
     public IReadOnlyList<DeployedStack> Stacks { get; }
 
-    public DeployedStack this[string name] => Stacks.Single(s => s.Name == name);
+    /// <summary>The registry version the pinned variants serve: the bundled model's, which the tests push first.</summary>
+    public const string PinnedModelVersion = "0.23.1";
 
-    private static DeployedStack Synthesize(ProjectLayout layout, string name)
+    /// <summary>A stack as its stack file configures it.</summary>
+    public DeployedStack this[string name] => Stacks.Single(s => s.Name == name && s.Variant is null);
+
+    private static DeployedStack Synthesize(ProjectLayout layout, string name, string? pinnedModelVersion)
     {
         var config = ConfigLoader.FromStackFile(layout.StackFile(name));
         // Pulumi decrypts secure values before it runs the compiler; the tests have no key, so a secret stands in by its name.
         var values = config.Values.Concat(config.EncryptedKeys.Select(key => KeyValuePair.Create(key, $"secret-{key.Replace(':', '-')}@example.com")))
             .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        if (pinnedModelVersion is not null)
+        {
+            values[$"{layout.ProjectName}:modelVersion"] = pinnedModelVersion;
+        }
+
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PULUMI_STACK"] = name,
@@ -61,7 +74,7 @@ public sealed class DeployedStacks
         }
 
         var program = output.ToString();
-        return new DeployedStack(name, values, program, ProgramReader.Read(program));
+        return new DeployedStack(name, pinnedModelVersion is null ? null : $"modelVersion {pinnedModelVersion}", values, program, ProgramReader.Read(program));
     }
 
     private static string RepositoryRoot()

@@ -39,6 +39,14 @@ public sealed class ResourceOutputModel(DeploymentTarget target)
         },
         ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = s => s.Set("id", $"{s.Text("role")}-{s.Hex("attachment", 26)}"),
         ["aws:iam/rolePolicy:RolePolicy"] = s => s.Set("id", $"{s.Text("role")}:{s.Name("name")}"),
+        ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = s => s.Set("id", $"{s.Text("role")}-{s.Hex("id", 20)}"),
+        ["aws:iam/policy:Policy"] = s =>
+        {
+            var name = s.Name("name");
+            s.Set("id", $"arn:aws:iam::{s.Account}:policy{s.Optional("path") ?? "/"}{name}").Set("arn", $"arn:aws:iam::{s.Account}:policy{s.Optional("path") ?? "/"}{name}")
+                .Set("policyId", "ANPA" + s.Hex("policy", 17).ToUpperInvariant());
+        },
+        ["aws:cloudwatch/logResourcePolicy:LogResourcePolicy"] = s => s.Set("id", s.Text("policyName")),
         ["aws:lambda/function:Function"] = s =>
         {
             var name = s.Name("name");

@@ -162,4 +162,51 @@ public class S3RuleTests
 
         AssertFires(stack, "S3-TLS-ONLY", "partial", "no statement that denies s3:* over plain HTTP");
     }
+
+    [Theory]
+    [InlineData("StringNotEqualsIfExists", false, true)]
+    [InlineData("StringNotEquals", false, true)]
+    [InlineData("StringNotEquals", true, false)]
+    [InlineData("StringEquals", false, false)]
+    public void A_deny_on_encryption_headers_must_not_hold_when_the_header_is_absent(string op, bool presentCheck, bool fires)
+    {
+        var stack = NewStack();
+        var bucket = GoodBucket(stack, "uploads");
+        var condition = new Dictionary<string, object> { [op] = new Dictionary<string, object> { ["s3:x-amz-server-side-encryption"] = "aws:kms" } };
+        if (presentCheck)
+        {
+            condition["Null"] = new Dictionary<string, object> { ["s3:x-amz-server-side-encryption"] = "false" };
+        }
+
+        new BucketPolicy(stack, "uploads-encryption-policy", new BucketPolicyArgs
+        {
+            Bucket = bucket.BucketName,
+            Policy = Output.JsonSerialize(new Dictionary<string, object>
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new object[]
+                {
+                    new Dictionary<string, object> { ["Effect"] = "Deny", ["Principal"] = "*", ["Action"] = "s3:PutObject", ["Resource"] = Output.Format($"{bucket.Arn}/*"), ["Condition"] = condition },
+                },
+            }),
+        });
+
+        if (fires)
+        {
+            AssertFires(stack, "S3-SSE-DENY-ABSENT", "uploads", $"uses {op} on s3:x-amz-server-side-encryption");
+        }
+        else
+        {
+            AssertQuiet(stack, "S3-SSE-DENY-ABSENT");
+        }
+    }
+
+    [Fact]
+    public void Encrypted_bucket_policies_pass_the_absent_header_rule()
+    {
+        var stack = NewStack();
+        new Infra.Components.EncryptedBucket(stack, "models");
+
+        AssertQuiet(stack, "S3-SSE-DENY-ABSENT");
+    }
 }

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using AwsSemantics.Tests.Deployment;
+using AwsSemantics.Tests.Evaluation;
+using AwsSemantics.Tests.Simulation;
+
+namespace AwsSemantics.Tests.Access;
+
+/// <summary>
+/// Who may do what in a deployed stack, read from its program as deployed: each role's identity policies (inline
+/// <c>RolePolicy</c> resources and the role's <c>inlinePolicies</c>; managed policy attachments fail until modelled),
+/// and each resource's policy (bucket, queue, topic, KMS key, ECR repository), all generically by type.
+/// </summary>
+public sealed class StackAccess(DeployedStack stack)
+{
+    public const string Account = DeploymentTarget.Account;
+
+    /// <summary>AdministratorAccess, the deployer's managed policy (its published document).</summary>
+    public static NamedPolicy AdministratorAccess { get; } = new("arn:aws:iam::aws:policy/AdministratorAccess",
+        JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""")!);
+
+    public DeployedStack Stack => stack;
+
+    public DeployedOutputs Outputs => stack.Outputs;
+
+    public string Region => Outputs.Target.Region;
+
+    public IEnumerable<string> Resources(string type) => stack.ResourcesOfType(type).Select(r => r.Name);
+
+    /// <summary>The role resource whose ARN is <paramref name="roleArn"/>.</summary>
+    public string RoleNamed(string roleArn) =>
+        Resources("aws:iam/role:Role").SingleOrDefault(r => Outputs.Output(r, "arn") == roleArn)
+        ?? throw new InvalidOperationException($"stack {stack} has no role {roleArn}");
+
+    public IReadOnlyList<NamedPolicy> IdentityPolicies(string roleResource)
+    {
+        var roleName = Outputs.Output(roleResource, "name");
+        var policies = new List<NamedPolicy>();
+        foreach (var inline in Outputs.Inputs(roleResource)["inlinePolicies"] as JsonArray ?? [])
+        {
+            policies.Add(new NamedPolicy($"{roleResource}/{inline!["name"]}", Document(inline["policy"], roleResource)));
+        }
+
+        policies.AddRange(Resources("aws:iam/rolePolicy:RolePolicy")
+            .Where(p => (string?)Outputs.Inputs(p)["role"] == roleName)
+            .Select(p => new NamedPolicy(p, Document(Outputs.Inputs(p)["policy"], p))));
+        foreach (var attachment in Resources("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Where(a => (string?)Outputs.Inputs(a)["role"] == roleName))
+        {
+            var arn = (string)Outputs.Inputs(attachment)["policyArn"]!;
+            var managed = Resources("aws:iam/policy:Policy").FirstOrDefault(p => Outputs.Output(p, "arn") == arn)
+                ?? throw new InvalidOperationException($"{attachment} attaches {arn}, whose document the access model does not have (add it to StackAccess)");
+            policies.Add(new NamedPolicy(managed, Document(Outputs.Inputs(managed)["policy"], managed)));
+        }
+
+        return policies;
+    }
+
+    public IReadOnlyList<NamedPolicy> IdentityPoliciesOfArn(string roleArn) => IdentityPolicies(RoleNamed(roleArn));
+
+    /// <summary>The trust policy of the role: which service or principal may assume it.</summary>
+    public JsonNode TrustPolicy(string roleResource) => Document(Outputs.Inputs(roleResource)["assumeRolePolicy"], roleResource);
+
+    public JsonNode? BucketPolicy(string bucketName) =>
+        Resources("aws:s3/bucketPolicy:BucketPolicy").Where(p => (string?)Outputs.Inputs(p)["bucket"] == bucketName)
+            .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
+
+    public string BucketResource(string bucketName) =>
+        Resources("aws:s3/bucket:Bucket").SingleOrDefault(b => Outputs.Output(b, "bucket") == bucketName)
+        ?? throw new InvalidOperationException($"stack {stack} has no bucket '{bucketName}'");
+
+    /// <summary>The KMS key ARN of the bucket's default encryption (SSE-KMS), or null for SSE-S3 or none.</summary>
+    public string? BucketDefaultKey(string bucketName) =>
+        Resources("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+            .Where(c => (string?)Outputs.Inputs(c)["bucket"] == bucketName)
+            .Select(c => Outputs.Inputs(c)["rules"]?[0]?["applyServerSideEncryptionByDefault"])
+            .Where(d => (string?)d?["sseAlgorithm"] is "aws:kms" or "aws:kms:dsse")
+            .Select(d => KeyArn((string)d!["kmsMasterKeyId"]!))
+            .SingleOrDefault();
+
+    public bool BucketKeyEnabled(string bucketName) =>
+        Resources("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+            .Where(c => (string?)Outputs.Inputs(c)["bucket"] == bucketName)
+            .Any(c => Outputs.Inputs(c)["rules"]?[0]?["bucketKeyEnabled"]?.GetValue<bool>() == true);
+
+    public JsonNode? QueuePolicy(string queueResource)
+    {
+        var url = Outputs.Output(queueResource, "url");
+        var attached = Resources("aws:sqs/queuePolicy:QueuePolicy").Where(p => (string?)Outputs.Inputs(p)["queueUrl"] == url)
+            .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
+        return attached ?? (Outputs.Inputs(queueResource)["policy"] is { } own ? Document(own, queueResource) : null);
+    }
+
+    public JsonNode? TopicPolicy(string topicResource)
+    {
+        var arn = Outputs.Output(topicResource, "arn");
+        var attached = Resources("aws:sns/topicPolicy:TopicPolicy").Where(p => (string?)Outputs.Inputs(p)["arn"] == arn)
+            .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
+        return attached ?? (Outputs.Inputs(topicResource)["policy"] is { } own ? Document(own, topicResource) : null);
+    }
+
+    public JsonNode? RepositoryPolicy(string repositoryName) =>
+        Resources("aws:ecr/repositoryPolicy:RepositoryPolicy").Where(p => (string?)Outputs.Inputs(p)["repository"] == repositoryName)
+            .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
+
+    /// <summary>The key's policy; a key created without one gets AWS's default (the account administers and uses it through IAM).</summary>
+    public JsonNode KeyPolicy(string keyArn)
+    {
+        var key = KeyResource(keyArn);
+        return Outputs.Inputs(key)["policy"] is { } policy ? Document(policy, key)
+            : JsonNode.Parse($$"""{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:root"},"Action":"kms:*","Resource":"*"}]}""")!;
+    }
+
+    public string KeyResource(string keyArn) =>
+        Resources("aws:kms/key:Key").SingleOrDefault(k => Outputs.Output(k, "arn") == keyArn)
+        ?? throw new InvalidOperationException($"stack {stack} has no KMS key {keyArn}");
+
+    /// <summary>A key given by ARN, key id or alias (name or ARN) as its key ARN; one the stack does not own stays as given.</summary>
+    public string KeyArn(string reference)
+    {
+        foreach (var key in Resources("aws:kms/key:Key"))
+        {
+            if (Outputs.Output(key, "arn") == reference || Outputs.Output(key, "keyId") == reference)
+            {
+                return Outputs.Output(key, "arn");
+            }
+        }
+
+        foreach (var alias in Resources("aws:kms/alias:Alias"))
+        {
+            if (Outputs.Output(alias, "name") == reference || Outputs.Output(alias, "arn") == reference)
+            {
+                return KeyArn(Outputs.Output(alias, "targetKeyId"));
+            }
+        }
+
+        return reference;
+    }
+
+    public bool OwnsKey(string keyArn) => Resources("aws:kms/key:Key").Any(k => Outputs.Output(k, "arn") == keyArn);
+
+    private JsonNode Document(JsonNode? policy, string owner) => policy switch
+    {
+        JsonValue text when text.TryGetValue<string>(out var json) => JsonNode.Parse(json) ?? throw new InvalidOperationException($"{owner}: empty policy"),
+        JsonObject document => document,
+        _ => throw new InvalidOperationException($"{owner}: the policy is neither JSON text nor an object"),
+    };
+}
