@@ -33,16 +33,17 @@ internal sealed class ReconcileDefinition(IRolloutTraffic traffic, Input<string>
         }
 
         states["Compare"] = Choice(RolloutDefinition.Condition("{% $stable = $target %}", InSync), "ListRunning");
-        states["ListRunning"] = RolloutDefinition.Task("states:listExecutions",
+        // Step Functions' own API is the SDK service "sfn" in an aws-sdk integration (its IAM prefix is "states").
+        states["ListRunning"] = RolloutDefinition.Task("sfn:listExecutions",
             new Dictionary<string, object> { ["StateMachineArn"] = rolloutStateMachineArn, ["StatusFilter"] = "RUNNING" }, "CheckRunning",
             new Dictionary<string, object> { ["running"] = "{% $count($states.result.Executions) %}" });
         states["CheckRunning"] = Choice(RolloutDefinition.Condition("{% $running > 0 %}", InFlight), "ListLatest");
         // ListExecutions lists the most recent execution first.
-        states["ListLatest"] = RolloutDefinition.Task("states:listExecutions",
+        states["ListLatest"] = RolloutDefinition.Task("sfn:listExecutions",
             new Dictionary<string, object> { ["StateMachineArn"] = rolloutStateMachineArn, ["MaxResults"] = 1 }, "CheckAttempted",
             new Dictionary<string, object> { ["latest"] = "{% $count($states.result.Executions) > 0 ? $states.result.Executions[0].StartDate : '' %}" });
         states["CheckAttempted"] = Choice(RolloutDefinition.Condition("{% $latest != '' and $toMillis($latest) >= $toMillis($changed) %}", AlreadyAttempted), "StartRollout");
-        states["StartRollout"] = RolloutDefinition.Task("states:startExecution", new Dictionary<string, object>
+        states["StartRollout"] = RolloutDefinition.Task("sfn:startExecution", new Dictionary<string, object>
         {
             ["StateMachineArn"] = rolloutStateMachineArn,
             ["Input"] = "{% $string({'reconciledTarget': $target, 'liveVersion': $stable}) %}",

@@ -7,7 +7,7 @@ namespace AwsSemantics.Tests.Access;
 
 /// <summary>
 /// Who may do what in a deployed stack, read from its program as deployed: each role's identity policies (inline
-/// <c>RolePolicy</c> resources and the role's <c>inlinePolicies</c>; managed policy attachments fail until modelled),
+/// <c>RolePolicy</c> resources and the role's <c>inlinePolicies</c>; our own managed policies, and the AWS managed policies listed in <see cref="ManagedPolicies"/>; any other attachment fails until modelled),
 /// and each resource's policy (bucket, queue, topic, KMS key, ECR repository), all generically by type.
 /// </summary>
 public sealed class StackAccess(DeployedStack stack)
@@ -17,6 +17,18 @@ public sealed class StackAccess(DeployedStack stack)
     /// <summary>AdministratorAccess, the deployer's managed policy (its published document).</summary>
     public static NamedPolicy AdministratorAccess { get; } = new("arn:aws:iam::aws:policy/AdministratorAccess",
         JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""")!);
+
+    /// <summary>
+    /// AWS managed policies that our stacks attach, by ARN, with their documents as the AWS Managed Policy reference
+    /// publishes them (AmazonAPIGatewayPushToCloudWatchLogs: version v1, unchanged since 2015).
+    /// </summary>
+    private static readonly Dictionary<string, JsonNode> ManagedPolicies = new(StringComparer.Ordinal)
+    {
+        ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"] = JsonNode.Parse("""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream",
+            "logs:DescribeLogGroups","logs:DescribeLogStreams","logs:PutLogEvents","logs:GetLogEvents","logs:FilterLogEvents"],"Resource":"*"}]}
+            """)!,
+    };
 
     public DeployedStack Stack => stack;
 
@@ -46,6 +58,12 @@ public sealed class StackAccess(DeployedStack stack)
         foreach (var attachment in Resources("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Where(a => (string?)Outputs.Inputs(a)["role"] == roleName))
         {
             var arn = (string)Outputs.Inputs(attachment)["policyArn"]!;
+            if (ManagedPolicies.TryGetValue(arn, out var published))
+            {
+                policies.Add(new NamedPolicy(arn, published));
+                continue;
+            }
+
             var managed = Resources("aws:iam/policy:Policy").FirstOrDefault(p => Outputs.Output(p, "arn") == arn)
                 ?? throw new InvalidOperationException($"{attachment} attaches {arn}, whose document the access model does not have (add it to StackAccess)");
             policies.Add(new NamedPolicy(managed, Document(Outputs.Inputs(managed)["policy"], managed)));

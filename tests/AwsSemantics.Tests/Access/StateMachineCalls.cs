@@ -67,6 +67,10 @@ public sealed class StateMachineCalls(StackAccess access)
                 break;
             }
 
+            case "sfn":
+                // Step Functions' SDK service name is "sfn"; IAM authorizes its API under the "states" prefix.
+                yield return new ServiceCall(api, "states:" + char.ToUpperInvariant(api[0]) + api[1..], Literal(arguments, "StateMachineArn", where), none);
+                break;
             case "cloudwatch" when api == "describeAlarms":
                 foreach (var alarm in arguments["AlarmNames"] as JsonArray ?? throw new InvalidOperationException($"{where}: describeAlarms without literal AlarmNames"))
                 {

@@ -122,6 +122,6 @@ public static class LongNameStacks
     private static DeployedStack Deploy(Stack stack)
     {
         var text = YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
-        return new DeployedStack(stack.StackName, new Dictionary<string, string> { ["aws:region"] = "eu-west-1" }, text, ProgramReader.Read(text));
+        return new DeployedStack(stack.StackName, null, new Dictionary<string, string> { ["aws:region"] = "eu-west-1" }, text, ProgramReader.Read(text));
     }
 }

@@ -148,6 +148,6 @@ public sealed class ServiceLimitTests(DeployedStacks deployed)
         }
 
         var text = yaml.ToString();
-        return new DeployedStack("broken", new Dictionary<string, string> { ["aws:region"] = "eu-west-1" }, text, ProgramReader.Read(text));
+        return new DeployedStack("broken", null, new Dictionary<string, string> { ["aws:region"] = "eu-west-1" }, text, ProgramReader.Read(text));
     }
 }

@@ -28,8 +28,8 @@ public sealed class ReconciliationTests
     {
         ["ssm:getParameter"] = [new { Parameter = new { Name = "/proj/dev/embed/rollout/target-version", Value = target, LastModifiedDate = Written, Version = 3 } }],
         ["lambda:getAlias"] = [new { Name = "live", FunctionVersion = live }],
-        ["states:listExecutions"] = [new { Executions = running }, new { Executions = latest }],
-        ["states:startExecution"] = [new { ExecutionArn = "arn:aws:states:us-east-1:123456789012:execution:rollout:x", StartDate = "2026-12-01T10:20:00.000Z" }],
+        ["sfn:listExecutions"] = [new { Executions = running }, new { Executions = latest }],
+        ["sfn:startExecution"] = [new { ExecutionArn = "arn:aws:states:us-east-1:123456789012:execution:rollout:x", StartDate = "2026-12-01T10:20:00.000Z" }],
     };
 
     private static object Execution(string status, string started) =>
@@ -53,11 +53,11 @@ public sealed class ReconciliationTests
         {
             Assert.Equal(ReconcileDefinition.Started, outcome.End);
             var (api, arguments) = outcome.Calls[^1];
-            Assert.Equal("states:startExecution", api);
+            Assert.Equal("sfn:startExecution", api);
             Assert.Equal("${embed-rollout-state-machine.arn}", (string?)arguments!["StateMachineArn"]);
         }
 
-        Assert.Equal(["ssm:getParameter", "lambda:getAlias", "states:listExecutions", "states:listExecutions", "states:startExecution"], missed.Calls.Select(c => c.Api));
+        Assert.Equal(["ssm:getParameter", "lambda:getAlias", "sfn:listExecutions", "sfn:listExecutions", "sfn:startExecution"], missed.Calls.Select(c => c.Api));
         Assert.Equal("live", (string?)missed.Calls[1].Arguments!["Name"]);
         Assert.Equal("RUNNING", (string?)missed.Calls[2].Arguments!["StatusFilter"]);
         Assert.Equal("${embed-rollout-state-machine.arn}", (string?)missed.Calls[2].Arguments!["StateMachineArn"]);
@@ -83,7 +83,7 @@ public sealed class ReconciliationTests
         var outcome = StateMachineRunner.Run(Definition(Program(strategy)), Aws("8", "7", [running], [running]));
 
         Assert.Equal(ReconcileDefinition.InFlight, outcome.End);
-        Assert.DoesNotContain(outcome.Calls, c => c.Api == "states:startExecution");
+        Assert.DoesNotContain(outcome.Calls, c => c.Api == "sfn:startExecution");
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ReconciliationTests
             Aws("8", "7", [], [Execution("FAILED", "2026-12-01T10:00:04.000Z")]));
 
         Assert.Equal(ReconcileDefinition.AlreadyAttempted, outcome.End);
-        Assert.DoesNotContain(outcome.Calls, c => c.Api == "states:startExecution");
+        Assert.DoesNotContain(outcome.Calls, c => c.Api == "sfn:startExecution");
     }
 
     [Fact]
