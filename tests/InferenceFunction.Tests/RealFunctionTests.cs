@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LambdaEmulator;
-using SkiaSharp;
+using TestModels;
 
 namespace InferenceFunction.Tests;
 
@@ -18,7 +18,7 @@ public sealed class RealFunctionTests
 
         var live = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(EventDispatcherTests.V2Get("/v2/health/live")));
         var warm = await emulator.InvokeAsync(Encoding.UTF8.GetBytes("""{"warmup": true}"""));
-        var prediction = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(PredictEvent(GeneratePng())));
+        var prediction = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(ResNetPredictEvents.Predict(ResNetPredictEvents.Png())));
 
         Assert.True(live.Status == InvocationStatus.Succeeded, emulator.RecentOutput());
         Assert.True(live.ColdStart);
@@ -60,7 +60,7 @@ public sealed class RealFunctionTests
             new Dictionary<string, string> { ["MODEL_LOADING"] = "lazy", ["DEADLINE_SAFETY_MARGIN_MS"] = "900" },
             TimeSpan.FromSeconds(1)));
 
-        var result = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(PredictEvent(GeneratePng())));
+        var result = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(ResNetPredictEvents.Predict(ResNetPredictEvents.Png())));
 
         Assert.True(result.Status == InvocationStatus.Succeeded, $"{result.Status}: {result.Error?.ErrorMessage}");
         var answer = JsonDocument.Parse(result.Payload).RootElement;
@@ -89,23 +89,4 @@ public sealed class RealFunctionTests
         }
     }
 
-    private static byte[] GeneratePng()
-    {
-        using var bitmap = new SKBitmap(64, 48);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.SkyBlue);
-            using var paint = new SKPaint { Color = SKColors.DarkGreen };
-            canvas.DrawCircle(32, 24, 15, paint);
-        }
-
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
-
-    private static string PredictEvent(byte[] png) => $$$"""
-        {"version":"2.0","rawPath":"/v2/models/resnet18/predict","headers":{"content-type":"image/png"},
-         "requestContext":{"stage":"$default","http":{"method":"POST","path":"/v2/models/resnet18/predict"}},
-         "body":"{{{Convert.ToBase64String(png)}}}","isBase64Encoded":true}
-        """;
 }

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Infra.Components;
 using LambdaEmulator;
-using SkiaSharp;
 using TestModels;
 
 namespace Local.Tests;
@@ -73,7 +72,7 @@ public sealed partial class ContainerImageTests : IDisposable
                 WorkingDirectory = workingDirectory,
             });
 
-        var prediction = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(PredictEvent(Png())));
+        var prediction = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(ResNetPredictEvents.Predict(ResNetPredictEvents.Png())));
 
         Assert.True(prediction.Status == InvocationStatus.Succeeded,
             $"{prediction.Status}: {prediction.Error?.ErrorType} {prediction.Error?.ErrorMessage}\nimage files:\n{string.Join('\n', Relative(_image))}\n{emulator.RecentOutput()}");
@@ -167,26 +166,6 @@ public sealed partial class ContainerImageTests : IDisposable
 
     private static List<string> Relative(string folder) =>
         [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
-
-    private static byte[] Png()
-    {
-        using var bitmap = new SKBitmap(64, 48);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.SkyBlue);
-            using var paint = new SKPaint { Color = SKColors.DarkGreen };
-            canvas.DrawCircle(32, 24, 15, paint);
-        }
-
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
-
-    private static string PredictEvent(byte[] png) => $$$"""
-        {"version":"2.0","rawPath":"/v2/models/resnet18/predict","headers":{"content-type":"image/png"},
-         "requestContext":{"stage":"$default","http":{"method":"POST","path":"/v2/models/resnet18/predict"}},
-         "body":"{{{Convert.ToBase64String(png)}}}","isBase64Encoded":true}
-        """;
 
     [GeneratedRegex(@"\s-o\s+(\S+)")]
     private static partial Regex PublishOutput();
