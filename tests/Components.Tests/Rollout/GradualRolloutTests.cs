@@ -276,16 +276,7 @@ public sealed class GradualRolloutTests
     [Fact]
     public void The_batch_pattern_rolls_out_through_the_same_alias_weights()
     {
-        var stack = NewStack();
-        new BatchInference(stack, "batch", new BatchInferenceArgs
-        {
-            Function = new InferenceFunctionArgs { Code = Code, TimeoutSeconds = 120 },
-            ModelName = "ppocr-cls",
-            ModelVersion = "2.0.0",
-            Notifications = new AlarmNotifications(stack, "alerts"),
-            Rollout = new GradualRolloutArgs(),
-        });
-        var program = Synth(stack);
+        var program = SynthBatchWithRollout();
 
         Assert.Equal("${batch-function-alias.arn}", Property(program, "batch-trigger", "functionName"));
         Assert.Equal("{% { $target: 0.25 } %}", Text(States(program, "batch-rollout-state-machine"), "Step2Shift", "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
@@ -294,6 +285,17 @@ public sealed class GradualRolloutTests
 
     [Fact]
     public void The_batch_canary_is_judged_by_the_batch_functions_own_duration_threshold_not_an_apis()
+    {
+        var program = SynthBatchWithRollout();
+
+        // One invocation handles up to a batch of objects: the function's alarm sits at 80 % of its 120 s timeout.
+        Assert.Equal(96_000m, Property(program, "batch-monitoring-p95-duration", "threshold"));
+        Assert.Equal(Property(program, "batch-monitoring-p95-duration", "threshold"), Property(program, "batch-rollout-canary-p95-duration", "threshold"));
+        Assert.Equal(Property(program, "batch-monitoring-error-rate", "threshold"), Property(program, "batch-rollout-canary-error-rate", "threshold"));
+    }
+
+    /// <summary>A batch pattern (120 s function timeout) with the default gradual rollout, synthesized.</summary>
+    private static OrderedMap SynthBatchWithRollout()
     {
         var stack = NewStack();
         new BatchInference(stack, "batch", new BatchInferenceArgs
@@ -304,11 +306,6 @@ public sealed class GradualRolloutTests
             Notifications = new AlarmNotifications(stack, "alerts"),
             Rollout = new GradualRolloutArgs(),
         });
-        var program = Synth(stack);
-
-        // One invocation handles up to a batch of objects: the function's alarm sits at 80 % of its 120 s timeout.
-        Assert.Equal(96_000m, Property(program, "batch-monitoring-p95-duration", "threshold"));
-        Assert.Equal(Property(program, "batch-monitoring-p95-duration", "threshold"), Property(program, "batch-rollout-canary-p95-duration", "threshold"));
-        Assert.Equal(Property(program, "batch-monitoring-error-rate", "threshold"), Property(program, "batch-rollout-canary-error-rate", "threshold"));
+        return Synth(stack);
     }
 }
