@@ -42,5 +42,6 @@ public sealed class WalkthroughTests : IDisposable
         Assert.DoesNotContain("ops@example.com", program, StringComparison.Ordinal);
         Assert.Contains("memorySize: 3008", program, StringComparison.Ordinal);
         Assert.Contains("url: ${embed-api-stage.invokeUrl}", program, StringComparison.Ordinal);
+        Assert.Contains("type: aws:apigateway/account:Account", program, StringComparison.Ordinal);
     }
 }

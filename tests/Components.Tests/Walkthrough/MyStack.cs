@@ -22,6 +22,9 @@ public static class MyStack
             },
             Api = new RestApiEndpointArgs
             {
+                // Access logs need the region's API Gateway CloudWatch role, which a fresh account lacks: this sets it.
+                // Where another stack already manages it, leave AccountLogging out (preview lists it as a prerequisite).
+                AccountLogging = new ApiGatewayAccountLogging(context.Stack, "apigateway-logging"),
                 Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 20, 40)],
                 Clients = [new ApiClient("acme", "standard")],
             },
