@@ -10,6 +10,17 @@ stale() { # stale OUTPUT DIR...: OUTPUT is missing or older than a source file u
       -not -path '*/bin/*' -not -path '*/obj/*' -print 2>/dev/null | head -n 1)" ]
 }
 
+locked() { # locked CMD...: runs CMD holding .build/function/.lock, the lock serve's publish (FunctionBuild) takes too.
+  # Every publish of the function shares its obj/ folder, so two at once (serve's ReadyToRun and a Native AOT
+  # publish for the same RID, say) corrupt each other's output. .NET's unshared FileStream is a flock(2) lock, as this is.
+  mkdir -p "$root/.build/function"
+  if command -v flock >/dev/null 2>&1; then
+    ( flock 9 && "$@" ) 9>"$root/.build/function/.lock"
+  else
+    "$@" # no flock(1) (macOS): one deploy at a time is the norm there
+  fi
+}
+
 host_rid() {
   case "$(uname -m)" in
     x86_64) echo linux-x64 ;;
@@ -19,6 +30,10 @@ host_rid() {
 }
 
 publish_ready_to_run() { # publish_ready_to_run RID
+  locked publish_ready_to_run_unlocked "$1"
+}
+
+publish_ready_to_run_unlocked() {
   out="$root/.build/function/ready-to-run-$1"
   if stale "$out/InferenceFunction.dll" "$root/functions"; then
     # The publish also writes the bundled models' pre-optimised graphs.
@@ -29,6 +44,10 @@ publish_ready_to_run() { # publish_ready_to_run RID
 }
 
 attempt_native_aot() { # attempt_native_aot RID: leaves "lambda-safe" or "unsafe: REASON" in native-aot-RID.check
+  locked attempt_native_aot_unlocked "$1"
+}
+
+attempt_native_aot_unlocked() {
   out="$root/.build/function/native-aot-$1"
   check="$out.check"
   stale "$check" "$root/functions" || return 0
