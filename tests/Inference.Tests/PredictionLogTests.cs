@@ -128,7 +128,8 @@ public sealed class PredictionLogTests
         }
 
         Assert.Equal(draws.Length, next);
-        Assert.Equal([requests[0].RequestId, requests[2].RequestId, requests[5].RequestId], puts.Select(p => p.Item["requestId"].S));
+        Assert.Equal([requests[0].RequestId, requests[2].RequestId, requests[5].RequestId], puts.Select(p => p.Item["serverRequestId"].S));
+        Assert.All(puts, p => Assert.Equal("t1", p.Item["requestId"].S)); // the id the answers echoed, which feedback takes
     }
 
     [Fact]
@@ -174,6 +175,25 @@ public sealed class PredictionLogTests
         Assert.Equal(1, line.GetProperty("PredictionLogErrors").GetInt32());
         Assert.Contains("Throughput exceeded", line.GetProperty("predictionLogError").GetString());
         Assert.False(line.TryGetProperty("predictionLogged", out _));
+    }
+
+    [Fact]
+    public async Task A_write_that_meets_its_inputs_judged_item_keeps_it_and_is_no_failure()
+    {
+        var dynamo = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
+        PutItemRequest? put = null;
+        dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<PutItemRequest, CancellationToken>((r, _) => put = r)
+            .ThrowsAsync(new ConditionalCheckFailedException("The conditional request failed"));
+        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+
+        var response = await service.HandleAsync(Requests.Post(Predict, TestImages.TextLine("judged", upsideDown: false), "image/png"));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("attribute_not_exists(feedbackAt)", put!.ConditionExpression);
+        var line = Assert.Single(service.RequestLines());
+        Assert.Equal("INFO", line.GetProperty("level").GetString());
+        Assert.False(line.TryGetProperty("PredictionLogErrors", out _));
     }
 
     [Fact]

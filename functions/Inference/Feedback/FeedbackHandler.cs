@@ -91,6 +91,11 @@ public sealed class FeedbackHandler(IFeedbackStore? store, AccuracyWindow window
                 throw Invalid("Field 'requestId' is missing or not a non-empty string; send the 'id' of the prediction's answer.");
             }
 
+            if (id.GetString()!.Length > RequestIds.MaxLength)
+            {
+                throw Invalid($"Field 'requestId' has {id.GetString()!.Length} characters; an answer's 'id' has at most {RequestIds.MaxLength}.");
+            }
+
             var classifier = model.Config.Postprocessing?.Type == "classification";
             var hasLabel = root.TryGetProperty("label", out var label);
             var hasValue = root.TryGetProperty("value", out var value);

@@ -16,7 +16,11 @@ public sealed record PredictionLogEntry
     public required int Status { get; init; }
     public string? ErrorCode { get; init; }
     public required double LatencyMs { get; init; }
+    /// <summary>The id the answer carried, which feedback names the prediction by: an /infer request's own id, or the server's.</summary>
     public required string RequestId { get; init; }
+
+    /// <summary>The server's request id (the one in the function's log lines), logged when it differs from <see cref="RequestId"/>.</summary>
+    public string? ServerRequestId { get; init; }
     public required long InputBytes { get; init; }
 
     /// <summary>What the model answered; null for errors.</summary>

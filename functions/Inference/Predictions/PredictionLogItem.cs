@@ -24,6 +24,11 @@ public static class PredictionLogItem
             ["loggedAt"] = new() { S = now.ToString("O", CultureInfo.InvariantCulture) },
             ["expiresAt"] = Number((now + ttl).ToUnixTimeSeconds()),
         };
+        if (entry.ServerRequestId is { } server && server != entry.RequestId)
+        {
+            item["serverRequestId"] = new() { S = server };
+        }
+
         if (entry.ErrorCode is not null)
         {
             item["errorCode"] = new() { S = entry.ErrorCode };

@@ -9,9 +9,10 @@ public sealed record LabelScore(string Label, double? Score, string? NonFiniteSc
 
 /// <summary>
 /// What the predictions log keeps of an answer: a classification's top-k labels and scores, or for anything else
-/// (an embedding, a raw output, /infer tensors) only <c>sha256:&lt;hex&gt;</c> of that value's JSON text as sent.
+/// (an embedding, a raw output, /infer tensors) only <c>sha256:&lt;hex&gt;</c> of that value's JSON text as sent;
+/// and the answer's <c>id</c>, which the prediction is logged (and takes feedback) under.
 /// </summary>
-public sealed record PredictionOutput(IReadOnlyList<LabelScore>? TopK, string? OutputSha256)
+public sealed record PredictionOutput(IReadOnlyList<LabelScore>? TopK, string? OutputSha256, string? AnswerId = null)
 {
     private static readonly string[] HashedProperties = ["embedding", "output", "outputs"];
 
@@ -20,16 +21,17 @@ public sealed record PredictionOutput(IReadOnlyList<LabelScore>? TopK, string? O
     {
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
+        var id = root.TryGetProperty("id", out var idValue) ? idValue.GetString() : null;
         if (root.TryGetProperty("predictions", out var predictions))
         {
-            return new PredictionOutput([.. predictions.EnumerateArray().Select(ReadLabelScore)], null);
+            return new PredictionOutput([.. predictions.EnumerateArray().Select(ReadLabelScore)], null, id);
         }
 
         foreach (var name in HashedProperties)
         {
             if (root.TryGetProperty(name, out var value))
             {
-                return new PredictionOutput(null, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(value))));
+                return new PredictionOutput(null, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(value))), id);
             }
         }
 

@@ -31,17 +31,23 @@ public sealed class PredictionRecorder(IPredictionLog log, double sampleRate, Fu
     /// <returns>Why the write failed, or null when it succeeded.</returns>
     public Task<string?> RecordAsync(InferenceRequest request, InferenceResponse response, string model, string modelVersion,
         string? errorCode, double latencyMs, CancellationToken cancellationToken) =>
-        WriteAsync(() => new PredictionLogEntry
+        WriteAsync(() =>
         {
-            InputKey = request.PredictionLogKey ?? PredictionKeys.ForInput(request.Body.Span),
-            Model = model,
-            ModelVersion = modelVersion,
-            Status = response.StatusCode,
-            ErrorCode = errorCode,
-            LatencyMs = latencyMs,
-            RequestId = request.RequestId,
-            InputBytes = request.Body.Length,
-            Output = response.StatusCode == 200 ? PredictionOutput.FromResponseBody(response.Body) : null,
+            var output = response.StatusCode == 200 ? PredictionOutput.FromResponseBody(response.Body) : null;
+            return new PredictionLogEntry
+            {
+                InputKey = request.PredictionLogKey ?? PredictionKeys.ForInput(request.Body.Span),
+                Model = model,
+                ModelVersion = modelVersion,
+                Status = response.StatusCode,
+                ErrorCode = errorCode,
+                LatencyMs = latencyMs,
+                // The id the caller was answered with (an /infer request's own id, if it gave one) is the id feedback takes.
+                RequestId = output?.AnswerId ?? request.RequestId,
+                ServerRequestId = request.RequestId,
+                InputBytes = request.Body.Length,
+                Output = output,
+            };
         }, cancellationToken);
 
     /// <returns>Why the write failed, or null when it succeeded.</returns>

@@ -39,6 +39,9 @@ public sealed class ApiException(int statusCode, string code, string message) : 
     /// <summary>The message for logs: <see cref="Exception.Message"/> without any text taken from the request.</summary>
     public string LogMessage { get; private init; } = message;
 
+    /// <summary>More properties of the error body after "error" and "code" (e.g. the feedback a 409 refers to); null for none.</summary>
+    public Action<System.Text.Json.Utf8JsonWriter>? Details { get; init; }
+
     public static ApiException BadRequest(string code, string message) => new(400, code, message);
 
     /// <summary>

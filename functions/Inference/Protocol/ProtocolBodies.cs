@@ -48,10 +48,11 @@ public static class ProtocolBodies
     });
 
     /// <summary>The protocol's <c>{"error": "..."}</c>, plus our stable machine-readable <c>code</c>.</summary>
-    public static ReadOnlyMemory<byte> Error(string code, string message) => JsonBody.WriteObject(w =>
+    public static ReadOnlyMemory<byte> Error(string code, string message, Action<Utf8JsonWriter>? details = null) => JsonBody.WriteObject(w =>
     {
         w.WriteString("error", message);
         w.WriteString("code", code);
+        details?.Invoke(w);
     });
 
     private static void WriteTensors(Utf8JsonWriter w, string property, IReadOnlyList<ModelTensor> tensors)

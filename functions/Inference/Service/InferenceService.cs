@@ -222,7 +222,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var t = Stopwatch.GetTimestamp();
         using var parsed = InferRequestParser.Parse(request.Body, definition);
         record.DecodeMs = Lap(ref t);
-        var id = parsed.Id ?? request.RequestId;
+        var id = RequestIds.ForAnswer(parsed.Id, request.RequestId);
         var cacheKey = _cache is null ? null : PredictionKeys.ForInfer(definition, parsed);
         if (await LookUpAsync(cacheKey, id, record, cancellationToken).ConfigureAwait(false) is { } cached)
         {
@@ -366,7 +366,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
         catch (ApiException ex)
         {
-            return Error(call.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(call.Request.Path) : null, ex.LogMessage);
+            return Error(call.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(call.Request.Path) : null, ex.LogMessage, ex.Details);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -477,11 +477,11 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
     /// <param name="logMessage">What the request's log line says; the client's <paramref name="message"/> when null.</param>
     private static InferenceResponse Error(RequestRecord record, int status, string code, string message,
-        IReadOnlyDictionary<string, string>? headers = null, string? logMessage = null)
+        IReadOnlyDictionary<string, string>? headers = null, string? logMessage = null, Action<System.Text.Json.Utf8JsonWriter>? details = null)
     {
         record.ErrorCode = code;
         record.ErrorMessage = logMessage ?? message;
-        return new InferenceResponse(status, headers ?? JsonHeaders, ProtocolBodies.Error(code, message));
+        return new InferenceResponse(status, headers ?? JsonHeaders, ProtocolBodies.Error(code, message, details));
     }
 
     private static IReadOnlyDictionary<string, string> AllowHeader(string path) =>

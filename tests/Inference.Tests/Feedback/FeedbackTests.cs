@@ -30,9 +30,9 @@ public sealed class FeedbackTests : IDisposable
     ];
 
     /// <returns>The prediction's answer id and its top-1 label.</returns>
-    private static async Task<(string Id, string Label)> PredictAsync(CachingService service, bool upsideDown)
+    private static async Task<(string Id, string Label)> PredictAsync(CachingService service, bool upsideDown, string text = "feedback")
     {
-        var answer = await service.HandleAsync(Requests.Post(Predict, TestImages.TextLine("feedback", upsideDown), "image/png"));
+        var answer = await service.HandleAsync(Requests.Post(Predict, TestImages.TextLine(text, upsideDown), "image/png"));
         Assert.Equal(200, answer.StatusCode);
         var body = answer.Json();
         return (body.GetProperty("id").GetString()!, body.GetProperty("predictions")[0].GetProperty("label").GetString()!);
@@ -69,7 +69,8 @@ public sealed class FeedbackTests : IDisposable
         var outcomes = new List<bool>();
         foreach (var right in new[] { true, false, true, true, true, false })
         {
-            var (id, predicted) = await PredictAsync(service, upsideDown: outcomes.Count % 2 == 0);
+            // A new input each time: an input's judged prediction takes no second feedback.
+            var (id, predicted) = await PredictAsync(service, upsideDown: outcomes.Count % 2 == 0, text: $"feedback {outcomes.Count}");
             var answer = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback(id, right ? predicted : predicted == "0" ? "180" : "0")));
             Assert.Equal(right, answer.Json().GetProperty("correct").GetBoolean());
             outcomes.Add(right);
@@ -87,6 +88,111 @@ public sealed class FeedbackTests : IDisposable
         Assert.Equal(["Model", "ModelVersion"], directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()));
     }
 
+    private const string InferPath = "/v2/models/ppocr-cls/infer";
+
+    /// <summary>An /infer body for ppocr-cls with the caller's own id and every input value set to <paramref name="fill"/>.</summary>
+    private static string Infer(string id, int fill) =>
+        Requests.ClsInfer(dataJson: string.Join(",", Enumerable.Repeat(fill.ToString(System.Globalization.CultureInfo.InvariantCulture), 3 * 48 * 192))).Replace("\"id\":\"t1\"", $"\"id\":\"{id}\"", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Replayed_feedback_is_a_409_naming_the_first_and_the_metric_is_emitted_once()
+    {
+        using var service = Service(window: 4, minimumSamples: 1);
+        var (id, predicted) = await PredictAsync(service, upsideDown: true);
+        var wrong = predicted == "0" ? "180" : "0";
+
+        var first = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback(id, wrong)));
+        var lineAfterFirst = File.ReadAllText(LogFile);
+        var replay = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback(id, predicted)));
+
+        Assert.Equal(200, first.StatusCode);
+        Assert.Equal(409, replay.StatusCode);
+        var body = replay.Json();
+        Assert.Equal("feedback_already_given", body.GetProperty("code").GetString());
+        Assert.Contains(id, body.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var given = body.GetProperty("feedback");
+        Assert.Equal(id, given.GetProperty("request_id").GetString());
+        Assert.Equal(wrong, given.GetProperty("label").GetString());
+        Assert.Equal(LogLines()[0].GetProperty("feedbackAt").GetString(), given.GetProperty("feedback_at").GetString());
+        Assert.Equal(lineAfterFirst, File.ReadAllText(LogFile)); // the first feedback stays as given
+        Assert.Single(FeedbackLines(service)); // Feedback, FeedbackCorrect and Accuracy only for the accepted one
+    }
+
+    [Fact]
+    public async Task Feedback_takes_the_id_an_infer_request_chose_and_echoed()
+    {
+        using var service = Service();
+        var answer = await service.HandleAsync(Requests.PostJson(InferPath, Infer("order-7", fill: 0)));
+        Assert.Equal("order-7", answer.Json().GetProperty("id").GetString());
+
+        var feedback = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback("order-7", "0")));
+
+        Assert.Equal(200, feedback.StatusCode);
+        Assert.Equal("order-7", feedback.Json().GetProperty("request_id").GetString());
+        Assert.Equal("0", Assert.Single(LogLines()).GetProperty("groundTruth").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_id_reused_for_another_input_overwrites_no_record_and_its_feedback_is_refused_as_ambiguous()
+    {
+        using var service = Service();
+        await service.HandleAsync(Requests.PostJson(InferPath, Infer("shared", fill: 0)));
+        await service.HandleAsync(Requests.PostJson(InferPath, Infer("shared", fill: 1)));
+        var before = File.ReadAllText(LogFile);
+
+        var feedback = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback("shared", "0")));
+
+        Assert.Equal(409, feedback.StatusCode);
+        Assert.Equal("ambiguous_request_id", feedback.Json().GetProperty("code").GetString());
+        Assert.Equal(before, File.ReadAllText(LogFile));
+        Assert.Equal(2, LogLines().Select(l => l.GetProperty("inputKey").GetString()).Distinct().Count());
+        Assert.Empty(FeedbackLines(service));
+    }
+
+    [Fact]
+    public async Task Repeating_a_judged_request_keeps_its_feedback_and_opens_no_second_one()
+    {
+        using var service = Service();
+        await service.HandleAsync(Requests.PostJson(InferPath, Infer("order-8", fill: 0)));
+        Assert.Equal(200, (await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback("order-8", "0")))).StatusCode);
+        var image = TestImages.TextLine("judged", upsideDown: false);
+        var first = (await service.HandleAsync(Requests.Post(Predict, image, "image/png"))).Json().GetProperty("id").GetString()!;
+        Assert.Equal(200, (await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback(first, "0")))).StatusCode);
+
+        // The same /infer body (so the same id) and the same image (a new request id) again.
+        await service.HandleAsync(Requests.PostJson(InferPath, Infer("order-8", fill: 0)));
+        var second = (await service.HandleAsync(Requests.Post(Predict, image, "image/png"))).Json().GetProperty("id").GetString()!;
+        var replayInfer = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback("order-8", "180")));
+        var replayImage = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback(second, "180")));
+
+        Assert.Equal(409, replayInfer.StatusCode);
+        Assert.Equal("feedback_already_given", replayInfer.Json().GetProperty("code").GetString());
+        Assert.Equal("0", replayInfer.Json().GetProperty("feedback").GetProperty("label").GetString());
+        Assert.Equal(404, replayImage.StatusCode); // the input's record is the judged first one: the repeat's id names none
+        Assert.Equal(2, FeedbackLines(service).Length);
+        Assert.Equal(["0", "0"], LogLines().Where(l => l.TryGetProperty("groundTruth", out _)).Select(l => l.GetProperty("groundTruth").GetString()));
+    }
+
+    [Theory]
+    [InlineData("", "'id' is blank")]
+    [InlineData("   ", "'id' is blank")]
+    [InlineData(null, "'id' has 257 characters; at most 256")]
+    public async Task An_infer_id_that_could_not_take_feedback_is_refused_and_the_longest_allowed_works(string? id, string message)
+    {
+        using var service = Service();
+        id ??= new string('x', 257);
+
+        var refused = await service.HandleAsync(Requests.PostJson(InferPath, Infer(id, fill: 0)));
+        var longest = await service.HandleAsync(Requests.PostJson(InferPath, Infer(new string('y', 256), fill: 0)));
+        var feedback = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback(new string('y', 256), "0")));
+
+        Assert.Equal(400, refused.StatusCode);
+        Assert.Equal("invalid_request", refused.Json().GetProperty("code").GetString());
+        Assert.Contains(message, refused.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, longest.StatusCode);
+        Assert.Equal(200, feedback.StatusCode);
+    }
+
     public static TheoryData<string, int, string, string> BadFeedback => new()
     {
         { "{\"label\":\"0\"}", 400, "invalid_feedback", "'requestId' is missing" },
@@ -96,6 +202,7 @@ public sealed class FeedbackTests : IDisposable
         { "{\"requestId\":\"r\",\"label\":\"0\",\"note\":1}", 400, "invalid_feedback", "Unknown field 'note'" },
         { "[1]", 400, "invalid_feedback", "must be a JSON object" },
         { "{nope", 400, "invalid_json", "Feedback is not JSON" },
+        { $"{{\"requestId\":\"{new string('r', 257)}\",\"label\":\"0\"}}", 400, "invalid_feedback", "Field 'requestId' has 257 characters; an answer's 'id' has at most 256" },
         { "{\"requestId\":\"never-seen\",\"label\":\"0\"}", 404, "prediction_not_found", "no prediction of model 'ppocr-cls' with request id 'never-seen'" },
     };
 
