@@ -107,7 +107,7 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
                 _tracker.Released(inputKey);
             }
 
-            await log.WriteLineAsync($"batch {name}: {inputKey ?? "listing the inputs"}: {failure.GetType().Name}: {failure.Message}; looking again at the next poll").ConfigureAwait(false);
+            await log.WriteLineAsync(PrintableText.Escape($"batch {name}: {inputKey ?? "listing the inputs"}: {failure.GetType().Name}: {failure.Message}; looking again at the next poll")).ConfigureAwait(false);
         }
     }
 
@@ -145,7 +145,7 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
         if (record.IsResult)
         {
             _tracker.Answered(delivery.Input);
-            await log.WriteLineAsync($"batch {name}: {delivery.Input.Key} -> {resultKey}").ConfigureAwait(false);
+            await log.WriteLineAsync(PrintableText.Escape($"batch {name}: {delivery.Input.Key} -> {resultKey}")).ConfigureAwait(false);
             return;
         }
 
@@ -156,7 +156,7 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
     {
         if (delivery.ReceiveCount < settings.MaxReceiveCount)
         {
-            await log.WriteLineAsync($"batch {name}: {delivery.Input.Key} delivery {delivery.ReceiveCount} of {settings.MaxReceiveCount} failed: {error}").ConfigureAwait(false);
+            await log.WriteLineAsync(PrintableText.Escape($"batch {name}: {delivery.Input.Key} delivery {delivery.ReceiveCount} of {settings.MaxReceiveCount} failed: {error}")).ConfigureAwait(false);
             // SQS would wait for the visibility timeout; locally the next delivery goes out at once.
             _queue.Add((delivery with { ReceiveCount = delivery.ReceiveCount + 1 }, DateTimeOffset.MinValue));
             return;
@@ -169,6 +169,6 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
     {
         await objects.DeadLetterAsync(delivery.Input.Key, settings.ResultKeyFor(delivery.Input.Key), reason, cancellationToken).ConfigureAwait(false);
         _tracker.Released(delivery.Input.Key);
-        await log.WriteLineAsync($"batch {name}: {delivery.Input.Key} moved to the dead-letter location ({summary})").ConfigureAwait(false);
+        await log.WriteLineAsync(PrintableText.Escape($"batch {name}: {delivery.Input.Key} moved to the dead-letter location ({summary})")).ConfigureAwait(false);
     }
 }

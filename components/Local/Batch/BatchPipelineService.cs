@@ -36,7 +36,7 @@ public sealed class BatchPipelineService(LocalBatch batch, FunctionPool pool, Te
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
         {
-            await log.WriteLineAsync($"batch {batch.Path}: the pipeline stopped: {failure}").ConfigureAwait(false);
+            await log.WriteLineAsync(PrintableText.Escape($"batch {batch.Path}: the pipeline stopped: {failure}")).ConfigureAwait(false);
         }
     }
 

@@ -17,6 +17,7 @@ namespace Infra.Local.Gateway;
 public sealed class LocalFront(IReadOnlyList<LocalRestApi> apis, int port, string? samplePhotoPath) : ILocalService
 {
     private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase) { "Content-Length", "Transfer-Encoding", "Connection" };
+    private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
 
     /// <summary>The front's address, e.g. <c>http://127.0.0.1:4000</c>; known once started.</summary>
@@ -47,11 +48,15 @@ public sealed class LocalFront(IReadOnlyList<LocalRestApi> apis, int port, strin
 
     public async ValueTask DisposeAsync()
     {
+        // Ends the invocations still running for requests in flight; a client's disconnect does not.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         if (_app is not null)
         {
             await _app.StopAsync().ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _stopping.Dispose();
     }
 
     private static object Describe(LocalRestApi api) => new
@@ -99,7 +104,12 @@ public sealed class LocalFront(IReadOnlyList<LocalRestApi> apis, int port, strin
             (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString(),
             declared);
 
-        var response = await api.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var response = await api.HandleAsync(request, context.RequestAborted, _stopping.Token).ConfigureAwait(false);
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client left while the function ran: there is no one to answer (the gateway logged it)
+        }
+
         context.Response.StatusCode = response.StatusCode;
         foreach (var group in response.Headers.Where(h => !NotForwarded.Contains(h.Key)).GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
         {

@@ -54,14 +54,24 @@ public sealed class LocalRestApi
     /// <summary>The largest body worth reading: anything longer is blocked by the WAF's size rule.</summary>
     public int MaxBodyBytes => _waf.MaxBodyBytes;
 
-    public async Task<GatewayResponse> HandleAsync(GatewayRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers one request and logs it in one line, whatever the client sent (the line is escaped: see <see cref="PrintableText"/>).
+    /// </summary>
+    /// <param name="clientDisconnected">
+    /// Fires when the client goes away. It cancels nothing: API Gateway does not stop a Lambda invocation because its
+    /// caller left, so the function runs to its end (or its own timeout) and its instance stays warm; the log line says
+    /// the answer found nobody.
+    /// </param>
+    /// <param name="cancellationToken">Fires when serve stops.</param>
+    public async Task<GatewayResponse> HandleAsync(GatewayRequest request, CancellationToken clientDisconnected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString();
         var (response, detail) = await AnswerAsync(request, requestId, cancellationToken).ConfigureAwait(false);
-        await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{_clock.GetUtcNow():HH:mm:ss.fff} {request.Method} {Api.BasePath}{request.Path} -> {response.StatusCode} in {clock.Elapsed.TotalMilliseconds:0} ms ({detail})")).ConfigureAwait(false);
+        var disconnected = clientDisconnected.IsCancellationRequested ? ", client disconnected" : "";
+        await _log.WriteLineAsync(PrintableText.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{_clock.GetUtcNow():HH:mm:ss.fff} {request.Method} {Api.BasePath}{request.Path} -> {response.StatusCode} in {clock.Elapsed.TotalMilliseconds:0} ms{disconnected} ({detail})"))).ConfigureAwait(false);
         return response with { Headers = [.. response.Headers, KeyValuePair.Create("x-amzn-RequestId", requestId)] };
     }
 
