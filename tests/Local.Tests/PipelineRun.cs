@@ -32,9 +32,9 @@ internal static class PipelineRun
         return UntilAsync(pipeline, () => clock.Elapsed >= duration, duration + TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>Keys of the files under a folder, relative and with '/' separators.</summary>
+    /// <summary>Keys of the files under a folder, relative and with '/' separators; symbolic links are neither listed nor followed.</summary>
     public static string[] Files(string folder) =>
         Directory.Exists(folder)
-            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal)]
+            ? [.. Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal)]
             : [];
 }

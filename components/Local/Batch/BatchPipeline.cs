@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Inference.Objects;
 using LambdaEmulator;
 
 namespace Infra.Local.Batch;
@@ -8,7 +9,9 @@ namespace Infra.Local.Batch;
 /// batches (batch size, batching window), the function writes each input's record, inputs it hands back are delivered
 /// again up to the max receive count, and poison inputs (an error record, or every delivery failed) move to the
 /// dead-letter location with a reason. Every input ends in exactly one result or one dead-letter entry, and an input
-/// with a result is not delivered again until it changes. One invocation runs at a time.
+/// with a result is not delivered again until it changes. An input that cannot be handled locally (a key that cannot be
+/// a file path, <see cref="ObjectKeyPaths"/>; a symbolic link in the input folder) is refused: it goes to the dead-letter
+/// location at once, undelivered, with the reason. One invocation runs at a time.
 /// </summary>
 public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings settings, IBatchFunction function, TextWriter log, string name)
 {
@@ -36,6 +39,13 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
         var now = DateTimeOffset.UtcNow;
         foreach (var input in _tracker.Ready(await objects.ListInputsAsync(cancellationToken).ConfigureAwait(false), now))
         {
+            if (Refusal(input) is { } refusal)
+            {
+                var refused = new Delivery(Guid.NewGuid().ToString(), input, 0);
+                await GuardAsync(input.Key, () => DeadLetterAsync(refused, DeadLetterReason.FromRefusal(objects.InputBucket, refused, refusal, now), $"refused: {refusal}", cancellationToken)).ConfigureAwait(false);
+                continue;
+            }
+
             var delivery = new Delivery(Guid.NewGuid().ToString(), input, 1);
             await GuardAsync(input.Key, async () =>
             {
@@ -51,6 +61,14 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
             }).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Why an input is not delivered: the folders (the function's folder store, the dead-letter folder) keep every input
+    /// and record under its key, so a key that cannot be a path there is refused in every mode, as the folder store
+    /// refuses it.
+    /// </summary>
+    private static string? Refusal(InputObject input) =>
+        input.Refusal ?? (ObjectKeyPaths.Problem(input.Key) is { } problem ? $"the key cannot be kept as a local file: {problem}" : null);
 
     /// <summary>A batch when it is full or its oldest message has waited the batching window, as the event source mapping does.</summary>
     private List<Delivery>? TakeBatch(DateTimeOffset now)

@@ -1,9 +1,20 @@
+using System.Security.Cryptography;
+using System.Text;
+using Inference.Objects;
+
 namespace Infra.Local.Batch;
 
-/// <summary>The local dead-letter location: each poison input under its key, next to <c>&lt;key&gt;.reason.json</c>.</summary>
+/// <summary>
+/// The local dead-letter location: each poison input under its key, next to <c>&lt;key&gt;.reason.json</c>. A key that
+/// cannot be a path inside the folder (<see cref="ObjectKeyPaths"/>: <c>..</c>, <c>.</c> or empty segments, backslashes)
+/// is kept under <c>refused-keys/&lt;SHA-256 of the key&gt;</c> instead; its reason names the key.
+/// </summary>
 public sealed class DeadLetterFolder
 {
     public const string ReasonSuffix = ".reason.json";
+
+    /// <summary>The subfolder of the inputs whose key cannot be a path.</summary>
+    public const string RefusedKeysFolder = "refused-keys";
 
     public DeadLetterFolder(string path)
     {
@@ -13,10 +24,12 @@ public sealed class DeadLetterFolder
 
     public string Path { get; }
 
-    /// <summary>Where the input with this key is kept; its folder exists.</summary>
+    /// <summary>Where the input with this key is kept, always inside the folder; its folder exists.</summary>
     public string InputPath(string key)
     {
-        var path = System.IO.Path.Combine([Path, .. key.Split('/')]);
+        var path = ObjectKeyPaths.Problem(key) is null
+            ? ObjectKeyPaths.Under(Path, key, $"dead-letter folder {Path}")
+            : System.IO.Path.Combine(Path, RefusedKeysFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         return path;
     }

@@ -33,6 +33,14 @@ public static class DeadLetterReason
             writer.WriteString("message", lastError);
         }, record: null);
 
+    /// <summary>For an input the pipeline refused without delivering it (a key that cannot be a file, a symbolic link).</summary>
+    public static byte[] FromRefusal(string bucket, Delivery delivery, string why, DateTimeOffset now) =>
+        Write(bucket, delivery, now, writer =>
+        {
+            writer.WriteString("kind", "refused");
+            writer.WriteString("message", why);
+        }, record: null);
+
     private static byte[] Write(string bucket, Delivery delivery, DateTimeOffset now, Action<Utf8JsonWriter> error, JsonElement? record)
     {
         using var buffer = new MemoryStream();

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Infra.Local.Batch;
 
 /// <summary>An input object as listed: its key, size and last change.</summary>
-public sealed record InputObject(string Key, long Size, DateTimeOffset LastModified);
+/// <param name="Refusal">Why it must not be delivered (a symbolic link in the input folder), or null.</param>
+public sealed record InputObject(string Key, long Size, DateTimeOffset LastModified, string? Refusal = null);
 
 /// <summary>The function's record for one input, read back from the results location.</summary>
 public sealed record FunctionRecord(bool IsResult, DateTimeOffset WrittenAt, byte[] Content)
@@ -40,7 +41,8 @@ public interface IBatchObjects
 
     /// <summary>
     /// Moves the input (if it still exists) into the dead-letter location with its reason, and removes an error record.
-    /// The reason is written first, so an interrupted move only leaves the input to be processed again.
+    /// The reason is written first, so an interrupted move only leaves the input to be processed again. A symbolic link
+    /// is removed rather than moved: its reason names its target, which is left alone.
     /// </summary>
     Task DeadLetterAsync(string inputKey, string resultKey, byte[] reasonJson, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Inference.Objects;
 
 namespace InferenceFunction.Objects;
 
@@ -65,19 +66,7 @@ public sealed partial class DirectoryObjectStore : IObjectStore
             throw new ArgumentException($"Bucket name '{bucket}' is not allowed in {RootVariable}: use 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.", nameof(bucket));
         }
 
-        var segments = key.Split('/');
-        if (key.Length == 0 || key.Contains('\0', StringComparison.Ordinal) || key.Contains('\\', StringComparison.Ordinal)
-            || segments.Any(s => s.Length == 0 || s == "." || s == ".."))
-        {
-            throw new ArgumentException($"Object key '{key}' cannot be stored as a file under {RootVariable}: it must be a relative path without empty, '.' or '..' segments or backslashes.", nameof(key));
-        }
-
-        var bucketFolder = Path.Combine(_root, bucket);
-        var path = Path.GetFullPath(Path.Combine([bucketFolder, .. segments]));
-        // Defence in depth: whatever the checks above missed must still land inside the bucket's folder.
-        return path.StartsWith(bucketFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            ? path
-            : throw new ArgumentException($"Object key '{key}' resolves outside bucket folder {bucketFolder}.", nameof(key));
+        return ObjectKeyPaths.Under(Path.Combine(_root, bucket), key, RootVariable);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
