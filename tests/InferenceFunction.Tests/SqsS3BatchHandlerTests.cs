@@ -9,6 +9,7 @@ using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 using Moq;
+using TestModels;
 
 namespace InferenceFunction.Tests;
 

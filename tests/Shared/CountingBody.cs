@@ -1,4 +1,4 @@
-namespace InferenceFunction.Tests;
+namespace TestModels;
 
 /// <summary>
 /// A response body of <c>length</c> zero bytes that are generated as they are read, never held: a huge object costs
