@@ -28,7 +28,7 @@ public sealed class S3ModelRegistry(IAmazonS3 s3, string bucket, TimeProvider? c
 
     /// <summary>
     /// Uploads the ONNX file (multipart above the transfer utility's threshold), the files model.json names besides it,
-    /// and last the registry's model.json, which makes the version visible. Refuses a version that exists.
+    /// and last the registry's model.json, which records their digests and makes the version visible. Refuses a version that exists.
     /// </summary>
     /// <param name="kmsKeyId">The bucket's KMS key; null reads it from the bucket's default encryption.</param>
     public async Task<ModelConfig> PushAsync(ModelVersionId id, string modelPath, string configPath, string? kmsKeyId, CancellationToken cancellationToken)
@@ -36,6 +36,8 @@ public sealed class S3ModelRegistry(IAmazonS3 s3, string bucket, TimeProvider? c
         var definition = LoadLocalConfig(id, modelPath, configPath);
         var digest = await FileDigest.OfFileAsync(modelPath, cancellationToken).ConfigureAwait(false);
         CheckDeclaredDigest(definition, modelPath, digest);
+        var graph = definition.Config.Preprocessing?.Graph;
+        var graphDigest = graph is null ? null : await FileDigest.OfFileAsync(Path.Combine(definition.Directory, graph), cancellationToken).ConfigureAwait(false);
         await RefuseExistingAsync(id, cancellationToken).ConfigureAwait(false);
         var key = kmsKeyId ?? await BucketKeyAsync(cancellationToken).ConfigureAwait(false);
 
@@ -57,13 +59,16 @@ public sealed class S3ModelRegistry(IAmazonS3 s3, string bucket, TimeProvider? c
                 }, cancellationToken).ConfigureAwait(false);
             }
 
-            if (definition.Config.Preprocessing?.Graph is { } graph)
+            if (graph is not null)
             {
                 await PutAsync(ModelRegistryLayout.SideFileKey(id.Name, id.Version.Text, graph), key, cancellationToken,
                     request => request.FilePath = Path.Combine(definition.Directory, graph)).ConfigureAwait(false);
             }
 
-            var registered = RegistryConfig(definition, digest);
+            var registered = RegistryConfig(definition, digest, graph is null ? null : new Dictionary<string, SideFileDigest>
+            {
+                [graph] = new() { Sha256 = graphDigest!.Sha256, SizeBytes = graphDigest.SizeBytes },
+            });
             await PutAsync(id.ConfigKey, key, cancellationToken, request =>
             {
                 request.ContentBody = ModelConfigLoader.Serialize(registered);
@@ -197,9 +202,13 @@ public sealed class S3ModelRegistry(IAmazonS3 s3, string bucket, TimeProvider? c
         }
     }
 
-    /// <summary>The registry's model.json: the fixed file name, the measured digest, the push time, and labels inlined.</summary>
-    private ModelConfig RegistryConfig(ModelDefinition definition, FileDigest digest) => definition.Config with
+    /// <summary>
+    /// The registry's model.json: the fixed file name, the measured digest, the push time, labels inlined, and the digest of
+    /// each side file uploaded with it (the function refuses a side file that does not match).
+    /// </summary>
+    private ModelConfig RegistryConfig(ModelDefinition definition, FileDigest digest, IReadOnlyDictionary<string, SideFileDigest>? sideFiles) => definition.Config with
     {
+        SideFiles = sideFiles,
         File = ModelRegistryLayout.ModelFileName,
         Sha256 = digest.Sha256,
         SizeBytes = digest.SizeBytes,

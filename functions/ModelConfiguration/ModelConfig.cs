@@ -24,6 +24,13 @@ public sealed record ModelConfig
     /// <summary>A text file with one label per line, relative to model.json; an alternative to <see cref="Labels"/>.</summary>
     public string? LabelsFile { get; init; }
 
+    /// <summary>
+    /// The sha256 and size of each file model.json names besides the model (labelsFile, preprocessing.graph), by its
+    /// path as named there. The registry's <c>model push</c> records them; the function refuses a side file fetched from
+    /// the registry that is not recorded here or does not match.
+    /// </summary>
+    public IReadOnlyDictionary<string, SideFileDigest>? SideFiles { get; init; }
+
     /// <summary>When the version was created; the registry's <c>model push</c> sets it.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 
@@ -32,6 +39,13 @@ public sealed record ModelConfig
 
     /// <summary>Set when this version is an INT8 quantization of another model (written by the <c>quantize</c> command).</summary>
     public QuantizationInfo? Quantization { get; init; }
+}
+
+/// <summary>What a side file's bytes must be: their lower-case hex sha256 and their length.</summary>
+public sealed record SideFileDigest
+{
+    public required string Sha256 { get; init; }
+    public required long SizeBytes { get; init; }
 }
 
 /// <summary>How a quantized model was made from its FP32 source, and what it measured against it.</summary>

@@ -102,7 +102,21 @@ public static partial class ModelConfigLoader
             var labels = ValidateLabels();
             var graph = ValidatePreprocessing(inputs);
             ValidatePostprocessing(outputs, labels);
+            ValidateSideFiles();
             return new ModelDefinition(config, sideFilesPresent ? Path.GetFullPath(path) : path, _directory, inputs, outputs, labels, graph);
+        }
+
+        private void ValidateSideFiles()
+        {
+            var named = new[] { config.LabelsFile, config.Preprocessing?.Graph }.OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var (file, digest) in config.SideFiles ?? new Dictionary<string, SideFileDigest>())
+            {
+                var at = $"sideFiles.{file}";
+                Require(named.Contains(file), "sideFiles", Quote(file),
+                    "allowed: only files model.json names besides the model (labelsFile, preprocessing.graph)" + (named.Count == 0 ? "; it names none" : ": " + string.Join(", ", named.Select(Quote))));
+                Require(digest is not null && Sha256Pattern().IsMatch(digest.Sha256 ?? ""), $"{at}.sha256", Quote(digest?.Sha256), "allowed: 64 lower-case hex digits");
+                Require(digest!.SizeBytes >= 0, $"{at}.sizeBytes", Num(digest.SizeBytes), "allowed: a number of bytes, 0 or more");
+            }
         }
 
         private ModelTensor[] ValidateTensors(string field, IReadOnlyList<TensorSpec> specs)

@@ -96,3 +96,13 @@ internal abstract class ReadOnlyBody(byte[] bytes) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
+
+/// <summary>A healthy response body that calls <c>beforeRead</c> with the bytes served so far before each read, to look at the disk mid-download.</summary>
+internal sealed class WatchedStream(byte[] bytes, Action<int> beforeRead) : ReadOnlyBody(bytes)
+{
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        beforeRead(Served);
+        return ValueTask.FromResult(Serve(buffer[..Math.Min(buffer.Length, 1000)]));
+    }
+}

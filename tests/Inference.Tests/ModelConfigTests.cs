@@ -80,6 +80,7 @@ public sealed class ModelConfigTests : IDisposable
         { "labels", "[\"only-one\"]", "'labels'" },
         { "labels", "[\"up\", \"\"]", "'labels[1]'" },
         { "labelsFile", "\"labels.txt\"", "'labelsFile'" },
+        { "sideFiles", "{ \"other.onnx\": { \"sha256\": \"" + new string('a', 64) + "\", \"sizeBytes\": 1 } }", "'sideFiles'" },
     };
 
     [Theory]
@@ -142,6 +143,34 @@ public sealed class ModelConfigTests : IDisposable
 
         Assert.Equal("labels.txt", parsed.Config.LabelsFile);
         Assert.StartsWith("s3://b/k: field 'labelsFile' has value \"../labels.txt\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"ABC\"", "1", "'sideFiles.pre.onnx.sha256'")]
+    [InlineData("\"" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" + "\"", "-1", "'sideFiles.pre.onnx.sizeBytes'")]
+    public void A_side_file_digest_must_be_a_sha256_and_a_size(string sha256, string size, string field)
+    {
+        var node = JsonNode.Parse(Valid)!;
+        node["preprocessing"]!["graph"] = "pre.onnx";
+        node["sideFiles"] = JsonNode.Parse($$"""{ "pre.onnx": { "sha256": {{sha256}}, "sizeBytes": {{size}} } }""");
+
+        var error = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse(node.ToJsonString(), "s3://b/models/cls/1.2.3-rc.1/model.json"));
+
+        Assert.Contains($"field {field}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_recorded_side_file_digest_round_trips_through_the_schema()
+    {
+        var node = JsonNode.Parse(Valid)!;
+        node["preprocessing"]!["graph"] = "pre.onnx";
+        var sha256 = new string('b', 64);
+        node["sideFiles"] = JsonNode.Parse($$"""{ "pre.onnx": { "sha256": "{{sha256}}", "sizeBytes": 42 } }""");
+
+        var model = ModelConfigLoader.Parse(node.ToJsonString(), "registry");
+        var again = ModelConfigLoader.Parse(ModelConfigLoader.Serialize(model.Config), "registry");
+
+        Assert.Equal((sha256, 42L), (again.Config.SideFiles!["pre.onnx"].Sha256, again.Config.SideFiles["pre.onnx"].SizeBytes));
     }
 
     [Fact]

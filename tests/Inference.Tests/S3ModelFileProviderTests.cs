@@ -6,6 +6,7 @@ using Amazon.S3.Model;
 using Inference.Configuration;
 using Inference.Storage;
 using Moq;
+using TestModels;
 
 namespace Inference.Tests;
 
@@ -106,6 +107,39 @@ public sealed class S3ModelFileProviderTests : IDisposable
         var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => Provider().GetModelFileAsync(Model(Sha(_bytes), _bytes.Length + 1), default));
 
         Assert.Contains($"has {_bytes.Length} bytes but", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(CacheDirectory));
+    }
+
+    [Fact]
+    public async Task An_object_announced_larger_than_sizeBytes_is_refused_before_its_body_is_read()
+    {
+        var body = new CountingBody(200L * 1024 * 1024);
+        _s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => Response(body, body.Length));
+        var provider = Provider();
+
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => provider.GetModelFileAsync(Model(Sha(_bytes), _bytes.Length), default));
+
+        Assert.Equal(0, body.Served);
+        Assert.Contains($"s3://models-bucket/cls/model.onnx (version v42) exceeds the sizeBytes {_bytes.Length}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"announces {body.Length} bytes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, provider.Attempts); // a wrong object is not the network's fault: no retries
+        Assert.Empty(Directory.GetFiles(CacheDirectory));
+    }
+
+    [Fact]
+    public async Task An_object_that_keeps_coming_past_sizeBytes_is_cut_off_early_and_leaves_no_partial_file()
+    {
+        // The announced length agrees with sizeBytes, but the body does not end there (a substituted object, a lying proxy).
+        var body = new CountingBody(200L * 1024 * 1024);
+        _s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => Response(body, _bytes.Length));
+        var provider = Provider();
+
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => provider.GetModelFileAsync(Model(Sha(_bytes), _bytes.Length), default));
+
+        Assert.InRange(body.Served, _bytes.Length + 1, _bytes.Length + (1 << 16));
+        Assert.Contains($"s3://models-bucket/cls/model.onnx (version v42) exceeds the sizeBytes {_bytes.Length}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("download stopped after", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, provider.Attempts);
         Assert.Empty(Directory.GetFiles(CacheDirectory));
     }
 

@@ -8,6 +8,8 @@ namespace InferenceFunction.Tests;
 /// <summary>The folder store of local mode, alone and under the batch handler.</summary>
 public sealed class DirectoryObjectStoreTests : IDisposable
 {
+    private const long Limit = 1024 * 1024;
+
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("objects-");
     private readonly DirectoryObjectStore _store;
 
@@ -21,7 +23,7 @@ public sealed class DirectoryObjectStoreTests : IDisposable
         await _store.PutAsync("results", "out/a b/x.png.json", Encoding.UTF8.GetBytes("{\"v\":1}"), "application/json", default);
 
         Assert.Equal("{\"v\":1}", await File.ReadAllTextAsync(Path.Combine(_root.FullName, "results", "out", "a b", "x.png.json")));
-        var read = await _store.GetAsync("results", "out/a b/x.png.json", null, default);
+        var read = await _store.GetAsync("results", "out/a b/x.png.json", null, Limit, default);
         Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString(read!.Body));
         Assert.Null(read.ContentType);
     }
@@ -31,9 +33,9 @@ public sealed class DirectoryObjectStoreTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_root.FullName, "inputs", "folder"));
 
-        Assert.Null(await _store.GetAsync("inputs", "nothing.png", null, default));
-        Assert.Null(await _store.GetAsync("nobucket", "x.png", null, default));
-        Assert.Null(await _store.GetAsync("inputs", "folder", null, default));
+        Assert.Null(await _store.GetAsync("inputs", "nothing.png", null, Limit, default));
+        Assert.Null(await _store.GetAsync("nobucket", "x.png", null, Limit, default));
+        Assert.Null(await _store.GetAsync("inputs", "folder", null, Limit, default));
     }
 
     [Theory]
@@ -49,7 +51,7 @@ public sealed class DirectoryObjectStoreTests : IDisposable
     [InlineData("In", "a.png")]
     public async Task NamesThatCouldLeaveTheRoot_AreRefused_ForReadsAndWrites(string bucket, string key)
     {
-        var read = await Assert.ThrowsAsync<ArgumentException>(() => _store.GetAsync(bucket, key, null, default));
+        var read = await Assert.ThrowsAsync<ArgumentException>(() => _store.GetAsync(bucket, key, null, Limit, default));
         var write = await Assert.ThrowsAsync<ArgumentException>(() => _store.PutAsync(bucket, key, [1], "x/y", default));
 
         Assert.Contains(DirectoryObjectStore.RootVariable, read.Message + write.Message, StringComparison.Ordinal);
@@ -66,8 +68,38 @@ public sealed class DirectoryObjectStoreTests : IDisposable
         await _store.PutAsync("results", "out/a.json", Encoding.UTF8.GetBytes("second"), "application/json", default);
 
         Assert.Contains("s3://results/out/a.json/b.json", failure.Message, StringComparison.Ordinal);
-        Assert.Equal("second", Encoding.UTF8.GetString((await _store.GetAsync("results", "out/a.json", null, default))!.Body));
+        Assert.Equal("second", Encoding.UTF8.GetString((await _store.GetAsync("results", "out/a.json", null, Limit, default))!.Body));
         Assert.Equal([Path.Combine(_root.FullName, "results", "out", "a.json")], Directory.EnumerateFiles(_root.FullName, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task AFileOverTheLimit_IsRefusedFromItsLength_WithoutBeingRead()
+    {
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(_root.FullName, "inputs")).FullName, "huge.png");
+        using (var sparse = File.Create(path))
+        {
+            sparse.SetLength(4L << 30); // 4 GiB, sparse: more than any byte array can hold
+        }
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var refused = await Assert.ThrowsAsync<ObjectTooLargeException>(() => _store.GetAsync("inputs", "huge.png", null, Limit, default));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        Assert.Equal((4L << 30, Limit), (refused.Size, refused.Limit));
+        Assert.Contains($"s3://inputs/huge.png has {4L << 30} bytes; at most {Limit} (MAX_BODY_BYTES)", refused.Message, StringComparison.Ordinal);
+        Assert.True(allocated < Limit / 4, $"{allocated} bytes allocated");
+    }
+
+    [Fact]
+    public async Task AFileOfExactlyTheLimit_IsReadWhole_AndOneByteMoreIsRefused()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root.FullName, "inputs")).FullName;
+        var content = Enumerable.Range(0, (int)Limit).Select(i => (byte)i).ToArray();
+        await File.WriteAllBytesAsync(Path.Combine(folder, "full.png"), content);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "over.png"), [.. content, 1]);
+
+        Assert.Equal(content, (await _store.GetAsync("inputs", "full.png", null, Limit, default))!.Body);
+        Assert.Equal(Limit + 1, (await Assert.ThrowsAsync<ObjectTooLargeException>(() => _store.GetAsync("inputs", "over.png", null, Limit, default))).Size);
     }
 
     [Fact]
@@ -77,7 +109,7 @@ public sealed class DirectoryObjectStoreTests : IDisposable
 
         await Task.WhenAll(versions.Select(v => Task.Run(() => _store.PutAsync("results", "same.json", v, "application/json", default))));
 
-        var stored = (await _store.GetAsync("results", "same.json", null, default))!.Body;
+        var stored = (await _store.GetAsync("results", "same.json", null, Limit, default))!.Body;
         Assert.Contains(versions, v => v.AsSpan().SequenceEqual(stored));
         Assert.Single(Directory.EnumerateFiles(Path.Combine(_root.FullName, "results")));
     }

@@ -23,7 +23,7 @@ internal sealed class FlakyObjectStore(
 
     public int InjectedFaults { get; private set; }
 
-    public Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    public Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, long maxBytes, CancellationToken cancellationToken)
     {
         if (getAlwaysFails(key) || (getFailsOnce(key) && _failedOnce.TryAdd($"get {bucket}/{key}", 0)))
         {
@@ -31,7 +31,7 @@ internal sealed class FlakyObjectStore(
             throw new AmazonS3Exception("Please reduce your request rate.", ErrorType.Sender, "SlowDown", "injected", HttpStatusCode.ServiceUnavailable);
         }
 
-        return inner.GetAsync(bucket, key, versionId, cancellationToken);
+        return inner.GetAsync(bucket, key, versionId, maxBytes, cancellationToken);
     }
 
     public async Task PutAsync(string bucket, string key, byte[] content, string contentType, CancellationToken cancellationToken)

@@ -40,6 +40,8 @@ public sealed class ModelLoadFaultTests : IDisposable
         { "throttling", "failed 5 times; last error: SlowDown" },
         { "truncated download", "failed 5 times; last error: received 1000 of 578966 bytes" },
         { "sha256 mismatch", "has sha256 " },
+        { "oversized object", "s3://models/cls/model.onnx exceeds the sizeBytes 578966" },
+        { "oversized object under a false length", "s3://models/cls/model.onnx exceeds the sizeBytes 578966 that " },
         { "corrupt onnx", "[ErrorCode:InvalidProtobuf]" },
     };
 
@@ -88,6 +90,14 @@ public sealed class ModelLoadFaultTests : IDisposable
                 var tampered = (byte[])ModelBytes.Clone();
                 tampered[^10] ^= 0xFF;
                 get.ReturnsAsync(() => Response(tampered, tampered.Length));
+                break;
+            case "oversized object":
+                // A substituted object far larger than model.json's sizeBytes: refused from S3's Content-Length, unread.
+                get.ReturnsAsync(() => Response([.. ModelBytes, .. new byte[32 << 20]], ModelBytes.Length + (32 << 20)));
+                break;
+            case "oversized object under a false length":
+                // The announced length agrees with sizeBytes but the body goes on: cut off at the byte after sizeBytes.
+                get.ReturnsAsync(() => Response([.. ModelBytes, .. new byte[32 << 20]], ModelBytes.Length));
                 break;
             case "corrupt onnx":
                 DeclareModelFile(corrupt);

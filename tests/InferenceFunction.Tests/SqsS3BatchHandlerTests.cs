@@ -4,10 +4,12 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Inference.Hosting;
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 using Moq;
+using TestModels;
 
 namespace InferenceFunction.Tests;
 
@@ -101,6 +103,63 @@ public sealed class SqsS3BatchHandlerTests
         Assert.Equal(("error", 415, "unsupported_input"), Summary(Record("out/resnet18/0.23.1/notes.txt.json")));
         Assert.Equal(("error", 404, "input_not_found"), Summary(Record("out/resnet18/0.23.1/gone.jpg.json")));
         Assert.Single(service.Requests);
+    }
+
+    [Fact]
+    public async Task AnObjectDeclaredLargerThanTheLimit_IsRefusedUnread_WithAnErrorRecordNamingSizeAndLimit_AndTheBatchGoesOn()
+    {
+        const long size = 100L * 1024 * 1024;
+        var body = new CountingBody(size);
+        StoreBody("in", "huge.png", body, size);
+        StoreObject("in", "ok.png", [1]);
+        var service = new FakeInferenceService();
+
+        var failures = await HandleAsync(service, Message("huge", S3Record("in", "huge.png")), Message("ok", S3Record("in", "ok.png")));
+
+        Assert.Empty(failures.BatchItemFailures);
+        Assert.Equal(0, body.Served);
+        var record = Record("out/resnet18/0.23.1/huge.png.json");
+        Assert.Equal(("error", 413, "payload_too_large"), Summary(record));
+        var message = record.GetProperty("response").GetProperty("error").GetString();
+        Assert.Contains($"s3://in/huge.png has {size} bytes", message, StringComparison.Ordinal);
+        Assert.Contains($"at most {InferenceOptions.DefaultMaxBodyBytes}", message, StringComparison.Ordinal);
+        Assert.Contains("MAX_BODY_BYTES", message, StringComparison.Ordinal);
+        var ok = Record("out/resnet18/0.23.1/ok.png.json");
+        Assert.Equal(("result", 200), (ok.GetProperty("outcome").GetString(), ok.GetProperty("status").GetInt32()));
+        Assert.Equal([1], Assert.Single(service.Requests).Body.ToArray());
+        Assert.Equal(("s3://in/huge.png", 413, "payload_too_large"), Assert.Single(service.Unserved));
+    }
+
+    [Fact]
+    public async Task AnObjectWhoseDeclaredLengthLies_IsReadNoFurtherThanTheLimitPlusOneByte()
+    {
+        const long size = 100L * 1024 * 1024;
+        var body = new CountingBody(size);
+        StoreBody("in", "liar.png", body, declaredLength: 10);
+        var service = new FakeInferenceService();
+
+        var failures = await HandleAsync(service, Message("liar", S3Record("in", "liar.png")));
+
+        Assert.Empty(failures.BatchItemFailures);
+        Assert.InRange(body.Served, InferenceOptions.DefaultMaxBodyBytes + 1, InferenceOptions.DefaultMaxBodyBytes + 1);
+        var record = Record("out/resnet18/0.23.1/liar.png.json");
+        Assert.Equal(("error", 413, "payload_too_large"), Summary(record));
+        Assert.Contains($"more than {InferenceOptions.DefaultMaxBodyBytes} bytes", record.GetProperty("response").GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(service.Requests);
+    }
+
+    [Fact]
+    public async Task AnObjectOfExactlyTheLimit_IsPredicted()
+    {
+        var content = new byte[InferenceOptions.DefaultMaxBodyBytes];
+        content[^1] = 7;
+        StoreObject("in", "full.png", content);
+        var service = new FakeInferenceService();
+
+        var failures = await HandleAsync(service, Message("full", S3Record("in", "full.png")));
+
+        Assert.Empty(failures.BatchItemFailures);
+        Assert.Equal(content, Assert.Single(service.Requests).Body.ToArray());
     }
 
     [Fact]
@@ -294,6 +353,18 @@ public sealed class SqsS3BatchHandlerTests
     }
 
     [Fact]
+    public void TheInputSizeLimit_IsTheServicesBodyLimit_MAX_BODY_BYTES()
+    {
+        var variables = new Dictionary<string, string> { ["RESULTS_BUCKET"] = "results", ["BATCH_MODEL_NAME"] = "resnet18", ["BATCH_MODEL_VERSION"] = "0.23.1" };
+
+        var unset = BatchOptions.FromEnvironment(variables.GetValueOrDefault);
+        variables["MAX_BODY_BYTES"] = "1000";
+        var set = BatchOptions.FromEnvironment(variables.GetValueOrDefault);
+
+        Assert.Equal((InferenceOptions.DefaultMaxBodyBytes, 1000L), (unset.MaxInputBytes, set.MaxInputBytes));
+    }
+
+    [Fact]
     public void MissingModelVersion_IsAClearConfigurationError_AndAConfiguredOneKeysTheRecords()
     {
         var variables = new Dictionary<string, string> { ["RESULTS_BUCKET"] = "results", ["BATCH_MODEL_NAME"] = "resnet18" };
@@ -325,6 +396,11 @@ public sealed class SqsS3BatchHandlerTests
                 return response;
             });
     }
+
+    /// <summary>An object whose GetObject answer declares <paramref name="declaredLength"/> bytes (S3's Content-Length) before its body is read.</summary>
+    private void StoreBody(string bucket, string key, Stream body, long declaredLength) =>
+        _s3.Setup(s3 => s3.GetObjectAsync(It.Is<GetObjectRequest>(r => r.BucketName == bucket && r.Key == key), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new GetObjectResponse { ResponseStream = body, BucketName = bucket, Key = key, ContentLength = declaredLength });
 
     private Task<SqsBatchResponse> HandleAsync(IInferenceService service, params SqsMessage[] messages)
     {

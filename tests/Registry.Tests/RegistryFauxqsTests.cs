@@ -265,6 +265,28 @@ public sealed class RegistryFauxqsTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_preprocessing_graph_is_pushed_with_its_digest_and_the_function_refuses_it_once_substituted()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_work, "with-graph")).FullName;
+        var graph = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4_000);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "pre.onnx"), graph);
+        var config = TestModels.WriteConfig(folder, c => c["preprocessing"]!["graph"] = "pre.onnx");
+        var (code, _, error) = Model("push", TestModels.Name, TestModels.Version, TestModels.OnnxFile, "--config", config, "--kms-key", KmsKey);
+        Assert.True(code == 0, error);
+        var pinned = new RegistryModel(_bucket, TestModels.Name, TestModels.Version);
+
+        var shown = JsonNode.Parse(Model("show", TestModels.Name, TestModels.Version).Out)!["sideFiles"]!["pre.onnx"]!;
+        var fetched = await new RegistryModelSource(S3, pinned, Path.Combine(_work, "cache-1")).FetchDefinitionAsync(default);
+        Tamper("models/ppocr-cls/2.0.0/pre.onnx", [.. graph[..^1], (byte)(graph[^1] ^ 0xFF)]);
+        var refused = await Assert.ThrowsAsync<ModelIntegrityException>(() => new RegistryModelSource(S3, pinned, Path.Combine(_work, "cache-2")).FetchDefinitionAsync(default));
+
+        Assert.Equal((Convert.ToHexStringLower(SHA256.HashData(graph)), 4_000L), ((string?)shown["sha256"], (long?)shown["sizeBytes"]));
+        Assert.Equal(graph, await File.ReadAllBytesAsync(fetched.PreprocessGraphPath!));
+        Assert.Contains($"s3://{_bucket}/models/ppocr-cls/2.0.0/pre.onnx has sha256", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_work, "cache-2", "registry", TestModels.Name, TestModels.Version, "pre.onnx")));
+    }
+
+    [SkippableFact]
     public void The_function_names_a_pinned_version_that_was_never_pushed()
     {
         Push();

@@ -86,7 +86,7 @@ public sealed record InferenceOptions
             PreoptimizedModels = Flag(values, "ORT_PREOPTIMIZED_MODEL", defaults.PreoptimizedModels),
             ParallelInit = Flag(values, "INIT_PARALLEL", defaults.ParallelInit),
             AllowSpinning = Flag(values, "ORT_ALLOW_SPINNING", defaults.AllowSpinning),
-            MaxBodyBytes = values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes,
+            MaxBodyBytes = MaxBodyBytesFrom(values),
             MaxImagePixels = values.Long("MAX_IMAGE_PIXELS", 1, 1L << 32) ?? DefaultMaxImagePixels,
             MetricsNamespace = values.Get(FunctionMetrics.NamespaceVariable) ?? DefaultMetricsNamespace,
             BatchMaxSize = (int?)values.Long("BATCH_MAX_SIZE", 1, 1024) ?? DefaultBatchMaxSize,
@@ -95,6 +95,9 @@ public sealed record InferenceOptions
             Feedback = Inference.Feedback.FeedbackOptions.FromEnvironment(values),
         };
     }
+
+    /// <summary>MAX_BODY_BYTES: the largest request body, which the batch host also applies to the input objects it reads.</summary>
+    public static long MaxBodyBytesFrom(EnvironmentValues values) => values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes;
 
     private static bool Flag(EnvironmentValues values, string name, bool fallback) => values.Get(name) switch
     {

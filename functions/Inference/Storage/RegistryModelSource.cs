@@ -9,21 +9,29 @@ namespace Inference.Storage;
 /// Fetches a pinned version's model.json (and the files it names besides the model, such as a preprocessing
 /// graph) from the model registry and validates it. The ONNX file itself then comes through
 /// <see cref="S3ModelFileProvider"/>, which checks it against this model.json's sha256 and size.
+/// Each file is written under a temporary name and renamed into place only when whole and checked: model.json may have
+/// at most <see cref="MaxConfigBytes"/>, and a side file must have the sha256 and size its <c>sideFiles</c> entry records.
 /// </summary>
 public sealed class RegistryModelSource(IAmazonS3 s3, RegistryModel model, string cacheDirectory)
 {
+    /// <summary>The most bytes a registry model.json may have; real ones, labels inlined, have a few kB to a few hundred.</summary>
+    public const long MaxConfigBytes = 1024 * 1024;
+
     public async Task<ModelDefinition> FetchDefinitionAsync(CancellationToken cancellationToken)
     {
         var folder = Path.Combine(cacheDirectory, "registry", model.Name, model.Version);
         Directory.CreateDirectory(folder);
         var configPath = Path.Combine(folder, ModelConfigLoader.FileName);
-        await DownloadAsync(ModelRegistryLayout.ConfigKey(model.Name, model.Version), configPath, cancellationToken).ConfigureAwait(false);
+        var configKey = ModelRegistryLayout.ConfigKey(model.Name, model.Version);
+        await DownloadAsync(configKey, configPath, MaxConfigBytes, null, cancellationToken).ConfigureAwait(false);
 
         // Validate the references first; only then fetch the side files they name (paths are checked to stay in the folder).
         var references = ModelConfigLoader.Load(configPath, sideFilesPresent: false);
         foreach (var side in SideFiles(references.Config))
         {
-            await DownloadAsync(ModelRegistryLayout.SideFileKey(model.Name, model.Version, side), Path.Combine(folder, side), cancellationToken)
+            var digest = references.Config.SideFiles?.GetValueOrDefault(side) ?? throw new ModelConfigException(configPath, "sideFiles",
+                $"no entry for \"{side}\"", $"allowed: an entry with the sha256 and sizeBytes of every file model.json names besides the model, so the function can check it; push the version again with the current `model push`, which records them");
+            await DownloadAsync(ModelRegistryLayout.SideFileKey(model.Name, model.Version, side), Path.Combine(folder, side), digest.SizeBytes, digest, cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -51,16 +59,38 @@ public sealed class RegistryModelSource(IAmazonS3 s3, RegistryModel model, strin
         }
     }
 
-    private async Task DownloadAsync(string key, string path, CancellationToken cancellationToken)
+    /// <param name="cap">The most bytes the object may have; the download stops at the byte after it.</param>
+    /// <param name="expected">The side file's recorded digest; null for model.json, which has none.</param>
+    private async Task DownloadAsync(string key, string path, long cap, SideFileDigest? expected, CancellationToken cancellationToken)
     {
         var location = new S3ModelLocation(model.Bucket, key, null);
+        var what = expected is null ? $"{cap} bytes, the most a {ModelConfigLoader.FileName} may have" : $"the sizeBytes {cap} that model.json's sideFiles declares";
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partialPath = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {
             using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = model.Bucket, Key = key }, cancellationToken)
                 .ConfigureAwait(false);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await using var file = File.Create(path);
-            await response.ResponseStream.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            if (response.ContentLength > cap)
+            {
+                throw Refused($"{location} exceeds {what}: S3 announces {response.ContentLength} bytes, so it was not downloaded.");
+            }
+
+            long length;
+            string sha256;
+            await using (var file = new FileStream(partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true))
+            {
+                (length, sha256) = await CappedDownload.CopyAsync(response.ResponseStream, chunk => file.WriteAsync(chunk, cancellationToken).AsTask(), cap,
+                    received => Refused($"{location} exceeds {what}: the download stopped after {received} bytes and nothing of it was kept."), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            if (expected is not null && (length != expected.SizeBytes || sha256 != expected.Sha256))
+            {
+                throw Refused($"{location} has sha256 {sha256} and {length} bytes, but model.json's sideFiles declares {expected.Sha256} and {expected.SizeBytes} bytes; it was not kept.");
+            }
+
+            File.Move(partialPath, path, overwrite: true);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -72,5 +102,11 @@ public sealed class RegistryModelSource(IAmazonS3 s3, RegistryModel model, strin
             throw new ModelAccessDeniedException(
                 $"Model '{model.Name}' version '{model.Version}': access to {location} is denied ({ex.ErrorCode}); grant the function's role s3:GetObject on {model}*.", ex);
         }
+        finally
+        {
+            File.Delete(partialPath); // a no-op after the rename
+        }
     }
+
+    private ModelIntegrityException Refused(string detail) => new($"Model '{model.Name}' version '{model.Version}': {detail}");
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -10,7 +9,8 @@ namespace Inference.Storage;
 /// <summary>
 /// Downloads a model's ONNX file from S3 into a local cache once, verifying its size and sha256 against
 /// model.json. The file is written under a temporary name and renamed only after verification, so a
-/// later start never trusts a half-written or corrupt file.
+/// later start never trusts a half-written or corrupt file. An object larger than model.json's sizeBytes is
+/// refused from its announced length, or cut off once it passes sizeBytes, so it cannot fill the disk.
 /// </summary>
 /// <param name="createPartialFile">Opens the temporary file a download is written to; a seam for tests that fill the disk.</param>
 public sealed class S3ModelFileProvider(
@@ -80,14 +80,25 @@ public sealed class S3ModelFileProvider(
         try
         {
             using var response = await s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            var declared = model.Config.SizeBytes;
+            if (response.ContentLength > declared)
+            {
+                // S3 announces the object's length before its body is read: a larger object is refused without a byte of it.
+                throw new ModelIntegrityException(
+                    $"Model '{model.Name}': {location} exceeds the sizeBytes {declared} that {model.ConfigPath} declares: S3 announces {response.ContentLength} bytes, so it was not downloaded.");
+            }
+
             long written;
             string actualHash;
             await using (var file = _createPartialFile(partialPath))
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                written = await CopyHashingAsync(model, response.ResponseStream, file, hash, cancellationToken).ConfigureAwait(false);
+                (written, actualHash) = await CappedDownload.CopyAsync(response.ResponseStream,
+                    chunk => WriteToCacheAsync(model, () => file.WriteAsync(chunk, cancellationToken).AsTask()),
+                    declared,
+                    received => new ModelIntegrityException(
+                        $"Model '{model.Name}': {location} exceeds the sizeBytes {declared} that {model.ConfigPath} declares: the download stopped after {received} bytes and nothing of it was kept."),
+                    cancellationToken).ConfigureAwait(false);
                 await WriteToCacheAsync(model, () => file.FlushAsync(cancellationToken)).ConfigureAwait(false);
-                actualHash = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
             VerifySize(model, written, response.ContentLength);
@@ -136,21 +147,6 @@ public sealed class S3ModelFileProvider(
                 $"Model '{model.Name}': writing {location} to the cache directory {cacheDirectory} failed: {ex.Message}. " +
                 "If the disk is full, free it or raise the function's ephemeral storage (/tmp holds 512 MB by default).", ex);
         }
-    }
-
-    private async Task<long> CopyHashingAsync(ModelDefinition model, Stream source, Stream target, IncrementalHash hash, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[1 << 16];
-        long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-            await WriteToCacheAsync(model, () => target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask()).ConfigureAwait(false);
-            total += read;
-        }
-
-        return total;
     }
 
     /// <summary>Throttling, server errors, timeouts and broken connections are worth retrying; 4xx answers are not.</summary>

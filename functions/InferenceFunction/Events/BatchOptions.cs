@@ -1,3 +1,4 @@
+using Inference.Service;
 using InferenceFunction.Runtime;
 
 namespace InferenceFunction.Events;
@@ -10,11 +11,20 @@ public sealed record BatchOptions(string ResultsBucket, string ResultsPrefix, st
     public const string ModelNameVariable = "BATCH_MODEL_NAME";
     public const string ModelVersionVariable = "BATCH_MODEL_VERSION";
 
+    /// <summary>
+    /// The largest input object read, in bytes: the service's body limit (MAX_BODY_BYTES), which would refuse a larger one
+    /// anyway. A larger object is refused from its size without being read, so it cannot exhaust the function's memory.
+    /// </summary>
+    public long MaxInputBytes { get; init; } = InferenceOptions.DefaultMaxBodyBytes;
+
     public static BatchOptions FromEnvironment(Func<string, string?> getVariable) => new(
         Required(getVariable, ResultsBucketVariable, "the bucket that receives one result or error record per input object"),
         getVariable(ResultsPrefixVariable) ?? "results/",
         Required(getVariable, ModelNameVariable, "the model the batch runs, e.g. resnet18"),
-        Required(getVariable, ModelVersionVariable, "the version of that model the function serves, e.g. 0.23.1"));
+        Required(getVariable, ModelVersionVariable, "the version of that model the function serves, e.g. 0.23.1"))
+    {
+        MaxInputBytes = InferenceOptions.MaxBodyBytesFrom(new EnvironmentValues(getVariable)),
+    };
 
     /// <summary>
     /// One record per input key and model version: reprocessing the same object with the same model overwrites its

@@ -1,4 +1,5 @@
 using Inference.Hosting;
+using Inference.Protocol;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 
@@ -151,7 +152,20 @@ public sealed class SqsS3BatchHandler
             return null;
         }
 
-        var source = await _objects.GetAsync(input.Bucket, input.Key, input.VersionId, cancellationToken).ConfigureAwait(false);
+        StoredObject? source;
+        try
+        {
+            source = await _objects.GetAsync(input.Bucket, input.Key, input.VersionId, _options.MaxInputBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectTooLargeException tooLarge)
+        {
+            // Permanent: the same object is as large on every delivery, so it gets its error record instead of a retry.
+            await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 413, ErrorCodes.PayloadTooLarge, requestId,
+                tooLarge.Size ?? tooLarge.Limit + 1, cancellationToken).ConfigureAwait(false);
+            await WriteRecordAsync(input, "(none)", ErrorResponses.Json(413, ErrorCodes.PayloadTooLarge, tooLarge.Message), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         if (source is null)
         {
             await _service.LogUnservedInputAsync(input.LogKey, _options.ModelName, 404, "input_not_found", requestId, 0, cancellationToken).ConfigureAwait(false);

@@ -23,13 +23,17 @@ public sealed partial class DirectoryObjectStore : IObjectStore
         Directory.CreateDirectory(_root);
     }
 
-    public async Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    public async Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, long maxBytes, CancellationToken cancellationToken)
     {
         var path = PathOf(bucket, key);
         try
         {
+            // The file's length refuses an oversized input before it is read; the bounded read catches a file that grows meanwhile.
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: true);
+            var body = await BoundedRead.ReadAsync(file, file.Length, maxBytes, size => new ObjectTooLargeException(bucket, key, size, maxBytes), cancellationToken).ConfigureAwait(false);
+
             // The folder keeps no content type: the handler routes by the key's extension.
-            return new StoredObject(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), null);
+            return new StoredObject(body, null);
         }
         catch (Exception missing) when (missing is FileNotFoundException or DirectoryNotFoundException || (missing is UnauthorizedAccessException && Directory.Exists(path)))
         {

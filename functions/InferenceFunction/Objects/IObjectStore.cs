@@ -5,8 +5,13 @@ namespace InferenceFunction.Objects;
 /// </summary>
 public interface IObjectStore
 {
+    /// <summary>
+    /// Reads an object of at most <paramref name="maxBytes"/> bytes. A larger one is refused with an
+    /// <see cref="ObjectTooLargeException"/>: from its declared size before its body is read, or, when that size lied,
+    /// once the byte after the limit arrives. No more than <paramref name="maxBytes"/> + 1 bytes of it are read.
+    /// </summary>
     /// <returns>The object, or null when it does not exist (any more).</returns>
-    Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken);
+    Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>Stores the object whole, replacing any previous one; throws when it could not be stored.</summary>
     Task PutAsync(string bucket, string key, byte[] content, string contentType, CancellationToken cancellationToken);

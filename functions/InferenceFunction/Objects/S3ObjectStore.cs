@@ -7,14 +7,16 @@ namespace InferenceFunction.Objects;
 /// <summary>The objects in S3 (or in any S3-compatible endpoint the SDK is pointed at).</summary>
 public sealed class S3ObjectStore(IAmazonS3 s3) : IObjectStore
 {
-    public async Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    public async Task<StoredObject?> GetAsync(string bucket, string key, string? versionId, long maxBytes, CancellationToken cancellationToken)
     {
         try
         {
+            // GetObject answers with the headers (Content-Length) before the body is read from the connection: an object
+            // declared over the limit is refused there, and disposing the response drops its unread body.
             using var source = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            await source.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return new StoredObject(buffer.ToArray(), source.Headers.ContentType);
+            var body = await BoundedRead.ReadAsync(source.ResponseStream, source.ContentLength, maxBytes,
+                size => new ObjectTooLargeException(bucket, key, size, maxBytes), cancellationToken).ConfigureAwait(false);
+            return new StoredObject(body, source.Headers.ContentType);
         }
         catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
         {
