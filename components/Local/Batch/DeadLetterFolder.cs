@@ -39,8 +39,29 @@ public sealed class DeadLetterFolder
 
     public static void WriteWhole(string path, byte[] content)
     {
-        var partial = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
+        var partial = PartialPath(path);
         File.WriteAllBytes(partial, content);
         File.Move(partial, path, overwrite: true);
     }
+
+    /// <summary>Streams <paramref name="content"/> to <paramref name="path"/> through a partial file: an input of any size costs no memory.</summary>
+    public static async Task WriteWholeAsync(string path, Stream content, CancellationToken cancellationToken)
+    {
+        var partial = PartialPath(path);
+        try
+        {
+            await using var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(partial); // no half-copied input is left behind; the error goes on to the pipeline's retry
+            throw;
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private static string PartialPath(string path) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
 }

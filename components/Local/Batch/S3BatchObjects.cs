@@ -39,11 +39,18 @@ public sealed class S3BatchObjects(IAmazonS3 s3, string inputBucket, string resu
     {
         deadLetters.WriteReason(inputKey, reasonJson);
         await s3.DeleteObjectAsync(resultsBucket, resultKey, cancellationToken).ConfigureAwait(false);
-        if (await GetAsync(inputBucket, inputKey, cancellationToken).ConfigureAwait(false) is { } input)
+        try
         {
-            DeadLetterFolder.WriteWhole(deadLetters.InputPath(inputKey), input.Body);
-            await s3.DeleteObjectAsync(inputBucket, inputKey, cancellationToken).ConfigureAwait(false);
+            // Streamed: a poison input may be as large as anything uploaded, and serve must not hold it in memory.
+            using var input = await s3.GetObjectAsync(inputBucket, inputKey, cancellationToken).ConfigureAwait(false);
+            await DeadLetterFolder.WriteWholeAsync(deadLetters.InputPath(inputKey), input.ResponseStream, cancellationToken).ConfigureAwait(false);
         }
+        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return; // already taken out (deleted by its uploader, or by an earlier pass)
+        }
+
+        await s3.DeleteObjectAsync(inputBucket, inputKey, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(byte[] Body, DateTimeOffset LastModified)?> GetAsync(string bucket, string key, CancellationToken cancellationToken)
