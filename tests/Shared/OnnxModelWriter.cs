@@ -37,6 +37,25 @@ internal static class OnnxModelWriter
             .ToArray();
     }
 
+    /// <summary>
+    /// A model with two dynamic dimensions: input <c>x</c> f32[N,M], output <c>y</c> f32[N] = the mean of each row. A request
+    /// chooses both sizes, so it can declare a shape whose element count overflows 64 bits.
+    /// </summary>
+    public static byte[] RowMeans()
+    {
+        var graph = new Message()
+            .Add(1, Node("ReduceMean", ["x"], ["y"], Attribute("axes", [1]), Attribute("keepdims", 0)))
+            .Add(2, "row-means")
+            .Add(11, Value("x", "N", "M"))
+            .Add(12, Value("y", "N"));
+        return new Message()
+            .Varint(1, 8)
+            .Add(2, "inference-tests")
+            .Add(7, graph)
+            .Add(8, new Message().Add(1, "").Varint(2, 13))
+            .ToArray();
+    }
+
     internal static Message Node(string op, string[] inputs, string[] outputs, params Message[] attributes) =>
         NamedNode(op.ToLowerInvariant(), op, inputs, outputs, attributes);
 

@@ -76,5 +76,5 @@ internal static class MicroBatch
         return items;
     }
 
-    private static long ShapeSize(long[] shape) => shape.Aggregate(1L, (size, dimension) => size * dimension);
+    private static long ShapeSize(long[] shape) => shape.Aggregate(1L, (size, dimension) => checked(size * dimension));
 }
