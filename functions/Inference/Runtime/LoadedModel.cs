@@ -63,7 +63,8 @@ public sealed class LoadedModel : IDisposable
     /// <summary>
     /// One run with its own RunOptions, whose Terminate flag the token sets: ONNX Runtime checks it before each operator
     /// and ends the run with an error, so a request abandoned at its deadline stops using the vCPU within one operator
-    /// instead of running to the end behind the next requests. The flag is per run: other runs of the session go on.
+    /// instead of running to the end behind the next requests. The flag ends every run made with the same options
+    /// (ONNX Runtime's RunOptionsSetTerminate), hence options of its own for each run: other runs of the session go on.
     /// </summary>
     /// <exception cref="OperationCanceledException">The token was cancelled before or during the run.</exception>
     private static IDisposableReadOnlyCollection<OrtValue> RunStoppable(InferenceSession session, IReadOnlyCollection<string> inputNames,
