@@ -88,6 +88,11 @@ public sealed class BadInputCorpusTests(ServiceFixture fixture)
         ["truncated PNG"] = (() => Requests.Post(ResNetPredict, Truncate(TestImages.Gradient(400, 300, SKEncodedImageFormat.Png, SKColors.Red), 0.5), "image/png"), 400, "truncated_image"),
         ["PNG cut inside its header"] = (() => Requests.Post(ResNetPredict, TestImages.Gradient(64, 64, SKEncodedImageFormat.Png, SKColors.Red)[..20], "image/png"), 400, "truncated_image"),
         ["decompression bomb PNG"] = (() => Requests.Post(ResNetPredict, TestImages.PngHeaderOnly(100_000, 100_000), "image/png"), 400, "image_too_large"),
+        ["PNG declaring 25,000,000×1"] = (() => Requests.Post(ResNetPredict, TestImages.PngHeaderOnly(25_000_000, 1), "image/png"), 400, "image_too_large"),
+        ["PNG declaring 1×1,000,001"] = (() => Requests.Post(ResNetPredict, TestImages.PngHeaderOnly(1, 1_000_001), "image/png"), 400, "image_too_large"),
+        ["PNG declaring 0×0"] = (() => Requests.Post(ResNetPredict, TestImages.PngHeaderOnly(0, 0), "image/png"), 400, "invalid_image"),
+        ["PNG declaring 640×0"] = (() => Requests.Post(ResNetPredict, TestImages.PngHeaderOnly(640, 0), "image/png"), 400, "invalid_image"),
+        ["PNG declaring 2^31×1"] = (() => Requests.Post(ResNetPredict, TestImages.PngHeaderOnly(int.MinValue, 1), "image/png"), 400, "invalid_image"),
         ["truncated WebP"] = (() => Requests.Post(ResNetPredict, Truncate(TestImages.Gradient(400, 300, SKEncodedImageFormat.Webp, SKColors.Red), 0.5), "image/webp"), 400, "truncated_image"),
         ["JPEG signature and nothing else"] = (() => Requests.Post(ClsPredict, [0xFF, 0xD8, 0xFF, 0xE0], "image/jpeg"), 400, "truncated_image"),
     };

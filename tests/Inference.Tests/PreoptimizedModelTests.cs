@@ -137,7 +137,7 @@ public sealed class PreoptimizedModelTests : IDisposable
         {
             var input = Enumerable.Range(0, 3 * 48 * 192).Select(i => (float)Math.Sin(i * 0.01)).ToArray();
             using var tensor = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, [1, 3, 48, 192]);
-            using var output = model.Run(["x"], [tensor], ["softmax_0.tmp_0"]);
+            using var output = model.Run(["x"], [tensor], ["softmax_0.tmp_0"], CancellationToken.None);
             return output[0].GetTensorDataAsSpan<float>().ToArray();
         }
     }

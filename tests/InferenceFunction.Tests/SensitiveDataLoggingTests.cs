@@ -162,7 +162,7 @@ public sealed class SensitiveDataLoggingTests : IDisposable
         ["cookie"] = $"session={Marker}",
     };
 
-    private static string SqsEvent(string bucket, string key) => JsonSerializer.Serialize(new Dictionary<string, object>
+    internal static string SqsEvent(string bucket, string key) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["Records"] = new[]
         {

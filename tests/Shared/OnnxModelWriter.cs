@@ -37,6 +37,73 @@ internal static class OnnxModelWriter
             .ToArray();
     }
 
+    /// <summary>
+    /// A model with two dynamic dimensions: input <c>x</c> f32[N,M], output <c>y</c> f32[N] = the mean of each row. A request
+    /// chooses both sizes, so it can declare a shape whose element count overflows 64 bits.
+    /// </summary>
+    public static byte[] RowMeans()
+    {
+        var graph = new Message()
+            .Add(1, Node("ReduceMean", ["x"], ["y"], Attribute("axes", [1]), Attribute("keepdims", 0)))
+            .Add(2, "row-means")
+            .Add(11, Value("x", "N", "M"))
+            .Add(12, Value("y", "N"));
+        return new Message()
+            .Varint(1, 8)
+            .Add(2, "inference-tests")
+            .Add(7, graph)
+            .Add(8, new Message().Add(1, "").Varint(2, 13))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// A model whose run takes time in proportion to its batch: input <c>x</c> f32[N,3,4,4], output <c>y</c> f32[N,3] = the
+    /// per-channel means. Each item's 48 values also go through <paramref name="matMuls"/> products with a zero 1000×1000
+    /// matrix (about 2 MFLOP per item each), which add nothing to the answer: a batch of 1 answers in a moment, a batch of
+    /// 1000 keeps a vCPU busy for many seconds, one operator of tens of milliseconds after another.
+    /// </summary>
+    public static byte[] CostPerItem(int matMuls)
+    {
+        var graph = new Message()
+            .Add(1, Node("ReduceMean", ["x"], ["means"], Attribute("axes", [2, 3]), Attribute("keepdims", 0)))
+            .Add(1, Node("Reshape", ["x", "flat"], ["rows"]))
+            .Add(1, NamedNode("w0", "Expand", ["zero", "narrow"], ["w0"]))
+            .Add(1, NamedNode("w", "Expand", ["zero", "square"], ["w"]))
+            .Add(1, NamedNode("m0", "MatMul", ["rows", "w0"], ["m0"]));
+        for (var i = 1; i <= matMuls; i++)
+        {
+            graph.Add(1, NamedNode($"m{i}", "MatMul", [$"m{i - 1}", "w"], [$"m{i}"]));
+        }
+
+        graph.Add(1, Node("ReduceSum", [$"m{matMuls}"], ["total"], Attribute("keepdims", 0)))
+            .Add(1, Node("Add", ["means", "total"], ["y"]))
+            .Add(2, "cost-per-item")
+            .Add(5, new Message().Varint(2, Float).Add(4, PackedFloats(0f)).Add(8, "zero"))
+            .Add(5, Int64Tensor("flat", -1, 48))
+            .Add(5, Int64Tensor("narrow", 48, 1000))
+            .Add(5, Int64Tensor("square", 1000, 1000))
+            .Add(11, Value("x", "N", 3, 4, 4))
+            .Add(12, Value("y", "N", 3));
+        return new Message()
+            .Varint(1, 8)
+            .Add(2, "inference-tests")
+            .Add(7, graph)
+            .Add(8, new Message().Add(1, "").Varint(2, 13))
+            .ToArray();
+    }
+
+    /// <summary>A one-dimensional INT64 initializer.</summary>
+    internal static Message Int64Tensor(string name, params long[] values)
+    {
+        var tensor = new Message().Varint(1, values.Length).Varint(2, Int64);
+        foreach (var value in values)
+        {
+            tensor.Varint(7, value);
+        }
+
+        return tensor.Add(8, name);
+    }
+
     internal static Message Node(string op, string[] inputs, string[] outputs, params Message[] attributes) =>
         NamedNode(op.ToLowerInvariant(), op, inputs, outputs, attributes);
 

@@ -153,7 +153,8 @@ public sealed class EnsembleService : IInferenceService, IDisposable
         }
         catch (TimeoutException)
         {
-            // A model run cannot be interrupted: the member's work finishes in the background and its answer is dropped.
+            // Cancelling stops the member's model run at its next operator; work the token cannot stop (a model load)
+            // finishes in the background. Either way its answer is dropped.
             try
             {
                 abandon.Cancel();

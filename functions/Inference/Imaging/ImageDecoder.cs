@@ -24,6 +24,7 @@ public sealed class ImageDecoder(long maxPixels)
             throw ApiException.BadRequest(ErrorCodes.InvalidImage, "The body does not start like a JPEG, PNG or WebP file.");
         }
 
+        CheckPngHeader(bytes.Span);
         var stream = MemoryMarshal.TryGetArray(bytes, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
@@ -35,13 +36,7 @@ public sealed class ImageDecoder(long maxPixels)
                 : ApiException.BadRequest(ErrorCodes.InvalidImage, $"The image cannot be read ({result}).");
         }
 
-        var width = codec.Info.Width;
-        var height = codec.Info.Height;
-        if (width < 1 || height < 1 || (long)width * height > MaxPixels)
-        {
-            throw ApiException.BadRequest(ErrorCodes.ImageTooLarge,
-                $"The image declares {width}×{height} pixels; at most {MaxPixels} pixels are accepted.");
-        }
+        CheckSize(codec.Info.Width, codec.Info.Height);
 
         var origin = codec.EncodedOrigin;
         var size = ImageOrientation.SwapsAxes(origin)
@@ -73,6 +68,41 @@ public sealed class ImageDecoder(long maxPixels)
         using var decoded = new ImageDecoder(256).Decode(jpeg.ToArray(), 8, 8);
     }
 
+    /// <summary>
+    /// A PNG's declared size is checked before SkiaSharp reads it: SkiaSharp cannot open a PNG whose header libpng refuses
+    /// (a side of 0 or above 1,000,000) and calls that a truncated file, which is not what is wrong with it.
+    /// </summary>
+    private void CheckPngHeader(ReadOnlySpan<byte> bytes)
+    {
+        if (!bytes.StartsWith(PngSignature) || !PngHeader.TryReadSize(bytes, out var width, out var height))
+        {
+            return; // not a PNG, or cut inside its header: SkiaSharp says which
+        }
+
+        if (width > PngHeader.MaxSpecifiedSide || height > PngHeader.MaxSpecifiedSide)
+        {
+            throw ApiException.BadRequest(ErrorCodes.InvalidImage,
+                $"The PNG header declares {width}×{height} pixels; a PNG's width and height are at most {PngHeader.MaxSpecifiedSide}.");
+        }
+
+        CheckSize(width, height);
+    }
+
+    private void CheckSize(long width, long height)
+    {
+        if (width < 1 || height < 1)
+        {
+            throw ApiException.BadRequest(ErrorCodes.InvalidImage, $"The image declares {width}×{height} pixels; an image has at least 1×1.");
+        }
+
+        // The per-side limit is libpng's; JPEG (65,535) and WebP (16,383) stop below it.
+        if (width * height > MaxPixels || width > PngHeader.MaxSide || height > PngHeader.MaxSide)
+        {
+            throw ApiException.BadRequest(ErrorCodes.ImageTooLarge,
+                $"The image declares {width}×{height} pixels; at most {MaxPixels} pixels, and {PngHeader.MaxSide} per side, are accepted.");
+        }
+    }
+
     /// <summary>JPEG decoders scale by eighths; the smallest eighth still covering the target wins.</summary>
     private static SKSizeI DecodeSize(SKCodec codec, int minWidth, int minHeight)
     {
@@ -91,8 +121,10 @@ public sealed class ImageDecoder(long maxPixels)
     /// <summary>The magic bytes, checked first so that a short non-image is not mistaken for a truncated image.</summary>
     private static bool HasKnownSignature(ReadOnlySpan<byte> bytes) =>
         bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])
-        || bytes.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])
+        || bytes.StartsWith(PngSignature)
         || (bytes.Length >= 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8));
+
+    private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static ApiException Truncated() =>
         ApiException.BadRequest(ErrorCodes.TruncatedImage, "The image is truncated: its data ends before the image does.");

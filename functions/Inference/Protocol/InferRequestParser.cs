@@ -112,7 +112,7 @@ public static class InferRequestParser
         }
 
         // Each element takes at least two bytes ("0,"), so a shape beyond that cannot be matched by the body.
-        var expected = ElementCount(shape, bodyLength / 2 + 1);
+        var expected = ElementCount(spec, shape, bodyLength / 2 + 1);
         return spec.Datatype switch
         {
             TensorDatatype.FP32 => Fill<float, Fp32Parser>(data, spec, shape, expected),
@@ -153,20 +153,27 @@ public static class InferRequestParser
         return shape;
     }
 
-    /// <summary>The product of the dimensions, or <paramref name="limit"/> + 1 when it exceeds the limit.</summary>
-    private static int ElementCount(long[] shape, int limit)
+    /// <summary>
+    /// The product of the dimensions, or <paramref name="limit"/> + 1 when it exceeds the limit. A product beyond 64 bits is
+    /// refused as a shape no tensor can have: unchecked, [6, 3074457345618258603] would wrap to 2 and reach ONNX Runtime.
+    /// </summary>
+    private static int ElementCount(ModelTensor spec, long[] shape, int limit)
     {
         long count = 1;
-        foreach (var size in shape)
+        try
         {
-            count *= size;
-            if (count > limit)
+            foreach (var size in shape)
             {
-                return limit + 1;
+                count = checked(count * size);
             }
         }
+        catch (OverflowException)
+        {
+            throw ApiException.BadRequest(ErrorCodes.ShapeMismatch,
+                $"Input '{spec.Name}' has shape [{string.Join(",", shape)}]: its element count ({string.Join("×", shape)}) is beyond 2^63, more than any tensor holds.");
+        }
 
-        return (int)count;
+        return count > limit ? limit + 1 : (int)count;
     }
 
     private static PooledTensor Fill<T, TParser>(JsonElement data, ModelTensor spec, long[] shape, int expected)

@@ -6,7 +6,6 @@ namespace Inference.Runtime;
 /// <summary>A model whose ONNX Runtime sessions are open, checked against its model.json.</summary>
 public sealed class LoadedModel : IDisposable
 {
-    private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _preprocessInputNames;
     private readonly string[] _preprocessOutputNames;
@@ -43,22 +42,47 @@ public sealed class LoadedModel : IDisposable
     /// <summary>How many times <see cref="Run"/> ran the model's session (micro-batching runs it once per chunk).</summary>
     public long RunCount => Interlocked.Read(ref _runs);
 
+    /// <summary>Runs the model's session; cancelling <paramref name="cancellationToken"/> stops the run (see <see cref="RunStoppable"/>).</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs,
-        IReadOnlyCollection<string> outputNames)
+        IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _runs);
-        return Session.Run(_runOptions, inputNames, inputs, outputNames);
+        return RunStoppable(Session, inputNames, inputs, outputNames, cancellationToken);
     }
 
     /// <summary>Runs the preprocessing graph, when there is one, on an image tensor shaped as model.json's preprocessing says.</summary>
-    public IDisposableReadOnlyCollection<OrtValue>? RunPreprocessGraph(OrtValue imageTensor) =>
-        PreprocessSession?.Run(_runOptions, _preprocessInputNames, [imageTensor], _preprocessOutputNames);
+    public IDisposableReadOnlyCollection<OrtValue>? RunPreprocessGraph(OrtValue imageTensor, CancellationToken cancellationToken) =>
+        PreprocessSession is null ? null : RunStoppable(PreprocessSession, _preprocessInputNames, [imageTensor], _preprocessOutputNames, cancellationToken);
 
     public void Dispose()
     {
         Session.Dispose();
         PreprocessSession?.Dispose();
-        _runOptions.Dispose();
+    }
+
+    /// <summary>
+    /// One run with its own RunOptions, whose Terminate flag the token sets: ONNX Runtime checks it before each operator
+    /// and ends the run with an error, so a request abandoned at its deadline stops using the vCPU within one operator
+    /// instead of running to the end behind the next requests. The flag ends every run made with the same options
+    /// (ONNX Runtime's RunOptionsSetTerminate), hence options of its own for each run: other runs of the session go on.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before or during the run.</exception>
+    private static IDisposableReadOnlyCollection<OrtValue> RunStoppable(InferenceSession session, IReadOnlyCollection<string> inputNames,
+        IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var options = new RunOptions();
+        // Disposed before the options (reverse order), and Dispose waits for a callback already running: Terminate is never
+        // set on freed options, and the options live until Run has returned.
+        using var stop = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, options);
+        try
+        {
+            return session.Run(options, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException stopped) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The model run was stopped because its request was cancelled.", stopped, cancellationToken);
+        }
     }
 
     private void CheckDeclaredTensors(string field, IReadOnlyList<ModelTensor> declared, IReadOnlyDictionary<string, NodeMetadata> actual)

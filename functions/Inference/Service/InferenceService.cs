@@ -237,7 +237,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
             inputs[i] = parsed.Inputs[i].Value;
         }
 
-        using var outputs = model.Run(model.InputNames, inputs, parsed.OutputNames);
+        using var outputs = model.Run(model.InputNames, inputs, parsed.OutputNames, cancellationToken);
         record.InferenceMs = Lap(ref t);
         var body = InferResponseWriter.Write(definition, parsed.OutputNames, outputs);
         record.SerializeMs = Lap(ref t);
@@ -254,7 +254,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
         using var image = prepared;
         var t = Stopwatch.GetTimestamp();
-        using var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [MicroBatch.OutputName(definition)]);
+        using var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [MicroBatch.OutputName(definition)], cancellationToken);
         record.InferenceMs = Lap(ref t);
         return await AnswerImageAsync(image, outputs[0], cancellationToken).ConfigureAwait(false);
     }
@@ -286,7 +286,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var tensor = builder.Build(image);
         try
         {
-            var preprocessed = model.RunPreprocessGraph(tensor.Value);
+            var preprocessed = model.RunPreprocessGraph(tensor.Value, cancellationToken);
             record.PreprocessMs = Lap(ref t);
             return (null, new PreparedImage(request, record, model, cacheKey, tensor, preprocessed));
         }
@@ -307,7 +307,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var t = Stopwatch.GetTimestamp();
         try
         {
-            outputs = chunk.Length == 1 ? MicroBatch.RunOne(chunk[0]) : MicroBatch.RunStacked(chunk);
+            outputs = chunk.Length == 1 ? MicroBatch.RunOne(chunk[0], cancellationToken) : MicroBatch.RunStacked(chunk, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

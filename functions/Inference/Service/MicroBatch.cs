@@ -24,15 +24,15 @@ internal static class MicroBatch
     }
 
     /// <returns>The answered output; the caller disposes it.</returns>
-    public static IReadOnlyList<OrtValue> RunOne(PreparedImage image)
+    public static IReadOnlyList<OrtValue> RunOne(PreparedImage image, CancellationToken cancellationToken)
     {
         var definition = image.Model.Definition;
-        var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [OutputName(definition)]);
+        var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [OutputName(definition)], cancellationToken);
         return [outputs[0]];
     }
 
     /// <returns>One output per image, each shaped with a batch of 1; the caller disposes them.</returns>
-    public static IReadOnlyList<OrtValue> RunStacked(IReadOnlyList<PreparedImage> images)
+    public static IReadOnlyList<OrtValue> RunStacked(IReadOnlyList<PreparedImage> images, CancellationToken cancellationToken)
     {
         var model = images[0].Model;
         var definition = model.Definition;
@@ -52,7 +52,7 @@ internal static class MicroBatch
 
         long[] batchShape = [images.Count, .. itemShape[1..]];
         using var batchInput = OrtValue.CreateTensorValueFromMemory(stacked, batchShape);
-        using var outputs = model.Run([definition.Inputs[0].Name], [batchInput], [OutputName(definition)]);
+        using var outputs = model.Run([definition.Inputs[0].Name], [batchInput], [OutputName(definition)], cancellationToken);
         return Split(outputs[0], images.Count);
     }
 
@@ -76,5 +76,5 @@ internal static class MicroBatch
         return items;
     }
 
-    private static long ShapeSize(long[] shape) => shape.Aggregate(1L, (size, dimension) => size * dimension);
+    private static long ShapeSize(long[] shape) => shape.Aggregate(1L, (size, dimension) => checked(size * dimension));
 }

@@ -24,8 +24,8 @@ public sealed class HttpEventHandler
         }
 
         // The service may run synchronously for a long time before its first await (loading a model,
-        // running an ONNX session, neither interruptible), so it runs on the thread pool while this
-        // waits on the token as well and answers in time regardless.
+        // which cannot be interrupted; an ONNX run, which the token stops only at its next operator), so it
+        // runs on the thread pool while this waits on the token as well and answers in time regardless.
         var work = Task.Run(() => _service.HandleAsync(request, cancellationToken), CancellationToken.None);
         try
         {
