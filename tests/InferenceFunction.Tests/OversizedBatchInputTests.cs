@@ -49,7 +49,7 @@ public sealed class OversizedBatchInputTests : IDisposable
             var warm = await emulator.InvokeAsync(Encoding.UTF8.GetBytes("""{"warmup": true}"""));
             Assert.True(warm.Status == InvocationStatus.Succeeded, emulator.RecentOutput());
             peakBefore = PeakResidentKilobytes(emulator.ProcessId!.Value);
-            batch = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(SqsEvent(("m-huge", "incoming/huge.png"), ("m-line", "incoming/line.png"))));
+            batch = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(SqsS3Events.For("inputs", ("m-huge", "incoming/huge.png"), ("m-line", "incoming/line.png"))));
             peakAfter = PeakResidentKilobytes(emulator.ProcessId!.Value);
             Assert.True(batch.Status == InvocationStatus.Succeeded, emulator.RecentOutput());
         }
@@ -74,29 +74,4 @@ public sealed class OversizedBatchInputTests : IDisposable
         var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
-
-    private static string SqsEvent(params (string MessageId, string Key)[] inputs) => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["Records"] = inputs.Select(input => new Dictionary<string, object>
-        {
-            ["messageId"] = input.MessageId,
-            ["eventSource"] = "aws:sqs",
-            ["body"] = JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["Records"] = new[]
-                {
-                    new Dictionary<string, object>
-                    {
-                        ["eventSource"] = "aws:s3",
-                        ["eventName"] = "ObjectCreated:Put",
-                        ["s3"] = new Dictionary<string, object>
-                        {
-                            ["bucket"] = new Dictionary<string, string> { ["name"] = "inputs" },
-                            ["object"] = new Dictionary<string, object> { ["key"] = input.Key, ["size"] = 1 },
-                        },
-                    },
-                },
-            }),
-        }).ToArray(),
-    });
 }

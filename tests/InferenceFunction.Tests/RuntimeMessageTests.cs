@@ -49,7 +49,7 @@ public sealed partial class RuntimeMessageTests : IDisposable
         await using (var emulator = await FunctionEmulator.StartAsync(
             FunctionDefinition.ForPublishedFunction(BuiltFunction.AssemblyPath, environment), TextWriter.Synchronized(output)))
         {
-            var batch = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(SensitiveDataLoggingTests.SqsEvent("inputs", "incoming/../escape.png")));
+            var batch = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(SqsS3Events.For("inputs", ("m1", "incoming/../escape.png"))));
 
             Assert.True(batch.Status == InvocationStatus.Succeeded, emulator.RecentOutput());
             Assert.Equal("m1", JsonDocument.Parse(batch.Payload).RootElement.GetProperty("batchItemFailures")[0].GetProperty("itemIdentifier").GetString());

@@ -70,7 +70,7 @@ public sealed class SensitiveDataLoggingTests : IDisposable
                 statuses.Add(await InvokeAsync(emulator, HttpApiEvent("/v2/models/ppocr-cls/predict", "image/png", image)));
             }
 
-            var batch = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(SqsEvent("inputs", "incoming/secret.json")));
+            var batch = await emulator.InvokeAsync(Encoding.UTF8.GetBytes(SqsS3Events.For("inputs", ("m1", "incoming/secret.json"))));
             Assert.True(batch.Status == InvocationStatus.Succeeded, emulator.RecentOutput());
         }
 
@@ -161,34 +161,6 @@ public sealed class SensitiveDataLoggingTests : IDisposable
         ["authorization"] = $"Bearer {Marker}",
         ["cookie"] = $"session={Marker}",
     };
-
-    internal static string SqsEvent(string bucket, string key) => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["Records"] = new[]
-        {
-            new Dictionary<string, object>
-            {
-                ["messageId"] = "m1",
-                ["eventSource"] = "aws:sqs",
-                ["body"] = JsonSerializer.Serialize(new Dictionary<string, object>
-                {
-                    ["Records"] = new[]
-                    {
-                        new Dictionary<string, object>
-                        {
-                            ["eventSource"] = "aws:s3",
-                            ["eventName"] = "ObjectCreated:Put",
-                            ["s3"] = new Dictionary<string, object>
-                            {
-                                ["bucket"] = new Dictionary<string, string> { ["name"] = bucket },
-                                ["object"] = new Dictionary<string, object> { ["key"] = key, ["size"] = 1 },
-                            },
-                        },
-                    },
-                }),
-            },
-        },
-    });
 
     private static byte[] TextLinePng()
     {

@@ -67,12 +67,8 @@ public sealed class EmulatorBatchTests : IDisposable
     public async Task With_fauxqs_uploads_to_the_input_bucket_go_through_the_same_pipeline_and_poison_ones_come_out_to_the_dead_letter_folder()
     {
         await using var fauxqs = await LocalEmulators.FauxqsAsync(TestStacks.EmulatorTools, LocalPorts.For("FAUXQS_ENDPOINT"), CancellationToken.None);
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
-            new AmazonS3Config { ServiceURL = fauxqs.HttpEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var (input, results) = ($"input-{suffix}", $"output-{suffix}");
-        await new LocalBuckets(s3).CreateAsync(input, CancellationToken.None);
-        await new LocalBuckets(s3).CreateAsync(results, CancellationToken.None);
+        using var s3 = FauxqsClient(fauxqs.HttpEndpoint);
+        var (input, results) = await NewBucketsAsync(s3);
         var uploads = new Dictionary<string, byte[]>
         {
             ["incoming/upright.png"] = TextLines.Png("Quick brown fox", upsideDown: false),
@@ -122,12 +118,8 @@ public sealed class EmulatorBatchTests : IDisposable
     public async Task With_fauxqs_an_uploaded_key_with_dot_dot_segments_is_refused_into_the_dead_letter_folder_and_nothing_is_written_outside_it()
     {
         await using var fauxqs = await LocalEmulators.FauxqsAsync(TestStacks.EmulatorTools, LocalPorts.For("FAUXQS_ENDPOINT"), CancellationToken.None);
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
-            new AmazonS3Config { ServiceURL = fauxqs.HttpEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var (input, results) = ($"input-{suffix}", $"output-{suffix}");
-        await new LocalBuckets(s3).CreateAsync(input, CancellationToken.None);
-        await new LocalBuckets(s3).CreateAsync(results, CancellationToken.None);
+        using var s3 = FauxqsClient(fauxqs.HttpEndpoint);
+        var (input, results) = await NewBucketsAsync(s3);
         // Joined onto <root>/a/b/dead-letter, the key names <root>/a/escaped.txt: two levels above the dead-letter folder.
         const string key = "incoming/../../../escaped.txt";
         byte[] content = [1, 2, 3];
@@ -158,5 +150,18 @@ public sealed class EmulatorBatchTests : IDisposable
         Assert.Equal((key, "refused", 0), (reason.GetProperty("input").GetProperty("key").GetString(), reason.GetProperty("error").GetProperty("kind").GetString(), reason.GetProperty("deliveries").GetInt32()));
         // Refused before any delivery: the function never saw it.
         Assert.False(File.Exists(bindings["PREDICTIONS_LOG_FILE"]));
+    }
+
+    private static AmazonS3Client FauxqsClient(string endpoint) => new(new BasicAWSCredentials("local", "local"),
+        new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+
+    /// <summary>An input and a results bucket of their own, so that tests sharing one fauxqs never see each other's objects.</summary>
+    private static async Task<(string Input, string Results)> NewBucketsAsync(IAmazonS3 s3)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (input, results) = ($"input-{suffix}", $"output-{suffix}");
+        await new LocalBuckets(s3).CreateAsync(input, CancellationToken.None);
+        await new LocalBuckets(s3).CreateAsync(results, CancellationToken.None);
+        return (input, results);
     }
 }
