@@ -110,7 +110,7 @@ internal static partial class TrafficSplitSettings
             return function;
         }
 
-        var environment = new Dictionary<string, Core.Input<string>>(function.Environment) { ["TRAFFIC_SPLIT"] = Json(split) };
+        var environment = new Dictionary<string, Core.Input<string>>(function.Environment) { [FunctionEnvironment.TrafficSplit] = Json(split) };
         return function with
         {
             Environment = environment,

@@ -11,7 +11,7 @@ namespace Inference.Ensembles;
 /// </summary>
 public static class EnsembleConfiguration
 {
-    public const string Variable = "ENSEMBLES";
+    public const string Variable = FunctionEnvironment.Ensembles;
     public const int DefaultTimeoutMs = 5_000;
     public const int MaxTimeoutMs = 900_000;
 

@@ -15,7 +15,7 @@ public sealed record RouterDefinition(string Name, IReadOnlyList<RoutingRule> Ru
 /// </summary>
 public static class RouterConfiguration
 {
-    public const string Variable = "ROUTER";
+    public const string Variable = FunctionEnvironment.Router;
 
     /// <param name="targets">What a rule may route to: the served models and the ensembles.</param>
     public static RouterDefinition? Parse(string? json, IReadOnlyCollection<string> targets)

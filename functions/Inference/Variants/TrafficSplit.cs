@@ -43,7 +43,7 @@ public sealed record ShadowSpec(string Variant, double Percent);
 /// </summary>
 public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, string? StickyHeader, ShadowSpec? Shadow)
 {
-    public const string VariableName = "TRAFFIC_SPLIT";
+    public const string VariableName = FunctionEnvironment.TrafficSplit;
     public const int DefaultBackendTimeoutMs = 10_000;
     public const string NameRules = "1 to 32 characters of a-z, 0-9 and '-', starting with a letter or digit";
 

@@ -194,7 +194,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
 
         /// <summary>The namespaces the program's functions write their metrics to (METRICS_NAMESPACE, or the function's default).</summary>
         public IEnumerable<string> MetricsNamespaces() =>
-            OfType(LambdaFunction).Select(f => (string?)f.Value!["properties"]?["environment"]?["variables"]?[FunctionMetrics.NamespaceVariable] ?? FunctionMetrics.DefaultNamespace)
+            OfType(LambdaFunction).Select(f => (string?)f.Value!["properties"]?["environment"]?["variables"]?[FunctionEnvironment.MetricsNamespace] ?? FunctionMetrics.DefaultNamespace)
                 .Append(FunctionMetrics.DefaultNamespace).Distinct();
 
         public IEnumerable<string> CheckAwsDimensions(WatchedMetric metric, AwsMetric aws)
@@ -270,7 +270,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
             }
 
             var variables = Properties(function)["environment"]?["variables"]?.AsObject();
-            var models = ((string?)variables?["MODEL_NAME"] ?? (string?)variables?["BATCH_MODEL_NAME"])?.Split(',');
+            var models = ((string?)variables?[FunctionEnvironment.ModelName] ?? (string?)variables?[FunctionEnvironment.BatchModelName])?.Split(',');
             if (models is null)
             {
                 yield break;
@@ -283,7 +283,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
                 yield break;
             }
 
-            var split = (string?)variables?["TRAFFIC_SPLIT"] is { } json ? JsonNode.Parse(json)!["variants"]!.AsArray() : null;
+            var split = (string?)variables?[FunctionEnvironment.TrafficSplit] is { } json ? JsonNode.Parse(json)!["variants"]!.AsArray() : null;
             if (metric.Dimensions.TryGetValue(FunctionMetrics.Variant, out var variant)
                 && (split is null || (variant is not null && !split.Any(v => (string?)v!["name"] == variant))))
             {
@@ -292,7 +292,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
 
             if (metric.Dimensions.TryGetValue(FunctionMetrics.ModelVersion, out var watchedVersion))
             {
-                var pinned = (string?)variables?["MODEL_VERSION"] ?? (string?)variables?["BATCH_MODEL_VERSION"] ?? BundledVersion(model);
+                var pinned = (string?)variables?[FunctionEnvironment.ModelVersion] ?? (string?)variables?[FunctionEnvironment.BatchModelVersion] ?? BundledVersion(model);
                 var versions = (split?.Select(v => (string?)v!["modelVersion"] ?? pinned) ?? [pinned]).OfType<string>().ToList();
                 if (versions.Count > 0 && watchedVersion is not null && !versions.Contains(watchedVersion))
                 {
