@@ -10,8 +10,9 @@ namespace Components.Tests.Monitoring;
 
 /// <summary>
 /// Every alarm and dashboard widget in the programs we synthesize watches a metric that exists: an AWS metric with a
-/// dimension set the service publishes (<see cref="AwsMetricCatalog"/>), or one that our function really writes in its
-/// EMF lines (<see cref="EmittedFunctionMetrics"/>); and the dimension values that name our resources name ones the
+/// dimension set the service publishes (<see cref="AwsMetricCatalog"/>), or one that the contract declares
+/// (<see cref="FunctionMetrics"/>, the one definition both sides use) and our function really writes in its EMF lines
+/// (<see cref="EmittedFunctionMetrics"/>); and the dimension values that name our resources name ones the
 /// program creates, configured so that AWS or the function publishes the metric for them.
 /// </summary>
 public sealed partial class AlarmMetricsExistTests : IDisposable
@@ -115,6 +116,10 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
                 }
 
                 problems.AddRange(resources.CheckAwsDimensions(metric, aws));
+            }
+            else if (!FunctionMetrics.All.Any(m => m.Name == metric.Name && m.DimensionSets.Any(set => set.ToHashSet().SetEquals(metric.Dimensions.Keys))))
+            {
+                problems.Add($"{metric}: the contract (FunctionMetrics) declares no function metric of that name with these dimensions");
             }
             else if (!emitted.Any(e => e.Matches(metric.Namespace, metric.Name, metric.Dimensions.Keys)))
             {
