@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Infra.Aws.CloudWatch;
 using Infra.Aws.DynamoDB;
 using Infra.Aws.Iam;
@@ -136,12 +137,12 @@ public sealed class BatchInference : ComponentResource
 
         var environment = new Dictionary<string, Input<string>>(args.Function.Environment)
         {
-            ["RESULTS_BUCKET"] = Output.BucketName,
-            ["RESULTS_PREFIX"] = args.ResultsPrefix,
-            ["BATCH_MODEL_NAME"] = args.ModelName,
-            ["BATCH_MODEL_VERSION"] = args.ModelVersion,
-            ["PREDICTIONS_TABLE"] = PredictionsLog.TableName,
-            ["PREDICTIONS_TTL_DAYS"] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [FunctionEnvironment.ResultsBucket] = Output.BucketName,
+            [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
+            [FunctionEnvironment.BatchModelName] = args.ModelName,
+            [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
+            [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
+            [FunctionEnvironment.PredictionsTtlDays] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         Function = new InferenceFunction(this, "function", RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout) with { Environment = environment });
         Input.GrantRead(Function.Role, args.InputPrefix);

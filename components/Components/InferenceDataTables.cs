@@ -1,4 +1,5 @@
 using System.Globalization;
+using Inference.Configuration;
 using Infra.Aws.DynamoDB;
 using Infra.Aws.Iam;
 using Infra.Aws.Kms;
@@ -80,8 +81,8 @@ internal sealed class ApiDataLayer
         if (args.PredictionLogSampleRate is { } rate)
         {
             PredictionsLog = InferenceDataTables.PredictionsLog(owner, "predictions", key, options);
-            _environment["PREDICTIONS_TABLE"] = PredictionsLog.TableName;
-            _environment["PREDICTIONS_SAMPLE_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
+            _environment[FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName;
+            _environment[FunctionEnvironment.PredictionsSampleRate] = rate.ToString(CultureInfo.InvariantCulture);
             _statements.Add(PolicyDocuments.Allow("LogPredictions", ["dynamodb:PutItem"], PredictionsLog.Arn));
             _statements.Add(PolicyDocuments.Allow("StoreFeedback", ["dynamodb:UpdateItem"], PredictionsLog.Arn));
             _statements.Add(PolicyDocuments.Allow("FindPredictionByRequestId", ["dynamodb:Query"], Output.Format($"{PredictionsLog.Arn}/index/{InferenceDataTables.RequestIdIndex}")));
@@ -92,13 +93,13 @@ internal sealed class ApiDataLayer
         {
             case SharedCacheStore.DynamoDb:
                 Cache = InferenceDataTables.PredictionCache(owner, "cache", key);
-                _environment["PREDICTION_CACHE_TABLE"] = Cache.TableName;
+                _environment[FunctionEnvironment.PredictionCacheTable] = Cache.TableName;
                 _statements.Add(PolicyDocuments.Allow("UseSharedCache", ["dynamodb:GetItem", "dynamodb:PutItem"], Cache.Arn));
                 break;
             case SharedCacheStore.ElastiCacheServerless:
                 // Reached over the network only (its security group); the function needs no IAM or KMS rights for it.
                 var valkey = new ServerlessValkeyCache(owner, "cache", function.Network!, key);
-                _environment["PREDICTION_CACHE_REDIS_ENDPOINT"] = valkey.Endpoint;
+                _environment[FunctionEnvironment.PredictionCacheRedisEndpoint] = valkey.Endpoint;
                 break;
         }
 

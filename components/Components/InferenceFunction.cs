@@ -148,21 +148,21 @@ public sealed partial class InferenceFunction : ComponentResource
 
         if (args.ModelName is { } modelName)
         {
-            environment["MODEL_NAME"] = modelName;
+            environment[FunctionEnvironment.ModelName] = modelName;
         }
 
         if (args.ModelBucket is { } registry && args.ModelVersion is { } pinned)
         {
-            environment["MODEL_REGISTRY_BUCKET"] = registry.BucketName;
-            environment["MODEL_VERSION"] = pinned;
+            environment[FunctionEnvironment.ModelRegistryBucket] = registry.BucketName;
+            environment[FunctionEnvironment.ModelVersion] = pinned;
         }
         else if (args.ModelBucket is { } bucket)
         {
-            environment["MODEL_S3_BUCKET"] = bucket.BucketName;
-            environment["MODEL_S3_KEY"] = args.ModelKey!;
+            environment[FunctionEnvironment.ModelS3Bucket] = bucket.BucketName;
+            environment[FunctionEnvironment.ModelS3Key] = args.ModelKey!;
             if (args.ModelVersionId is { } version)
             {
-                environment["MODEL_S3_VERSION"] = version;
+                environment[FunctionEnvironment.ModelS3Version] = version;
             }
         }
 

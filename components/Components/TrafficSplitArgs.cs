@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Inference.Configuration;
 
 namespace Infra.Components;
@@ -44,17 +42,17 @@ public sealed record ModelVariantArgs
     public string? BackendUrl { get; init; }
 
     /// <summary>How long the backend may take before the client gets a 504.</summary>
-    public int BackendTimeoutMs { get; init; } = 10_000;
+    public int BackendTimeoutMs { get; init; } = TrafficSplitRules.DefaultBackendTimeoutMs;
 
     /// <summary>The version label of the backend's answers (headers, metrics).</summary>
-    public string BackendVersion { get; init; } = "legacy";
+    public string BackendVersion { get; init; } = TrafficSplitRules.DefaultBackendVersion;
 }
 
 /// <summary>A share of requests (0 to 100 percent) that also goes to <paramref name="Variant"/>, whose answers are only compared.</summary>
 public sealed record ShadowArgs(string Variant, double Percent);
 
 /// <summary>Validates a <see cref="TrafficSplitArgs"/> and turns it into the function's variable and read grants.</summary>
-internal static partial class TrafficSplitSettings
+internal static class TrafficSplitSettings
 {
     public static void Validate(ArgsValidation check, TrafficSplitArgs? split, InferenceFunctionArgs function, string modelVersion)
     {
@@ -66,13 +64,13 @@ internal static partial class TrafficSplitSettings
         const string At = "TrafficSplit";
         var variants = split.Variants;
         var names = variants.Select(v => v.Name).ToArray();
-        check.Check(variants.Count is >= 2 and <= 8, $"{At}.Variants", $"{variants.Count} variant(s)", "2 to 8 variants")
-            .Check(variants.Sum(v => v.Weight) == 100, $"{At}.Variants[].Weight", string.Join(" + ", variants.Select(v => v.Weight)), "weights (whole percent) that add up to 100")
+        check.Check(variants.Count is >= 2 and <= TrafficSplitRules.MaxVariants, $"{At}.Variants", $"{variants.Count} variant(s)", $"2 to {TrafficSplitRules.MaxVariants} variants")
+            .Check(variants.Sum(v => v.Weight) == TrafficSplitRules.TotalWeight, $"{At}.Variants[].Weight", string.Join(" + ", variants.Select(v => v.Weight)), "weights (whole percent) that add up to 100")
             .Check(names.Distinct().Count() == names.Length, $"{At}.Variants[].Name", string.Join(", ", names), "distinct names")
             .Check(variants.Count(v => SourceCount(v) == 0) <= 1, $"{At}.Variants", "several variants without ModelVersion, ModelDirectory or BackendUrl",
                 "at most one variant that is the function's own model")
             .Check(variants.Any(v => v.BackendUrl is null), $"{At}.Variants", "only backends", "at least one variant that runs a model in the function")
-            .Check(split.StickyHeader is null || HeaderName().IsMatch(split.StickyHeader), $"{At}.StickyHeader", split.StickyHeader, "an HTTP header name such as x-api-key");
+            .Check(split.StickyHeader is null || TrafficSplitRules.IsHeaderName(split.StickyHeader), $"{At}.StickyHeader", split.StickyHeader, "an HTTP header name such as x-api-key");
         var versions = variants.Where(v => v.ModelVersion is not null).Select(v => v.ModelVersion!).ToArray();
         check.Check(versions.Distinct().Count() == versions.Length && !versions.Contains(modelVersion), $"{At}.Variants[].ModelVersion", string.Join(", ", versions),
             $"registry versions distinct from each other and from the pattern's ModelVersion '{modelVersion}'");
@@ -80,7 +78,7 @@ internal static partial class TrafficSplitSettings
         {
             var v = variants[i];
             var at = $"{At}.Variants[{i}]";
-            check.Check(VariantName().IsMatch(v.Name ?? ""), $"{at}.Name", v.Name, "1 to 32 characters of a-z, 0-9 and '-', starting with a letter or digit")
+            check.Check(TrafficSplitRules.IsVariantName(v.Name), $"{at}.Name", v.Name, TrafficSplitRules.VariantNameRules)
                 .Range($"{at}.Weight", v.Weight, 0, 100)
                 .Check(SourceCount(v) <= 1, at, v.Name, "at most one of ModelVersion, ModelDirectory and BackendUrl")
                 .Check(v.ModelVersion is null || SemanticVersion.IsValid(v.ModelVersion), $"{at}.ModelVersion", v.ModelVersion, SemanticVersion.Rules)
@@ -91,7 +89,7 @@ internal static partial class TrafficSplitSettings
                 .Check(v.BackendUrl is null || IsSafeBackend(v.BackendUrl), $"{at}.BackendUrl", v.BackendUrl,
                     "an absolute https URL without credentials or query (http only for 127.0.0.1 or localhost, in local tests)")
                 .Range($"{at}.BackendTimeoutMs", v.BackendTimeoutMs, 1, function.TimeoutSeconds * 1000)
-                .Check(VariantName().IsMatch(v.BackendVersion ?? "") || SemanticVersion.IsValid(v.BackendVersion), $"{at}.BackendVersion", v.BackendVersion,
+                .Check(TrafficSplitRules.IsVariantName(v.BackendVersion) || SemanticVersion.IsValid(v.BackendVersion), $"{at}.BackendVersion", v.BackendVersion,
                     "a short label such as legacy or 3.2.0");
         }
 
@@ -110,7 +108,7 @@ internal static partial class TrafficSplitSettings
             return function;
         }
 
-        var environment = new Dictionary<string, Core.Input<string>>(function.Environment) { ["TRAFFIC_SPLIT"] = Json(split) };
+        var environment = new Dictionary<string, Core.Input<string>>(function.Environment) { [FunctionEnvironment.TrafficSplit] = Json(split) };
         return function with
         {
             Environment = environment,
@@ -119,43 +117,21 @@ internal static partial class TrafficSplitSettings
     }
 
     /// <summary>The variable's JSON, as the function reads it (functions/Inference/Variants/TrafficSplit.cs).</summary>
-    public static string Json(TrafficSplitArgs split)
+    public static string Json(TrafficSplitArgs split) => new TrafficSplitConfig
     {
-        var variants = split.Variants.Select(v =>
+        Variants = [.. split.Variants.Select(v => new VariantConfig
         {
-            var variant = new Dictionary<string, object> { ["name"] = v.Name, ["weight"] = v.Weight };
-            if (v.ModelVersion is not null)
-            {
-                variant["modelVersion"] = v.ModelVersion;
-            }
-
-            if (v.ModelDirectory is not null)
-            {
-                variant["modelDir"] = v.ModelDirectory;
-            }
-
-            if (v.BackendUrl is not null)
-            {
-                variant["url"] = v.BackendUrl;
-                variant["timeoutMs"] = v.BackendTimeoutMs;
-                variant["version"] = v.BackendVersion;
-            }
-
-            return variant;
-        }).ToArray();
-        var root = new Dictionary<string, object> { ["variants"] = variants };
-        if (split.StickyHeader is not null)
-        {
-            root["stickyHeader"] = split.StickyHeader;
-        }
-
-        if (split.Shadow is { } shadow)
-        {
-            root["shadow"] = new Dictionary<string, object> { ["variant"] = shadow.Variant, ["percent"] = shadow.Percent };
-        }
-
-        return JsonSerializer.Serialize(root);
-    }
+            Name = v.Name,
+            Weight = v.Weight,
+            ModelVersion = v.ModelVersion,
+            ModelDirectory = v.ModelDirectory,
+            Url = v.BackendUrl,
+            TimeoutMs = v.BackendUrl is null ? null : v.BackendTimeoutMs,
+            Version = v.BackendUrl is null ? null : v.BackendVersion,
+        })],
+        StickyHeader = split.StickyHeader,
+        Shadow = split.Shadow is { } shadow ? new ShadowConfig { Variant = shadow.Variant, Percent = shadow.Percent } : null,
+    }.ToJson();
 
     private static int SourceCount(ModelVariantArgs v) => new[] { v.ModelVersion, v.ModelDirectory, v.BackendUrl }.Count(s => s is not null);
 
@@ -164,10 +140,4 @@ internal static partial class TrafficSplitSettings
     private static bool IsSafeBackend(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length == 0 && uri.Query.Length == 0
         && (uri.Scheme == "https" || (uri.Scheme == "http" && (uri.IsLoopback || uri.Host == "localhost")));
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
-    private static partial Regex VariantName();
-
-    [GeneratedRegex("^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$")]
-    private static partial Regex HeaderName();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Inference.Configuration;
 using Infra.Components;
 using Infra.Core;
 using Infra.Policy;
@@ -253,7 +254,7 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
 
     private void AddPredictionTables(MapValue functionProperties, double predictions)
     {
-        if (TableOf(functionProperties, "PREDICTIONS_TABLE") is { } log)
+        if (TableOf(functionProperties, FunctionEnvironment.PredictionsTable) is { } log)
         {
             var rate = double.TryParse(functionProperties.At("environment.variables.PREDICTIONS_SAMPLE_RATE").Text(), NumberStyles.Float, CultureInfo.InvariantCulture, out var sampled) ? sampled : 1;
             var ttlDays = double.TryParse(functionProperties.At("environment.variables.PREDICTIONS_TTL_DAYS").Text(), NumberStyles.Float, CultureInfo.InvariantCulture, out var days)
@@ -265,7 +266,7 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
             Add(owner, "DynamoDB", $"predictions log storage ({ttlDays:0} days)", writes * PredictionItemBytes / Gb * ttlDays / PriceTable.DaysPerMonth, "GB-month", PriceTable.DynamoDbPerGbMonth);
         }
 
-        if (TableOf(functionProperties, "PREDICTION_CACHE_TABLE") is { } cache)
+        if (TableOf(functionProperties, FunctionEnvironment.PredictionCacheTable) is { } cache)
         {
             // Conservatively every lookup misses, so every prediction is also written.
             Add(ComponentOf(cache), "DynamoDB", "cache reads", predictions, "read units", PriceTable.DynamoDbPerReadUnit);

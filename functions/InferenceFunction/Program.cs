@@ -1,4 +1,5 @@
 using Amazon.S3;
+using Inference.Configuration;
 using Inference.Hosting;
 using InferenceFunction;
 using InferenceFunction.Events;
@@ -33,8 +34,8 @@ static Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellatio
 {
     // One S3 client per process, created only if a model comes from S3 or an SQS batch arrives.
     var s3 = new Lazy<IAmazonS3>(() => new AmazonS3Client());
-    var modelsFromS3 = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MODEL_S3_BUCKET"))
-        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MODEL_REGISTRY_BUCKET"));
+    var modelsFromS3 = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelS3Bucket))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelRegistryBucket));
     IInferenceService service = ServiceInitialization.Create(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null);
     var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(
         service, ObjectStores.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value), BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));

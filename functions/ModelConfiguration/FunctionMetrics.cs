@@ -9,11 +9,8 @@ public sealed record FunctionMetric(string Name, string Unit, IReadOnlyList<IRea
 /// </summary>
 public static class FunctionMetrics
 {
-    /// <summary>The namespace when the function's <see cref="NamespaceVariable"/> is unset.</summary>
+    /// <summary>The namespace when the function's <see cref="FunctionEnvironment.MetricsNamespace"/> is unset.</summary>
     public const string DefaultNamespace = "ServerlessInference";
-
-    /// <summary>The function's environment variable that names the metrics namespace.</summary>
-    public const string NamespaceVariable = "METRICS_NAMESPACE";
 
     public const string Model = "Model";
     public const string ModelVersion = "ModelVersion";

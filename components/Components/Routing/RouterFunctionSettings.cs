@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Inference.Configuration;
 
 namespace Infra.Components;
 
@@ -8,78 +8,30 @@ namespace Infra.Components;
 /// </summary>
 internal static class RouterFunctionSettings
 {
-    public static string? Ensembles(IReadOnlyList<EnsembleArgs> ensembles) => ensembles.Count == 0 ? null : Write(w =>
-    {
-        w.WriteStartArray();
-        foreach (var ensemble in ensembles)
+    public static string? Ensembles(IReadOnlyList<EnsembleArgs> ensembles) => ensembles.Count == 0 ? null : EnsembleConfig.ToJson(
+    [
+        .. ensembles.Select(e => new EnsembleConfig
         {
-            w.WriteStartObject();
-            w.WriteString("name", ensemble.Name);
-            w.WriteString("combine", ensemble.Combine == EnsembleCombination.Vote ? "vote" : "average");
-            w.WriteStartArray("members");
-            foreach (var member in ensemble.Members)
-            {
-                w.WriteStartObject();
-                w.WriteString("model", member.Model);
-                w.WriteNumber("weight", member.Weight);
-                w.WriteNumber("timeoutMs", member.TimeoutMs);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    });
+            Name = e.Name,
+            Combine = e.Combine == EnsembleCombination.Vote ? EnsembleConfig.Vote : EnsembleConfig.Average,
+            Members = [.. e.Members.Select(m => new EnsembleMemberConfig { Model = m.Model, Weight = m.Weight, TimeoutMs = m.TimeoutMs })],
+        }),
+    ]);
 
     public static string? Router(string name, IReadOnlyList<RequestRule> rules, string? defaultTarget) =>
-        rules.Count == 0 && defaultTarget is null ? null : Write(w =>
+        rules.Count == 0 && defaultTarget is null ? null : new RouterConfig
         {
-            w.WriteStartObject();
-            w.WriteString("name", name);
-            w.WriteStartArray("rules");
-            foreach (var rule in rules)
-            {
-                w.WriteStartObject();
-                switch (rule.Match)
-                {
-                    case RequestMatch.ContentType:
-                        w.WriteString("contentType", rule.Key);
-                        break;
-                    case RequestMatch.Header:
-                        w.WriteString("header", rule.Key);
-                        w.WriteString("equals", rule.Value);
-                        break;
-                    default:
-                        w.WriteString("parameter", rule.Key);
-                        w.WriteString("equals", rule.Value);
-                        break;
-                }
+            Name = name,
+            Rules = [.. rules.Select(Rule)],
+            Default = defaultTarget,
+        }.ToJson();
 
-                w.WriteString("model", rule.Target);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (defaultTarget is not null)
-            {
-                w.WriteString("default", defaultTarget);
-            }
-
-            w.WriteEndObject();
-        });
-
-    private static string Write(Action<Utf8JsonWriter> write)
+    private static RouterRuleConfig Rule(RequestRule rule) => rule.Match switch
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            write(writer);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
+        RequestMatch.ContentType => new RouterRuleConfig { ContentType = rule.Key, Model = rule.Target },
+        RequestMatch.Header => new RouterRuleConfig { Header = rule.Key, Value = rule.Value, Model = rule.Target },
+        _ => new RouterRuleConfig { Parameter = rule.Key, Value = rule.Value, Model = rule.Target },
+    };
 
     /// <summary>Lambda's limit on all of a function's variables together (names and values).</summary>
     public const int EnvironmentLimitBytes = 4096;

@@ -78,16 +78,16 @@ internal sealed record RouterPlan(
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         if (RouterFunctionSettings.Ensembles(args.Ensembles) is { } ensemblesJson)
         {
-            variables["ENSEMBLES"] = ensemblesJson;
+            variables[FunctionEnvironment.Ensembles] = ensemblesJson;
         }
 
         var hasRules = args.Rules.Count > 0 || args.DefaultTarget is not null;
         if (RouterFunctionSettings.Router(args.RouterName, args.Rules, args.DefaultTarget) is { } routerJson)
         {
-            variables["ROUTER"] = routerJson;
+            variables[FunctionEnvironment.Router] = routerJson;
         }
 
-        var literalSize = RouterFunctionSettings.Size(variables.Append(KeyValuePair.Create("MODEL_NAME", string.Join(",", shared.Select(m => m.Name)))));
+        var literalSize = RouterFunctionSettings.Size(variables.Append(KeyValuePair.Create(FunctionEnvironment.ModelName, string.Join(",", shared.Select(m => m.Name)))));
         check.Check(literalSize <= RouterFunctionSettings.EnvironmentLimitBytes - 1024, nameof(args.Ensembles), $"{literalSize} bytes of ENSEMBLES, ROUTER and MODEL_NAME",
             $"at most {RouterFunctionSettings.EnvironmentLimitBytes - 1024} bytes: Lambda allows 4 KB of variables per function (1 KB is kept for the others); use fewer or shorter names")
             .ThrowIfInvalid();

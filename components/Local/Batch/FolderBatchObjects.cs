@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Inference.Objects;
 
 namespace Infra.Local.Batch;
@@ -44,16 +45,16 @@ public sealed class FolderBatchObjects : IBatchObjects
     {
         var variables = new Dictionary<string, string>
         {
-            ["LOCAL_OBJECT_ROOT"] = Root,
-            ["RESULTS_BUCKET"] = OutputBucketName,
+            [FunctionEnvironment.LocalObjectRoot] = Root,
+            [FunctionEnvironment.ResultsBucket] = OutputBucketName,
         };
         if (predictionsTable is null)
         {
-            variables["PREDICTIONS_LOG_FILE"] = PredictionsLogFile;
+            variables[FunctionEnvironment.PredictionsLogFile] = PredictionsLogFile;
         }
         else
         {
-            variables["PREDICTIONS_TABLE"] = predictionsTable;
+            variables[FunctionEnvironment.PredictionsTable] = predictionsTable;
         }
 
         return variables;

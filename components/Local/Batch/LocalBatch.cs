@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Infra.Components;
 using Infra.Local.Emulators;
 
@@ -39,7 +40,7 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
         // Its tables (the predictions log) in DynamoDB Local and the endpoints, as for any function; then the results bucket.
         var variables = new Dictionary<string, string>(await EmulatorFunctionBindings.ForAsync(component.Function, emulators, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal)
         {
-            ["RESULTS_BUCKET"] = output,
+            [FunctionEnvironment.ResultsBucket] = output,
         };
         var settings = BatchPipelineSettings.From(component.Settings);
         return new LocalBatch(component.Path, settings, new S3BatchObjects(emulators.S3Client, input, output, deadLetters), variables,

@@ -1,3 +1,5 @@
+using Inference.Configuration;
+
 namespace Infra.Local.Emulators;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static class EmulatorBindings
             variables["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDbEndpoint;
             // A new client's first call (and DynamoDB Local's JVM, still warming up) can take longer than the log's
             // 500 ms default on a busy machine, and a late write is dropped: locally, wait up to 5 s instead.
-            variables["PREDICTIONS_TIMEOUT_MS"] = "5000";
+            variables[FunctionEnvironment.PredictionsTimeoutMs] = "5000";
         }
 
         if (s3Endpoint is not null)
@@ -31,8 +33,8 @@ public static class EmulatorBindings
 
         if (redisHostAndPort is not null)
         {
-            variables["PREDICTION_CACHE_REDIS_ENDPOINT"] = redisHostAndPort;
-            variables["PREDICTION_CACHE_REDIS_TLS"] = "false";
+            variables[FunctionEnvironment.PredictionCacheRedisEndpoint] = redisHostAndPort;
+            variables[FunctionEnvironment.PredictionCacheRedisTls] = "false";
         }
 
         return variables;

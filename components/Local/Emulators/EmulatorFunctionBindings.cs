@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Infra.Aws.DynamoDB;
 using Infra.Aws.Lambda;
 using Infra.Components;
@@ -13,7 +14,7 @@ namespace Infra.Local.Emulators;
 /// </summary>
 public static class EmulatorFunctionBindings
 {
-    public const string RedisEndpointVariable = "PREDICTION_CACHE_REDIS_ENDPOINT";
+    public const string RedisEndpointVariable = FunctionEnvironment.PredictionCacheRedisEndpoint;
 
     public static async Task<IReadOnlyDictionary<string, string>> ForAsync(InferenceFunction function, EmulatorSet emulators, CancellationToken cancellationToken)
     {

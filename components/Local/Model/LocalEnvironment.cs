@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Infra.Core;
 
 namespace Infra.Local.Model;
@@ -21,9 +22,9 @@ public sealed class LocalEnvironment(ConfigResolver resolver)
     /// </summary>
     private static readonly IReadOnlyDictionary<string, string> NeedsPartner = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["PREDICTIONS_SAMPLE_RATE"] = "PREDICTIONS_TABLE",
-        ["MODEL_S3_KEY"] = "MODEL_S3_BUCKET",
-        ["MODEL_S3_VERSION"] = "MODEL_S3_BUCKET",
+        [FunctionEnvironment.PredictionsSampleRate] = FunctionEnvironment.PredictionsTable,
+        [FunctionEnvironment.ModelS3Key] = FunctionEnvironment.ModelS3Bucket,
+        [FunctionEnvironment.ModelS3Version] = FunctionEnvironment.ModelS3Bucket,
     };
 
     public (IReadOnlyDictionary<string, string> Variables, IReadOnlyList<DroppedVariable> Dropped) Resolve(
@@ -56,10 +57,10 @@ public sealed class LocalEnvironment(ConfigResolver resolver)
         }
 
         // Local mode has no model registry, so a traffic split with registry versions could not start; the rest of it runs.
-        if (resolved.TryGetValue("TRAFFIC_SPLIT", out var split) && !resolved.ContainsKey("MODEL_REGISTRY_BUCKET") && NamesRegistryVersions(split))
+        if (resolved.TryGetValue(FunctionEnvironment.TrafficSplit, out var split) && !resolved.ContainsKey(FunctionEnvironment.ModelRegistryBucket) && NamesRegistryVersions(split))
         {
-            resolved.Remove("TRAFFIC_SPLIT");
-            dropped.Add(new DroppedVariable("TRAFFIC_SPLIT", "its variants name registry versions (modelVersion), and local mode has no model registry; use modelDir variants to try a split locally"));
+            resolved.Remove(FunctionEnvironment.TrafficSplit);
+            dropped.Add(new DroppedVariable(FunctionEnvironment.TrafficSplit, "its variants name registry versions (modelVersion), and local mode has no model registry; use modelDir variants to try a split locally"));
         }
 
         return (resolved, dropped);

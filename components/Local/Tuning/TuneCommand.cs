@@ -16,8 +16,8 @@ public sealed class TuneCommand : IHostCommand
     /// <summary>Variables that would make the measured requests something other than a model run, or need AWS.</summary>
     private static readonly string[] DroppedVariables =
     [
-        "MODEL_REGISTRY_BUCKET", "MODEL_VERSION", "MODEL_S3_BUCKET", "MODEL_S3_KEY", "MODEL_S3_VERSION",
-        "PREDICTION_CACHE_TABLE", "PREDICTION_CACHE_REDIS_ENDPOINT", "PREDICTIONS_TABLE", "PREDICTIONS_LOG_FILE",
+        FunctionEnvironment.ModelRegistryBucket, FunctionEnvironment.ModelVersion, FunctionEnvironment.ModelS3Bucket, FunctionEnvironment.ModelS3Key, FunctionEnvironment.ModelS3Version,
+        FunctionEnvironment.PredictionCacheTable, FunctionEnvironment.PredictionCacheRedisEndpoint, FunctionEnvironment.PredictionsTable, FunctionEnvironment.PredictionsLogFile,
     ];
 
     public string Name => "tune";
@@ -58,13 +58,13 @@ public sealed class TuneCommand : IHostCommand
             : apis.FirstOrDefault(a => a.Path == options.Function)
                 ?? throw new ServeException($"--function is '{options.Function}'; allowed: an API component of stack '{stack.StackName}': {string.Join(", ", apis.Select(a => a.Path))}");
 
-        var model = ResolveModel(options.Model ?? api.Function.Environment.GetValueOrDefault("MODEL_NAME") ?? api.ModelName, build.OutputDirectory);
+        var model = ResolveModel(options.Model ?? api.Function.Environment.GetValueOrDefault(FunctionEnvironment.ModelName) ?? api.ModelName, build.OutputDirectory);
         var environment = api.Function.Environment
             .Where(v => !DroppedVariables.Contains(v.Key, StringComparer.Ordinal))
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
-        environment["MODEL_DIR"] = model.Directory;
-        environment["MODEL_NAME"] = model.Name;
-        environment["PREDICTION_CACHE_MAX_ENTRIES"] = "0"; // every measured request must run the model
+        environment[FunctionEnvironment.ModelDirectory] = model.Directory;
+        environment[FunctionEnvironment.ModelName] = model.Name;
+        environment[FunctionEnvironment.PredictionCacheMaxEntries] = "0"; // every measured request must run the model
         foreach (var (name, value) in options.Environment)
         {
             environment[name] = value;

@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Inference.Service;
 
 namespace Inference.Caching;
@@ -33,8 +34,8 @@ public sealed record PredictionCacheOptions
     public static PredictionCacheOptions FromEnvironment(EnvironmentValues values)
     {
         var defaults = new PredictionCacheOptions();
-        var table = values.Get("PREDICTION_CACHE_TABLE");
-        var redis = values.Get("PREDICTION_CACHE_REDIS_ENDPOINT");
+        var table = values.Get(FunctionEnvironment.PredictionCacheTable);
+        var redis = values.Get(FunctionEnvironment.PredictionCacheRedisEndpoint);
         if (table is not null && redis is not null)
         {
             throw new InvalidOperationException(
@@ -43,20 +44,20 @@ public sealed record PredictionCacheOptions
 
         return new PredictionCacheOptions
         {
-            MaxEntries = (int?)values.Long("PREDICTION_CACHE_MAX_ENTRIES", 0, 10_000_000) ?? defaults.MaxEntries,
-            MaxBytes = values.Long("PREDICTION_CACHE_MAX_BYTES", 1, 1L << 40) ?? defaults.MaxBytes,
+            MaxEntries = (int?)values.Long(FunctionEnvironment.PredictionCacheMaxEntries, 0, 10_000_000) ?? defaults.MaxEntries,
+            MaxBytes = values.Long(FunctionEnvironment.PredictionCacheMaxBytes, 1, 1L << 40) ?? defaults.MaxBytes,
             Table = table,
             RedisEndpoint = redis is null ? null : Caching.RedisEndpoint.TryParse(redis)
                 ?? throw new InvalidOperationException(
                     $"PREDICTION_CACHE_REDIS_ENDPOINT is '{redis}'; allowed: host:port with a port from 1 to 65535, e.g. my-cache-abc123.serverless.use1.cache.amazonaws.com:6379."),
-            RedisTls = values.Get("PREDICTION_CACHE_REDIS_TLS") switch
+            RedisTls = values.Get(FunctionEnvironment.PredictionCacheRedisTls) switch
             {
                 null or "true" => true,
                 "false" => false,
                 var other => throw new InvalidOperationException($"PREDICTION_CACHE_REDIS_TLS is '{other}'; allowed: true, false."),
             },
-            Ttl = values.Long("PREDICTION_CACHE_TTL_SECONDS", 1, 365L * 86_400) is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.Ttl,
-            Timeout = values.Long("PREDICTION_CACHE_TIMEOUT_MS", 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
+            Ttl = values.Long(FunctionEnvironment.PredictionCacheTtlSeconds, 1, 365L * 86_400) is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.Ttl,
+            Timeout = values.Long(FunctionEnvironment.PredictionCacheTimeoutMs, 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
         };
     }
 }

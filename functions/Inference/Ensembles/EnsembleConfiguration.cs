@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Inference.Configuration;
+using E = Inference.Configuration.EnsembleConfig.Fields;
 
 namespace Inference.Ensembles;
 
@@ -11,7 +12,7 @@ namespace Inference.Ensembles;
 /// </summary>
 public static class EnsembleConfiguration
 {
-    public const string Variable = "ENSEMBLES";
+    public const string Variable = FunctionEnvironment.Ensembles;
     public const int DefaultTimeoutMs = 5_000;
     public const int MaxTimeoutMs = 900_000;
 
@@ -61,8 +62,8 @@ public static class EnsembleConfiguration
     private static EnsembleDefinition ParseEnsemble(JsonElement element, int index, IReadOnlyDictionary<string, ModelDefinition> served)
     {
         var where = $"[{index}]";
-        RequireObject(element, where, ["name", "combine", "members"]);
-        var name = RequireString(element, "name", where);
+        RequireObject(element, where, [E.Name, E.Combine, E.Members]);
+        var name = RequireString(element, E.Name, where);
         if (!ModelConfigLoader.IsValidName(name))
         {
             throw Problem($"{where}.name is '{name}'; allowed: {ModelConfigLoader.NameRules}");
@@ -74,14 +75,14 @@ public static class EnsembleConfiguration
             throw Problem($"{where} has the name of a served model; an ensemble needs a name of its own");
         }
 
-        var combine = RequireString(element, "combine", where) switch
+        var combine = RequireString(element, E.Combine, where) switch
         {
-            "vote" => EnsembleCombine.Vote,
-            "average" => EnsembleCombine.Average,
+            EnsembleConfig.Vote => EnsembleCombine.Vote,
+            EnsembleConfig.Average => EnsembleCombine.Average,
             var other => throw Problem($"{where}: combine is '{other}'; allowed: vote (classification), average (embeddings, regression, scores)"),
         };
 
-        if (!element.TryGetProperty("members", out var membersElement) || membersElement.ValueKind != JsonValueKind.Array)
+        if (!element.TryGetProperty(E.Members, out var membersElement) || membersElement.ValueKind != JsonValueKind.Array)
         {
             throw Problem($"{where}: members is missing or not an array; expected [{{\"model\",\"weight\",\"timeoutMs\"}}, ...]");
         }
@@ -114,15 +115,15 @@ public static class EnsembleConfiguration
 
     private static EnsembleMember ParseMember(JsonElement element, string where, IReadOnlyDictionary<string, ModelDefinition> served)
     {
-        RequireObject(element, where, ["model", "weight", "timeoutMs"]);
-        var model = RequireString(element, "model", where);
+        RequireObject(element, where, [E.Model, E.Weight, E.TimeoutMs]);
+        var model = RequireString(element, E.Model, where);
         if (!served.ContainsKey(model))
         {
             throw Problem($"{where}: model '{model}' is not served by this function; served: {string.Join(", ", served.Keys.Order(StringComparer.Ordinal))}");
         }
 
         var weight = 1.0;
-        if (element.TryGetProperty("weight", out var weightElement))
+        if (element.TryGetProperty(E.Weight, out var weightElement))
         {
             if (weightElement.ValueKind != JsonValueKind.Number || !weightElement.TryGetDouble(out weight) || !double.IsFinite(weight) || weight <= 0 || weight > 1000)
             {
@@ -131,7 +132,7 @@ public static class EnsembleConfiguration
         }
 
         var timeoutMs = DefaultTimeoutMs;
-        if (element.TryGetProperty("timeoutMs", out var timeoutElement)
+        if (element.TryGetProperty(E.TimeoutMs, out var timeoutElement)
             && (timeoutElement.ValueKind != JsonValueKind.Number || !timeoutElement.TryGetInt32(out timeoutMs) || timeoutMs < 1 || timeoutMs > MaxTimeoutMs))
         {
             throw Problem($"{where}: timeoutMs is {timeoutElement.GetRawText()}; allowed: a whole number of milliseconds from 1 to {MaxTimeoutMs.ToString(CultureInfo.InvariantCulture)}");

@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Inference.Service;
 
 namespace Inference.Feedback;
@@ -15,12 +16,12 @@ public sealed record FeedbackOptions
     public static FeedbackOptions FromEnvironment(EnvironmentValues values)
     {
         var defaults = new FeedbackOptions();
-        var size = (int?)values.Long("ACCURACY_WINDOW", 1, 100_000) ?? defaults.WindowSize;
+        var size = (int?)values.Long(FunctionEnvironment.AccuracyWindow, 1, 100_000) ?? defaults.WindowSize;
         return new FeedbackOptions
         {
             WindowSize = size,
-            MinimumSamples = (int?)values.Long("ACCURACY_MIN_SAMPLES", 1, size) ?? Math.Min(defaults.MinimumSamples, size),
-            Timeout = values.Long("FEEDBACK_TIMEOUT_MS", 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
+            MinimumSamples = (int?)values.Long(FunctionEnvironment.AccuracyMinSamples, 1, size) ?? Math.Min(defaults.MinimumSamples, size),
+            Timeout = values.Long(FunctionEnvironment.FeedbackTimeoutMs, 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
         };
     }
 }

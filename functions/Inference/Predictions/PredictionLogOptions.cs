@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Inference.Service;
 
 namespace Inference.Predictions;
@@ -23,8 +24,8 @@ public sealed record PredictionLogOptions
 
     public static PredictionLogOptions FromEnvironment(EnvironmentValues values)
     {
-        var table = values.Get("PREDICTIONS_TABLE");
-        var file = values.Get("PREDICTIONS_LOG_FILE");
+        var table = values.Get(FunctionEnvironment.PredictionsTable);
+        var file = values.Get(FunctionEnvironment.PredictionsLogFile);
         if (table is not null && file is not null)
         {
             throw new InvalidOperationException(
@@ -37,7 +38,7 @@ public sealed record PredictionLogOptions
                 $"PREDICTIONS_LOG_FILE is '{file}' but its folder {Path.GetDirectoryName(Path.GetFullPath(file))} does not exist; create it or name a file in an existing folder.");
         }
 
-        var rate = values.Double("PREDICTIONS_SAMPLE_RATE", 0, 1);
+        var rate = values.Double(FunctionEnvironment.PredictionsSampleRate, 0, 1);
         if (table is null && file is null && rate > 0)
         {
             throw new InvalidOperationException(
@@ -49,9 +50,9 @@ public sealed record PredictionLogOptions
         {
             Table = table,
             File = file is null ? null : Path.GetFullPath(file),
-            TtlDays = (int?)values.Long("PREDICTIONS_TTL_DAYS", 1, 3650) ?? defaults.TtlDays,
+            TtlDays = (int?)values.Long(FunctionEnvironment.PredictionsTtlDays, 1, 3650) ?? defaults.TtlDays,
             SampleRate = rate ?? (table is null && file is null ? 0 : 1),
-            Timeout = values.Long("PREDICTIONS_TIMEOUT_MS", 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
+            Timeout = values.Long(FunctionEnvironment.PredictionsTimeoutMs, 1, 60_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.Timeout,
         };
     }
 }

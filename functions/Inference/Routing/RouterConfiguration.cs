@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Inference.Configuration;
+using R = Inference.Configuration.RouterConfig.Fields;
 
 namespace Inference.Routing;
 
@@ -15,7 +16,7 @@ public sealed record RouterDefinition(string Name, IReadOnlyList<RoutingRule> Ru
 /// </summary>
 public static class RouterConfiguration
 {
-    public const string Variable = "ROUTER";
+    public const string Variable = FunctionEnvironment.Router;
 
     /// <param name="targets">What a rule may route to: the served models and the ensembles.</param>
     public static RouterDefinition? Parse(string? json, IReadOnlyCollection<string> targets)
@@ -39,8 +40,8 @@ public static class RouterConfiguration
         using (document)
         {
             var root = document.RootElement;
-            RequireObject(root, "", ["name", "rules", "default"]);
-            var name = RequireString(root, "name", "");
+            RequireObject(root, "", [R.Name, R.Rules, R.Default]);
+            var name = RequireString(root, R.Name, "");
             if (!ModelConfigLoader.IsValidName(name))
             {
                 throw Problem($"name is '{name}'; allowed: {ModelConfigLoader.NameRules}");
@@ -51,17 +52,17 @@ public static class RouterConfiguration
                 throw Problem($"name '{name}' is the name of a served model or ensemble; the router needs a name of its own");
             }
 
-            if (!root.TryGetProperty("rules", out var rulesElement) || rulesElement.ValueKind != JsonValueKind.Array)
+            if (!root.TryGetProperty(R.Rules, out var rulesElement) || rulesElement.ValueKind != JsonValueKind.Array)
             {
                 throw Problem("rules is missing or not an array");
             }
 
             var rules = rulesElement.EnumerateArray().Select((rule, index) => ParseRule(rule, $"rules[{index}]", targets)).ToArray();
             string? fallback = null;
-            if (root.TryGetProperty("default", out _))
+            if (root.TryGetProperty(R.Default, out _))
             {
-                fallback = RequireString(root, "default", "");
-                RequireTarget(fallback, "default", targets);
+                fallback = RequireString(root, R.Default, "");
+                RequireTarget(fallback, R.Default, targets);
             }
 
             if (rules.Length == 0 && fallback is null)
@@ -75,19 +76,19 @@ public static class RouterConfiguration
 
     private static RoutingRule ParseRule(JsonElement element, string where, IReadOnlyCollection<string> targets)
     {
-        RequireObject(element, where, ["contentType", "header", "parameter", "equals", "model"]);
-        var model = RequireString(element, "model", where);
+        RequireObject(element, where, [R.ContentType, R.Header, R.Parameter, R.EqualsValue, R.Model]);
+        var model = RequireString(element, R.Model, where);
         RequireTarget(model, $"{where}.model", targets);
-        var kinds = new[] { "contentType", "header", "parameter" }.Where(k => element.TryGetProperty(k, out _)).ToArray();
+        var kinds = new[] { R.ContentType, R.Header, R.Parameter }.Where(k => element.TryGetProperty(k, out _)).ToArray();
         if (kinds.Length != 1)
         {
             throw Problem($"{where} has {(kinds.Length == 0 ? "none" : string.Join(" and ", kinds))} of contentType, header, parameter; allowed: exactly one");
         }
 
-        if (kinds[0] == "contentType")
+        if (kinds[0] == R.ContentType)
         {
-            var pattern = RequireString(element, "contentType", where).ToLowerInvariant();
-            if (element.TryGetProperty("equals", out _))
+            var pattern = RequireString(element, R.ContentType, where).ToLowerInvariant();
+            if (element.TryGetProperty(R.EqualsValue, out _))
             {
                 throw Problem($"{where} has 'equals' with contentType; the media type is the value itself");
             }
@@ -102,8 +103,8 @@ public static class RouterConfiguration
         }
 
         var key = RequireString(element, kinds[0], where);
-        var value = RequireString(element, "equals", where);
-        return kinds[0] == "header" ? new HeaderRule(key, value, model) : new ParameterRule(key, value, model);
+        var value = RequireString(element, R.EqualsValue, where);
+        return kinds[0] == R.Header ? new HeaderRule(key, value, model) : new ParameterRule(key, value, model);
     }
 
     private static void RequireTarget(string model, string where, IReadOnlyCollection<string> targets)

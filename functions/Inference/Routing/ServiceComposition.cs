@@ -36,7 +36,7 @@ public static class ServiceComposition
         IInferenceService service = models;
         if (ensembles.Count > 0)
         {
-            var namespaceName = values.Get(FunctionMetrics.NamespaceVariable) ?? FunctionMetrics.DefaultNamespace;
+            var namespaceName = values.Get(FunctionEnvironment.MetricsNamespace) ?? FunctionMetrics.DefaultNamespace;
             service = new EnsembleService(service, ensembles, new EnsembleTelemetry(new TelemetryWriter(output, namespaceName)));
         }
 

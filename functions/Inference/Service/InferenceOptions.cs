@@ -53,8 +53,8 @@ public sealed record InferenceOptions
     public static InferenceOptions FromEnvironment(Func<string, string?> env, int processorCount)
     {
         var values = new EnvironmentValues(env);
-        var bucket = values.Get("MODEL_S3_BUCKET");
-        var key = values.Get("MODEL_S3_KEY");
+        var bucket = values.Get(FunctionEnvironment.ModelS3Bucket);
+        var key = values.Get(FunctionEnvironment.ModelS3Key);
         if ((bucket is null) != (key is null))
         {
             throw new InvalidOperationException("MODEL_S3_BUCKET and MODEL_S3_KEY must be set together (or neither, for a bundled model).");
@@ -65,31 +65,31 @@ public sealed record InferenceOptions
         var defaults = new InferenceOptions { ModelDirectory = "" };
         return new InferenceOptions
         {
-            ModelDirectory = values.Get("MODEL_DIR") ?? Path.Combine(AppContext.BaseDirectory, "models"),
-            ModelName = values.Get("MODEL_NAME"),
-            S3Location = bucket is null ? null : new S3ModelLocation(bucket, key!, values.Get("MODEL_S3_VERSION")),
+            ModelDirectory = values.Get(FunctionEnvironment.ModelDirectory) ?? Path.Combine(AppContext.BaseDirectory, "models"),
+            ModelName = values.Get(FunctionEnvironment.ModelName),
+            S3Location = bucket is null ? null : new S3ModelLocation(bucket, key!, values.Get(FunctionEnvironment.ModelS3Version)),
             Registry = registry,
-            CacheDirectory = values.Get("MODEL_CACHE_DIR") ?? defaults.CacheDirectory,
-            EagerLoading = values.Get("MODEL_LOADING") switch
+            CacheDirectory = values.Get(FunctionEnvironment.ModelCacheDirectory) ?? defaults.CacheDirectory,
+            EagerLoading = values.Get(FunctionEnvironment.ModelLoading) switch
             {
                 null or "eager" => true,
                 "lazy" => false,
                 var other => throw new InvalidOperationException($"MODEL_LOADING is '{other}'; allowed: eager, lazy."),
             },
-            IntraOpThreads = (int?)values.Long("ORT_INTRA_OP_THREADS", 1, 64) ?? LambdaCpu.ThreadsFor(memory, processorCount),
-            OptimizedModelCache = values.Get("ORT_OPTIMIZED_MODEL_CACHE") switch
+            IntraOpThreads = (int?)values.Long(FunctionEnvironment.IntraOpThreads, 1, 64) ?? LambdaCpu.ThreadsFor(memory, processorCount),
+            OptimizedModelCache = values.Get(FunctionEnvironment.OptimizedModelCache) switch
             {
                 null or "false" => false,
                 "true" => true,
                 var other => throw new InvalidOperationException($"ORT_OPTIMIZED_MODEL_CACHE is '{other}'; allowed: true, false."),
             },
-            PreoptimizedModels = Flag(values, "ORT_PREOPTIMIZED_MODEL", defaults.PreoptimizedModels),
-            ParallelInit = Flag(values, "INIT_PARALLEL", defaults.ParallelInit),
-            AllowSpinning = Flag(values, "ORT_ALLOW_SPINNING", defaults.AllowSpinning),
+            PreoptimizedModels = Flag(values, FunctionEnvironment.PreoptimizedModel, defaults.PreoptimizedModels),
+            ParallelInit = Flag(values, FunctionEnvironment.ParallelInit, defaults.ParallelInit),
+            AllowSpinning = Flag(values, FunctionEnvironment.AllowSpinning, defaults.AllowSpinning),
             MaxBodyBytes = MaxBodyBytesFrom(values),
-            MaxImagePixels = values.Long("MAX_IMAGE_PIXELS", 1, 1L << 32) ?? DefaultMaxImagePixels,
-            MetricsNamespace = values.Get(FunctionMetrics.NamespaceVariable) ?? DefaultMetricsNamespace,
-            BatchMaxSize = (int?)values.Long("BATCH_MAX_SIZE", 1, 1024) ?? DefaultBatchMaxSize,
+            MaxImagePixels = values.Long(FunctionEnvironment.MaxImagePixels, 1, 1L << 32) ?? DefaultMaxImagePixels,
+            MetricsNamespace = values.Get(FunctionEnvironment.MetricsNamespace) ?? DefaultMetricsNamespace,
+            BatchMaxSize = (int?)values.Long(FunctionEnvironment.BatchMaxSize, 1, 1024) ?? DefaultBatchMaxSize,
             Cache = PredictionCacheOptions.FromEnvironment(values),
             PredictionLog = PredictionLogOptions.FromEnvironment(values),
             Feedback = Inference.Feedback.FeedbackOptions.FromEnvironment(values),
@@ -97,7 +97,7 @@ public sealed record InferenceOptions
     }
 
     /// <summary>MAX_BODY_BYTES: the largest request body, which the batch host also applies to the input objects it reads.</summary>
-    public static long MaxBodyBytesFrom(EnvironmentValues values) => values.Long("MAX_BODY_BYTES", 1, int.MaxValue) ?? DefaultMaxBodyBytes;
+    public static long MaxBodyBytesFrom(EnvironmentValues values) => values.Long(FunctionEnvironment.MaxBodyBytes, 1, int.MaxValue) ?? DefaultMaxBodyBytes;
 
     private static bool Flag(EnvironmentValues values, string name, bool fallback) => values.Get(name) switch
     {
@@ -109,7 +109,7 @@ public sealed record InferenceOptions
 
     private static RegistryModel? RegistryFromEnvironment(EnvironmentValues values, string? s3Bucket)
     {
-        if (values.Get("MODEL_REGISTRY_BUCKET") is not { } bucket)
+        if (values.Get(FunctionEnvironment.ModelRegistryBucket) is not { } bucket)
         {
             return null;
         }
@@ -119,13 +119,13 @@ public sealed record InferenceOptions
             throw new InvalidOperationException("MODEL_REGISTRY_BUCKET and MODEL_S3_BUCKET are both set; allowed: one model source (the registry, or MODEL_DIR with MODEL_S3_*).");
         }
 
-        var name = values.Get("MODEL_NAME");
+        var name = values.Get(FunctionEnvironment.ModelName);
         if (!ModelConfigLoader.IsValidName(name))
         {
             throw new InvalidOperationException($"MODEL_NAME is '{name}'; with MODEL_REGISTRY_BUCKET it is required: {ModelConfigLoader.NameRules}.");
         }
 
-        var version = values.Get("MODEL_VERSION");
+        var version = values.Get(FunctionEnvironment.ModelVersion);
         if (!SemanticVersion.IsValid(version))
         {
             throw new InvalidOperationException($"MODEL_VERSION is '{version}'; with MODEL_REGISTRY_BUCKET it is required: {SemanticVersion.Rules}.");

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Inference.Configuration;
+using F = Inference.Configuration.TrafficSplitConfig.Fields;
 
 namespace Inference.Variants;
 
@@ -41,13 +41,13 @@ public sealed record ShadowSpec(string Variant, double Percent);
 /// The traffic split of one function, from the JSON in <c>TRAFFIC_SPLIT</c> (documented in docs/rollout.md):
 /// weighted variants, optional sticky assignment by a header, optional shadow traffic to one variant.
 /// </summary>
-public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, string? StickyHeader, ShadowSpec? Shadow)
+public sealed record TrafficSplit(IReadOnlyList<VariantSpec> Variants, string? StickyHeader, ShadowSpec? Shadow)
 {
-    public const string VariableName = "TRAFFIC_SPLIT";
-    public const int DefaultBackendTimeoutMs = 10_000;
-    public const string NameRules = "1 to 32 characters of a-z, 0-9 and '-', starting with a letter or digit";
+    public const string VariableName = FunctionEnvironment.TrafficSplit;
+    public const int DefaultBackendTimeoutMs = TrafficSplitRules.DefaultBackendTimeoutMs;
+    public const string NameRules = TrafficSplitRules.VariantNameRules;
 
-    public static bool IsValidVariantName(string? name) => name is not null && VariantName().IsMatch(name);
+    public static bool IsValidVariantName(string? name) => TrafficSplitRules.IsVariantName(name);
 
     /// <summary>Parses and validates the JSON; every problem is an <see cref="InvalidOperationException"/> naming the variable and the field.</summary>
     public static TrafficSplit Parse(string json)
@@ -70,15 +70,15 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
                 throw Invalid("", $"is a JSON {root.ValueKind}", "a JSON object with 'variants'");
             }
 
-            RejectUnknown(root, "", "variants", "stickyHeader", "shadow");
-            if (!root.TryGetProperty("variants", out var list) || list.ValueKind != JsonValueKind.Array)
+            RejectUnknown(root, "", F.Variants, F.StickyHeader, F.Shadow);
+            if (!root.TryGetProperty(F.Variants, out var list) || list.ValueKind != JsonValueKind.Array)
             {
-                throw Invalid("variants", "is missing or not an array", "an array of 1 to 8 variants");
+                throw Invalid(F.Variants, "is missing or not an array", "an array of 1 to 8 variants");
             }
 
             var variants = list.EnumerateArray().Select((v, i) => ParseVariant(v, $"variants[{i}]")).ToArray();
-            var sticky = OptionalString(root, "stickyHeader", "");
-            var shadow = root.TryGetProperty("shadow", out var s) && s.ValueKind != JsonValueKind.Null ? ParseShadow(s) : null;
+            var sticky = OptionalString(root, F.StickyHeader, "");
+            var shadow = root.TryGetProperty(F.Shadow, out var s) && s.ValueKind != JsonValueKind.Null ? ParseShadow(s) : null;
             return Validate(new TrafficSplit(variants, sticky?.ToLowerInvariant(), shadow));
         }
     }
@@ -89,29 +89,29 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
     private static TrafficSplit Validate(TrafficSplit split)
     {
         var variants = split.Variants;
-        if (variants.Count is < 1 or > 8)
+        if (variants.Count is < 1 or > TrafficSplitRules.MaxVariants)
         {
-            throw Invalid("variants", $"has {variants.Count} entries", "1 to 8 variants");
+            throw Invalid(F.Variants, $"has {variants.Count} entries", $"1 to {TrafficSplitRules.MaxVariants} variants");
         }
 
         if (variants.GroupBy(v => v.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            throw Invalid("variants", $"names '{twice.Key}' twice", "distinct variant names");
+            throw Invalid(F.Variants, $"names '{twice.Key}' twice", "distinct variant names");
         }
 
-        if (variants.Sum(v => v.Weight) != 100)
+        if (variants.Sum(v => v.Weight) != TrafficSplitRules.TotalWeight)
         {
             throw Invalid("variants[].weight", $"adds up to {variants.Sum(v => v.Weight)}", "weights (whole percentages) that add up to 100");
         }
 
         if (variants.Count(v => v.Source == VariantSource.Primary) > 1)
         {
-            throw Invalid("variants", "has more than one variant without modelVersion, modelDir or url", "at most one variant that is the function's own model");
+            throw Invalid(F.Variants, "has more than one variant without modelVersion, modelDir or url", "at most one variant that is the function's own model");
         }
 
         if (variants.All(v => v.Source == VariantSource.HttpBackend))
         {
-            throw Invalid("variants", "has only HTTP backends", "at least one variant that runs a model in the function (health and metadata come from it)");
+            throw Invalid(F.Variants, "has only HTTP backends", "at least one variant that runs a model in the function (health and metadata come from it)");
         }
 
         if (variants.Where(v => v.ModelVersion is not null).GroupBy(v => v.ModelVersion).FirstOrDefault(g => g.Count() > 1) is { } sameVersion)
@@ -119,9 +119,9 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
             throw Invalid("variants[].modelVersion", $"names '{sameVersion.Key}' twice", "distinct registry versions");
         }
 
-        if (split.StickyHeader is { } header && !HeaderName().IsMatch(header))
+        if (split.StickyHeader is { } header && !TrafficSplitRules.IsHeaderName(header))
         {
-            throw Invalid("stickyHeader", $"is '{header}'", "an HTTP header name such as x-api-key");
+            throw Invalid(F.StickyHeader, $"is '{header}'", "an HTTP header name such as x-api-key");
         }
 
         if (split.Shadow is { } shadow && variants.All(v => v.Name != shadow.Variant))
@@ -139,17 +139,17 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
             throw Invalid(at, $"is a JSON {v.ValueKind}", "an object with name and weight");
         }
 
-        RejectUnknown(v, at, "name", "weight", "modelVersion", "modelDir", "url", "timeoutMs", "version");
-        var name = OptionalString(v, "name", at);
+        RejectUnknown(v, at, F.Name, F.Weight, F.ModelVersion, F.ModelDirectory, F.Url, F.TimeoutMs, F.Version);
+        var name = OptionalString(v, F.Name, at);
         if (!IsValidVariantName(name))
         {
             throw Invalid($"{at}.name", $"is '{name}'", NameRules);
         }
 
-        var weight = Integer(v, "weight", at, 0, 100) ?? throw Invalid($"{at}.weight", "is missing", "a whole percentage from 0 to 100");
-        var version = OptionalString(v, "modelVersion", at);
-        var directory = OptionalString(v, "modelDir", at);
-        var url = OptionalString(v, "url", at);
+        var weight = Integer(v, F.Weight, at, 0, TrafficSplitRules.TotalWeight) ?? throw Invalid($"{at}.weight", "is missing", "a whole percentage from 0 to 100");
+        var version = OptionalString(v, F.ModelVersion, at);
+        var directory = OptionalString(v, F.ModelDirectory, at);
+        var url = OptionalString(v, F.Url, at);
         var sources = new[] { version, directory, url }.Count(s => s is not null);
         if (sources > 1)
         {
@@ -167,7 +167,7 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
             throw Invalid($"{at}.url", $"is '{url}'", "an absolute http or https URL without credentials or query, the base the request's /v2/... path is appended to");
         }
 
-        var label = OptionalString(v, "version", at);
+        var label = OptionalString(v, F.Version, at);
         if (label is not null && url is null)
         {
             throw Invalid($"{at}.version", $"is '{label}'", "unset: only an HTTP backend is labelled; a model variant reports its model.json's version");
@@ -181,8 +181,8 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
             ModelVersion = version,
             ModelDirectory = directory,
             Url = uri,
-            TimeoutMs = Integer(v, "timeoutMs", at, 1, 900_000) ?? DefaultBackendTimeoutMs,
-            Version = uri is null ? null : label ?? "legacy",
+            TimeoutMs = Integer(v, F.TimeoutMs, at, 1, 900_000) ?? DefaultBackendTimeoutMs,
+            Version = uri is null ? null : label ?? TrafficSplitRules.DefaultBackendVersion,
         };
     }
 
@@ -190,14 +190,14 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
     {
         if (s.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid("shadow", $"is a JSON {s.ValueKind}", "an object with variant and percent");
+            throw Invalid(F.Shadow, $"is a JSON {s.ValueKind}", "an object with variant and percent");
         }
 
-        RejectUnknown(s, "shadow", "variant", "percent");
-        var variant = OptionalString(s, "variant", "shadow") ?? throw Invalid("shadow.variant", "is missing", "the name of the candidate variant");
-        if (!s.TryGetProperty("percent", out var p) || p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var percent) || percent is < 0 or > 100)
+        RejectUnknown(s, F.Shadow, F.ShadowVariant, F.ShadowPercent);
+        var variant = OptionalString(s, F.ShadowVariant, F.Shadow) ?? throw Invalid("shadow.variant", "is missing", "the name of the candidate variant");
+        if (!s.TryGetProperty(F.ShadowPercent, out var p) || p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var percent) || percent is < 0 or > 100)
         {
-            throw Invalid("shadow.percent", $"is {(s.TryGetProperty("percent", out var raw) ? raw.GetRawText() : "missing")}", "a number from 0 to 100: the share of requests also sent to the candidate");
+            throw Invalid("shadow.percent", $"is {(s.TryGetProperty(F.ShadowPercent, out var raw) ? raw.GetRawText() : "missing")}", "a number from 0 to 100: the share of requests also sent to the candidate");
         }
 
         return new ShadowSpec(variant, percent);
@@ -237,10 +237,4 @@ public sealed partial record TrafficSplit(IReadOnlyList<VariantSpec> Variants, s
 
     private static InvalidOperationException Invalid(string field, string problem, string allowed) =>
         new($"{VariableName}{(field.Length == 0 ? "" : "." + field)} {problem}; allowed: {allowed}.");
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
-    private static partial Regex VariantName();
-
-    [GeneratedRegex("^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$")]
-    private static partial Regex HeaderName();
 }

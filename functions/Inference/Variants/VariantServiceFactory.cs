@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
+using Inference.Configuration;
 using Inference.Hosting;
 using Inference.Service;
 using Inference.Telemetry;
@@ -15,7 +16,7 @@ namespace Inference.Variants;
 /// </summary>
 public static class VariantServiceFactory
 {
-    private static readonly string[] ModelSourceVariables = ["MODEL_REGISTRY_BUCKET", "MODEL_VERSION", "MODEL_S3_BUCKET", "MODEL_S3_KEY", "MODEL_S3_VERSION"];
+    private static readonly string[] ModelSourceVariables = [FunctionEnvironment.ModelRegistryBucket, FunctionEnvironment.ModelVersion, FunctionEnvironment.ModelS3Bucket, FunctionEnvironment.ModelS3Key, FunctionEnvironment.ModelS3Version];
 
     /// <param name="http">The client HTTP backends are called with; one per process is created when null.</param>
     /// <param name="random">Draws the variant of a request without a sticky key, and whether it is shadowed; uniform in [0, 1).</param>
@@ -74,8 +75,8 @@ public static class VariantServiceFactory
     {
         Func<string, string?> variables = spec.Source switch
         {
-            VariantSource.RegistryVersion => name => name == "MODEL_VERSION" ? spec.ModelVersion : environment(name),
-            VariantSource.ModelDirectory => name => name == "MODEL_DIR" ? Path.Combine(AppContext.BaseDirectory, spec.ModelDirectory!)
+            VariantSource.RegistryVersion => name => name == FunctionEnvironment.ModelVersion ? spec.ModelVersion : environment(name),
+            VariantSource.ModelDirectory => name => name == FunctionEnvironment.ModelDirectory ? Path.Combine(AppContext.BaseDirectory, spec.ModelDirectory!)
                 : ModelSourceVariables.Contains(name) ? null : environment(name),
             _ => environment,
         };

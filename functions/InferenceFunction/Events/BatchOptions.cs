@@ -1,3 +1,4 @@
+using Inference.Configuration;
 using Inference.Service;
 using InferenceFunction.Runtime;
 
@@ -6,10 +7,10 @@ namespace InferenceFunction.Events;
 /// <summary>Where the SQS/S3 batch pattern writes its records, and which model it runs.</summary>
 public sealed record BatchOptions(string ResultsBucket, string ResultsPrefix, string ModelName, string ModelVersion)
 {
-    public const string ResultsBucketVariable = "RESULTS_BUCKET";
-    public const string ResultsPrefixVariable = "RESULTS_PREFIX";
-    public const string ModelNameVariable = "BATCH_MODEL_NAME";
-    public const string ModelVersionVariable = "BATCH_MODEL_VERSION";
+    public const string ResultsBucketVariable = FunctionEnvironment.ResultsBucket;
+    public const string ResultsPrefixVariable = FunctionEnvironment.ResultsPrefix;
+    public const string ModelNameVariable = FunctionEnvironment.BatchModelName;
+    public const string ModelVersionVariable = FunctionEnvironment.BatchModelVersion;
 
     /// <summary>
     /// The largest input object read, in bytes: the service's body limit (MAX_BODY_BYTES), which would refuse a larger one

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Inference.Configuration;
 using Inference.Objects;
 
 namespace InferenceFunction.Objects;
@@ -10,7 +11,7 @@ namespace InferenceFunction.Objects;
 /// </summary>
 public sealed partial class DirectoryObjectStore : IObjectStore
 {
-    public const string RootVariable = "LOCAL_OBJECT_ROOT";
+    public const string RootVariable = FunctionEnvironment.LocalObjectRoot;
 
     /// <summary>The suffix of the temporary files a put writes before renaming them over the target.</summary>
     public const string PartialSuffix = ".partial";

@@ -1,11 +1,12 @@
 using System.Globalization;
+using Inference.Configuration;
 
 namespace InferenceFunction.Runtime;
 
 /// <summary>Host settings read from the environment Lambda gives the process.</summary>
 public sealed record HostSettings(string RuntimeApiAddress, TimeSpan SafetyMargin)
 {
-    public const string SafetyMarginVariable = "DEADLINE_SAFETY_MARGIN_MS";
+    public const string SafetyMarginVariable = FunctionEnvironment.DeadlineSafetyMarginMs;
     private static readonly TimeSpan DefaultSafetyMargin = TimeSpan.FromMilliseconds(300);
 
     public static HostSettings FromEnvironment(Func<string, string?> getVariable)

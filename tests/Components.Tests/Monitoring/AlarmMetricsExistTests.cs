@@ -10,8 +10,9 @@ namespace Components.Tests.Monitoring;
 
 /// <summary>
 /// Every alarm and dashboard widget in the programs we synthesize watches a metric that exists: an AWS metric with a
-/// dimension set the service publishes (<see cref="AwsMetricCatalog"/>), or one that our function really writes in its
-/// EMF lines (<see cref="EmittedFunctionMetrics"/>); and the dimension values that name our resources name ones the
+/// dimension set the service publishes (<see cref="AwsMetricCatalog"/>), or one that the contract declares
+/// (<see cref="FunctionMetrics"/>, the one definition both sides use) and our function really writes in its EMF lines
+/// (<see cref="EmittedFunctionMetrics"/>); and the dimension values that name our resources name ones the
 /// program creates, configured so that AWS or the function publishes the metric for them.
 /// </summary>
 public sealed partial class AlarmMetricsExistTests : IDisposable
@@ -116,6 +117,10 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
 
                 problems.AddRange(resources.CheckAwsDimensions(metric, aws));
             }
+            else if (!FunctionMetrics.All.Any(m => m.Name == metric.Name && m.DimensionSets.Any(set => set.ToHashSet().SetEquals(metric.Dimensions.Keys))))
+            {
+                problems.Add($"{metric}: the contract (FunctionMetrics) declares no function metric of that name with these dimensions");
+            }
             else if (!emitted.Any(e => e.Matches(metric.Namespace, metric.Name, metric.Dimensions.Keys)))
             {
                 problems.Add($"{metric}: no function of the program emits it; the function emits {string.Join("; ", emitted)}");
@@ -194,7 +199,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
 
         /// <summary>The namespaces the program's functions write their metrics to (METRICS_NAMESPACE, or the function's default).</summary>
         public IEnumerable<string> MetricsNamespaces() =>
-            OfType(LambdaFunction).Select(f => (string?)f.Value!["properties"]?["environment"]?["variables"]?[FunctionMetrics.NamespaceVariable] ?? FunctionMetrics.DefaultNamespace)
+            OfType(LambdaFunction).Select(f => (string?)f.Value!["properties"]?["environment"]?["variables"]?[FunctionEnvironment.MetricsNamespace] ?? FunctionMetrics.DefaultNamespace)
                 .Append(FunctionMetrics.DefaultNamespace).Distinct();
 
         public IEnumerable<string> CheckAwsDimensions(WatchedMetric metric, AwsMetric aws)
@@ -270,7 +275,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
             }
 
             var variables = Properties(function)["environment"]?["variables"]?.AsObject();
-            var models = ((string?)variables?["MODEL_NAME"] ?? (string?)variables?["BATCH_MODEL_NAME"])?.Split(',');
+            var models = ((string?)variables?[FunctionEnvironment.ModelName] ?? (string?)variables?[FunctionEnvironment.BatchModelName])?.Split(',');
             if (models is null)
             {
                 yield break;
@@ -283,7 +288,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
                 yield break;
             }
 
-            var split = (string?)variables?["TRAFFIC_SPLIT"] is { } json ? JsonNode.Parse(json)!["variants"]!.AsArray() : null;
+            var split = (string?)variables?[FunctionEnvironment.TrafficSplit] is { } json ? JsonNode.Parse(json)!["variants"]!.AsArray() : null;
             if (metric.Dimensions.TryGetValue(FunctionMetrics.Variant, out var variant)
                 && (split is null || (variant is not null && !split.Any(v => (string?)v!["name"] == variant))))
             {
@@ -292,7 +297,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
 
             if (metric.Dimensions.TryGetValue(FunctionMetrics.ModelVersion, out var watchedVersion))
             {
-                var pinned = (string?)variables?["MODEL_VERSION"] ?? (string?)variables?["BATCH_MODEL_VERSION"] ?? BundledVersion(model);
+                var pinned = (string?)variables?[FunctionEnvironment.ModelVersion] ?? (string?)variables?[FunctionEnvironment.BatchModelVersion] ?? BundledVersion(model);
                 var versions = (split?.Select(v => (string?)v!["modelVersion"] ?? pinned) ?? [pinned]).OfType<string>().ToList();
                 if (versions.Count > 0 && watchedVersion is not null && !versions.Contains(watchedVersion))
                 {

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Inference.Configuration;
+
+/// <summary>Source-generated serialization of the configuration documents (no reflection: the function is published Native AOT).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TrafficSplitConfig))]
+[JsonSerializable(typeof(IReadOnlyList<EnsembleConfig>))]
+[JsonSerializable(typeof(RouterConfig))]
+internal sealed partial class ContractJsonContext : JsonSerializerContext;
