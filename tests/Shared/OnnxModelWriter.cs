@@ -29,13 +29,16 @@ internal static class OnnxModelWriter
             .Add(5, new Message().Varint(1, 2).Varint(2, Float).Add(4, PackedFloats(0f, 0f)).Add(8, "table"))
             .Add(11, Value("x", "N", 3, 4, 4))
             .Add(12, Value("y", "N", 3));
-        return new Message()
-            .Varint(1, 8) // IR version 8
-            .Add(2, "inference-tests")
-            .Add(7, graph)
-            .Add(8, new Message().Add(1, "").Varint(2, 13)) // opset 13
-            .ToArray();
+        return ModelOf(graph);
     }
+
+    /// <summary>A ModelProto around <paramref name="graph"/>: IR version 8, opset 13.</summary>
+    private static byte[] ModelOf(Message graph) => new Message()
+        .Varint(1, 8)
+        .Add(2, "inference-tests")
+        .Add(7, graph)
+        .Add(8, new Message().Add(1, "").Varint(2, 13))
+        .ToArray();
 
     /// <summary>
     /// A model with two dynamic dimensions: input <c>x</c> f32[N,M], output <c>y</c> f32[N] = the mean of each row. A request
@@ -48,12 +51,7 @@ internal static class OnnxModelWriter
             .Add(2, "row-means")
             .Add(11, Value("x", "N", "M"))
             .Add(12, Value("y", "N"));
-        return new Message()
-            .Varint(1, 8)
-            .Add(2, "inference-tests")
-            .Add(7, graph)
-            .Add(8, new Message().Add(1, "").Varint(2, 13))
-            .ToArray();
+        return ModelOf(graph);
     }
 
     /// <summary>
@@ -84,12 +82,7 @@ internal static class OnnxModelWriter
             .Add(5, Int64Tensor("square", 1000, 1000))
             .Add(11, Value("x", "N", 3, 4, 4))
             .Add(12, Value("y", "N", 3));
-        return new Message()
-            .Varint(1, 8)
-            .Add(2, "inference-tests")
-            .Add(7, graph)
-            .Add(8, new Message().Add(1, "").Varint(2, 13))
-            .ToArray();
+        return ModelOf(graph);
     }
 
     /// <summary>A one-dimensional INT64 initializer.</summary>
