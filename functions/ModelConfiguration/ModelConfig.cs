@@ -104,11 +104,14 @@ public sealed record TensorSpec
 public sealed record PreprocessingConfig
 {
     public required ResizeConfig Resize { get; init; }
-    public string Layout { get; init; } = "NCHW";
-    public string ChannelOrder { get; init; } = "RGB";
+
+    // Fields with a default have setters, not init: the JSON source generator builds these records with an object
+    // initializer that assigns every init property, so a field left out of model.json would get null or 0, not its default.
+    public string Layout { get; set; } = "NCHW";
+    public string ChannelOrder { get; set; } = "RGB";
 
     /// <summary>Each 0–255 channel value is multiplied by this before mean and std are applied.</summary>
-    public float Scale { get; init; } = 1f;
+    public float Scale { get; set; } = 1f;
 
     public IReadOnlyList<float>? Mean { get; init; }
     public IReadOnlyList<float>? Std { get; init; }
@@ -132,7 +135,8 @@ public sealed record PostprocessingConfig
     public string? Output { get; init; }
 
     public bool Softmax { get; init; }
-    public int TopK { get; init; } = 5;
+    /// <remarks>A setter, not init, so that the default survives the JSON source generator (see PreprocessingConfig).</remarks>
+    public int TopK { get; set; } = 5;
     public bool L2Normalize { get; init; }
 }
 

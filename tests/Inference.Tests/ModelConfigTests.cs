@@ -36,6 +36,19 @@ public sealed class ModelConfigTests : IDisposable
     }
 
     [Fact]
+    public void Fields_left_out_take_their_documented_defaults()
+    {
+        var node = JsonNode.Parse(Valid)!;
+        node["preprocessing"] = new JsonObject { ["resize"] = new JsonObject { ["width"] = 192, ["height"] = 48 } };
+        node["postprocessing"] = new JsonObject { ["type"] = "classification" };
+
+        var config = ModelConfigLoader.Load(_dir.Write("model.json", node.ToJsonString())).Config;
+
+        Assert.Equal(("NCHW", "RGB", 1f), (config.Preprocessing!.Layout, config.Preprocessing.ChannelOrder, config.Preprocessing.Scale));
+        Assert.Equal(5, config.Postprocessing!.TopK);
+    }
+
+    [Fact]
     public void Labels_can_come_from_a_file()
     {
         _dir.Write("labels.txt", "up\ndown\n");
