@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Objects;
+using Inference.Configuration;
 using LambdaEmulator;
 
 namespace Infra.Local.Batch;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Inference.Objects;
+using Inference.Configuration;
 
 namespace Infra.Local.Batch;
 

@@ -1,5 +1,4 @@
 using Inference.Configuration;
-using Inference.Objects;
 
 namespace Infra.Local.Batch;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Inference.Configuration;
-using Inference.Objects;
 
 namespace InferenceFunction.Objects;
 

@@ -1,11 +1,11 @@
-namespace Inference.Objects;
+namespace Inference.Configuration;
 
 /// <summary>
-/// The one rule for keeping S3 object keys as files under a folder, shared by the function's folder store and serve's
-/// batch folders (compiled into both): S3 takes any key, but a key with an empty, <c>.</c> or <c>..</c> segment or a
+/// The one rule for keeping S3 object keys as files under a folder, part of the contract: the function's folder store and
+/// serve's batch folders both keep keys by it. S3 takes any key, but a key with an empty, <c>.</c> or <c>..</c> segment or a
 /// backslash would name another place (or another file) once joined into a path, so such keys are refused.
 /// </summary>
-internal static class ObjectKeyPaths
+public static class ObjectKeyPaths
 {
     /// <returns>Why <paramref name="key"/> cannot be kept as a file, or null when it can.</returns>
     public static string? Problem(string key) =>
