@@ -1,5 +1,4 @@
 using System.Globalization;
-using Infra.Preview;
 
 namespace Infra.Components;
 

@@ -1,6 +1,6 @@
 using Infra.Core;
 
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>
 /// Catches at synthesis time what would otherwise surface as a broken deployment: references

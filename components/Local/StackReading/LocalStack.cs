@@ -1,7 +1,7 @@
 using System.Net;
 using Infra.Components;
 
-namespace Infra.Local.Model;
+namespace Infra.Local.StackReading;
 
 /// <summary>What <c>serve</c> runs: the stack's APIs and their functions, derived from the components' own settings.</summary>
 public sealed record LocalStack(string StackName, IReadOnlyList<LocalApi> Apis)

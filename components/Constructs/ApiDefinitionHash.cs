@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 
 namespace Infra.Components;
 

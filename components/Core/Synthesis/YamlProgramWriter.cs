@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>
 /// Writes a rendered program as block-style YAML. Strings are plain where that is unambiguous

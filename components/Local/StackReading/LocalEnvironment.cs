@@ -1,7 +1,7 @@
 using Inference.Configuration;
 using Infra.Core;
 
-namespace Infra.Local.Model;
+namespace Infra.Local.StackReading;
 
 /// <summary>A variable of the deployed function that the local one runs without, and why.</summary>
 public sealed record DroppedVariable(string Name, string Reason);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 
 namespace Infra.Core;
 

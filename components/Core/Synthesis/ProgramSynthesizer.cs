@@ -1,6 +1,6 @@
 using Infra.Core;
 
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>
 /// Turns a stack into the Pulumi YAML program data model: validates it, then lays out the

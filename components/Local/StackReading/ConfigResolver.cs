@@ -1,7 +1,7 @@
 using Infra.Configuration;
 using Infra.Core;
 
-namespace Infra.Local.Model;
+namespace Infra.Local.StackReading;
 
 /// <summary>
 /// Turns a program value into the string it would have at deployment, where that is knowable on

@@ -1,3 +1,5 @@
+using Infra.Core;
+
 namespace Infra.Components;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed record CodeDirectory(string PathFromProgram, string LocalPath)
             ? new DirectoryInfo(LocalPath).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
             : null;
 
-    public static CodeDirectory FromProject(Hosting.ProjectLayout layout, string pathFromRoot)
+    public static CodeDirectory FromProject(ProjectLayout layout, string pathFromRoot)
     {
         ArgumentNullException.ThrowIfNull(layout);
         return new CodeDirectory(layout.FromProgram(pathFromRoot), Path.Combine(layout.RootDirectory, pathFromRoot));

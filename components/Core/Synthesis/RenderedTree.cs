@@ -1,4 +1,4 @@
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>
 /// The program as plain data, ready for a writer: strings, booleans, numbers, null,

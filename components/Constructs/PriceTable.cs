@@ -1,4 +1,4 @@
-namespace Infra.Preview;
+namespace Infra.Components;
 
 /// <summary>
 /// Every price the cost estimate and the dashboards use: AWS list prices in us-east-1, without

@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace Infra.Hosting;
+namespace Infra.Core;
 
 /// <summary>
 /// Where the Pulumi project lives: the folder with <c>Pulumi.yaml</c>, its name, and the program

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>Writes a rendered program as indented JSON, which Pulumi YAML also accepts.</summary>
 public static class JsonProgramWriter

@@ -1,6 +1,6 @@
 using Infra.Core;
 
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>Renders one resource: its type, its properties with the scope's tags, and its options.</summary>
 internal static class ResourceRenderer

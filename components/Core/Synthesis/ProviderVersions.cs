@@ -1,4 +1,4 @@
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>
 /// The provider plugin versions every resource pins through the <c>version</c> option. They are

@@ -1,6 +1,6 @@
 using Infra.Core;
 
-namespace Infra.Synthesis;
+namespace Infra.Core.Synthesis;
 
 /// <summary>Renders program values into Pulumi YAML's data model.</summary>
 internal static class ValueRenderer

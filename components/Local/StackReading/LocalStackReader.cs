@@ -3,7 +3,7 @@ using Infra.Aws.Lambda;
 using Infra.Components;
 using Infra.Core;
 
-namespace Infra.Local.Model;
+namespace Infra.Local.StackReading;
 
 /// <summary>
 /// Derives the local model from a synthesized stack: every REST and container inference API with
