@@ -7,7 +7,7 @@ using Inference.Service;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
 
-// dotnet run -c Release --project tests/BatchBenchmark -- [ROUNDS] [IMAGES] [INTRA_OP_THREADS] [BATCH_MAX_SIZE]
+// dotnet run -c Release --project benchmarks/BatchBenchmark -- [ROUNDS] [IMAGES] [INTRA_OP_THREADS] [BATCH_MAX_SIZE]
 // Each round times, in rotated order: IMAGES single /predict calls one after another, one PredictImagesAsync call over the
 // same IMAGES, and the bare session alone on the images' tensors (decoded beforehand) in chunks of 1 and of BATCH_MAX_SIZE.
 // Every path uses the same service and so the same session: ONNX Runtime's intra-op threads belong to a session, and

@@ -7,7 +7,7 @@ namespace Benchmarks;
 
 /// <summary>
 /// Issue 9's cold-start comparison: process start → first ResNet18 prediction for each variant of the function
-/// (build × session and init options) and for the floor (tests/ColdStartFloor: a bare program that only creates
+/// (build × session and init options) and for the floor (benchmarks/ColdStartFloor: a bare program that only creates
 /// the session and runs once), all in one run. Every round starts each variant once, in an order rotated per
 /// round, so that the machine's changing load falls on all of them alike; medians over the rounds.
 /// </summary>

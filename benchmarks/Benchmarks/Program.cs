@@ -1,15 +1,15 @@
 using System.Globalization;
 using Benchmarks;
 
-// dotnet run -c Release --project tests/Benchmarks -- warm [ROUNDS] [ITERATIONS]
-// dotnet run -c Release --project tests/Benchmarks -- coldstart PUBLISH_ROOT [RUNS] [THREADS]
-// dotnet run -c Release --project tests/Benchmarks -- size PUBLISH_ROOT
-// dotnet run -c Release --project tests/Benchmarks -- coldstart-variants FUNCTION_PUBLISH_ROOT FLOOR_PUBLISH_ROOT MODEL_DIR [ROUNDS] [THREADS] [FILTER]
-//   (tests/Benchmarks/coldstart.sh publishes everything and runs this)
-// dotnet run -c Release --project tests/Benchmarks -- serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]
-//   (tests/Benchmarks/serve-load.sh starts serve for the dev stack and runs this)
-// dotnet run -c Release --project tests/Benchmarks -- shadow [ROUNDS] [THREADS]
-// dotnet run -c Release --project tests/Benchmarks -- session-formats MODEL.onnx [ROUNDS] [THREADS] [WARM_RUNS]
+// dotnet run -c Release --project benchmarks/Benchmarks -- warm [ROUNDS] [ITERATIONS]
+// dotnet run -c Release --project benchmarks/Benchmarks -- coldstart PUBLISH_ROOT [RUNS] [THREADS]
+// dotnet run -c Release --project benchmarks/Benchmarks -- size PUBLISH_ROOT
+// dotnet run -c Release --project benchmarks/Benchmarks -- coldstart-variants FUNCTION_PUBLISH_ROOT FLOOR_PUBLISH_ROOT MODEL_DIR [ROUNDS] [THREADS] [FILTER]
+//   (benchmarks/Benchmarks/coldstart.sh publishes everything and runs this)
+// dotnet run -c Release --project benchmarks/Benchmarks -- serve PREDICT_URL API_KEY PHOTO [REQUESTS] [CONCURRENCY] [INSTANCES] [THREADS]
+//   (benchmarks/Benchmarks/serve-load.sh starts serve for the dev stack and runs this)
+// dotnet run -c Release --project benchmarks/Benchmarks -- shadow [ROUNDS] [THREADS]
+// dotnet run -c Release --project benchmarks/Benchmarks -- session-formats MODEL.onnx [ROUNDS] [THREADS] [WARM_RUNS]
 // PUBLISH_ROOT holds framework-dependent/, ready-to-run/ and native-aot/ (functions/InferenceFunction/bin/publish).
 var invariant = CultureInfo.InvariantCulture;
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], invariant) : fallback;

@@ -4,12 +4,12 @@
 # Usage: coldstart.sh [ROUNDS] [THREADS]
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-sh "$root/tests/Benchmarks/publish.sh"
+sh "$root/benchmarks/Benchmarks/publish.sh"
 cd "$root"
-floor=tests/ColdStartFloor/bin/publish
-dotnet publish tests/ColdStartFloor -c Release -p:PublishAot=true -o $floor/native-aot -v quiet -nologo
-dotnet publish tests/ColdStartFloor -c Release -p:PublishReadyToRun=true -o $floor/ready-to-run -v quiet -nologo
+floor=benchmarks/ColdStartFloor/bin/publish
+dotnet publish benchmarks/ColdStartFloor -c Release -p:PublishAot=true -o $floor/native-aot -v quiet -nologo
+dotnet publish benchmarks/ColdStartFloor -c Release -p:PublishReadyToRun=true -o $floor/ready-to-run -v quiet -nologo
 publish=functions/InferenceFunction/bin/publish
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-tests/Benchmarks/bin/Release/net10.0/Benchmarks coldstart-variants $publish $floor $publish/native-aot/models/resnet18 "${1:-7}" "${2:-2}"
+benchmarks/Benchmarks/bin/Release/net10.0/Benchmarks coldstart-variants $publish $floor $publish/native-aot/models/resnet18 "${1:-7}" "${2:-2}"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Peak resident memory (VmHWM) of the inference function process serving one model, over N /predict calls of a
 320x240 PNG, run as a real process behind the repository's Lambda Runtime API emulator (1 intra-op thread, no cache).
-The router's memory rule (components/Components/Routing/ModelMemorySizing.cs) rests on these figures.
+The router's memory rule (components/Constructs/Routing/ModelMemorySizing.cs) rests on these figures.
 
-usage: tests/Benchmarks/model-memory.py MODEL [MODELS_DIR] [CALLS]
+usage: benchmarks/Benchmarks/model-memory.py MODEL [MODELS_DIR] [CALLS]
   builds functions/InferenceFunction and the emulator CLI first; MODELS_DIR defaults to the folder with both bundled
   models in tests/InferenceFunction.Tests' output (build that project once)."""
 import base64, glob, json, os, struct, subprocess, sys, tempfile, time, zlib

@@ -7,4 +7,4 @@ cd "$root"
 for profile in FrameworkDependent ReadyToRun ReadyToRunTrimmed NativeAot; do
   dotnet publish functions/InferenceFunction/InferenceFunction.csproj -p:PublishProfile=$profile -v quiet -nologo
 done
-dotnet build tests/Benchmarks/Benchmarks.csproj -c Release -v quiet -nologo
+dotnet build benchmarks/Benchmarks/Benchmarks.csproj -c Release -v quiet -nologo

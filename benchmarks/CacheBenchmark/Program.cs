@@ -5,8 +5,8 @@ using Inference.Caching;
 using Inference.Protocol;
 using SkiaSharp;
 
-// dotnet run -c Release --project tests/CacheBenchmark -- [PREVIOUS_Inference.dll] [ITERATIONS] [WARMUP]
-// Without a previous library, the baseline is this build with the cache off. tests/CacheBenchmark/run.sh builds the previous one.
+// dotnet run -c Release --project benchmarks/CacheBenchmark -- [PREVIOUS_Inference.dll] [ITERATIONS] [WARMUP]
+// Without a previous library, the baseline is this build with the cache off. benchmarks/CacheBenchmark/run.sh builds the previous one.
 var invariant = CultureInfo.InvariantCulture;
 var previousPath = args.Length > 0 && args[0] != "-" ? args[0] : null;
 var iterations = args.Length > 1 ? int.Parse(args[1], invariant) : 200;

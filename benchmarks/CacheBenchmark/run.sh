@@ -8,4 +8,4 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git -C "$root" archive "$previous" functions/Inference Directory.Build.props Directory.Packages.props | tar -x -C "$work"
 dotnet build -c Release -v q "$work/functions/Inference/Inference.csproj" -o "$work/previous" >&2
-dotnet run -c Release --project "$root/tests/CacheBenchmark" -- "$work/previous/Inference.dll" "${2:-200}" "${3:-20}"
+dotnet run -c Release --project "$root/benchmarks/CacheBenchmark" -- "$work/previous/Inference.dll" "${2:-200}" "${3:-20}"

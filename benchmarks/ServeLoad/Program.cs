@@ -3,9 +3,9 @@ using Infra.Hosting;
 using Infra.Local;
 using ServeLoad;
 
-// dotnet tests/ServeLoad/bin/Release/net10.0/ServeLoad.dll load [REQUESTS] [PORT] [check|report]  (memory growth: a failure, or only reported)
-// dotnet tests/ServeLoad/bin/Release/net10.0/ServeLoad.dll soak [MINUTES] [CONCURRENCY] [PORT]
-// (tests/ServeLoad/check.sh builds it and runs either; the `serve` verb is the child process they start.)
+// dotnet benchmarks/ServeLoad/bin/Release/net10.0/ServeLoad.dll load [REQUESTS] [PORT] [check|report]  (memory growth: a failure, or only reported)
+// dotnet benchmarks/ServeLoad/bin/Release/net10.0/ServeLoad.dll soak [MINUTES] [CONCURRENCY] [PORT]
+// (benchmarks/ServeLoad/check.sh builds it and runs either; the `serve` verb is the child process they start.)
 var invariant = CultureInfo.InvariantCulture;
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], invariant) : fallback;
 
