@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Infra.Policy;
 
 namespace Infra.Core;
 

@@ -1,7 +1,7 @@
 using Infra.Configuration;
 using Infra.Core;
 using Infra.Preview;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 
 namespace Infra.Hosting;
 

@@ -1,4 +1,4 @@
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 
 namespace Infra.Hosting;
 

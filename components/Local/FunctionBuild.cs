@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Infra.Core;
 using Infra.Hosting;
 using Infra.Local.Emulators;
 

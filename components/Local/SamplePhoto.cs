@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Infra.Core;
 using Infra.Hosting;
 
 namespace Infra.Local;

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Infra.Configuration;
 using Infra.Hosting;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Infra.Local;
 

@@ -1,3 +1,5 @@
+using Infra.Core;
+
 namespace Infra.Policy;
 
 /// <summary>How a finding is treated: an error stops synthesis, a warning is printed.</summary>
@@ -14,9 +16,6 @@ public sealed record PolicyFinding(string RuleId, PolicySeverity Severity, strin
     public string Describe() =>
         $"{RuleId} on '{ResourceName}': {Message}{Environment.NewLine}    why: {Why}{Environment.NewLine}    fix: {Fix}";
 }
-
-/// <summary>A rule that the stack's author turned off for one resource, with the written reason.</summary>
-public sealed record PolicySuppression(string RuleId, string ResourceName, string Reason);
 
 /// <summary>What a policy pack found in a stack, and what was suppressed.</summary>
 public sealed record PolicyReport(IReadOnlyList<PolicyFinding> Findings, IReadOnlyList<PolicySuppression> Suppressions)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Infra.Components;
 
 namespace Infra.Preview;
 

@@ -1,6 +1,7 @@
 using Infra.Configuration;
+using Infra.Core;
 using Infra.Hosting;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests;

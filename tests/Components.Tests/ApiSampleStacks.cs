@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using LambdaAlias = Infra.Aws.Lambda.Alias;
 using LambdaAliasArgs = Infra.Aws.Lambda.AliasArgs;
 

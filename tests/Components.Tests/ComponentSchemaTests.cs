@@ -1,7 +1,7 @@
 using Infra.Aws.Iam;
 using Infra.Components;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using SchemaCheck.Checking;
 
 namespace Components.Tests;

@@ -30,7 +30,7 @@ public sealed class ContainerImageTagTests : IDisposable
         ".build/function/native-aot-linux-x64/bootstrap",
         ".git/HEAD",
         "README.md",
-        "components/Components/ContainerInferenceApi.cs",
+        "components/Constructs/ContainerInferenceApi.cs",
         "docs/reliability.md",
         "functions/Inference/bin/Release/net10.0/Inference.dll",
         "functions/InferenceFunction/obj/project.assets.json",

@@ -1,6 +1,6 @@
 using Infra.Aws.S3;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using YamlDotNet.RepresentationModel;
 using static Components.Tests.ProgramAssertions;
 

@@ -7,7 +7,7 @@ namespace Components.Tests;
 
 public class EncryptedBucketTests
 {
-    private static List<object?> Statements(Infra.Synthesis.OrderedMap program, string resource, string property = "policy") =>
+    private static List<object?> Statements(Infra.Core.Synthesis.OrderedMap program, string resource, string property = "policy") =>
         (List<object?>)Property(program, resource, property, "fn::toJSON", "Statement")!;
 
     private static object? Sid(List<object?> statements, string sid) => statements.Single(s => (string?)At(s, "Sid") == sid);
@@ -76,7 +76,7 @@ public class EncryptedBucketTests
         var managedKey = Sid(statements, "DenyManagedKey");
         Assert.Equal("aws:kms", At(managedKey, "Condition", "StringEquals", "s3:x-amz-server-side-encryption"));
         Assert.Equal("true", At(managedKey, "Condition", "Null", "s3:x-amz-server-side-encryption-aws-kms-key-id"));
-        Assert.All(statements.Select(s => At(s, "Condition")).OfType<Infra.Synthesis.OrderedMap>(),
+        Assert.All(statements.Select(s => At(s, "Condition")).OfType<Infra.Core.Synthesis.OrderedMap>(),
             condition => Assert.DoesNotContain(condition, c => c.Key.EndsWith("IfExists", StringComparison.Ordinal)));
         Assert.Contains("${models-public-access-block}", (List<object?>)At(program, "resources", "models-policy", "options", "dependsOn")!);
     }

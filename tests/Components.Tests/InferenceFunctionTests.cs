@@ -22,7 +22,7 @@ public sealed class InferenceFunctionTests : IDisposable
 
     private static readonly CodeDirectory Unpublished = new("../.build/function", "/nonexistent/function");
 
-    private static List<object?> RoleStatements(Infra.Synthesis.OrderedMap program) =>
+    private static List<object?> RoleStatements(Infra.Core.Synthesis.OrderedMap program) =>
         (List<object?>)Property(program, "embed-role-policy", "policy", "fn::toJSON", "Statement")!;
 
     [Fact]

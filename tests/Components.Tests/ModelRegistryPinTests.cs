@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Infra.Components;
 using Infra.Core;
 using Infra.Hosting;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests;

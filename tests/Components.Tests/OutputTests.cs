@@ -129,7 +129,7 @@ public class OutputTests
         var program = Synth(stack);
 
         Assert.Equal("aws:getCallerIdentity", At(program, "variables", "aws-caller-identity", "fn::invoke", "function"));
-        Assert.Single((Infra.Synthesis.OrderedMap)At(program, "variables")!);
+        Assert.Single((Infra.Core.Synthesis.OrderedMap)At(program, "variables")!);
         Assert.Equal("logs-${aws-caller-identity.accountId}", Property(program, "a", "bucketPrefix"));
         Assert.Equal("${aws-caller-identity.accountId}", Property(program, "b", "bucketPrefix"));
     }

@@ -1,5 +1,5 @@
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 
 namespace Components.Tests;
 

@@ -8,7 +8,7 @@ public class ProvisionedConcurrencyScheduleTests
 {
     private static readonly CodeDirectory Code = new("fn", "/nonexistent");
 
-    private static Infra.Synthesis.OrderedMap SynthWith(ProvisionedConcurrencyScheduleArgs schedule)
+    private static Infra.Core.Synthesis.OrderedMap SynthWith(ProvisionedConcurrencyScheduleArgs schedule)
     {
         var stack = NewStack();
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Code, ProvisionedConcurrency = schedule });
@@ -80,7 +80,7 @@ public class ProvisionedConcurrencyScheduleTests
     {
         var program = SynthWith(new ProvisionedConcurrencyScheduleArgs());
 
-        Assert.DoesNotContain(((Infra.Synthesis.OrderedMap)At(program, "resources")!),
+        Assert.DoesNotContain(((Infra.Core.Synthesis.OrderedMap)At(program, "resources")!),
             r => (string?)At(r.Value, "type") == "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
     }
 
@@ -96,7 +96,7 @@ public class ProvisionedConcurrencyScheduleTests
         Assert.Equal(new List<object?> { "tags" }, At(options, "replaceOnChanges"));
         Assert.Equal(true, At(options, "deleteBeforeReplace"));
 
-        string Hash(Infra.Synthesis.OrderedMap p) => (string)Property(p, "embed-concurrency-target", "tags", "scaling-profile")!;
+        string Hash(Infra.Core.Synthesis.OrderedMap p) => (string)Property(p, "embed-concurrency-target", "tags", "scaling-profile")!;
         Assert.Equal(Hash(first), Hash(same));
         Assert.NotEqual(Hash(first), Hash(changed));
         // Deregistering a target deletes its actions: their names change with the profile so they are recreated too.

@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests;

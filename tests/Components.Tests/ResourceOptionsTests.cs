@@ -57,6 +57,6 @@ public class ResourceOptionsTests
         var resource = Resource(Synth(stack), "pab");
 
         Assert.Equal(["type", "properties", "options"], resource.Select(e => e.Key));
-        Assert.Equal(["bucket"], ((Infra.Synthesis.OrderedMap)At(resource, "properties")!).Select(e => e.Key));
+        Assert.Equal(["bucket"], ((Infra.Core.Synthesis.OrderedMap)At(resource, "properties")!).Select(e => e.Key));
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Infra.Components;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
 using LambdaAlias = Infra.Aws.Lambda.Alias;
 using LambdaAliasArgs = Infra.Aws.Lambda.AliasArgs;

@@ -1,5 +1,5 @@
 using Infra.Components;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Infra.Local.Lambda;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 using LambdaEmulator;
 
 namespace Local.Tests;

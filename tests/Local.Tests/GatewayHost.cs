@@ -1,6 +1,6 @@
 using Infra.Local.Gateway;
 using Infra.Local.Lambda;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Local.Tests;
 

@@ -3,7 +3,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Local;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 using Stacks;
 
 namespace Local.Tests;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Infra.Components;
 using Infra.Core;
 using Infra.Local;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 using TestModels;
 
 namespace Local.Tests;

@@ -4,7 +4,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Local;
 using Infra.Local.Batch;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 using TestModels;
 
 namespace Local.Tests;

@@ -1,7 +1,7 @@
 using Infra.Components;
 using Infra.Configuration;
 using Infra.Core;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Local.Tests;
 

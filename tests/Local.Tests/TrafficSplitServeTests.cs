@@ -118,7 +118,7 @@ public sealed class TrafficSplitServeTests : IDisposable
 /// <summary>What serve does with a split it cannot run: registry versions need the registry, which local mode lacks.</summary>
 public sealed class TrafficSplitLocalEnvironmentTests
 {
-    private static Infra.Local.Model.LocalFunction Read(TrafficSplitArgs split)
+    private static Infra.Local.StackReading.LocalFunction Read(TrafficSplitArgs split)
     {
         var stack = new Infra.Core.Stack(TestStacks.Project, "test");
         _ = new RestInferenceApi(stack, "embed", new RestInferenceApiArgs

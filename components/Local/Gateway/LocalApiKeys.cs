@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Infra.Local.Gateway;
 

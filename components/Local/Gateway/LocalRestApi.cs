@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Infra.Components;
 using Infra.Local.Lambda;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Infra.Local.Gateway;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Infra.Components;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Infra.Local.Gateway;
 

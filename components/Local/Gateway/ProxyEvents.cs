@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Infra.Local.Gateway;
 

@@ -1,4 +1,4 @@
-using Infra.Preview;
+using Infra.Components;
 
 namespace Infra.Local.Tuning;
 

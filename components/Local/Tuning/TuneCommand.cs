@@ -2,7 +2,7 @@ using System.Globalization;
 using Inference.Configuration;
 using Infra.Configuration;
 using Infra.Hosting;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Infra.Local.Tuning;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Inference.Configuration;
 using Infra.Local.Gateway;
-using Infra.Local.Model;
+using Infra.Local.StackReading;
 
 namespace Infra.Local.Tuning;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Infra.Configuration;
+using Infra.Core;
 using Infra.Hosting;
 using Infra.Local;
 using SchemaCheck.Yaml;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Inference.Configuration;
 using Infra.Components;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 
 namespace Components.Tests.Monitoring;
 

@@ -1,3 +1,4 @@
+using Infra.Core;
 using Infra.Hosting;
 using Infra.Policy;
 

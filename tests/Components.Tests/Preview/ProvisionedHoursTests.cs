@@ -19,7 +19,7 @@ public sealed class ProvisionedHoursTests
         Assert.Equal(5 * (8 + 40 + 3 + 2 + 4) + 48, week.Sum());
     }
 
-    private static (CostEstimate Estimate, Infra.Synthesis.OrderedMap Program) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
+    private static (CostEstimate Estimate, Infra.Core.Synthesis.OrderedMap Program) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
     {
         var stack = NewStack("prod");
         new RestInferenceApi(stack, "embed", new RestInferenceApiArgs

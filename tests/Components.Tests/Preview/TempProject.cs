@@ -1,3 +1,4 @@
+using Infra.Core;
 using Infra.Hosting;
 
 namespace Components.Tests.Preview;

@@ -35,7 +35,7 @@ public sealed class ContainerRegistryPinTests : IDisposable
         Container(stack, "1.1.0");
         var program = Synth(stack);
 
-        var variables = (Infra.Synthesis.OrderedMap)Property(program, "large-function-function", "environment", "variables")!;
+        var variables = (Infra.Core.Synthesis.OrderedMap)Property(program, "large-function-function", "environment", "variables")!;
         Assert.Equal("${models-bucket.bucket}", At(variables, "MODEL_REGISTRY_BUCKET"));
         Assert.Equal("1.1.0", At(variables, "MODEL_VERSION"));
         Assert.Equal("resnet18", At(variables, "MODEL_NAME"));

@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
 using static Components.Tests.Rollout.GradualRolloutTests;
 
@@ -38,7 +38,7 @@ public sealed class StageCanaryRolloutTests
         Assert.DoesNotContain("AdditionalVersionWeights", JsonProgramText(program), StringComparison.Ordinal);
     }
 
-    private static string JsonProgramText(OrderedMap program) => Infra.Synthesis.JsonProgramWriter.Write(program);
+    private static string JsonProgramText(OrderedMap program) => Infra.Core.Synthesis.JsonProgramWriter.Write(program);
 
     [Fact]
     public void Before_the_first_step_the_candidate_gets_the_new_version_and_lives_provisioned_concurrency_and_must_be_READY()

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using SchemaCheck.Checking;
 
 namespace Components.Tests.Rollout;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Infra.Components;
 using Infra.Core;
 using Infra.Policy;
-using Infra.Synthesis;
+using Infra.Core.Synthesis;
 using SchemaCheck.Checking;
 using static Components.Tests.ProgramAssertions;
 

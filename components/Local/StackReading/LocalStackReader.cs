@@ -1,0 +1,134 @@
+using System.Net;
+using Infra.Aws.Lambda;
+using Infra.Components;
+using Infra.Core;
+
+namespace Infra.Local.StackReading;
+
+/// <summary>
+/// Derives the local model from a synthesized stack: every REST and container inference API with
+/// the settings its components were built from, so that local mode and the deployed program
+/// share one source of truth.
+/// </summary>
+/// <param name="publishedFunction">The folder of serve's published function (<see cref="FunctionBuild.OutputDirectory"/>); the container pattern runs it too.</param>
+/// <param name="batches">The local pipeline of each batch component to run, by component path; the others are not run.</param>
+/// <param name="apiBindings">Variables that replace (or add to) an API function's, by component path: the emulators' resources.</param>
+public sealed class LocalStackReader(ConfigResolver resolver, string publishedFunction, IReadOnlyDictionary<string, Batch.LocalBatch>? batches = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? apiBindings = null)
+{
+    public LocalStack Read(Stack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var apis = new List<LocalApi>();
+        var batchFunctions = new List<LocalBatchFunction>();
+        foreach (var component in stack.Components)
+        {
+            switch (component)
+            {
+                case BatchInference batch when batches?.GetValueOrDefault(batch.Path) is { } local:
+                    batchFunctions.Add(new LocalBatchFunction(local, ReadFunction(batch.Path, batch.Function, local.FunctionVariables)));
+                    break;
+                case RestInferenceApi rest:
+                    apis.Add(ReadApi(rest, rest.ModelName, rest.Api, rest.Waf, ReadFunction(rest.Path, rest.Function, apiBindings?.GetValueOrDefault(rest.Path))));
+                    break;
+                case ModelRouterApi router:
+                    apis.Add(ReadRouter(router));
+                    break;
+                case ContainerInferenceApi container:
+                    // No Docker here: the container runs the same published function as the zip pattern.
+                    apis.Add(ReadApi(container, container.ModelName, container.Api, container.Waf, ReadFunction(container.Path, container.Function, apiBindings?.GetValueOrDefault(container.Path))));
+                    break;
+            }
+        }
+
+        return new LocalStack(stack.StackName, apis) { Batches = batchFunctions };
+    }
+
+    /// <summary>A model router: one API whose routes go to several functions, each run as its own pool, keyed by its component path.</summary>
+    private LocalApi ReadRouter(ModelRouterApi router)
+    {
+        var functions = router.Functions.Values.ToDictionary(f => f, f => ReadFunction(f.Path, f));
+        var routes = router.Api.Settings.Routes;
+        var sample = routes.FirstOrDefault(r => r.Path.EndsWith("/predict", StringComparison.Ordinal)) ?? routes.First(r => r.Path.EndsWith("/infer", StringComparison.Ordinal));
+        return ReadApi(router, sample.Path.Split('/')[^2], router.Api, router.Waf, functions[router.RouteFunctions[routes[0].Name]]) with
+        {
+            RouteFunctions = router.RouteFunctions.ToDictionary(r => r.Key, r => functions[r.Value], StringComparer.Ordinal),
+        };
+    }
+
+    private LocalApi ReadApi(ComponentResource component, string modelName, RestApiEndpoint api, Waf waf, LocalFunction function)
+    {
+        var settings = api.Settings;
+        var tiers = settings.Tiers.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        return new LocalApi(
+            component.Path,
+            component.ComponentType,
+            modelName,
+            settings.StageName,
+            settings.Auth,
+            settings.Routes,
+            [.. settings.Clients.Select(c => new LocalClient(c.Name, tiers[c.Tier]))],
+            settings.ThrottleRateLimit,
+            settings.ThrottleBurstLimit,
+            settings.BinaryMediaTypes,
+            ReadWaf(waf),
+            function);
+    }
+
+    private LocalFunction ReadFunction(string path, InferenceFunction function, IReadOnlyDictionary<string, string>? bindings = null)
+    {
+        var settings = function.Settings;
+        var folder = settings.Code?.LocalPath ?? publishedFunction;
+        var executable = settings.ImageUri is null && settings.Runtime == "provided.al2023"
+            ? System.IO.Path.Combine(folder, "bootstrap")
+            : System.IO.Path.Combine(folder, settings.Handler + ".dll");
+
+        // The variables of the synthesized aws:lambda:Function, exactly as the program sets them.
+        var variables = ((FunctionArgs)function.Function.Args).Environment?.Variables;
+        var (environment, dropped) = new LocalEnvironment(resolver).Resolve(variables ?? [], bindings);
+        return new LocalFunction(
+            path,
+            executable,
+            settings.MemoryMb,
+            settings.TimeoutSeconds,
+            settings.ReservedConcurrency,
+            ProvisionedPeak(settings.ProvisionedConcurrency),
+            environment,
+            dropped);
+    }
+
+    private static int ProvisionedPeak(ProvisionedConcurrencyScheduleArgs? schedule) =>
+        schedule is null ? 0 : Math.Max(schedule.Floor, Math.Max(schedule.Weekdays.PeakMinimum, schedule.Weekends?.PeakMinimum ?? 0));
+
+    private LocalWafRules ReadWaf(Waf waf)
+    {
+        var settings = waf.Settings;
+        return new LocalWafRules(
+            settings.RateLimitPerIp,
+            settings.RateLimitWindowSeconds,
+            settings.MaxBodyBytes,
+            settings.Allowlist is { } allowed ? Networks(waf.Path, "Allowlist", allowed) : null,
+            settings.Blocklist is { } blocked ? Networks(waf.Path, "Blocklist", blocked) : [],
+            WafBlockResponse.IpBlocked,
+            WafBlockResponse.IpNotAllowed,
+            WafBlockResponse.RateLimited(settings),
+            WafBlockResponse.BodyTooLarge(settings));
+    }
+
+    private List<IPNetwork> Networks(string component, string key, IpAddressList list)
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var (item, index, family) in list.Ipv4.Select((item, i) => (item, i, "Ipv4")).Concat(list.Ipv6.Select((item, i) => (item, i, "Ipv6"))))
+        {
+            var (value, unresolved) = resolver.Resolve(item);
+            if (value is null || !IPNetwork.TryParse(value, out var network))
+            {
+                throw new ServeException($"{component}: {key}.{family}[{index}] has no local value ({unresolved ?? $"'{value}' is not a CIDR block"}); serve needs every allowlist and blocklist entry as a literal or a config value");
+            }
+
+            networks.Add(network);
+        }
+
+        return networks;
+    }
+}
