@@ -1,6 +1,6 @@
 using Amazon.S3;
 using Inference.Configuration;
-using Inference.Hosting;
+using Inference.Service;
 using InferenceFunction;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
@@ -9,7 +9,7 @@ using InferenceFunction.Runtime;
 if (args is ["--prepare-models", ..])
 {
     // Publish time, not Lambda: write the bundled models' pre-optimised graphs (see the csproj's PrepareBundledModels).
-    Inference.Runtime.ModelPreparation.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "models"), Console.Out);
+    Inference.Sessions.ModelPreparation.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "models"), Console.Out);
     return 0;
 }
 

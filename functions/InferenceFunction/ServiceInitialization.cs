@@ -1,9 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Configuration;
-using Inference.Hosting;
-using Inference.Routing;
 using Inference.Service;
+using Inference.Routing;
 using Inference.Storage;
 using Inference.Variants;
 using InferenceFunction.Runtime;

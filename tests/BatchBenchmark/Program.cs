@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Inference.Caching;
-using Inference.Hosting;
-using Inference.Imaging;
 using Inference.Service;
+using Inference.Imaging;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
 

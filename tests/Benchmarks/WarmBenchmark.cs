@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Inference.Caching;
-using Inference.Hosting;
 using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;

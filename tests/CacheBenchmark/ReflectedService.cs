@@ -18,7 +18,7 @@ internal sealed class ReflectedService : IDisposable
     {
         _service = service;
         _handle = service.GetType().GetMethod("HandleAsync")!;
-        _request = library.GetType("Inference.Hosting.InferenceRequest")!.GetConstructors().Single(c => c.GetParameters().Length == 5);
+        _request = library.GetType("Inference.Service.InferenceRequest")!.GetConstructors().Single(c => c.GetParameters().Length == 5);
         _headers["Content-Type"] = contentType;
     }
 

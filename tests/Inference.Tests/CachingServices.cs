@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Inference.Caching;
-using Inference.Hosting;
-using Inference.Predictions;
 using Inference.Service;
+using Inference.Predictions;
 using Moq;
 
 namespace Inference.Tests;

@@ -1,5 +1,4 @@
 using Inference.Caching;
-using Inference.Hosting;
 using Inference.Service;
 using SkiaSharp;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Inference.Caching;
-using Inference.Hosting;
 using Inference.Service;
 using TestModels;
 

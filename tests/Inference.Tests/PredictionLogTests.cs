@@ -4,7 +4,7 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Inference.Caching;
-using Inference.Hosting;
+using Inference.Service;
 using Inference.Predictions;
 using Moq;
 using SkiaSharp;

@@ -111,7 +111,7 @@ public sealed class EnsembleEventTests : IDisposable
          "body":{{JsonSerializer.Serialize(body)}},"isBase64Encoded":false}
         """;
 
-    private sealed class Function(Inference.Hosting.IInferenceService service) : IDisposable
+    private sealed class Function(Inference.Service.IInferenceService service) : IDisposable
     {
         private readonly EventDispatcher _dispatcher = new(service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no batch here")));
 

@@ -1,6 +1,5 @@
 using Inference.Configuration;
 using Inference.Ensembles;
-using Inference.Hosting;
 using Inference.Service;
 using Inference.Telemetry;
 

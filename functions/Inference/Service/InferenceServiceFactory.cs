@@ -5,7 +5,7 @@ using Inference.Configuration;
 using Inference.Feedback;
 using Inference.Imaging;
 using Inference.Predictions;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Storage;
 using Inference.Telemetry;
 
@@ -63,7 +63,7 @@ public static class InferenceServiceFactory
         }
 
         var telemetry = new TelemetryWriter(output, options.MetricsNamespace) { Variant = variant };
-        var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings, options.ParallelInit), telemetry.WriteModelLoad);
+        var registry = new ModelSessions(definitions, new ModelLoader(files, options.SessionSettings, options.ParallelInit), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
         var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,
             new SharedCacheHealth(telemetry.WriteCacheOutage, telemetry.WriteCacheRecovered, TimeProvider.System));

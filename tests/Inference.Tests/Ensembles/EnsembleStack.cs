@@ -1,7 +1,6 @@
 using Inference.Caching;
-using Inference.Hosting;
-using Inference.Routing;
 using Inference.Service;
+using Inference.Routing;
 using TestModels;
 
 namespace Inference.Tests.Ensembles;
