@@ -26,8 +26,7 @@ catch (InvalidOperationException notInLambda)
 }
 
 ThreadPoolSettings.EnsureSpareWorkers();
-using var http = new HttpClient();
-var client = new RuntimeApiClient(http, settings.RuntimeApiAddress);
+using var client = new RuntimeApiClient(settings.RuntimeApiAddress);
 return await new FunctionHost(client, settings.SafetyMargin, Console.Error).RunAsync(CreateHandlerAsync, CancellationToken.None);
 
 static Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)

@@ -69,7 +69,7 @@ internal static class ShadowBenchmark
     private sealed class Function : IAsyncDisposable
     {
         private readonly RuntimeApiServer _server;
-        private readonly HttpClient _http = new();
+        private readonly RuntimeApiClient _client;
         private readonly CancellationTokenSource _stop = new();
         private readonly SignallingHandler _handler;
         private readonly StringWriter _log;
@@ -81,7 +81,8 @@ internal static class ShadowBenchmark
             _server = server;
             _handler = handler;
             _log = log;
-            var loop = new RuntimeLoop(new RuntimeApiClient(_http, server.Address), handler, TimeSpan.FromMilliseconds(300), TimeProvider.System, TextWriter.Null);
+            _client = new RuntimeApiClient(server.Address);
+            var loop = new RuntimeLoop(_client, handler, TimeSpan.FromMilliseconds(300), TimeProvider.System, TextWriter.Null);
             _loop = Task.Run(() => loop.RunAsync(_stop.Token));
         }
 
@@ -139,7 +140,7 @@ internal static class ShadowBenchmark
             await _stop.CancelAsync();
             await _server.DisposeAsync();
             await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-            _http.Dispose();
+            _client.Dispose();
             _stop.Dispose();
         }
     }

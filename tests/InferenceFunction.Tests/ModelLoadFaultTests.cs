@@ -111,8 +111,8 @@ public sealed class ModelLoadFaultTests : IDisposable
     private async Task<EmulatedError> InitFailsAsync()
     {
         await using var server = await RuntimeApiServer.StartAsync("model-faults", CancellationToken.None);
-        using var http = new HttpClient();
-        var host = new FunctionHost(new RuntimeApiClient(http, server.Address), TimeSpan.FromMilliseconds(100), TextWriter.Null);
+        using var client = new RuntimeApiClient(server.Address);
+        var host = new FunctionHost(client, TimeSpan.FromMilliseconds(100), TextWriter.Null);
 
         var exitCode = await host.RunAsync(CreateHandlerAsync, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -123,9 +123,9 @@ public sealed class ModelLoadFaultTests : IDisposable
     private async Task<InvocationStatus> InitThenWarmUpAsync()
     {
         await using var server = await RuntimeApiServer.StartAsync("model-faults", CancellationToken.None);
-        using var http = new HttpClient();
+        using var client = new RuntimeApiClient(server.Address);
         using var stop = new CancellationTokenSource();
-        var host = new FunctionHost(new RuntimeApiClient(http, server.Address), TimeSpan.FromMilliseconds(100), TextWriter.Null);
+        var host = new FunctionHost(client, TimeSpan.FromMilliseconds(100), TextWriter.Null);
         var run = host.RunAsync(CreateHandlerAsync, stop.Token);
 
         var (status, _, error) = await server.Enqueue("""{"warmup": true}"""u8.ToArray(), TimeSpan.FromSeconds(30)).Outcome.WaitAsync(TimeSpan.FromSeconds(30));
