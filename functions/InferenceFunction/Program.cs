@@ -29,14 +29,15 @@ ThreadPoolSettings.EnsureSpareWorkers();
 using var client = new RuntimeApiClient(settings.RuntimeApiAddress);
 return await new FunctionHost(client, settings.SafetyMargin, Console.Error).RunAsync(CreateHandlerAsync, CancellationToken.None);
 
-static Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
+static async Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
 {
     // One S3 client per process, created only if a model comes from S3 or an SQS batch arrives.
     var s3 = new Lazy<IAmazonS3>(() => new AmazonS3Client());
     var modelsFromS3 = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelS3Bucket))
         || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelRegistryBucket));
-    IInferenceService service = ServiceInitialization.Create(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null);
+    var service = await ServiceInitialization.CreateAsync(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null,
+        cancellationToken: cancellationToken);
     var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(
         service, ObjectStores.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value), BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
-    return Task.FromResult<IInvocationHandler>(new EventDispatcher(service, batch));
+    return new EventDispatcher(service, batch);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Inference.Service;
 using Inference.Variants;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;
@@ -109,7 +110,7 @@ internal static class ShadowBenchmark
             }
 
             var log = new StringWriter();
-            var service = VariantServiceFactory.FromEnvironment(environment.GetValueOrDefault, TextWriter.Synchronized(log));
+            var service = await FunctionComposition.CreateAsync(environment.GetValueOrDefault, TextWriter.Synchronized(log));
             var dispatcher = new EventDispatcher(service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no SQS events here")));
             var server = await RuntimeApiServer.StartAsync("shadow-bench", CancellationToken.None);
             return new Function(name, server, new SignallingHandler(dispatcher), log);

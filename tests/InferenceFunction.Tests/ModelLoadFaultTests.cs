@@ -143,7 +143,7 @@ public sealed class ModelLoadFaultTests : IDisposable
         return status;
     }
 
-    private Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
+    private async Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>
         {
@@ -154,9 +154,9 @@ public sealed class ModelLoadFaultTests : IDisposable
             ["MODEL_CACHE_DIR"] = CacheDirectory,
             ["ORT_INTRA_OP_THREADS"] = "1",
         };
-        var service = ServiceInitialization.Create(environment.GetValueOrDefault, TextWriter.Null, _s3.Object);
+        var service = await ServiceInitialization.CreateAsync(environment.GetValueOrDefault, TextWriter.Null, _s3.Object, cancellationToken: cancellationToken);
         var noBatches = new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("this test sends no SQS events"));
-        return Task.FromResult<IInvocationHandler>(new EventDispatcher(service, noBatches));
+        return new EventDispatcher(service, noBatches);
     }
 
     /// <summary>Writes model.json for the model whose ONNX file has these bytes: the built one, with this sha256 and size.</summary>
