@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Inference.Caching;
-using Inference.Hosting;
-using Inference.Imaging;
 using Inference.Service;
+using Inference.Imaging;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
 
@@ -19,7 +18,7 @@ int rounds = Arg(0, 9), imageCount = Arg(1, 32), threads = Arg(2, 1), batchMaxSi
 
 var requests = Enumerable.Range(0, imageCount).Select(i => new InferenceRequest("POST", "/v2/models/ppocr-cls/predict",
     new Dictionary<string, string> { ["Content-Type"] = "image/png" }, TextLine($"Line {i}: the quick brown fox", i % 2 == 1), $"bench-{i}")).ToArray();
-using var service = InferenceServiceFactory.Create(new InferenceOptions
+using var service = await InferenceServiceFactory.CreateAsync(new InferenceOptions
 {
     ModelDirectory = Path.Combine(AppContext.BaseDirectory, "models"),
     ModelName = "ppocr-cls",

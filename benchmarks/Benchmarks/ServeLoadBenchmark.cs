@@ -56,14 +56,19 @@ internal static class ServeLoadBenchmark
     /// <summary>Bare <c>InferenceSession.Run</c>s of ResNet18: one session per instance, <paramref name="runs"/> in all.</summary>
     public static async Task<Result> BareAsync(int runs, int instances, int threads)
     {
-        var services = Enumerable.Range(0, instances).Select(_ => InferenceServiceFactory.Create(new InferenceOptions
+        var services = new List<InferenceService>();
+        for (var i = 0; i < instances; i++)
         {
-            ModelDirectory = Path.Combine(AppContext.BaseDirectory, "models"),
-            ModelName = "resnet18",
-            IntraOpThreads = threads,
-            EagerLoading = true,
-            Cache = new PredictionCacheOptions { MaxEntries = 0 },
-        }, TextWriter.Null)).ToList();
+            services.Add(await InferenceServiceFactory.CreateAsync(new InferenceOptions
+            {
+                ModelDirectory = Path.Combine(AppContext.BaseDirectory, "models"),
+                ModelName = "resnet18",
+                IntraOpThreads = threads,
+                EagerLoading = true,
+                Cache = new PredictionCacheOptions { MaxEntries = 0 },
+            }, TextWriter.Null));
+        }
+
         try
         {
             var latencies = new double[runs];

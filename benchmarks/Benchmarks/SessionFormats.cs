@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Inference.Runtime;
+using Inference.Sessions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Benchmarks;

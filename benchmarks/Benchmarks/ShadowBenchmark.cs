@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Inference.Service;
 using Inference.Variants;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;
@@ -69,7 +70,7 @@ internal static class ShadowBenchmark
     private sealed class Function : IAsyncDisposable
     {
         private readonly RuntimeApiServer _server;
-        private readonly HttpClient _http = new();
+        private readonly RuntimeApiClient _client;
         private readonly CancellationTokenSource _stop = new();
         private readonly SignallingHandler _handler;
         private readonly StringWriter _log;
@@ -81,7 +82,8 @@ internal static class ShadowBenchmark
             _server = server;
             _handler = handler;
             _log = log;
-            var loop = new RuntimeLoop(new RuntimeApiClient(_http, server.Address), handler, TimeSpan.FromMilliseconds(300), TimeProvider.System, TextWriter.Null);
+            _client = new RuntimeApiClient(server.Address);
+            var loop = new RuntimeLoop(_client, handler, TimeSpan.FromMilliseconds(300), TimeProvider.System, TextWriter.Null);
             _loop = Task.Run(() => loop.RunAsync(_stop.Token));
         }
 
@@ -108,7 +110,7 @@ internal static class ShadowBenchmark
             }
 
             var log = new StringWriter();
-            var service = VariantServiceFactory.FromEnvironment(environment.GetValueOrDefault, TextWriter.Synchronized(log));
+            var service = await FunctionComposition.CreateAsync(environment.GetValueOrDefault, TextWriter.Synchronized(log));
             var dispatcher = new EventDispatcher(service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no SQS events here")));
             var server = await RuntimeApiServer.StartAsync("shadow-bench", CancellationToken.None);
             return new Function(name, server, new SignallingHandler(dispatcher), log);
@@ -139,7 +141,7 @@ internal static class ShadowBenchmark
             await _stop.CancelAsync();
             await _server.DisposeAsync();
             await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-            _http.Dispose();
+            _client.Dispose();
             _stop.Dispose();
         }
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Inference.Caching;
-using Inference.Hosting;
 using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;
@@ -34,7 +33,7 @@ internal static class WarmBenchmark
         };
         // The request log and metric lines are formatted as in Lambda, then discarded instead of printed.
         await using var logSink = new StreamWriter(Stream.Null);
-        using var service = InferenceServiceFactory.Create(options, logSink);
+        using var service = await InferenceServiceFactory.CreateAsync(options, logSink);
         var model = await service.Models.GetAsync("resnet18", CancellationToken.None);
         var input = model.Definition.Inputs[0];
         var outputName = model.Definition.Outputs[0].Name;

@@ -28,12 +28,12 @@ foreach (var (model, contentType, images) in new[]
     var variants = new List<(string Name, ReflectedService Service, Func<int, byte[]> Image)>();
     if (previous is not null)
     {
-        variants.Add(("previous library (no cache)", ReflectedService.Create(previous, modelDirectory, model, contentType, null), i => images[i]));
+        variants.Add(("previous library (no cache)", await ReflectedService.CreateAsync(previous, modelDirectory, model, contentType, null), i => images[i]));
     }
 
-    variants.Add(("cache off (PREDICTION_CACHE_MAX_ENTRIES=0)", ReflectedService.Create(current, modelDirectory, model, contentType, 0), i => images[i]));
-    variants.Add(("LRU on, every request a miss", ReflectedService.Create(current, modelDirectory, model, contentType, 1000), i => images[i]));
-    variants.Add(("LRU on, every request a hit", ReflectedService.Create(current, modelDirectory, model, contentType, 1000), _ => images[0]));
+    variants.Add(("cache off (PREDICTION_CACHE_MAX_ENTRIES=0)", await ReflectedService.CreateAsync(current, modelDirectory, model, contentType, 0), i => images[i]));
+    variants.Add(("LRU on, every request a miss", await ReflectedService.CreateAsync(current, modelDirectory, model, contentType, 1000), i => images[i]));
+    variants.Add(("LRU on, every request a hit", await ReflectedService.CreateAsync(current, modelDirectory, model, contentType, 1000), _ => images[0]));
 
     var samples = variants.Select(_ => new List<double>()).ToArray();
     var path = $"/v2/models/{model}/predict";

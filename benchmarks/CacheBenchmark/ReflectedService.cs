@@ -18,12 +18,13 @@ internal sealed class ReflectedService : IDisposable
     {
         _service = service;
         _handle = service.GetType().GetMethod("HandleAsync")!;
-        _request = library.GetType("Inference.Hosting.InferenceRequest")!.GetConstructors().Single(c => c.GetParameters().Length == 5);
+        // Inference.Hosting before issue 17's renames, Inference.Service after.
+        _request = (library.GetType("Inference.Service.InferenceRequest") ?? library.GetType("Inference.Hosting.InferenceRequest"))!.GetConstructors().Single(c => c.GetParameters().Length == 5);
         _headers["Content-Type"] = contentType;
     }
 
     /// <param name="cacheEntries">null leaves the cache options out (the previous library has none).</param>
-    public static ReflectedService Create(Assembly library, string modelDirectory, string model, string contentType, int? cacheEntries)
+    public static async Task<ReflectedService> CreateAsync(Assembly library, string modelDirectory, string model, string contentType, int? cacheEntries)
     {
         var optionsType = library.GetType("Inference.Service.InferenceOptions")!;
         var options = Activator.CreateInstance(optionsType)!;
@@ -38,9 +39,18 @@ internal sealed class ReflectedService : IDisposable
             cacheProperty.SetValue(options, cache);
         }
 
-        var create = library.GetType("Inference.Service.InferenceServiceFactory")!.GetMethod("Create")!;
-        var arguments = create.GetParameters().Select(p => p.Position switch { 0 => options, 1 => TextWriter.Null, _ => null }).ToArray();
-        return new ReflectedService(create.Invoke(null, arguments)!, library, contentType);
+        // CreateAsync since issue 17; a previous library may have the synchronous Create.
+        var factory = library.GetType("Inference.Service.InferenceServiceFactory")!;
+        var create = factory.GetMethod("CreateAsync") ?? factory.GetMethod("Create")!;
+        var arguments = create.GetParameters().Select(p => p.Position switch { 0 => options, 1 => TextWriter.Null, _ => p.HasDefaultValue ? p.DefaultValue : null }).ToArray();
+        var created = create.Invoke(null, arguments)!;
+        if (created is Task task)
+        {
+            await task.ConfigureAwait(false);
+            created = task.GetType().GetProperty("Result")!.GetValue(task)!;
+        }
+
+        return new ReflectedService(created, library, contentType);
     }
 
     /// <summary>Loads a previous build's Inference.dll; every other assembly is shared with this process.</summary>

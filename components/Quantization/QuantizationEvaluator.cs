@@ -38,7 +38,7 @@ internal static class QuantizationEvaluator
     {
         // The function's own session options. Their idle threads sleep: two spinning pools, run alternately, would each
         // slow the other's runs (at 2 threads the FP32 model took 70 ms instead of about 24).
-        using var options = new Inference.Runtime.SessionSettings(threads).CreateOptions();
+        using var options = new Inference.Sessions.SessionSettings(threads).CreateOptions();
         using var source = new InferenceSession(sourcePath, options);
         InferenceSession quantized;
         try

@@ -1,6 +1,6 @@
 using Amazon.S3;
 using Inference.Configuration;
-using Inference.Hosting;
+using Inference.Service;
 using InferenceFunction;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
@@ -9,7 +9,7 @@ using InferenceFunction.Runtime;
 if (args is ["--prepare-models", ..])
 {
     // Publish time, not Lambda: write the bundled models' pre-optimised graphs (see the csproj's PrepareBundledModels).
-    Inference.Runtime.ModelPreparation.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "models"), Console.Out);
+    Inference.Sessions.ModelPreparation.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "models"), Console.Out);
     return 0;
 }
 
@@ -26,18 +26,18 @@ catch (InvalidOperationException notInLambda)
 }
 
 ThreadPoolSettings.EnsureSpareWorkers();
-using var http = new HttpClient();
-var client = new RuntimeApiClient(http, settings.RuntimeApiAddress);
+using var client = new RuntimeApiClient(settings.RuntimeApiAddress);
 return await new FunctionHost(client, settings.SafetyMargin, Console.Error).RunAsync(CreateHandlerAsync, CancellationToken.None);
 
-static Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
+static async Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
 {
     // One S3 client per process, created only if a model comes from S3 or an SQS batch arrives.
     var s3 = new Lazy<IAmazonS3>(() => new AmazonS3Client());
     var modelsFromS3 = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelS3Bucket))
         || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelRegistryBucket));
-    IInferenceService service = ServiceInitialization.Create(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null);
+    var service = await ServiceInitialization.CreateAsync(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null,
+        cancellationToken: cancellationToken);
     var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(
         service, ObjectStores.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value), BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
-    return Task.FromResult<IInvocationHandler>(new EventDispatcher(service, batch));
+    return new EventDispatcher(service, batch);
 }

@@ -1,11 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Configuration;
-using Inference.Hosting;
-using Inference.Routing;
 using Inference.Service;
 using Inference.Storage;
-using Inference.Variants;
 using InferenceFunction.Runtime;
 using Microsoft.ML.OnnxRuntime;
 
@@ -19,21 +16,12 @@ public static class ServiceInitialization
 {
     /// <param name="dynamoDb">The DynamoDB client of the predictions log and cache; null creates the default one when needed
     /// (Lambda). The access tests pass a recording client, so the calls they check are the ones this code makes.</param>
-    public static IInferenceService Create(Func<string, string?> environment, TextWriter output, IAmazonS3? s3, IAmazonDynamoDB? dynamoDb = null)
+    public static async Task<IInferenceService> CreateAsync(Func<string, string?> environment, TextWriter output, IAmazonS3? s3,
+        IAmazonDynamoDB? dynamoDb = null, CancellationToken cancellationToken = default)
     {
         try
         {
-            var models = VariantServiceFactory.FromEnvironment(environment, output, s3, dynamoDb);
-            try
-            {
-                // Ensembles and the request-type router, when ENSEMBLES or ROUTER is set.
-                return ServiceComposition.Compose(models, environment, output);
-            }
-            catch
-            {
-                (models as IDisposable)?.Dispose();
-                throw;
-            }
+            return await FunctionComposition.CreateAsync(environment, output, s3, dynamoDb, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is ModelStorageException or OnnxRuntimeException)
         {

@@ -1,5 +1,5 @@
 using System.Text;
-using Inference.Hosting;
+using Inference.Service;
 using SkiaSharp;
 
 namespace Inference.Tests;

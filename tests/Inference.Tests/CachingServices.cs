@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Inference.Caching;
-using Inference.Hosting;
-using Inference.Predictions;
 using Inference.Service;
+using Inference.Predictions;
 using Moq;
 
 namespace Inference.Tests;
@@ -11,10 +10,15 @@ namespace Inference.Tests;
 /// <summary>A service over one bundled model with the given cache and predictions log settings, and its log lines.</summary>
 internal sealed class CachingService : IDisposable
 {
-    public CachingService(PredictionCacheOptions cache, PredictionLogOptions? log = null, IAmazonDynamoDB? dynamoDb = null,
+    private CachingService()
+    {
+    }
+
+    public static async Task<CachingService> CreateAsync(PredictionCacheOptions cache, PredictionLogOptions? log = null, IAmazonDynamoDB? dynamoDb = null,
         Func<double>? random = null, string model = "ppocr-cls", Inference.Feedback.FeedbackOptions? feedback = null)
     {
-        Service = InferenceServiceFactory.Create(new InferenceOptions
+        var service = new CachingService();
+        service.Service = await InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = ServiceFixture.ModelsDirectory,
             ModelName = model,
@@ -22,12 +26,13 @@ internal sealed class CachingService : IDisposable
             Cache = cache,
             PredictionLog = log ?? new PredictionLogOptions(),
             Feedback = feedback ?? new Inference.Feedback.FeedbackOptions(),
-        }, Log, dynamoDb: dynamoDb ?? new Mock<IAmazonDynamoDB>(MockBehavior.Strict).Object, random: random);
+        }, service.Log, dynamoDb: dynamoDb ?? new Mock<IAmazonDynamoDB>(MockBehavior.Strict).Object, random: random);
+        return service;
     }
 
     public StringWriter Log { get; } = new();
 
-    public InferenceService Service { get; }
+    public InferenceService Service { get; private set; } = null!;
 
     public Task<InferenceResponse> HandleAsync(InferenceRequest request) => Service.HandleAsync(request, default);
 

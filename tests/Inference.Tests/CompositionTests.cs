@@ -2,7 +2,7 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Service;
 using Microsoft.ML.OnnxRuntime;
 using Moq;
@@ -106,9 +106,9 @@ public sealed class CompositionTests : IDisposable
     }
 
     [Fact]
-    public void A_model_directory_without_models_fails_at_init()
+    public async Task A_model_directory_without_models_fails_at_init()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => InferenceServiceFactory.FromEnvironment(Env(new() { ["MODEL_DIR"] = _dir.Path }), _log));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => InferenceServiceFactory.FromEnvironmentAsync(Env(new() { ["MODEL_DIR"] = _dir.Path }), _log));
 
         Assert.Contains($"MODEL_DIR '{_dir.Path}' holds no model.json", error.Message, StringComparison.Ordinal);
     }
@@ -116,7 +116,7 @@ public sealed class CompositionTests : IDisposable
     [Fact]
     public async Task Lazy_loading_defers_the_session_to_the_first_prediction()
     {
-        using var service = InferenceServiceFactory.FromEnvironment(
+        using var service = await InferenceServiceFactory.FromEnvironmentAsync(
             Env(new() { ["MODEL_DIR"] = ServiceFixture.ModelsDirectory, ["MODEL_NAME"] = "ppocr-cls", ["MODEL_LOADING"] = "lazy" }), _log);
 
         Assert.DoesNotContain("model_loaded", _log.ToString(), StringComparison.Ordinal);
@@ -133,7 +133,7 @@ public sealed class CompositionTests : IDisposable
     [Fact]
     public async Task WarmUp_loads_models_without_predicting()
     {
-        using var service = InferenceServiceFactory.FromEnvironment(
+        using var service = await InferenceServiceFactory.FromEnvironmentAsync(
             Env(new() { ["MODEL_DIR"] = ServiceFixture.ModelsDirectory, ["MODEL_NAME"] = "ppocr-cls", ["MODEL_LOADING"] = "lazy" }), _log);
 
         await service.WarmUpAsync(default);
@@ -153,7 +153,7 @@ public sealed class CompositionTests : IDisposable
         s3.SetupSequence(s => s.GetObjectAsync(It.Is<GetObjectRequest>(r => r.BucketName == "b" && r.Key == "cls.onnx" && r.VersionId == "v3"), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new AmazonS3Exception("denied", ErrorType.Sender, "AccessDenied", "r", HttpStatusCode.Forbidden))
             .ReturnsAsync(new GetObjectResponse { ResponseStream = new MemoryStream(bytes), ContentLength = bytes.Length });
-        using var service = InferenceServiceFactory.FromEnvironment(Env(new()
+        using var service = await InferenceServiceFactory.FromEnvironmentAsync(Env(new()
         {
             ["MODEL_DIR"] = folder, ["MODEL_S3_BUCKET"] = "b", ["MODEL_S3_KEY"] = "cls.onnx", ["MODEL_S3_VERSION"] = "v3",
             ["MODEL_CACHE_DIR"] = Path.Combine(_dir.Path, "cache"), ["MODEL_LOADING"] = "lazy",
@@ -170,13 +170,13 @@ public sealed class CompositionTests : IDisposable
     }
 
     [Fact]
-    public void Eager_loading_fails_init_when_the_model_file_is_missing()
+    public async Task Eager_loading_fails_init_when_the_model_file_is_missing()
     {
         var folder = _dir.CopyModel("ppocr-cls");
         File.Delete(Path.Combine(folder, "ch_ppocr_mobile_v2.0_cls_infer.onnx"));
 
-        var error = Assert.Throws<Storage.ModelNotFoundException>(() =>
-            InferenceServiceFactory.FromEnvironment(Env(new() { ["MODEL_DIR"] = folder }), _log));
+        var error = await Assert.ThrowsAsync<Storage.ModelNotFoundException>(() =>
+            InferenceServiceFactory.FromEnvironmentAsync(Env(new() { ["MODEL_DIR"] = folder }), _log));
 
         Assert.Contains("ch_ppocr_mobile_v2.0_cls_infer.onnx", error.Message, StringComparison.Ordinal);
     }
@@ -190,7 +190,7 @@ public sealed class CompositionTests : IDisposable
             documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
         json.Remove("preprocessing");
         await File.WriteAllTextAsync(config, json.ToJsonString());
-        using var service = InferenceServiceFactory.FromEnvironment(Env(new() { ["MODEL_DIR"] = folder }), _log);
+        using var service = await InferenceServiceFactory.FromEnvironmentAsync(Env(new() { ["MODEL_DIR"] = folder }), _log);
 
         var response = await service.HandleAsync(Requests.Post("/v2/models/ppocr-cls/predict", TestImages.TextLine("a", false), "image/png"), default);
 

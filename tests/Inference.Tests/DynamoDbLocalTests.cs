@@ -93,7 +93,7 @@ public sealed class DynamoDbLocalTests : IDisposable
     public async Task A_logged_prediction_is_stored_under_its_input_key_and_model_version()
     {
         var table = await CreateTableAsync("predictions", ("inputKey", KeyType.HASH), ("modelVersion", KeyType.RANGE));
-        using var service = new CachingService(new PredictionCacheOptions { MaxEntries = 0 },
+        using var service = await CachingService.CreateAsync(new PredictionCacheOptions { MaxEntries = 0 },
             // The write's 500 ms budget is for Lambda; DynamoDB Local on a loaded CI machine can take longer, and this test is about the item.
             new Predictions.PredictionLogOptions { Table = table, SampleRate = 1, Timeout = TimeSpan.FromSeconds(30) }, Client);
         var image = TestImages.TextLine("stored", upsideDown: true);

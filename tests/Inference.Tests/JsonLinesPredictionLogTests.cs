@@ -87,7 +87,7 @@ public sealed class JsonLinesPredictionLogTests : IDisposable
     public async Task The_service_logs_one_line_per_prediction_to_the_file_and_never_calls_DynamoDB()
     {
         var options = PredictionLogOptions.FromEnvironment(new EnvironmentValues(name => name == "PREDICTIONS_LOG_FILE" ? LogFile : null));
-        using var service = new CachingService(new PredictionCacheOptions { MaxEntries = 0 }, options, new Mock<IAmazonDynamoDB>(MockBehavior.Strict).Object);
+        using var service = await CachingService.CreateAsync(new PredictionCacheOptions { MaxEntries = 0 }, options, new Mock<IAmazonDynamoDB>(MockBehavior.Strict).Object);
         var image = TestImages.TextLine("logged", upsideDown: true);
 
         await service.HandleAsync(Requests.Post(Predict, image, "image/png"));

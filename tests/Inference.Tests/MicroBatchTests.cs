@@ -1,5 +1,4 @@
 using Inference.Caching;
-using Inference.Hosting;
 using Inference.Service;
 using SkiaSharp;
 
@@ -16,7 +15,7 @@ public sealed class MicroBatchTests
     public async Task A_dynamic_batch_model_answers_every_item_exactly_as_single_predict_and_runs_once_per_chunk()
     {
         var log = new StringWriter();
-        using var service = Service("ppocr-cls", batchMaxSize: 4, log);
+        using var service = await ServiceAsync("ppocr-cls", batchMaxSize: 4, log);
         var requests = new List<InferenceRequest>();
         for (var i = 0; i < 9; i++)
         {
@@ -50,7 +49,7 @@ public sealed class MicroBatchTests
     [Fact]
     public async Task A_fixed_batch_model_falls_back_to_one_run_per_image_and_still_answers_each()
     {
-        using var service = Service("resnet18", batchMaxSize: 16, TextWriter.Null);
+        using var service = await ServiceAsync("resnet18", batchMaxSize: 16, TextWriter.Null);
         var requests = new[]
         {
             Requests.Post("/v2/models/resnet18/predict", TestImages.Gradient(320, 240, SKEncodedImageFormat.Jpeg, SKColors.Red), "image/jpeg"),
@@ -74,7 +73,7 @@ public sealed class MicroBatchTests
     [Fact]
     public async Task Requests_that_are_not_predict_are_answered_one_by_one_in_their_place()
     {
-        using var service = Service("ppocr-cls", batchMaxSize: 16, TextWriter.Null);
+        using var service = await ServiceAsync("ppocr-cls", batchMaxSize: 16, TextWriter.Null);
         var requests = new[]
         {
             Requests.PostJson("/v2/models/ppocr-cls/infer", Requests.ClsInfer()),
@@ -104,7 +103,7 @@ public sealed class MicroBatchTests
              "preprocessing":{"resize":{"width":4,"height":4},"layout":"NCHW","channelOrder":"RGB","scale":0.008}}
             """);
         var log = new StringWriter();
-        using var service = InferenceServiceFactory.Create(new InferenceOptions
+        using var service = await InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = models.Path,
             IntraOpThreads = 1,
@@ -170,8 +169,8 @@ public sealed class MicroBatchTests
     }
 
     /// <summary>No cache, so that the single answer is computed afresh rather than replayed.</summary>
-    private static InferenceService Service(string model, int batchMaxSize, TextWriter log) =>
-        InferenceServiceFactory.Create(new InferenceOptions
+    private static Task<InferenceService> ServiceAsync(string model, int batchMaxSize, TextWriter log) =>
+        InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = ServiceFixture.ModelsDirectory,
             ModelName = model,

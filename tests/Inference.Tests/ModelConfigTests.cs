@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Inference.Configuration;
-using Inference.Runtime;
+using Inference.Sessions;
 
 namespace Inference.Tests;
 

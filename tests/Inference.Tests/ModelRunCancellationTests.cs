@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Inference.Caching;
-using Inference.Hosting;
 using Inference.Service;
 using TestModels;
 
@@ -12,18 +11,18 @@ namespace Inference.Tests;
 /// The model needs about 1 TFLOP for a batch of 1024 (tens of seconds here, several on the fastest CPU core) and 1 GFLOP
 /// for a batch of 1, in operators of a few tens of milliseconds each.
 /// </summary>
-public sealed class ModelRunCancellationTests : IDisposable
+public sealed class ModelRunCancellationTests : IAsyncLifetime
 {
     private const int SlowBatch = 1024;
     private static readonly TimeSpan CancelAfter = TimeSpan.FromMilliseconds(300);
 
     private readonly TempDirectory _models = new();
-    private readonly IInferenceService _service;
+    private IInferenceService _service = null!;
 
-    public ModelRunCancellationTests()
+    public async Task InitializeAsync()
     {
         EnsembleModels.Write(_models.Path, "busy", OnnxModelWriter.CostPerItem(matMuls: 500), null);
-        _service = InferenceServiceFactory.Create(new InferenceOptions
+        _service = await InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = _models.Path,
             IntraOpThreads = 1,
@@ -31,10 +30,11 @@ public sealed class ModelRunCancellationTests : IDisposable
         }, TextWriter.Null);
     }
 
-    public void Dispose()
+    public Task DisposeAsync()
     {
         (_service as IDisposable)?.Dispose();
         _models.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public sealed class OpenInferenceProtocolTests(ServiceFixture fixture)
     public async Task Header_names_are_matched_without_regard_to_case_even_in_a_case_sensitive_dictionary()
     {
         var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["CONTENT-TYPE"] = "text/csv" };
-        var request = new Hosting.InferenceRequest("POST", "/v2/models/ppocr-cls/infer", headers, new byte[] { 1 }, "r1");
+        var request = new Service.InferenceRequest("POST", "/v2/models/ppocr-cls/infer", headers, new byte[] { 1 }, "r1");
 
         var response = await fixture.Service.HandleAsync(request, default);
 

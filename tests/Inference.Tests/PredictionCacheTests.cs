@@ -19,8 +19,8 @@ public sealed class PredictionCacheTests
     [Fact]
     public async Task A_repeated_prediction_is_a_miss_then_a_hit_with_the_same_bytes_as_a_fresh_answer()
     {
-        using var cached = new CachingService(MemoryOnly);
-        using var uncached = new CachingService(Off);
+        using var cached = await CachingService.CreateAsync(MemoryOnly);
+        using var uncached = await CachingService.CreateAsync(Off);
         var first = Requests.Post(Predict, Image(), "image/png");
 
         var miss = await cached.HandleAsync(first);
@@ -39,8 +39,8 @@ public sealed class PredictionCacheTests
     [Fact]
     public async Task An_infer_hit_echoes_the_new_requests_id_and_differs_from_a_fresh_answer_in_nothing_else()
     {
-        using var cached = new CachingService(MemoryOnly);
-        using var uncached = new CachingService(Off);
+        using var cached = await CachingService.CreateAsync(MemoryOnly);
+        using var uncached = await CachingService.CreateAsync(Off);
         var data = "0.25," + Requests.Zeros(3 * 48 * 192 - 1);
         var compact = Requests.PostJson(Infer, Requests.ClsInfer(dataJson: data));
         var reformatted = Requests.PostJson(Infer, Requests.ClsInfer(dataJson: data).Replace("\"id\":\"t1\"", "\"id\":\"other\" ").Replace(",", " , "));
@@ -57,7 +57,7 @@ public sealed class PredictionCacheTests
     [Fact]
     public async Task Errors_are_never_cached()
     {
-        using var service = new CachingService(MemoryOnly);
+        using var service = await CachingService.CreateAsync(MemoryOnly);
         var broken = Requests.Post(Predict, [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3], "image/png");
 
         var first = await service.HandleAsync(broken);
@@ -72,7 +72,7 @@ public sealed class PredictionCacheTests
     [Fact]
     public async Task Hits_and_misses_are_EMF_metrics_and_a_hit_runs_no_model()
     {
-        using var service = new CachingService(MemoryOnly);
+        using var service = await CachingService.CreateAsync(MemoryOnly);
         var request = Requests.Post(Predict, Image(), "image/png");
 
         await service.HandleAsync(request);
@@ -93,7 +93,7 @@ public sealed class PredictionCacheTests
     [Fact]
     public async Task With_the_cache_off_there_is_no_header_and_no_cache_metric()
     {
-        using var service = new CachingService(Off);
+        using var service = await CachingService.CreateAsync(Off);
 
         var response = await service.HandleAsync(Requests.Post(Predict, Image(), "image/png"));
 
@@ -104,7 +104,7 @@ public sealed class PredictionCacheTests
     [Fact]
     public async Task The_shared_cache_answers_after_an_LRU_miss_and_the_model_does_not_run()
     {
-        using var source = new CachingService(Off);
+        using var source = await CachingService.CreateAsync(Off);
         var request = Requests.Post(Predict, Image(), "image/png");
         var fresh = await source.HandleAsync(request);
         var withoutId = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(fresh.Body.Span).Replace($",\"id\":\"{request.RequestId}\"", ""));
@@ -113,7 +113,7 @@ public sealed class PredictionCacheTests
         dynamo.Setup(d => d.GetItemAsync(It.IsAny<GetItemRequest>(), It.IsAny<CancellationToken>()))
             .Callback<GetItemRequest, CancellationToken>((r, _) => asked = r)
             .ReturnsAsync(new GetItemResponse { Item = CacheItem(withoutId, DateTimeOffset.UtcNow.AddHours(1)) });
-        using var service = new CachingService(new PredictionCacheOptions { MaxEntries = 10, Table = "cache-table" }, dynamoDb: dynamo.Object);
+        using var service = await CachingService.CreateAsync(new PredictionCacheOptions { MaxEntries = 10, Table = "cache-table" }, dynamoDb: dynamo.Object);
 
         var hit = await service.HandleAsync(request);
         var again = await service.HandleAsync(request.Again());
@@ -129,7 +129,7 @@ public sealed class PredictionCacheTests
     }
 
     [Fact]
-    public void Init_reads_the_shared_cache_once_and_a_failure_there_is_a_warning_not_an_init_failure()
+    public async Task Init_reads_the_shared_cache_once_and_a_failure_there_is_a_warning_not_an_init_failure()
     {
         var dynamo = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
         var keys = new List<string>();
@@ -137,7 +137,7 @@ public sealed class PredictionCacheTests
             .Callback<GetItemRequest, CancellationToken>((r, _) => keys.Add(r.Key["cacheKey"].S))
             .ThrowsAsync(new ResourceNotFoundException("Cannot do operations on a non-existent table"));
 
-        using var service = new CachingService(SharedOnly, dynamoDb: dynamo.Object);
+        using var service = await CachingService.CreateAsync(SharedOnly, dynamoDb: dynamo.Object);
 
         Assert.Equal([PredictionCache.WarmUpKey], keys);
         var warning = service.Log.ToString().Split('\n').Single(l => l.Contains("prediction_cache_warm_up_failed", StringComparison.Ordinal));
@@ -152,7 +152,7 @@ public sealed class PredictionCacheTests
         dynamo.Setup(d => d.GetItemAsync(It.IsAny<GetItemRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new GetItemResponse { Item = CacheItem("{\"stale\":true}"u8.ToArray(), DateTimeOffset.UtcNow.AddSeconds(-5)) });
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new PutItemResponse());
-        using var service = new CachingService(SharedOnly, dynamoDb: dynamo.Object);
+        using var service = await CachingService.CreateAsync(SharedOnly, dynamoDb: dynamo.Object);
 
         var response = await service.HandleAsync(Requests.Post(Predict, Image(), "image/png"));
 
@@ -168,7 +168,7 @@ public sealed class PredictionCacheTests
             .ThrowsAsync(new AmazonDynamoDBException("Rate exceeded"));
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ResourceNotFoundException("Requested resource not found"));
-        using var service = new CachingService(SharedOnly, dynamoDb: dynamo.Object);
+        using var service = await CachingService.CreateAsync(SharedOnly, dynamoDb: dynamo.Object);
 
         var request = Requests.Post(Predict, Image(), "image/png");
 
@@ -194,7 +194,7 @@ public sealed class PredictionCacheTests
             .Returns(() => failing ? throw new AmazonDynamoDBException("Service unavailable") : Task.FromResult(new GetItemResponse()));
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
             .Returns(() => failing ? throw new AmazonDynamoDBException("Service unavailable") : Task.FromResult(new PutItemResponse()));
-        using var service = new CachingService(SharedOnly, dynamoDb: dynamo.Object);
+        using var service = await CachingService.CreateAsync(SharedOnly, dynamoDb: dynamo.Object);
         var request = Requests.Post(Predict, Image(), "image/png");
 
         await service.HandleAsync(request);
@@ -221,7 +221,7 @@ public sealed class PredictionCacheTests
                 return new GetItemResponse();
             });
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new PutItemResponse());
-        using var service = new CachingService(SharedOnly with { Timeout = TimeSpan.FromMilliseconds(50) }, dynamoDb: dynamo.Object);
+        using var service = await CachingService.CreateAsync(SharedOnly with { Timeout = TimeSpan.FromMilliseconds(50) }, dynamoDb: dynamo.Object);
 
         var response = await service.HandleAsync(Requests.Post(Predict, Image(), "image/png"));
 
@@ -238,7 +238,7 @@ public sealed class PredictionCacheTests
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
             .Callback<PutItemRequest, CancellationToken>((r, _) => put = r)
             .ReturnsAsync(new PutItemResponse());
-        using var service = new CachingService(SharedOnly with { Ttl = TimeSpan.FromHours(2) }, dynamoDb: dynamo.Object);
+        using var service = await CachingService.CreateAsync(SharedOnly with { Ttl = TimeSpan.FromHours(2) }, dynamoDb: dynamo.Object);
         var request = Requests.Post(Predict, Image(), "image/png");
 
         var response = await service.HandleAsync(request);

@@ -4,7 +4,7 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Inference.Caching;
-using Inference.Hosting;
+using Inference.Service;
 using Inference.Predictions;
 using Moq;
 using SkiaSharp;
@@ -32,7 +32,7 @@ public sealed class PredictionLogTests
     public async Task A_classification_is_logged_with_the_documented_attributes_and_types()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
         var image = TestImages.TextLine("logged", upsideDown: true);
         var request = Requests.Post(Predict, image, "image/png");
 
@@ -70,7 +70,7 @@ public sealed class PredictionLogTests
     public async Task An_embedding_is_logged_as_a_hash_with_no_raw_payload()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object, model: "resnet18");
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object, model: "resnet18");
         var image = TestImages.Gradient(256, 256, SKEncodedImageFormat.Jpeg, SKColors.Teal);
 
         var response = await service.HandleAsync(Requests.Post("/v2/models/resnet18/predict", image, "image/jpeg"));
@@ -89,7 +89,7 @@ public sealed class PredictionLogTests
     public async Task An_error_is_logged_with_its_status_and_code_and_no_output()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
 
         await service.HandleAsync(Requests.Post(Predict, [1, 2, 3, 4], "image/png"));
 
@@ -104,7 +104,7 @@ public sealed class PredictionLogTests
     public async Task Requests_that_are_not_predictions_are_never_logged()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
 
         await service.HandleAsync(Requests.Get("/v2/health/ready"));
         await service.HandleAsync(Requests.Get("/v2/models/ppocr-cls"));
@@ -119,7 +119,7 @@ public sealed class PredictionLogTests
         var (dynamo, puts) = Recording();
         double[] draws = [0.10, 0.30, 0.24, 0.25, 0.99, 0.0];
         var next = 0;
-        using var service = new CachingService(NoCache, LogAll with { SampleRate = 0.25 }, dynamo.Object, random: () => draws[next++]);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll with { SampleRate = 0.25 }, dynamo.Object, random: () => draws[next++]);
         var requests = draws.Select(_ => Requests.PostJson("/v2/models/ppocr-cls/infer", Requests.ClsInfer())).ToArray();
 
         foreach (var request in requests)
@@ -136,7 +136,7 @@ public sealed class PredictionLogTests
     public async Task A_batch_input_named_by_the_host_is_always_logged_under_its_key()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(NoCache, LogAll with { SampleRate = 0 }, dynamo.Object, random: () => throw new InvalidOperationException("no draw for batch"));
+        using var service = await CachingService.CreateAsync(NoCache, LogAll with { SampleRate = 0 }, dynamo.Object, random: () => throw new InvalidOperationException("no draw for batch"));
         var request = Requests.Post(Predict, TestImages.TextLine("batch", upsideDown: false), "image/png") with { PredictionLogKey = "s3://inputs/in/scan-1.png" };
 
         await service.HandleAsync(request);
@@ -151,7 +151,7 @@ public sealed class PredictionLogTests
     public async Task An_infer_answer_is_logged_as_a_hash_of_its_outputs()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
 
         var response = await service.HandleAsync(Requests.PostJson("/v2/models/ppocr-cls/infer", Requests.ClsInfer()));
 
@@ -165,7 +165,7 @@ public sealed class PredictionLogTests
         var dynamo = new Mock<IAmazonDynamoDB>();
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ProvisionedThroughputExceededException("Throughput exceeded"));
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
 
         var response = await service.HandleAsync(Requests.Post(Predict, TestImages.TextLine("x", upsideDown: false), "image/png"));
 
@@ -185,7 +185,7 @@ public sealed class PredictionLogTests
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
             .Callback<PutItemRequest, CancellationToken>((r, _) => put = r)
             .ThrowsAsync(new ConditionalCheckFailedException("The conditional request failed"));
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
 
         var response = await service.HandleAsync(Requests.Post(Predict, TestImages.TextLine("judged", upsideDown: false), "image/png"));
 
@@ -200,7 +200,7 @@ public sealed class PredictionLogTests
     public async Task A_cache_hit_is_logged_with_the_same_output_as_the_miss()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(new PredictionCacheOptions(), LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(new PredictionCacheOptions(), LogAll, dynamo.Object);
         var request = Requests.Post(Predict, TestImages.TextLine("twice", upsideDown: true), "image/png");
 
         await service.HandleAsync(request);
@@ -216,7 +216,7 @@ public sealed class PredictionLogTests
     public async Task A_batch_input_that_never_reached_the_model_is_logged_with_its_error()
     {
         var (dynamo, puts) = Recording();
-        using var service = new CachingService(NoCache, LogAll with { SampleRate = 0 }, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll with { SampleRate = 0 }, dynamo.Object);
 
         IInferenceService host = service.Service; // as the batch handler sees it: the interface, not its no-op default
         await host.LogUnservedInputAsync("s3://inputs/in/gone.png", "ppocr-cls", 404, "input_not_found", "req-b/m-1", 0, default);
@@ -233,7 +233,7 @@ public sealed class PredictionLogTests
         var dynamo = new Mock<IAmazonDynamoDB>();
         dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new AmazonDynamoDBException("Access denied"));
-        using var service = new CachingService(NoCache, LogAll, dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
 
         await service.Service.LogUnservedInputAsync("s3://inputs/x.bin", "ppocr-cls", 415, "unsupported_input", "req-c", 12, default);
 
@@ -249,7 +249,7 @@ public sealed class PredictionLogTests
     public async Task Without_a_predictions_table_nothing_is_written()
     {
         var dynamo = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
-        using var service = new CachingService(NoCache, new PredictionLogOptions(), dynamo.Object);
+        using var service = await CachingService.CreateAsync(NoCache, new PredictionLogOptions(), dynamo.Object);
 
         await service.HandleAsync(Requests.Post(Predict, TestImages.TextLine("none", upsideDown: false), "image/png") with { PredictionLogKey = "s3://b/k" });
         await service.Service.LogUnservedInputAsync("s3://b/k2", "ppocr-cls", 404, "input_not_found", "r", 0, default);

@@ -1,5 +1,5 @@
 using Inference.Configuration;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Service;
 using Inference.Storage;
 

@@ -104,8 +104,8 @@ public sealed class RedisLocalTests : IDisposable
         var request = Requests.Post(Predict, image, "image/png");
         // A generous budget: this checks sharing, not timeouts, and a loaded CI machine once took over 500 ms to connect and write.
         var options = SharedOnly(Server) with { Timeout = TimeSpan.FromSeconds(5) };
-        using var first = new CachingService(options);
-        using var second = new CachingService(options);
+        using var first = await CachingService.CreateAsync(options);
+        using var second = await CachingService.CreateAsync(options);
 
         var miss = await first.HandleAsync(request);
         var hit = await second.HandleAsync(request.Again("req-other-instance"));
@@ -129,7 +129,7 @@ public sealed class RedisLocalTests : IDisposable
         _ = Server;
         var closedPort = ClosedPort();
         var options = SharedOnly(new RedisEndpoint("127.0.0.1", closedPort)) with { Timeout = TimeSpan.FromSeconds(2) };
-        using var service = new CachingService(options);
+        using var service = await CachingService.CreateAsync(options);
         var request = Requests.Post(Predict, TestImages.TextLine("down", upsideDown: false), "image/png");
 
         var watch = Stopwatch.StartNew();

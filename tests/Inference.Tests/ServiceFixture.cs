@@ -1,25 +1,26 @@
 using System.Text;
 using System.Text.Json;
-using Inference.Hosting;
 using Inference.Service;
 
 namespace Inference.Tests;
 
 /// <summary>One service over both bundled models for the whole test run: ResNet18 loads once.</summary>
-public sealed class ServiceFixture : IDisposable
+public sealed class ServiceFixture : IAsyncLifetime
 {
     public static string ModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
 
-    public ServiceFixture()
-    {
-        Service = InferenceServiceFactory.Create(new InferenceOptions { ModelDirectory = ModelsDirectory, IntraOpThreads = 2 }, Log);
-    }
-
     public StringWriter Log { get; } = new();
 
-    public InferenceService Service { get; }
+    public InferenceService Service { get; private set; } = null!;
 
-    public void Dispose() => Service.Dispose();
+    public async Task InitializeAsync() =>
+        Service = await InferenceServiceFactory.CreateAsync(new InferenceOptions { ModelDirectory = ModelsDirectory, IntraOpThreads = 2 }, Log);
+
+    public Task DisposeAsync()
+    {
+        Service.Dispose();
+        return Task.CompletedTask;
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -3,19 +3,21 @@ using Inference.Service;
 
 namespace Inference.Tests;
 
-public sealed class TelemetryTests : IDisposable
+public sealed class TelemetryTests : IAsyncLifetime
 {
     private readonly StringWriter _log = new();
-    private readonly InferenceService _service;
+    private InferenceService _service = null!;
 
-    public TelemetryTests()
-    {
-        _service = InferenceServiceFactory.Create(
+    public async Task InitializeAsync() =>
+        _service = await InferenceServiceFactory.CreateAsync(
             new InferenceOptions { ModelDirectory = ServiceFixture.ModelsDirectory, ModelName = "ppocr-cls", IntraOpThreads = 1, MetricsNamespace = "TestNs" },
             _log);
-    }
 
-    public void Dispose() => _service.Dispose();
+    public Task DisposeAsync()
+    {
+        _service.Dispose();
+        return Task.CompletedTask;
+    }
 
     private JsonElement[] Lines() =>
         [.. _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];

@@ -50,7 +50,7 @@ public sealed class BatchFaultInjectionTests : IDisposable
             getFailsOnce: key => IndexOf(key) % 10 == 3,
             putFailsOnce: key => IndexOf(key) % 10 is 7 or 0,
             getAlwaysFails: key => IndexOf(key) % 100 == 51);
-        using var service = InferenceServiceFactory.Create(new InferenceOptions
+        using var service = await InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = Path.Combine(AppContext.BaseDirectory, "models"),
             ModelName = "ppocr-cls",

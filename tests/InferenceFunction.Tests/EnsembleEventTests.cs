@@ -27,7 +27,7 @@ public sealed class EnsembleEventTests : IDisposable
     [Fact]
     public async Task A_rule_routed_request_reaches_the_ensemble_whose_degraded_answer_names_the_timed_out_member()
     {
-        using var function = Start("""
+        using var function = await StartAsync("""
             [{"name":"vote","combine":"vote","members":[{"model":"cls-a","weight":1},{"model":"cls-b","weight":2},{"model":"slow","weight":4,"timeoutMs":25}]},
              {"name":"mean","combine":"average","members":[{"model":"reg"},{"model":"fragile"}]}]
             """, """{"name":"auto","rules":[{"contentType":"image/*","model":"vote"},{"parameter":"task","equals":"regress","model":"mean"}]}""");
@@ -53,7 +53,7 @@ public sealed class EnsembleEventTests : IDisposable
     [Fact]
     public async Task An_infer_event_with_a_failing_member_is_answered_by_the_others_and_an_all_failed_one_is_a_json_error()
     {
-        using var function = Start("""[{"name":"mean","combine":"average","members":[{"model":"reg","weight":3},{"model":"fragile"}]}]""", null);
+        using var function = await StartAsync("""[{"name":"mean","combine":"average","members":[{"model":"reg","weight":3},{"model":"fragile"}]}]""", null);
 
         var degraded = await function.DispatchAsync(InferEvent("mean", EnsembleModels.InferBody(3, 3, 3)));
         var body = JsonDocument.Parse(degraded.GetProperty("body").GetString()!).RootElement;
@@ -71,18 +71,18 @@ public sealed class EnsembleEventTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_ensemble_or_router_fails_init_as_a_function_config_error_naming_the_variable()
+    public async Task A_bad_ensemble_or_router_fails_init_as_a_function_config_error_naming_the_variable()
     {
-        var ensemble = Assert.Throws<FunctionException>(() => Start("""[{"name":"e","combine":"vote","members":[{"model":"reg"},{"model":"cls-a"}]}]""", null));
+        var ensemble = await Assert.ThrowsAsync<FunctionException>(() => StartAsync("""[{"name":"e","combine":"vote","members":[{"model":"reg"},{"model":"cls-a"}]}]""", null));
         Assert.Equal("FunctionConfigInvalid", ensemble.ErrorType);
         Assert.Contains("ENSEMBLES ensemble 'e': member 'reg' is not a classification model", ensemble.Message, StringComparison.Ordinal);
 
-        var router = Assert.Throws<FunctionException>(() => Start(null, """{"name":"auto","rules":[{"header":"x","equals":"1","model":"nope"}]}"""));
+        var router = await Assert.ThrowsAsync<FunctionException>(() => StartAsync(null, """{"name":"auto","rules":[{"header":"x","equals":"1","model":"nope"}]}"""));
         Assert.Equal("FunctionConfigInvalid", router.ErrorType);
         Assert.Contains("ROUTER rules[0].model is 'nope'", router.Message, StringComparison.Ordinal);
     }
 
-    private Function Start(string? ensembles, string? router)
+    private async Task<Function> StartAsync(string? ensembles, string? router)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -92,7 +92,7 @@ public sealed class EnsembleEventTests : IDisposable
             ["ENSEMBLES"] = ensembles,
             ["ROUTER"] = router,
         };
-        return new Function(ServiceInitialization.Create(name => environment.GetValueOrDefault(name), TextWriter.Null, s3: null));
+        return new Function(await ServiceInitialization.CreateAsync(name => environment.GetValueOrDefault(name), TextWriter.Null, s3: null));
     }
 
     private string WriteImage()
@@ -111,7 +111,7 @@ public sealed class EnsembleEventTests : IDisposable
          "body":{{JsonSerializer.Serialize(body)}},"isBase64Encoded":false}
         """;
 
-    private sealed class Function(Inference.Hosting.IInferenceService service) : IDisposable
+    private sealed class Function(Inference.Service.IInferenceService service) : IDisposable
     {
         private readonly EventDispatcher _dispatcher = new(service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no batch here")));
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Inference.Hosting;
+using Inference.Service;
 
 namespace InferenceFunction.Tests;
 

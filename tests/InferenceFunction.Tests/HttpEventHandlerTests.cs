@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Inference.Hosting;
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;
 

@@ -111,8 +111,8 @@ public sealed class ModelLoadFaultTests : IDisposable
     private async Task<EmulatedError> InitFailsAsync()
     {
         await using var server = await RuntimeApiServer.StartAsync("model-faults", CancellationToken.None);
-        using var http = new HttpClient();
-        var host = new FunctionHost(new RuntimeApiClient(http, server.Address), TimeSpan.FromMilliseconds(100), TextWriter.Null);
+        using var client = new RuntimeApiClient(server.Address);
+        var host = new FunctionHost(client, TimeSpan.FromMilliseconds(100), TextWriter.Null);
 
         var exitCode = await host.RunAsync(CreateHandlerAsync, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -123,9 +123,9 @@ public sealed class ModelLoadFaultTests : IDisposable
     private async Task<InvocationStatus> InitThenWarmUpAsync()
     {
         await using var server = await RuntimeApiServer.StartAsync("model-faults", CancellationToken.None);
-        using var http = new HttpClient();
+        using var client = new RuntimeApiClient(server.Address);
         using var stop = new CancellationTokenSource();
-        var host = new FunctionHost(new RuntimeApiClient(http, server.Address), TimeSpan.FromMilliseconds(100), TextWriter.Null);
+        var host = new FunctionHost(client, TimeSpan.FromMilliseconds(100), TextWriter.Null);
         var run = host.RunAsync(CreateHandlerAsync, stop.Token);
 
         var (status, _, error) = await server.Enqueue("""{"warmup": true}"""u8.ToArray(), TimeSpan.FromSeconds(30)).Outcome.WaitAsync(TimeSpan.FromSeconds(30));
@@ -143,7 +143,7 @@ public sealed class ModelLoadFaultTests : IDisposable
         return status;
     }
 
-    private Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
+    private async Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>
         {
@@ -154,9 +154,9 @@ public sealed class ModelLoadFaultTests : IDisposable
             ["MODEL_CACHE_DIR"] = CacheDirectory,
             ["ORT_INTRA_OP_THREADS"] = "1",
         };
-        var service = ServiceInitialization.Create(environment.GetValueOrDefault, TextWriter.Null, _s3.Object);
+        var service = await ServiceInitialization.CreateAsync(environment.GetValueOrDefault, TextWriter.Null, _s3.Object, cancellationToken: cancellationToken);
         var noBatches = new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("this test sends no SQS events"));
-        return Task.FromResult<IInvocationHandler>(new EventDispatcher(service, noBatches));
+        return new EventDispatcher(service, noBatches);
     }
 
     /// <summary>Writes model.json for the model whose ONNX file has these bytes: the built one, with this sha256 and size.</summary>

@@ -13,21 +13,20 @@ namespace InferenceFunction.Tests;
 public sealed class RuntimeLoopTests : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly HttpClient _http = new();
     private RuntimeApiServer _server = null!;
     private RuntimeApiClient _client = null!;
 
     public async Task InitializeAsync()
     {
         _server = await RuntimeApiServer.StartAsync("loop-test", CancellationToken.None);
-        _client = new RuntimeApiClient(_http, _server.Address);
+        _client = new RuntimeApiClient(_server.Address);
     }
 
     public async Task DisposeAsync()
     {
         await _stop.CancelAsync();
         await _server.DisposeAsync();
-        _http.Dispose();
+        _client.Dispose();
         _stop.Dispose();
     }
 

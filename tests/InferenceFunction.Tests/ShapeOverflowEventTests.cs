@@ -33,8 +33,8 @@ public sealed class ShapeOverflowEventTests : IDisposable
     [InlineData("[4294967296,4294967296]", "[1]")] // wraps to 0
     public async Task A_shape_whose_element_count_overflows_is_a_400_shape_mismatch_naming_it(string shape, string data)
     {
-        using var service = (IDisposable)ServiceInitialization.Create(Environment, TextWriter.Null, s3: null);
-        var dispatcher = new EventDispatcher((Inference.Hosting.IInferenceService)service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no batch here")));
+        using var service = (IDisposable)await ServiceInitialization.CreateAsync(Environment, TextWriter.Null, s3: null);
+        var dispatcher = new EventDispatcher((Inference.Service.IInferenceService)service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no batch here")));
 
         var response = await DispatchAsync(dispatcher, $$"""{"inputs":[{"name":"x","shape":{{shape}},"datatype":"FP32","data":{{data}}}]}""");
 
@@ -46,8 +46,8 @@ public sealed class ShapeOverflowEventTests : IDisposable
     [Fact]
     public async Task A_shape_that_fits_is_still_answered()
     {
-        using var service = (IDisposable)ServiceInitialization.Create(Environment, TextWriter.Null, s3: null);
-        var dispatcher = new EventDispatcher((Inference.Hosting.IInferenceService)service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no batch here")));
+        using var service = (IDisposable)await ServiceInitialization.CreateAsync(Environment, TextWriter.Null, s3: null);
+        var dispatcher = new EventDispatcher((Inference.Service.IInferenceService)service, new Lazy<SqsS3BatchHandler>(() => throw new InvalidOperationException("no batch here")));
 
         var response = await DispatchAsync(dispatcher, """{"inputs":[{"name":"x","shape":[2,3],"datatype":"FP32","data":[1,2,3,4,5,6]}]}""");
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Inference.Hosting;
 using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;

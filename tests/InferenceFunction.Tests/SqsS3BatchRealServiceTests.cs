@@ -33,7 +33,7 @@ public sealed class SqsS3BatchRealServiceTests
                 written[r.Key] = JsonDocument.Parse(r.InputStream).RootElement.Clone();
                 return new PutObjectResponse();
             });
-        using var service = InferenceServiceFactory.Create(new InferenceOptions
+        using var service = await InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = Path.Combine(AppContext.BaseDirectory, "models"),
             ModelName = "ppocr-cls",

@@ -223,8 +223,8 @@ public sealed class RegistryFauxqsTests : IDisposable
         Assert.Equal("*", put.Header("if-none-match"));
     }
 
-    private InferenceService StartFunction(string version) =>
-        InferenceServiceFactory.FromEnvironment(name => name switch
+    private Task<InferenceService> StartFunctionAsync(string version) =>
+        InferenceServiceFactory.FromEnvironmentAsync(name => name switch
         {
             "MODEL_REGISTRY_BUCKET" => _bucket,
             "MODEL_NAME" => TestModels.Name,
@@ -235,12 +235,12 @@ public sealed class RegistryFauxqsTests : IDisposable
         }, TextWriter.Null, S3);
 
     [SkippableFact]
-    public void The_function_loads_exactly_the_pinned_version_from_the_registry()
+    public async Task The_function_loads_exactly_the_pinned_version_from_the_registry()
     {
         Push("2.0.0");
         Push("2.1.0");
 
-        using var service = StartFunction("2.1.0");
+        using var service = await StartFunctionAsync("2.1.0");
 
         var definition = Assert.Single(service.Models.Definitions);
         Assert.Equal("2.1.0", definition.Version);
@@ -250,14 +250,14 @@ public sealed class RegistryFauxqsTests : IDisposable
     }
 
     [SkippableFact]
-    public void The_function_refuses_a_model_file_whose_sha256_differs_from_the_registrys_model_json()
+    public async Task The_function_refuses_a_model_file_whose_sha256_differs_from_the_registrys_model_json()
     {
         Push();
         var tampered = File.ReadAllBytes(TestModels.OnnxFile);
         tampered[^1] ^= 0xFF;
         Tamper("models/ppocr-cls/2.0.0/model.onnx", tampered);
 
-        var error = Assert.Throws<ModelIntegrityException>(() => StartFunction(TestModels.Version));
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => StartFunctionAsync(TestModels.Version));
 
         Assert.Contains($"s3://{_bucket}/models/ppocr-cls/2.0.0/model.onnx has sha256 {Convert.ToHexStringLower(SHA256.HashData(tampered))}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"declares {TestModels.Sha256}", error.Message, StringComparison.Ordinal);
@@ -287,18 +287,18 @@ public sealed class RegistryFauxqsTests : IDisposable
     }
 
     [SkippableFact]
-    public void The_function_names_a_pinned_version_that_was_never_pushed()
+    public async Task The_function_names_a_pinned_version_that_was_never_pushed()
     {
         Push();
 
-        var error = Assert.Throws<ModelNotFoundException>(() => StartFunction("9.9.9"));
+        var error = await Assert.ThrowsAsync<ModelNotFoundException>(() => StartFunctionAsync("9.9.9"));
 
         Assert.Contains($"Model 'ppocr-cls' version '9.9.9': s3://{_bucket}/models/ppocr-cls/9.9.9/model.json does not exist", error.Message, StringComparison.Ordinal);
         Assert.Contains("push the version with `model push`", error.Message, StringComparison.Ordinal);
     }
 
     [SkippableFact]
-    public void A_quantized_version_keeps_its_quantization_record_through_push_show_and_the_functions_loader()
+    public async Task A_quantized_version_keeps_its_quantization_record_through_push_show_and_the_functions_loader()
     {
         var config = TestModels.WriteConfig(_work, c =>
         {
@@ -313,7 +313,7 @@ public sealed class RegistryFauxqsTests : IDisposable
         Assert.True(code == 0, error);
 
         var (_, shown, _) = Model("show", TestModels.Name, "2.0.0+int8");
-        using var service = StartFunction("2.0.0+int8");
+        using var service = await StartFunctionAsync("2.0.0+int8");
 
         var quantization = JsonNode.Parse(shown)!["quantization"]!;
         Assert.Equal("static-qdq", (string?)quantization["method"]);

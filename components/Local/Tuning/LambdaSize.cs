@@ -1,4 +1,4 @@
-using Inference.Runtime;
+using Inference.Sessions;
 
 namespace Infra.Local.Tuning;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Inference.Hosting;
-using Inference.Protocol;
 using Inference.Service;
+using Inference.Protocol;
 
 namespace Inference.Ensembles;
 

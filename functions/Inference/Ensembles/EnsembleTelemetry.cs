@@ -1,5 +1,5 @@
 using Inference.Configuration;
-using Inference.Hosting;
+using Inference.Service;
 using Inference.Telemetry;
 
 namespace Inference.Ensembles;

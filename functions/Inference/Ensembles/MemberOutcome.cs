@@ -1,4 +1,4 @@
-using Inference.Hosting;
+using Inference.Service;
 
 namespace Inference.Ensembles;
 

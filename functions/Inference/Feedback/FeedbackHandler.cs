@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Inference.Configuration;
-using Inference.Hosting;
+using Inference.Service;
 using Inference.Protocol;
 using Inference.Telemetry;
 

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Inference.Caching;
-using Inference.Hosting;
 using Inference.Service;
 
 namespace Inference.Predictions;

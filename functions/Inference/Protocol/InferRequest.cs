@@ -5,7 +5,7 @@ public sealed class InferRequest(string? id, PooledTensor[] inputs, string[] out
 {
     public string? Id { get; } = id;
 
-    /// <summary>One tensor per model input, in <see cref="Runtime.LoadedModel.InputNames"/> order.</summary>
+    /// <summary>One tensor per model input, in <see cref="Sessions.LoadedModel.InputNames"/> order.</summary>
     public IReadOnlyList<PooledTensor> Inputs { get; } = inputs;
 
     public IReadOnlyList<string> OutputNames { get; } = outputNames;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Inference.Configuration;
+using Inference.Sessions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,6 +1,5 @@
-using Inference.Hosting;
-using Inference.Protocol;
 using Inference.Service;
+using Inference.Protocol;
 
 namespace Inference.Routing;
 

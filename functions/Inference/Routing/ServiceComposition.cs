@@ -1,6 +1,5 @@
 using Inference.Configuration;
 using Inference.Ensembles;
-using Inference.Hosting;
 using Inference.Service;
 using Inference.Telemetry;
 
@@ -13,30 +12,31 @@ namespace Inference.Routing;
 /// </summary>
 public static class ServiceComposition
 {
-    /// <param name="models">The function's model service; ensembles and a router need the plain one (no traffic split), whose models they know.</param>
-    public static IInferenceService Compose(IInferenceService models, Func<string, string?> environment, TextWriter output)
+    /// <summary>True when ENSEMBLES or ROUTER is set.</summary>
+    public static bool IsConfigured(Func<string, string?> environment)
+    {
+        var values = new EnvironmentValues(environment);
+        return values.Get(EnsembleConfiguration.Variable) is not null || values.Get(RouterConfiguration.Variable) is not null;
+    }
+
+    /// <param name="models">The function's model service; ensembles and a router need the plain one (no traffic split).</param>
+    /// <param name="served">The models <paramref name="models"/> serves, which the ensembles and the router may name.</param>
+    public static IInferenceService Compose(IInferenceService models, IEnumerable<ModelDefinition> served, Func<string, string?> environment, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(environment);
-        var values = new EnvironmentValues(environment);
-        if (values.Get(EnsembleConfiguration.Variable) is null && values.Get(RouterConfiguration.Variable) is null)
+        if (!IsConfigured(environment))
         {
             return models;
         }
 
-        if (models is not InferenceService plain)
-        {
-            throw new InvalidOperationException(
-                $"{EnsembleConfiguration.Variable} and {RouterConfiguration.Variable} are for a function that serves its models itself; allowed: neither of them together with TRAFFIC_SPLIT.");
-        }
-
-        var served = plain.Models.Definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
-        var ensembles = EnsembleConfiguration.Parse(environment(EnsembleConfiguration.Variable), served);
-        var router = RouterConfiguration.Parse(environment(RouterConfiguration.Variable), [.. served.Keys, .. ensembles.Select(e => e.Name)]);
+        var byName = served.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        var ensembles = EnsembleConfiguration.Parse(environment(EnsembleConfiguration.Variable), byName);
+        var router = RouterConfiguration.Parse(environment(RouterConfiguration.Variable), [.. byName.Keys, .. ensembles.Select(e => e.Name)]);
         IInferenceService service = models;
         if (ensembles.Count > 0)
         {
-            var namespaceName = values.Get(FunctionEnvironment.MetricsNamespace) ?? FunctionMetrics.DefaultNamespace;
+            var namespaceName = new EnvironmentValues(environment).Get(FunctionEnvironment.MetricsNamespace) ?? FunctionMetrics.DefaultNamespace;
             service = new EnsembleService(service, ensembles, new EnsembleTelemetry(new TelemetryWriter(output, namespaceName)));
         }
 

@@ -1,7 +1,7 @@
 using Inference.Caching;
 using Inference.Configuration;
 using Inference.Predictions;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Storage;
 
 namespace Inference.Service;

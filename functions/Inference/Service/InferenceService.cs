@@ -2,18 +2,17 @@ using System.Diagnostics;
 using Inference.Caching;
 using Inference.Configuration;
 using Inference.Feedback;
-using Inference.Hosting;
 using Inference.Imaging;
 using Inference.Predictions;
 using Inference.Protocol;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Telemetry;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Inference.Service;
 
 /// <summary>
-/// The Open Inference Protocol v2 REST API plus the image endpoint, over the models in a <see cref="ModelRegistry"/>.
+/// The Open Inference Protocol v2 REST API plus the image endpoint, over the models in a <see cref="ModelSessions"/>.
 /// Bad input becomes a 4xx JSON error; every request is logged and measured by <see cref="TelemetryWriter"/>.
 /// Successful predictions are cached (<see cref="PredictionCache"/>) and sampled into the predictions log
 /// (<see cref="PredictionRecorder"/>); neither can fail a request.
@@ -31,7 +30,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private readonly FeedbackHandler _feedback;
     private int _requestsSeen;
 
-    public InferenceService(ModelRegistry models, InferenceOptions options, TelemetryWriter telemetry,
+    public InferenceService(ModelSessions models, InferenceOptions options, TelemetryWriter telemetry,
         PredictionCache? cache = null, PredictionRecorder? recorder = null, IFeedbackStore? feedbackStore = null)
     {
         _feedback = new FeedbackHandler(feedbackStore, new AccuracyWindow(options.Feedback.WindowSize, options.Feedback.MinimumSamples), telemetry,
@@ -48,7 +47,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
     }
 
     /// <summary>The models served; benchmarks reach a model's bare session through it.</summary>
-    public ModelRegistry Models { get; }
+    public ModelSessions Models { get; }
 
     public Task WarmUpAsync(CancellationToken cancellationToken) => Models.LoadAllAsync(cancellationToken);
 

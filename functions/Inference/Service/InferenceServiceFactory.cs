@@ -5,18 +5,22 @@ using Inference.Configuration;
 using Inference.Feedback;
 using Inference.Imaging;
 using Inference.Predictions;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Storage;
 using Inference.Telemetry;
 
 namespace Inference.Service;
 
-/// <summary>The composition root the Lambda host calls once per process.</summary>
+/// <summary>
+/// Builds one model service: the models of one source (bundled folder, MODEL_S3_*, or a registry version), with their
+/// cache, predictions log and telemetry. <see cref="FunctionComposition"/> calls it once per process, or once per
+/// traffic-split variant.
+/// </summary>
 public static class InferenceServiceFactory
 {
     /// <summary>
     /// Builds the service from environment variables (documented in functions/README.md). Every model.json is
-    /// validated here, and with MODEL_LOADING=eager (the default) the models are loaded before it returns, so a
+    /// validated here, and with MODEL_LOADING=eager (the default) the models are loaded before it completes, so a
     /// broken model fails the init phase with a message that names the problem.
     /// </summary>
     /// <param name="environment">Reads a variable; <see cref="Environment.GetEnvironmentVariable(string)"/> when null.</param>
@@ -24,17 +28,17 @@ public static class InferenceServiceFactory
     /// <param name="s3">The S3 client for MODEL_REGISTRY_BUCKET and MODEL_S3_*; a default client is created when needed and null.</param>
     /// <param name="dynamoDb">The DynamoDB client for PREDICTION_CACHE_TABLE and PREDICTIONS_TABLE; likewise.
     /// PREDICTION_CACHE_REDIS_ENDPOINT opens its own Redis connection.</param>
-    public static InferenceService FromEnvironment(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
-        IAmazonDynamoDB? dynamoDb = null)
+    public static async Task<InferenceService> FromEnvironmentAsync(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
+        IAmazonDynamoDB? dynamoDb = null, CancellationToken cancellationToken = default)
     {
         var options = InferenceOptions.FromEnvironment(environment ?? Environment.GetEnvironmentVariable, Environment.ProcessorCount);
-        return Create(options, output ?? Console.Out, s3, dynamoDb);
+        return await CreateAsync(options, output ?? Console.Out, s3, dynamoDb, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <param name="random">Draws the predictions log's samples, uniform in [0, 1); <see cref="Random.Shared"/> when null.</param>
     /// <param name="variant">The traffic-split variant this service answers for (a metric dimension); null without a split.</param>
-    public static InferenceService Create(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null, IAmazonDynamoDB? dynamoDb = null,
-        Func<double>? random = null, string? variant = null)
+    public static async Task<InferenceService> CreateAsync(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null, IAmazonDynamoDB? dynamoDb = null,
+        Func<double>? random = null, string? variant = null, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<ModelDefinition> definitions;
         IModelFileProvider files = new BundledModelFileProvider();
@@ -42,7 +46,7 @@ public static class InferenceServiceFactory
         {
             s3 ??= new AmazonS3Client();
             var source = new RegistryModelSource(s3, pinned, options.CacheDirectory);
-            definitions = [source.FetchDefinitionAsync(CancellationToken.None).GetAwaiter().GetResult()];
+            definitions = [await source.FetchDefinitionAsync(cancellationToken).ConfigureAwait(false)];
             files = new S3ModelFileProvider(s3, pinned.ModelFile, options.CacheDirectory, DownloadRetryPolicy.Default);
         }
         else
@@ -63,11 +67,11 @@ public static class InferenceServiceFactory
         }
 
         var telemetry = new TelemetryWriter(output, options.MetricsNamespace) { Variant = variant };
-        var registry = new ModelRegistry(definitions, new ModelLoader(files, options.SessionSettings, options.ParallelInit), telemetry.WriteModelLoad);
+        var models = new ModelSessions(definitions, new ModelLoader(files, options.SessionSettings, options.ParallelInit), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
         var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,
             new SharedCacheHealth(telemetry.WriteCacheOutage, telemetry.WriteCacheRecovered, TimeProvider.System));
-        var service = new InferenceService(registry, options, telemetry, cache,
+        var service = new InferenceService(models, options, telemetry, cache,
             PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble),
             FeedbackStores.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System));
         if (options.EagerLoading)
@@ -78,11 +82,10 @@ public static class InferenceServiceFactory
                 var imaging = options.ParallelInit && definitions.Any(d => d.Config.Preprocessing is not null)
                     ? Task.Run(ImageDecoder.WarmUp)
                     : Task.CompletedTask;
-                // Init runs before any request, with no synchronization context to deadlock on.
-                registry.LoadAllAsync(CancellationToken.None).GetAwaiter().GetResult();
+                await models.LoadAllAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    imaging.GetAwaiter().GetResult();
+                    await imaging.ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is DllNotFoundException or TypeInitializationException)
                 {
@@ -90,7 +93,7 @@ public static class InferenceServiceFactory
                     telemetry.WriteWarning("image_decoder_warm_up_failed", exception.Message);
                 }
 
-                if (cache?.WarmUpAsync(CancellationToken.None).GetAwaiter().GetResult() is { } cacheError)
+                if (cache is not null && await cache.WarmUpAsync(cancellationToken).ConfigureAwait(false) is { } cacheError)
                 {
                     telemetry.WriteWarning("prediction_cache_warm_up_failed", cacheError);
                 }

@@ -1,6 +1,5 @@
-using Inference.Hosting;
 using Inference.Protocol;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Telemetry;
 using Microsoft.ML.OnnxRuntime;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Inference.Configuration;
-using Inference.Runtime;
+using Inference.Sessions;
 
 namespace Inference.Telemetry;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using Inference.Hosting;
-using Inference.Protocol;
 using Inference.Service;
+using Inference.Protocol;
 using Inference.Telemetry;
 
 namespace Inference.Variants;

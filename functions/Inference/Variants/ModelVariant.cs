@@ -1,4 +1,3 @@
-using Inference.Hosting;
 using Inference.Service;
 
 namespace Inference.Variants;

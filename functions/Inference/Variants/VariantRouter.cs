@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Inference.Hosting;
 using Inference.Service;
 using Inference.Telemetry;
 

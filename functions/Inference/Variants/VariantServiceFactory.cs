@@ -1,18 +1,17 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Configuration;
-using Inference.Hosting;
 using Inference.Service;
 using Inference.Telemetry;
 
 namespace Inference.Variants;
 
 /// <summary>
-/// The composition root with traffic splitting: without <c>TRAFFIC_SPLIT</c> it is <see cref="InferenceServiceFactory"/>;
-/// with it, one service per variant (each with its own models, cache and metric dimension <c>Variant</c>) behind a
-/// <see cref="VariantRouter"/>. A variant's service reads the same variables as the function, except its model source:
-/// <c>modelVersion</c> replaces MODEL_VERSION (same registry bucket and model name), <c>modelDir</c> replaces the
-/// whole source with a folder (relative to the function's directory, or absolute).
+/// Builds the services of a traffic split (<c>TRAFFIC_SPLIT</c>), for <see cref="FunctionComposition"/>: one service per
+/// variant (each with its own models, cache and metric dimension <c>Variant</c>) behind a <see cref="VariantRouter"/>.
+/// A variant's service reads the same variables as the function, except its model source: <c>modelVersion</c> replaces
+/// MODEL_VERSION (same registry bucket and model name), <c>modelDir</c> replaces the whole source with a folder
+/// (relative to the function's directory, or absolute).
 /// </summary>
 public static class VariantServiceFactory
 {
@@ -20,17 +19,9 @@ public static class VariantServiceFactory
 
     /// <param name="http">The client HTTP backends are called with; one per process is created when null.</param>
     /// <param name="random">Draws the variant of a request without a sticky key, and whether it is shadowed; uniform in [0, 1).</param>
-    public static IInferenceService FromEnvironment(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
-        IAmazonDynamoDB? dynamoDb = null, HttpClient? http = null, Func<double>? random = null)
+    public static async Task<VariantRouter> CreateAsync(TrafficSplit split, Func<string, string?> environment, TextWriter output, IAmazonS3? s3,
+        IAmazonDynamoDB? dynamoDb, HttpClient? http, Func<double>? random, CancellationToken cancellationToken)
     {
-        environment ??= Environment.GetEnvironmentVariable;
-        output ??= Console.Out;
-        if (new EnvironmentValues(environment).Get(TrafficSplit.VariableName) is not { } json)
-        {
-            return InferenceServiceFactory.FromEnvironment(environment, output, s3, dynamoDb);
-        }
-
-        var split = TrafficSplit.Parse(json);
         var baseOptions = InferenceOptions.FromEnvironment(environment, Environment.ProcessorCount);
         CheckSources(split, baseOptions);
         var telemetry = new TelemetryWriter(output, baseOptions.MetricsNamespace);
@@ -41,7 +32,8 @@ public static class VariantServiceFactory
             {
                 variants.Add(new ModelVariant(spec, spec.Source == VariantSource.HttpBackend
                     ? new HttpBackendService(spec, http ??= BackendClient(), new TelemetryWriter(output, baseOptions.MetricsNamespace) { Variant = spec.Name })
-                    : InferenceServiceFactory.Create(OptionsOf(spec, environment), output, s3, dynamoDb, variant: spec.Name)));
+                    : await InferenceServiceFactory.CreateAsync(OptionsOf(spec, environment), output, s3, dynamoDb, variant: spec.Name,
+                        cancellationToken: cancellationToken).ConfigureAwait(false)));
             }
         }
         catch

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Hosting;
+using Inference.Service;
 using InferenceFunction.Json;
 using InferenceFunction.Runtime;
 

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Inference.Hosting;
+using Inference.Service;
 
 namespace InferenceFunction.Events;
 

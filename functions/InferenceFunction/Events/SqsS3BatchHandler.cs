@@ -1,4 +1,4 @@
-using Inference.Hosting;
+using Inference.Service;
 using Inference.Protocol;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;

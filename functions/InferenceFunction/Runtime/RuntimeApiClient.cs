@@ -7,23 +7,26 @@ using InferenceFunction.Json;
 namespace InferenceFunction.Runtime;
 
 /// <summary>
-/// Speaks the Lambda Runtime API (2018-06-01) at http://$AWS_LAMBDA_RUNTIME_API.
-/// The HttpClient must have no timeout: GET next blocks until an event arrives.
+/// Speaks the Lambda Runtime API (2018-06-01) at http://$AWS_LAMBDA_RUNTIME_API, through an HttpClient of its own:
+/// GET next blocks until an event arrives, so that client has no timeout, which a caller's shared client should not be given.
 /// </summary>
-public sealed class RuntimeApiClient
+public sealed class RuntimeApiClient : IDisposable
 {
     public const string EnvironmentVariable = "AWS_LAMBDA_RUNTIME_API";
     private const string ErrorContentType = "application/vnd.aws.lambda.error+json";
 
     private readonly HttpClient _http;
 
-    public RuntimeApiClient(HttpClient http, string runtimeApiAddress)
+    /// <param name="handler">Sends the requests; it stays the caller's (not disposed here). A handler of this client's own when null.</param>
+    public RuntimeApiClient(string runtimeApiAddress, HttpMessageHandler? handler = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApiAddress);
-        _http = http;
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = new Uri($"http://{runtimeApiAddress}/2018-06-01/");
         _http.Timeout = Timeout.InfiniteTimeSpan;
     }
+
+    public void Dispose() => _http.Dispose();
 
     public async Task<Invocation> NextInvocationAsync(CancellationToken cancellationToken)
     {

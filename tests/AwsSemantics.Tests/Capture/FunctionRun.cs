@@ -82,7 +82,7 @@ public sealed class FunctionRun
             }
         }
 
-        var service = ServiceInitialization.Create(Read, _log, modelsFromS3 ? s3 : null, dynamoDb);
+        var service = await ServiceInitialization.CreateAsync(Read, _log, modelsFromS3 ? s3 : null, dynamoDb);
         try
         {
             var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(

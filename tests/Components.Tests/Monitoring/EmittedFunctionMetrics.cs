@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Inference.Configuration;
-using Inference.Runtime;
+using Inference.Sessions;
 using Inference.Telemetry;
 
 namespace Components.Tests.Monitoring;

@@ -18,9 +18,10 @@ public sealed class CompositionConfigTests
     [InlineData("""[{"name":"cls-a","combine":"average","members":[{"model":"cls-b"},{"model":"cls-c"}]}]""", "has the name of a served model")]
     [InlineData("""[{"name":"e","combine":"vote","members":[{"model":"cls-a"},{"model":"reg-a"}]}]""", "member 'reg-a' is not a classification model")]
     [InlineData("""[{"name":"e","combine":"vote","members":[{"model":"cls-a"},{"model":"cls-b"}],"extra":1}]""", "unknown field 'extra'")]
-    public void A_bad_ensemble_is_refused_at_init_with_what_is_allowed(string json, string expected)
+    public async Task A_bad_ensemble_is_refused_at_init_with_what_is_allowed(string json, string expected)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => EnsembleConfiguration.Parse(json, Served()));
+        var served = await ServedAsync();
+        var error = Assert.Throws<InvalidOperationException>(() => EnsembleConfiguration.Parse(json, served));
         Assert.StartsWith("ENSEMBLES ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -43,7 +44,7 @@ public sealed class CompositionConfigTests
     }
 
     [Fact]
-    public void A_router_config_is_read_in_order_with_its_default_and_defaults_apply_to_members()
+    public async Task A_router_config_is_read_in_order_with_its_default_and_defaults_apply_to_members()
     {
         var router = RouterConfiguration.Parse("""{"name":"auto","rules":[{"contentType":"Image/*","model":"cls-a"},{"header":"x-task","equals":"b","model":"cls-b"}],"default":"ens"}""",
             ["cls-a", "cls-b", "ens"])!;
@@ -51,13 +52,13 @@ public sealed class CompositionConfigTests
         Assert.Equal("ens", router.Default);
         Assert.Null(RouterConfiguration.Parse(" ", ["cls-a"]));
 
-        var ensemble = Assert.Single(EnsembleConfiguration.Parse("""[{"name":"e","combine":"vote","members":[{"model":"cls-a"},{"model":"cls-b","weight":2.5,"timeoutMs":80}]}]""", Served()));
+        var ensemble = Assert.Single(EnsembleConfiguration.Parse("""[{"name":"e","combine":"vote","members":[{"model":"cls-a"},{"model":"cls-b","weight":2.5,"timeoutMs":80}]}]""", await ServedAsync()));
         Assert.Equal([new EnsembleMember("cls-a", 1, TimeSpan.FromSeconds(5)), new EnsembleMember("cls-b", 2.5, TimeSpan.FromMilliseconds(80))], ensemble.Members);
     }
 
-    private static Dictionary<string, Configuration.ModelDefinition> Served()
+    private static async Task<Dictionary<string, Configuration.ModelDefinition>> ServedAsync()
     {
-        using var stack = new EnsembleStack(ensembles: null, router: null);
+        using var stack = await EnsembleStack.CreateAsync(ensembles: null, router: null);
         var models = ((Service.InferenceService)stack.Service).Models.Definitions.Where(d => d.Name is "cls-a" or "cls-b" or "cls-c" or "reg-a");
         return models.ToDictionary(d => d.Name, StringComparer.Ordinal);
     }

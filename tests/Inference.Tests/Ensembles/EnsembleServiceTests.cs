@@ -5,11 +5,17 @@ using TestModels;
 namespace Inference.Tests.Ensembles;
 
 /// <summary>Ensembles on the real service: members are real ONNX models run in parallel, their answers combined.</summary>
-public sealed class EnsembleServiceTests : IDisposable
+public sealed class EnsembleServiceTests : IAsyncLifetime
 {
-    private readonly EnsembleStack _stack = new();
+    private EnsembleStack _stack = null!;
 
-    public void Dispose() => _stack.Dispose();
+    public async Task InitializeAsync() => _stack = await EnsembleStack.CreateAsync();
+
+    public Task DisposeAsync()
+    {
+        _stack.Dispose();
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task Weighted_voting_gives_each_members_top_class_its_weight_and_scores_are_shares_of_the_answering_weight()

@@ -1,7 +1,6 @@
 using Inference.Caching;
-using Inference.Hosting;
-using Inference.Routing;
 using Inference.Service;
+using Inference.Routing;
 using TestModels;
 
 namespace Inference.Tests.Ensembles;
@@ -32,7 +31,26 @@ internal sealed class EnsembleStack : IDisposable
 
     private readonly TempDirectory _models = new();
 
-    public EnsembleStack(string? ensembles = Ensembles, string? router = Router)
+    private EnsembleStack()
+    {
+    }
+
+    public static async Task<EnsembleStack> CreateAsync(string? ensembles = Ensembles, string? router = Router)
+    {
+        var stack = new EnsembleStack();
+        try
+        {
+            await stack.ComposeAsync(ensembles, router);
+            return stack;
+        }
+        catch
+        {
+            stack.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ComposeAsync(string? ensembles, string? router)
     {
         EnsembleModels.Write(_models.Path, "cls-a", EnsembleModels.Linear([0.6f, 0.3f, 0.1f]), "classification");
         EnsembleModels.Write(_models.Path, "cls-b", EnsembleModels.Linear([0.2f, 0.7f, 0.1f]), "classification");
@@ -44,21 +62,21 @@ internal sealed class EnsembleStack : IDisposable
         EnsembleModels.Write(_models.Path, "fragile", OnnxModelWriter.FailsOnLargeValues(), null);
         EnsembleModels.Write(_models.Path, "slow", EnsembleModels.Linear([0f, 0f, 1f], slowMatMuls: 8), "classification");
         ModelsDirectory = _models.Path;
-        var models = InferenceServiceFactory.Create(new InferenceOptions
+        var models = await InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = _models.Path,
             IntraOpThreads = 1,
             Cache = new PredictionCacheOptions { MaxEntries = 0 },
         }, Log);
         var environment = new Dictionary<string, string?> { ["ENSEMBLES"] = ensembles, ["ROUTER"] = router };
-        Service = ServiceComposition.Compose(models, name => environment.GetValueOrDefault(name), Log);
+        Service = ServiceComposition.Compose(models, models.Models.Definitions, name => environment.GetValueOrDefault(name), Log);
     }
 
-    public string ModelsDirectory { get; }
+    public string ModelsDirectory { get; private set; } = string.Empty;
 
     public StringWriter Log { get; } = new();
 
-    public IInferenceService Service { get; }
+    public IInferenceService Service { get; private set; } = null!;
 
     public Task<InferenceResponse> InferAsync(string model, string body, IReadOnlyDictionary<string, string>? headers = null)
     {

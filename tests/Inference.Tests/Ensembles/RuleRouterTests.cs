@@ -4,11 +4,17 @@ using TestModels;
 namespace Inference.Tests.Ensembles;
 
 /// <summary>The request-type router (ROUTER) on the real service: rules in order, first match, default, and its errors.</summary>
-public sealed class RuleRouterTests : IDisposable
+public sealed class RuleRouterTests : IAsyncLifetime
 {
-    private readonly EnsembleStack _stack = new();
+    private EnsembleStack _stack = null!;
 
-    public void Dispose() => _stack.Dispose();
+    public async Task InitializeAsync() => _stack = await EnsembleStack.CreateAsync();
+
+    public Task DisposeAsync()
+    {
+        _stack.Dispose();
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task A_header_rule_wins_over_later_rules_and_the_answer_names_the_target()
@@ -44,7 +50,7 @@ public sealed class RuleRouterTests : IDisposable
         Assert.Equal("reg-a", fallback.Headers[RuleRouter.RoutedHeader]);
         Assert.Equal(2.0, fallback.Json().GetProperty("outputs")[0].GetProperty("data")[0].GetDouble(), 6);
 
-        using var strict = new EnsembleStack(router: """{"name":"auto","rules":[{"contentType":"image/*","model":"cls-a"}]}""");
+        using var strict = await EnsembleStack.CreateAsync(router: """{"name":"auto","rules":[{"contentType":"image/*","model":"cls-a"}]}""");
         var refused = await strict.InferAsync("auto", EnsembleModels.InferBody(1, 1, 1));
         Assert.Equal(400, refused.StatusCode);
         Assert.Equal(RuleRouter.NoRouteCode, refused.Json().GetProperty("code").GetString());

@@ -23,7 +23,7 @@ public sealed class DynamoDbFeedbackTests : IDisposable
     {
         Skip.If(_client is null, "DYNAMODB_LOCAL_ENDPOINT is not set; run tests/Inference.Tests/dynamodb-local.sh");
         var table = await TestModels.PredictionsLogTables.CreateAsync(_client!);
-        return (table, new CachingService(new PredictionCacheOptions { MaxEntries = 0 }, new PredictionLogOptions { Table = table, SampleRate = 1, Timeout = TimeSpan.FromSeconds(30) }, _client,
+        return (table, await CachingService.CreateAsync(new PredictionCacheOptions { MaxEntries = 0 }, new PredictionLogOptions { Table = table, SampleRate = 1, Timeout = TimeSpan.FromSeconds(30) }, _client,
             feedback: new Inference.Feedback.FeedbackOptions { WindowSize = 4, MinimumSamples = 1 }));
     }
 

@@ -16,7 +16,7 @@ public sealed class FeedbackTests : IDisposable
 
     private string LogFile => Path.Combine(_folder.FullName, "predictions.jsonl");
 
-    private CachingService Service(double sampleRate = 1, int window = 100, int minimumSamples = 20) => new(
+    private Task<CachingService> ServiceAsync(double sampleRate = 1, int window = 100, int minimumSamples = 20) => CachingService.CreateAsync(
         new PredictionCacheOptions { MaxEntries = 0 },
         new PredictionLogOptions { File = LogFile, SampleRate = sampleRate }, feedback: new FeedbackOptions { WindowSize = window, MinimumSamples = minimumSamples });
 
@@ -43,7 +43,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task Feedback_stores_the_true_label_next_to_the_prediction_and_judges_its_top_1_answer()
     {
-        using var service = Service();
+        using var service = await ServiceAsync();
         var (id, predicted) = await PredictAsync(service, upsideDown: true);
         var wrong = predicted == "0" ? "180" : "0";
 
@@ -65,7 +65,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task Accuracy_over_the_sliding_window_is_published_per_model_version_once_it_has_enough_samples()
     {
-        using var service = Service(window: 4, minimumSamples: 2);
+        using var service = await ServiceAsync(window: 4, minimumSamples: 2);
         var outcomes = new List<bool>();
         foreach (var right in new[] { true, false, true, true, true, false })
         {
@@ -97,7 +97,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task Replayed_feedback_is_a_409_naming_the_first_and_the_metric_is_emitted_once()
     {
-        using var service = Service(window: 4, minimumSamples: 1);
+        using var service = await ServiceAsync(window: 4, minimumSamples: 1);
         var (id, predicted) = await PredictAsync(service, upsideDown: true);
         var wrong = predicted == "0" ? "180" : "0";
 
@@ -121,7 +121,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task Feedback_takes_the_id_an_infer_request_chose_and_echoed()
     {
-        using var service = Service();
+        using var service = await ServiceAsync();
         var answer = await service.HandleAsync(Requests.PostJson(InferPath, Infer("order-7", fill: 0)));
         Assert.Equal("order-7", answer.Json().GetProperty("id").GetString());
 
@@ -135,7 +135,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task A_client_id_reused_for_another_input_overwrites_no_record_and_its_feedback_is_refused_as_ambiguous()
     {
-        using var service = Service();
+        using var service = await ServiceAsync();
         await service.HandleAsync(Requests.PostJson(InferPath, Infer("shared", fill: 0)));
         await service.HandleAsync(Requests.PostJson(InferPath, Infer("shared", fill: 1)));
         var before = File.ReadAllText(LogFile);
@@ -152,7 +152,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task Repeating_a_judged_request_keeps_its_feedback_and_opens_no_second_one()
     {
-        using var service = Service();
+        using var service = await ServiceAsync();
         await service.HandleAsync(Requests.PostJson(InferPath, Infer("order-8", fill: 0)));
         Assert.Equal(200, (await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback("order-8", "0")))).StatusCode);
         var image = TestImages.TextLine("judged", upsideDown: false);
@@ -179,7 +179,7 @@ public sealed class FeedbackTests : IDisposable
     [InlineData(null, "'id' has 257 characters; at most 256")]
     public async Task An_infer_id_that_could_not_take_feedback_is_refused_and_the_longest_allowed_works(string? id, string message)
     {
-        using var service = Service();
+        using var service = await ServiceAsync();
         id ??= new string('x', 257);
 
         var refused = await service.HandleAsync(Requests.PostJson(InferPath, Infer(id, fill: 0)));
@@ -210,7 +210,7 @@ public sealed class FeedbackTests : IDisposable
     [MemberData(nameof(BadFeedback))]
     public async Task Bad_feedback_is_a_4xx_naming_the_problem_and_changes_nothing(string body, int status, string code, string message)
     {
-        using var service = Service();
+        using var service = await ServiceAsync();
         await PredictAsync(service, upsideDown: false);
         var before = File.ReadAllText(LogFile);
 
@@ -226,7 +226,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task Without_a_predictions_log_feedback_is_refused_and_GET_is_not_allowed()
     {
-        using var service = new CachingService(new PredictionCacheOptions { MaxEntries = 0 });
+        using var service = await CachingService.CreateAsync(new PredictionCacheOptions { MaxEntries = 0 });
 
         var refused = await service.HandleAsync(Requests.PostJson(FeedbackPath, Feedback("r", "0")));
         var get = await service.HandleAsync(Requests.Get(FeedbackPath));

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Hosting;
+using Inference.Service;
 
 namespace Inference.Tests.Fuzz;
 

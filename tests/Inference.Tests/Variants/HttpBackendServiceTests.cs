@@ -17,7 +17,7 @@ public sealed class HttpBackendServiceTests
         return (new HttpBackendService(spec, new HttpClient(), new TelemetryWriter(log, "Test") { Variant = "legacy" }), log);
     }
 
-    private static Hosting.InferenceRequest Image()
+    private static Service.InferenceRequest Image()
     {
         var request = Requests.Post(Path, [1, 2, 3], "image/png");
         ((Dictionary<string, string>)request.Headers)["x-api-key"] = "client-secret";

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Hosting;
+using Inference.Service;
 using Inference.Variants;
 
 namespace Inference.Tests.Variants;
@@ -30,7 +30,7 @@ public sealed class VariantRouterTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private IInferenceService Service(string split, Func<double>? random = null) => VariantServiceFactory.FromEnvironment(name => name switch
+    private Task<IInferenceService> ServiceAsync(string split, Func<double>? random = null) => FunctionComposition.CreateAsync(name => name switch
     {
         "MODEL_DIR" => _primary,
         "ORT_INTRA_OP_THREADS" => "1",
@@ -56,7 +56,7 @@ public sealed class VariantRouterTests : IDisposable
     [Fact]
     public async Task Each_answer_names_its_variant_and_version_a_client_keeps_its_variant_and_both_are_measured_and_logged()
     {
-        using var service = (IDisposable)Service("""{"variants":[{"name":"a","weight":50},{"name":"b","weight":50,"modelDir":"{swapped}"}],"stickyHeader":"x-api-key"}""");
+        using var service = (IDisposable)await ServiceAsync("""{"variants":[{"name":"a","weight":50},{"name":"b","weight":50,"modelDir":"{swapped}"}],"stickyHeader":"x-api-key"}""");
         var router = (IInferenceService)service;
         var seen = new Dictionary<string, string>();
 
@@ -92,7 +92,7 @@ public sealed class VariantRouterTests : IDisposable
     [Fact]
     public async Task Health_and_metadata_come_from_the_first_model_variant()
     {
-        var router = Service("""{"variants":[{"name":"legacy","weight":0,"url":"http://127.0.0.1:9/"},{"name":"fn","weight":100}]}""");
+        var router = await ServiceAsync("""{"variants":[{"name":"legacy","weight":0,"url":"http://127.0.0.1:9/"},{"name":"fn","weight":100}]}""");
 
         var metadata = await router.HandleAsync(Requests.Get("/v2/models/ppocr-cls"), CancellationToken.None);
         var ready = await router.HandleAsync(Requests.Get("/v2/health/ready"), CancellationToken.None);
@@ -106,7 +106,7 @@ public sealed class VariantRouterTests : IDisposable
     [Fact]
     public async Task A_shadow_call_runs_only_after_the_answer_and_publishes_the_candidates_latency_and_top1_agreement()
     {
-        var router = Service("""{"variants":[{"name":"a","weight":100},{"name":"b","weight":0,"modelDir":"{swapped}"}],"shadow":{"variant":"b","percent":100}}""");
+        var router = await ServiceAsync("""{"variants":[{"name":"a","weight":100},{"name":"b","weight":0,"modelDir":"{swapped}"}],"shadow":{"variant":"b","percent":100}}""");
 
         var response = await router.HandleAsync(Image(), CancellationToken.None);
 
@@ -139,7 +139,7 @@ public sealed class VariantRouterTests : IDisposable
     public async Task The_shadow_share_is_honoured_and_the_candidate_itself_is_never_shadowed()
     {
         var draws = new Queue<double>([0.0, 0.95, 0.0, 0.05, 0.0, 0.5]); // assignment draw, then shadow draw, per request
-        var router = Service("""{"variants":[{"name":"a","weight":100},{"name":"b","weight":0,"modelDir":"{swapped}"}],"shadow":{"variant":"b","percent":10}}""",
+        var router = await ServiceAsync("""{"variants":[{"name":"a","weight":100},{"name":"b","weight":0,"modelDir":"{swapped}"}],"shadow":{"variant":"b","percent":10}}""",
             () => draws.Dequeue());
 
         for (var i = 0; i < 3; i++)
@@ -156,7 +156,7 @@ public sealed class VariantRouterTests : IDisposable
     public async Task A_failing_candidate_never_reaches_the_client()
     {
         var port = LocalHttpBackend.ClosedPort();
-        var router = Service($$$"""{"variants":[{"name":"a","weight":100},{"name":"old","weight":0,"url":"http://127.0.0.1:{{{port}}}/"}],"shadow":{"variant":"old","percent":100}}""");
+        var router = await ServiceAsync($$$"""{"variants":[{"name":"a","weight":100},{"name":"old","weight":0,"url":"http://127.0.0.1:{{{port}}}/"}],"shadow":{"variant":"old","percent":100}}""");
 
         var response = await router.HandleAsync(Image(), CancellationToken.None);
         await router.RunAfterResponseAsync(CancellationToken.None);
@@ -173,7 +173,7 @@ public sealed class VariantRouterTests : IDisposable
     {
         const string LegacyAnswer = """{"model_name":"ppocr-cls","model_version":"legacy","predictions":[{"label":"0","index":0,"score":0.99}],"id":"x"}""";
         using var legacy = new LocalHttpBackend(c => LocalHttpBackend.Answer(c, 200, "application/json", LegacyAnswer));
-        var router = Service($$$"""{"variants":[{"name":"legacy","weight":100,"url":"{{{legacy.Url}}}"},{"name":"serverless","weight":0}],"shadow":{"variant":"serverless","percent":100}}""");
+        var router = await ServiceAsync($$$"""{"variants":[{"name":"legacy","weight":100,"url":"{{{legacy.Url}}}"},{"name":"serverless","weight":0}],"shadow":{"variant":"serverless","percent":100}}""");
 
         var response = await router.HandleAsync(Image(), CancellationToken.None);
         await router.RunAfterResponseAsync(CancellationToken.None);
@@ -185,9 +185,9 @@ public sealed class VariantRouterTests : IDisposable
     }
 
     [Fact]
-    public void A_registry_variant_without_the_registry_fails_init_naming_the_variant()
+    public async Task A_registry_variant_without_the_registry_fails_init_naming_the_variant()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Service("""{"variants":[{"name":"a","weight":50},{"name":"b","weight":50,"modelVersion":"1.1.0"}]}"""));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceAsync("""{"variants":[{"name":"a","weight":50},{"name":"b","weight":50,"modelVersion":"1.1.0"}]}"""));
 
         Assert.Contains("TRAFFIC_SPLIT variant 'b' has modelVersion '1.1.0' but MODEL_REGISTRY_BUCKET is not set", error.Message, StringComparison.Ordinal);
     }

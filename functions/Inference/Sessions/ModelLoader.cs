@@ -3,7 +3,7 @@ using Inference.Configuration;
 using Inference.Storage;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Inference.Runtime;
+namespace Inference.Sessions;
 
 /// <summary>Obtains a model's file and opens its sessions, timing both.</summary>
 /// <param name="parallel">

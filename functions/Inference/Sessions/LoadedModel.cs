@@ -1,7 +1,7 @@
 using Inference.Configuration;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Inference.Runtime;
+namespace Inference.Sessions;
 
 /// <summary>A model whose ONNX Runtime sessions are open, checked against its model.json.</summary>
 public sealed class LoadedModel : IDisposable

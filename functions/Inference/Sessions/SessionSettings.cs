@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace Inference.Runtime;
+namespace Inference.Sessions;
 
 /// <summary>How ONNX Runtime sessions are created.</summary>
 /// <param name="IntraOpThreads">Threads for one operator; matches the vCPUs Lambda gives.</param>

@@ -1,4 +1,4 @@
-namespace Inference.Hosting;
+namespace Inference.Service;
 
 /// <summary>
 /// An HTTP-shaped request, independent of how it arrived (API Gateway v1/v2 event,

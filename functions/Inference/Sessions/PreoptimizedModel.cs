@@ -1,7 +1,7 @@
 using Inference.Configuration;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Inference.Runtime;
+namespace Inference.Sessions;
 
 /// <summary>
 /// A bundled model's graph, optimised once when the function is published at ORT_ENABLE_EXTENDED and saved as ONNX next

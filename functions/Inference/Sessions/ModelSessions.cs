@@ -1,18 +1,18 @@
 using Inference.Configuration;
 
-namespace Inference.Runtime;
+namespace Inference.Sessions;
 
 /// <summary>
 /// The models this process serves, by name. Each loads once; a failed load is not remembered, so a
 /// transient S3 error does not poison the process.
 /// </summary>
-public sealed class ModelRegistry : IDisposable
+public sealed class ModelSessions : IDisposable
 {
     private readonly Dictionary<string, Entry> _entries;
     private readonly ModelLoader _loader;
     private readonly Action<ModelDefinition, ModelLoadTimings, string> _onLoaded;
 
-    public ModelRegistry(IEnumerable<ModelDefinition> definitions, ModelLoader loader, Action<ModelDefinition, ModelLoadTimings, string> onLoaded)
+    public ModelSessions(IEnumerable<ModelDefinition> definitions, ModelLoader loader, Action<ModelDefinition, ModelLoadTimings, string> onLoaded)
     {
         _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var definition in definitions)

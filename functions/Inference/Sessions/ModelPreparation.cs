@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Inference.Configuration;
 using Inference.Service;
 
-namespace Inference.Runtime;
+namespace Inference.Sessions;
 
 /// <summary>
 /// Publish-time step (<c>InferenceFunction --prepare-models</c>, run by the function's publish target): writes each

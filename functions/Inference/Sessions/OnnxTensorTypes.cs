@@ -1,6 +1,7 @@
+using Inference.Configuration;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Inference.Configuration;
+namespace Inference.Sessions;
 
 /// <summary>Maps model.json datatypes to ONNX Runtime's element types (kept here: the schema project has no ONNX Runtime).</summary>
 public static class OnnxTensorTypes
