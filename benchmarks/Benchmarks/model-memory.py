@@ -12,7 +12,7 @@ root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 model = sys.argv[1]
 models_dir = sys.argv[2] if len(sys.argv) > 2 else f'{root}/tests/InferenceFunction.Tests/bin/Debug/net10.0/models'
 calls = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-for project in ['functions/InferenceFunction/InferenceFunction.csproj', 'functions/LambdaEmulator/Cli/LambdaEmulator.Cli.csproj']:
+for project in ['functions/InferenceFunction/InferenceFunction.csproj', 'functions/LambdaEmulator.Cli/LambdaEmulator.Cli.csproj']:
     subprocess.run(['dotnet', 'build', f'{root}/{project}', '-v', 'q', '--nologo'], check=True, stdout=subprocess.DEVNULL)
 
 def png(width, height):
@@ -27,7 +27,7 @@ with open(event, 'w') as f:
                'requestContext': {'stage': '$default', 'http': {'method': 'POST', 'path': f'/v2/models/{model}/predict'}},
                'body': base64.b64encode(png(320, 240)).decode(), 'isBase64Encoded': True}, f)
 
-cli = f'{root}/functions/LambdaEmulator/Cli/bin/Debug/net10.0/lambda-emulator.dll'
+cli = f'{root}/functions/LambdaEmulator.Cli/bin/Debug/net10.0/lambda-emulator.dll'
 function = f'{root}/functions/InferenceFunction/bin/Debug/net10.0/InferenceFunction.dll'
 variables = {'MODEL_DIR': models_dir, 'MODEL_NAME': model, 'ORT_INTRA_OP_THREADS': '1', 'PREDICTION_CACHE_MAX_ENTRIES': '0'}
 arguments = [a for name, value in variables.items() for a in ('--env', f'{name}={value}')]
