@@ -11,11 +11,11 @@ public sealed class ResourceGraph
     // The argument that holds a resource's physical name, for links written as literal names.
     private static readonly Dictionary<string, string> PhysicalNameInputs = new(StringComparer.Ordinal)
     {
-        [AwsTypes.Bucket] = "bucket",
-        [AwsTypes.Function] = "name",
-        [AwsTypes.Queue] = "name",
-        [AwsTypes.Table] = "name",
-        [AwsTypes.RestApi] = "name",
+        [Aws.S3.Bucket.PulumiType] = "bucket",
+        [Aws.Lambda.Function.PulumiType] = "name",
+        [Aws.Sqs.Queue.PulumiType] = "name",
+        [Aws.DynamoDB.Table.PulumiType] = "name",
+        [Aws.ApiGateway.RestApi.PulumiType] = "name",
     };
 
     private readonly Dictionary<Resource, MapValue> _inputs = new(ReferenceEqualityComparer.Instance);
@@ -68,7 +68,7 @@ public sealed class ResourceGraph
         foreach (var symbol in value.SymbolsOf())
         {
             if (ReferenceEquals(symbol, target)
-                || (symbol is Resource { TypeToken: AwsTypes.LambdaAlias } alias && target.TypeToken == AwsTypes.Function && Identifies(Input(alias, "functionName"), target)))
+                || (symbol is Resource { TypeToken: Aws.Lambda.Alias.PulumiType } alias && target.TypeToken == Aws.Lambda.Function.PulumiType && Identifies(Input(alias, "functionName"), target)))
             {
                 return true;
             }

@@ -13,9 +13,9 @@ public sealed class PublicPrincipalRule : PolicyRule
 
     private static readonly (string TypeToken, string PolicyInput)[] ResourcePolicies =
     [
-        (AwsTypes.BucketPolicy, "policy"),
-        (AwsTypes.QueuePolicy, "policy"),
-        (AwsTypes.TopicPolicy, "policy"),
+        (Aws.S3.BucketPolicy.PulumiType, "policy"),
+        (Aws.Sqs.QueuePolicy.PulumiType, "policy"),
+        (Aws.Sns.TopicPolicy.PulumiType, "policy"),
     ];
 
     public override string Id => "PUBLIC-PRINCIPAL";
@@ -41,7 +41,7 @@ public sealed class PublicPrincipalRule : PolicyRule
             }
         }
 
-        foreach (var permission in graph.OfType(AwsTypes.LambdaPermission))
+        foreach (var permission in graph.OfType(Aws.Lambda.Permission.PulumiType))
         {
             if (graph.Input(permission, "principal").Literal() == "*"
                 && !graph.Input(permission, "sourceArn").IsSet()
