@@ -63,9 +63,6 @@ public static class PolicyValues
         _ => null,
     };
 
-    /// <summary>The program symbols (resources, variables, config keys) anywhere inside the value.</summary>
-    public static IEnumerable<ISymbol> SymbolsOf(this ProgramValue? value) => value?.Symbols ?? [];
-
     /// <summary>A JSON document (a literal policy or redrive policy) as program values, so rules read both forms alike.</summary>
     public static ProgramValue? FromJson(string json)
     {

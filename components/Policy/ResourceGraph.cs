@@ -1,10 +1,11 @@
 using Infra.Core;
+using Infra.Synthesis;
 
 namespace Infra.Policy;
 
 /// <summary>
-/// The stack as rules see it: each resource's arguments lowered to program values (the same
-/// tree the synthesizer emits), and the links between resources, found by following references.
+/// The stack as rules see it: each resource's inputs as the program emits them (read from the
+/// program's <see cref="ProgramGraph"/>), and the links between resources, found by following references.
 /// </summary>
 public sealed class ResourceGraph
 {
@@ -18,34 +19,26 @@ public sealed class ResourceGraph
         [Aws.ApiGateway.RestApi.PulumiType] = "name",
     };
 
-    private readonly Dictionary<Resource, MapValue> _inputs = new(ReferenceEqualityComparer.Instance);
+    private readonly ProgramGraph _program;
 
     public ResourceGraph(Stack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        Stack = stack;
-        foreach (var resource in stack.Resources)
-        {
-            _inputs[resource] = resource.Args.ToProgramValue() as MapValue ?? new MapValue(new Dictionary<string, ProgramValue>());
-        }
+        _program = new ProgramGraph(stack);
     }
 
-    public Stack Stack { get; }
+    public Stack Stack => _program.Stack;
 
     public IEnumerable<Resource> OfType(string typeToken) => Stack.Resources.Where(r => r.TypeToken == typeToken);
 
-    /// <summary>All inputs of the resource, keyed by their provider names.</summary>
-    public MapValue Inputs(Resource resource)
-    {
-        ArgumentNullException.ThrowIfNull(resource);
-        return _inputs.TryGetValue(resource, out var inputs) ? inputs : throw new ArgumentException($"'{resource.LogicalName}' is not a resource of this stack", nameof(resource));
-    }
+    /// <summary>All inputs of the resource, keyed by their provider names (tags included).</summary>
+    public MapValue Inputs(Resource resource) => _program.PropertiesOf(resource);
 
     /// <summary>An input of the resource by its provider name, or a dotted path into it; null when unset.</summary>
     public ProgramValue? Input(Resource resource, string path)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        return _inputs.TryGetValue(resource, out var inputs) ? inputs.At(path) : null;
+        return Stack.Contains(resource) ? _program.PropertiesOf(resource).At(path) : null;
     }
 
     /// <summary>Resources of a type whose input (a dotted path) names the target, e.g. the encryption configurations of a bucket.</summary>
@@ -65,7 +58,7 @@ public sealed class ResourceGraph
             return false;
         }
 
-        foreach (var symbol in value.SymbolsOf())
+        foreach (var symbol in ProgramGraph.SymbolsIn(value))
         {
             if (ReferenceEquals(symbol, target)
                 || (symbol is Resource { TypeToken: Aws.Lambda.Alias.PulumiType } alias && target.TypeToken == Aws.Lambda.Function.PulumiType && Identifies(Input(alias, "functionName"), target)))

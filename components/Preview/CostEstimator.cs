@@ -3,6 +3,7 @@ using Inference.Configuration;
 using Infra.Components;
 using Infra.Core;
 using Infra.Policy;
+using Infra.Synthesis;
 
 namespace Infra.Preview;
 
@@ -11,7 +12,7 @@ namespace Infra.Preview;
 /// web ACLs, alarms, dashboards, stored packages); usage costs follow each inference function's
 /// load through what the graph connects to it (API stage, WAF, logs, tables, bucket and queue).
 /// </summary>
-public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Measurements measurements)
+public sealed class CostEstimator(ProgramGraph graph, TrafficProfile traffic, Measurements measurements)
 {
     /// <summary>Bytes logged per invocation: Lambda's JSON platform lines plus one application line.</summary>
     public const double LogBytesPerInvocation = 1024;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Infra.Components;
 using Infra.Policy;
+using Infra.Synthesis;
 
 namespace Infra.Preview;
 
@@ -23,7 +24,7 @@ public sealed record ScheduledCapacity(string TimeZone, IReadOnlyList<int> Weekl
     /// The capacity of the function's provisioned-concurrency target, or null when it has none. With target tracking
     /// the policy's demand is the function's steady concurrency (<paramref name="concurrency"/>) over its target.
     /// </summary>
-    public static ScheduledCapacity? Of(StackGraph graph, InferenceFunction function, double concurrency)
+    public static ScheduledCapacity? Of(ProgramGraph graph, InferenceFunction function, double concurrency)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(function);
