@@ -20,12 +20,7 @@ public static class PolicyValues
     }
 
     /// <summary>The items of a list; a single value counts as a list of one (IAM allows both), nothing as none.</summary>
-    public static IReadOnlyList<ProgramValue> Items(this ProgramValue? value) => value switch
-    {
-        null or LiteralValue { Value: null } => [],
-        ListValue list => list.Items,
-        _ => [value],
-    };
+    public static IReadOnlyList<ProgramValue> Items(this ProgramValue? value) => Aws.Iam.IamValues.Items(value);
 
     /// <summary>True only for a literal true (or "true"): an output is not known to be true at synthesis.</summary>
     public static bool IsTrue(this ProgramValue? value) => value switch

@@ -1,3 +1,4 @@
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Policy.Rules;
