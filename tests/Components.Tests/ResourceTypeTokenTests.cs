@@ -39,6 +39,19 @@ public partial class ResourceTypeTokenTests
         var resource = (Resource)constructor.Invoke([stack, "probe", RuntimeHelpers.GetUninitializedObject(argsType), null]);
 
         Assert.Equal(declared, resource.TypeToken);
+        Assert.Equal(ProviderToken(resourceClass), declared);
+    }
+
+    /// <summary>
+    /// The provider's naming of a resource class: <c>aws:{module}/{camelCase class}:{Class}</c>
+    /// (Infra.Aws.ApiGateway.RestApi is aws:apigateway/restApi:RestApi) and <c>awsx:{module}:{Class}</c>.
+    /// The generator's --check test compares every token with the pinned provider itself.
+    /// </summary>
+    private static string ProviderToken(Type resourceClass)
+    {
+        var parts = resourceClass.Namespace!.Split('.');
+        var (package, module, name) = (parts[1].ToLowerInvariant(), parts[2].ToLowerInvariant(), resourceClass.Name);
+        return package == "awsx" ? $"awsx:{module}:{name}" : $"aws:{module}/{char.ToLowerInvariant(name[0])}{name[1..]}:{name}";
     }
 
     [Fact]
