@@ -1,3 +1,4 @@
+using Infra.Aws.Iam;
 using Infra.Aws.Kms;
 using Infra.Aws.Sns;
 using Infra.Core;
@@ -36,30 +37,25 @@ public sealed class AlarmNotifications : ComponentResource
             EnableKeyRotation = true,
             Policy = PolicyDocuments.Of(
                 PolicyDocuments.AccountAdministersKey(Stack),
-                new Dictionary<string, object>
+                new PolicyStatement
                 {
-                    ["Sid"] = "PublishersUseKey",
-                    ["Effect"] = "Allow",
-                    ["Principal"] = new Dictionary<string, object> { ["Service"] = Publishers.ToArray() },
-                    ["Action"] = new[] { "kms:Decrypt", "kms:GenerateDataKey" },
-                    ["Resource"] = "*",
+                    Sid = "PublishersUseKey",
+                    Principals = [PolicyPrincipal.Services([.. Publishers])],
+                    Action = IamValues.List(["kms:Decrypt", "kms:GenerateDataKey"]),
+                    Resource = IamValues.One("*"),
                 }),
         });
         Topic = new Topic(this, "topic", new TopicArgs { KmsMasterKeyId = Key.Arn });
         new TopicPolicy(this, "topic-policy", new TopicPolicyArgs
         {
             Arn = Topic.Arn,
-            Policy = PolicyDocuments.Of(new Dictionary<string, object>
+            Policy = PolicyDocuments.Of(new PolicyStatement
             {
-                ["Sid"] = "AccountServicesPublish",
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["Service"] = Publishers.ToArray() },
-                ["Action"] = "sns:Publish",
-                ["Resource"] = Topic.Arn,
-                ["Condition"] = new Dictionary<string, object>
-                {
-                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = account },
-                },
+                Sid = "AccountServicesPublish",
+                Principals = [PolicyPrincipal.Services([.. Publishers])],
+                Action = IamValues.One("sns:Publish"),
+                Resource = IamValues.One(Topic.Arn),
+                Conditions = [new PolicyCondition("StringEquals", "aws:SourceAccount", account)],
             }),
         });
 

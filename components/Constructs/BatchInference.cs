@@ -80,17 +80,13 @@ public sealed class BatchInference : ComponentResource
             EnableKeyRotation = true,
             Policy = PolicyDocuments.Of(
                 PolicyDocuments.AccountAdministersKey(Stack),
-                new Dictionary<string, object>
+                new PolicyStatement
                 {
-                    ["Sid"] = "S3SendsNotifications",
-                    ["Effect"] = "Allow",
-                    ["Principal"] = new Dictionary<string, object> { ["Service"] = "s3.amazonaws.com" },
-                    ["Action"] = new[] { "kms:GenerateDataKey", "kms:Decrypt" },
-                    ["Resource"] = "*",
-                    ["Condition"] = new Dictionary<string, object>
-                    {
-                        ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Aws.AwsContext.AccountId(Stack) },
-                    },
+                    Sid = "S3SendsNotifications",
+                    Principals = [PolicyPrincipal.Service("s3.amazonaws.com")],
+                    Action = IamValues.List(["kms:GenerateDataKey", "kms:Decrypt"]),
+                    Resource = IamValues.One("*"),
+                    Conditions = [new PolicyCondition("StringEquals", "aws:SourceAccount", Aws.AwsContext.AccountId(Stack))],
                 }),
         }, data);
 
@@ -110,18 +106,17 @@ public sealed class BatchInference : ComponentResource
         var queuePolicy = new QueuePolicy(this, "queue-policy", new QueuePolicyArgs
         {
             QueueUrl = Queue.Url,
-            Policy = PolicyDocuments.Of(new Dictionary<string, object>
+            Policy = PolicyDocuments.Of(new PolicyStatement
             {
-                ["Sid"] = "InputBucketNotifies",
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["Service"] = "s3.amazonaws.com" },
-                ["Action"] = "sqs:SendMessage",
-                ["Resource"] = Queue.Arn,
-                ["Condition"] = new Dictionary<string, object>
-                {
-                    ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = Input.BucketArn },
-                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Aws.AwsContext.AccountId(Stack) },
-                },
+                Sid = "InputBucketNotifies",
+                Principals = [PolicyPrincipal.Service("s3.amazonaws.com")],
+                Action = IamValues.One("sqs:SendMessage"),
+                Resource = IamValues.One(Queue.Arn),
+                Conditions =
+                [
+                    new PolicyCondition("ArnEquals", "aws:SourceArn", Input.BucketArn),
+                    new PolicyCondition("StringEquals", "aws:SourceAccount", Aws.AwsContext.AccountId(Stack)),
+                ],
             }),
         });
         var uploads = new BucketNotificationQueueArgs { QueueArn = Queue.Arn, Events = new[] { "s3:ObjectCreated:*" }, FilterPrefix = args.InputPrefix };

@@ -83,16 +83,15 @@ public sealed partial class EncryptedBucket : ComponentResource
             .ThrowIfInvalid();
 
         var data = new CustomResourceOptions { Protect = args.Protect ? true : null };
-        var keyStatements = new List<object> { PolicyDocuments.AccountAdministersKey(Stack) };
+        var keyStatements = new List<PolicyStatement> { PolicyDocuments.AccountAdministersKey(Stack) };
         if (args.KeyUsers.Count > 0)
         {
-            keyStatements.Add(new Dictionary<string, object>
+            keyStatements.Add(new PolicyStatement
             {
-                ["Sid"] = "GivenPrincipalsUseKey",
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["AWS"] = args.KeyUsers.ToArray() },
-                ["Action"] = new[] { "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey" },
-                ["Resource"] = "*",
+                Sid = "GivenPrincipalsUseKey",
+                Principals = [PolicyPrincipal.Aws(InputList<string>.From(args.KeyUsers))],
+                Action = IamValues.List(["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]),
+                Resource = IamValues.One("*"),
             });
         }
 
@@ -208,14 +207,13 @@ public sealed partial class EncryptedBucket : ComponentResource
     {
         ArgumentNullException.ThrowIfNull(role);
         new ArgsValidation(Path).Check(!prefix.StartsWith('/') && !prefix.Contains('*', StringComparison.Ordinal), "prefix", prefix, "a key prefix without a leading '/' or wildcards").ThrowIfInvalid();
-        var listCondition = prefix.Length == 0
-            ? null
-            : new Dictionary<string, object> { ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = new[] { prefix + "*" } } };
-        var list = new Dictionary<string, object> { ["Sid"] = "ListPrefix", ["Effect"] = "Allow", ["Action"] = new[] { "s3:ListBucket" }, ["Resource"] = BucketArn };
-        if (listCondition is not null)
+        var list = new PolicyStatement
         {
-            list["Condition"] = listCondition;
-        }
+            Sid = "ListPrefix",
+            Action = IamValues.List(["s3:ListBucket"]),
+            Resource = IamValues.One(BucketArn),
+            Conditions = prefix.Length == 0 ? [] : [new PolicyCondition("StringLike", "s3:prefix", IamValues.List([prefix + "*"]))],
+        };
 
         return new RolePolicy(this, $"grant-{access}-{++_grants}", new RolePolicyArgs
         {
@@ -231,34 +229,30 @@ public sealed partial class EncryptedBucket : ComponentResource
     {
         var objects = Output.Format($"{Bucket.Arn}/*");
         return PolicyDocuments.Of(
-            new Dictionary<string, object>
+            new PolicyStatement
             {
-                ["Sid"] = "DenyPlainHttp",
-                ["Effect"] = "Deny",
-                ["Principal"] = "*",
-                ["Action"] = "s3:*",
-                ["Resource"] = new object[] { Bucket.Arn, objects },
-                ["Condition"] = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
+                Sid = "DenyPlainHttp",
+                Effect = "Deny",
+                Principals = [PolicyPrincipal.Everyone],
+                Action = IamValues.One("s3:*"),
+                Resource = IamValues.List([Bucket.Arn, objects]),
+                Conditions = [new PolicyCondition("Bool", "aws:SecureTransport", "false")],
             },
             // A put without encryption headers gets the default (SSE-KMS with this key), and so does every multipart
             // UploadPart (parts never carry the headers): those must pass. IAM evaluates a negated operator on an absent
             // key as true, and ...IfExists likewise, so each Deny below also requires its header to be present (Null: false)
             // and refuses only a wrong value.
-            DenyWhenPresent("DenyOtherEncryption", objects, "StringNotEquals", SseHeader, "aws:kms"),
-            DenyWhenPresent("DenyOtherKeys", objects, "StringNotEquals", SseKeyHeader, new Input<string>[] { Key.Arn, Key.KeyId }),
+            DenyWhenPresent("DenyOtherEncryption", objects, "StringNotEquals", SseHeader, IamValues.One("aws:kms")),
+            DenyWhenPresent("DenyOtherKeys", objects, "StringNotEquals", SseKeyHeader, IamValues.List([Key.Arn, Key.KeyId])),
             // "aws:kms" without a key id makes S3 use the account's AWS managed key (aws/s3), not the bucket's default.
-            new Dictionary<string, object>
+            new PolicyStatement
             {
-                ["Sid"] = "DenyManagedKey",
-                ["Effect"] = "Deny",
-                ["Principal"] = "*",
-                ["Action"] = "s3:PutObject",
-                ["Resource"] = objects,
-                ["Condition"] = new Dictionary<string, object>
-                {
-                    ["StringEquals"] = new Dictionary<string, object> { [SseHeader] = "aws:kms" },
-                    ["Null"] = new Dictionary<string, object> { [SseKeyHeader] = "true" },
-                },
+                Sid = "DenyManagedKey",
+                Effect = "Deny",
+                Principals = [PolicyPrincipal.Everyone],
+                Action = IamValues.One("s3:PutObject"),
+                Resource = IamValues.One(objects),
+                Conditions = [new PolicyCondition("StringEquals", SseHeader, "aws:kms"), new PolicyCondition("Null", SseKeyHeader, "true")],
             });
     }
 
@@ -266,18 +260,14 @@ public sealed partial class EncryptedBucket : ComponentResource
     private const string SseKeyHeader = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 
     /// <summary>Denies a PutObject (or CreateMultipartUpload) whose <paramref name="key"/> header is present and fails <paramref name="test"/>.</summary>
-    private static Dictionary<string, object> DenyWhenPresent(string sid, Output<string> objects, string test, string key, object allowed) => new()
+    private static PolicyStatement DenyWhenPresent(string sid, Output<string> objects, string test, string key, ProgramValue allowed) => new()
     {
-        ["Sid"] = sid,
-        ["Effect"] = "Deny",
-        ["Principal"] = "*",
-        ["Action"] = "s3:PutObject",
-        ["Resource"] = objects,
-        ["Condition"] = new Dictionary<string, object>
-        {
-            [test] = new Dictionary<string, object> { [key] = allowed },
-            ["Null"] = new Dictionary<string, object> { [key] = "false" },
-        },
+        Sid = sid,
+        Effect = "Deny",
+        Principals = [PolicyPrincipal.Everyone],
+        Action = IamValues.One("s3:PutObject"),
+        Resource = IamValues.One(objects),
+        Conditions = [new PolicyCondition(test, key, allowed), new PolicyCondition("Null", key, "false")],
     };
 
     private static IEnumerable<BucketLifecycleConfigurationRuleArgs> LifecycleRules(EncryptedBucketArgs args)

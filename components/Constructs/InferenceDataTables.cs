@@ -66,7 +66,7 @@ internal static class InferenceDataTables
 internal sealed class ApiDataLayer
 {
     private readonly Dictionary<string, Input<string>> _environment = [];
-    private readonly List<object> _statements = [];
+    private readonly List<PolicyStatement> _statements = [];
 
     /// <param name="function">The function's arguments: an ElastiCache cache goes into its network.</param>
     public ApiDataLayer(ComponentResource owner, InferenceApiArgs args, InferenceFunctionArgs function)

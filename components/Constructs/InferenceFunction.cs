@@ -271,7 +271,7 @@ public sealed partial class InferenceFunction : ComponentResource
 
     private Output<string> RolePolicyDocument(InferenceFunctionArgs args)
     {
-        var statements = new List<object>
+        var statements = new List<PolicyStatement>
         {
             PolicyDocuments.Allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], Output.Format($"{LogGroup.Arn}:*")),
             PolicyDocuments.Allow("UseOwnKey", ["kms:Decrypt", "kms:GenerateDataKey"], Key.Arn),
@@ -291,10 +291,10 @@ public sealed partial class InferenceFunction : ComponentResource
             var folders = args.ModelVersion is { } pinned
                 ? [ModelRegistryLayout.Folder(args.ModelName!, pinned), .. args.VariantModelVersions.Select(v => ModelRegistryLayout.Folder(args.ModelName!, v))]
                 : new[] { args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)] };
-            object resources = folders.Length == 1
-                ? Output.Format($"{bucket.BucketArn}/{folders[0]}*")
-                : folders.Select(folder => (object)Output.Format($"{bucket.BucketArn}/{folder}*")).ToArray();
-            statements.Add(PolicyDocuments.Allow("ReadModel", ["s3:GetObject", "s3:GetObjectVersion"], resources));
+            string[] readModel = ["s3:GetObject", "s3:GetObjectVersion"];
+            statements.Add(folders.Length == 1
+                ? PolicyDocuments.Allow("ReadModel", readModel, Output.Format($"{bucket.BucketArn}/{folders[0]}*"))
+                : PolicyDocuments.Allow("ReadModel", readModel, [.. folders.Select(folder => Output.Format($"{bucket.BucketArn}/{folder}*"))]));
             statements.Add(PolicyDocuments.Allow("DecryptModel", ["kms:Decrypt"], bucket.KeyArn));
         }
 

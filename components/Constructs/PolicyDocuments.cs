@@ -1,4 +1,5 @@
 using Infra.Aws;
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Components;
@@ -6,68 +7,46 @@ namespace Infra.Components;
 /// <summary>IAM policy documents as JSON rendered by the engine (<c>fn::toJSON</c>), so they can hold outputs.</summary>
 internal static class PolicyDocuments
 {
-    public static Output<string> Of(params object[] statements) =>
+    public static Output<string> Of(params PolicyStatement[] statements) =>
         Output.JsonSerialize(new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements });
 
-    public static Dictionary<string, object> Allow(string sid, IEnumerable<string> actions, object resources) => new()
-    {
-        ["Sid"] = sid,
-        ["Effect"] = "Allow",
-        ["Action"] = actions.ToArray(),
-        ["Resource"] = resources,
-    };
+    public static PolicyStatement Allow(string sid, InputList<string> actions, Input<string> resource) =>
+        new() { Sid = sid, Action = IamValues.List(actions), Resource = IamValues.One(resource) };
+
+    public static PolicyStatement Allow(string sid, InputList<string> actions, InputList<string> resources) =>
+        new() { Sid = sid, Action = IamValues.List(actions), Resource = IamValues.List(resources) };
 
     /// <summary>A trust policy that lets one AWS service assume the role.</summary>
-    public static Output<string> AssumedBy(string servicePrincipal) => Of(new Dictionary<string, object>
+    public static Output<string> AssumedBy(string servicePrincipal) => Of(new PolicyStatement
     {
-        ["Effect"] = "Allow",
-        ["Principal"] = new Dictionary<string, object> { ["Service"] = servicePrincipal },
-        ["Action"] = "sts:AssumeRole",
+        Principals = [PolicyPrincipal.Service(servicePrincipal)],
+        Action = IamValues.One("sts:AssumeRole"),
     });
 
     /// <summary>
     /// The key-policy statement every customer-managed key starts with: the account root
     /// administers the key, which also lets the account's IAM policies grant its use.
     /// </summary>
-    public static Dictionary<string, object> AccountAdministersKey(Stack stack) => new()
+    public static PolicyStatement AccountAdministersKey(Stack stack) => new()
     {
-        ["Sid"] = "AccountAdministersKey",
-        ["Effect"] = "Allow",
-        ["Principal"] = new Dictionary<string, object>
-        {
-            ["AWS"] = Output.Format($"arn:{AwsContext.Partition(stack)}:iam::{AwsContext.AccountId(stack)}:root"),
-        },
-        ["Action"] = "kms:*",
-        ["Resource"] = "*",
+        Sid = "AccountAdministersKey",
+        Principals = [PolicyPrincipal.Aws(Output.Format($"arn:{AwsContext.Partition(stack)}:iam::{AwsContext.AccountId(stack)}:root"))],
+        Action = IamValues.One("kms:*"),
+        Resource = IamValues.One("*"),
     };
 
-    /// <summary>Lets an AWS service principal encrypt and decrypt with the key, optionally under a condition.</summary>
-    public static Dictionary<string, object> ServiceUsesKey(string sid, object servicePrincipal, Dictionary<string, object>? condition = null)
-    {
-        var statement = new Dictionary<string, object>
-        {
-            ["Sid"] = sid,
-            ["Effect"] = "Allow",
-            ["Principal"] = new Dictionary<string, object> { ["Service"] = servicePrincipal },
-            ["Action"] = new[] { "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*" },
-            ["Resource"] = "*",
-        };
-        if (condition is not null)
-        {
-            statement["Condition"] = condition;
-        }
-
-        return statement;
-    }
-
     /// <summary>The statement that lets CloudWatch Logs encrypt this account's log groups in this region with the key.</summary>
-    public static Dictionary<string, object> CloudWatchLogsUseKey(Stack stack)
+    public static PolicyStatement CloudWatchLogsUseKey(Stack stack)
     {
         var region = AwsContext.Region(stack);
         var logGroups = Output.Format($"arn:{AwsContext.Partition(stack)}:logs:{region}:{AwsContext.AccountId(stack)}:log-group:*");
-        return ServiceUsesKey("CloudWatchLogsUseKey", Output.Format($"logs.{region}.amazonaws.com"), new Dictionary<string, object>
+        return new PolicyStatement
         {
-            ["ArnLike"] = new Dictionary<string, object> { ["kms:EncryptionContext:aws:logs:arn"] = logGroups },
-        });
+            Sid = "CloudWatchLogsUseKey",
+            Principals = [PolicyPrincipal.Service(Output.Format($"logs.{region}.amazonaws.com"))],
+            Action = IamValues.List(["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]),
+            Resource = IamValues.One("*"),
+            Conditions = [new PolicyCondition("ArnLike", "kms:EncryptionContext:aws:logs:arn", logGroups)],
+        };
     }
 }

@@ -1,4 +1,5 @@
 using Infra.Preview;
+using Infra.Core.Synthesis;
 
 namespace Infra.Hosting;
 
@@ -37,7 +38,7 @@ public sealed class PreviewCommand : IHostCommand
         }
 
         var loaded = invocation.Stacks.Load(invocation.CommandLine.Option("stack"));
-        var graph = new StackGraph(loaded.Stack);
+        var graph = new ProgramGraph(loaded.Stack);
         Measurements measurements;
         try
         {

@@ -20,12 +20,7 @@ public static class PolicyValues
     }
 
     /// <summary>The items of a list; a single value counts as a list of one (IAM allows both), nothing as none.</summary>
-    public static IReadOnlyList<ProgramValue> Items(this ProgramValue? value) => value switch
-    {
-        null or LiteralValue { Value: null } => [],
-        ListValue list => list.Items,
-        _ => [value],
-    };
+    public static IReadOnlyList<ProgramValue> Items(this ProgramValue? value) => Aws.Iam.IamValues.Items(value);
 
     /// <summary>True only for a literal true (or "true"): an output is not known to be true at synthesis.</summary>
     public static bool IsTrue(this ProgramValue? value) => value switch
@@ -62,9 +57,6 @@ public static class PolicyValues
         InterpolationValue interpolation => interpolation.Parts.Select(Text).Aggregate((string?)"", (text, part) => text is null || part is null ? null : text + part),
         _ => null,
     };
-
-    /// <summary>The program symbols (resources, variables, config keys) anywhere inside the value.</summary>
-    public static IEnumerable<ISymbol> SymbolsOf(this ProgramValue? value) => value?.Symbols ?? [];
 
     /// <summary>A JSON document (a literal policy or redrive policy) as program values, so rules read both forms alike.</summary>
     public static ProgramValue? FromJson(string json)

@@ -1,51 +1,44 @@
 using Infra.Core;
+using Infra.Core.Synthesis;
 
 namespace Infra.Policy;
 
 /// <summary>
-/// The stack as rules see it: each resource's arguments lowered to program values (the same
-/// tree the synthesizer emits), and the links between resources, found by following references.
+/// The stack as rules see it: each resource's inputs as the program emits them (read from the
+/// program's <see cref="ProgramGraph"/>), and the links between resources, found by following references.
 /// </summary>
 public sealed class ResourceGraph
 {
     // The argument that holds a resource's physical name, for links written as literal names.
     private static readonly Dictionary<string, string> PhysicalNameInputs = new(StringComparer.Ordinal)
     {
-        [AwsTypes.Bucket] = "bucket",
-        [AwsTypes.Function] = "name",
-        [AwsTypes.Queue] = "name",
-        [AwsTypes.Table] = "name",
-        [AwsTypes.RestApi] = "name",
+        [Aws.S3.Bucket.PulumiType] = "bucket",
+        [Aws.Lambda.Function.PulumiType] = "name",
+        [Aws.Sqs.Queue.PulumiType] = "name",
+        [Aws.DynamoDB.Table.PulumiType] = "name",
+        [Aws.ApiGateway.RestApi.PulumiType] = "name",
     };
 
-    private readonly Dictionary<Resource, MapValue> _inputs = new(ReferenceEqualityComparer.Instance);
+    private readonly ProgramGraph _program;
 
     public ResourceGraph(Stack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        Stack = stack;
-        foreach (var resource in stack.Resources)
-        {
-            _inputs[resource] = resource.Args.ToProgramValue() as MapValue ?? new MapValue(new Dictionary<string, ProgramValue>());
-        }
+        _program = new ProgramGraph(stack);
     }
 
-    public Stack Stack { get; }
+    public Stack Stack => _program.Stack;
 
     public IEnumerable<Resource> OfType(string typeToken) => Stack.Resources.Where(r => r.TypeToken == typeToken);
 
-    /// <summary>All inputs of the resource, keyed by their provider names.</summary>
-    public MapValue Inputs(Resource resource)
-    {
-        ArgumentNullException.ThrowIfNull(resource);
-        return _inputs.TryGetValue(resource, out var inputs) ? inputs : throw new ArgumentException($"'{resource.LogicalName}' is not a resource of this stack", nameof(resource));
-    }
+    /// <summary>All inputs of the resource, keyed by their provider names (tags included).</summary>
+    public MapValue Inputs(Resource resource) => _program.PropertiesOf(resource);
 
     /// <summary>An input of the resource by its provider name, or a dotted path into it; null when unset.</summary>
     public ProgramValue? Input(Resource resource, string path)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        return _inputs.TryGetValue(resource, out var inputs) ? inputs.At(path) : null;
+        return Stack.Contains(resource) ? _program.PropertiesOf(resource).At(path) : null;
     }
 
     /// <summary>Resources of a type whose input (a dotted path) names the target, e.g. the encryption configurations of a bucket.</summary>
@@ -65,10 +58,10 @@ public sealed class ResourceGraph
             return false;
         }
 
-        foreach (var symbol in value.SymbolsOf())
+        foreach (var symbol in ProgramGraph.SymbolsIn(value))
         {
             if (ReferenceEquals(symbol, target)
-                || (symbol is Resource { TypeToken: AwsTypes.LambdaAlias } alias && target.TypeToken == AwsTypes.Function && Identifies(Input(alias, "functionName"), target)))
+                || (symbol is Resource { TypeToken: Aws.Lambda.Alias.PulumiType } alias && target.TypeToken == Aws.Lambda.Function.PulumiType && Identifies(Input(alias, "functionName"), target)))
             {
                 return true;
             }

@@ -3,6 +3,7 @@ using Inference.Configuration;
 using Infra.Components;
 using Infra.Core;
 using Infra.Policy;
+using Infra.Core.Synthesis;
 
 namespace Infra.Preview;
 
@@ -11,7 +12,7 @@ namespace Infra.Preview;
 /// web ACLs, alarms, dashboards, stored packages); usage costs follow each inference function's
 /// load through what the graph connects to it (API stage, WAF, logs, tables, bucket and queue).
 /// </summary>
-public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Measurements measurements)
+public sealed class CostEstimator(ProgramGraph graph, TrafficProfile traffic, Measurements measurements)
 {
     /// <summary>Bytes logged per invocation: Lambda's JSON platform lines plus one application line.</summary>
     public const double LogBytesPerInvocation = 1024;
@@ -64,7 +65,7 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
     /// <summary>Monthly USD budgets with a literal amount: what the estimate is compared with.</summary>
     private List<DeclaredBudget> Budgets() =>
         [.. graph.Stack.Resources
-            .Where(r => r.TypeToken == "aws:budgets/budget:Budget")
+            .Where(r => r.TypeToken == Aws.Budgets.Budget.PulumiType)
             .Select(r => (r.LogicalName, Inputs: graph.PropertiesOf(r)))
             .Where(b => b.Inputs.At("timeUnit").Text() == "MONTHLY" && b.Inputs.At("limitUnit").Text() == "USD")
             .Select(b => (b.LogicalName, Amount: b.Inputs.At("limitAmount").Number()))
@@ -107,25 +108,25 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
             var properties = graph.PropertiesOf(resource);
             switch (resource.TypeToken)
             {
-                case "aws:kms/key:Key":
+                case Aws.Kms.Key.PulumiType:
                     Add(component, "KMS", "customer managed keys", 1, "keys", PriceTable.KmsPerKeyMonth);
                     break;
-                case "aws:wafv2/webAcl:WebAcl":
+                case Aws.WafV2.WebAcl.PulumiType:
                     Add(component, "WAF", "web ACLs", 1, "ACLs", PriceTable.WafPerWebAclMonth);
                     Add(component, "WAF", "rules", properties.At("rules").Items().Count, "rules", PriceTable.WafPerRuleMonth);
                     break;
-                case "aws:cloudwatch/metricAlarm:MetricAlarm":
+                case Aws.CloudWatch.MetricAlarm.PulumiType:
                     // A metric-math alarm is billed for each metric it reads.
                     var metrics = properties.At("metricQueries").Items().OfType<MapValue>().Count(q => q.At("metric") is not null);
                     Add(component, "CloudWatch", "alarm metrics", Math.Max(1, metrics), "metrics", PriceTable.CloudWatchPerAlarmMetricMonth);
                     break;
-                case "aws:cloudwatch/dashboard:Dashboard":
+                case Aws.CloudWatch.Dashboard.PulumiType:
                     Add(component, "CloudWatch", "dashboards", 1, "dashboards", PriceTable.CloudWatchPerDashboardMonth);
                     break;
-                case "aws:ecr/repository:Repository":
+                case Aws.Ecr.Repository.PulumiType:
                     Add(component, "ECR", "image storage", (traffic.ModelSizeMb + ImageOverheadMb) / 1024, "GB-month", PriceTable.EcrPerGbMonth);
                     break;
-                case "aws:s3/bucketObject:BucketObject":
+                case Aws.S3.BucketObject.PulumiType:
                     Add(component, "S3", "function package storage", (traffic.ModelSizeMb + ZipOverheadMb) / 1024, "GB-month", PriceTable.S3PerGbMonth);
                     break;
             }
@@ -162,8 +163,8 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
     private FunctionKind Kind(InferenceFunction function)
     {
         var callers = graph.ReferencesTo(function.Alias).Concat(graph.ReferencesTo(function.Function)).Select(e => e.From.TypeToken).ToList();
-        return callers.Contains("aws:apigateway/integration:Integration") ? FunctionKind.Api
-            : callers.Contains("aws:lambda/eventSourceMapping:EventSourceMapping") ? FunctionKind.Batch
+        return callers.Contains(Aws.ApiGateway.Integration.PulumiType) ? FunctionKind.Api
+            : callers.Contains(Aws.Lambda.EventSourceMapping.PulumiType) ? FunctionKind.Batch
             : FunctionKind.Idle;
     }
 
@@ -184,7 +185,7 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
 
     private Resource? EventSourceOf(InferenceFunction function) =>
         graph.ReferencesTo(function.Alias).Concat(graph.ReferencesTo(function.Function))
-            .Select(e => e.From).FirstOrDefault(r => r.TypeToken == "aws:lambda/eventSourceMapping:EventSourceMapping");
+            .Select(e => e.From).FirstOrDefault(r => r.TypeToken == Aws.Lambda.EventSourceMapping.PulumiType);
 
     private void AddFunctionCosts(InferenceFunction function, FunctionLoad load)
     {
@@ -280,20 +281,20 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
     private void AddApiCosts(InferenceFunction function, double requests)
     {
         var restApi = graph.ReferencesTo(function.Alias).Concat(graph.ReferencesTo(function.Function))
-            .Where(e => e.From.TypeToken == "aws:apigateway/integration:Integration")
+            .Where(e => e.From.TypeToken == Aws.ApiGateway.Integration.PulumiType)
             .SelectMany(e => graph.ReferencesFrom(e.From))
             .Select(e => e.To)
-            .FirstOrDefault(r => r.TypeToken == "aws:apigateway/restApi:RestApi");
+            .FirstOrDefault(r => r.TypeToken == Aws.ApiGateway.RestApi.PulumiType);
         if (restApi is null)
         {
             return;
         }
 
         Add(ComponentOf(restApi), "API Gateway", "REST requests", requests, "requests", PriceTable.ApiGatewayRestPerRequest);
-        var stages = graph.ReferencesTo(restApi).Select(e => e.From).Where(r => r.TypeToken == "aws:apigateway/stage:Stage").Distinct().ToList();
+        var stages = graph.ReferencesTo(restApi).Select(e => e.From).Where(r => r.TypeToken == Aws.ApiGateway.Stage.PulumiType).Distinct().ToList();
         foreach (var stage in stages)
         {
-            var accessLogs = graph.ReferencesFrom(stage).FirstOrDefault(e => e.Property == "accessLogSettings" && e.To.TypeToken == "aws:cloudwatch/logGroup:LogGroup");
+            var accessLogs = graph.ReferencesFrom(stage).FirstOrDefault(e => e.Property == "accessLogSettings" && e.To.TypeToken == Aws.CloudWatch.LogGroup.PulumiType);
             if (accessLogs is not null)
             {
                 AddLogs(ComponentOf(stage), accessLogs.To, requests * AccessLogBytesPerRequest);
@@ -301,9 +302,9 @@ public sealed class CostEstimator(StackGraph graph, TrafficProfile traffic, Meas
         }
 
         var acls = graph.ReferencesTo(restApi).Select(e => e.From)
-            .Where(r => r.TypeToken == "aws:wafv2/webAclAssociation:WebAclAssociation")
+            .Where(r => r.TypeToken == Aws.WafV2.WebAclAssociation.PulumiType)
             .SelectMany(association => graph.ReferencesFrom(association).Select(e => e.To))
-            .Where(r => r.TypeToken == "aws:wafv2/webAcl:WebAcl")
+            .Where(r => r.TypeToken == Aws.WafV2.WebAcl.PulumiType)
             .Distinct();
         foreach (var acl in acls)
         {

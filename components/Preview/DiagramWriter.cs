@@ -1,5 +1,6 @@
 using System.Text;
 using Infra.Core;
+using Infra.Core.Synthesis;
 
 namespace Infra.Preview;
 
@@ -9,7 +10,7 @@ namespace Infra.Preview;
 /// </summary>
 public static class DiagramWriter
 {
-    public static string Dot(StackGraph graph)
+    public static string Dot(ProgramGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var dot = new StringBuilder();
@@ -28,7 +29,7 @@ public static class DiagramWriter
         return dot.ToString();
     }
 
-    private static void WriteScope(StringBuilder dot, StackGraph graph, string path, int depth)
+    private static void WriteScope(StringBuilder dot, ProgramGraph graph, string path, int depth)
     {
         var indent = new string(' ', 2 * depth);
         foreach (var resource in graph.Stack.Resources.Where(r => r.Scope.Path == path).OrderBy(r => r.LogicalName, StringComparer.Ordinal))

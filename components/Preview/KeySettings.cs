@@ -15,23 +15,23 @@ internal static class KeySettings
         var name = resource.LocalName;
         return resource.TypeToken switch
         {
-            "aws:lambda/function:Function" => Function(properties),
-            "aws:cloudwatch/logGroup:LogGroup" => [$"log retention ({name}): {properties.At("retentionInDays").Text() ?? "never expires"} days"],
-            "aws:appautoscaling/target:Target" => [$"provisioned concurrency: {properties.At("minCapacity").Text()} to {properties.At("maxCapacity").Text()} instances"],
-            "aws:appautoscaling/scheduledAction:ScheduledAction" =>
+            Aws.Lambda.Function.PulumiType => Function(properties),
+            Aws.CloudWatch.LogGroup.PulumiType => [$"log retention ({name}): {properties.At("retentionInDays").Text() ?? "never expires"} days"],
+            Aws.AppAutoScaling.Target.PulumiType => [$"provisioned concurrency: {properties.At("minCapacity").Text()} to {properties.At("maxCapacity").Text()} instances"],
+            Aws.AppAutoScaling.ScheduledAction.PulumiType =>
                 [$"schedule {name}: {properties.At("schedule").Text()} {properties.At("timezone").Text()} -> {properties.At("scalableTargetAction.minCapacity").Text()} to {properties.At("scalableTargetAction.maxCapacity").Text()} instances"],
-            "aws:appautoscaling/policy:Policy" =>
+            Aws.AppAutoScaling.Policy.PulumiType =>
                 [$"target tracking: {properties.At("targetTrackingScalingPolicyConfiguration.targetValue").Text()} utilization"],
-            "aws:wafv2/webAcl:WebAcl" => [WafRules(properties)],
-            "aws:apigateway/usagePlan:UsagePlan" =>
+            Aws.WafV2.WebAcl.PulumiType => [WafRules(properties)],
+            Aws.ApiGateway.UsagePlan.PulumiType =>
                 [$"usage plan {name}: quota {properties.At("quotaSettings.limit").Text()} per {properties.At("quotaSettings.period").Text()?.ToLowerInvariant()}, " +
                  $"{properties.At("throttleSettings.rateLimit").Text()} req/s, burst {properties.At("throttleSettings.burstLimit").Text()}"],
-            "aws:apigateway/stage:Stage" => [$"stage {properties.At("stageName").Text()}: X-Ray {(properties.At("xrayTracingEnabled").IsTrue() ? "on" : "off")}, cache {(properties.At("cacheClusterEnabled").IsTrue() ? properties.At("cacheClusterSize").Text() + " GB" : "off")}"],
-            "aws:lambda/eventSourceMapping:EventSourceMapping" => [EventSource(properties)],
-            "aws:sqs/queue:Queue" => [Queue(name, properties)],
-            "aws:dynamodb/table:Table" => [$"table {name}: {properties.At("billingMode").Text()?.ToLowerInvariant().Replace('_', ' ')}, TTL {(properties.At("ttl.enabled").IsTrue() ? "on" : "off")}"],
-            "awsx:ecr:Image" => [$"image built from {properties.At("dockerfile").Text()} for {properties.At("platform").Text()}"],
-            "aws:budgets/budget:Budget" => [$"budget: {properties.At("limitAmount").Text()} {properties.At("limitUnit").Text()} per {properties.At("timeUnit").Text()?.ToLowerInvariant()}"],
+            Aws.ApiGateway.Stage.PulumiType => [$"stage {properties.At("stageName").Text()}: X-Ray {(properties.At("xrayTracingEnabled").IsTrue() ? "on" : "off")}, cache {(properties.At("cacheClusterEnabled").IsTrue() ? properties.At("cacheClusterSize").Text() + " GB" : "off")}"],
+            Aws.Lambda.EventSourceMapping.PulumiType => [EventSource(properties)],
+            Aws.Sqs.Queue.PulumiType => [Queue(name, properties)],
+            Aws.DynamoDB.Table.PulumiType => [$"table {name}: {properties.At("billingMode").Text()?.ToLowerInvariant().Replace('_', ' ')}, TTL {(properties.At("ttl.enabled").IsTrue() ? "on" : "off")}"],
+            Awsx.Ecr.Image.PulumiType => [$"image built from {properties.At("dockerfile").Text()} for {properties.At("platform").Text()}"],
+            Aws.Budgets.Budget.PulumiType => [$"budget: {properties.At("limitAmount").Text()} {properties.At("limitUnit").Text()} per {properties.At("timeUnit").Text()?.ToLowerInvariant()}"],
             _ => [],
         };
     }

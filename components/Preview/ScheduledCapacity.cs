@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Infra.Components;
 using Infra.Policy;
+using Infra.Core.Synthesis;
 
 namespace Infra.Preview;
 
@@ -23,7 +24,7 @@ public sealed record ScheduledCapacity(string TimeZone, IReadOnlyList<int> Weekl
     /// The capacity of the function's provisioned-concurrency target, or null when it has none. With target tracking
     /// the policy's demand is the function's steady concurrency (<paramref name="concurrency"/>) over its target.
     /// </summary>
-    public static ScheduledCapacity? Of(StackGraph graph, InferenceFunction function, double concurrency)
+    public static ScheduledCapacity? Of(ProgramGraph graph, InferenceFunction function, double concurrency)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(function);
@@ -38,12 +39,12 @@ public sealed record ScheduledCapacity(string TimeZone, IReadOnlyList<int> Weekl
             .Select(r => (r.TypeToken, Name: r.LogicalName, Properties: graph.PropertiesOf(r)))
             .Where(r => r.Properties.At("resourceId").Text() == resourceId)
             .ToList();
-        var actions = scaling.Where(r => r.TypeToken == "aws:appautoscaling/scheduledAction:ScheduledAction")
+        var actions = scaling.Where(r => r.TypeToken == Aws.AppAutoScaling.ScheduledAction.PulumiType)
             .Select(r => new ScheduledScalingAction(r.Name, r.Properties.At("schedule").Text() ?? "", r.Properties.At("timezone").Text() ?? "UTC",
                 Whole(r.Properties.At("scalableTargetAction.minCapacity").Number()), Whole(r.Properties.At("scalableTargetAction.maxCapacity").Number())))
             .ToList();
         var utilization = scaling
-            .Where(r => r.TypeToken == "aws:appautoscaling/policy:Policy" && r.Properties.At("policyType").Text() == "TargetTrackingScaling")
+            .Where(r => r.TypeToken == Aws.AppAutoScaling.Policy.PulumiType && r.Properties.At("policyType").Text() == "TargetTrackingScaling")
             .Select(r => (double?)r.Properties.At("targetTrackingScalingPolicyConfiguration.targetValue").Number())
             .FirstOrDefault();
         var registered = new ScalingRange(Whole(target.At("minCapacity").Number()) ?? 0, Whole(target.At("maxCapacity").Number()) ?? 0);

@@ -1,4 +1,5 @@
 using Infra.Core;
+using Infra.Core.Synthesis;
 
 namespace Infra.Preview;
 
@@ -19,7 +20,7 @@ public sealed record StackPlan(string ProjectName, string StackName, int Resourc
     /// <summary>The group for resources created by the stack itself rather than a component.</summary>
     public const string StackGroup = "(stack)";
 
-    public static StackPlan Of(StackGraph graph)
+    public static StackPlan Of(ProgramGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var stack = graph.Stack;
@@ -39,7 +40,7 @@ public sealed record StackPlan(string ProjectName, string StackName, int Resourc
         return new StackPlan(stack.ProjectName, stack.StackName, stack.Resources.Count, components);
     }
 
-    private static ComponentPlan Plan(StackGraph graph, string path, string type, int total)
+    private static ComponentPlan Plan(ProgramGraph graph, string path, string type, int total)
     {
         var scopePath = path == StackGroup ? "" : path;
         var own = graph.Stack.Resources.Where(r => r.Scope.Path == scopePath).ToList();

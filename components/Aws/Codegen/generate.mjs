@@ -37,7 +37,7 @@ const MODULE_NAMES = {
 // always written fully qualified).
 const CORE = "global::Infra.Core.";
 const OBJECT_MEMBERS = new Set(["Equals", "GetHashCode", "ToString", "GetType", "ToProgramValue"]);
-const RESERVED = new Set(["Id", "Urn", "TypeToken", "LogicalName", "LocalName", "Scope", "Args", "Options", "GetOutput", "ToString", "Equals", "GetHashCode", "GetType"]);
+const RESERVED = new Set(["Id", "Urn", "TypeToken", "PulumiType", "LogicalName", "LocalName", "Scope", "Args", "Options", "GetOutput", "ToString", "Equals", "GetHashCode", "GetType"]);
 
 const wanted = JSON.parse(fs.readFileSync(path.join(here, "resources.json"), "utf8"));
 const files = [];
@@ -79,8 +79,11 @@ function generateResource({ pkg, module, cls, file }) {
   const lines = [];
   lines.push(`/// <summary><c>${token}</c></summary>`);
   lines.push(`public sealed partial class ${cls}(${CORE}IScope scope, string name, ${argsName} args, ${CORE}CustomResourceOptions? options = null)`);
-  lines.push(`    : ${CORE}CustomResource("${token}", scope, name, args, options)`);
+  lines.push(`    : ${CORE}CustomResource(PulumiType, scope, name, args, options)`);
   lines.push(`{`);
+  lines.push(`    /// <summary>The provider's type token for this resource, the one the program emits.</summary>`);
+  lines.push(`    public const string PulumiType = "${token}";`);
+  lines.push(``);
   for (const o of outputs) {
     lines.push(`    public Output<${o.type}> ${memberName(o.name, cls)} => GetOutput<${o.type}>("${o.name}");`);
     lines.push(``);

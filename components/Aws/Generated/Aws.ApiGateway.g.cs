@@ -9,8 +9,11 @@ namespace Infra.Aws.ApiGateway;
 
 /// <summary><c>aws:apigateway/account:Account</c></summary>
 public sealed partial class Account(global::Infra.Core.IScope scope, string name, AccountArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/account:Account", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/account:Account";
+
     public Output<string> ApiKeyVersion => GetOutput<string>("apiKeyVersion");
 
     public Output<string> CloudwatchRoleArn => GetOutput<string>("cloudwatchRoleArn");
@@ -29,8 +32,11 @@ public sealed partial class AccountArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/apiKey:ApiKey</c></summary>
 public sealed partial class ApiKey(global::Infra.Core.IScope scope, string name, ApiKeyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/apiKey:ApiKey", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/apiKey:ApiKey";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> CreatedDate => GetOutput<string>("createdDate");
@@ -69,8 +75,11 @@ public sealed partial class ApiKeyArgs : global::Infra.Core.ResourceArgs, global
 
 /// <summary><c>aws:apigateway/authorizer:Authorizer</c></summary>
 public sealed partial class Authorizer(global::Infra.Core.IScope scope, string name, AuthorizerArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/authorizer:Authorizer", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/authorizer:Authorizer";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> AuthorizerCredentials => GetOutput<string>("authorizerCredentials");
@@ -119,8 +128,11 @@ public sealed partial class AuthorizerArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/deployment:Deployment</c></summary>
 public sealed partial class Deployment(global::Infra.Core.IScope scope, string name, DeploymentArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/deployment:Deployment", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/deployment:Deployment";
+
     public Output<string> CreatedDate => GetOutput<string>("createdDate");
 
     public Output<string> Description => GetOutput<string>("description");
@@ -145,8 +157,11 @@ public sealed partial class DeploymentArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/integration:Integration</c></summary>
 public sealed partial class Integration(global::Infra.Core.IScope scope, string name, IntegrationArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/integration:Integration", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/integration:Integration";
+
     public Output<IReadOnlyList<string>> CacheKeyParameters => GetOutput<IReadOnlyList<string>>("cacheKeyParameters");
 
     public Output<string> CacheNamespace => GetOutput<string>("cacheNamespace");
@@ -232,8 +247,11 @@ public sealed partial class IntegrationTlsConfigArgs : global::Infra.Core.Resour
 
 /// <summary><c>aws:apigateway/method:Method</c></summary>
 public sealed partial class Method(global::Infra.Core.IScope scope, string name, MethodArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/method:Method", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/method:Method";
+
     public Output<bool> ApiKeyRequired => GetOutput<bool>("apiKeyRequired");
 
     public Output<string> Authorization => GetOutput<string>("authorization");
@@ -284,8 +302,11 @@ public sealed partial class MethodArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/methodSettings:MethodSettings</c></summary>
 public sealed partial class MethodSettings(global::Infra.Core.IScope scope, string name, MethodSettingsArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/methodSettings:MethodSettings", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/methodSettings:MethodSettings";
+
     public Output<string> MethodPath => GetOutput<string>("methodPath");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -333,8 +354,11 @@ public sealed partial class MethodSettingsSettingsArgs : global::Infra.Core.Reso
 
 /// <summary><c>aws:apigateway/model:Model</c></summary>
 public sealed partial class Model(global::Infra.Core.IScope scope, string name, ModelArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/model:Model", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/model:Model";
+
     public Output<string> ContentType => GetOutput<string>("contentType");
 
     public Output<string> Description => GetOutput<string>("description");
@@ -365,8 +389,11 @@ public sealed partial class ModelArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/requestValidator:RequestValidator</c></summary>
 public sealed partial class RequestValidator(global::Infra.Core.IScope scope, string name, RequestValidatorArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/requestValidator:RequestValidator", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/requestValidator:RequestValidator";
+
     public Output<string> RequestValidatorName => GetOutput<string>("name");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -393,8 +420,11 @@ public sealed partial class RequestValidatorArgs : global::Infra.Core.ResourceAr
 
 /// <summary><c>aws:apigateway/resource:Resource</c></summary>
 public sealed partial class Resource(global::Infra.Core.IScope scope, string name, ResourceArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/resource:Resource", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/resource:Resource";
+
     public Output<string> ParentId => GetOutput<string>("parentId");
 
     public Output<string> Path => GetOutput<string>("path");
@@ -419,8 +449,11 @@ public sealed partial class ResourceArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/response:Response</c></summary>
 public sealed partial class Response(global::Infra.Core.IScope scope, string name, ResponseArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/response:Response", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/response:Response";
+
     public Output<string> Region => GetOutput<string>("region");
 
     public Output<string> ResponseType => GetOutput<string>("responseType");
@@ -447,8 +480,11 @@ public sealed partial class ResponseArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/restApi:RestApi</c></summary>
 public sealed partial class RestApi(global::Infra.Core.IScope scope, string name, RestApiArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/restApi:RestApi", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/restApi:RestApi";
+
     public Output<string> ApiKeySource => GetOutput<string>("apiKeySource");
 
     public Output<string> Arn => GetOutput<string>("arn");
@@ -530,8 +566,11 @@ public sealed partial class RestApiEndpointConfigurationArgs : global::Infra.Cor
 
 /// <summary><c>aws:apigateway/restApiPolicy:RestApiPolicy</c></summary>
 public sealed partial class RestApiPolicy(global::Infra.Core.IScope scope, string name, RestApiPolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/restApiPolicy:RestApiPolicy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/restApiPolicy:RestApiPolicy";
+
     public Output<string> Policy => GetOutput<string>("policy");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -550,8 +589,11 @@ public sealed partial class RestApiPolicyArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:apigateway/stage:Stage</c></summary>
 public sealed partial class Stage(global::Infra.Core.IScope scope, string name, StageArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/stage:Stage", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/stage:Stage";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<bool> CacheClusterEnabled => GetOutput<bool>("cacheClusterEnabled");
@@ -632,8 +674,11 @@ public sealed partial class StageCanarySettingsArgs : global::Infra.Core.Resourc
 
 /// <summary><c>aws:apigateway/usagePlan:UsagePlan</c></summary>
 public sealed partial class UsagePlan(global::Infra.Core.IScope scope, string name, UsagePlanArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/usagePlan:UsagePlan", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/usagePlan:UsagePlan";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> Description => GetOutput<string>("description");
@@ -684,8 +729,11 @@ public sealed partial class UsagePlanApiStageThrottleArgs : global::Infra.Core.R
 
 /// <summary><c>aws:apigateway/usagePlanKey:UsagePlanKey</c></summary>
 public sealed partial class UsagePlanKey(global::Infra.Core.IScope scope, string name, UsagePlanKeyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:apigateway/usagePlanKey:UsagePlanKey", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:apigateway/usagePlanKey:UsagePlanKey";
+
     public Output<string> KeyId => GetOutput<string>("keyId");
 
     public Output<string> KeyType => GetOutput<string>("keyType");

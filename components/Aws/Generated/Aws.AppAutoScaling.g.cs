@@ -9,8 +9,11 @@ namespace Infra.Aws.AppAutoScaling;
 
 /// <summary><c>aws:appautoscaling/policy:Policy</c></summary>
 public sealed partial class Policy(global::Infra.Core.IScope scope, string name, PolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:appautoscaling/policy:Policy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:appautoscaling/policy:Policy";
+
     public Output<IReadOnlyList<string>> AlarmArns => GetOutput<IReadOnlyList<string>>("alarmArns");
 
     public Output<string> Arn => GetOutput<string>("arn");
@@ -314,8 +317,11 @@ public sealed partial class PolicyTargetTrackingScalingPolicyConfigurationPredef
 
 /// <summary><c>aws:appautoscaling/scheduledAction:ScheduledAction</c></summary>
 public sealed partial class ScheduledAction(global::Infra.Core.IScope scope, string name, ScheduledActionArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:appautoscaling/scheduledAction:ScheduledAction", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:appautoscaling/scheduledAction:ScheduledAction";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> EndTime => GetOutput<string>("endTime");
@@ -369,8 +375,11 @@ public sealed partial class ScheduledActionScalableTargetActionArgs : global::In
 
 /// <summary><c>aws:appautoscaling/target:Target</c></summary>
 public sealed partial class Target(global::Infra.Core.IScope scope, string name, TargetArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:appautoscaling/target:Target", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:appautoscaling/target:Target";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<double> MaxCapacity => GetOutput<double>("maxCapacity");

@@ -9,8 +9,11 @@ namespace Infra.Aws.Budgets;
 
 /// <summary><c>aws:budgets/budget:Budget</c></summary>
 public sealed partial class Budget(global::Infra.Core.IScope scope, string name, BudgetArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:budgets/budget:Budget", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:budgets/budget:Budget";
+
     public Output<string> AccountId => GetOutput<string>("accountId");
 
     public Output<string> Arn => GetOutput<string>("arn");

@@ -9,8 +9,11 @@ namespace Infra.Aws.CloudTrail;
 
 /// <summary><c>aws:cloudtrail/trail:Trail</c></summary>
 public sealed partial class Trail(global::Infra.Core.IScope scope, string name, TrailArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:cloudtrail/trail:Trail", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:cloudtrail/trail:Trail";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> CloudWatchLogsGroupArn => GetOutput<string>("cloudWatchLogsGroupArn");

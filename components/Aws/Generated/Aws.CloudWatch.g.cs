@@ -9,8 +9,11 @@ namespace Infra.Aws.CloudWatch;
 
 /// <summary><c>aws:cloudwatch/dashboard:Dashboard</c></summary>
 public sealed partial class Dashboard(global::Infra.Core.IScope scope, string name, DashboardArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:cloudwatch/dashboard:Dashboard", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:cloudwatch/dashboard:Dashboard";
+
     public Output<string> DashboardArn => GetOutput<string>("dashboardArn");
 
     public Output<string> DashboardBody => GetOutput<string>("dashboardBody");
@@ -31,8 +34,11 @@ public sealed partial class DashboardArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:cloudwatch/eventRule:EventRule</c></summary>
 public sealed partial class EventRule(global::Infra.Core.IScope scope, string name, EventRuleArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:cloudwatch/eventRule:EventRule", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:cloudwatch/eventRule:EventRule";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> Description => GetOutput<string>("description");
@@ -83,8 +89,11 @@ public sealed partial class EventRuleArgs : global::Infra.Core.ResourceArgs, glo
 
 /// <summary><c>aws:cloudwatch/eventTarget:EventTarget</c></summary>
 public sealed partial class EventTarget(global::Infra.Core.IScope scope, string name, EventTargetArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:cloudwatch/eventTarget:EventTarget", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:cloudwatch/eventTarget:EventTarget";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> EventBusName => GetOutput<string>("eventBusName");
@@ -300,8 +309,11 @@ public sealed partial class EventTargetSqsTargetArgs : global::Infra.Core.Resour
 
 /// <summary><c>aws:cloudwatch/logGroup:LogGroup</c></summary>
 public sealed partial class LogGroup(global::Infra.Core.IScope scope, string name, LogGroupArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:cloudwatch/logGroup:LogGroup", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:cloudwatch/logGroup:LogGroup";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<bool> DeletionProtectionEnabled => GetOutput<bool>("deletionProtectionEnabled");
@@ -344,8 +356,11 @@ public sealed partial class LogGroupArgs : global::Infra.Core.ResourceArgs, glob
 
 /// <summary><c>aws:cloudwatch/metricAlarm:MetricAlarm</c></summary>
 public sealed partial class MetricAlarm(global::Infra.Core.IScope scope, string name, MetricAlarmArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:cloudwatch/metricAlarm:MetricAlarm", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
     public Output<bool> ActionsEnabled => GetOutput<bool>("actionsEnabled");
 
     public Output<IReadOnlyList<string>> AlarmActions => GetOutput<IReadOnlyList<string>>("alarmActions");
@@ -501,8 +516,11 @@ public sealed partial class MetricAlarmWarmUpConfigurationArgs : global::Infra.C
 
 /// <summary><c>aws:cloudwatch/queryDefinition:QueryDefinition</c></summary>
 public sealed partial class QueryDefinition(global::Infra.Core.IScope scope, string name, QueryDefinitionArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:cloudwatch/queryDefinition:QueryDefinition", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:cloudwatch/queryDefinition:QueryDefinition";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<IReadOnlyList<string>> LogGroupNames => GetOutput<IReadOnlyList<string>>("logGroupNames");

@@ -9,8 +9,11 @@ namespace Infra.Aws.CostExplorer;
 
 /// <summary><c>aws:costexplorer/anomalyMonitor:AnomalyMonitor</c></summary>
 public sealed partial class AnomalyMonitor(global::Infra.Core.IScope scope, string name, AnomalyMonitorArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:costexplorer/anomalyMonitor:AnomalyMonitor", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:costexplorer/anomalyMonitor:AnomalyMonitor";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> MonitorDimension => GetOutput<string>("monitorDimension");
@@ -37,8 +40,11 @@ public sealed partial class AnomalyMonitorArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:costexplorer/anomalySubscription:AnomalySubscription</c></summary>
 public sealed partial class AnomalySubscription(global::Infra.Core.IScope scope, string name, AnomalySubscriptionArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:costexplorer/anomalySubscription:AnomalySubscription", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:costexplorer/anomalySubscription:AnomalySubscription";
+
     public Output<string> AccountId => GetOutput<string>("accountId");
 
     public Output<string> Arn => GetOutput<string>("arn");

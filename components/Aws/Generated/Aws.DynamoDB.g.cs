@@ -9,8 +9,11 @@ namespace Infra.Aws.DynamoDB;
 
 /// <summary><c>aws:dynamodb/table:Table</c></summary>
 public sealed partial class Table(global::Infra.Core.IScope scope, string name, TableArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:dynamodb/table:Table", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:dynamodb/table:Table";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> BillingMode => GetOutput<string>("billingMode");

@@ -9,8 +9,11 @@ namespace Infra.Aws.Ec2;
 
 /// <summary><c>aws:ec2/securityGroup:SecurityGroup</c></summary>
 public sealed partial class SecurityGroup(global::Infra.Core.IScope scope, string name, SecurityGroupArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:ec2/securityGroup:SecurityGroup", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:ec2/securityGroup:SecurityGroup";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> Description => GetOutput<string>("description");

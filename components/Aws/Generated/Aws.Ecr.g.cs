@@ -9,8 +9,11 @@ namespace Infra.Aws.Ecr;
 
 /// <summary><c>aws:ecr/lifecyclePolicy:LifecyclePolicy</c></summary>
 public sealed partial class LifecyclePolicy(global::Infra.Core.IScope scope, string name, LifecyclePolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:ecr/lifecyclePolicy:LifecyclePolicy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+
     public Output<string> Policy => GetOutput<string>("policy");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -31,8 +34,11 @@ public sealed partial class LifecyclePolicyArgs : global::Infra.Core.ResourceArg
 
 /// <summary><c>aws:ecr/repository:Repository</c></summary>
 public sealed partial class Repository(global::Infra.Core.IScope scope, string name, RepositoryArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:ecr/repository:Repository", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:ecr/repository:Repository";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<bool> ForceDelete => GetOutput<bool>("forceDelete");
@@ -88,8 +94,11 @@ public sealed partial class RepositoryImageTagMutabilityExclusionFilterArgs : gl
 
 /// <summary><c>aws:ecr/repositoryPolicy:RepositoryPolicy</c></summary>
 public sealed partial class RepositoryPolicy(global::Infra.Core.IScope scope, string name, RepositoryPolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:ecr/repositoryPolicy:RepositoryPolicy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:ecr/repositoryPolicy:RepositoryPolicy";
+
     public Output<string> Policy => GetOutput<string>("policy");
 
     public Output<string> Region => GetOutput<string>("region");

@@ -9,8 +9,11 @@ namespace Infra.Aws.ElastiCache;
 
 /// <summary><c>aws:elasticache/serverlessCache:ServerlessCache</c></summary>
 public sealed partial class ServerlessCache(global::Infra.Core.IScope scope, string name, ServerlessCacheArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:elasticache/serverlessCache:ServerlessCache", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:elasticache/serverlessCache:ServerlessCache";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> CreateTime => GetOutput<string>("createTime");

@@ -9,8 +9,11 @@ namespace Infra.Aws.Iam;
 
 /// <summary><c>aws:iam/role:Role</c></summary>
 public sealed partial class Role(global::Infra.Core.IScope scope, string name, RoleArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:iam/role:Role", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:iam/role:Role";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> AssumeRolePolicy => GetOutput<string>("assumeRolePolicy");
@@ -70,8 +73,11 @@ public sealed partial class RoleInlinePolicyArgs : global::Infra.Core.ResourceAr
 
 /// <summary><c>aws:iam/rolePolicy:RolePolicy</c></summary>
 public sealed partial class RolePolicy(global::Infra.Core.IScope scope, string name, RolePolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:iam/rolePolicy:RolePolicy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:iam/rolePolicy:RolePolicy";
+
     public Output<string> RolePolicyName => GetOutput<string>("name");
 
     public Output<string> NamePrefix => GetOutput<string>("namePrefix");
@@ -94,8 +100,11 @@ public sealed partial class RolePolicyArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:iam/rolePolicyAttachment:RolePolicyAttachment</c></summary>
 public sealed partial class RolePolicyAttachment(global::Infra.Core.IScope scope, string name, RolePolicyAttachmentArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+
     public Output<string> PolicyArn => GetOutput<string>("policyArn");
 
     public Output<string> Role => GetOutput<string>("role");

@@ -9,8 +9,11 @@ namespace Infra.Aws.Kms;
 
 /// <summary><c>aws:kms/alias:Alias</c></summary>
 public sealed partial class Alias(global::Infra.Core.IScope scope, string name, AliasArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:kms/alias:Alias", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:kms/alias:Alias";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> AliasName => GetOutput<string>("name");
@@ -37,8 +40,11 @@ public sealed partial class AliasArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:kms/key:Key</c></summary>
 public sealed partial class Key(global::Infra.Core.IScope scope, string name, KeyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:kms/key:Key", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:kms/key:Key";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<bool> BypassPolicyLockoutSafetyCheck => GetOutput<bool>("bypassPolicyLockoutSafetyCheck");

@@ -9,8 +9,11 @@ namespace Infra.Aws.Lambda;
 
 /// <summary><c>aws:lambda/alias:Alias</c></summary>
 public sealed partial class Alias(global::Infra.Core.IScope scope, string name, AliasArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:lambda/alias:Alias", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:lambda/alias:Alias";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> Description => GetOutput<string>("description");
@@ -48,8 +51,11 @@ public sealed partial class AliasRoutingConfigArgs : global::Infra.Core.Resource
 
 /// <summary><c>aws:lambda/eventSourceMapping:EventSourceMapping</c></summary>
 public sealed partial class EventSourceMapping(global::Infra.Core.IScope scope, string name, EventSourceMappingArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:lambda/eventSourceMapping:EventSourceMapping", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:lambda/eventSourceMapping:EventSourceMapping";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<double> BatchSize => GetOutput<double>("batchSize");
@@ -284,8 +290,11 @@ public sealed partial class EventSourceMappingSourceAccessConfigurationArgs : gl
 
 /// <summary><c>aws:lambda/function:Function</c></summary>
 public sealed partial class Function(global::Infra.Core.IScope scope, string name, FunctionArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:lambda/function:Function", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:lambda/function:Function";
+
     public Output<IReadOnlyList<string>> Architectures => GetOutput<IReadOnlyList<string>>("architectures");
 
     public Output<string> Arn => GetOutput<string>("arn");
@@ -484,8 +493,11 @@ public sealed partial class FunctionEphemeralStorageArgs : global::Infra.Core.Re
 
 /// <summary><c>aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig</c></summary>
 public sealed partial class FunctionEventInvokeConfig(global::Infra.Core.IScope scope, string name, FunctionEventInvokeConfigArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+
     public Output<string> FunctionName => GetOutput<string>("functionName");
 
     public Output<double> MaximumEventAgeInSeconds => GetOutput<double>("maximumEventAgeInSeconds");
@@ -586,8 +598,11 @@ public sealed partial class FunctionVpcConfigArgs : global::Infra.Core.ResourceA
 
 /// <summary><c>aws:lambda/permission:Permission</c></summary>
 public sealed partial class Permission(global::Infra.Core.IScope scope, string name, PermissionArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:lambda/permission:Permission", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:lambda/permission:Permission";
+
     public Output<string> Action => GetOutput<string>("action");
 
     public Output<string> EventSourceToken => GetOutput<string>("eventSourceToken");
@@ -646,8 +661,11 @@ public sealed partial class PermissionArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig</c></summary>
 public sealed partial class ProvisionedConcurrencyConfig(global::Infra.Core.IScope scope, string name, ProvisionedConcurrencyConfigArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
+
     public Output<string> FunctionName => GetOutput<string>("functionName");
 
     public Output<double> ProvisionedConcurrentExecutions => GetOutput<double>("provisionedConcurrentExecutions");

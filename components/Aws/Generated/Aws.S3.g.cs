@@ -9,8 +9,11 @@ namespace Infra.Aws.S3;
 
 /// <summary><c>aws:s3/bucket:Bucket</c></summary>
 public sealed partial class Bucket(global::Infra.Core.IScope scope, string name, BucketArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucket:Bucket", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucket:Bucket";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> BucketName => GetOutput<string>("bucket");
@@ -53,8 +56,11 @@ public sealed partial class BucketArgs : global::Infra.Core.ResourceArgs, global
 
 /// <summary><c>aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration</c></summary>
 public sealed partial class BucketLifecycleConfiguration(global::Infra.Core.IScope scope, string name, BucketLifecycleConfigurationArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+
     public Output<string> Bucket => GetOutput<string>("bucket");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -173,8 +179,11 @@ public sealed partial class BucketLifecycleConfigurationTimeoutsArgs : global::I
 
 /// <summary><c>aws:s3/bucketLogging:BucketLogging</c></summary>
 public sealed partial class BucketLogging(global::Infra.Core.IScope scope, string name, BucketLoggingArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketLogging:BucketLogging", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketLogging:BucketLogging";
+
     public Output<string> Bucket => GetOutput<string>("bucket");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -235,8 +244,11 @@ public sealed partial class BucketLoggingTargetObjectKeyFormatSimplePrefixArgs :
 
 /// <summary><c>aws:s3/bucketNotification:BucketNotification</c></summary>
 public sealed partial class BucketNotification(global::Infra.Core.IScope scope, string name, BucketNotificationArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketNotification:BucketNotification", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketNotification:BucketNotification";
+
     public Output<string> Bucket => GetOutput<string>("bucket");
 
     public Output<bool> Eventbridge => GetOutput<bool>("eventbridge");
@@ -300,8 +312,11 @@ public sealed partial class BucketNotificationTopicArgs : global::Infra.Core.Res
 
 /// <summary><c>aws:s3/bucketObject:BucketObject</c></summary>
 public sealed partial class BucketObject(global::Infra.Core.IScope scope, string name, BucketObjectArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketObject:BucketObject", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketObject:BucketObject";
+
     public Output<string> Acl => GetOutput<string>("acl");
 
     public Output<string> Arn => GetOutput<string>("arn");
@@ -406,8 +421,11 @@ public sealed partial class BucketObjectArgs : global::Infra.Core.ResourceArgs, 
 
 /// <summary><c>aws:s3/bucketOwnershipControls:BucketOwnershipControls</c></summary>
 public sealed partial class BucketOwnershipControls(global::Infra.Core.IScope scope, string name, BucketOwnershipControlsArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketOwnershipControls:BucketOwnershipControls", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
+
     public Output<string> Bucket => GetOutput<string>("bucket");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -429,8 +447,11 @@ public sealed partial class BucketOwnershipControlsRuleArgs : global::Infra.Core
 
 /// <summary><c>aws:s3/bucketPolicy:BucketPolicy</c></summary>
 public sealed partial class BucketPolicy(global::Infra.Core.IScope scope, string name, BucketPolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketPolicy:BucketPolicy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketPolicy:BucketPolicy";
+
     public Output<string> Bucket => GetOutput<string>("bucket");
 
     public Output<string> Policy => GetOutput<string>("policy");
@@ -449,8 +470,11 @@ public sealed partial class BucketPolicyArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock</c></summary>
 public sealed partial class BucketPublicAccessBlock(global::Infra.Core.IScope scope, string name, BucketPublicAccessBlockArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+
     public Output<bool> BlockPublicAcls => GetOutput<bool>("blockPublicAcls");
 
     public Output<bool> BlockPublicPolicy => GetOutput<bool>("blockPublicPolicy");
@@ -485,8 +509,11 @@ public sealed partial class BucketPublicAccessBlockArgs : global::Infra.Core.Res
 
 /// <summary><c>aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration</c></summary>
 public sealed partial class BucketServerSideEncryptionConfiguration(global::Infra.Core.IScope scope, string name, BucketServerSideEncryptionConfigurationArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+
     public Output<string> Bucket => GetOutput<string>("bucket");
 
     public Output<string> Region => GetOutput<string>("region");
@@ -519,8 +546,11 @@ public sealed partial class BucketServerSideEncryptionConfigurationRuleArgs : gl
 
 /// <summary><c>aws:s3/bucketVersioning:BucketVersioning</c></summary>
 public sealed partial class BucketVersioning(global::Infra.Core.IScope scope, string name, BucketVersioningArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:s3/bucketVersioning:BucketVersioning", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:s3/bucketVersioning:BucketVersioning";
+
     public Output<string> Bucket => GetOutput<string>("bucket");
 
     public Output<string> Mfa => GetOutput<string>("mfa");

@@ -9,8 +9,11 @@ namespace Infra.Aws.Sfn;
 
 /// <summary><c>aws:sfn/stateMachine:StateMachine</c></summary>
 public sealed partial class StateMachine(global::Infra.Core.IScope scope, string name, StateMachineArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:sfn/stateMachine:StateMachine", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:sfn/stateMachine:StateMachine";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> CreationDate => GetOutput<string>("creationDate");

@@ -9,8 +9,11 @@ namespace Infra.Aws.Sns;
 
 /// <summary><c>aws:sns/topic:Topic</c></summary>
 public sealed partial class Topic(global::Infra.Core.IScope scope, string name, TopicArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:sns/topic:Topic", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:sns/topic:Topic";
+
     public Output<string> ApplicationFailureFeedbackRoleArn => GetOutput<string>("applicationFailureFeedbackRoleArn");
 
     public Output<string> ApplicationSuccessFeedbackRoleArn => GetOutput<string>("applicationSuccessFeedbackRoleArn");
@@ -137,8 +140,11 @@ public sealed partial class TopicArgs : global::Infra.Core.ResourceArgs, global:
 
 /// <summary><c>aws:sns/topicPolicy:TopicPolicy</c></summary>
 public sealed partial class TopicPolicy(global::Infra.Core.IScope scope, string name, TopicPolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:sns/topicPolicy:TopicPolicy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:sns/topicPolicy:TopicPolicy";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<string> Owner => GetOutput<string>("owner");
@@ -159,8 +165,11 @@ public sealed partial class TopicPolicyArgs : global::Infra.Core.ResourceArgs
 
 /// <summary><c>aws:sns/topicSubscription:TopicSubscription</c></summary>
 public sealed partial class TopicSubscription(global::Infra.Core.IScope scope, string name, TopicSubscriptionArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:sns/topicSubscription:TopicSubscription", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:sns/topicSubscription:TopicSubscription";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<double> ConfirmationTimeoutInMinutes => GetOutput<double>("confirmationTimeoutInMinutes");

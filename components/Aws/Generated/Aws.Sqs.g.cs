@@ -9,8 +9,11 @@ namespace Infra.Aws.Sqs;
 
 /// <summary><c>aws:sqs/queue:Queue</c></summary>
 public sealed partial class Queue(global::Infra.Core.IScope scope, string name, QueueArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:sqs/queue:Queue", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:sqs/queue:Queue";
+
     public Output<string> Arn => GetOutput<string>("arn");
 
     public Output<bool> ContentBasedDeduplication => GetOutput<bool>("contentBasedDeduplication");
@@ -95,8 +98,11 @@ public sealed partial class QueueArgs : global::Infra.Core.ResourceArgs, global:
 
 /// <summary><c>aws:sqs/queuePolicy:QueuePolicy</c></summary>
 public sealed partial class QueuePolicy(global::Infra.Core.IScope scope, string name, QueuePolicyArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:sqs/queuePolicy:QueuePolicy", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:sqs/queuePolicy:QueuePolicy";
+
     public Output<string> Policy => GetOutput<string>("policy");
 
     public Output<string> QueueUrl => GetOutput<string>("queueUrl");

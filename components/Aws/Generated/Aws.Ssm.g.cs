@@ -9,8 +9,11 @@ namespace Infra.Aws.Ssm;
 
 /// <summary><c>aws:ssm/parameter:Parameter</c></summary>
 public sealed partial class Parameter(global::Infra.Core.IScope scope, string name, ParameterArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:ssm/parameter:Parameter", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:ssm/parameter:Parameter";
+
     public Output<string> AllowedPattern => GetOutput<string>("allowedPattern");
 
     public Output<string> Arn => GetOutput<string>("arn");

@@ -9,8 +9,11 @@ namespace Infra.Aws.WafV2;
 
 /// <summary><c>aws:wafv2/ipSet:IpSet</c></summary>
 public sealed partial class IpSet(global::Infra.Core.IScope scope, string name, IpSetArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:wafv2/ipSet:IpSet", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:wafv2/ipSet:IpSet";
+
     public Output<IReadOnlyList<string>> Addresses => GetOutput<IReadOnlyList<string>>("addresses");
 
     public Output<string> Arn => GetOutput<string>("arn");
@@ -51,8 +54,11 @@ public sealed partial class IpSetArgs : global::Infra.Core.ResourceArgs, global:
 
 /// <summary><c>aws:wafv2/webAcl:WebAcl</c></summary>
 public sealed partial class WebAcl(global::Infra.Core.IScope scope, string name, WebAclArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:wafv2/webAcl:WebAcl", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:wafv2/webAcl:WebAcl";
+
     public Output<string> ApplicationIntegrationUrl => GetOutput<string>("applicationIntegrationUrl");
 
     public Output<string> Arn => GetOutput<string>("arn");
@@ -113,8 +119,11 @@ public sealed partial class WebAclArgs : global::Infra.Core.ResourceArgs, global
 
 /// <summary><c>aws:wafv2/webAclAssociation:WebAclAssociation</c></summary>
 public sealed partial class WebAclAssociation(global::Infra.Core.IScope scope, string name, WebAclAssociationArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:wafv2/webAclAssociation:WebAclAssociation", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:wafv2/webAclAssociation:WebAclAssociation";
+
     public Output<string> Region => GetOutput<string>("region");
 
     public Output<string> ResourceArn => GetOutput<string>("resourceArn");
@@ -273,8 +282,11 @@ public sealed partial class WebAclDefaultActionBlockCustomResponseResponseHeader
 
 /// <summary><c>aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration</c></summary>
 public sealed partial class WebAclLoggingConfiguration(global::Infra.Core.IScope scope, string name, WebAclLoggingConfigurationArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
+
     public Output<IReadOnlyList<string>> LogDestinationConfigs => GetOutput<IReadOnlyList<string>>("logDestinationConfigs");
 
     public Output<string> Region => GetOutput<string>("region");

@@ -9,8 +9,11 @@ namespace Infra.Awsx.Ecr;
 
 /// <summary><c>awsx:ecr:Image</c></summary>
 public sealed partial class Image(global::Infra.Core.IScope scope, string name, ImageArgs args, global::Infra.Core.CustomResourceOptions? options = null)
-    : global::Infra.Core.CustomResource("awsx:ecr:Image", scope, name, args, options)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
 {
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "awsx:ecr:Image";
+
     public Output<string> ImageUri => GetOutput<string>("imageUri");
 }
 

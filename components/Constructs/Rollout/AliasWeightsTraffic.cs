@@ -1,4 +1,5 @@
 using System.Globalization;
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Components;
@@ -13,8 +14,8 @@ internal sealed class AliasWeightsTraffic(Input<string> functionName, Input<stri
 {
     // Lambda authorizes alias calls on the function's ARN; the alias's own ARN is listed too, so the grant holds either
     // way, and both name only this function.
-    public IEnumerable<Dictionary<string, object>> Permissions() =>
-        [PolicyDocuments.Allow("ShiftLiveAlias", ["lambda:GetAlias", "lambda:UpdateAlias"], new object[] { functionArn, Output.Format($"{functionArn}:{alias}") })];
+    public IEnumerable<PolicyStatement> Permissions() =>
+        [PolicyDocuments.Allow("ShiftLiveAlias", ["lambda:GetAlias", "lambda:UpdateAlias"], [functionArn, Output.Format($"{functionArn}:{alias}")])];
 
     public string CanaryAlias => alias;
 

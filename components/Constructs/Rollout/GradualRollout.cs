@@ -142,7 +142,7 @@ public sealed class GradualRollout : ComponentResource
             Policy = PolicyDocuments.Of(
                 PolicyDocuments.Allow("ReadTargetVersion", ["ssm:GetParameter"], Output.Format($"arn:{partition}:ssm:{region}:{account}:parameter{ParameterName}")),
                 PolicyDocuments.Allow("ReadLiveAlias", ["lambda:GetAlias"],
-                    new object[] { function.FunctionArn, Output.Format($"{function.FunctionArn}:{InferenceFunction.LiveAlias}") }),
+                    [function.FunctionArn, Output.Format($"{function.FunctionArn}:{InferenceFunction.LiveAlias}")]),
                 PolicyDocuments.Allow("ListRollouts", ["states:ListExecutions"], StateMachine.Arn),
                 PolicyDocuments.Allow("StartRollout", ["states:StartExecution"], StateMachine.Arn)),
         });
@@ -158,7 +158,7 @@ public sealed class GradualRollout : ComponentResource
     private Output<string> Permissions(IRolloutTraffic traffic)
     {
         var (partition, region, account) = (Aws.AwsContext.Partition(Stack), Aws.AwsContext.Region(Stack), Aws.AwsContext.AccountId(Stack));
-        var alarmArns = AlarmNames.Select(name => (object)Output.Format($"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}")).ToArray();
+        InputList<string> alarmArns = [.. AlarmNames.Select(name => Output.Format($"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"))];
         return PolicyDocuments.Of(
         [
             PolicyDocuments.Allow("ReadTargetVersion", ["ssm:GetParameter"], Output.Format($"arn:{partition}:ssm:{region}:{account}:parameter{ParameterName}")),

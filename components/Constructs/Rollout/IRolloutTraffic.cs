@@ -1,3 +1,5 @@
+using Infra.Aws.Iam;
+
 namespace Infra.Components;
 
 /// <summary>
@@ -30,7 +32,7 @@ internal interface IRolloutTraffic
     IEnumerable<KeyValuePair<string, Dictionary<string, object>>> Finish(string entry, string next);
 
     /// <summary>The IAM statements its states need, scoped to exactly the resources they touch.</summary>
-    IEnumerable<Dictionary<string, object>> Permissions();
+    IEnumerable<PolicyStatement> Permissions();
 
     /// <summary>All traffic back on <c>$stable</c>.</summary>
     IEnumerable<KeyValuePair<string, Dictionary<string, object>>> Restore(string entry, string next);

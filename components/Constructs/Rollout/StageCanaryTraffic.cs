@@ -1,4 +1,5 @@
 using System.Globalization;
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Components;
@@ -80,14 +81,14 @@ internal sealed class StageCanaryTraffic(Input<string> functionName, Input<strin
         yield return new("RollBackCoolCandidate", DropCandidateWarmth(next));
     }
 
-    public IEnumerable<Dictionary<string, object>> Permissions()
+    public IEnumerable<PolicyStatement> Permissions()
     {
         var live = Output.Format($"{functionArn}:{InferenceFunction.LiveAlias}");
         var candidate = Output.Format($"{functionArn}:{CandidateAlias}");
         return
         [
-            PolicyDocuments.Allow("PointAliases", ["lambda:GetAlias", "lambda:UpdateAlias"], new object[] { functionArn, live, candidate }),
-            PolicyDocuments.Allow("ReadLiveWarmth", ["lambda:GetProvisionedConcurrencyConfig"], new object[] { live, candidate }),
+            PolicyDocuments.Allow("PointAliases", ["lambda:GetAlias", "lambda:UpdateAlias"], [functionArn, live, candidate]),
+            PolicyDocuments.Allow("ReadLiveWarmth", ["lambda:GetProvisionedConcurrencyConfig"], [live, candidate]),
             PolicyDocuments.Allow("WarmCandidate", ["lambda:PutProvisionedConcurrencyConfig", "lambda:DeleteProvisionedConcurrencyConfig"], candidate),
             PolicyDocuments.Allow("MoveStageCanary", ["apigateway:PATCH"], stageArn),
         ];

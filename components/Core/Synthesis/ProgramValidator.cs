@@ -11,11 +11,12 @@ internal static class ProgramValidator
 {
     public static void Validate(Stack stack)
     {
+        var graph = new ProgramGraph(stack);
         var problems = new List<string>();
-        problems.AddRange(UnknownReferences(stack));
+        problems.AddRange(UnknownReferences(graph));
         if (problems.Count == 0)
         {
-            problems.AddRange(Cycles(stack));
+            problems.AddRange(Cycles(graph));
         }
 
         if (problems.Count > 0)
@@ -24,11 +25,12 @@ internal static class ProgramValidator
         }
     }
 
-    private static IEnumerable<string> UnknownReferences(Stack stack)
+    private static IEnumerable<string> UnknownReferences(ProgramGraph graph)
     {
+        var stack = graph.Stack;
         foreach (var resource in stack.Resources)
         {
-            foreach (var symbol in ResourceRenderer.Dependencies(resource).Where(s => !IsDeclared(stack, s)).DistinctBy(s => s.Name))
+            foreach (var symbol in graph.SymbolsReadBy(resource).Where(s => !IsDeclared(stack, s)).DistinctBy(s => s.Name))
             {
                 yield return SynthesisException.Describe(ResourceRenderer.Owner(resource))
                     + $"resource '{resource.LogicalName}' references '{symbol.Name}', which is not in this stack's program";
@@ -37,7 +39,7 @@ internal static class ProgramValidator
 
         foreach (var variable in stack.Variables)
         {
-            foreach (var symbol in variable.Value.Symbols.Where(s => !IsDeclared(stack, s)).DistinctBy(s => s.Name))
+            foreach (var symbol in ProgramGraph.SymbolsIn(variable.Value).Where(s => !IsDeclared(stack, s)).DistinctBy(s => s.Name))
             {
                 yield return $"stack: variable '{variable.Name}' references '{symbol.Name}', which is not in this stack's program";
             }
@@ -45,7 +47,7 @@ internal static class ProgramValidator
 
         foreach (var (name, value) in stack.Outputs)
         {
-            foreach (var symbol in value.Symbols.Where(s => !IsDeclared(stack, s)).DistinctBy(s => s.Name))
+            foreach (var symbol in ProgramGraph.SymbolsIn(value).Where(s => !IsDeclared(stack, s)).DistinctBy(s => s.Name))
             {
                 yield return $"stack: output '{name}' references '{symbol.Name}', which is not in this stack's program";
             }
@@ -61,17 +63,17 @@ internal static class ProgramValidator
     };
 
     /// <summary>Depth-first search over resources and variables; reports each cycle once.</summary>
-    private static IEnumerable<string> Cycles(Stack stack)
+    private static IEnumerable<string> Cycles(ProgramGraph graph)
     {
         var edges = new Dictionary<ISymbol, ISymbol[]>(ReferenceEqualityComparer.Instance);
-        foreach (var resource in stack.Resources)
+        foreach (var resource in graph.Stack.Resources)
         {
-            edges[resource] = [.. ResourceRenderer.Dependencies(resource).Where(s => s is not ConfigSymbol).Distinct()];
+            edges[resource] = [.. graph.SymbolsReadBy(resource).Where(s => s is not ConfigSymbol).Distinct()];
         }
 
-        foreach (var variable in stack.Variables)
+        foreach (var variable in graph.Stack.Variables)
         {
-            edges[variable] = [.. variable.Value.Symbols.Where(s => s is not ConfigSymbol).Distinct()];
+            edges[variable] = [.. ProgramGraph.SymbolsIn(variable.Value).Where(s => s is not ConfigSymbol).Distinct()];
         }
 
         var state = new Dictionary<ISymbol, bool>(ReferenceEqualityComparer.Instance); // false: on the path, true: done

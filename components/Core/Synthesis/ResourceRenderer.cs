@@ -46,10 +46,6 @@ internal static class ResourceRenderer
         return new MapValue(entries);
     }
 
-    /// <summary>All symbols a resource reads: through its properties and through its options.</summary>
-    internal static IEnumerable<ISymbol> Dependencies(Resource resource) =>
-        Properties(resource).Symbols.Concat(resource.Options.DependsOn);
-
     internal static string Owner(Resource resource) => resource.Scope.Path.Length == 0 ? "stack" : resource.Scope.Path;
 
     private static OrderedMap Options(Resource resource)

@@ -10,7 +10,7 @@ internal static class PublicApis
 
     /// <summary>The public REST API a stage or method belongs to (its restApi input), if any.</summary>
     public static Resource? PublicApiOf(ResourceGraph graph, Resource child) =>
-        graph.OfType(AwsTypes.RestApi).FirstOrDefault(api => graph.Identifies(graph.Input(child, "restApi"), api) && IsPublic(graph, api));
+        graph.OfType(Aws.ApiGateway.RestApi.PulumiType).FirstOrDefault(api => graph.Identifies(graph.Input(child, "restApi"), api) && IsPublic(graph, api));
 }
 
 public sealed class ApiWafRule : PolicyRule
@@ -26,8 +26,8 @@ public sealed class ApiWafRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var associations = graph.OfType(AwsTypes.WebAclAssociation).Select(a => graph.Input(a, "resourceArn")).ToList();
-        foreach (var stage in graph.OfType(AwsTypes.Stage))
+        var associations = graph.OfType(Aws.WafV2.WebAclAssociation.PulumiType).Select(a => graph.Input(a, "resourceArn")).ToList();
+        foreach (var stage in graph.OfType(Aws.ApiGateway.Stage.PulumiType))
         {
             if (PublicApis.PublicApiOf(graph, stage) is { } api && !associations.Any(arn => Protects(graph, arn, stage, api)))
             {
@@ -56,7 +56,7 @@ public sealed class ApiAuthRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var method in graph.OfType(AwsTypes.Method))
+        foreach (var method in graph.OfType(Aws.ApiGateway.Method.PulumiType))
         {
             // CORS preflight requests carry no credentials, so OPTIONS methods are open by design.
             var open = !string.Equals(graph.Input(method, "httpMethod").Literal(), "OPTIONS", StringComparison.OrdinalIgnoreCase)

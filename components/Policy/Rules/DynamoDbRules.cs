@@ -13,7 +13,7 @@ public sealed class DynamoDbRecoveryRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var table in graph.OfType(AwsTypes.Table))
+        foreach (var table in graph.OfType(Aws.DynamoDB.Table.PulumiType))
         {
             if (!graph.Input(table, "pointInTimeRecovery.enabled").IsTrue())
             {
@@ -36,7 +36,7 @@ public sealed class DynamoDbKmsRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var table in graph.OfType(AwsTypes.Table))
+        foreach (var table in graph.OfType(Aws.DynamoDB.Table.PulumiType))
         {
             if (!graph.Input(table, "serverSideEncryption.enabled").IsTrue() || !graph.Input(table, "serverSideEncryption.kmsKeyArn").IsSet())
             {

@@ -1,3 +1,4 @@
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Policy.Rules;
@@ -7,8 +8,8 @@ internal static class IdentityPolicies
 {
     public static IEnumerable<(Resource Owner, PolicyStatement Statement)> AllowStatements(ResourceGraph graph)
     {
-        var documents = graph.OfType(AwsTypes.RolePolicy).Select(p => (Owner: p, Document: graph.Input(p, "policy")))
-            .Concat(graph.OfType(AwsTypes.Role).SelectMany(r => graph.Input(r, "inlinePolicies").Items().Select(i => (Owner: r, Document: i.At("policy")))));
+        var documents = graph.OfType(Aws.Iam.RolePolicy.PulumiType).Select(p => (Owner: p, Document: graph.Input(p, "policy")))
+            .Concat(graph.OfType(Aws.Iam.Role.PulumiType).SelectMany(r => graph.Input(r, "inlinePolicies").Items().Select(i => (Owner: r, Document: i.At("policy")))));
         foreach (var (owner, document) in documents)
         {
             foreach (var statement in PolicyDocument.Read(document) ?? [])

@@ -13,7 +13,7 @@ public sealed class KmsRotationRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var key in graph.OfType(AwsTypes.KmsKey))
+        foreach (var key in graph.OfType(Aws.Kms.Key.PulumiType))
         {
             // KMS rotates only symmetric encryption keys with AWS-generated material: asymmetric,
             // HMAC and custom-key-store keys cannot have rotation turned on.

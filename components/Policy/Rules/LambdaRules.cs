@@ -16,8 +16,8 @@ public sealed class LambdaErrorAlarmRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var alarms = graph.OfType(AwsTypes.MetricAlarm).ToList();
-        foreach (var function in graph.OfType(AwsTypes.Function))
+        var alarms = graph.OfType(Aws.CloudWatch.MetricAlarm.PulumiType).ToList();
+        foreach (var function in graph.OfType(Aws.Lambda.Function.PulumiType))
         {
             var watching = alarms.Where(a => WatchesErrors(graph, a, function)).ToList();
             if (watching.Count == 0)
@@ -62,7 +62,7 @@ public sealed class LambdaAsyncFailureRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var function in graph.OfType(AwsTypes.Function))
+        foreach (var function in graph.OfType(Aws.Lambda.Function.PulumiType))
         {
             var callers = AsynchronousCallers(graph, function).ToList();
             if (callers.Count > 0 && !HandlesFailures(graph, function))
@@ -74,7 +74,7 @@ public sealed class LambdaAsyncFailureRule : PolicyRule
 
     private static IEnumerable<string> AsynchronousCallers(ResourceGraph graph, Resource function)
     {
-        foreach (var permission in graph.Referrers(function, AwsTypes.LambdaPermission, "function"))
+        foreach (var permission in graph.Referrers(function, Aws.Lambda.Permission.PulumiType, "function"))
         {
             var principal = graph.Input(permission, "principal").Text() ?? "a computed principal";
             if (!SynchronousPrincipals.Contains(principal))
@@ -83,19 +83,19 @@ public sealed class LambdaAsyncFailureRule : PolicyRule
             }
         }
 
-        foreach (var notification in graph.OfType(AwsTypes.BucketNotification)
+        foreach (var notification in graph.OfType(Aws.S3.BucketNotification.PulumiType)
             .Where(n => graph.Input(n, "lambdaFunctions").Items().Any(l => graph.Identifies(l.At("lambdaFunctionArn"), function))))
         {
             yield return $"S3 notification '{notification.LogicalName}'";
         }
 
-        foreach (var subscription in graph.Referrers(function, AwsTypes.TopicSubscription, "endpoint")
+        foreach (var subscription in graph.Referrers(function, Aws.Sns.TopicSubscription.PulumiType, "endpoint")
             .Where(s => graph.Input(s, "protocol").Literal() == "lambda"))
         {
             yield return $"SNS subscription '{subscription.LogicalName}'";
         }
 
-        foreach (var target in graph.Referrers(function, AwsTypes.EventTarget, "arn"))
+        foreach (var target in graph.Referrers(function, Aws.CloudWatch.EventTarget.PulumiType, "arn"))
         {
             yield return $"EventBridge target '{target.LogicalName}'";
         }
@@ -103,6 +103,6 @@ public sealed class LambdaAsyncFailureRule : PolicyRule
 
     private static bool HandlesFailures(ResourceGraph graph, Resource function) =>
         graph.Input(function, "deadLetterConfig.targetArn").IsSet()
-        || graph.Referrers(function, AwsTypes.FunctionEventInvokeConfig, "functionName")
+        || graph.Referrers(function, Aws.Lambda.FunctionEventInvokeConfig.PulumiType, "functionName")
             .Any(c => graph.Input(c, "destinationConfig.onFailure.destination").IsSet());
 }

@@ -13,7 +13,7 @@ public sealed class LogRetentionRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var logGroup in graph.OfType(AwsTypes.LogGroup))
+        foreach (var logGroup in graph.OfType(Aws.CloudWatch.LogGroup.PulumiType))
         {
             if (graph.Input(logGroup, "retentionInDays").Number() is not > 0)
             {
@@ -36,7 +36,7 @@ public sealed class LogEncryptionRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var logGroup in graph.OfType(AwsTypes.LogGroup))
+        foreach (var logGroup in graph.OfType(Aws.CloudWatch.LogGroup.PulumiType))
         {
             if (!graph.Input(logGroup, "kmsKeyId").IsSet())
             {

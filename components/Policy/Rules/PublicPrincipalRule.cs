@@ -1,3 +1,4 @@
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Policy.Rules;
@@ -13,9 +14,9 @@ public sealed class PublicPrincipalRule : PolicyRule
 
     private static readonly (string TypeToken, string PolicyInput)[] ResourcePolicies =
     [
-        (AwsTypes.BucketPolicy, "policy"),
-        (AwsTypes.QueuePolicy, "policy"),
-        (AwsTypes.TopicPolicy, "policy"),
+        (Aws.S3.BucketPolicy.PulumiType, "policy"),
+        (Aws.Sqs.QueuePolicy.PulumiType, "policy"),
+        (Aws.Sns.TopicPolicy.PulumiType, "policy"),
     ];
 
     public override string Id => "PUBLIC-PRINCIPAL";
@@ -41,7 +42,7 @@ public sealed class PublicPrincipalRule : PolicyRule
             }
         }
 
-        foreach (var permission in graph.OfType(AwsTypes.LambdaPermission))
+        foreach (var permission in graph.OfType(Aws.Lambda.Permission.PulumiType))
         {
             if (graph.Input(permission, "principal").Literal() == "*"
                 && !graph.Input(permission, "sourceArn").IsSet()

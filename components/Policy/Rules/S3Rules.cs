@@ -1,3 +1,4 @@
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Policy.Rules;
@@ -15,9 +16,9 @@ public sealed class S3EncryptionRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var bucket in graph.OfType(AwsTypes.Bucket))
+        foreach (var bucket in graph.OfType(Aws.S3.Bucket.PulumiType))
         {
-            var rules = graph.Referrers(bucket, AwsTypes.BucketEncryption, "bucket").SelectMany(c => graph.Input(c, "rules").Items()).ToList();
+            var rules = graph.Referrers(bucket, Aws.S3.BucketServerSideEncryptionConfiguration.PulumiType, "bucket").SelectMany(c => graph.Input(c, "rules").Items()).ToList();
             if (rules.Count == 0)
             {
                 yield return Finding(bucket, "the bucket has no server-side encryption configuration");
@@ -49,9 +50,9 @@ public sealed class S3PublicAccessRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var bucket in graph.OfType(AwsTypes.Bucket))
+        foreach (var bucket in graph.OfType(Aws.S3.Bucket.PulumiType))
         {
-            var blocks = graph.Referrers(bucket, AwsTypes.BucketPublicAccessBlock, "bucket").ToList();
+            var blocks = graph.Referrers(bucket, Aws.S3.BucketPublicAccessBlock.PulumiType, "bucket").ToList();
             var missing = Blocks.Where(setting => !blocks.Any(b => graph.Input(b, setting).IsTrue())).ToList();
             if (blocks.Count == 0)
             {
@@ -78,9 +79,9 @@ public sealed class S3TlsOnlyRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var bucket in graph.OfType(AwsTypes.Bucket))
+        foreach (var bucket in graph.OfType(Aws.S3.Bucket.PulumiType))
         {
-            var statements = graph.Referrers(bucket, AwsTypes.BucketPolicy, "bucket")
+            var statements = graph.Referrers(bucket, Aws.S3.BucketPolicy.PulumiType, "bucket")
                 .SelectMany(p => PolicyDocument.Read(graph.Input(p, "policy")) ?? [])
                 .ToList();
             if (!statements.Any(s => DeniesPlainHttp(s, graph, bucket)))
@@ -135,9 +136,9 @@ public sealed class S3EncryptionDenyRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var bucket in graph.OfType(AwsTypes.Bucket))
+        foreach (var bucket in graph.OfType(Aws.S3.Bucket.PulumiType))
         {
-            var statements = graph.Referrers(bucket, AwsTypes.BucketPolicy, "bucket")
+            var statements = graph.Referrers(bucket, Aws.S3.BucketPolicy.PulumiType, "bucket")
                 .SelectMany(p => PolicyDocument.Read(graph.Input(p, "policy")) ?? [])
                 .Where(s => !s.IsAllow);
             foreach (var statement in statements)

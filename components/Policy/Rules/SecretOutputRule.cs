@@ -12,7 +12,7 @@ public sealed class SecretOutputRule : PolicyRule
     /// <summary>Output properties the provider always treats as secret.</summary>
     private static readonly Dictionary<string, string[]> SecretProperties = new(StringComparer.Ordinal)
     {
-        [AwsTypes.ApiKey] = ["value"],
+        [Aws.ApiGateway.ApiKey.PulumiType] = ["value"],
     };
 
     public override string Id => "OUTPUT-SECRET";

@@ -15,7 +15,7 @@ public sealed class SqsEncryptionRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        foreach (var queue in graph.OfType(AwsTypes.Queue))
+        foreach (var queue in graph.OfType(Aws.Sqs.Queue.PulumiType))
         {
             if (!graph.Input(queue, "kmsMasterKeyId").IsSet() && !graph.Input(queue, "sqsManagedSseEnabled").IsTrue())
             {
@@ -38,7 +38,7 @@ public sealed class SqsDeadLetterRule : PolicyRule
     public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var queues = graph.OfType(AwsTypes.Queue).ToList();
+        var queues = graph.OfType(Aws.Sqs.Queue.PulumiType).ToList();
         foreach (var queue in queues)
         {
             if (!graph.Input(queue, "redrivePolicy").JsonDocumentOf().At("deadLetterTargetArn").IsSet() && !IsDeadLetterQueue(graph, queues, queue))
@@ -50,7 +50,7 @@ public sealed class SqsDeadLetterRule : PolicyRule
 
     private static bool IsDeadLetterQueue(ResourceGraph graph, List<Resource> queues, Resource queue) =>
         queues.Any(q => graph.Identifies(graph.Input(q, "redrivePolicy").JsonDocumentOf().At("deadLetterTargetArn"), queue))
-        || graph.Referrers(queue, AwsTypes.Function, "deadLetterConfig.targetArn").Any()
-        || graph.Referrers(queue, AwsTypes.FunctionEventInvokeConfig, "destinationConfig.onFailure.destination").Any()
-        || graph.Referrers(queue, AwsTypes.EventSourceMapping, "destinationConfig.onFailure.destinationArn").Any();
+        || graph.Referrers(queue, Aws.Lambda.Function.PulumiType, "deadLetterConfig.targetArn").Any()
+        || graph.Referrers(queue, Aws.Lambda.FunctionEventInvokeConfig.PulumiType, "destinationConfig.onFailure.destination").Any()
+        || graph.Referrers(queue, Aws.Lambda.EventSourceMapping.PulumiType, "destinationConfig.onFailure.destinationArn").Any();
 }

@@ -122,6 +122,6 @@ public sealed class PolicySynthTests : IDisposable
         public override string Fix => "set description on the key";
 
         public override IEnumerable<PolicyFinding> Evaluate(ResourceGraph graph) =>
-            graph.OfType(AwsTypes.KmsKey).Where(k => !graph.Input(k, "description").IsSet()).Select(k => Finding(k, "the key has no description"));
+            graph.OfType(Infra.Aws.Kms.Key.PulumiType).Where(k => !graph.Input(k, "description").IsSet()).Select(k => Finding(k, "the key has no description"));
     }
 }

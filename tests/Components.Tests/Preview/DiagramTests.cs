@@ -3,6 +3,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Preview;
+using Infra.Core.Synthesis;
 
 namespace Components.Tests.Preview;
 
@@ -47,7 +48,7 @@ public sealed partial class DiagramTests : IDisposable
     public void The_dot_graph_has_a_cluster_per_component_and_an_arrow_per_reference()
     {
         var stack = DevStack();
-        var dot = DiagramWriter.Dot(new StackGraph(stack));
+        var dot = DiagramWriter.Dot(new ProgramGraph(stack));
 
         Assert.All(stack.Components, c => Assert.Contains($"subgraph \"cluster_{c.Path}\" {{", dot, StringComparison.Ordinal));
         Assert.Contains("\"embed-api-infer-integration\" -> \"embed-function-alias\" [label=\"uri\"];", dot, StringComparison.Ordinal);

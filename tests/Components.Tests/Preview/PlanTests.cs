@@ -2,6 +2,7 @@ using Infra.Aws.S3;
 using Infra.Components;
 using Infra.Core;
 using Infra.Preview;
+using Infra.Core.Synthesis;
 
 namespace Components.Tests.Preview;
 
@@ -22,7 +23,7 @@ public sealed class PlanTests
         });
         new EncryptedBucket(stack, "data", new EncryptedBucketArgs { Protect = true });
         new Bucket(stack, "loose", new BucketArgs());
-        return StackPlan.Of(new StackGraph(stack));
+        return StackPlan.Of(new ProgramGraph(stack));
     }
 
     [Fact]

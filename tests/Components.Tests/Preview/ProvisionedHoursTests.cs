@@ -1,5 +1,6 @@
 using Infra.Components;
 using Infra.Preview;
+using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests.Preview;
@@ -29,7 +30,7 @@ public sealed class ProvisionedHoursTests
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), MemoryMb = 2048, ProvisionedConcurrency = schedule },
             Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
         });
-        return (new CostEstimator(new StackGraph(stack), traffic, Measurements.None).Estimate(), Synth(stack));
+        return (new CostEstimator(new ProgramGraph(stack), traffic, Measurements.None).Estimate(), Synth(stack));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Preview;
+using Infra.Core.Synthesis;
 
 namespace Components.Tests.Preview;
 
@@ -39,7 +40,7 @@ public sealed class SeedScenarioTests : IDisposable
         MyStack.Define(new StackContext(stack, config, _project.Layout));
         var traffic = TrafficProfile.Read(config);
         config.ThrowIfInvalid();
-        return new CostEstimator(new StackGraph(stack), traffic, Measurements.None).Estimate();
+        return new CostEstimator(new ProgramGraph(stack), traffic, Measurements.None).Estimate();
     }
 
     private static void Near(double expected, decimal actual) => Assert.Equal(expected, (double)actual, 6);

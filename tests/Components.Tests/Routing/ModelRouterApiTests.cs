@@ -200,7 +200,7 @@ public sealed class ModelRouterPreviewTests
         var stack = NewStack();
         _ = new ModelRouterApi(stack, "models", ModelRouterApiTests.Args());
 
-        var estimate = new Infra.Preview.CostEstimator(new Infra.Preview.StackGraph(stack), new Infra.Preview.TrafficProfile(), Infra.Preview.Measurements.None).Estimate();
+        var estimate = new Infra.Preview.CostEstimator(new Infra.Core.Synthesis.ProgramGraph(stack), new Infra.Preview.TrafficProfile(), Infra.Preview.Measurements.None).Estimate();
 
         var loads = estimate.Functions.ToDictionary(f => f.Component);
         Assert.Equal(["models/resnet18-function", "models/shared-function"], loads.Keys.Order(StringComparer.Ordinal));
