@@ -166,8 +166,9 @@ public static class TeamStacks
 
         if (production)
         {
-            new CostGuards(stack, "cost", alerts, new CostGuardsArgs
+            new CostGuards(stack, "cost", new CostGuardsArgs
             {
+                Notifications = alerts,
                 MonthlyBudgetUsd = config.GetInt32("monthlyBudgetUsd", 50, 1, 1_000_000),
                 AnomalyDetection = true,
                 ExistingAnomalyMonitorArn = AnomalyMonitorArn(config),

@@ -111,16 +111,19 @@ public sealed record FunctionNetworkArgs
 /// <c>live</c> alias, a dead-letter queue for asynchronous invocations, and optionally a
 /// provisioned-concurrency schedule.
 /// </summary>
-public sealed partial class InferenceFunction : ComponentResource
+public sealed partial class InferenceFunction : ComponentResource, IGrantable
 {
     public const string LiveAlias = "live";
 
     public static readonly IReadOnlyList<int> AllowedRetentionDays =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
+    private readonly GrantRegistry<RolePolicy> _invokeGrants;
+
     public InferenceFunction(IScope scope, string name, InferenceFunctionArgs args, ComponentResourceOptions? options = null)
         : base("ml:InferenceFunction", scope, name, options)
     {
+        _invokeGrants = new GrantRegistry<RolePolicy>(this);
         ArgumentNullException.ThrowIfNull(args);
         var codeBytes = args.Code?.UnzippedBytes();
         Validate(args, codeBytes);
@@ -207,7 +210,12 @@ public sealed partial class InferenceFunction : ComponentResource
 
         if (args.ProvisionedConcurrency is { } schedule)
         {
-            Concurrency = new ProvisionedConcurrencySchedule(this, "concurrency", Function.FunctionName, Alias.AliasName, schedule);
+            Concurrency = new ProvisionedConcurrencySchedule(this, "concurrency", new ProvisionedConcurrencyTargetArgs
+            {
+                FunctionName = Function.FunctionName,
+                AliasName = Alias.AliasName,
+                Schedule = schedule,
+            });
         }
     }
 
@@ -238,6 +246,26 @@ public sealed partial class InferenceFunction : ComponentResource
 
     /// <summary>The alias's invoke ARN, for API Gateway integrations.</summary>
     public Output<string> AliasInvokeArn => Alias.InvokeArn;
+
+    Role IGrantable.GrantRole => Role;
+
+    /// <summary>The component's path with '-' for '/', e.g. <c>batch-function</c>.</summary>
+    public string GrantName => Path.Replace('/', '-');
+
+    /// <summary>
+    /// Lets the grantee invoke the <c>live</c> alias (never <c>$LATEST</c> or a bare version), as <c>grant-invoke-{grantee}</c>;
+    /// asking again for the same grantee returns that policy.
+    /// </summary>
+    public RolePolicy GrantInvoke(IGrantable grantee)
+    {
+        ArgumentNullException.ThrowIfNull(grantee);
+        var name = $"grant-invoke-{grantee.GrantName}";
+        return _invokeGrants.GetOrCreate(name, "the live alias", formerLocalName: null, options => new RolePolicy(this, name, new RolePolicyArgs
+        {
+            Role = grantee.GrantRole.RoleName,
+            Policy = PolicyDocuments.Of(PolicyDocuments.Allow("InvokeLiveAlias", ["lambda:InvokeFunction"], AliasArn)),
+        }, options));
+    }
 
     private void SetPackage(FunctionArgs function, InferenceFunctionArgs args, long? codeBytes)
     {

@@ -119,11 +119,12 @@ public sealed partial class Waf : ComponentResource
     private const int ApiGatewayMaxBodyBytes = 10 * 1024 * 1024;
 
     private readonly List<string> _ruleNames = [];
-    private int _associations;
+    private readonly GrantRegistry<WebAclAssociation> _associations;
 
     public Waf(IScope scope, string name, WafArgs? args = null, ComponentResourceOptions? options = null)
         : base("ml:Waf", scope, name, options)
     {
+        _associations = new GrantRegistry<WebAclAssociation>(this);
         args ??= new WafArgs();
         Validate(args);
         Settings = args;
@@ -220,25 +221,28 @@ public sealed partial class Waf : ComponentResource
             ["Rule"] = ruleMetricName,
         }, "Sum");
 
-    /// <summary>Attaches the ACL to the endpoint's stage.</summary>
+    /// <summary>Attaches the ACL to the endpoint's stage, as <c>association-{endpoint}</c>; asking again returns that association.</summary>
     public WebAclAssociation Associate(RestApiEndpoint api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        return Associate(api.RestApi.Id, api.Stage.StageName);
+        return Associate(api.Path.Replace('/', '-'), api.RestApi.Id, api.Stage.StageName);
     }
 
     /// <summary>
-    /// Attaches the ACL to a REST API stage by the stage ARN WAF expects. Pass the stage's
+    /// Attaches the ACL to a REST API stage by the stage ARN WAF expects, as <c>association-{stage}</c>. Pass the stage's
     /// <c>stageName</c> output rather than a literal, so that the association waits for the stage.
     /// </summary>
-    public WebAclAssociation Associate(Input<string> restApiId, Input<string> stageName)
+    /// <param name="stage">A stable name of the stage for the association's logical name (e.g. <c>orders-api-canary</c>).</param>
+    public WebAclAssociation Associate(string stage, Input<string> restApiId, Input<string> stageName)
     {
-        var number = ++_associations;
-        return new WebAclAssociation(this, number == 1 ? "association" : $"association-{number}", new WebAclAssociationArgs
-        {
-            ResourceArn = ApiGatewayArns.Stage(Stack, restApiId, stageName),
-            WebAclArn = WebAcl.Arn,
-        });
+        ArgumentException.ThrowIfNullOrWhiteSpace(stage);
+        var name = $"association-{stage}";
+        return _associations.GetOrCreate(name, "that stage", number => number == 1 ? "association" : $"association-{number}",
+            options => new WebAclAssociation(this, name, new WebAclAssociationArgs
+            {
+                ResourceArn = ApiGatewayArns.Stage(Stack, restApiId, stageName),
+                WebAclArn = WebAcl.Arn,
+            }, options));
     }
 
     private void Validate(WafArgs args)

@@ -79,7 +79,7 @@ internal static class ApiSampleStacks
             Blocklist = new IpAddressList { Ipv4 = ["198.51.100.7/32"] },
             Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-custom", RetentionDays = 90 },
         });
-        waf.Associate(api.RestApiId, api.Stage.StageName);
+        waf.Associate("api", api.RestApiId, api.Stage.StageName);
         stack.Export("blocked", waf.BlockedRequests.DimensionMap());
         return stack;
     }

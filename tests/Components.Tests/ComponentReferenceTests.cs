@@ -14,7 +14,7 @@ public partial class ComponentReferenceTests
     {
         ["EncryptedBucket"] = s => new EncryptedBucket(s, "c"),
         ["InferenceFunction"] = s => new InferenceFunction(s, "c", new InferenceFunctionArgs { Code = Code }),
-        ["ProvisionedConcurrencySchedule"] = s => new ProvisionedConcurrencySchedule(s, "c", "fn", "live", new ProvisionedConcurrencyScheduleArgs()),
+        ["ProvisionedConcurrencySchedule"] = s => new ProvisionedConcurrencySchedule(s, "c", new ProvisionedConcurrencyTargetArgs { FunctionName = "fn", AliasName = "live", Schedule = new ProvisionedConcurrencyScheduleArgs() }),
         ["AlarmNotifications"] = s => new AlarmNotifications(s, "c"),
         ["InferenceMonitoring"] = s => new InferenceMonitoring(s, "c", new InferenceMonitoringArgs
         {
@@ -23,7 +23,7 @@ public partial class ComponentReferenceTests
             ModelName = "m",
             ModelVersion = "1",
         }),
-        ["CostGuards"] = s => new CostGuards(s, "c", new AlarmNotifications(s, "n"), new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true }),
+        ["CostGuards"] = s => new CostGuards(s, "c", new CostGuardsArgs { Notifications = new AlarmNotifications(s, "n"), MonthlyBudgetUsd = 50, AnomalyDetection = true }),
         ["Waf"] = s => new Waf(s, "c"),
         ["RestApiEndpoint"] = s => new RestApiEndpoint(s, "c", new RestApiEndpointArgs
         {

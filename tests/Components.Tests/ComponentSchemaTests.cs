@@ -69,7 +69,7 @@ public sealed class ComponentSchemaTests : IDisposable
             ModelVersion = "1.0.0",
             Api = new ApiMetrics("inference", "v1"),
         });
-        new CostGuards(stack, "cost", alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true });
+        new CostGuards(stack, "cost", new CostGuardsArgs { Notifications = alerts, MonthlyBudgetUsd = 50, AnomalyDetection = true });
         new ContainerInferenceApi(stack, "large", new ContainerInferenceApiArgs
         {
             BuildContext = new CodeDirectory("..", "/nonexistent"),

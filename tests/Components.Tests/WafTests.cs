@@ -206,8 +206,8 @@ public class WafTests
 
         Assert.Equal(
             "arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${api-api.id}/stages/${api-stage.stageName}",
-            Property(program, "edge-association", "resourceArn"));
-        Assert.Equal("${edge-acl.arn}", Property(program, "edge-association", "webAclArn"));
+            Property(program, "edge-association-api", "resourceArn"));
+        Assert.Equal("${edge-acl.arn}", Property(program, "edge-association-api", "webAclArn"));
         Assert.Equal("aws:getPartition", At(program, "variables", "aws-partition", "fn::invoke", "function"));
         Assert.Equal("aws:getRegion", At(program, "variables", "aws-region", "fn::invoke", "function"));
     }
@@ -220,11 +220,11 @@ public class WafTests
         var api = RestApiEndpointTests.NewEndpoint(stack);
 
         waf.Associate(api);
-        waf.Associate(api.RestApiId, "canary");
+        waf.Associate("canary", api.RestApiId, "canary");
 
         var program = Synth(stack);
-        Assert.EndsWith("/stages/${api-stage.stageName}", (string)Property(program, "edge-association", "resourceArn")!, StringComparison.Ordinal);
-        Assert.EndsWith("/restapis/${api-api.id}/stages/canary", (string)Property(program, "edge-association-2", "resourceArn")!, StringComparison.Ordinal);
+        Assert.EndsWith("/stages/${api-stage.stageName}", (string)Property(program, "edge-association-api", "resourceArn")!, StringComparison.Ordinal);
+        Assert.EndsWith("/restapis/${api-api.id}/stages/canary", (string)Property(program, "edge-association-canary", "resourceArn")!, StringComparison.Ordinal);
     }
 
     [Fact]

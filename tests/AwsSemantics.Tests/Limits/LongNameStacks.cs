@@ -115,7 +115,7 @@ public static class LongNameStacks
             Notifications = alerts,
             Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
         });
-        new CostGuards(stack, name("cost"), alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true });
+        new CostGuards(stack, name("cost"), new CostGuardsArgs { Notifications = alerts, MonthlyBudgetUsd = 50, AnomalyDetection = true });
         return stack;
     }
 
