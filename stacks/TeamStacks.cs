@@ -82,7 +82,7 @@ public static class TeamStacks
         var accountLogging = config.GetChoice("apiGatewayAccountLogging", "manage", "manage", "existing") == "manage"
             ? new ApiGatewayAccountLogging(stack, "apigateway-logging")
             : null;
-        var api = new RestApiEndpointArgs
+        var api = new RestApiSettings
         {
             AccountLogging = accountLogging,
             StageName = context.StackName,

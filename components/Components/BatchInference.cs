@@ -135,16 +135,18 @@ public sealed class BatchInference : ComponentResource
 
         PredictionsLog = InferenceDataTables.PredictionsLog(this, "predictions", Key, data);
 
-        var environment = new Dictionary<string, Input<string>>(args.Function.Environment)
-        {
-            [FunctionEnvironment.ResultsBucket] = Output.BucketName,
-            [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
-            [FunctionEnvironment.BatchModelName] = args.ModelName,
-            [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
-            [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
-            [FunctionEnvironment.PredictionsTtlDays] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        Function = new InferenceFunction(this, "function", RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout) with { Environment = environment });
+        var plan = FunctionPlan.Of(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion))
+            .WithRollout(args.Rollout)
+            .WithEnvironment(new Dictionary<string, Input<string>>
+            {
+                [FunctionEnvironment.ResultsBucket] = Output.BucketName,
+                [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
+                [FunctionEnvironment.BatchModelName] = args.ModelName,
+                [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
+                [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
+                [FunctionEnvironment.PredictionsTtlDays] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        Function = new InferenceFunction(this, "function", plan);
         Input.GrantRead(Function, args.InputPrefix);
         Output.GrantWrite(Function, args.ResultsPrefix);
         var consume = new RolePolicy(this, "consume", new RolePolicyArgs

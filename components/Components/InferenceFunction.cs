@@ -57,12 +57,6 @@ public sealed record InferenceFunctionArgs
     /// </summary>
     public string? ModelVersion { get; init; }
 
-    /// <summary>
-    /// Further registry versions of <see cref="ModelName"/> the function serves beside <see cref="ModelVersion"/> (traffic-split
-    /// variants, set by the API patterns from <see cref="TrafficSplitArgs"/>): the role may read their folders too, and no others.
-    /// </summary>
-    public IReadOnlyList<string> VariantModelVersions { get; init; } = [];
-
     /// <summary>Key of an ONNX file in <see cref="ModelBucket"/> whose model.json is bundled with the code (instead of <see cref="ModelVersion"/>).</summary>
     public string? ModelKey { get; init; }
 
@@ -82,13 +76,6 @@ public sealed record InferenceFunctionArgs
 
     /// <summary>Bucket for code over Lambda's 50 MB direct-upload limit; one is created when needed and absent.</summary>
     public EncryptedBucket? ArtifactsBucket { get; init; }
-
-    /// <summary>
-    /// Set by a pattern with a <see cref="GradualRollout"/>: Pulumi creates the <c>live</c> alias at the first version and
-    /// then leaves its version and routing to the rollout's state machine (ignoreChanges), so the two never fight; a
-    /// refresh records what the state machine set and plans no change.
-    /// </summary>
-    internal bool AliasShiftedByRollout { get; init; }
 
     /// <summary>Run inside a VPC (to reach private endpoints such as an ElastiCache cache); null runs outside.</summary>
     public FunctionNetworkArgs? Network { get; init; }
@@ -121,12 +108,18 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
     private readonly GrantRegistry<RolePolicy> _invokeGrants;
 
     public InferenceFunction(IScope scope, string name, InferenceFunctionArgs args, ComponentResourceOptions? options = null)
+        : this(scope, name, FunctionPlan.Of(args), options)
+    {
+    }
+
+    /// <summary>A pattern's function: the user's Args plus what the pattern decided (<see cref="FunctionPlan"/>).</summary>
+    internal InferenceFunction(IScope scope, string name, FunctionPlan plan, ComponentResourceOptions? options = null)
         : base("ml:InferenceFunction", scope, name, options)
     {
         _invokeGrants = new GrantRegistry<RolePolicy>(this);
-        ArgumentNullException.ThrowIfNull(args);
+        var args = plan.Args with { Environment = plan.Environment() };
         var codeBytes = args.Code?.UnzippedBytes();
-        Validate(args, codeBytes);
+        Validate(args, plan.VariantModelVersions, codeBytes);
         Settings = args;
 
         Key = LogEncryptionKey.Create(this, "key", $"Encrypts the logs, environment and dead letters of function {Path}");
@@ -141,7 +134,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
             Description = $"Execution role of inference function {Path}",
             AssumeRolePolicy = PolicyDocuments.AssumedBy("lambda.amazonaws.com"),
         });
-        var rolePolicy = new RolePolicy(this, "role-policy", new RolePolicyArgs { Role = Role.RoleName, Policy = RolePolicyDocument(args) });
+        var rolePolicy = new RolePolicy(this, "role-policy", new RolePolicyArgs { Role = Role.RoleName, Policy = RolePolicyDocument(args, plan.VariantModelVersions) });
 
         var environment = new InputMap<string>();
         foreach (var (key, value) in args.Environment)
@@ -196,7 +189,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
             Name = LiveAlias,
             FunctionName = Function.FunctionName,
             FunctionVersion = Function.Version,
-        }, args.AliasShiftedByRollout ? new CustomResourceOptions { IgnoreChanges = ["functionVersion", "routingConfig"] } : null);
+        }, plan.AliasShiftedByRollout ? new CustomResourceOptions { IgnoreChanges = ["functionVersion", "routingConfig"] } : null);
         new FunctionEventInvokeConfig(this, "async-config", new FunctionEventInvokeConfigArgs
         {
             FunctionName = Function.FunctionName,
@@ -297,7 +290,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
         }
     }
 
-    private Output<string> RolePolicyDocument(InferenceFunctionArgs args)
+    private Output<string> RolePolicyDocument(InferenceFunctionArgs args, IReadOnlyList<string> variantModelVersions)
     {
         var statements = new List<object>
         {
@@ -317,7 +310,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
         if (args.ModelBucket is { } bucket)
         {
             var folders = args.ModelVersion is { } pinned
-                ? [ModelRegistryLayout.Folder(args.ModelName!, pinned), .. args.VariantModelVersions.Select(v => ModelRegistryLayout.Folder(args.ModelName!, v))]
+                ? [ModelRegistryLayout.Folder(args.ModelName!, pinned), .. variantModelVersions.Select(v => ModelRegistryLayout.Folder(args.ModelName!, v))]
                 : new[] { args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)] };
             object resources = folders.Length == 1
                 ? Output.Format($"{bucket.BucketArn}/{folders[0]}*")
@@ -329,7 +322,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
         return PolicyDocuments.Of([.. statements]);
     }
 
-    private void Validate(InferenceFunctionArgs args, long? codeBytes)
+    private void Validate(InferenceFunctionArgs args, IReadOnlyList<string> variantModelVersions, long? codeBytes)
     {
         var literalImage = args.ImageUri is { } image && ((IProgramValueSource)image).ToProgramValue() is LiteralValue { Value: string uri } ? uri : null;
         new ArgsValidation(Path)
@@ -349,9 +342,9 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
             .Check(args.ModelBucket is not null || (args.ModelKey is null && args.ModelVersion is null), nameof(args.ModelBucket), null,
                 "set when ModelKey or ModelVersion is (the bucket they are in)")
             .Check(args.ModelVersion is null || SemanticVersion.IsValid(args.ModelVersion), nameof(args.ModelVersion), args.ModelVersion, SemanticVersion.Rules)
-            .Check(args.VariantModelVersions.Count == 0 || args.ModelVersion is not null, nameof(args.VariantModelVersions), string.Join(", ", args.VariantModelVersions),
+            .Check(variantModelVersions.Count == 0 || args.ModelVersion is not null, "VariantModelVersions", string.Join(", ", variantModelVersions),
                 "empty unless ModelVersion is set: variant versions come from the same registry")
-            .Check(args.VariantModelVersions.All(SemanticVersion.IsValid), nameof(args.VariantModelVersions), string.Join(", ", args.VariantModelVersions), SemanticVersion.Rules)
+            .Check(variantModelVersions.All(SemanticVersion.IsValid), "VariantModelVersions", string.Join(", ", variantModelVersions), SemanticVersion.Rules)
             .Check(args.ModelVersion is null || ModelConfigLoader.IsValidName(args.ModelName), nameof(args.ModelName), args.ModelName,
                 $"the registry model's name when ModelVersion is set: {ModelConfigLoader.NameRules}")
             .Check(args.ModelKey is null || (!args.ModelKey.StartsWith('/') && args.ModelKey.EndsWith(".onnx", StringComparison.Ordinal)), nameof(args.ModelKey), args.ModelKey, "an object key of an .onnx file without a leading '/'")

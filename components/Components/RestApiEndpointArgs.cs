@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Infra.Core;
 
 namespace Infra.Components;
@@ -15,14 +16,12 @@ public enum RestApiAuth
     Cognito,
 }
 
-public sealed record RestApiEndpointArgs
+/// <summary>
+/// The REST API's settings without its target: what an API pattern takes as its <c>Api</c> (the pattern routes the API
+/// to its own function), and the base of <see cref="RestApiEndpointArgs"/>.
+/// </summary>
+public record RestApiSettings
 {
-    /// <summary>
-    /// The function alias the routes invoke (the inference function's <c>live</c> alias), never
-    /// <c>$LATEST</c>. Required; patterns such as <see cref="RestInferenceApi"/> set it themselves.
-    /// </summary>
-    public LambdaAliasTarget? Target { get; init; }
-
     public IReadOnlyList<ApiRoute> Routes { get; init; } = ApiRoute.Inference;
 
     public string StageName { get; init; } = "prod";
@@ -63,6 +62,25 @@ public sealed record RestApiEndpointArgs
     /// component to every API of the stack: there is one such setting per account and region.
     /// </summary>
     public ApiGatewayAccountLogging? AccountLogging { get; init; }
+}
+
+/// <summary>A <see cref="RestApiEndpoint"/>'s arguments: the settings, and the function alias the routes invoke.</summary>
+public sealed record RestApiEndpointArgs : RestApiSettings
+{
+    public RestApiEndpointArgs()
+    {
+    }
+
+    /// <summary>The settings (e.g. a pattern's <c>Api</c>) routed to the target.</summary>
+    [SetsRequiredMembers]
+    public RestApiEndpointArgs(RestApiSettings settings, LambdaAliasTarget target)
+        : base(settings ?? throw new ArgumentNullException(nameof(settings)))
+    {
+        Target = target ?? throw new ArgumentNullException(nameof(target));
+    }
+
+    /// <summary>The function alias the routes invoke (the inference function's <c>live</c> alias), never <c>$LATEST</c>.</summary>
+    public required LambdaAliasTarget Target { get; init; }
 }
 
 /// <summary>The Lambda alias behind the routes: its function, its name and its invoke ARN (the alias's <c>invokeArn</c>).</summary>

@@ -97,7 +97,7 @@ internal static partial class RestApiEndpointValidation
         }
     }
 
-    private static void ValidateClients(ArgsValidation v, RestApiEndpointArgs args)
+    private static void ValidateClients(ArgsValidation v, RestApiSettings args)
     {
         var tiers = args.Tiers;
         for (var i = 0; i < tiers.Count; i++)

@@ -81,7 +81,7 @@ public sealed class ComponentSchemaTests : IDisposable
             SharedCache = SharedCacheStore.DynamoDb,
             ProtectData = true,
             Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64", EphemeralStorageMb = 10240 },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
         });
         new RestInferenceApi(stack, "vpc-api", new RestInferenceApiArgs
         {
@@ -99,7 +99,7 @@ public sealed class ComponentSchemaTests : IDisposable
                     VpcId = "vpc-0a1b2c3d4e5f60718",
                 },
             },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
         });
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {

@@ -62,7 +62,7 @@ public sealed class ContainerImageTagTests : IDisposable
         BuildContext = new CodeDirectory("..", _context),
         ModelName = "resnet18",
         ModelVersion = "1.0.0",
-        Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
     };
 
     private void Write(string file, string text)

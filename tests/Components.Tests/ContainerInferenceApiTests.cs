@@ -28,8 +28,22 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
         ModelVersion = "2.0.0",
         ModelSource = "models/big",
         ForceDelete = true,
-        Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
     };
+
+    [Fact]
+    public void The_container_pattern_gives_the_outputs_of_the_rest_pattern()
+    {
+        var stack = NewStack();
+        var api = new ContainerInferenceApi(stack, "big", Args() with { PredictionLogSampleRate = 0.1 });
+
+        IInferenceApi outputs = api;
+        stack.Export("alias", outputs.AliasName);
+        Assert.Equal("${big-function-alias.name}", At(Synth(stack), "outputs", "alias"));
+        Assert.Equal("big-predictions", outputs.PredictionsLog?.LogicalName);
+        Assert.Null(outputs.ModelBucketName);
+        Assert.Equal(typeof(IInferenceApi).GetProperties().Select(p => p.Name).Order(), typeof(IInferenceApi).GetProperties().Select(p => p.Name).Intersect(typeof(RestInferenceApi).GetProperties().Select(p => p.Name)).Order());
+    }
 
     private static OrderedMap SynthContainer(ContainerInferenceApiArgs args)
     {

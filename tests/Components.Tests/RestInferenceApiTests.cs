@@ -14,7 +14,7 @@ public class RestInferenceApiTests
         Function = new InferenceFunctionArgs { Code = Code },
         ModelName = "resnet18",
         ModelVersion = "0.23.1",
-        Api = new RestApiEndpointArgs
+        Api = new RestApiSettings
         {
             Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
             Clients = [new ApiClient("acme", "standard")],
@@ -93,7 +93,7 @@ public class RestInferenceApiTests
     {
         var error = Assert.Throws<SynthesisException>(() => SynthApi(Args() with
         {
-            Api = Args().Api with { Target = new LambdaAliasTarget { FunctionName = "x", InvokeArn = "arn:x:live/invocations" } },
+            Api = new RestApiEndpointArgs(Args().Api, new LambdaAliasTarget { FunctionName = "x", InvokeArn = "arn:x:live/invocations" }),
             Function = new InferenceFunctionArgs { ImageUri = "r/x@sha256:" + new string('0', 64), TimeoutSeconds = 60 },
         }));
 

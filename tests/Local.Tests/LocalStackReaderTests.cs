@@ -74,7 +74,7 @@ public sealed class LocalStackReaderTests
                 Code = new CodeDirectory("fn", Path.Combine(TestStacks.RepositoryRoot, ".build", "missing")),
                 Environment = new Dictionary<string, Input<string>> { ["TOKEN"] = token, ["SEALED"] = sealedValue, ["PLAIN"] = "yes" },
             },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("t", 10, "DAY", 1, 1)], Clients = [new ApiClient("c", "t")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier("t", 10, "DAY", 1, 1)], Clients = [new ApiClient("c", "t")] },
             Waf = new WafArgs { Allowlist = new IpAddressList { Ipv4 = [office] } },
         });
 

@@ -65,7 +65,7 @@ internal static class TestStacks
                 ["ORT_INTRA_OP_THREADS"] = "1",
             },
         };
-        var endpoint = new RestApiEndpointArgs
+        var endpoint = new RestApiSettings
         {
             StageName = "test",
             Tiers = [new UsagePlanTier("standard", 1000, "DAY", 100, 100)],

@@ -41,7 +41,7 @@ internal static class LoadStack
                     ["ORT_INTRA_OP_THREADS"] = "1",
                 },
             },
-            Api = new RestApiEndpointArgs
+            Api = new RestApiSettings
             {
                 StageName = Name,
                 Tiers = [new UsagePlanTier("load", int.MaxValue, "DAY", 10_000, 5_000)],

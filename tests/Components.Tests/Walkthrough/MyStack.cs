@@ -20,7 +20,7 @@ public static class MyStack
                 Code = CodeDirectory.FromProject(context.Layout, ".build/function/ready-to-run-linux-x64"),
                 MemoryMb = context.Config.GetInt32("memoryMb", 2048, 128, 10240),
             },
-            Api = new RestApiEndpointArgs
+            Api = new RestApiSettings
             {
                 // Access logs need the region's API Gateway CloudWatch role, which a fresh account lacks: this sets it.
                 // Where another stack already manages it, leave AccountLogging out (preview lists it as a prerequisite).
