@@ -86,7 +86,7 @@ public static class TeamStacks
         {
             AccountLogging = accountLogging,
             StageName = context.StackName,
-            Tiers = [new UsagePlanTier("standard", config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), "MONTH", 50, 100)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), QuotaPeriod = QuotaPeriod.Month, RateLimit = 50, BurstLimit = 100 }],
             Clients = [.. clients.Select(client => new ApiClient(client, "standard"))],
             AccessLogRetentionDays = logRetentionDays,
         };

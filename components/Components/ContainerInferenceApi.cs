@@ -180,7 +180,7 @@ public sealed class ContainerInferenceApi : ComponentResource, IInferenceApi
     private static string SourceTag(ContainerInferenceApiArgs args, DockerBuildContext context) =>
         "src-" + context.ContentHash(BuildArguments(args), Platform(args))[..16];
 
-    private static string Platform(ContainerInferenceApiArgs args) => args.Function.Architecture == "arm64" ? "linux/arm64" : "linux/amd64";
+    private static string Platform(ContainerInferenceApiArgs args) => args.Function.Architecture == LambdaArchitecture.Arm64 ? "linux/arm64" : "linux/amd64";
 
     private static IReadOnlyDictionary<string, string> BuildArguments(ContainerInferenceApiArgs args) =>
         args.ModelSource is { } model

@@ -19,7 +19,7 @@ public sealed record InferenceFunctionArgs
     public Input<string>? ImageUri { get; init; }
 
     /// <summary><c>dotnet10</c> (framework-dependent) or <c>provided.al2023</c> (Native AOT <c>bootstrap</c>); zip only.</summary>
-    public string Runtime { get; init; } = "dotnet10";
+    public LambdaRuntime Runtime { get; init; } = LambdaRuntime.Dotnet10;
 
     /// <summary>The executable assembly's name on <c>dotnet10</c>.</summary>
     public string Handler { get; init; } = "InferenceFunction";
@@ -33,7 +33,7 @@ public sealed record InferenceFunctionArgs
     /// <summary>Size of <c>/tmp</c>, where models from S3 are cached.</summary>
     public int EphemeralStorageMb { get; init; } = 512;
 
-    public string Architecture { get; init; } = "x86_64";
+    public LambdaArchitecture Architecture { get; init; } = LambdaArchitecture.X86_64;
 
     /// <summary>Concurrency reserved for this function; null shares the account's pool.</summary>
     public int? ReservedConcurrency { get; init; }
@@ -167,7 +167,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
             Role = Role.Arn,
             MemorySize = args.MemoryMb,
             Timeout = args.TimeoutSeconds,
-            Architectures = new[] { args.Architecture },
+            Architectures = new[] { args.Architecture.Value },
             ReservedConcurrentExecutions = args.ReservedConcurrency,
             Publish = true,
             KmsKeyArn = Key.Arn,
@@ -270,8 +270,8 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
         }
 
         function.PackageType = "Zip";
-        function.Runtime = args.Runtime;
-        function.Handler = args.Runtime == "dotnet10" ? args.Handler : "bootstrap";
+        function.Runtime = args.Runtime.Value;
+        function.Handler = args.Runtime == LambdaRuntime.Dotnet10 ? args.Handler : "bootstrap";
         var archive = new FileArchive(args.Code!.PathFromProgram);
 
         // Zipped size is unknown until the engine zips, so the unzipped size decides: above the
@@ -329,11 +329,11 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
             .Check((args.Code is null) != (args.ImageUri is null), nameof(args.Code), args.Code?.PathFromProgram, "exactly one of Code (zip) and ImageUri (container image)")
             .Check(literalImage is null || ImageByDigest().IsMatch(literalImage), nameof(args.ImageUri), literalImage,
                 "an image by digest, 'repository@sha256:<64 hex digits>', without a tag: Lambda rejects a URI with both")
-            .OneOf(nameof(args.Runtime), args.Runtime, ["dotnet10", "provided.al2023"])
+            .OneOf(nameof(args.Runtime), args.Runtime, LambdaRuntime.All)
             .Range(nameof(args.MemoryMb), args.MemoryMb, 128, 10240)
             .Range(nameof(args.TimeoutSeconds), args.TimeoutSeconds, 1, 900)
             .Range(nameof(args.EphemeralStorageMb), args.EphemeralStorageMb, 512, 10240)
-            .OneOf(nameof(args.Architecture), args.Architecture, ["x86_64", "arm64"])
+            .OneOf(nameof(args.Architecture), args.Architecture, LambdaArchitecture.All)
             .Check(args.ReservedConcurrency is null or >= 0, nameof(args.ReservedConcurrency), args.ReservedConcurrency, "null or a non-negative number")
             .OneOf(nameof(args.LogRetentionDays), args.LogRetentionDays, AllowedRetentionDays)
             .Range(nameof(args.AsyncRetryAttempts), args.AsyncRetryAttempts, 0, 2)
@@ -352,7 +352,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
                 "false when ProvisionedConcurrency is set: Lambda does not combine SnapStart with provisioned concurrency (pick one way to avoid cold starts)")
             .Check(!(args.SnapStart && args.EphemeralStorageMb > 512), nameof(args.SnapStart), args.SnapStart,
                 $"false when EphemeralStorageMb is above 512 ({args.EphemeralStorageMb}): SnapStart supports only the default /tmp size")
-            .Check(!(args.SnapStart && (args.ImageUri is not null || args.Runtime != "dotnet10")), nameof(args.SnapStart), args.SnapStart,
+            .Check(!(args.SnapStart && (args.ImageUri is not null || args.Runtime != LambdaRuntime.Dotnet10)), nameof(args.SnapStart), args.SnapStart,
                 "false for container images and provided.al2023: SnapStart applies to managed runtimes (dotnet10) only")
             .Check(args.Network is null || (args.Network.SubnetIds.Count is > 0 and <= 16 && args.Network.SecurityGroupIds.Count is > 0 and <= 5), nameof(args.Network),
                 args.Network is null ? null : $"{args.Network.SubnetIds.Count} subnet(s), {args.Network.SecurityGroupIds.Count} security group(s)", "1 to 16 subnets and 1 to 5 security groups")

@@ -253,7 +253,7 @@ public sealed class InferenceMonitoring : ComponentResource
                 {
                     new Dictionary<string, object>
                     {
-                        ["expression"] = LambdaPricing.CostPerThousandPredictions("inv", "dur", "pred", _args.Function.Settings.MemoryMb, _args.Function.Settings.Architecture),
+                        ["expression"] = LambdaPricing.CostPerThousandPredictions("inv", "dur", "pred", _args.Function.Settings.MemoryMb, _args.Function.Settings.Architecture.Value),
                         ["label"] = "USD per 1,000 predictions",
                         ["id"] = "cost",
                     },

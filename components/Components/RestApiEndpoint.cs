@@ -82,7 +82,7 @@ public sealed class RestApiEndpoint : ComponentResource
             XrayTracingEnabled = true,
             AccessLogSettings = new StageAccessLogSettingsArgs { DestinationArn = AccessLogGroup.Arn, Format = ApiAccessLog.Format },
             CacheClusterEnabled = args.Cache is not null ? true : null,
-            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.SizeGb : null,
+            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.SizeGb.Value : null,
             Variables = args.Target.CanaryAliasName is null ? null : new InputMap<string> { [StageCanary.Variable] = args.Target.AliasName },
             CanarySettings = args.Target.CanaryAliasName is { } canary ? StageCanary.Settings(deployment.Id, canary) : null,
         }, new CustomResourceOptions
@@ -354,7 +354,7 @@ public sealed class RestApiEndpoint : ComponentResource
                 Name = $"{Stack.ProjectName}-{Stack.StackName}-{QualifyName(tier.Name)}",
                 Description = $"Tier {tier.Name} of API {Path}",
                 ApiStages = new[] { new UsagePlanApiStageArgs { ApiId = RestApi.Id, Stage = Stage.StageName } },
-                QuotaSettings = new UsagePlanQuotaSettingsArgs { Limit = tier.QuotaLimit, Period = tier.QuotaPeriod },
+                QuotaSettings = new UsagePlanQuotaSettingsArgs { Limit = tier.QuotaLimit, Period = tier.QuotaPeriod.Value },
                 ThrottleSettings = new UsagePlanThrottleSettingsArgs { RateLimit = tier.RateLimit, BurstLimit = tier.BurstLimit },
             },
             // Without it the plan can be created before the stage exists: "Invalid API Stage".

@@ -110,7 +110,22 @@ public sealed record LambdaAliasTarget
 }
 
 /// <summary>A usage plan: a quota per period and a throttle per key.</summary>
-public sealed record UsagePlanTier(string Name, int QuotaLimit, string QuotaPeriod, double RateLimit, int BurstLimit);
+public sealed record UsagePlanTier
+{
+    /// <summary>The tier's name, which clients name (<see cref="ApiClient.Tier"/>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Requests each client may make per <see cref="QuotaPeriod"/>.</summary>
+    public required int QuotaLimit { get; init; }
+
+    public required QuotaPeriod QuotaPeriod { get; init; }
+
+    /// <summary>Each client's steady-state limit, requests per second.</summary>
+    public required double RateLimit { get; init; }
+
+    /// <summary>Each client's burst, in requests.</summary>
+    public required int BurstLimit { get; init; }
+}
 
 /// <summary>A client of the API: it gets one API key in its tier's usage plan.</summary>
 public sealed record ApiClient(string Name, string Tier)
@@ -123,8 +138,8 @@ public sealed record ApiClient(string Name, string Tier)
 
 public sealed record StageCacheArgs
 {
-    /// <summary>Cache cluster size in GB: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237.</summary>
-    public string SizeGb { get; init; } = "0.5";
+    /// <summary>Cache cluster size in GB.</summary>
+    public StageCacheSize SizeGb { get; init; } = StageCacheSize.Gb0_5;
 
     public int TtlSeconds { get; init; } = 300;
 }

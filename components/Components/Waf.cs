@@ -39,7 +39,7 @@ public sealed record WafArgs
     public int MaxBodyBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>How much of an API Gateway request body WAF inspects: KB_16 (in the base price), KB_32, KB_48 or KB_64 (charged extra).</summary>
-    public string BodyInspectionLimit { get; init; } = "KB_16";
+    public WafBodyInspectionLimit BodyInspectionLimit { get; init; } = WafBodyInspectionLimit.Kb16;
 
     /// <summary>When set, only these addresses pass; everyone else gets 403.</summary>
     public IpAddressList? Allowlist { get; init; }
@@ -108,12 +108,12 @@ public sealed partial class Waf : ComponentResource
     public const string LogGroupPrefix = "aws-waf-logs-";
 
     /// <summary>Inspection limits for API Gateway bodies, in bytes.</summary>
-    public static readonly IReadOnlyDictionary<string, int> InspectionLimits = new Dictionary<string, int>
+    public static readonly IReadOnlyDictionary<WafBodyInspectionLimit, int> InspectionLimits = new Dictionary<WafBodyInspectionLimit, int>
     {
-        ["KB_16"] = 16 * 1024,
-        ["KB_32"] = 32 * 1024,
-        ["KB_48"] = 48 * 1024,
-        ["KB_64"] = 64 * 1024,
+        [WafBodyInspectionLimit.Kb16] = 16 * 1024,
+        [WafBodyInspectionLimit.Kb32] = 32 * 1024,
+        [WafBodyInspectionLimit.Kb48] = 48 * 1024,
+        [WafBodyInspectionLimit.Kb64] = 64 * 1024,
     };
 
     private const int ApiGatewayMaxBodyBytes = 10 * 1024 * 1024;
@@ -183,7 +183,7 @@ public sealed partial class Waf : ComponentResource
                 {
                     new WebAclAssociationConfigRequestBodyArgs
                     {
-                        ApiGateway = new WebAclAssociationConfigRequestBodyApiGatewayArgs { DefaultSizeInspectionLimit = args.BodyInspectionLimit },
+                        ApiGateway = new WebAclAssociationConfigRequestBodyApiGatewayArgs { DefaultSizeInspectionLimit = args.BodyInspectionLimit.Value },
                     },
                 },
             },
@@ -251,7 +251,7 @@ public sealed partial class Waf : ComponentResource
             .Range(nameof(args.RateLimitPerIp), args.RateLimitPerIp, 10, 2_000_000_000)
             .OneOf(nameof(args.RateLimitWindowSeconds), args.RateLimitWindowSeconds, [60, 120, 300, 600])
             .Range(nameof(args.MaxBodyBytes), args.MaxBodyBytes, 1, ApiGatewayMaxBodyBytes)
-            .OneOf(nameof(args.BodyInspectionLimit), args.BodyInspectionLimit, [.. InspectionLimits.Keys]);
+            .OneOf(nameof(args.BodyInspectionLimit), args.BodyInspectionLimit, WafBodyInspectionLimit.All);
         for (var i = 0; i < args.CommonRulesCountOnly.Count; i++)
         {
             validation.Check(ManagedRuleName().IsMatch(args.CommonRulesCountOnly[i]), $"{nameof(args.CommonRulesCountOnly)}[{i}]", args.CommonRulesCountOnly[i], "a rule name of the Common group, such as SizeRestrictions_BODY");

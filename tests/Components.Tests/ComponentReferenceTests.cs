@@ -28,7 +28,7 @@ public partial class ComponentReferenceTests
         ["RestApiEndpoint"] = s => new RestApiEndpoint(s, "c", new RestApiEndpointArgs
         {
             Target = LambdaAliasTarget.Of(new InferenceFunction(s, "f", new InferenceFunctionArgs { Code = Code }).Alias),
-            Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }],
             Clients = [new ApiClient("acme", "standard")],
         }),
         ["RestInferenceApi"] = s => new RestInferenceApi(s, "c", new RestInferenceApiArgs
@@ -36,20 +36,20 @@ public partial class ComponentReferenceTests
             Function = new InferenceFunctionArgs { Code = Code },
             ModelName = "m",
             ModelVersion = "1",
-            Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         }),
         ["ContainerInferenceApi"] = s => new ContainerInferenceApi(s, "c", new ContainerInferenceApiArgs
         {
             BuildContext = new CodeDirectory("..", "/nonexistent"),
             ModelName = "m",
             ModelVersion = "1",
-            Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         }),
         ["ModelRouterApi"] = s => new ModelRouterApi(s, "c", new ModelRouterApiArgs
         {
             Models = [new RoutedModel { Name = "m", Version = "1", SizeMb = 1 }],
             Function = new InferenceFunctionArgs { Code = Code },
-            Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         }),
         ["BatchInference"] = s => new BatchInference(s, "c", new BatchInferenceArgs
         {
@@ -121,7 +121,7 @@ public partial class ComponentReferenceTests
         Function = new InferenceFunctionArgs { Code = Code },
         ModelName = "m",
         ModelVersion = "1",
-        Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+        Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
     };
 
     private static int CountApiResources(RestInferenceApiArgs args)

@@ -28,7 +28,7 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
         ModelVersion = "2.0.0",
         ModelSource = "models/big",
         ForceDelete = true,
-        Api = new RestApiSettings { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
     };
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     [Fact]
     public void The_image_is_built_from_the_dockerfile_with_the_model_and_the_function_runs_it_by_digest()
     {
-        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64" } });
+        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = LambdaArchitecture.Arm64 } });
 
         Assert.Equal("awsx:ecr:Image", At(program, "resources", "big-image", "type"));
         Assert.Equal("3.9.0", At(program, "resources", "big-image", "options", "version"));

@@ -16,7 +16,7 @@ public class RestInferenceApiTests
         ModelVersion = "0.23.1",
         Api = new RestApiSettings
         {
-            Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }],
             Clients = [new ApiClient("acme", "standard")],
         },
     };

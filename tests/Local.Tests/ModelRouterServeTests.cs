@@ -102,7 +102,7 @@ public sealed class ModelRouterServeTests : IDisposable
             Api = new RestApiSettings
             {
                 StageName = "test",
-                Tiers = [new UsagePlanTier("standard", 1000, "DAY", 100, 100)],
+                Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 100, BurstLimit = 100 }],
                 Clients = [new ApiClient("acme", "standard")],
             },
         });

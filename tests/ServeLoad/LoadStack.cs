@@ -44,7 +44,7 @@ internal static class LoadStack
             Api = new RestApiSettings
             {
                 StageName = Name,
-                Tiers = [new UsagePlanTier("load", int.MaxValue, "DAY", 10_000, 5_000)],
+                Tiers = [new UsagePlanTier { Name = "load", QuotaLimit = int.MaxValue, QuotaPeriod = QuotaPeriod.Day, RateLimit = 10_000, BurstLimit = 5_000 }],
                 Clients = [new ApiClient(ClientName, "load")],
                 ThrottleRateLimit = 10_000,
                 ThrottleBurstLimit = 5_000,

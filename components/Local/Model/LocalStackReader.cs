@@ -76,7 +76,7 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
     {
         var settings = function.Settings;
         var folder = settings.Code?.LocalPath ?? publishedFunction;
-        var executable = settings.ImageUri is null && settings.Runtime == "provided.al2023"
+        var executable = settings.ImageUri is null && settings.Runtime == LambdaRuntime.ProvidedAl2023
             ? System.IO.Path.Combine(folder, "bootstrap")
             : System.IO.Path.Combine(folder, settings.Handler + ".dll");
 
