@@ -228,7 +228,8 @@ public sealed partial class EncryptedBucket : ComponentResource
             list["Condition"] = listCondition;
         }
 
-        return _grants.GetOrCreate($"grant-{access}-{grantee.GrantName}", $"prefix '{prefix}'", number => $"grant-{access}-{number}", options => new RolePolicy(this, $"grant-{access}-{grantee.GrantName}", new RolePolicyArgs
+        var name = GrantNames.Of(this, $"grant-{access}", grantee.GrantPath);
+        return _grants.GetOrCreate(name, $"grantee '{grantee.GrantPath}' and prefix '{prefix}'", number => $"grant-{access}-{number}", options => new RolePolicy(this, name, new RolePolicyArgs
         {
             Role = role.RoleName,
             Policy = PolicyDocuments.Of(

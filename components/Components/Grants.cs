@@ -9,8 +9,8 @@ public interface IGrantable
     /// <summary>The role the grant's inline policy is attached to.</summary>
     Role GrantRole { get; }
 
-    /// <summary>A stable name of the grantee, part of the grant's logical name: never a counter, so reordering grants renames nothing.</summary>
-    string GrantName { get; }
+    /// <summary>Where the grantee is in the stack, e.g. <c>batch/function</c>: grants are named after it, never after a counter.</summary>
+    string GrantPath { get; }
 }
 
 /// <summary>The <see cref="IGrantable"/> of a role that belongs to no component, named after its logical name.</summary>
@@ -18,7 +18,28 @@ public sealed record RoleGrantee(Role Role) : IGrantable
 {
     public Role GrantRole => Role;
 
-    public string GrantName => Role.LogicalName;
+    public string GrantPath => Role.Scope.Path.Length == 0 ? Role.LocalName : Role.Scope.Path + "/" + Role.LocalName;
+}
+
+/// <summary>How a grant names its grantee.</summary>
+internal static class GrantNames
+{
+    /// <summary>
+    /// The grantee's path relative to the granting component's parent, with '-' for '/': a function beside the bucket in
+    /// the same pattern is just <c>function</c>, which keeps logical names within their length limit.
+    /// </summary>
+    /// <param name="kind">The grant's kind, the start of its local name, e.g. <c>grant-read</c>.</param>
+    public static string Of(ComponentResource granter, string kind, string path)
+    {
+        var parent = granter.Path.Length == granter.Name.Length ? "" : granter.Path[..^(granter.Name.Length + 1)] + "/";
+        var relative = (parent.Length > 0 && path.StartsWith(parent, StringComparison.Ordinal) ? path[parent.Length..] : path).Replace('/', '-');
+        var name = $"{kind}-{relative}";
+
+        // A grantee far from the granter could push the logical name past its limit: a hash of its path is as stable.
+        return granter.QualifyName(name).Length <= Stack.MaxNameLength
+            ? name
+            : $"{kind}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path)))[..8]}";
+    }
 }
 
 /// <summary>

@@ -242,8 +242,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
 
     Role IGrantable.GrantRole => Role;
 
-    /// <summary>The component's path with '-' for '/', e.g. <c>batch-function</c>.</summary>
-    public string GrantName => Path.Replace('/', '-');
+    string IGrantable.GrantPath => Path;
 
     /// <summary>
     /// Lets the grantee invoke the <c>live</c> alias (never <c>$LATEST</c> or a bare version), as <c>grant-invoke-{grantee}</c>;
@@ -252,8 +251,8 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
     public RolePolicy GrantInvoke(IGrantable grantee)
     {
         ArgumentNullException.ThrowIfNull(grantee);
-        var name = $"grant-invoke-{grantee.GrantName}";
-        return _invokeGrants.GetOrCreate(name, "the live alias", formerLocalName: null, options => new RolePolicy(this, name, new RolePolicyArgs
+        var name = GrantNames.Of(this, "grant-invoke", grantee.GrantPath);
+        return _invokeGrants.GetOrCreate(name, $"grantee '{grantee.GrantPath}'", formerLocalName: null, options => new RolePolicy(this, name, new RolePolicyArgs
         {
             Role = grantee.GrantRole.RoleName,
             Policy = PolicyDocuments.Of(PolicyDocuments.Allow("InvokeLiveAlias", ["lambda:InvokeFunction"], AliasArn)),

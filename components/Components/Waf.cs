@@ -221,11 +221,14 @@ public sealed partial class Waf : ComponentResource
             ["Rule"] = ruleMetricName,
         }, "Sum");
 
-    /// <summary>Attaches the ACL to the endpoint's stage, as <c>association-{endpoint}</c>; asking again returns that association.</summary>
+    /// <summary>
+    /// Attaches the ACL to the endpoint's stage, as <c>association-{endpoint}</c> (its path relative to this ACL's parent,
+    /// e.g. <c>api</c> in a pattern); asking again returns that association.
+    /// </summary>
     public WebAclAssociation Associate(RestApiEndpoint api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        return Associate(api.Path.Replace('/', '-'), api.RestApi.Id, api.Stage.StageName);
+        return Associate(GrantNames.Of(this, "association", api.Path)["association-".Length..], api.RestApi.Id, api.Stage.StageName, api.Path);
     }
 
     /// <summary>
@@ -233,11 +236,13 @@ public sealed partial class Waf : ComponentResource
     /// <c>stageName</c> output rather than a literal, so that the association waits for the stage.
     /// </summary>
     /// <param name="stage">A stable name of the stage for the association's logical name (e.g. <c>orders-api-canary</c>).</param>
-    public WebAclAssociation Associate(string stage, Input<string> restApiId, Input<string> stageName)
+    public WebAclAssociation Associate(string stage, Input<string> restApiId, Input<string> stageName) => Associate(stage, restApiId, stageName, "stage " + stage);
+
+    private WebAclAssociation Associate(string stage, Input<string> restApiId, Input<string> stageName, string target)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stage);
         var name = $"association-{stage}";
-        return _associations.GetOrCreate(name, "that stage", number => number == 1 ? "association" : $"association-{number}",
+        return _associations.GetOrCreate(name, target, number => number == 1 ? "association" : $"association-{number}",
             options => new WebAclAssociation(this, name, new WebAclAssociationArgs
             {
                 ResourceArn = ApiGatewayArns.Stage(Stack, restApiId, stageName),

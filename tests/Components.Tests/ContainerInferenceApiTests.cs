@@ -106,7 +106,7 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
         Assert.Equal("${big-image.imageUri}", Property(program, "big-function-function", "imageUri"));
         Assert.Equal(10240m, Property(program, "big-function-function", "memorySize"));
         Assert.Equal("${big-function-alias.invokeArn}", Property(program, "big-api-predict-integration", "uri"));
-        Assert.Equal("${big-waf-acl.arn}", Property(program, "big-waf-association-big-api", "webAclArn"));
+        Assert.Equal("${big-waf-acl.arn}", Property(program, "big-waf-association-api", "webAclArn"));
     }
 
     [Fact]

@@ -53,7 +53,46 @@ public class GrantTests
         Assert.Same(bucket.GrantRead(function, "in/"), bucket.GrantRead(function, "in/"));
         Assert.Same(function.GrantInvoke(function), function.GrantInvoke(function));
         var error = Assert.Throws<SynthesisException>(() => bucket.GrantRead(function, "other/"));
-        Assert.Contains("'grant-read-reader' was already granted with prefix 'in/', not prefix 'other/'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'grant-read-reader' was already granted with grantee 'reader' and prefix 'in/', not grantee 'reader' and prefix 'other/'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_grant_is_named_after_the_grantee_relative_to_the_granting_components_parent()
+    {
+        var stack = NewStack();
+        var pattern = new Waf(stack, "pipeline");
+        var bucket = new EncryptedBucket(pattern, "input");
+        var inside = new InferenceFunction(pattern, "function", new InferenceFunctionArgs { Code = Code });
+        var outside = new InferenceFunction(stack, "scorer", new InferenceFunctionArgs { Code = Code });
+
+        Assert.Equal("pipeline-input-grant-read-function", bucket.GrantRead(inside).LogicalName);
+        Assert.Equal("pipeline-input-grant-read-scorer", bucket.GrantRead(outside).LogicalName);
+    }
+
+    [Fact]
+    public void A_grantee_whose_name_would_make_the_grant_too_long_is_named_by_a_hash_of_its_path()
+    {
+        var stack = NewStack();
+        var bucket = new EncryptedBucket(stack, "input");
+        var far = new RoleGrantee(new Role(stack, "a-role-with-a-name-long-enough-to-overflow-a-grant", new RoleArgs { AssumeRolePolicy = "{}" }));
+
+        var grant = bucket.GrantRead(far);
+
+        Assert.Matches("^input-grant-read-[0-9a-f]{8}$", grant.LogicalName);
+        Assert.Same(grant, bucket.GrantRead(far));
+    }
+
+    [Fact]
+    public void Two_grantees_with_the_same_relative_name_are_an_error_not_one_grant()
+    {
+        var stack = NewStack();
+        var pattern = new Waf(stack, "pipeline");
+        var bucket = new EncryptedBucket(pattern, "input");
+        bucket.GrantRead(new InferenceFunction(pattern, "scorer", new InferenceFunctionArgs { Code = Code }));
+
+        var error = Assert.Throws<SynthesisException>(() => bucket.GrantRead(new InferenceFunction(stack, "scorer", new InferenceFunctionArgs { Code = Code })));
+
+        Assert.Contains("was already granted with grantee 'pipeline/scorer'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

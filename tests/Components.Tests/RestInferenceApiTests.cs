@@ -45,9 +45,9 @@ public class RestInferenceApiTests
     {
         var program = SynthApi(Args());
 
-        Assert.Equal("${embed-waf-acl.arn}", Property(program, "embed-waf-association-embed-api", "webAclArn"));
+        Assert.Equal("${embed-waf-acl.arn}", Property(program, "embed-waf-association-api", "webAclArn"));
         Assert.Equal("arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${embed-api-api.id}/stages/${embed-api-stage.stageName}",
-            Property(program, "embed-waf-association-embed-api", "resourceArn"));
+            Property(program, "embed-waf-association-api", "resourceArn"));
         Assert.Equal("${embed-function-function.name}:live", Property(program, "embed-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
         Assert.Equal("${embed-api-api.name}", Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric", "dimensions", "ApiName"));
     }
