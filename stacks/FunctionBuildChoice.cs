@@ -11,7 +11,7 @@ namespace Stacks;
 /// <c>ready-to-run</c> a ReadyToRun publish on <c>dotnet10</c>, and <c>auto</c> the first when
 /// <c>deploy/compile.sh</c> built a Native AOT package that Lambda can run, else the second.
 /// </summary>
-public sealed record FunctionBuildChoice(string Requested, string Architecture)
+public sealed record FunctionBuildChoice(string Requested, LambdaArchitecture Architecture)
 {
     public const string Key = "functionBuild";
     public const string Auto = "auto";
@@ -29,11 +29,11 @@ public sealed record FunctionBuildChoice(string Requested, string Architecture)
         ArgumentNullException.ThrowIfNull(config);
         return new FunctionBuildChoice(
             config.GetChoice(Key, Auto, Auto, NativeAot, ReadyToRun),
-            config.GetChoice("architecture", "x86_64", "x86_64", "arm64"));
+            config.GetChoice("architecture", LambdaArchitecture.X86_64, LambdaArchitecture.All));
     }
 
     /// <summary>The .NET runtime identifier of <see cref="Architecture"/>.</summary>
-    public string RuntimeIdentifier => Architecture == "arm64" ? "linux-arm64" : "linux-x64";
+    public string RuntimeIdentifier => Architecture == LambdaArchitecture.Arm64 ? "linux-arm64" : "linux-x64";
 
     /// <summary>
     /// The build the functions ship. <c>auto</c> becomes what compile.sh decided; without its decision (discovery,
@@ -61,10 +61,10 @@ public sealed record FunctionBuildChoice(string Requested, string Architecture)
     {
         var build = Resolve(environment);
         return new FunctionPackage(
-            build == NativeAot ? "provided.al2023" : "dotnet10",
+            build == NativeAot ? LambdaRuntime.ProvidedAl2023 : LambdaRuntime.Dotnet10,
             CodeDirectory.FromProject(layout, $"{BuildsFolder}/{build}-{RuntimeIdentifier}"));
     }
 }
 
 /// <summary>A published function folder and the Lambda runtime that runs it (the handler follows from the runtime).</summary>
-public sealed record FunctionPackage(string Runtime, CodeDirectory Code);
+public sealed record FunctionPackage(LambdaRuntime Runtime, CodeDirectory Code);

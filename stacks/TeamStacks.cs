@@ -82,11 +82,11 @@ public static class TeamStacks
         var accountLogging = config.GetChoice("apiGatewayAccountLogging", "manage", "manage", "existing") == "manage"
             ? new ApiGatewayAccountLogging(stack, "apigateway-logging")
             : null;
-        var api = new RestApiEndpointArgs
+        var api = new RestApiSettings
         {
             AccountLogging = accountLogging,
             StageName = context.StackName,
-            Tiers = [new UsagePlanTier("standard", config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), "MONTH", 50, 100)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), QuotaPeriod = QuotaPeriod.Month, RateLimit = 50, BurstLimit = 100 }],
             Clients = [.. clients.Select(client => new ApiClient(client, "standard"))],
             AccessLogRetentionDays = logRetentionDays,
         };
@@ -166,8 +166,9 @@ public static class TeamStacks
 
         if (production)
         {
-            new CostGuards(stack, "cost", alerts, new CostGuardsArgs
+            new CostGuards(stack, "cost", new CostGuardsArgs
             {
+                Notifications = alerts,
                 MonthlyBudgetUsd = config.GetInt32("monthlyBudgetUsd", 50, 1, 1_000_000),
                 AnomalyDetection = true,
                 ExistingAnomalyMonitorArn = AnomalyMonitorArn(config),

@@ -41,10 +41,10 @@ internal static class LoadStack
                     ["ORT_INTRA_OP_THREADS"] = "1",
                 },
             },
-            Api = new RestApiEndpointArgs
+            Api = new RestApiSettings
             {
                 StageName = Name,
-                Tiers = [new UsagePlanTier("load", int.MaxValue, "DAY", 10_000, 5_000)],
+                Tiers = [new UsagePlanTier { Name = "load", QuotaLimit = int.MaxValue, QuotaPeriod = QuotaPeriod.Day, RateLimit = 10_000, BurstLimit = 5_000 }],
                 Clients = [new ApiClient(ClientName, "load")],
                 ThrottleRateLimit = 10_000,
                 ThrottleBurstLimit = 5_000,

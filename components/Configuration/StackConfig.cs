@@ -109,6 +109,15 @@ public sealed class StackConfig
         return Invalid(key, raw, "one of " + string.Join(", ", allowed), defaultValue);
     }
 
+    /// <summary>One of a provider's fixed words (e.g. <c>arm64</c>), as its type; an unknown word is a problem naming what is allowed.</summary>
+    public T GetChoice<T>(string key, T defaultValue, IReadOnlyList<T> allowed)
+        where T : NamedValue
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        var word = GetChoice(key, defaultValue.Value, [.. allowed.Select(value => value.Value)]);
+        return allowed.FirstOrDefault(value => value.Value == word) ?? defaultValue;
+    }
+
     /// <summary>A list of strings, written in the stack file as a YAML list.</summary>
     public IReadOnlyList<string> GetStringList(string key, IReadOnlyList<string>? defaultValue = null)
     {

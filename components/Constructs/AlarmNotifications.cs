@@ -23,8 +23,8 @@ public sealed class AlarmNotifications : ComponentResource
     /// <summary>The services that publish to the topic: CloudWatch alarms, AWS Budgets, Cost Anomaly Detection.</summary>
     public static readonly IReadOnlyList<string> Publishers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"];
 
-    public AlarmNotifications(IScope scope, string name, AlarmNotificationsArgs? args = null)
-        : base("ml:AlarmNotifications", scope, name)
+    public AlarmNotifications(IScope scope, string name, AlarmNotificationsArgs? args = null, ComponentResourceOptions? options = null)
+        : base("ml:AlarmNotifications", scope, name, options)
     {
         args ??= new AlarmNotificationsArgs();
         var account = Aws.AwsContext.AccountId(Stack);

@@ -9,7 +9,7 @@ namespace Infra.Components;
 public abstract record ApiFrontArgs
 {
     /// <summary>Routes, auth, usage plans, clients and throttling; the component sets the targets to its functions' <c>live</c> aliases.</summary>
-    public RestApiEndpointArgs Api { get; init; } = new();
+    public RestApiSettings Api { get; init; } = new();
 
     public WafArgs Waf { get; init; } = new();
 

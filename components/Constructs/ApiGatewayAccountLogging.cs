@@ -6,6 +6,12 @@ using Infra.Core;
 namespace Infra.Components;
 
 /// <summary>
+/// No settings: the role and the account setting are fixed. The record keeps the shape every component shares,
+/// <c>(scope, name, args, options)</c>, so that a setting can be added without changing the constructor.
+/// </summary>
+public sealed record ApiGatewayAccountLoggingArgs;
+
+/// <summary>
 /// Sets the region's API Gateway CloudWatch Logs role, the account setting without which a stage with access logs
 /// cannot be created ("CloudWatch Logs role ARN must be set in account settings to enable logging"). There is one
 /// such setting per account and region, so a stack has at most one of these, and every API of the stack passes it
@@ -20,7 +26,7 @@ public sealed class ApiGatewayAccountLogging : ComponentResource
 
     public const string PrerequisiteSubject = "API Gateway CloudWatch Logs role (an account setting, one per region)";
 
-    public ApiGatewayAccountLogging(IScope scope, string name, ComponentResourceOptions? options = null)
+    public ApiGatewayAccountLogging(IScope scope, string name, ApiGatewayAccountLoggingArgs? args = null, ComponentResourceOptions? options = null)
         : base(ComponentTypeName, scope, name, options)
     {
         var others = Stack.Components.Where(c => c.ComponentType == ComponentTypeName && !ReferenceEquals(c, this)).Select(c => c.Path).ToList();

@@ -38,6 +38,7 @@ internal sealed class ArgsValidation(string componentPath)
     {
         null => "null",
         string text => $"'{text}'",
+        NamedValue named => $"'{named.Value}'",
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
     };
 }

@@ -62,8 +62,8 @@ public sealed record BatchInferenceArgs
 /// </summary>
 public sealed class BatchInference : ComponentResource
 {
-    public BatchInference(IScope scope, string name, BatchInferenceArgs args)
-        : base("ml:BatchInference", scope, name)
+    public BatchInference(IScope scope, string name, BatchInferenceArgs args, ComponentResourceOptions? options = null)
+        : base("ml:BatchInference", scope, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
         Validate(args);
@@ -130,18 +130,20 @@ public sealed class BatchInference : ComponentResource
 
         PredictionsLog = InferenceDataTables.PredictionsLog(this, "predictions", Key, data);
 
-        var environment = new Dictionary<string, Input<string>>(args.Function.Environment)
-        {
-            [FunctionEnvironment.ResultsBucket] = Output.BucketName,
-            [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
-            [FunctionEnvironment.BatchModelName] = args.ModelName,
-            [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
-            [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
-            [FunctionEnvironment.PredictionsTtlDays] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        Function = new InferenceFunction(this, "function", RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout) with { Environment = environment });
-        Input.GrantRead(Function.Role, args.InputPrefix);
-        Output.GrantWrite(Function.Role, args.ResultsPrefix);
+        var plan = FunctionPlan.Of(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion))
+            .WithRollout(args.Rollout)
+            .WithEnvironment(new Dictionary<string, Input<string>>
+            {
+                [FunctionEnvironment.ResultsBucket] = Output.BucketName,
+                [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
+                [FunctionEnvironment.BatchModelName] = args.ModelName,
+                [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
+                [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
+                [FunctionEnvironment.PredictionsTtlDays] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        Function = new InferenceFunction(this, "function", plan);
+        Input.GrantRead(Function, args.InputPrefix);
+        Output.GrantWrite(Function, args.ResultsPrefix);
         var consume = new RolePolicy(this, "consume", new RolePolicyArgs
         {
             Role = Function.Role.RoleName,

@@ -35,7 +35,7 @@ public sealed record ContainerInferenceApiArgs : InferenceApiArgs
 /// Linux 2023 plus the model); the function on that image by digest; and the same API, WAF and
 /// monitoring as <see cref="RestInferenceApi"/>.
 /// </summary>
-public sealed class ContainerInferenceApi : ComponentResource
+public sealed class ContainerInferenceApi : ComponentResource, IInferenceApi
 {
     public ContainerInferenceApi(IScope scope, string name, ContainerInferenceApiArgs args, ComponentResourceOptions? options = null)
         : base("ml:ContainerInferenceApi", scope, name, options)
@@ -113,12 +113,12 @@ public sealed class ContainerInferenceApi : ComponentResource
             "awsx builds the container image with the local Docker engine during `pulumi up` and pushes it to the repository"));
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
-        var data = new ApiDataLayer(this, args, args.Function);
-        Function = new InferenceFunction(this, "function",
-            data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion) with { ImageUri = Image.ImageUri, Code = null }, args.Rollout), args.TrafficSplit)));
-        data.Grant(this, Function);
+        Data = new ApiDataLayer(this, args, args.Function);
+        Function = new InferenceFunction(this, "function", FunctionPlan.ForApi(args, args.Function with { ImageUri = Image.ImageUri, Code = null }, Data));
+        Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout, Api);
+        ModelBucketName = args.Function.ModelBucket?.BucketName;
         ModelName = args.ModelName;
         ModelVersion = args.ModelVersion;
     }
@@ -136,6 +136,11 @@ public sealed class ContainerInferenceApi : ComponentResource
 
     public InferenceFunction Function { get; }
 
+    private ApiDataLayer Data { get; }
+
+    /// <summary>The sampled predictions log, when <see cref="InferenceApiArgs.PredictionLogSampleRate"/> is set.</summary>
+    public Aws.DynamoDB.Table? PredictionsLog => Data.PredictionsLog;
+
     public RestApiEndpoint Api { get; }
 
     public Waf Waf { get; }
@@ -151,7 +156,12 @@ public sealed class ContainerInferenceApi : ComponentResource
 
     public Output<string> RepositoryUrl => Repository.RepositoryUrl;
 
+    /// <summary>Set when the function serves a registry version (<c>Function.ModelBucket</c>); null when the model is in the image.</summary>
+    public Output<string>? ModelBucketName { get; }
+
     public Output<string> FunctionName => Function.FunctionName;
+
+    public Output<string> AliasName => Function.Alias.AliasName;
 
     public Output<string> DashboardUrl => Monitoring.DashboardUrl;
 
@@ -170,7 +180,7 @@ public sealed class ContainerInferenceApi : ComponentResource
     private static string SourceTag(ContainerInferenceApiArgs args, DockerBuildContext context) =>
         "src-" + context.ContentHash(BuildArguments(args), Platform(args))[..16];
 
-    private static string Platform(ContainerInferenceApiArgs args) => args.Function.Architecture == "arm64" ? "linux/arm64" : "linux/amd64";
+    private static string Platform(ContainerInferenceApiArgs args) => args.Function.Architecture == LambdaArchitecture.Arm64 ? "linux/arm64" : "linux/amd64";
 
     private static IReadOnlyDictionary<string, string> BuildArguments(ContainerInferenceApiArgs args) =>
         args.ModelSource is { } model

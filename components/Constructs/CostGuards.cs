@@ -9,6 +9,9 @@ namespace Infra.Components;
 
 public sealed record CostGuardsArgs
 {
+    /// <summary>The topic the budget alert and the anomaly subscription notify.</summary>
+    public required AlarmNotifications Notifications { get; init; }
+
     /// <summary>Monthly budget in USD for the resources tagged with this project and stack; null for none.</summary>
     public decimal? MonthlyBudgetUsd { get; init; }
 
@@ -46,11 +49,11 @@ public sealed partial class CostGuards : ComponentResource
 
     public static bool IsAnomalyMonitorArn(string? arn) => arn is not null && AnomalyMonitorArn().IsMatch(arn);
 
-    public CostGuards(IScope scope, string name, AlarmNotifications notifications, CostGuardsArgs args)
-        : base("ml:CostGuards", scope, name)
+    public CostGuards(IScope scope, string name, CostGuardsArgs args, ComponentResourceOptions? options = null)
+        : base("ml:CostGuards", scope, name, options)
     {
-        ArgumentNullException.ThrowIfNull(notifications);
         ArgumentNullException.ThrowIfNull(args);
+        var notifications = args.Notifications ?? throw new ArgumentNullException(nameof(args), "CostGuardsArgs.Notifications");
         new ArgsValidation(Path)
             .Check(args.MonthlyBudgetUsd is null or > 0, nameof(args.MonthlyBudgetUsd), args.MonthlyBudgetUsd, "a positive amount of USD, or null")
             .Check(args.ForecastAlertPercent is > 0 and <= 1000, nameof(args.ForecastAlertPercent), args.ForecastAlertPercent, "a percentage above 0 and at most 1000")

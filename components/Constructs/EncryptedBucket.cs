@@ -68,12 +68,13 @@ public sealed partial class EncryptedBucket : ComponentResource
     /// <summary>KMS API Reference, CreateAlias: AliasName, 1 to 256 characters of letters, digits, / _ and -.</summary>
     private static readonly PhysicalNameRule KmsAliasName = PhysicalNameRule.Of(256, "/_-");
 
-    private int _grants;
+    private readonly GrantRegistry<RolePolicy> _grants;
 
     public EncryptedBucket(IScope scope, string name, EncryptedBucketArgs? args = null, ComponentResourceOptions? options = null)
         : base("ml:EncryptedBucket", scope, name, options)
     {
         args ??= new EncryptedBucketArgs();
+        _grants = new GrantRegistry<RolePolicy>(this);
         new ArgsValidation(Path)
             .Range(nameof(args.KeyDeletionWindowDays), args.KeyDeletionWindowDays, 7, 30)
             .Range(nameof(args.NoncurrentVersionExpirationDays), args.NoncurrentVersionExpirationDays, 0, 36500)
@@ -192,20 +193,30 @@ public sealed partial class EncryptedBucket : ComponentResource
 
     public Output<string> KeyArn => Key.Arn;
 
-    /// <summary>Lets the role read objects under the prefix: <c>s3:GetObject*</c> there, listing of it, and decryption with this key only.</summary>
-    public RolePolicy GrantRead(Role role, string prefix = "") =>
-        Grant(role, "read", prefix, ["s3:GetObject", "s3:GetObjectVersion"], ["kms:Decrypt"]);
+    /// <summary>
+    /// Lets the grantee read objects under the prefix: <c>s3:GetObject*</c> there, listing of it, and decryption with this key only.
+    /// The policy is named <c>grant-read-{grantee}</c>; asking again for the same grantee returns it.
+    /// </summary>
+    public RolePolicy GrantRead(IGrantable grantee, string prefix = "") =>
+        Grant(grantee, "read", prefix, ["s3:GetObject", "s3:GetObjectVersion"], ["kms:Decrypt"]);
 
-    /// <summary>Lets the role write objects under the prefix, encrypting with this key only.</summary>
-    public RolePolicy GrantWrite(Role role, string prefix = "") =>
-        Grant(role, "write", prefix, ["s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"]);
+    /// <summary>Lets the grantee write objects under the prefix, encrypting with this key only.</summary>
+    public RolePolicy GrantWrite(IGrantable grantee, string prefix = "") =>
+        Grant(grantee, "write", prefix, ["s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"]);
 
-    public RolePolicy GrantReadWrite(Role role, string prefix = "") =>
-        Grant(role, "read-write", prefix, ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"]);
+    public RolePolicy GrantReadWrite(IGrantable grantee, string prefix = "") =>
+        Grant(grantee, "read-write", prefix, ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"]);
 
-    private RolePolicy Grant(Role role, string access, string prefix, string[] objectActions, string[] keyActions)
+    public RolePolicy GrantRead(Role role, string prefix = "") => GrantRead(new RoleGrantee(role), prefix);
+
+    public RolePolicy GrantWrite(Role role, string prefix = "") => GrantWrite(new RoleGrantee(role), prefix);
+
+    public RolePolicy GrantReadWrite(Role role, string prefix = "") => GrantReadWrite(new RoleGrantee(role), prefix);
+
+    private RolePolicy Grant(IGrantable grantee, string access, string prefix, string[] objectActions, string[] keyActions)
     {
-        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(grantee);
+        var role = grantee.GrantRole;
         new ArgsValidation(Path).Check(!prefix.StartsWith('/') && !prefix.Contains('*', StringComparison.Ordinal), "prefix", prefix, "a key prefix without a leading '/' or wildcards").ThrowIfInvalid();
         var list = new PolicyStatement
         {
@@ -215,14 +226,15 @@ public sealed partial class EncryptedBucket : ComponentResource
             Conditions = prefix.Length == 0 ? [] : [new PolicyCondition("StringLike", "s3:prefix", IamValues.List([prefix + "*"]))],
         };
 
-        return new RolePolicy(this, $"grant-{access}-{++_grants}", new RolePolicyArgs
+        var name = GrantNames.Of(this, $"grant-{access}", grantee.GrantPath);
+        return _grants.GetOrCreate(name, $"grantee '{grantee.GrantPath}' and prefix '{prefix}'", number => $"grant-{access}-{number}", options => new RolePolicy(this, name, new RolePolicyArgs
         {
             Role = role.RoleName,
             Policy = PolicyDocuments.Of(
                 PolicyDocuments.Allow("Objects", objectActions, Output.Format($"{BucketArn}/{prefix}*")),
                 list,
                 PolicyDocuments.Allow("BucketKey", keyActions, KeyArn)),
-        });
+        }, options));
     }
 
     private Output<string> BucketPolicyDocument()

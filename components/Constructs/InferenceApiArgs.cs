@@ -39,7 +39,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
             .Check(args.MinimumAccuracyPercent is null || args.PredictionLogSampleRate is not null, nameof(args.MinimumAccuracyPercent), args.MinimumAccuracyPercent,
                 "null unless PredictionLogSampleRate is set: feedback, which the accuracy comes from, is stored in the predictions log")
             .Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
-            .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
+            .Check(args.Api is not RestApiEndpointArgs, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
             .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
             .Check(Enum.IsDefined(args.SharedCache), nameof(args.SharedCache), args.SharedCache, "one of " + string.Join(", ", Enum.GetNames<SharedCacheStore>()))
             .Check(args.SharedCache != SharedCacheStore.ElastiCacheServerless || function.Network is { VpcId: not null }, "Function.Network",
@@ -49,7 +49,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
 
     public static InferenceApiFront Build(ComponentResource owner, InferenceFunction function, InferenceApiArgs args)
     {
-        var api = new RestApiEndpoint(owner, "api", args.Api with { Target = RolloutPlan.ApiTarget(function, args.Rollout) });
+        var api = new RestApiEndpoint(owner, "api", new RestApiEndpointArgs(args.Api, RolloutPlan.ApiTarget(function, args.Rollout)));
         var waf = new Waf(owner, "waf", args.Waf);
         waf.Associate(api);
         var monitoring = new InferenceMonitoring(owner, "monitoring", new InferenceMonitoringArgs

@@ -115,22 +115,8 @@ internal sealed class ApiDataLayer
     /// <summary>The DynamoDB shared cache, when <see cref="InferenceApiArgs.SharedCache"/> is <see cref="SharedCacheStore.DynamoDb"/>.</summary>
     public Table? Cache { get; }
 
-    /// <summary>The function's environment with the data layer's settings added.</summary>
-    public InferenceFunctionArgs Configure(InferenceFunctionArgs function)
-    {
-        if (_environment.Count == 0)
-        {
-            return function;
-        }
-
-        var environment = new Dictionary<string, Input<string>>(function.Environment);
-        foreach (var (key, value) in _environment)
-        {
-            environment[key] = value;
-        }
-
-        return function with { Environment = environment };
-    }
+    /// <summary>The variables that point the function at the data layer (<see cref="FunctionPlan.AddedEnvironment"/>).</summary>
+    public IEnumerable<KeyValuePair<string, Input<string>>> Environment => _environment;
 
     /// <summary>Lets the function write the log and read and write the cache table: those tables and that key only.</summary>
     public void Grant(ComponentResource owner, InferenceFunction function)

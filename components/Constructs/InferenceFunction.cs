@@ -19,7 +19,7 @@ public sealed record InferenceFunctionArgs
     public Input<string>? ImageUri { get; init; }
 
     /// <summary><c>dotnet10</c> (framework-dependent) or <c>provided.al2023</c> (Native AOT <c>bootstrap</c>); zip only.</summary>
-    public string Runtime { get; init; } = "dotnet10";
+    public LambdaRuntime Runtime { get; init; } = LambdaRuntime.Dotnet10;
 
     /// <summary>The executable assembly's name on <c>dotnet10</c>.</summary>
     public string Handler { get; init; } = "InferenceFunction";
@@ -33,7 +33,7 @@ public sealed record InferenceFunctionArgs
     /// <summary>Size of <c>/tmp</c>, where models from S3 are cached.</summary>
     public int EphemeralStorageMb { get; init; } = 512;
 
-    public string Architecture { get; init; } = "x86_64";
+    public LambdaArchitecture Architecture { get; init; } = LambdaArchitecture.X86_64;
 
     /// <summary>Concurrency reserved for this function; null shares the account's pool.</summary>
     public int? ReservedConcurrency { get; init; }
@@ -57,12 +57,6 @@ public sealed record InferenceFunctionArgs
     /// </summary>
     public string? ModelVersion { get; init; }
 
-    /// <summary>
-    /// Further registry versions of <see cref="ModelName"/> the function serves beside <see cref="ModelVersion"/> (traffic-split
-    /// variants, set by the API patterns from <see cref="TrafficSplitArgs"/>): the role may read their folders too, and no others.
-    /// </summary>
-    public IReadOnlyList<string> VariantModelVersions { get; init; } = [];
-
     /// <summary>Key of an ONNX file in <see cref="ModelBucket"/> whose model.json is bundled with the code (instead of <see cref="ModelVersion"/>).</summary>
     public string? ModelKey { get; init; }
 
@@ -82,13 +76,6 @@ public sealed record InferenceFunctionArgs
 
     /// <summary>Bucket for code over Lambda's 50 MB direct-upload limit; one is created when needed and absent.</summary>
     public EncryptedBucket? ArtifactsBucket { get; init; }
-
-    /// <summary>
-    /// Set by a pattern with a <see cref="GradualRollout"/>: Pulumi creates the <c>live</c> alias at the first version and
-    /// then leaves its version and routing to the rollout's state machine (ignoreChanges), so the two never fight; a
-    /// refresh records what the state machine set and plans no change.
-    /// </summary>
-    internal bool AliasShiftedByRollout { get; init; }
 
     /// <summary>Run inside a VPC (to reach private endpoints such as an ElastiCache cache); null runs outside.</summary>
     public FunctionNetworkArgs? Network { get; init; }
@@ -111,19 +98,28 @@ public sealed record FunctionNetworkArgs
 /// <c>live</c> alias, a dead-letter queue for asynchronous invocations, and optionally a
 /// provisioned-concurrency schedule.
 /// </summary>
-public sealed partial class InferenceFunction : ComponentResource
+public sealed partial class InferenceFunction : ComponentResource, IGrantable
 {
     public const string LiveAlias = "live";
 
     public static readonly IReadOnlyList<int> AllowedRetentionDays =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
+    private readonly GrantRegistry<RolePolicy> _invokeGrants;
+
     public InferenceFunction(IScope scope, string name, InferenceFunctionArgs args, ComponentResourceOptions? options = null)
+        : this(scope, name, FunctionPlan.Of(args), options)
+    {
+    }
+
+    /// <summary>A pattern's function: the user's Args plus what the pattern decided (<see cref="FunctionPlan"/>).</summary>
+    internal InferenceFunction(IScope scope, string name, FunctionPlan plan, ComponentResourceOptions? options = null)
         : base("ml:InferenceFunction", scope, name, options)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        _invokeGrants = new GrantRegistry<RolePolicy>(this);
+        var args = plan.Args with { Environment = plan.Environment() };
         var codeBytes = args.Code?.UnzippedBytes();
-        Validate(args, codeBytes);
+        Validate(args, plan.VariantModelVersions, codeBytes);
         Settings = args;
 
         Key = LogEncryptionKey.Create(this, "key", $"Encrypts the logs, environment and dead letters of function {Path}");
@@ -138,7 +134,7 @@ public sealed partial class InferenceFunction : ComponentResource
             Description = $"Execution role of inference function {Path}",
             AssumeRolePolicy = PolicyDocuments.AssumedBy("lambda.amazonaws.com"),
         });
-        var rolePolicy = new RolePolicy(this, "role-policy", new RolePolicyArgs { Role = Role.RoleName, Policy = RolePolicyDocument(args) });
+        var rolePolicy = new RolePolicy(this, "role-policy", new RolePolicyArgs { Role = Role.RoleName, Policy = RolePolicyDocument(args, plan.VariantModelVersions) });
 
         var environment = new InputMap<string>();
         foreach (var (key, value) in args.Environment)
@@ -171,7 +167,7 @@ public sealed partial class InferenceFunction : ComponentResource
             Role = Role.Arn,
             MemorySize = args.MemoryMb,
             Timeout = args.TimeoutSeconds,
-            Architectures = new[] { args.Architecture },
+            Architectures = new[] { args.Architecture.Value },
             ReservedConcurrentExecutions = args.ReservedConcurrency,
             Publish = true,
             KmsKeyArn = Key.Arn,
@@ -193,7 +189,7 @@ public sealed partial class InferenceFunction : ComponentResource
             Name = LiveAlias,
             FunctionName = Function.FunctionName,
             FunctionVersion = Function.Version,
-        }, args.AliasShiftedByRollout ? new CustomResourceOptions { IgnoreChanges = ["functionVersion", "routingConfig"] } : null);
+        }, plan.AliasShiftedByRollout ? new CustomResourceOptions { IgnoreChanges = ["functionVersion", "routingConfig"] } : null);
         new FunctionEventInvokeConfig(this, "async-config", new FunctionEventInvokeConfigArgs
         {
             FunctionName = Function.FunctionName,
@@ -207,7 +203,12 @@ public sealed partial class InferenceFunction : ComponentResource
 
         if (args.ProvisionedConcurrency is { } schedule)
         {
-            Concurrency = new ProvisionedConcurrencySchedule(this, "concurrency", Function.FunctionName, Alias.AliasName, schedule);
+            Concurrency = new ProvisionedConcurrencySchedule(this, "concurrency", new ProvisionedConcurrencyTargetArgs
+            {
+                FunctionName = Function.FunctionName,
+                AliasName = Alias.AliasName,
+                Schedule = schedule,
+            });
         }
     }
 
@@ -239,6 +240,25 @@ public sealed partial class InferenceFunction : ComponentResource
     /// <summary>The alias's invoke ARN, for API Gateway integrations.</summary>
     public Output<string> AliasInvokeArn => Alias.InvokeArn;
 
+    Role IGrantable.GrantRole => Role;
+
+    string IGrantable.GrantPath => Path;
+
+    /// <summary>
+    /// Lets the grantee invoke the <c>live</c> alias (never <c>$LATEST</c> or a bare version), as <c>grant-invoke-{grantee}</c>;
+    /// asking again for the same grantee returns that policy.
+    /// </summary>
+    public RolePolicy GrantInvoke(IGrantable grantee)
+    {
+        ArgumentNullException.ThrowIfNull(grantee);
+        var name = GrantNames.Of(this, "grant-invoke", grantee.GrantPath);
+        return _invokeGrants.GetOrCreate(name, $"grantee '{grantee.GrantPath}'", formerLocalName: null, options => new RolePolicy(this, name, new RolePolicyArgs
+        {
+            Role = grantee.GrantRole.RoleName,
+            Policy = PolicyDocuments.Of(PolicyDocuments.Allow("InvokeLiveAlias", ["lambda:InvokeFunction"], AliasArn)),
+        }, options));
+    }
+
     private void SetPackage(FunctionArgs function, InferenceFunctionArgs args, long? codeBytes)
     {
         if (args.ImageUri is { } image)
@@ -249,8 +269,8 @@ public sealed partial class InferenceFunction : ComponentResource
         }
 
         function.PackageType = "Zip";
-        function.Runtime = args.Runtime;
-        function.Handler = args.Runtime == "dotnet10" ? args.Handler : "bootstrap";
+        function.Runtime = args.Runtime.Value;
+        function.Handler = args.Runtime == LambdaRuntime.Dotnet10 ? args.Handler : "bootstrap";
         var archive = new FileArchive(args.Code!.PathFromProgram);
 
         // Zipped size is unknown until the engine zips, so the unzipped size decides: above the
@@ -269,7 +289,7 @@ public sealed partial class InferenceFunction : ComponentResource
         }
     }
 
-    private Output<string> RolePolicyDocument(InferenceFunctionArgs args)
+    private Output<string> RolePolicyDocument(InferenceFunctionArgs args, IReadOnlyList<string> variantModelVersions)
     {
         var statements = new List<PolicyStatement>
         {
@@ -289,7 +309,7 @@ public sealed partial class InferenceFunction : ComponentResource
         if (args.ModelBucket is { } bucket)
         {
             var folders = args.ModelVersion is { } pinned
-                ? [ModelRegistryLayout.Folder(args.ModelName!, pinned), .. args.VariantModelVersions.Select(v => ModelRegistryLayout.Folder(args.ModelName!, v))]
+                ? [ModelRegistryLayout.Folder(args.ModelName!, pinned), .. variantModelVersions.Select(v => ModelRegistryLayout.Folder(args.ModelName!, v))]
                 : new[] { args.ModelKey![..(args.ModelKey!.LastIndexOf('/') + 1)] };
             string[] readModel = ["s3:GetObject", "s3:GetObjectVersion"];
             statements.Add(folders.Length == 1
@@ -301,18 +321,18 @@ public sealed partial class InferenceFunction : ComponentResource
         return PolicyDocuments.Of([.. statements]);
     }
 
-    private void Validate(InferenceFunctionArgs args, long? codeBytes)
+    private void Validate(InferenceFunctionArgs args, IReadOnlyList<string> variantModelVersions, long? codeBytes)
     {
         var literalImage = args.ImageUri is { } image && ((IProgramValueSource)image).ToProgramValue() is LiteralValue { Value: string uri } ? uri : null;
         new ArgsValidation(Path)
             .Check((args.Code is null) != (args.ImageUri is null), nameof(args.Code), args.Code?.PathFromProgram, "exactly one of Code (zip) and ImageUri (container image)")
             .Check(literalImage is null || ImageByDigest().IsMatch(literalImage), nameof(args.ImageUri), literalImage,
                 "an image by digest, 'repository@sha256:<64 hex digits>', without a tag: Lambda rejects a URI with both")
-            .OneOf(nameof(args.Runtime), args.Runtime, ["dotnet10", "provided.al2023"])
+            .OneOf(nameof(args.Runtime), args.Runtime, LambdaRuntime.All)
             .Range(nameof(args.MemoryMb), args.MemoryMb, 128, 10240)
             .Range(nameof(args.TimeoutSeconds), args.TimeoutSeconds, 1, 900)
             .Range(nameof(args.EphemeralStorageMb), args.EphemeralStorageMb, 512, 10240)
-            .OneOf(nameof(args.Architecture), args.Architecture, ["x86_64", "arm64"])
+            .OneOf(nameof(args.Architecture), args.Architecture, LambdaArchitecture.All)
             .Check(args.ReservedConcurrency is null or >= 0, nameof(args.ReservedConcurrency), args.ReservedConcurrency, "null or a non-negative number")
             .OneOf(nameof(args.LogRetentionDays), args.LogRetentionDays, AllowedRetentionDays)
             .Range(nameof(args.AsyncRetryAttempts), args.AsyncRetryAttempts, 0, 2)
@@ -321,9 +341,9 @@ public sealed partial class InferenceFunction : ComponentResource
             .Check(args.ModelBucket is not null || (args.ModelKey is null && args.ModelVersion is null), nameof(args.ModelBucket), null,
                 "set when ModelKey or ModelVersion is (the bucket they are in)")
             .Check(args.ModelVersion is null || SemanticVersion.IsValid(args.ModelVersion), nameof(args.ModelVersion), args.ModelVersion, SemanticVersion.Rules)
-            .Check(args.VariantModelVersions.Count == 0 || args.ModelVersion is not null, nameof(args.VariantModelVersions), string.Join(", ", args.VariantModelVersions),
+            .Check(variantModelVersions.Count == 0 || args.ModelVersion is not null, "VariantModelVersions", string.Join(", ", variantModelVersions),
                 "empty unless ModelVersion is set: variant versions come from the same registry")
-            .Check(args.VariantModelVersions.All(SemanticVersion.IsValid), nameof(args.VariantModelVersions), string.Join(", ", args.VariantModelVersions), SemanticVersion.Rules)
+            .Check(variantModelVersions.All(SemanticVersion.IsValid), "VariantModelVersions", string.Join(", ", variantModelVersions), SemanticVersion.Rules)
             .Check(args.ModelVersion is null || ModelConfigLoader.IsValidName(args.ModelName), nameof(args.ModelName), args.ModelName,
                 $"the registry model's name when ModelVersion is set: {ModelConfigLoader.NameRules}")
             .Check(args.ModelKey is null || (!args.ModelKey.StartsWith('/') && args.ModelKey.EndsWith(".onnx", StringComparison.Ordinal)), nameof(args.ModelKey), args.ModelKey, "an object key of an .onnx file without a leading '/'")
@@ -331,7 +351,7 @@ public sealed partial class InferenceFunction : ComponentResource
                 "false when ProvisionedConcurrency is set: Lambda does not combine SnapStart with provisioned concurrency (pick one way to avoid cold starts)")
             .Check(!(args.SnapStart && args.EphemeralStorageMb > 512), nameof(args.SnapStart), args.SnapStart,
                 $"false when EphemeralStorageMb is above 512 ({args.EphemeralStorageMb}): SnapStart supports only the default /tmp size")
-            .Check(!(args.SnapStart && (args.ImageUri is not null || args.Runtime != "dotnet10")), nameof(args.SnapStart), args.SnapStart,
+            .Check(!(args.SnapStart && (args.ImageUri is not null || args.Runtime != LambdaRuntime.Dotnet10)), nameof(args.SnapStart), args.SnapStart,
                 "false for container images and provided.al2023: SnapStart applies to managed runtimes (dotnet10) only")
             .Check(args.Network is null || (args.Network.SubnetIds.Count is > 0 and <= 16 && args.Network.SecurityGroupIds.Count is > 0 and <= 5), nameof(args.Network),
                 args.Network is null ? null : $"{args.Network.SubnetIds.Count} subnet(s), {args.Network.SecurityGroupIds.Count} security group(s)", "1 to 16 subnets and 1 to 5 security groups")

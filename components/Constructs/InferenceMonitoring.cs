@@ -68,8 +68,8 @@ public sealed class InferenceMonitoring : ComponentResource
     private readonly Output<string> _topic;
     private readonly List<MetricAlarm> _alarms = [];
 
-    public InferenceMonitoring(IScope scope, string name, InferenceMonitoringArgs args)
-        : base("ml:InferenceMonitoring", scope, name)
+    public InferenceMonitoring(IScope scope, string name, InferenceMonitoringArgs args, ComponentResourceOptions? options = null)
+        : base("ml:InferenceMonitoring", scope, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
         new ArgsValidation(Path)
@@ -253,7 +253,7 @@ public sealed class InferenceMonitoring : ComponentResource
                 {
                     new Dictionary<string, object>
                     {
-                        ["expression"] = LambdaPricing.CostPerThousandPredictions("inv", "dur", "pred", _args.Function.Settings.MemoryMb, _args.Function.Settings.Architecture),
+                        ["expression"] = LambdaPricing.CostPerThousandPredictions("inv", "dur", "pred", _args.Function.Settings.MemoryMb, _args.Function.Settings.Architecture.Value),
                         ["label"] = "USD per 1,000 predictions",
                         ["id"] = "cost",
                     },

@@ -25,6 +25,17 @@ public sealed record DailyProfile
     public int StepHours { get; init; } = 1;
 }
 
+/// <summary>The alias whose provisioned concurrency a <see cref="ProvisionedConcurrencySchedule"/> drives, and the schedule.</summary>
+public sealed record ProvisionedConcurrencyTargetArgs
+{
+    public required Input<string> FunctionName { get; init; }
+
+    /// <summary>The alias (never <c>$LATEST</c>: provisioned concurrency needs a version or an alias).</summary>
+    public required Input<string> AliasName { get; init; }
+
+    public required ProvisionedConcurrencyScheduleArgs Schedule { get; init; }
+}
+
 public sealed record ProvisionedConcurrencyScheduleArgs
 {
     /// <summary>IANA time zone the hours are in, e.g. <c>Europe/Berlin</c>.</summary>
@@ -69,13 +80,14 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
 {
     private const string Dimension = "lambda:function:ProvisionedConcurrency";
 
-    public ProvisionedConcurrencySchedule(IScope scope, string name, Input<string> functionName, Input<string> aliasName, ProvisionedConcurrencyScheduleArgs args)
-        : base("ml:ProvisionedConcurrencySchedule", scope, name)
+    public ProvisionedConcurrencySchedule(IScope scope, string name, ProvisionedConcurrencyTargetArgs target, ComponentResourceOptions? options = null)
+        : base("ml:ProvisionedConcurrencySchedule", scope, name, options)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(target);
+        var args = target.Schedule;
         Validate(args);
 
-        var resourceId = Output.Format($"function:{functionName}:{aliasName}");
+        var resourceId = Output.Format($"function:{target.FunctionName}:{target.AliasName}");
         var profile = ProfileHash(args);
         var registered = Registered(args);
         Target = new Target(this, "target", new TargetArgs

@@ -82,8 +82,8 @@ public sealed class RestApiEndpoint : ComponentResource
             XrayTracingEnabled = true,
             AccessLogSettings = new StageAccessLogSettingsArgs { DestinationArn = AccessLogGroup.Arn, Format = ApiAccessLog.Format },
             CacheClusterEnabled = args.Cache is not null ? true : null,
-            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.SizeGb : null,
-            Variables = args.Target!.CanaryAliasName is null ? null : new InputMap<string> { [StageCanary.Variable] = args.Target.AliasName },
+            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.SizeGb.Value : null,
+            Variables = args.Target.CanaryAliasName is null ? null : new InputMap<string> { [StageCanary.Variable] = args.Target.AliasName },
             CanarySettings = args.Target.CanaryAliasName is { } canary ? StageCanary.Settings(deployment.Id, canary) : null,
         }, new CustomResourceOptions
         {
@@ -225,7 +225,7 @@ public sealed class RestApiEndpoint : ComponentResource
 
     private IEnumerable<Infra.Core.Resource> AddRoute(ApiRoute route, RestApiEndpointArgs args, RequestValidator validator, Authorizer? authorizer)
     {
-        var target = route.Target ?? args.Target!;
+        var target = route.Target ?? args.Target;
         var resource = PathResource(route.Segments);
         var model = route.JsonBodySchema is { } schema
             ? Define(new Model(this, $"{route.Name}-model", new ModelArgs
@@ -354,7 +354,7 @@ public sealed class RestApiEndpoint : ComponentResource
                 Name = $"{Stack.ProjectName}-{Stack.StackName}-{QualifyName(tier.Name)}",
                 Description = $"Tier {tier.Name} of API {Path}",
                 ApiStages = new[] { new UsagePlanApiStageArgs { ApiId = RestApi.Id, Stage = Stage.StageName } },
-                QuotaSettings = new UsagePlanQuotaSettingsArgs { Limit = tier.QuotaLimit, Period = tier.QuotaPeriod },
+                QuotaSettings = new UsagePlanQuotaSettingsArgs { Limit = tier.QuotaLimit, Period = tier.QuotaPeriod.Value },
                 ThrottleSettings = new UsagePlanThrottleSettingsArgs { RateLimit = tier.RateLimit, BurstLimit = tier.BurstLimit },
             },
             // Without it the plan can be created before the stage exists: "Invalid API Stage".

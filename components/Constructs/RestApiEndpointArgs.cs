@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Infra.Core;
 
 namespace Infra.Components;
@@ -15,14 +16,12 @@ public enum RestApiAuth
     Cognito,
 }
 
-public sealed record RestApiEndpointArgs
+/// <summary>
+/// The REST API's settings without its target: what an API pattern takes as its <c>Api</c> (the pattern routes the API
+/// to its own function), and the base of <see cref="RestApiEndpointArgs"/>.
+/// </summary>
+public record RestApiSettings
 {
-    /// <summary>
-    /// The function alias the routes invoke (the inference function's <c>live</c> alias), never
-    /// <c>$LATEST</c>. Required; patterns such as <see cref="RestInferenceApi"/> set it themselves.
-    /// </summary>
-    public LambdaAliasTarget? Target { get; init; }
-
     public IReadOnlyList<ApiRoute> Routes { get; init; } = ApiRoute.Inference;
 
     public string StageName { get; init; } = "prod";
@@ -65,6 +64,25 @@ public sealed record RestApiEndpointArgs
     public ApiGatewayAccountLogging? AccountLogging { get; init; }
 }
 
+/// <summary>A <see cref="RestApiEndpoint"/>'s arguments: the settings, and the function alias the routes invoke.</summary>
+public sealed record RestApiEndpointArgs : RestApiSettings
+{
+    public RestApiEndpointArgs()
+    {
+    }
+
+    /// <summary>The settings (e.g. a pattern's <c>Api</c>) routed to the target.</summary>
+    [SetsRequiredMembers]
+    public RestApiEndpointArgs(RestApiSettings settings, LambdaAliasTarget target)
+        : base(settings ?? throw new ArgumentNullException(nameof(settings)))
+    {
+        Target = target ?? throw new ArgumentNullException(nameof(target));
+    }
+
+    /// <summary>The function alias the routes invoke (the inference function's <c>live</c> alias), never <c>$LATEST</c>.</summary>
+    public required LambdaAliasTarget Target { get; init; }
+}
+
 /// <summary>The Lambda alias behind the routes: its function, its name and its invoke ARN (the alias's <c>invokeArn</c>).</summary>
 public sealed record LambdaAliasTarget
 {
@@ -92,7 +110,22 @@ public sealed record LambdaAliasTarget
 }
 
 /// <summary>A usage plan: a quota per period and a throttle per key.</summary>
-public sealed record UsagePlanTier(string Name, int QuotaLimit, string QuotaPeriod, double RateLimit, int BurstLimit);
+public sealed record UsagePlanTier
+{
+    /// <summary>The tier's name, which clients name (<see cref="ApiClient.Tier"/>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Requests each client may make per <see cref="QuotaPeriod"/>.</summary>
+    public required int QuotaLimit { get; init; }
+
+    public required QuotaPeriod QuotaPeriod { get; init; }
+
+    /// <summary>Each client's steady-state limit, requests per second.</summary>
+    public required double RateLimit { get; init; }
+
+    /// <summary>Each client's burst, in requests.</summary>
+    public required int BurstLimit { get; init; }
+}
 
 /// <summary>A client of the API: it gets one API key in its tier's usage plan.</summary>
 public sealed record ApiClient(string Name, string Tier)
@@ -105,8 +138,8 @@ public sealed record ApiClient(string Name, string Tier)
 
 public sealed record StageCacheArgs
 {
-    /// <summary>Cache cluster size in GB: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237.</summary>
-    public string SizeGb { get; init; } = "0.5";
+    /// <summary>Cache cluster size in GB.</summary>
+    public StageCacheSize SizeGb { get; init; } = StageCacheSize.Gb0_5;
 
     public int TtlSeconds { get; init; } = 300;
 }

@@ -7,8 +7,6 @@ namespace Infra.Components;
 internal static partial class RestApiEndpointValidation
 {
     public static readonly IReadOnlyList<string> HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-    public static readonly IReadOnlyList<string> QuotaPeriods = ["DAY", "WEEK", "MONTH"];
-    public static readonly IReadOnlyList<string> CacheSizes = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"];
 
     internal const string Kebab = "lower-case letters, digits and single hyphens, starting with a letter, at most 20 characters";
 
@@ -37,7 +35,7 @@ internal static partial class RestApiEndpointValidation
 
         if (args.Cache is { } cache)
         {
-            v.OneOf($"{nameof(args.Cache)}.{nameof(cache.SizeGb)}", cache.SizeGb, CacheSizes)
+            v.OneOf($"{nameof(args.Cache)}.{nameof(cache.SizeGb)}", cache.SizeGb, StageCacheSize.All)
                 .Range($"{nameof(args.Cache)}.{nameof(cache.TtlSeconds)}", cache.TtlSeconds, 0, 3600);
         }
 
@@ -97,7 +95,7 @@ internal static partial class RestApiEndpointValidation
         }
     }
 
-    private static void ValidateClients(ArgsValidation v, RestApiEndpointArgs args)
+    private static void ValidateClients(ArgsValidation v, RestApiSettings args)
     {
         var tiers = args.Tiers;
         for (var i = 0; i < tiers.Count; i++)
@@ -106,7 +104,7 @@ internal static partial class RestApiEndpointValidation
             var at = $"{nameof(args.Tiers)}[{i}]";
             v.Check(KebabName().IsMatch(tier.Name), $"{at}.Name", tier.Name, Kebab)
                 .Check(tier.QuotaLimit > 0, $"{at}.QuotaLimit", tier.QuotaLimit, "a positive number of requests")
-                .OneOf($"{at}.QuotaPeriod", tier.QuotaPeriod, QuotaPeriods)
+                .OneOf($"{at}.QuotaPeriod", tier.QuotaPeriod, QuotaPeriod.All)
                 .Check(tier.RateLimit > 0 && tier.RateLimit <= args.ThrottleRateLimit, $"{at}.RateLimit", tier.RateLimit, $"requests per second above 0 and at most the stage's {args.ThrottleRateLimit}")
                 .Range($"{at}.BurstLimit", tier.BurstLimit, 1, args.ThrottleBurstLimit);
         }

@@ -12,7 +12,7 @@ public sealed record RestInferenceApiArgs : InferenceApiArgs
 /// Pattern 1, lightweight models: API Gateway → WAF → the function's <c>live</c> alias → the model
 /// in memory, with alarms, a dashboard, API keys and usage plans.
 /// </summary>
-public sealed class RestInferenceApi : ComponentResource
+public sealed class RestInferenceApi : ComponentResource, IInferenceApi
 {
     public RestInferenceApi(IScope scope, string name, RestInferenceApiArgs args, ComponentResourceOptions? options = null)
         : base("ml:RestInferenceApi", scope, name, options)
@@ -25,8 +25,7 @@ public sealed class RestInferenceApi : ComponentResource
             .ThrowIfInvalid();
 
         Data = new ApiDataLayer(this, args, args.Function);
-        Function = new InferenceFunction(this, "function",
-            Data.Configure(TrafficSplitSettings.Apply(RolloutPlan.Prepare(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion), args.Rollout), args.TrafficSplit)));
+        Function = new InferenceFunction(this, "function", FunctionPlan.ForApi(args, args.Function, Data));
         Data.Grant(this, Function);
         (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
         Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout, Api);

@@ -100,22 +100,6 @@ internal static class TrafficSplitSettings
         }
     }
 
-    /// <summary>The function with <c>TRAFFIC_SPLIT</c> set and its role allowed to read the variants' registry versions.</summary>
-    public static InferenceFunctionArgs Apply(InferenceFunctionArgs function, TrafficSplitArgs? split)
-    {
-        if (split is null)
-        {
-            return function;
-        }
-
-        var environment = new Dictionary<string, Core.Input<string>>(function.Environment) { [FunctionEnvironment.TrafficSplit] = Json(split) };
-        return function with
-        {
-            Environment = environment,
-            VariantModelVersions = [.. split.Variants.Where(v => v.ModelVersion is not null).Select(v => v.ModelVersion!)],
-        };
-    }
-
     /// <summary>The variable's JSON, as the function reads it (functions/Inference/Variants/TrafficSplit.cs).</summary>
     public static string Json(TrafficSplitArgs split) => new TrafficSplitConfig
     {

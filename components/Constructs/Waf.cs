@@ -39,7 +39,7 @@ public sealed record WafArgs
     public int MaxBodyBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>How much of an API Gateway request body WAF inspects: KB_16 (in the base price), KB_32, KB_48 or KB_64 (charged extra).</summary>
-    public string BodyInspectionLimit { get; init; } = "KB_16";
+    public WafBodyInspectionLimit BodyInspectionLimit { get; init; } = WafBodyInspectionLimit.Kb16;
 
     /// <summary>When set, only these addresses pass; everyone else gets 403.</summary>
     public IpAddressList? Allowlist { get; init; }
@@ -108,22 +108,23 @@ public sealed partial class Waf : ComponentResource
     public const string LogGroupPrefix = "aws-waf-logs-";
 
     /// <summary>Inspection limits for API Gateway bodies, in bytes.</summary>
-    public static readonly IReadOnlyDictionary<string, int> InspectionLimits = new Dictionary<string, int>
+    public static readonly IReadOnlyDictionary<WafBodyInspectionLimit, int> InspectionLimits = new Dictionary<WafBodyInspectionLimit, int>
     {
-        ["KB_16"] = 16 * 1024,
-        ["KB_32"] = 32 * 1024,
-        ["KB_48"] = 48 * 1024,
-        ["KB_64"] = 64 * 1024,
+        [WafBodyInspectionLimit.Kb16] = 16 * 1024,
+        [WafBodyInspectionLimit.Kb32] = 32 * 1024,
+        [WafBodyInspectionLimit.Kb48] = 48 * 1024,
+        [WafBodyInspectionLimit.Kb64] = 64 * 1024,
     };
 
     private const int ApiGatewayMaxBodyBytes = 10 * 1024 * 1024;
 
     private readonly List<string> _ruleNames = [];
-    private int _associations;
+    private readonly GrantRegistry<WebAclAssociation> _associations;
 
     public Waf(IScope scope, string name, WafArgs? args = null, ComponentResourceOptions? options = null)
         : base("ml:Waf", scope, name, options)
     {
+        _associations = new GrantRegistry<WebAclAssociation>(this);
         args ??= new WafArgs();
         Validate(args);
         Settings = args;
@@ -182,7 +183,7 @@ public sealed partial class Waf : ComponentResource
                 {
                     new WebAclAssociationConfigRequestBodyArgs
                     {
-                        ApiGateway = new WebAclAssociationConfigRequestBodyApiGatewayArgs { DefaultSizeInspectionLimit = args.BodyInspectionLimit },
+                        ApiGateway = new WebAclAssociationConfigRequestBodyApiGatewayArgs { DefaultSizeInspectionLimit = args.BodyInspectionLimit.Value },
                     },
                 },
             },
@@ -220,25 +221,33 @@ public sealed partial class Waf : ComponentResource
             ["Rule"] = ruleMetricName,
         }, "Sum");
 
-    /// <summary>Attaches the ACL to the endpoint's stage.</summary>
+    /// <summary>
+    /// Attaches the ACL to the endpoint's stage, as <c>association-{endpoint}</c> (its path relative to this ACL's parent,
+    /// e.g. <c>api</c> in a pattern); asking again returns that association.
+    /// </summary>
     public WebAclAssociation Associate(RestApiEndpoint api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        return Associate(api.RestApi.Id, api.Stage.StageName);
+        return Associate(GrantNames.Of(this, "association", api.Path)["association-".Length..], api.RestApi.Id, api.Stage.StageName, api.Path);
     }
 
     /// <summary>
-    /// Attaches the ACL to a REST API stage by the stage ARN WAF expects. Pass the stage's
+    /// Attaches the ACL to a REST API stage by the stage ARN WAF expects, as <c>association-{stage}</c>. Pass the stage's
     /// <c>stageName</c> output rather than a literal, so that the association waits for the stage.
     /// </summary>
-    public WebAclAssociation Associate(Input<string> restApiId, Input<string> stageName)
+    /// <param name="stage">A stable name of the stage for the association's logical name (e.g. <c>orders-api-canary</c>).</param>
+    public WebAclAssociation Associate(string stage, Input<string> restApiId, Input<string> stageName) => Associate(stage, restApiId, stageName, "stage " + stage);
+
+    private WebAclAssociation Associate(string stage, Input<string> restApiId, Input<string> stageName, string target)
     {
-        var number = ++_associations;
-        return new WebAclAssociation(this, number == 1 ? "association" : $"association-{number}", new WebAclAssociationArgs
-        {
-            ResourceArn = ApiGatewayArns.Stage(Stack, restApiId, stageName),
-            WebAclArn = WebAcl.Arn,
-        });
+        ArgumentException.ThrowIfNullOrWhiteSpace(stage);
+        var name = $"association-{stage}";
+        return _associations.GetOrCreate(name, target, number => number == 1 ? "association" : $"association-{number}",
+            options => new WebAclAssociation(this, name, new WebAclAssociationArgs
+            {
+                ResourceArn = ApiGatewayArns.Stage(Stack, restApiId, stageName),
+                WebAclArn = WebAcl.Arn,
+            }, options));
     }
 
     private void Validate(WafArgs args)
@@ -247,7 +256,7 @@ public sealed partial class Waf : ComponentResource
             .Range(nameof(args.RateLimitPerIp), args.RateLimitPerIp, 10, 2_000_000_000)
             .OneOf(nameof(args.RateLimitWindowSeconds), args.RateLimitWindowSeconds, [60, 120, 300, 600])
             .Range(nameof(args.MaxBodyBytes), args.MaxBodyBytes, 1, ApiGatewayMaxBodyBytes)
-            .OneOf(nameof(args.BodyInspectionLimit), args.BodyInspectionLimit, [.. InspectionLimits.Keys]);
+            .OneOf(nameof(args.BodyInspectionLimit), args.BodyInspectionLimit, WafBodyInspectionLimit.All);
         for (var i = 0; i < args.CommonRulesCountOnly.Count; i++)
         {
             validation.Check(ManagedRuleName().IsMatch(args.CommonRulesCountOnly[i]), $"{nameof(args.CommonRulesCountOnly)}[{i}]", args.CommonRulesCountOnly[i], "a rule name of the Common group, such as SizeRestrictions_BODY");

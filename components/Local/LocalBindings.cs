@@ -25,8 +25,7 @@ public static class LocalBindings
         {
             var function = component switch
             {
-                RestInferenceApi rest => rest.Function,
-                ContainerInferenceApi container => container.Function,
+                IInferenceApi api => api.Function,
                 _ => null,
             };
             if (function is not null)

@@ -156,7 +156,7 @@ public sealed class CostEstimator(ProgramGraph graph, TrafficProfile traffic, Me
             var invocations = kind == FunctionKind.Batch ? predictions / BatchSizeAt(function, predictions) : predictions;
             var memory = traffic.MemoryMb ?? function.Settings.MemoryMb;
             var provisioned = ScheduledCapacity.Of(graph, function, Concurrency(predictions, duration));
-            return (function, new FunctionLoad(function.Path, kind, predictions, invocations, duration, p95, memory, function.Settings.Architecture, source, provisioned));
+            return (function, new FunctionLoad(function.Path, kind, predictions, invocations, duration, p95, memory, function.Settings.Architecture.Value, source, provisioned));
         }).ToList();
     }
 

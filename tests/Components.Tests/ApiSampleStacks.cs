@@ -33,7 +33,7 @@ internal static class ApiSampleStacks
         var api = new RestApiEndpoint(stack, "api", new RestApiEndpointArgs
         {
             Target = LambdaAliasTarget.Of(LiveAlias(stack)),
-            Tiers = [new UsagePlanTier("free", 1000, "MONTH", 5, 10), new UsagePlanTier("pro", 100_000, "MONTH", 50, 100)],
+            Tiers = [new UsagePlanTier { Name = "free", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 5, BurstLimit = 10 }, new UsagePlanTier { Name = "pro", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 50, BurstLimit = 100 }],
             Clients = [new ApiClient("acme", "pro"), new ApiClient("trial", "free")],
         });
         var waf = new Waf(stack, "edge", new WafArgs { Logging = new WafLoggingArgs() });
@@ -62,9 +62,9 @@ internal static class ApiSampleStacks
             Target = new LambdaAliasTarget { FunctionName = alias.FunctionName, InvokeArn = alias.InvokeArn },
             Auth = RestApiAuth.Iam,
             StageName = "v1",
-            Tiers = [new UsagePlanTier("internal", 10, "DAY", 1, 1)],
+            Tiers = [new UsagePlanTier { Name = "internal", QuotaLimit = 10, QuotaPeriod = QuotaPeriod.Day, RateLimit = 1, BurstLimit = 1 }],
             Clients = [new ApiClient("batch-job", "internal")],
-            Cache = new StageCacheArgs { SizeGb = "1.6", TtlSeconds = 60 },
+            Cache = new StageCacheArgs { SizeGb = StageCacheSize.Gb1_6, TtlSeconds = 60 },
             AccountLogging = new ApiGatewayAccountLogging(stack, "apigateway-logging"),
         });
         var office = stack.ConfigReference<string>("officeCidr", "string", secret: true);
@@ -74,12 +74,12 @@ internal static class ApiSampleStacks
             KnownBadInputsRuleSet = false,
             IpReputationList = false,
             MaxBodyBytes = 8192,
-            BodyInspectionLimit = "KB_32",
+            BodyInspectionLimit = WafBodyInspectionLimit.Kb32,
             Allowlist = new IpAddressList { Ipv4 = ["203.0.113.0/24", office], Ipv6 = ["2001:db8::/32"] },
             Blocklist = new IpAddressList { Ipv4 = ["198.51.100.7/32"] },
             Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-custom", RetentionDays = 90 },
         });
-        waf.Associate(api.RestApiId, api.Stage.StageName);
+        waf.Associate("api", api.RestApiId, api.Stage.StageName);
         stack.Export("blocked", waf.BlockedRequests.DimensionMap());
         return stack;
     }

@@ -86,9 +86,9 @@ public class BatchInferenceTests
     {
         var program = SynthBatch();
 
-        Assert.Equal("${batch-input-bucket.arn}/incoming/*", Property(program, "batch-input-grant-read-1", "policy", "fn::toJSON", "Statement", 0, "Resource"));
-        Assert.Equal("${batch-function-role.name}", Property(program, "batch-input-grant-read-1", "role"));
-        Assert.Equal("${batch-output-bucket.arn}/results/*", Property(program, "batch-output-grant-write-1", "policy", "fn::toJSON", "Statement", 0, "Resource"));
+        Assert.Equal("${batch-input-bucket.arn}/incoming/*", Property(program, "batch-input-grant-read-function", "policy", "fn::toJSON", "Statement", 0, "Resource"));
+        Assert.Equal("${batch-function-role.name}", Property(program, "batch-input-grant-read-function", "role"));
+        Assert.Equal("${batch-output-bucket.arn}/results/*", Property(program, "batch-output-grant-write-function", "policy", "fn::toJSON", "Statement", 0, "Resource"));
         var consume = (List<object?>)Property(program, "batch-consume", "policy", "fn::toJSON", "Statement")!;
         Assert.Equal("${batch-queue.arn}", At(consume[0], "Resource"));
         Assert.Equal("${batch-predictions.arn}", At(consume[1], "Resource"));

@@ -14,7 +14,7 @@ public partial class ComponentReferenceTests
     {
         ["EncryptedBucket"] = s => new EncryptedBucket(s, "c"),
         ["InferenceFunction"] = s => new InferenceFunction(s, "c", new InferenceFunctionArgs { Code = Code }),
-        ["ProvisionedConcurrencySchedule"] = s => new ProvisionedConcurrencySchedule(s, "c", "fn", "live", new ProvisionedConcurrencyScheduleArgs()),
+        ["ProvisionedConcurrencySchedule"] = s => new ProvisionedConcurrencySchedule(s, "c", new ProvisionedConcurrencyTargetArgs { FunctionName = "fn", AliasName = "live", Schedule = new ProvisionedConcurrencyScheduleArgs() }),
         ["AlarmNotifications"] = s => new AlarmNotifications(s, "c"),
         ["InferenceMonitoring"] = s => new InferenceMonitoring(s, "c", new InferenceMonitoringArgs
         {
@@ -23,12 +23,12 @@ public partial class ComponentReferenceTests
             ModelName = "m",
             ModelVersion = "1",
         }),
-        ["CostGuards"] = s => new CostGuards(s, "c", new AlarmNotifications(s, "n"), new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true }),
+        ["CostGuards"] = s => new CostGuards(s, "c", new CostGuardsArgs { Notifications = new AlarmNotifications(s, "n"), MonthlyBudgetUsd = 50, AnomalyDetection = true }),
         ["Waf"] = s => new Waf(s, "c"),
         ["RestApiEndpoint"] = s => new RestApiEndpoint(s, "c", new RestApiEndpointArgs
         {
             Target = LambdaAliasTarget.Of(new InferenceFunction(s, "f", new InferenceFunctionArgs { Code = Code }).Alias),
-            Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }],
             Clients = [new ApiClient("acme", "standard")],
         }),
         ["RestInferenceApi"] = s => new RestInferenceApi(s, "c", new RestInferenceApiArgs
@@ -36,20 +36,20 @@ public partial class ComponentReferenceTests
             Function = new InferenceFunctionArgs { Code = Code },
             ModelName = "m",
             ModelVersion = "1",
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         }),
         ["ContainerInferenceApi"] = s => new ContainerInferenceApi(s, "c", new ContainerInferenceApiArgs
         {
             BuildContext = new CodeDirectory("..", "/nonexistent"),
             ModelName = "m",
             ModelVersion = "1",
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         }),
         ["ModelRouterApi"] = s => new ModelRouterApi(s, "c", new ModelRouterApiArgs
         {
             Models = [new RoutedModel { Name = "m", Version = "1", SizeMb = 1 }],
             Function = new InferenceFunctionArgs { Code = Code },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         }),
         ["BatchInference"] = s => new BatchInference(s, "c", new BatchInferenceArgs
         {
@@ -121,7 +121,7 @@ public partial class ComponentReferenceTests
         Function = new InferenceFunctionArgs { Code = Code },
         ModelName = "m",
         ModelVersion = "1",
-        Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+        Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
     };
 
     private static int CountApiResources(RestInferenceApiArgs args)

@@ -38,8 +38,8 @@ public sealed class ComponentSchemaTests : IDisposable
         var embed = new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
             Code = new CodeDirectory("../.build/function", _bigCode),
-            Runtime = "provided.al2023",
-            Architecture = "arm64",
+            Runtime = LambdaRuntime.ProvidedAl2023,
+            Architecture = LambdaArchitecture.Arm64,
             MemoryMb = 3008,
             EphemeralStorageMb = 2048,
             ReservedConcurrency = 20,
@@ -69,7 +69,7 @@ public sealed class ComponentSchemaTests : IDisposable
             ModelVersion = "1.0.0",
             Api = new ApiMetrics("inference", "v1"),
         });
-        new CostGuards(stack, "cost", alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true });
+        new CostGuards(stack, "cost", new CostGuardsArgs { Notifications = alerts, MonthlyBudgetUsd = 50, AnomalyDetection = true });
         new ContainerInferenceApi(stack, "large", new ContainerInferenceApiArgs
         {
             BuildContext = new CodeDirectory("..", "/nonexistent"),
@@ -80,8 +80,8 @@ public sealed class ComponentSchemaTests : IDisposable
             PredictionLogSampleRate = 0.5,
             SharedCache = SharedCacheStore.DynamoDb,
             ProtectData = true,
-            Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64", EphemeralStorageMb = 10240 },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = LambdaArchitecture.Arm64, EphemeralStorageMb = 10240 },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
         new RestInferenceApi(stack, "vpc-api", new RestInferenceApiArgs
         {
@@ -99,7 +99,7 @@ public sealed class ComponentSchemaTests : IDisposable
                     VpcId = "vpc-0a1b2c3d4e5f60718",
                 },
             },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {

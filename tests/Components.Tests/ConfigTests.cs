@@ -1,3 +1,4 @@
+using Infra.Components;
 using Infra.Configuration;
 
 namespace Components.Tests;
@@ -36,6 +37,32 @@ public class ConfigTests
         var error = Assert.Throws<ConfigException>(config.ThrowIfInvalid);
 
         Assert.Equal([expected], error.Problems);
+    }
+
+    [Fact]
+    public void A_providers_word_is_read_into_its_type()
+    {
+        var config = Config("""{"ml:architecture":"arm64"}""");
+
+        Assert.Same(LambdaArchitecture.Arm64, config.GetChoice("architecture", LambdaArchitecture.X86_64, LambdaArchitecture.All));
+        Assert.Same(QuotaPeriod.Month, config.GetChoice("period", QuotaPeriod.Month, QuotaPeriod.All));
+        config.ThrowIfInvalid();
+    }
+
+    [Fact]
+    public void An_unknown_word_for_a_typed_value_names_the_key_the_value_and_what_is_allowed()
+    {
+        var config = Config("""{"ml:architecture":"sparc","ml:limit":"KB_8"}""");
+
+        Assert.Same(LambdaArchitecture.X86_64, config.GetChoice("architecture", LambdaArchitecture.X86_64, LambdaArchitecture.All));
+        config.GetChoice("limit", WafBodyInspectionLimit.Kb16, WafBodyInspectionLimit.All);
+        var error = Assert.Throws<ConfigException>(config.ThrowIfInvalid);
+
+        Assert.Equal(
+        [
+            "config key 'ml:architecture' has value 'sparc': expected one of x86_64, arm64",
+            "config key 'ml:limit' has value 'KB_8': expected one of KB_16, KB_32, KB_48, KB_64",
+        ], error.Problems);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class ContainerImageTagTests : IDisposable
         BuildContext = new CodeDirectory("..", _context),
         ModelName = "resnet18",
         ModelVersion = "1.0.0",
-        Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
     };
 
     private void Write(string file, string text)
@@ -120,7 +120,7 @@ public sealed class ContainerImageTagTests : IDisposable
             File.SetUnixFileMode(Path.Combine(_context, "global.json"), File.GetUnixFileMode(Path.Combine(_context, "global.json")) | UnixFileMode.UserExecute);
             tags.Add(ContainerInferenceApi.SourceTag(Args()));
         }
-        tags.Add(ContainerInferenceApi.SourceTag(Args() with { Function = new InferenceFunctionArgs { Architecture = "arm64" } }));
+        tags.Add(ContainerInferenceApi.SourceTag(Args() with { Function = new InferenceFunctionArgs { Architecture = LambdaArchitecture.Arm64 } }));
 
         Assert.Equal(tags.Count, tags.Distinct().Count());
     }

@@ -28,8 +28,22 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
         ModelVersion = "2.0.0",
         ModelSource = "models/big",
         ForceDelete = true,
-        Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+        Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
     };
+
+    [Fact]
+    public void The_container_pattern_gives_the_outputs_of_the_rest_pattern()
+    {
+        var stack = NewStack();
+        var api = new ContainerInferenceApi(stack, "big", Args() with { PredictionLogSampleRate = 0.1 });
+
+        IInferenceApi outputs = api;
+        stack.Export("alias", outputs.AliasName);
+        Assert.Equal("${big-function-alias.name}", At(Synth(stack), "outputs", "alias"));
+        Assert.Equal("big-predictions", outputs.PredictionsLog?.LogicalName);
+        Assert.Null(outputs.ModelBucketName);
+        Assert.Equal(typeof(IInferenceApi).GetProperties().Select(p => p.Name).Order(), typeof(IInferenceApi).GetProperties().Select(p => p.Name).Intersect(typeof(RestInferenceApi).GetProperties().Select(p => p.Name)).Order());
+    }
 
     private static OrderedMap SynthContainer(ContainerInferenceApiArgs args)
     {
@@ -80,7 +94,7 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     [Fact]
     public void The_image_is_built_from_the_dockerfile_with_the_model_and_the_function_runs_it_by_digest()
     {
-        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = "arm64" } });
+        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = LambdaArchitecture.Arm64 } });
 
         Assert.Equal("awsx:ecr:Image", At(program, "resources", "big-image", "type"));
         Assert.Equal("3.9.0", At(program, "resources", "big-image", "options", "version"));
@@ -92,7 +106,7 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
         Assert.Equal("${big-image.imageUri}", Property(program, "big-function-function", "imageUri"));
         Assert.Equal(10240m, Property(program, "big-function-function", "memorySize"));
         Assert.Equal("${big-function-alias.invokeArn}", Property(program, "big-api-predict-integration", "uri"));
-        Assert.Equal("${big-waf-acl.arn}", Property(program, "big-waf-association", "webAclArn"));
+        Assert.Equal("${big-waf-acl.arn}", Property(program, "big-waf-association-api", "webAclArn"));
     }
 
     [Fact]

@@ -126,10 +126,10 @@ public class EncryptedBucketTests
         bucket.GrantWrite(role, "results/");
 
         var program = Synth(stack);
-        var read = Statements(program, "models-grant-read-1");
-        var write = Statements(program, "models-grant-write-2");
+        var read = Statements(program, "models-grant-read-reader");
+        var write = Statements(program, "models-grant-write-reader");
 
-        Assert.Equal("${reader.name}", Property(program, "models-grant-read-1", "role"));
+        Assert.Equal("${reader.name}", Property(program, "models-grant-read-reader", "role"));
         Assert.Equal("${models-bucket.arn}/models/resnet18/*", At(Sid(read, "Objects"), "Resource"));
         Assert.Equal(new List<object?> { "s3:GetObject", "s3:GetObjectVersion" }, At(Sid(read, "Objects"), "Action"));
         Assert.Equal("models/resnet18/*", At(Sid(read, "ListPrefix"), "Condition", "StringLike", "s3:prefix", 0));

@@ -69,11 +69,11 @@ public sealed class InferenceFunctionTests : IDisposable
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
             Code = Unpublished,
-            Runtime = "provided.al2023",
+            Runtime = LambdaRuntime.ProvidedAl2023,
             MemoryMb = 3008,
             TimeoutSeconds = 60,
             EphemeralStorageMb = 2048,
-            Architecture = "arm64",
+            Architecture = LambdaArchitecture.Arm64,
             ReservedConcurrency = 50,
             Environment = new Dictionary<string, Input<string>> { ["LOG_LEVEL"] = "debug" },
         });
@@ -219,7 +219,7 @@ public sealed class InferenceFunctionTests : IDisposable
             Code = Unpublished,
             SnapStart = true,
             EphemeralStorageMb = tmp,
-            Runtime = runtime,
+            Runtime = new LambdaRuntime(runtime),
             ProvisionedConcurrency = provisioned ? new ProvisionedConcurrencyScheduleArgs() : null,
         }));
 
@@ -244,7 +244,7 @@ public sealed class InferenceFunctionTests : IDisposable
         var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
             MemoryMb = 64,
-            Architecture = "sparc",
+            Architecture = new LambdaArchitecture("sparc"),
             LogRetentionDays = 10,
             ModelKey = "models/x/model.onnx",
         }));

@@ -112,7 +112,7 @@ public sealed class ModelRegistryPinTests
             ModelName = "resnet18",
             ModelVersion = "1.2.0",
             Function = new InferenceFunctionArgs { Code = Code, ModelBucket = models },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         });
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {

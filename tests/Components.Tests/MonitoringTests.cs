@@ -141,7 +141,7 @@ public class MonitoringTests
     {
         var stack = NewStack("prod");
         var alerts = new AlarmNotifications(stack, "alerts");
-        new CostGuards(stack, "cost", alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true, AnomalyThresholdUsd = 5 });
+        new CostGuards(stack, "cost", new CostGuardsArgs { Notifications = alerts, MonthlyBudgetUsd = 50, AnomalyDetection = true, AnomalyThresholdUsd = 5 });
 
         var program = Synth(stack);
 
@@ -155,7 +155,7 @@ public class MonitoringTests
         Assert.Equal("${cost-anomaly-monitor.arn}", Property(program, "cost-anomaly-subscription", "monitorArnLists", 0));
         Assert.Equal("5", Property(program, "cost-anomaly-subscription", "thresholdExpression", "dimension", "values", 0));
 
-        Assert.Throws<SynthesisException>(() => new CostGuards(NewStack(), "cost", new AlarmNotifications(NewStack(), "a"), new CostGuardsArgs()));
+        Assert.Throws<SynthesisException>(() => new CostGuards(NewStack(), "cost", new CostGuardsArgs { Notifications = new AlarmNotifications(NewStack(), "a") }));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class MonitoringTests
     {
         const string arn = "arn:aws:ce::123456789012:anomalymonitor/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
         var stack = NewStack("prod");
-        new CostGuards(stack, "cost", new AlarmNotifications(stack, "alerts"), new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true, ExistingAnomalyMonitorArn = arn });
+        new CostGuards(stack, "cost", new CostGuardsArgs { Notifications = new AlarmNotifications(stack, "alerts"), MonthlyBudgetUsd = 50, AnomalyDetection = true, ExistingAnomalyMonitorArn = arn });
 
         var program = Synth(stack);
 
@@ -181,9 +181,9 @@ public class MonitoringTests
         var stack = NewStack("prod");
         var alerts = new AlarmNotifications(stack, "alerts");
 
-        var malformed = Assert.Throws<SynthesisException>(() => new CostGuards(stack, "cost", alerts, new CostGuardsArgs { AnomalyDetection = true, ExistingAnomalyMonitorArn = "monitor-1" }));
-        var unused = Assert.Throws<SynthesisException>(() => new CostGuards(stack, "cost2", alerts,
-            new CostGuardsArgs { MonthlyBudgetUsd = 5, ExistingAnomalyMonitorArn = "arn:aws:ce::123456789012:anomalymonitor/abc" }));
+        var malformed = Assert.Throws<SynthesisException>(() => new CostGuards(stack, "cost", new CostGuardsArgs { Notifications = alerts, AnomalyDetection = true, ExistingAnomalyMonitorArn = "monitor-1" }));
+        var unused = Assert.Throws<SynthesisException>(() => new CostGuards(stack, "cost2",
+            new CostGuardsArgs { Notifications = alerts, MonthlyBudgetUsd = 5, ExistingAnomalyMonitorArn = "arn:aws:ce::123456789012:anomalymonitor/abc" }));
 
         Assert.Contains("component 'cost': ExistingAnomalyMonitorArn = 'monitor-1' is invalid: expected an anomaly monitor ARN", malformed.Message, StringComparison.Ordinal);
         Assert.Contains("ExistingAnomalyMonitorArn = 'arn:aws:ce::123456789012:anomalymonitor/abc' is invalid: expected null unless AnomalyDetection = true", unused.Message, StringComparison.Ordinal);

@@ -11,8 +11,8 @@ namespace Components.Tests;
 
 public partial class RestApiEndpointTests
 {
-    private static readonly UsagePlanTier Free = new("free", 1000, "MONTH", 5, 10);
-    private static readonly UsagePlanTier Pro = new("pro", 100_000, "MONTH", 50, 100);
+    private static readonly UsagePlanTier Free = new() { Name = "free", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 5, BurstLimit = 10 };
+    private static readonly UsagePlanTier Pro = new() { Name = "pro", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 50, BurstLimit = 100 };
 
     /// <summary>An endpoint in front of a stand-in <c>live</c> alias, with two clients in two tiers.</summary>
     internal static RestApiEndpoint NewEndpoint(Stack stack, Func<RestApiEndpointArgs, RestApiEndpointArgs>? customize = null, ComponentResourceOptions? options = null)
@@ -307,7 +307,7 @@ public partial class RestApiEndpointTests
     public void The_optional_cache_is_encrypted_sized_and_refuses_unauthorized_cache_control()
     {
         var stack = NewStack();
-        NewEndpoint(stack, a => a with { Cache = new StageCacheArgs { SizeGb = "1.6", TtlSeconds = 60 } });
+        NewEndpoint(stack, a => a with { Cache = new StageCacheArgs { SizeGb = StageCacheSize.Gb1_6, TtlSeconds = 60 } });
 
         var program = Synth(stack);
 
@@ -563,10 +563,10 @@ public partial class RestApiEndpointTests
             ThrottleBurstLimit = 9000,
             AccessLogRetentionDays = 10,
             Routes = [new ApiRoute("Infer", "FETCH", "v2/infer"), new ApiRoute("a", "GET", "/v2/{proxy+}/x"), new ApiRoute("a", "GET", "/v2/{id}/y")],
-            Tiers = [new UsagePlanTier("gold", 0, "YEAR", 0, 0)],
+            Tiers = [new UsagePlanTier { Name = "gold", QuotaLimit = 0, QuotaPeriod = new QuotaPeriod("YEAR"), RateLimit = 0, BurstLimit = 0 }],
             Clients = [new ApiClient("acme", "silver")],
             CognitoUserPoolArns = ["arn:aws:cognito-idp:eu-west-1:1:userpool/x"],
-            Cache = new StageCacheArgs { SizeGb = "2", TtlSeconds = 7200 },
+            Cache = new StageCacheArgs { SizeGb = new StageCacheSize("2"), TtlSeconds = 7200 },
             BinaryMediaTypes = ["jpeg"],
         }));
 

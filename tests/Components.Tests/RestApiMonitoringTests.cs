@@ -13,7 +13,7 @@ public class RestApiMonitoringTests
         var api = new RestApiEndpoint(stack, "api", new RestApiEndpointArgs
         {
             Target = LambdaAliasTarget.Of(function.Alias),
-            Tiers = [new UsagePlanTier("free", 1000, "MONTH", 5, 10)],
+            Tiers = [new UsagePlanTier { Name = "free", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 5, BurstLimit = 10 }],
             Clients = [new ApiClient("acme", "free")],
         });
         new InferenceMonitoring(stack, "embed-monitoring", new InferenceMonitoringArgs

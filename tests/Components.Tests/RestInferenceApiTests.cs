@@ -14,9 +14,9 @@ public class RestInferenceApiTests
         Function = new InferenceFunctionArgs { Code = Code },
         ModelName = "resnet18",
         ModelVersion = "0.23.1",
-        Api = new RestApiEndpointArgs
+        Api = new RestApiSettings
         {
-            Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }],
             Clients = [new ApiClient("acme", "standard")],
         },
     };
@@ -45,9 +45,9 @@ public class RestInferenceApiTests
     {
         var program = SynthApi(Args());
 
-        Assert.Equal("${embed-waf-acl.arn}", Property(program, "embed-waf-association", "webAclArn"));
+        Assert.Equal("${embed-waf-acl.arn}", Property(program, "embed-waf-association-api", "webAclArn"));
         Assert.Equal("arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${embed-api-api.id}/stages/${embed-api-stage.stageName}",
-            Property(program, "embed-waf-association", "resourceArn"));
+            Property(program, "embed-waf-association-api", "resourceArn"));
         Assert.Equal("${embed-function-function.name}:live", Property(program, "embed-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
         Assert.Equal("${embed-api-api.name}", Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric", "dimensions", "ApiName"));
     }
@@ -93,7 +93,7 @@ public class RestInferenceApiTests
     {
         var error = Assert.Throws<SynthesisException>(() => SynthApi(Args() with
         {
-            Api = Args().Api with { Target = new LambdaAliasTarget { FunctionName = "x", InvokeArn = "arn:x:live/invocations" } },
+            Api = new RestApiEndpointArgs(Args().Api, new LambdaAliasTarget { FunctionName = "x", InvokeArn = "arn:x:live/invocations" }),
             Function = new InferenceFunctionArgs { ImageUri = "r/x@sha256:" + new string('0', 64), TimeoutSeconds = 60 },
         }));
 

@@ -19,7 +19,7 @@ public sealed class TrafficSplitTests
             Function = registry ? new InferenceFunctionArgs { Code = Code, ModelBucket = new EncryptedBucket(stack, "models") } : new InferenceFunctionArgs { Code = Code },
             ModelName = "resnet18",
             ModelVersion = "1.0.0",
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
             TrafficSplit = split,
         };
     }

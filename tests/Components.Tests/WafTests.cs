@@ -131,7 +131,7 @@ public class WafTests
     public void A_body_limit_within_the_inspection_limit_is_a_size_constraint_on_the_body_that_blocks_oversize_bodies()
     {
         var stack = NewStack();
-        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 8192, BodyInspectionLimit = "KB_16" });
+        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 8192, BodyInspectionLimit = WafBodyInspectionLimit.Kb16 });
 
         var program = Synth(stack);
         var rule = Rule(program, "body-size");
@@ -149,7 +149,7 @@ public class WafTests
     public void A_body_limit_above_what_waf_can_inspect_is_enforced_on_the_content_length_header()
     {
         var stack = NewStack();
-        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 4_194_304, BodyInspectionLimit = "KB_64" });
+        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 4_194_304, BodyInspectionLimit = WafBodyInspectionLimit.Kb64 });
 
         var program = Synth(stack);
         var regex = At(Rule(program, "body-size"), "statement", "regexMatchStatement");
@@ -206,8 +206,8 @@ public class WafTests
 
         Assert.Equal(
             "arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${api-api.id}/stages/${api-stage.stageName}",
-            Property(program, "edge-association", "resourceArn"));
-        Assert.Equal("${edge-acl.arn}", Property(program, "edge-association", "webAclArn"));
+            Property(program, "edge-association-api", "resourceArn"));
+        Assert.Equal("${edge-acl.arn}", Property(program, "edge-association-api", "webAclArn"));
         Assert.Equal("aws:getPartition", At(program, "variables", "aws-partition", "fn::invoke", "function"));
         Assert.Equal("aws:getRegion", At(program, "variables", "aws-region", "fn::invoke", "function"));
     }
@@ -220,11 +220,11 @@ public class WafTests
         var api = RestApiEndpointTests.NewEndpoint(stack);
 
         waf.Associate(api);
-        waf.Associate(api.RestApiId, "canary");
+        waf.Associate("canary", api.RestApiId, "canary");
 
         var program = Synth(stack);
-        Assert.EndsWith("/stages/${api-stage.stageName}", (string)Property(program, "edge-association", "resourceArn")!, StringComparison.Ordinal);
-        Assert.EndsWith("/restapis/${api-api.id}/stages/canary", (string)Property(program, "edge-association-2", "resourceArn")!, StringComparison.Ordinal);
+        Assert.EndsWith("/stages/${api-stage.stageName}", (string)Property(program, "edge-association-api", "resourceArn")!, StringComparison.Ordinal);
+        Assert.EndsWith("/restapis/${api-api.id}/stages/canary", (string)Property(program, "edge-association-canary", "resourceArn")!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -284,7 +284,7 @@ public class WafTests
             RateLimitPerIp = 5,
             RateLimitWindowSeconds = 100,
             MaxBodyBytes = 20_000_000,
-            BodyInspectionLimit = "KB_128",
+            BodyInspectionLimit = new WafBodyInspectionLimit("KB_128"),
             Allowlist = new IpAddressList { Ipv4 = ["203.0.113.7", "2001:db8::/32"] },
             Blocklist = new IpAddressList(),
             CommonRulesCountOnly = ["Size Restrictions"],

@@ -62,7 +62,7 @@ public sealed class GatewayRulesTests
     [Fact]
     public async Task Over_the_usage_plan_quota_is_429_Limit_Exceeded()
     {
-        var stack = TestStacks.RestApi(api: a => a with { Tiers = [new UsagePlanTier("standard", 2, "DAY", 100, 100)] });
+        var stack = TestStacks.RestApi(api: a => a with { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 2, QuotaPeriod = QuotaPeriod.Day, RateLimit = 100, BurstLimit = 100 }] });
         await using var host = await GatewayHost.StartAsync(stack, new FakeFunction());
 
         using var first = await host.GetHealthAsync();
@@ -79,7 +79,7 @@ public sealed class GatewayRulesTests
     [Fact]
     public async Task Over_the_usage_plans_rate_and_burst_is_429_Too_Many_Requests()
     {
-        var stack = TestStacks.RestApi(api: a => a with { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 0.01, 2)] });
+        var stack = TestStacks.RestApi(api: a => a with { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 0.01, BurstLimit = 2 }] });
         await using var host = await GatewayHost.StartAsync(stack, new FakeFunction());
 
         var statuses = new List<HttpStatusCode>();
@@ -103,7 +103,7 @@ public sealed class GatewayRulesTests
         {
             ThrottleRateLimit = 0.01,
             ThrottleBurstLimit = 1,
-            Tiers = [new UsagePlanTier("standard", 1000, "DAY", 0.01, 1)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 0.01, BurstLimit = 1 }],
             Clients = [new ApiClient("acme", "standard"), new ApiClient("zeta", "standard")],
         });
         await using var host = await GatewayHost.StartAsync(stack, new FakeFunction());

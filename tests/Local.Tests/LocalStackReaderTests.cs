@@ -23,7 +23,7 @@ public sealed class LocalStackReaderTests
         Assert.Equal("/embed/dev", embed.BasePath);
         Assert.Equal(RestApiAuth.ApiKey, embed.Auth);
         var client = Assert.Single(embed.Clients);
-        Assert.Equal(new LocalClient("default", new UsagePlanTier("standard", 1_000_000, "MONTH", 50, 100)), client);
+        Assert.Equal(new LocalClient("default", new UsagePlanTier { Name = "standard", QuotaLimit = 1_000_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 50, BurstLimit = 100 }), client);
         Assert.Equal((100d, 200), (embed.StageRateLimit, embed.StageBurstLimit));
         Assert.Contains("image/jpeg", embed.BinaryMediaTypes);
         Assert.Equal((2000, 300, 4 * 1024 * 1024), (embed.Waf.RateLimitPerIp, embed.Waf.RateLimitWindowSeconds, embed.Waf.MaxBodyBytes));
@@ -74,7 +74,7 @@ public sealed class LocalStackReaderTests
                 Code = new CodeDirectory("fn", Path.Combine(TestStacks.RepositoryRoot, ".build", "missing")),
                 Environment = new Dictionary<string, Input<string>> { ["TOKEN"] = token, ["SEALED"] = sealedValue, ["PLAIN"] = "yes" },
             },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("t", 10, "DAY", 1, 1)], Clients = [new ApiClient("c", "t")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "t", QuotaLimit = 10, QuotaPeriod = QuotaPeriod.Day, RateLimit = 1, BurstLimit = 1 }], Clients = [new ApiClient("c", "t")] },
             Waf = new WafArgs { Allowlist = new IpAddressList { Ipv4 = [office] } },
         });
 

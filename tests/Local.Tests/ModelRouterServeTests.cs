@@ -99,10 +99,10 @@ public sealed class ModelRouterServeTests : IDisposable
                 TimeoutSeconds = 20,
                 Environment = new Dictionary<string, Input<string>> { ["MODEL_DIR"] = _models, ["ORT_INTRA_OP_THREADS"] = "1" },
             },
-            Api = new RestApiEndpointArgs
+            Api = new RestApiSettings
             {
                 StageName = "test",
-                Tiers = [new UsagePlanTier("standard", 1000, "DAY", 100, 100)],
+                Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 100, BurstLimit = 100 }],
                 Clients = [new ApiClient("acme", "standard")],
             },
         });

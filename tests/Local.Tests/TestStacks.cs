@@ -45,7 +45,7 @@ internal static class TestStacks
 
     /// <summary>A stack with one RestInferenceApi named <c>embed</c>, read into the local model.</summary>
     public static LocalStack RestApi(
-        Func<RestApiEndpointArgs, RestApiEndpointArgs>? api = null,
+        Func<RestApiSettings, RestApiSettings>? api = null,
         WafArgs? waf = null,
         Func<InferenceFunctionArgs, InferenceFunctionArgs>? function = null,
         string modelName = "ppocr-cls",
@@ -65,10 +65,10 @@ internal static class TestStacks
                 ["ORT_INTRA_OP_THREADS"] = "1",
             },
         };
-        var endpoint = new RestApiEndpointArgs
+        var endpoint = new RestApiSettings
         {
             StageName = "test",
-            Tiers = [new UsagePlanTier("standard", 1000, "DAY", 100, 100)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 100, BurstLimit = 100 }],
             Clients = [new ApiClient("acme", "standard")],
             ThrottleRateLimit = 1000,
             ThrottleBurstLimit = 1000,

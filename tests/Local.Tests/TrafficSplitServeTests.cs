@@ -126,7 +126,7 @@ public sealed class TrafficSplitLocalEnvironmentTests
             ModelName = "resnet18",
             ModelVersion = "1.0.0",
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), ModelBucket = new EncryptedBucket(stack, "models") },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 10, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 10, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
             TrafficSplit = split,
         });
         return TestStacks.Read(stack).Apis.Single().Function;

@@ -23,9 +23,6 @@ internal static class RolloutPlan
                 "and a queue absorbs cold starts (drop ProvisionedConcurrency, or Rollout)");
     }
 
-    public static InferenceFunctionArgs Prepare(InferenceFunctionArgs function, GradualRolloutArgs? rollout) =>
-        rollout is null ? function : function with { AliasShiftedByRollout = true };
-
     private static bool SplitsAtStage(InferenceFunction function, GradualRolloutArgs? rollout) => rollout is not null && function.Concurrency is not null;
 
     /// <summary>The alias target of the pattern's API: <c>live</c>, plus a <c>candidate</c> alias in the stage's canary when the rollout splits there.</summary>

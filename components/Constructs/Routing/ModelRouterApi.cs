@@ -34,18 +34,11 @@ public sealed class ModelRouterApi : ComponentResource
 
         if (plan.Shared.Count > 0)
         {
-            var environment = new Dictionary<string, Input<string>>(args.Function.Environment);
-            foreach (var (key, value) in plan.SharedVariables)
-            {
-                environment[key] = value;
-            }
-
-            SharedFunction = new InferenceFunction(this, $"{SharedName}-function", args.Function with
+            SharedFunction = new InferenceFunction(this, $"{SharedName}-function", FunctionPlan.Of(args.Function with
             {
                 ModelName = string.Join(",", plan.Shared.Select(m => m.Name)),
                 MemoryMb = plan.SharedMemoryMb,
-                Environment = environment,
-            });
+            }).WithEnvironment(plan.SharedVariables.Select(v => new KeyValuePair<string, Input<string>>(v.Key, v.Value))));
             Functions[SharedName] = SharedFunction;
             foreach (var model in plan.Shared)
             {
@@ -55,7 +48,7 @@ public sealed class ModelRouterApi : ComponentResource
 
         var routes = Routes(args, plan);
         var fallback = SharedFunction ?? _functionOfModel[plan.Dedicated[0].Name];
-        Api = new RestApiEndpoint(this, "api", args.Api with { Target = LambdaAliasTarget.Of(fallback.Alias, InferenceFunction.LiveAlias), Routes = routes });
+        Api = new RestApiEndpoint(this, "api", new RestApiEndpointArgs(args.Api with { Routes = routes }, LambdaAliasTarget.Of(fallback.Alias, InferenceFunction.LiveAlias)));
         Waf = new Waf(this, "waf", args.Waf);
         Waf.Associate(Api);
 

@@ -72,7 +72,7 @@ internal sealed record RouterPlan(
             .Check(args.Function.ModelBucket is null && args.Function.ImageUri is null, "Function.ModelBucket", args.Function.ModelBucket?.Path ?? "an image",
                 "unset: the router's functions serve the models bundled with their Code")
             .Check(args.Function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", args.Function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s")
-            .Check(args.Api.Target is null, "Api.Target", "a target", "unset: the router routes each model to its own function")
+            .Check(args.Api is not RestApiEndpointArgs, "Api.Target", "a target", "unset: the router routes each model to its own function")
             .Check(ReferenceEquals(args.Api.Routes, ApiRoute.Inference), "Api.Routes", $"{args.Api.Routes.Count} route(s)", "unset: the router makes each model's routes");
 
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -39,7 +39,7 @@ public sealed class LocalRestApi
             client => new ClientState(
                 client,
                 new TokenBucket(client.Tier.RateLimit, client.Tier.BurstLimit, clock),
-                new UsageQuota(client.Tier.QuotaLimit, client.Tier.QuotaPeriod, clock)),
+                new UsageQuota(client.Tier.QuotaLimit, client.Tier.QuotaPeriod.Value, clock)),
             StringComparer.Ordinal);
     }
 

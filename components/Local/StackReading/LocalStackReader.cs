@@ -28,15 +28,12 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
                 case BatchInference batch when batches?.GetValueOrDefault(batch.Path) is { } local:
                     batchFunctions.Add(new LocalBatchFunction(local, ReadFunction(batch.Path, batch.Function, local.FunctionVariables)));
                     break;
-                case RestInferenceApi rest:
-                    apis.Add(ReadApi(rest, rest.ModelName, rest.Api, rest.Waf, ReadFunction(rest.Path, rest.Function, apiBindings?.GetValueOrDefault(rest.Path))));
+                case IInferenceApi api:
+                    // No Docker here: the container pattern runs the same published function as the zip pattern.
+                    apis.Add(ReadApi(component, api.ModelName, api.Api, api.Waf, ReadFunction(api.Path, api.Function, apiBindings?.GetValueOrDefault(api.Path))));
                     break;
                 case ModelRouterApi router:
                     apis.Add(ReadRouter(router));
-                    break;
-                case ContainerInferenceApi container:
-                    // No Docker here: the container runs the same published function as the zip pattern.
-                    apis.Add(ReadApi(container, container.ModelName, container.Api, container.Waf, ReadFunction(container.Path, container.Function, apiBindings?.GetValueOrDefault(container.Path))));
                     break;
             }
         }
@@ -79,7 +76,7 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
     {
         var settings = function.Settings;
         var folder = settings.Code?.LocalPath ?? publishedFunction;
-        var executable = settings.ImageUri is null && settings.Runtime == "provided.al2023"
+        var executable = settings.ImageUri is null && settings.Runtime == LambdaRuntime.ProvidedAl2023
             ? System.IO.Path.Combine(folder, "bootstrap")
             : System.IO.Path.Combine(folder, settings.Handler + ".dll");
 

@@ -67,9 +67,9 @@ public static class LongNameStacks
                 ModelBucket = models,
                 ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs { Weekends = new DailyProfile(), TargetUtilization = 0.7 },
             },
-            Api = new RestApiEndpointArgs
+            Api = new RestApiSettings
             {
-                Tiers = [new UsagePlanTier(ComponentName("standard", 20), 100_000, "MONTH", 10, 20)],
+                Tiers = [new UsagePlanTier { Name = ComponentName("standard", 20), QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }],
                 Clients = [new ApiClient(ComponentName("acme-corporation", 20), ComponentName("standard", 20))],
             },
         });
@@ -87,7 +87,7 @@ public static class LongNameStacks
                 Network = new FunctionNetworkArgs { SubnetIds = ["subnet-0a1b2c3d4e5f60718"], SecurityGroupIds = ["sg-0a1b2c3d4e5f60718"], VpcId = "vpc-0a1b2c3d4e5f60718" },
             },
             Rollout = new GradualRolloutArgs(),
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
         new ContainerInferenceApi(stack, name("large"), new ContainerInferenceApiArgs
         {
@@ -96,7 +96,7 @@ public static class LongNameStacks
             ModelVersion = "2.0.0",
             ModelSource = "models/big",
             Notifications = alerts,
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
         new BatchInference(stack, name("batch"), new BatchInferenceArgs
         {
@@ -113,9 +113,9 @@ public static class LongNameStacks
             DefaultTarget = "ppocr-cls",
             Function = new InferenceFunctionArgs { Code = Code },
             Notifications = alerts,
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
-        new CostGuards(stack, name("cost"), alerts, new CostGuardsArgs { MonthlyBudgetUsd = 50, AnomalyDetection = true });
+        new CostGuards(stack, name("cost"), new CostGuardsArgs { Notifications = alerts, MonthlyBudgetUsd = 50, AnomalyDetection = true });
         return stack;
     }
 

@@ -151,7 +151,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
             ModelVersion = "2.0.0",
             ForceDelete = true,
             Rollout = new GradualRolloutArgs(),
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
         stacks["container"] = container;
 
@@ -181,7 +181,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
             ModelVersion = "1.0.0",
             PredictionLogSampleRate = 0.1,
             MinimumAccuracyPercent = 80,
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
             TrafficSplit = new TrafficSplitArgs
             {
                 Variants = [new ModelVariantArgs { Name = "a", Weight = 90 }, new ModelVariantArgs { Name = "b", Weight = 10, ModelVersion = "1.1.0" }, new ModelVariantArgs { Name = "next", Weight = 0, ModelVersion = "2.0.0" }],

@@ -17,7 +17,7 @@ public sealed class PlanTests
         {
             ImageUri = Image,
             MemoryMb = 1024,
-            Architecture = "arm64",
+            Architecture = LambdaArchitecture.Arm64,
             LogRetentionDays = 14,
             ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs { Weekdays = new DailyProfile { PeakMinimum = 3 } },
         });

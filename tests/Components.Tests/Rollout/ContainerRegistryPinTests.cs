@@ -25,7 +25,7 @@ public sealed class ContainerRegistryPinTests : IDisposable
             ModelVersion = version,
             ModelSource = modelSource,
             Function = new InferenceFunctionArgs { ModelBucket = new EncryptedBucket(stack, "models") },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "DAY", 5, 10)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
 
     [Fact]

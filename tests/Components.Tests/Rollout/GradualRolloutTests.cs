@@ -18,7 +18,7 @@ public sealed class GradualRolloutTests
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
             Function = new InferenceFunctionArgs { Code = Code },
-            Api = new RestApiEndpointArgs { Tiers = [new UsagePlanTier("standard", 1000, "MONTH", 10, 20)], Clients = [new ApiClient("acme", "standard")] },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
             Rollout = rollout,
         };
         new RestInferenceApi(stack, "embed", change is null ? args : change(args));

@@ -26,9 +26,9 @@ public sealed class ModelRouterApiTests
         Rules = [RequestRule.Header("x-task", "direction", "direction"), RequestRule.ContentType("image/*", "ppocr-cls")],
         DefaultTarget = "ppocr-cls",
         Function = new InferenceFunctionArgs { Code = Code },
-        Api = new RestApiEndpointArgs
+        Api = new RestApiSettings
         {
-            Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 10, 20)],
+            Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }],
             Clients = [new ApiClient("acme", "standard")],
         },
     };

@@ -20,12 +20,12 @@ public static class MyStack
                 Code = CodeDirectory.FromProject(context.Layout, ".build/function/ready-to-run-linux-x64"),
                 MemoryMb = context.Config.GetInt32("memoryMb", 2048, 128, 10240),
             },
-            Api = new RestApiEndpointArgs
+            Api = new RestApiSettings
             {
                 // Access logs need the region's API Gateway CloudWatch role, which a fresh account lacks: this sets it.
                 // Where another stack already manages it, leave AccountLogging out (preview lists it as a prerequisite).
                 AccountLogging = new ApiGatewayAccountLogging(context.Stack, "apigateway-logging"),
-                Tiers = [new UsagePlanTier("standard", 100_000, "MONTH", 20, 40)],
+                Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 20, BurstLimit = 40 }],
                 Clients = [new ApiClient("acme", "standard")],
             },
         });
