@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 stacks="$root/.build/stacks/Infra.Stacks.dll"
 plans="$root/.build/plans"
-if stale "$stacks" "$root/stacks" "$root/components" "$root/functions/ModelConfiguration"; then
+if stale "$stacks" "$root/stacks" "$root/components" "$root/functions/Contracts"; then
   # ReadyToRun: precompiled code starts about a third faster than JIT, and Pulumi starts us often.
   dotnet publish "$root/stacks/Infra.Stacks.csproj" -c Release --use-current-runtime --self-contained false \
     -p:PublishReadyToRun=true -o "$root/.build/stacks" --nologo -v quiet 1>&2

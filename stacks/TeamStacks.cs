@@ -3,7 +3,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Registry;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Stacks;
 

@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Configuration;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Stacks;
 

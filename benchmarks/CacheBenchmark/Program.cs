@@ -70,7 +70,7 @@ foreach (var (model, contentType, images) in new[]
 // (into an LRU already holding its 1000 entries, so every store also evicts).
 foreach (var (model, image) in new[] { ("ppocr-cls", TestImage.TextLine("line 0")), ("resnet18", TestImage.Gradient(224, 0)) })
 {
-    var definition = Inference.Configuration.ModelConfigLoader.Load(Path.Combine(modelDirectory, model, "model.json"));
+    var definition = Inference.Contracts.ModelConfigLoader.Load(Path.Combine(modelDirectory, model, "model.json"));
     var cache = new PredictionCache(new LruPredictionCache(1000, PredictionCacheOptions.DefaultMaxBytes), null, TimeSpan.FromSeconds(1));
     var answer = new CachedPrediction(new byte[model == "resnet18" ? 4953 : 180], "application/json");
     var missSamples = new List<double>();

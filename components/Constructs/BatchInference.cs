@@ -1,4 +1,4 @@
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Aws.CloudWatch;
 using Infra.Aws.DynamoDB;
 using Infra.Aws.Iam;

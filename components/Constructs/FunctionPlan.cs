@@ -43,7 +43,7 @@ internal sealed record FunctionPlan
     public FunctionPlan WithTrafficSplit(TrafficSplitArgs? split) =>
         split is null
             ? this
-            : this.WithEnvironment([new(Inference.Configuration.FunctionEnvironment.TrafficSplit, TrafficSplitSettings.Json(split))]) with
+            : this.WithEnvironment([new(Inference.Contracts.FunctionEnvironment.TrafficSplit, TrafficSplitSettings.Json(split))]) with
             {
                 VariantModelVersions = [.. split.Variants.Where(v => v.ModelVersion is not null).Select(v => v.ModelVersion!)],
             };

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Aws.DynamoDB;
 using Infra.Aws.Iam;
 using Infra.Aws.Kms;

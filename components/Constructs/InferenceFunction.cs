@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Aws.CloudWatch;
 using Infra.Aws.Iam;
 using Infra.Aws.Kms;

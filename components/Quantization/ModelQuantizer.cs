@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
-using Inference.Configuration;
+using Inference.Contracts;
 using Onnx;
 
 namespace Infra.Quantization;

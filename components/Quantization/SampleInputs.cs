@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Imaging;
 using Inference.Service;
 using Microsoft.ML.OnnxRuntime;

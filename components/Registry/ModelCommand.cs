@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Hosting;
 
 namespace Infra.Registry;

@@ -2,7 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Infra.Registry;
 

@@ -1,5 +1,5 @@
 using Amazon.S3;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Service;
 using InferenceFunction;
 using InferenceFunction.Events;

@@ -21,7 +21,7 @@ public sealed class ContainerImageTagTests : IDisposable
         "functions/Inference/models/resnet18/model.json",
         "functions/InferenceFunction/InferenceFunction.csproj",
         "functions/InferenceFunction/Program.cs",
-        "functions/ModelConfiguration/ModelConfiguration.csproj",
+        "functions/Contracts/Contracts.csproj",
         "global.json",
     ];
 

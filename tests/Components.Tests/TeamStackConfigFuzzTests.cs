@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Fuzzing;
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Hosting;
 
 namespace Components.Tests;

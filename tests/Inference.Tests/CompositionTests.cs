@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Inference.Contracts;
 using Inference.Sessions;
 using Inference.Service;
 using Microsoft.ML.OnnxRuntime;

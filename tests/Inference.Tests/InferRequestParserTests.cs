@@ -1,5 +1,5 @@
 using System.Text;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Protocol;
 
 namespace Inference.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Sessions;
 
 namespace Inference.Tests;

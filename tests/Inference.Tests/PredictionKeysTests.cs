@@ -1,6 +1,6 @@
 using System.Text;
 using Inference.Caching;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Protocol;
 
 namespace Inference.Tests;

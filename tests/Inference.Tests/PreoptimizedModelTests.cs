@@ -1,4 +1,4 @@
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Sessions;
 using Inference.Service;
 using Inference.Storage;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Storage;
 using Moq;
 using TestModels;

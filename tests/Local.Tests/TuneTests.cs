@@ -165,7 +165,7 @@ public sealed class TuneTests
     [Fact]
     public async Task The_real_function_is_measured_pinned_to_one_and_two_cpus_and_sizes_sharing_a_measurement_price_in_memory_order()
     {
-        var model = Inference.Configuration.ModelConfigLoader.Load(Path.Combine(TestStacks.TinyModelDirectory, "model.json"));
+        var model = Inference.Contracts.ModelConfigLoader.Load(Path.Combine(TestStacks.TinyModelDirectory, "model.json"));
         var environment = new Dictionary<string, string>
         {
             ["MODEL_DIR"] = TestStacks.TinyModelDirectory,
@@ -215,7 +215,7 @@ public sealed class TuneTests
         var withoutImages = System.Text.RegularExpressions.Regex.Replace(json, @"""preprocessing"": \{[^}]*\{[^}]*\}[^}]*\},", string.Empty);
         File.WriteAllText(Path.Combine(folder.Path, "model.json"), withoutImages);
         File.Copy(Path.Combine(TestStacks.TinyModelDirectory, "ch_ppocr_mobile_v2.0_cls_infer.onnx"), Path.Combine(folder.Path, "ch_ppocr_mobile_v2.0_cls_infer.onnx"));
-        var model = Inference.Configuration.ModelConfigLoader.Load(Path.Combine(folder.Path, "model.json"));
+        var model = Inference.Contracts.ModelConfigLoader.Load(Path.Combine(folder.Path, "model.json"));
         Assert.Null(model.Config.Preprocessing);
 
         using var payload = System.Text.Json.JsonDocument.Parse(TunePayload.For(TestStacks.RestApi().Apis[0], model, null, null));

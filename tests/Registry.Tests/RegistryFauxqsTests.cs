@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Service;
 using Inference.Storage;
 

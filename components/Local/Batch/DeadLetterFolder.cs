@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Infra.Local.Batch;
 

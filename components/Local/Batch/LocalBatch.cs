@@ -1,4 +1,4 @@
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Components;
 using Infra.Local.Emulators;
 

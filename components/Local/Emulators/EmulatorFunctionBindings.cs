@@ -1,4 +1,4 @@
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Aws.DynamoDB;
 using Infra.Aws.Lambda;
 using Infra.Components;

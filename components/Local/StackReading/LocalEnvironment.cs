@@ -1,4 +1,4 @@
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Core;
 
 namespace Infra.Local.StackReading;

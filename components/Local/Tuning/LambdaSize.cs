@@ -1,4 +1,4 @@
-using Inference.Sessions;
+using Inference.Contracts;
 
 namespace Infra.Local.Tuning;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Local.Gateway;
 using Infra.Local.StackReading;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Protocol;
 
 namespace Inference.Caching;

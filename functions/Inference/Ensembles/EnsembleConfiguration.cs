@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Inference.Configuration;
-using E = Inference.Configuration.EnsembleConfig.Fields;
+using Inference.Contracts;
+using E = Inference.Contracts.EnsembleConfig.Fields;
 
 namespace Inference.Ensembles;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Service;
 using Inference.Protocol;
 using Inference.Telemetry;

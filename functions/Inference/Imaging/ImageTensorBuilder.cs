@@ -1,5 +1,5 @@
 using System.Buffers;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Protocol;
 using SkiaSharp;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Configuration;
+using Inference.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Inference.Protocol;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Inference.Configuration;
-using R = Inference.Configuration.RouterConfig.Fields;
+using Inference.Contracts;
+using R = Inference.Contracts.RouterConfig.Fields;
 
 namespace Inference.Routing;
 

@@ -1,5 +1,5 @@
 using Inference.Caching;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Predictions;
 using Inference.Sessions;
 using Inference.Storage;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Inference.Caching;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Feedback;
 using Inference.Imaging;
 using Inference.Predictions;

@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Caching;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Feedback;
 using Inference.Imaging;
 using Inference.Predictions;

@@ -1,4 +1,4 @@
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Inference.Service;
 

@@ -1,4 +1,4 @@
-using Inference.Configuration;
+using Inference.Contracts;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Inference.Sessions;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Storage;
 using Microsoft.ML.OnnxRuntime;
 

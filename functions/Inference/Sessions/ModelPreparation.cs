@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Service;
 
 namespace Inference.Sessions;

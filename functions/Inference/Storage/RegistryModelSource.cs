@@ -1,7 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Inference.Storage;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Inference.Storage;
 

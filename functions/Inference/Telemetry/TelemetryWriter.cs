@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Sessions;
 
 namespace Inference.Telemetry;

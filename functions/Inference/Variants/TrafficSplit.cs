@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Inference.Configuration;
-using F = Inference.Configuration.TrafficSplitConfig.Fields;
+using Inference.Contracts;
+using F = Inference.Contracts.TrafficSplitConfig.Fields;
 
 namespace Inference.Variants;
 

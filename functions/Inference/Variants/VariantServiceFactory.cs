@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
-using Inference.Configuration;
+using Inference.Contracts;
 using Inference.Service;
 using Inference.Telemetry;
 

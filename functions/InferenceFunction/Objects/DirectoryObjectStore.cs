@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace InferenceFunction.Objects;
 

@@ -5,7 +5,7 @@ namespace Components.Tests.Contracts;
 
 /// <summary>
 /// The wire format of the JSON documents the components hand the function (TRAFFIC_SPLIT, ENSEMBLES, ROUTER), written
-/// through the contract's DTOs (Inference.Configuration). The expected strings are literal on purpose: they are what
+/// through the contract's DTOs (Inference.Contracts). The expected strings are literal on purpose: they are what
 /// deployed functions read, so a change to a field name, the field order, the escaping or the unset fields shows here.
 /// </summary>
 public sealed class ConfigurationDocumentTests

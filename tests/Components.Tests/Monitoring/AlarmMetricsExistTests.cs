@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Inference.Configuration;
+using Inference.Contracts;
 using Infra.Components;
 using Infra.Core;
 using Infra.Core.Synthesis;

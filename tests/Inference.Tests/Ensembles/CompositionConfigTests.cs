@@ -56,7 +56,7 @@ public sealed class CompositionConfigTests
         Assert.Equal([new EnsembleMember("cls-a", 1, TimeSpan.FromSeconds(5)), new EnsembleMember("cls-b", 2.5, TimeSpan.FromMilliseconds(80))], ensemble.Members);
     }
 
-    private static async Task<Dictionary<string, Configuration.ModelDefinition>> ServedAsync()
+    private static async Task<Dictionary<string, Contracts.ModelDefinition>> ServedAsync()
     {
         using var stack = await EnsembleStack.CreateAsync(ensembles: null, router: null);
         var models = ((Service.InferenceService)stack.Service).Models.Definitions.Where(d => d.Name is "cls-a" or "cls-b" or "cls-c" or "reg-a");

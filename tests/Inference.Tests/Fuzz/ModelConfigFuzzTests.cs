@@ -1,6 +1,6 @@
 using CsCheck;
 using Fuzzing;
-using Inference.Configuration;
+using Inference.Contracts;
 
 namespace Inference.Tests.Fuzz;
 

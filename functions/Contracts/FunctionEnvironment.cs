@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>
 /// The names of the environment variables the inference function reads, declared once for the function (which reads

@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>
 /// A semantic version as defined by SemVer 2.0.0: <c>MAJOR.MINOR.PATCH</c>, an optional pre-release

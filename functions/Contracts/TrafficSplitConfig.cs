@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>
 /// The <see cref="FunctionEnvironment.TrafficSplit"/> document: weighted variants, an optional sticky header and optional

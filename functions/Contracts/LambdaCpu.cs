@@ -1,4 +1,4 @@
-namespace Inference.Sessions;
+namespace Inference.Contracts;
 
 /// <summary>Lambda gives CPU in proportion to memory: one vCPU per 1,769 MB, at most 6.</summary>
 public static class LambdaCpu

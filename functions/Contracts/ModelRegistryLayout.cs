@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>
 /// Where the model registry keeps a version in its bucket: <c>models/{name}/{version}/model.onnx</c> next to

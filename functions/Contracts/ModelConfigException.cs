@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>A model.json that cannot be used, naming the file, the field, the value and what is allowed.</summary>
 public sealed class ModelConfigException : Exception

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>
 /// One entry of the <see cref="FunctionEnvironment.Ensembles"/> document: models answered together and combined. The

@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>
 /// The one rule for keeping S3 object keys as files under a folder, part of the contract: the function's folder store and

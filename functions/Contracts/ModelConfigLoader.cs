@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>Reads a model.json and validates every field, failing with a <see cref="ModelConfigException"/>.</summary>
 public static partial class ModelConfigLoader

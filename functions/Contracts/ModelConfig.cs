@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>The contents of a model's <c>model.json</c>, as written by its author.</summary>
 public sealed record ModelConfig

@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>A validated model.json with its datatypes parsed and its local files resolved.</summary>
 public sealed record ModelDefinition(

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>Source-generated serialization of the configuration documents (no reflection: the function is published Native AOT).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>One metric the inference function publishes: its name, its EMF unit, and every dimension set it can carry.</summary>
 public sealed record FunctionMetric(string Name, string Unit, IReadOnlyList<IReadOnlyList<string>> DimensionSets);

@@ -1,4 +1,4 @@
-namespace Inference.Configuration;
+namespace Inference.Contracts;
 
 /// <summary>The Open Inference Protocol datatypes this service can carry, with their ONNX element types.</summary>
 public enum TensorDatatype
