@@ -169,7 +169,7 @@ public sealed class MicroBatchTests
     }
 
     /// <summary>No cache, so that the single answer is computed afresh rather than replayed.</summary>
-    private static Task<InferenceService> ServiceAsync(string model, int batchMaxSize, TextWriter log) =>
+    private static Task<ModelService> ServiceAsync(string model, int batchMaxSize, TextWriter log) =>
         InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = ServiceFixture.ModelsDirectory,

@@ -12,80 +12,69 @@ using Microsoft.ML.OnnxRuntime;
 namespace Inference.Service;
 
 /// <summary>
-/// The Open Inference Protocol v2 REST API plus the image endpoint, over the models in a <see cref="ModelSessions"/>.
-/// Bad input becomes a 4xx JSON error; every request is logged and measured by <see cref="TelemetryWriter"/>.
-/// Successful predictions are cached (<see cref="PredictionCache"/>) and sampled into the predictions log
-/// (<see cref="PredictionRecorder"/>); neither can fail a request.
+/// The core of a model service: the Open Inference Protocol v2 REST API plus the image endpoint, over the models in a
+/// <see cref="ModelSessions"/>. It routes, checks the content, micro-batches images and runs the sessions. Bad input
+/// becomes a 4xx JSON error. Successful predictions are cached (<see cref="PredictionCache"/>), which cannot fail a
+/// request. The predictions log and the telemetry line are stages around it (<see cref="IServiceStage"/>).
 /// </summary>
-public sealed class InferenceService : IInferenceService, IDisposable
+internal sealed class InferenceService : IServiceStage
 {
     private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/webp"];
 
     private readonly InferenceOptions _options;
-    private readonly TelemetryWriter _telemetry;
     private readonly ImageDecoder _decoder;
     private readonly Dictionary<string, ImageTensorBuilder> _imageBuilders;
     private readonly PredictionCache? _cache;
-    private readonly PredictionRecorder? _recorder;
     private readonly FeedbackHandler _feedback;
-    private int _requestsSeen;
 
+    /// <param name="telemetry">Where the feedback's accuracy metrics go.</param>
     public InferenceService(ModelSessions models, InferenceOptions options, TelemetryWriter telemetry,
-        PredictionCache? cache = null, PredictionRecorder? recorder = null, IFeedbackStore? feedbackStore = null)
+        PredictionCache? cache = null, IFeedbackStore? feedbackStore = null)
     {
         _feedback = new FeedbackHandler(feedbackStore, new AccuracyWindow(options.Feedback.WindowSize, options.Feedback.MinimumSamples), telemetry,
             options.Feedback.Timeout);
         Models = models;
         _options = options;
-        _telemetry = telemetry;
         _cache = cache;
-        _recorder = recorder;
         _decoder = new ImageDecoder(options.MaxImagePixels);
         _imageBuilders = models.Definitions
             .Where(d => d.Config.Preprocessing is not null)
             .ToDictionary(d => d.Name, d => new ImageTensorBuilder(d.Config.Preprocessing!), StringComparer.Ordinal);
     }
 
-    /// <summary>The models served; benchmarks reach a model's bare session through it.</summary>
     public ModelSessions Models { get; }
 
-    public Task WarmUpAsync(CancellationToken cancellationToken) => Models.LoadAllAsync(cancellationToken);
-
-    public async Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken)
-    {
-        var call = Begin(request);
-        var response = await GuardAsync(call, async () => await RouteAsync(request, call.Record, cancellationToken).ConfigureAwait(false))
-            .ConfigureAwait(false);
-        return await FinishAsync(call, response!, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<InferenceResponse> HandleAsync(RequestTrace trace, CancellationToken cancellationToken) =>
+        (await GuardAsync(trace, async () => await RouteAsync(trace.Request, trace.Record, cancellationToken).ConfigureAwait(false))
+            .ConfigureAwait(false))!;
 
     /// <summary>
-    /// Predicts many images at once. Each item is answered and logged exactly as <see cref="HandleAsync"/> would answer it alone
-    /// (a bad image gets its own 4xx); the decoded images of a model whose first input dimension is dynamic run through the
-    /// session in chunks of at most <see cref="InferenceOptions.BatchMaxSize"/>, other models run once per image.
-    /// Requests that are not /predict are handled one by one.
+    /// The decoded images of a model whose first input dimension is dynamic run through the session in chunks of at most
+    /// <see cref="InferenceOptions.BatchMaxSize"/>, other models run once per image; a bad image gets its own 4xx.
     /// </summary>
-    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<InferenceRequest> requests, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<RequestTrace> traces,
+        Func<RequestTrace, CancellationToken, Task<InferenceResponse>> handleAlone, CancellationToken cancellationToken)
     {
-        var calls = new Call?[requests.Count];
-        var responses = new InferenceResponse?[requests.Count];
+        var responses = new InferenceResponse?[traces.Count];
         var pending = new List<PreparedImage>();
         try
         {
-            for (var i = 0; i < requests.Count; i++)
+            for (var i = 0; i < traces.Count; i++)
             {
-                if (Route.Parse(requests[i].Path).Kind != RouteKind.Predict)
+                var trace = traces[i];
+                trace.Restart();
+                if (Route.Parse(trace.Request.Path).Kind != RouteKind.Predict)
                 {
-                    responses[i] = await HandleAsync(requests[i], cancellationToken).ConfigureAwait(false);
+                    responses[i] = await handleAlone(trace, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 var index = i;
-                var call = calls[i] = Begin(requests[i]);
-                responses[i] = await GuardAsync(call, async () =>
+                trace.Batched = true;
+                responses[i] = await GuardAsync(trace, async () =>
                 {
-                    var (definition, _) = ResolveRoute(call.Request, call.Record);
-                    var (answer, image) = await PrepareImageAsync(call.Request, definition!, call.Record, cancellationToken).ConfigureAwait(false);
+                    var (definition, _) = ResolveRoute(trace.Request, trace.Record);
+                    var (answer, image) = await PrepareImageAsync(trace.Request, definition!, trace.Record, cancellationToken).ConfigureAwait(false);
                     if (image is not null)
                     {
                         image.Index = index;
@@ -101,7 +90,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
                 var chunkSize = MicroBatch.CanStack(group.Key.Definition) ? _options.BatchMaxSize : 1;
                 foreach (var chunk in group.Chunk(chunkSize))
                 {
-                    await PredictChunkAsync(chunk, calls, responses, cancellationToken).ConfigureAwait(false);
+                    await PredictChunkAsync(chunk, traces, responses, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -113,47 +102,12 @@ public sealed class InferenceService : IInferenceService, IDisposable
             }
         }
 
-        for (var i = 0; i < requests.Count; i++)
-        {
-            if (calls[i] is { } call)
-            {
-                responses[i] = await FinishAsync(call, responses[i]!, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         return responses!;
     }
 
-    /// <summary>
-    /// For a batch host whose input never reached the model (the S3 object was gone, or its type cannot be predicted):
-    /// writes that outcome to the predictions log under the input's key, so every input has its log item. Does nothing
-    /// without a predictions log. A failed write never throws: it is written as a WARN line with <c>PredictionLogErrors</c>.
-    /// </summary>
-    public async Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
-        long inputBytes, CancellationToken cancellationToken)
-    {
-        if (_recorder is null)
-        {
-            return;
-        }
-
-        var version = Models.TryGetDefinition(modelName, out var model) ? model.Version : TelemetryWriter.NoModel;
-        var error = await _recorder.RecordAsync(new PredictionLogEntry
-        {
-            InputKey = inputKey,
-            Model = modelName,
-            ModelVersion = version,
-            Status = status,
-            ErrorCode = errorCode,
-            LatencyMs = 0,
-            RequestId = requestId,
-            InputBytes = inputBytes,
-        }, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
-        {
-            _telemetry.WritePredictionLogError(modelName, version, inputKey, error);
-        }
-    }
+    /// <summary>The core keeps no predictions log (<see cref="PredictionLogging"/> does).</summary>
+    public Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
+        long inputBytes, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {
@@ -300,7 +254,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
     /// Runs one chunk of prepared images through the model and answers each. A failed run is a 500 for every item in it
     /// (one bad item can fail its whole chunk's run), saying so; the other chunks are unaffected.
     /// </summary>
-    private async Task PredictChunkAsync(PreparedImage[] chunk, Call?[] calls, InferenceResponse?[] responses, CancellationToken cancellationToken)
+    private async Task PredictChunkAsync(PreparedImage[] chunk, IReadOnlyList<RequestTrace> traces, InferenceResponse?[] responses, CancellationToken cancellationToken)
     {
         IReadOnlyList<OrtValue> outputs;
         var t = Stopwatch.GetTimestamp();
@@ -328,7 +282,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
                 var (image, output) = (chunk[k], outputs[k]);
                 image.Record.InferenceMs = inferenceMs;
                 image.Record.BatchSize = chunk.Length;
-                responses[image.Index] = await GuardAsync(calls[image.Index]!,
+                responses[image.Index] = await GuardAsync(traces[image.Index],
                     async () => await AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             }
         }
@@ -349,15 +303,8 @@ public sealed class InferenceService : IInferenceService, IDisposable
         return await AnswerAsync(image.CacheKey, body, image.Request.RequestId, image.Record, cancellationToken).ConfigureAwait(false);
     }
 
-    private Call Begin(InferenceRequest request) => new(request, Stopwatch.GetTimestamp(),
-        new RequestRecord(request.RequestId, request.Method, request.Path, request.Body.Length)
-        {
-            ColdStart = !request.Shadow && Interlocked.Increment(ref _requestsSeen) == 1,
-            Shadow = request.Shadow,
-        });
-
     /// <summary>Turns bad input into its 4xx answer and any other fault into a 500; only cancellation escapes.</summary>
-    private static async ValueTask<InferenceResponse?> GuardAsync(Call call, Func<ValueTask<InferenceResponse?>> handle)
+    private static async ValueTask<InferenceResponse?> GuardAsync(RequestTrace trace, Func<ValueTask<InferenceResponse?>> handle)
     {
         try
         {
@@ -365,35 +312,13 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
         catch (ApiException ex)
         {
-            return Error(call.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(call.Request.Path) : null, ex.LogMessage, ex.Details);
+            return Error(trace.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(trace.Request.Path) : null, ex.LogMessage, ex.Details);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Error(call.Record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+            return Error(trace.Record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
-
-    /// <summary>Writes the predictions log (when it applies) and the request's telemetry line.</summary>
-    private async Task<InferenceResponse> FinishAsync(Call call, InferenceResponse response, CancellationToken cancellationToken)
-    {
-        var record = call.Record;
-        record.Status = response.StatusCode;
-        record.ResponseBytes = response.Body.Length;
-        if (record.PredictionRoute && _recorder is not null && _recorder.ShouldRecord(call.Request))
-        {
-            var latencyMs = Stopwatch.GetElapsedTime(call.Started).TotalMilliseconds;
-            record.PredictionLogError = await _recorder.RecordAsync(call.Request, response, record.Model!, record.ModelVersion!,
-                record.ErrorCode, latencyMs, cancellationToken).ConfigureAwait(false);
-            record.PredictionLogged = record.PredictionLogError is null;
-        }
-
-        record.TotalMs = Stopwatch.GetElapsedTime(call.Started).TotalMilliseconds;
-        _telemetry.WriteRequest(record);
-        return response;
-    }
-
-    /// <summary>One request being handled: what it asked, when it started, what it did.</summary>
-    private sealed record Call(InferenceRequest Request, long Started, RequestRecord Record);
 
     /// <returns>The cached answer with this request's id, or null on a miss (or with no cache).</returns>
     private async ValueTask<InferenceResponse?> LookUpAsync(string? key, string id, RequestRecord record, CancellationToken cancellationToken)
