@@ -1,42 +1,39 @@
 using System.Diagnostics;
-using Inference.Caching;
 using Inference.Configuration;
 using Inference.Feedback;
 using Inference.Imaging;
-using Inference.Predictions;
 using Inference.Protocol;
 using Inference.Sessions;
 using Inference.Telemetry;
 using Microsoft.ML.OnnxRuntime;
+using static Inference.Service.Laps;
 
 namespace Inference.Service;
 
 /// <summary>
 /// The core of a model service: the Open Inference Protocol v2 REST API plus the image endpoint, over the models in a
-/// <see cref="ModelSessions"/>. It routes, checks the content, micro-batches images and runs the sessions. Bad input
-/// becomes a 4xx JSON error. Successful predictions are cached (<see cref="PredictionCache"/>), which cannot fail a
-/// request. The predictions log and the telemetry line are stages around it (<see cref="IServiceStage"/>).
+/// <see cref="ModelSessions"/>. It routes, checks the content, parses, micro-batches images and answers; bad input becomes
+/// a 4xx JSON error. The prediction itself is its <see cref="IPredictionStep"/> (the sessions, maybe behind the
+/// prediction cache); the predictions log and the telemetry line are stages around it (<see cref="IServiceStage"/>).
 /// </summary>
 internal sealed class InferenceService : IServiceStage
 {
     private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/webp"];
 
     private readonly InferenceOptions _options;
-    private readonly ImageDecoder _decoder;
     private readonly Dictionary<string, ImageTensorBuilder> _imageBuilders;
-    private readonly PredictionCache? _cache;
+    private readonly IPredictionStep _predictions;
     private readonly FeedbackHandler _feedback;
 
     /// <param name="telemetry">Where the feedback's accuracy metrics go.</param>
-    public InferenceService(ModelSessions models, InferenceOptions options, TelemetryWriter telemetry,
-        PredictionCache? cache = null, IFeedbackStore? feedbackStore = null)
+    public InferenceService(ModelSessions models, InferenceOptions options, IPredictionStep predictions, TelemetryWriter telemetry,
+        IFeedbackStore? feedbackStore = null)
     {
         _feedback = new FeedbackHandler(feedbackStore, new AccuracyWindow(options.Feedback.WindowSize, options.Feedback.MinimumSamples), telemetry,
             options.Feedback.Timeout);
         Models = models;
         _options = options;
-        _cache = cache;
-        _decoder = new ImageDecoder(options.MaxImagePixels);
+        _predictions = predictions;
         _imageBuilders = models.Definitions
             .Where(d => d.Config.Preprocessing is not null)
             .ToDictionary(d => d.Name, d => new ImageTensorBuilder(d.Config.Preprocessing!), StringComparer.Ordinal);
@@ -75,13 +72,14 @@ internal sealed class InferenceService : IServiceStage
                 {
                     var (definition, _) = ResolveRoute(trace.Request, trace.Record);
                     var (answer, image) = await PrepareImageAsync(trace.Request, definition!, trace.Record, cancellationToken).ConfigureAwait(false);
-                    if (image is not null)
+                    if (image is null)
                     {
-                        image.Index = index;
-                        pending.Add(image);
+                        return Answer(answer!.Value, trace.Request.RequestId, trace.Record);
                     }
 
-                    return answer;
+                    image.Index = index;
+                    pending.Add(image);
+                    return null;
                 }).ConfigureAwait(false);
             }
 
@@ -111,7 +109,7 @@ internal sealed class InferenceService : IServiceStage
 
     public void Dispose()
     {
-        _cache?.Dispose();
+        _predictions.Dispose();
         Models.Dispose();
     }
 
@@ -176,25 +174,7 @@ internal sealed class InferenceService : IServiceStage
         using var parsed = InferRequestParser.Parse(request.Body, definition);
         record.DecodeMs = Lap(ref t);
         var id = RequestIds.ForAnswer(parsed.Id, request.RequestId);
-        var cacheKey = _cache is null ? null : PredictionKeys.ForInfer(definition, parsed);
-        if (await LookUpAsync(cacheKey, id, record, cancellationToken).ConfigureAwait(false) is { } cached)
-        {
-            return cached;
-        }
-
-        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
-        t = Stopwatch.GetTimestamp();
-        var inputs = new OrtValue[parsed.Inputs.Count];
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = parsed.Inputs[i].Value;
-        }
-
-        using var outputs = model.Run(model.InputNames, inputs, parsed.OutputNames, cancellationToken);
-        record.InferenceMs = Lap(ref t);
-        var body = InferResponseWriter.Write(definition, parsed.OutputNames, outputs);
-        record.SerializeMs = Lap(ref t);
-        return await AnswerAsync(cacheKey, body, id, record, cancellationToken).ConfigureAwait(false);
+        return Answer(await _predictions.InferAsync(definition, parsed, record, cancellationToken).ConfigureAwait(false), id, record);
     }
 
     private async ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
@@ -202,19 +182,18 @@ internal sealed class InferenceService : IServiceStage
         var (answer, prepared) = await PrepareImageAsync(request, definition, record, cancellationToken).ConfigureAwait(false);
         if (prepared is null)
         {
-            return answer!;
+            return Answer(answer!.Value, request.RequestId, record);
         }
 
         using var image = prepared;
         var t = Stopwatch.GetTimestamp();
         using var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [MicroBatch.OutputName(definition)], cancellationToken);
         record.InferenceMs = Lap(ref t);
-        return await AnswerImageAsync(image, outputs[0], cancellationToken).ConfigureAwait(false);
+        return Answer(await _predictions.AnswerImageAsync(image, outputs[0], cancellationToken).ConfigureAwait(false), request.RequestId, record);
     }
 
-    /// <summary>Everything /predict does before the model runs.</summary>
-    /// <returns>An answer already (a cache hit), or the image's input tensor, ready for the model.</returns>
-    private async ValueTask<(InferenceResponse? Answer, PreparedImage? Image)> PrepareImageAsync(InferenceRequest request, ModelDefinition definition,
+    /// <inheritdoc cref="IPredictionStep.PrepareImageAsync"/>
+    private ValueTask<(PredictionAnswer? Answer, PreparedImage? Image)> PrepareImageAsync(InferenceRequest request, ModelDefinition definition,
         RequestRecord record, CancellationToken cancellationToken)
     {
         if (!_imageBuilders.TryGetValue(definition.Name, out var builder))
@@ -225,29 +204,7 @@ internal sealed class InferenceService : IServiceStage
 
         record.PredictionRoute = true;
         CheckBody(request, definition, isImage: true);
-        var cacheKey = _cache is null ? null : PredictionKeys.ForPredict(definition, request.Body.Span);
-        if (await LookUpAsync(cacheKey, request.RequestId, record, cancellationToken).ConfigureAwait(false) is { } cached)
-        {
-            return (cached, null);
-        }
-
-        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
-        var t = Stopwatch.GetTimestamp();
-        var resize = definition.Config.Preprocessing!.Resize;
-        using var image = _decoder.Decode(request.Body, resize.Width, resize.Height);
-        record.DecodeMs = Lap(ref t);
-        var tensor = builder.Build(image);
-        try
-        {
-            var preprocessed = model.RunPreprocessGraph(tensor.Value, cancellationToken);
-            record.PreprocessMs = Lap(ref t);
-            return (null, new PreparedImage(request, record, model, cacheKey, tensor, preprocessed));
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
-        }
+        return _predictions.PrepareImageAsync(request, definition, builder, record, cancellationToken);
     }
 
     /// <summary>
@@ -282,8 +239,9 @@ internal sealed class InferenceService : IServiceStage
                 var (image, output) = (chunk[k], outputs[k]);
                 image.Record.InferenceMs = inferenceMs;
                 image.Record.BatchSize = chunk.Length;
-                responses[image.Index] = await GuardAsync(traces[image.Index],
-                    async () => await AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                responses[image.Index] = await GuardAsync(traces[image.Index], async () =>
+                    Answer(await _predictions.AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false), image.Request.RequestId,
+                        image.Record)).ConfigureAwait(false);
             }
         }
         finally
@@ -293,14 +251,6 @@ internal sealed class InferenceService : IServiceStage
                 output.Dispose();
             }
         }
-    }
-
-    private async ValueTask<InferenceResponse> AnswerImageAsync(PreparedImage image, OrtValue output, CancellationToken cancellationToken)
-    {
-        var t = Stopwatch.GetTimestamp();
-        var body = PredictionWriter.Write(image.Model.Definition, output);
-        image.Record.SerializeMs = Lap(ref t);
-        return await AnswerAsync(image.CacheKey, body, image.Request.RequestId, image.Record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Turns bad input into its 4xx answer and any other fault into a 500; only cancellation escapes.</summary>
@@ -320,56 +270,19 @@ internal sealed class InferenceService : IServiceStage
         }
     }
 
-    /// <returns>The cached answer with this request's id, or null on a miss (or with no cache).</returns>
-    private async ValueTask<InferenceResponse?> LookUpAsync(string? key, string id, RequestRecord record, CancellationToken cancellationToken)
-    {
-        if (key is null)
-        {
-            return null;
-        }
-
-        var lookup = await _cache!.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        record.CacheError = lookup.Error;
-        if (lookup.Value is not { } cached)
-        {
-            record.Cache = "miss";
-            return null;
-        }
-
-        record.Cache = "hit";
-        record.CacheSource = lookup.Source;
-        record.Predicted = true;
-        var headers = cached.ContentType == JsonContentType ? HitHeaders
-            : new Dictionary<string, string> { ["Content-Type"] = cached.ContentType, ["X-Cache"] = "hit" };
-        return new InferenceResponse(200, headers, JsonBody.WithId(cached.Body, id));
-    }
-
-    /// <summary>A fresh 200 answer: cached without its id (when there is a cache), then sent with it.</summary>
-    private async ValueTask<InferenceResponse> AnswerAsync(string? key, ReadOnlyMemory<byte> bodyWithoutId, string id, RequestRecord record, CancellationToken cancellationToken)
+    /// <summary>A 200 with the prediction's answer under this request's id; a successful prediction says whether the cache answered it.</summary>
+    private static InferenceResponse Answer(PredictionAnswer answer, string id, RequestRecord record)
     {
         record.Predicted = true;
-        if (key is null)
+        var headers = (answer.ContentType, answer.Cache) switch
         {
-            return OkResponse(JsonBody.WithId(bodyWithoutId, id));
-        }
-
-        var store = await _cache!.SetAsync(key, new CachedPrediction(bodyWithoutId, JsonContentType), cancellationToken).ConfigureAwait(false);
-        record.CacheError ??= store.Error;
-        record.CacheStoreSkipped = store.SharedSkipped;
-        return new InferenceResponse(200, MissHeaders, JsonBody.WithId(bodyWithoutId, id));
-    }
-
-    /// <summary>A model that fails to load (lazily) is a 503: the request was fine, the next one retries the load.</summary>
-    private async ValueTask<LoadedModel> LoadAsync(ModelDefinition definition, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new ApiException(503, ErrorCodes.ModelUnavailable, $"Model '{definition.Name}' could not be loaded: {ex.Message}");
-        }
+            (PredictionAnswer.JsonContentType, null) => JsonHeaders,
+            (PredictionAnswer.JsonContentType, "hit") => HitHeaders,
+            (PredictionAnswer.JsonContentType, "miss") => MissHeaders,
+            (var type, null) => new Dictionary<string, string> { ["Content-Type"] = type },
+            (var type, var cache) => new Dictionary<string, string> { ["Content-Type"] = type, ["X-Cache"] = cache },
+        };
+        return new InferenceResponse(200, headers, JsonBody.WithId(answer.BodyWithoutId, id));
     }
 
     private void CheckBody(InferenceRequest request, ModelDefinition model, bool isImage)
@@ -411,27 +324,15 @@ internal sealed class InferenceService : IServiceStage
     private static IReadOnlyDictionary<string, string> AllowHeader(string path) =>
         new Dictionary<string, string>(JsonHeaders) { ["Allow"] = Route.Parse(path).AllowedMethod };
 
-    private const string JsonContentType = "application/json";
-
     private static readonly IReadOnlyDictionary<string, string> JsonHeaders =
-        new Dictionary<string, string> { ["Content-Type"] = JsonContentType };
+        new Dictionary<string, string> { ["Content-Type"] = PredictionAnswer.JsonContentType };
 
     /// <summary>Successful predictions say whether the cache answered (documented in functions/README.md).</summary>
     private static readonly IReadOnlyDictionary<string, string> HitHeaders =
-        new Dictionary<string, string> { ["Content-Type"] = JsonContentType, ["X-Cache"] = "hit" };
+        new Dictionary<string, string> { ["Content-Type"] = PredictionAnswer.JsonContentType, ["X-Cache"] = "hit" };
 
     private static readonly IReadOnlyDictionary<string, string> MissHeaders =
-        new Dictionary<string, string> { ["Content-Type"] = JsonContentType, ["X-Cache"] = "miss" };
+        new Dictionary<string, string> { ["Content-Type"] = PredictionAnswer.JsonContentType, ["X-Cache"] = "miss" };
 
-    private static InferenceResponse OkResponse(ReadOnlyMemory<byte> body) => new(200, JsonHeaders, body);
-
-    private static ValueTask<InferenceResponse> Ok(ReadOnlyMemory<byte> body) => ValueTask.FromResult(OkResponse(body));
-
-    private static double Lap(ref long timestamp)
-    {
-        var now = Stopwatch.GetTimestamp();
-        var ms = Stopwatch.GetElapsedTime(timestamp, now).TotalMilliseconds;
-        timestamp = now;
-        return ms;
-    }
+    private static ValueTask<InferenceResponse> Ok(ReadOnlyMemory<byte> body) => ValueTask.FromResult(new InferenceResponse(200, JsonHeaders, body));
 }

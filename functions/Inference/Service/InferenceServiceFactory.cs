@@ -109,13 +109,20 @@ public static class InferenceServiceFactory
     }
 
     /// <summary>
-    /// The core and the stages around it, from the inside out: each answered request is written to the predictions log
-    /// (when there is one) before its telemetry line, which says whether that write failed.
+    /// The core and the stages around it, from the inside out: the sessions predict, behind the prediction cache (when
+    /// there is one); the core routes and checks requests for them; each answered request is written to the predictions
+    /// log (when there is one) before its telemetry line, which says whether that write failed.
     /// </summary>
     private static IServiceStage Stages(ModelSessions models, InferenceOptions options, TelemetryWriter telemetry, PredictionCache? cache,
         PredictionRecorder? recorder, IFeedbackStore? feedbackStore)
     {
-        IServiceStage stages = new InferenceService(models, options, telemetry, cache, feedbackStore);
+        IPredictionStep predictions = new SessionPredictions(models, new ImageDecoder(options.MaxImagePixels));
+        if (cache is not null)
+        {
+            predictions = new CachedPredictions(predictions, cache);
+        }
+
+        IServiceStage stages = new InferenceService(models, options, predictions, telemetry, feedbackStore);
         if (recorder is not null)
         {
             stages = new PredictionLogging(stages, recorder, models, telemetry);
