@@ -103,6 +103,9 @@ internal sealed class InferenceService : IServiceStage
         return responses!;
     }
 
+    public Task<InferenceResponse> FinishBatchedAsync(RequestTrace trace, InferenceResponse response, CancellationToken cancellationToken) =>
+        Task.FromResult(response);
+
     /// <summary>The core keeps no predictions log (<see cref="PredictionLogging"/> does).</summary>
     public Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
         long inputBytes, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -32,8 +32,21 @@ public sealed class ModelService : IInferenceService, IDisposable
     /// session in chunks of at most <see cref="InferenceOptions.BatchMaxSize"/>, other models run once per image.
     /// Requests that are not /predict are handled one by one, in their place.
     /// </summary>
-    public Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<InferenceRequest> requests, CancellationToken cancellationToken) =>
-        _stages.PredictImagesAsync([.. requests.Select(Trace)], _stages.HandleAsync, cancellationToken);
+    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<InferenceRequest> requests, CancellationToken cancellationToken)
+    {
+        RequestTrace[] traces = [.. requests.Select(Trace)];
+        var responses = await _stages.PredictImagesAsync(traces, _stages.HandleAsync, cancellationToken).ConfigureAwait(false);
+        var finished = new InferenceResponse[traces.Length];
+        for (var i = 0; i < traces.Length; i++)
+        {
+            // The other requests were finished in their place.
+            finished[i] = traces[i].Batched
+                ? await _stages.FinishBatchedAsync(traces[i], responses[i], cancellationToken).ConfigureAwait(false)
+                : responses[i];
+        }
+
+        return finished;
+    }
 
     /// <summary>
     /// For a batch host whose input never reached the model (the S3 object was gone, or its type cannot be predicted):

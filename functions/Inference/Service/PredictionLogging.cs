@@ -15,23 +15,17 @@ internal sealed class PredictionLogging(IServiceStage inner, PredictionRecorder 
     public async Task<InferenceResponse> HandleAsync(RequestTrace trace, CancellationToken cancellationToken)
     {
         var response = await inner.HandleAsync(trace, cancellationToken).ConfigureAwait(false);
-        await RecordAsync(trace, response, cancellationToken).ConfigureAwait(false);
-        return response;
+        return await RecordedAsync(trace, response, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<RequestTrace> traces,
-        Func<RequestTrace, CancellationToken, Task<InferenceResponse>> handleAlone, CancellationToken cancellationToken)
-    {
-        var responses = await inner.PredictImagesAsync(traces, handleAlone, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < traces.Count; i++)
-        {
-            if (traces[i].Batched)
-            {
-                await RecordAsync(traces[i], responses[i], cancellationToken).ConfigureAwait(false);
-            }
-        }
+    public Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<RequestTrace> traces,
+        Func<RequestTrace, CancellationToken, Task<InferenceResponse>> handleAlone, CancellationToken cancellationToken) =>
+        inner.PredictImagesAsync(traces, handleAlone, cancellationToken);
 
-        return responses;
+    public async Task<InferenceResponse> FinishBatchedAsync(RequestTrace trace, InferenceResponse response, CancellationToken cancellationToken)
+    {
+        var finished = await inner.FinishBatchedAsync(trace, response, cancellationToken).ConfigureAwait(false);
+        return await RecordedAsync(trace, finished, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the outcome under the input's key, so every input of a batch host has its log item.</summary>
@@ -58,7 +52,7 @@ internal sealed class PredictionLogging(IServiceStage inner, PredictionRecorder 
 
     public void Dispose() => inner.Dispose();
 
-    private async Task RecordAsync(RequestTrace trace, InferenceResponse response, CancellationToken cancellationToken)
+    private async Task<InferenceResponse> RecordedAsync(RequestTrace trace, InferenceResponse response, CancellationToken cancellationToken)
     {
         var record = trace.Record;
         if (record.PredictionRoute && recorder.ShouldRecord(trace.Request))
@@ -67,5 +61,7 @@ internal sealed class PredictionLogging(IServiceStage inner, PredictionRecorder 
                 record.ErrorCode, trace.ElapsedMs, cancellationToken).ConfigureAwait(false);
             record.PredictionLogged = record.PredictionLogError is null;
         }
+
+        return response;
     }
 }

@@ -5,27 +5,15 @@ namespace Inference.Service;
 /// <summary>Writes each request's telemetry line (log and metrics, <see cref="TelemetryWriter.WriteRequest"/>) once it is answered.</summary>
 internal sealed class RequestTelemetry(IServiceStage inner, TelemetryWriter telemetry) : IServiceStage
 {
-    public async Task<InferenceResponse> HandleAsync(RequestTrace trace, CancellationToken cancellationToken)
-    {
-        var response = await inner.HandleAsync(trace, cancellationToken).ConfigureAwait(false);
-        Write(trace, response);
-        return response;
-    }
+    public async Task<InferenceResponse> HandleAsync(RequestTrace trace, CancellationToken cancellationToken) =>
+        Written(trace, await inner.HandleAsync(trace, cancellationToken).ConfigureAwait(false));
 
-    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<RequestTrace> traces,
-        Func<RequestTrace, CancellationToken, Task<InferenceResponse>> handleAlone, CancellationToken cancellationToken)
-    {
-        var responses = await inner.PredictImagesAsync(traces, handleAlone, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < traces.Count; i++)
-        {
-            if (traces[i].Batched)
-            {
-                Write(traces[i], responses[i]);
-            }
-        }
+    public Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<RequestTrace> traces,
+        Func<RequestTrace, CancellationToken, Task<InferenceResponse>> handleAlone, CancellationToken cancellationToken) =>
+        inner.PredictImagesAsync(traces, handleAlone, cancellationToken);
 
-        return responses;
-    }
+    public async Task<InferenceResponse> FinishBatchedAsync(RequestTrace trace, InferenceResponse response, CancellationToken cancellationToken) =>
+        Written(trace, await inner.FinishBatchedAsync(trace, response, cancellationToken).ConfigureAwait(false));
 
     public Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
         long inputBytes, CancellationToken cancellationToken) =>
@@ -33,12 +21,13 @@ internal sealed class RequestTelemetry(IServiceStage inner, TelemetryWriter tele
 
     public void Dispose() => inner.Dispose();
 
-    private void Write(RequestTrace trace, InferenceResponse response)
+    private InferenceResponse Written(RequestTrace trace, InferenceResponse response)
     {
         var record = trace.Record;
         record.Status = response.StatusCode;
         record.ResponseBytes = response.Body.Length;
         record.TotalMs = trace.ElapsedMs;
         telemetry.WriteRequest(record);
+        return response;
     }
 }
