@@ -56,7 +56,7 @@ internal static class ServeLoadBenchmark
     /// <summary>Bare <c>InferenceSession.Run</c>s of ResNet18: one session per instance, <paramref name="runs"/> in all.</summary>
     public static async Task<Result> BareAsync(int runs, int instances, int threads)
     {
-        var services = new List<InferenceService>();
+        var services = new List<ModelService>();
         for (var i = 0; i < instances; i++)
         {
             services.Add(await InferenceServiceFactory.CreateAsync(new InferenceOptions

@@ -32,7 +32,7 @@ internal sealed class CachingService : IDisposable
 
     public StringWriter Log { get; } = new();
 
-    public InferenceService Service { get; private set; } = null!;
+    public ModelService Service { get; private set; } = null!;
 
     public Task<InferenceResponse> HandleAsync(InferenceRequest request) => Service.HandleAsync(request, default);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Inference.Caching;
 using Inference.Service;
 using SkiaSharp;
@@ -91,6 +92,38 @@ public sealed class MicroBatchTests
     }
 
     [Fact]
+    public async Task A_batch_logs_each_request_that_is_not_predict_in_its_place_and_the_predict_requests_after_their_model_run_in_order()
+    {
+        var log = new StringWriter();
+        using var service = await InferenceServiceFactory.CreateAsync(new InferenceOptions
+        {
+            ModelDirectory = ServiceFixture.ModelsDirectory,
+            ModelName = "ppocr-cls",
+            IntraOpThreads = 2,
+            EagerLoading = false,
+            Cache = new PredictionCacheOptions { MaxEntries = 0 },
+        }, log);
+        var requests = new[]
+        {
+            Requests.Get("/v2/health/live"),
+            Requests.Post(ClsPredict, TestImages.TextLine("first", upsideDown: false), "image/png"),
+            Requests.Get("/v2/health/ready"),
+            Requests.Post(ClsPredict, TestImages.TextLine("second", upsideDown: true), "image/png"),
+        };
+
+        await service.PredictImagesAsync(requests, default);
+
+        // The first image loads the model (lazily) between the two health requests; the images' lines follow their run.
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["request", "model_loaded", "request", "request", "request"], lines.Select(l => l.GetProperty("message").GetString()));
+        var requestLines = lines.Where(l => l.GetProperty("message").GetString() == "request").ToArray();
+        Assert.Equal([requests[0].RequestId, requests[2].RequestId, requests[1].RequestId, requests[3].RequestId],
+            requestLines.Select(l => l.GetProperty("requestId").GetString()));
+        Assert.Equal([true, false, false, false], requestLines.Select(l => l.GetProperty("coldStart").GetBoolean()));
+        Assert.Equal([1, 1, 2, 2], requestLines.Select(l => l.TryGetProperty("batchSize", out var size) ? size.GetInt32() : 1));
+    }
+
+    [Fact]
     public async Task A_chunk_whose_model_run_fails_answers_each_of_its_items_with_a_500_naming_the_failure_and_the_other_chunks_succeed()
     {
         using var models = new TempDirectory();
@@ -169,7 +202,7 @@ public sealed class MicroBatchTests
     }
 
     /// <summary>No cache, so that the single answer is computed afresh rather than replayed.</summary>
-    private static Task<InferenceService> ServiceAsync(string model, int batchMaxSize, TextWriter log) =>
+    private static Task<ModelService> ServiceAsync(string model, int batchMaxSize, TextWriter log) =>
         InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
             ModelDirectory = ServiceFixture.ModelsDirectory,

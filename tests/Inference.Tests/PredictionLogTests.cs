@@ -67,6 +67,30 @@ public sealed class PredictionLogTests
     }
 
     [Fact]
+    public async Task In_a_batch_each_image_is_logged_right_before_its_request_line()
+    {
+        CachingService? service = null;
+        var linesAtEachPut = new List<int>();
+        var dynamo = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
+        dynamo.Setup(d => d.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<PutItemRequest, CancellationToken>((_, _) => linesAtEachPut.Add(service!.RequestLines().Length))
+            .ReturnsAsync(new PutItemResponse());
+        service = await CachingService.CreateAsync(NoCache, LogAll, dynamo.Object);
+        using var disposing = service;
+        InferenceRequest[] requests =
+        [
+            Requests.Post(Predict, TestImages.TextLine("one", upsideDown: false), "image/png"),
+            Requests.Post(Predict, TestImages.TextLine("two", upsideDown: true), "image/png"),
+        ];
+
+        await service.Service.PredictImagesAsync(requests, default);
+
+        // The first image's line is written between the two puts, and says its put succeeded.
+        Assert.Equal([0, 1], linesAtEachPut);
+        Assert.All(service.RequestLines(), line => Assert.True(line.GetProperty("predictionLogged").GetBoolean()));
+    }
+
+    [Fact]
     public async Task An_embedding_is_logged_as_a_hash_with_no_raw_payload()
     {
         var (dynamo, puts) = Recording();

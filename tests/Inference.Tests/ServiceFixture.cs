@@ -11,7 +11,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public StringWriter Log { get; } = new();
 
-    public InferenceService Service { get; private set; } = null!;
+    public ModelService Service { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
         Service = await InferenceServiceFactory.CreateAsync(new InferenceOptions { ModelDirectory = ModelsDirectory, IntraOpThreads = 2 }, Log);

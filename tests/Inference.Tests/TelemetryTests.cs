@@ -6,7 +6,7 @@ namespace Inference.Tests;
 public sealed class TelemetryTests : IAsyncLifetime
 {
     private readonly StringWriter _log = new();
-    private InferenceService _service = null!;
+    private ModelService _service = null!;
 
     public async Task InitializeAsync() =>
         _service = await InferenceServiceFactory.CreateAsync(

@@ -223,7 +223,7 @@ public sealed class RegistryFauxqsTests : IDisposable
         Assert.Equal("*", put.Header("if-none-match"));
     }
 
-    private Task<InferenceService> StartFunctionAsync(string version) =>
+    private Task<ModelService> StartFunctionAsync(string version) =>
         InferenceServiceFactory.FromEnvironmentAsync(name => name switch
         {
             "MODEL_REGISTRY_BUCKET" => _bucket,

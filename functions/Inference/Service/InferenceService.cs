@@ -1,98 +1,85 @@
 using System.Diagnostics;
-using Inference.Caching;
 using Inference.Contracts;
 using Inference.Feedback;
 using Inference.Imaging;
-using Inference.Predictions;
 using Inference.Protocol;
 using Inference.Sessions;
 using Inference.Telemetry;
 using Microsoft.ML.OnnxRuntime;
+using static Inference.Service.Laps;
 
 namespace Inference.Service;
 
 /// <summary>
-/// The Open Inference Protocol v2 REST API plus the image endpoint, over the models in a <see cref="ModelSessions"/>.
-/// Bad input becomes a 4xx JSON error; every request is logged and measured by <see cref="TelemetryWriter"/>.
-/// Successful predictions are cached (<see cref="PredictionCache"/>) and sampled into the predictions log
-/// (<see cref="PredictionRecorder"/>); neither can fail a request.
+/// The core of a model service: the Open Inference Protocol v2 REST API plus the image endpoint, over the models in a
+/// <see cref="ModelSessions"/>. It routes, checks the content, parses, micro-batches images and answers; bad input becomes
+/// a 4xx JSON error. The prediction itself is its <see cref="IPredictionStep"/> (the sessions, maybe behind the
+/// prediction cache); the predictions log and the telemetry line are stages around it (<see cref="IServiceStage"/>).
 /// </summary>
-public sealed class InferenceService : IInferenceService, IDisposable
+internal sealed class InferenceService : IServiceStage
 {
     private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/webp"];
 
     private readonly InferenceOptions _options;
-    private readonly TelemetryWriter _telemetry;
-    private readonly ImageDecoder _decoder;
     private readonly Dictionary<string, ImageTensorBuilder> _imageBuilders;
-    private readonly PredictionCache? _cache;
-    private readonly PredictionRecorder? _recorder;
+    private readonly IPredictionStep _predictions;
     private readonly FeedbackHandler _feedback;
-    private int _requestsSeen;
 
-    public InferenceService(ModelSessions models, InferenceOptions options, TelemetryWriter telemetry,
-        PredictionCache? cache = null, PredictionRecorder? recorder = null, IFeedbackStore? feedbackStore = null)
+    /// <param name="telemetry">Where the feedback's accuracy metrics go.</param>
+    public InferenceService(ModelSessions models, InferenceOptions options, IPredictionStep predictions, TelemetryWriter telemetry,
+        IFeedbackStore? feedbackStore = null)
     {
         _feedback = new FeedbackHandler(feedbackStore, new AccuracyWindow(options.Feedback.WindowSize, options.Feedback.MinimumSamples), telemetry,
             options.Feedback.Timeout);
         Models = models;
         _options = options;
-        _telemetry = telemetry;
-        _cache = cache;
-        _recorder = recorder;
-        _decoder = new ImageDecoder(options.MaxImagePixels);
+        _predictions = predictions;
         _imageBuilders = models.Definitions
             .Where(d => d.Config.Preprocessing is not null)
             .ToDictionary(d => d.Name, d => new ImageTensorBuilder(d.Config.Preprocessing!), StringComparer.Ordinal);
     }
 
-    /// <summary>The models served; benchmarks reach a model's bare session through it.</summary>
     public ModelSessions Models { get; }
 
-    public Task WarmUpAsync(CancellationToken cancellationToken) => Models.LoadAllAsync(cancellationToken);
-
-    public async Task<InferenceResponse> HandleAsync(InferenceRequest request, CancellationToken cancellationToken)
-    {
-        var call = Begin(request);
-        var response = await GuardAsync(call, async () => await RouteAsync(request, call.Record, cancellationToken).ConfigureAwait(false))
-            .ConfigureAwait(false);
-        return await FinishAsync(call, response!, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<InferenceResponse> HandleAsync(RequestTrace trace, CancellationToken cancellationToken) =>
+        (await GuardAsync(trace, async () => await RouteAsync(trace.Request, trace.Record, cancellationToken).ConfigureAwait(false))
+            .ConfigureAwait(false))!;
 
     /// <summary>
-    /// Predicts many images at once. Each item is answered and logged exactly as <see cref="HandleAsync"/> would answer it alone
-    /// (a bad image gets its own 4xx); the decoded images of a model whose first input dimension is dynamic run through the
-    /// session in chunks of at most <see cref="InferenceOptions.BatchMaxSize"/>, other models run once per image.
-    /// Requests that are not /predict are handled one by one.
+    /// The decoded images of a model whose first input dimension is dynamic run through the session in chunks of at most
+    /// <see cref="InferenceOptions.BatchMaxSize"/>, other models run once per image; a bad image gets its own 4xx.
     /// </summary>
-    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<InferenceRequest> requests, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InferenceResponse>> PredictImagesAsync(IReadOnlyList<RequestTrace> traces,
+        Func<RequestTrace, CancellationToken, Task<InferenceResponse>> handleAlone, CancellationToken cancellationToken)
     {
-        var calls = new Call?[requests.Count];
-        var responses = new InferenceResponse?[requests.Count];
+        var responses = new InferenceResponse?[traces.Count];
         var pending = new List<PreparedImage>();
         try
         {
-            for (var i = 0; i < requests.Count; i++)
+            for (var i = 0; i < traces.Count; i++)
             {
-                if (Route.Parse(requests[i].Path).Kind != RouteKind.Predict)
+                var trace = traces[i];
+                trace.Restart();
+                if (Route.Parse(trace.Request.Path).Kind != RouteKind.Predict)
                 {
-                    responses[i] = await HandleAsync(requests[i], cancellationToken).ConfigureAwait(false);
+                    responses[i] = await handleAlone(trace, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 var index = i;
-                var call = calls[i] = Begin(requests[i]);
-                responses[i] = await GuardAsync(call, async () =>
+                trace.Batched = true;
+                responses[i] = await GuardAsync(trace, async () =>
                 {
-                    var (definition, _) = ResolveRoute(call.Request, call.Record);
-                    var (answer, image) = await PrepareImageAsync(call.Request, definition!, call.Record, cancellationToken).ConfigureAwait(false);
-                    if (image is not null)
+                    var (definition, _) = ResolveRoute(trace.Request, trace.Record);
+                    var (answer, image) = await PrepareImageAsync(trace.Request, definition!, trace.Record, cancellationToken).ConfigureAwait(false);
+                    if (image is null)
                     {
-                        image.Index = index;
-                        pending.Add(image);
+                        return Answer(answer!.Value, trace.Request.RequestId, trace.Record);
                     }
 
-                    return answer;
+                    image.Index = index;
+                    pending.Add(image);
+                    return null;
                 }).ConfigureAwait(false);
             }
 
@@ -101,7 +88,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
                 var chunkSize = MicroBatch.CanStack(group.Key.Definition) ? _options.BatchMaxSize : 1;
                 foreach (var chunk in group.Chunk(chunkSize))
                 {
-                    await PredictChunkAsync(chunk, calls, responses, cancellationToken).ConfigureAwait(false);
+                    await PredictChunkAsync(chunk, traces, responses, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -113,51 +100,19 @@ public sealed class InferenceService : IInferenceService, IDisposable
             }
         }
 
-        for (var i = 0; i < requests.Count; i++)
-        {
-            if (calls[i] is { } call)
-            {
-                responses[i] = await FinishAsync(call, responses[i]!, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         return responses!;
     }
 
-    /// <summary>
-    /// For a batch host whose input never reached the model (the S3 object was gone, or its type cannot be predicted):
-    /// writes that outcome to the predictions log under the input's key, so every input has its log item. Does nothing
-    /// without a predictions log. A failed write never throws: it is written as a WARN line with <c>PredictionLogErrors</c>.
-    /// </summary>
-    public async Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
-        long inputBytes, CancellationToken cancellationToken)
-    {
-        if (_recorder is null)
-        {
-            return;
-        }
+    public Task<InferenceResponse> FinishBatchedAsync(RequestTrace trace, InferenceResponse response, CancellationToken cancellationToken) =>
+        Task.FromResult(response);
 
-        var version = Models.TryGetDefinition(modelName, out var model) ? model.Version : TelemetryWriter.NoModel;
-        var error = await _recorder.RecordAsync(new PredictionLogEntry
-        {
-            InputKey = inputKey,
-            Model = modelName,
-            ModelVersion = version,
-            Status = status,
-            ErrorCode = errorCode,
-            LatencyMs = 0,
-            RequestId = requestId,
-            InputBytes = inputBytes,
-        }, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
-        {
-            _telemetry.WritePredictionLogError(modelName, version, inputKey, error);
-        }
-    }
+    /// <summary>The core keeps no predictions log (<see cref="PredictionLogging"/> does).</summary>
+    public Task LogUnservedInputAsync(string inputKey, string modelName, int status, string errorCode, string requestId,
+        long inputBytes, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {
-        _cache?.Dispose();
+        _predictions.Dispose();
         Models.Dispose();
     }
 
@@ -222,25 +177,7 @@ public sealed class InferenceService : IInferenceService, IDisposable
         using var parsed = InferRequestParser.Parse(request.Body, definition);
         record.DecodeMs = Lap(ref t);
         var id = RequestIds.ForAnswer(parsed.Id, request.RequestId);
-        var cacheKey = _cache is null ? null : PredictionKeys.ForInfer(definition, parsed);
-        if (await LookUpAsync(cacheKey, id, record, cancellationToken).ConfigureAwait(false) is { } cached)
-        {
-            return cached;
-        }
-
-        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
-        t = Stopwatch.GetTimestamp();
-        var inputs = new OrtValue[parsed.Inputs.Count];
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = parsed.Inputs[i].Value;
-        }
-
-        using var outputs = model.Run(model.InputNames, inputs, parsed.OutputNames, cancellationToken);
-        record.InferenceMs = Lap(ref t);
-        var body = InferResponseWriter.Write(definition, parsed.OutputNames, outputs);
-        record.SerializeMs = Lap(ref t);
-        return await AnswerAsync(cacheKey, body, id, record, cancellationToken).ConfigureAwait(false);
+        return Answer(await _predictions.InferAsync(definition, parsed, record, cancellationToken).ConfigureAwait(false), id, record);
     }
 
     private async ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, ModelDefinition definition, RequestRecord record, CancellationToken cancellationToken)
@@ -248,19 +185,18 @@ public sealed class InferenceService : IInferenceService, IDisposable
         var (answer, prepared) = await PrepareImageAsync(request, definition, record, cancellationToken).ConfigureAwait(false);
         if (prepared is null)
         {
-            return answer!;
+            return Answer(answer!.Value, request.RequestId, record);
         }
 
         using var image = prepared;
         var t = Stopwatch.GetTimestamp();
         using var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [MicroBatch.OutputName(definition)], cancellationToken);
         record.InferenceMs = Lap(ref t);
-        return await AnswerImageAsync(image, outputs[0], cancellationToken).ConfigureAwait(false);
+        return Answer(await _predictions.AnswerImageAsync(image, outputs[0], cancellationToken).ConfigureAwait(false), request.RequestId, record);
     }
 
-    /// <summary>Everything /predict does before the model runs.</summary>
-    /// <returns>An answer already (a cache hit), or the image's input tensor, ready for the model.</returns>
-    private async ValueTask<(InferenceResponse? Answer, PreparedImage? Image)> PrepareImageAsync(InferenceRequest request, ModelDefinition definition,
+    /// <inheritdoc cref="IPredictionStep.PrepareImageAsync"/>
+    private ValueTask<(PredictionAnswer? Answer, PreparedImage? Image)> PrepareImageAsync(InferenceRequest request, ModelDefinition definition,
         RequestRecord record, CancellationToken cancellationToken)
     {
         if (!_imageBuilders.TryGetValue(definition.Name, out var builder))
@@ -271,36 +207,14 @@ public sealed class InferenceService : IInferenceService, IDisposable
 
         record.PredictionRoute = true;
         CheckBody(request, definition, isImage: true);
-        var cacheKey = _cache is null ? null : PredictionKeys.ForPredict(definition, request.Body.Span);
-        if (await LookUpAsync(cacheKey, request.RequestId, record, cancellationToken).ConfigureAwait(false) is { } cached)
-        {
-            return (cached, null);
-        }
-
-        var model = await LoadAsync(definition, cancellationToken).ConfigureAwait(false);
-        var t = Stopwatch.GetTimestamp();
-        var resize = definition.Config.Preprocessing!.Resize;
-        using var image = _decoder.Decode(request.Body, resize.Width, resize.Height);
-        record.DecodeMs = Lap(ref t);
-        var tensor = builder.Build(image);
-        try
-        {
-            var preprocessed = model.RunPreprocessGraph(tensor.Value, cancellationToken);
-            record.PreprocessMs = Lap(ref t);
-            return (null, new PreparedImage(request, record, model, cacheKey, tensor, preprocessed));
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
-        }
+        return _predictions.PrepareImageAsync(request, definition, builder, record, cancellationToken);
     }
 
     /// <summary>
     /// Runs one chunk of prepared images through the model and answers each. A failed run is a 500 for every item in it
     /// (one bad item can fail its whole chunk's run), saying so; the other chunks are unaffected.
     /// </summary>
-    private async Task PredictChunkAsync(PreparedImage[] chunk, Call?[] calls, InferenceResponse?[] responses, CancellationToken cancellationToken)
+    private async Task PredictChunkAsync(PreparedImage[] chunk, IReadOnlyList<RequestTrace> traces, InferenceResponse?[] responses, CancellationToken cancellationToken)
     {
         IReadOnlyList<OrtValue> outputs;
         var t = Stopwatch.GetTimestamp();
@@ -328,8 +242,9 @@ public sealed class InferenceService : IInferenceService, IDisposable
                 var (image, output) = (chunk[k], outputs[k]);
                 image.Record.InferenceMs = inferenceMs;
                 image.Record.BatchSize = chunk.Length;
-                responses[image.Index] = await GuardAsync(calls[image.Index]!,
-                    async () => await AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                responses[image.Index] = await GuardAsync(traces[image.Index], async () =>
+                    Answer(await _predictions.AnswerImageAsync(image, output, cancellationToken).ConfigureAwait(false), image.Request.RequestId,
+                        image.Record)).ConfigureAwait(false);
             }
         }
         finally
@@ -341,23 +256,8 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
     }
 
-    private async ValueTask<InferenceResponse> AnswerImageAsync(PreparedImage image, OrtValue output, CancellationToken cancellationToken)
-    {
-        var t = Stopwatch.GetTimestamp();
-        var body = PredictionWriter.Write(image.Model.Definition, output);
-        image.Record.SerializeMs = Lap(ref t);
-        return await AnswerAsync(image.CacheKey, body, image.Request.RequestId, image.Record, cancellationToken).ConfigureAwait(false);
-    }
-
-    private Call Begin(InferenceRequest request) => new(request, Stopwatch.GetTimestamp(),
-        new RequestRecord(request.RequestId, request.Method, request.Path, request.Body.Length)
-        {
-            ColdStart = !request.Shadow && Interlocked.Increment(ref _requestsSeen) == 1,
-            Shadow = request.Shadow,
-        });
-
     /// <summary>Turns bad input into its 4xx answer and any other fault into a 500; only cancellation escapes.</summary>
-    private static async ValueTask<InferenceResponse?> GuardAsync(Call call, Func<ValueTask<InferenceResponse?>> handle)
+    private static async ValueTask<InferenceResponse?> GuardAsync(RequestTrace trace, Func<ValueTask<InferenceResponse?>> handle)
     {
         try
         {
@@ -365,86 +265,27 @@ public sealed class InferenceService : IInferenceService, IDisposable
         }
         catch (ApiException ex)
         {
-            return Error(call.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(call.Request.Path) : null, ex.LogMessage, ex.Details);
+            return Error(trace.Record, ex.StatusCode, ex.Code, ex.Message, ex.StatusCode == 405 ? AllowHeader(trace.Request.Path) : null, ex.LogMessage, ex.Details);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Error(call.Record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+            return Error(trace.Record, 500, ErrorCodes.InternalError, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
-    /// <summary>Writes the predictions log (when it applies) and the request's telemetry line.</summary>
-    private async Task<InferenceResponse> FinishAsync(Call call, InferenceResponse response, CancellationToken cancellationToken)
-    {
-        var record = call.Record;
-        record.Status = response.StatusCode;
-        record.ResponseBytes = response.Body.Length;
-        if (record.PredictionRoute && _recorder is not null && _recorder.ShouldRecord(call.Request))
-        {
-            var latencyMs = Stopwatch.GetElapsedTime(call.Started).TotalMilliseconds;
-            record.PredictionLogError = await _recorder.RecordAsync(call.Request, response, record.Model!, record.ModelVersion!,
-                record.ErrorCode, latencyMs, cancellationToken).ConfigureAwait(false);
-            record.PredictionLogged = record.PredictionLogError is null;
-        }
-
-        record.TotalMs = Stopwatch.GetElapsedTime(call.Started).TotalMilliseconds;
-        _telemetry.WriteRequest(record);
-        return response;
-    }
-
-    /// <summary>One request being handled: what it asked, when it started, what it did.</summary>
-    private sealed record Call(InferenceRequest Request, long Started, RequestRecord Record);
-
-    /// <returns>The cached answer with this request's id, or null on a miss (or with no cache).</returns>
-    private async ValueTask<InferenceResponse?> LookUpAsync(string? key, string id, RequestRecord record, CancellationToken cancellationToken)
-    {
-        if (key is null)
-        {
-            return null;
-        }
-
-        var lookup = await _cache!.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        record.CacheError = lookup.Error;
-        if (lookup.Value is not { } cached)
-        {
-            record.Cache = "miss";
-            return null;
-        }
-
-        record.Cache = "hit";
-        record.CacheSource = lookup.Source;
-        record.Predicted = true;
-        var headers = cached.ContentType == JsonContentType ? HitHeaders
-            : new Dictionary<string, string> { ["Content-Type"] = cached.ContentType, ["X-Cache"] = "hit" };
-        return new InferenceResponse(200, headers, JsonBody.WithId(cached.Body, id));
-    }
-
-    /// <summary>A fresh 200 answer: cached without its id (when there is a cache), then sent with it.</summary>
-    private async ValueTask<InferenceResponse> AnswerAsync(string? key, ReadOnlyMemory<byte> bodyWithoutId, string id, RequestRecord record, CancellationToken cancellationToken)
+    /// <summary>A 200 with the prediction's answer under this request's id; a successful prediction says whether the cache answered it.</summary>
+    private static InferenceResponse Answer(PredictionAnswer answer, string id, RequestRecord record)
     {
         record.Predicted = true;
-        if (key is null)
+        var headers = (answer.ContentType, answer.Cache) switch
         {
-            return OkResponse(JsonBody.WithId(bodyWithoutId, id));
-        }
-
-        var store = await _cache!.SetAsync(key, new CachedPrediction(bodyWithoutId, JsonContentType), cancellationToken).ConfigureAwait(false);
-        record.CacheError ??= store.Error;
-        record.CacheStoreSkipped = store.SharedSkipped;
-        return new InferenceResponse(200, MissHeaders, JsonBody.WithId(bodyWithoutId, id));
-    }
-
-    /// <summary>A model that fails to load (lazily) is a 503: the request was fine, the next one retries the load.</summary>
-    private async ValueTask<LoadedModel> LoadAsync(ModelDefinition definition, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await Models.GetAsync(definition.Name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new ApiException(503, ErrorCodes.ModelUnavailable, $"Model '{definition.Name}' could not be loaded: {ex.Message}");
-        }
+            (PredictionAnswer.JsonContentType, null) => JsonHeaders,
+            (PredictionAnswer.JsonContentType, "hit") => HitHeaders,
+            (PredictionAnswer.JsonContentType, "miss") => MissHeaders,
+            (var type, null) => new Dictionary<string, string> { ["Content-Type"] = type },
+            (var type, var cache) => new Dictionary<string, string> { ["Content-Type"] = type, ["X-Cache"] = cache },
+        };
+        return new InferenceResponse(200, headers, JsonBody.WithId(answer.BodyWithoutId, id));
     }
 
     private void CheckBody(InferenceRequest request, ModelDefinition model, bool isImage)
@@ -486,27 +327,15 @@ public sealed class InferenceService : IInferenceService, IDisposable
     private static IReadOnlyDictionary<string, string> AllowHeader(string path) =>
         new Dictionary<string, string>(JsonHeaders) { ["Allow"] = Route.Parse(path).AllowedMethod };
 
-    private const string JsonContentType = "application/json";
-
     private static readonly IReadOnlyDictionary<string, string> JsonHeaders =
-        new Dictionary<string, string> { ["Content-Type"] = JsonContentType };
+        new Dictionary<string, string> { ["Content-Type"] = PredictionAnswer.JsonContentType };
 
     /// <summary>Successful predictions say whether the cache answered (documented in functions/README.md).</summary>
     private static readonly IReadOnlyDictionary<string, string> HitHeaders =
-        new Dictionary<string, string> { ["Content-Type"] = JsonContentType, ["X-Cache"] = "hit" };
+        new Dictionary<string, string> { ["Content-Type"] = PredictionAnswer.JsonContentType, ["X-Cache"] = "hit" };
 
     private static readonly IReadOnlyDictionary<string, string> MissHeaders =
-        new Dictionary<string, string> { ["Content-Type"] = JsonContentType, ["X-Cache"] = "miss" };
+        new Dictionary<string, string> { ["Content-Type"] = PredictionAnswer.JsonContentType, ["X-Cache"] = "miss" };
 
-    private static InferenceResponse OkResponse(ReadOnlyMemory<byte> body) => new(200, JsonHeaders, body);
-
-    private static ValueTask<InferenceResponse> Ok(ReadOnlyMemory<byte> body) => ValueTask.FromResult(OkResponse(body));
-
-    private static double Lap(ref long timestamp)
-    {
-        var now = Stopwatch.GetTimestamp();
-        var ms = Stopwatch.GetElapsedTime(timestamp, now).TotalMilliseconds;
-        timestamp = now;
-        return ms;
-    }
+    private static ValueTask<InferenceResponse> Ok(ReadOnlyMemory<byte> body) => ValueTask.FromResult(new InferenceResponse(200, JsonHeaders, body));
 }

@@ -28,7 +28,7 @@ public static class InferenceServiceFactory
     /// <param name="s3">The S3 client for MODEL_REGISTRY_BUCKET and MODEL_S3_*; a default client is created when needed and null.</param>
     /// <param name="dynamoDb">The DynamoDB client for PREDICTION_CACHE_TABLE and PREDICTIONS_TABLE; likewise.
     /// PREDICTION_CACHE_REDIS_ENDPOINT opens its own Redis connection.</param>
-    public static async Task<InferenceService> FromEnvironmentAsync(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
+    public static async Task<ModelService> FromEnvironmentAsync(Func<string, string?>? environment = null, TextWriter? output = null, IAmazonS3? s3 = null,
         IAmazonDynamoDB? dynamoDb = null, CancellationToken cancellationToken = default)
     {
         var options = InferenceOptions.FromEnvironment(environment ?? Environment.GetEnvironmentVariable, Environment.ProcessorCount);
@@ -37,7 +37,7 @@ public static class InferenceServiceFactory
 
     /// <param name="random">Draws the predictions log's samples, uniform in [0, 1); <see cref="Random.Shared"/> when null.</param>
     /// <param name="variant">The traffic-split variant this service answers for (a metric dimension); null without a split.</param>
-    public static async Task<InferenceService> CreateAsync(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null, IAmazonDynamoDB? dynamoDb = null,
+    public static async Task<ModelService> CreateAsync(InferenceOptions options, TextWriter output, IAmazonS3? s3 = null, IAmazonDynamoDB? dynamoDb = null,
         Func<double>? random = null, string? variant = null, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<ModelDefinition> definitions;
@@ -71,9 +71,9 @@ public static class InferenceServiceFactory
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
         var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,
             new SharedCacheHealth(telemetry.WriteCacheOutage, telemetry.WriteCacheRecovered, TimeProvider.System));
-        var service = new InferenceService(models, options, telemetry, cache,
-            PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble),
-            FeedbackStores.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System));
+        var recorder = PredictionRecorder.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System, random ?? Random.Shared.NextDouble);
+        var service = new ModelService(models, Stages(models, options, telemetry, cache, recorder,
+            FeedbackStores.Create(options.PredictionLog, () => dynamo.Value, TimeProvider.System)));
         if (options.EagerLoading)
         {
             try
@@ -106,5 +106,28 @@ public static class InferenceServiceFactory
         }
 
         return service;
+    }
+
+    /// <summary>
+    /// The core and the stages around it, from the inside out: the sessions predict, behind the prediction cache (when
+    /// there is one); the core routes and checks requests for them; each answered request is written to the predictions
+    /// log (when there is one) before its telemetry line, which says whether that write failed.
+    /// </summary>
+    private static IServiceStage Stages(ModelSessions models, InferenceOptions options, TelemetryWriter telemetry, PredictionCache? cache,
+        PredictionRecorder? recorder, IFeedbackStore? feedbackStore)
+    {
+        IPredictionStep predictions = new SessionPredictions(models, new ImageDecoder(options.MaxImagePixels));
+        if (cache is not null)
+        {
+            predictions = new CachedPredictions(predictions, cache);
+        }
+
+        IServiceStage stages = new InferenceService(models, options, predictions, telemetry, feedbackStore);
+        if (recorder is not null)
+        {
+            stages = new PredictionLogging(stages, recorder, models, telemetry);
+        }
+
+        return new RequestTelemetry(stages, telemetry);
     }
 }

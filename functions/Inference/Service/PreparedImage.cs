@@ -6,13 +6,15 @@ using Microsoft.ML.OnnxRuntime;
 namespace Inference.Service;
 
 /// <summary>A decoded, preprocessed /predict image waiting for its model run, with the request it answers.</summary>
-internal sealed class PreparedImage(InferenceRequest request, RequestRecord record, LoadedModel model, string? cacheKey,
+internal sealed class PreparedImage(InferenceRequest request, RequestRecord record, LoadedModel model,
     PooledTensor tensor, IDisposableReadOnlyCollection<OrtValue>? preprocessed) : IDisposable
 {
     public InferenceRequest Request { get; } = request;
     public RequestRecord Record { get; } = record;
     public LoadedModel Model { get; } = model;
-    public string? CacheKey { get; } = cacheKey;
+
+    /// <summary>Where its answer goes in the prediction cache (<see cref="CachedPredictions"/>); null without a cache.</summary>
+    public string? CacheKey { get; set; }
 
     /// <summary>The image's position in a batch prediction's requests.</summary>
     public int Index { get; set; }

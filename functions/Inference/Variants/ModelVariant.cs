@@ -14,7 +14,7 @@ public sealed class ModelVariant(VariantSpec spec, IInferenceService service) : 
     /// <summary>The version that answers a request for <paramref name="model"/>: the served model.json's, or an HTTP backend's label.</summary>
     public string? VersionOf(string? model)
     {
-        if (Service is not InferenceService local)
+        if (Service is not ModelService local)
         {
             return Spec.Version;
         }

@@ -59,7 +59,7 @@ public sealed class CompositionConfigTests
     private static async Task<Dictionary<string, Contracts.ModelDefinition>> ServedAsync()
     {
         using var stack = await EnsembleStack.CreateAsync(ensembles: null, router: null);
-        var models = ((Service.InferenceService)stack.Service).Models.Definitions.Where(d => d.Name is "cls-a" or "cls-b" or "cls-c" or "reg-a");
+        var models = ((Service.ModelService)stack.Service).Models.Definitions.Where(d => d.Name is "cls-a" or "cls-b" or "cls-c" or "reg-a");
         return models.ToDictionary(d => d.Name, StringComparer.Ordinal);
     }
 }
