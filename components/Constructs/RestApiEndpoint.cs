@@ -82,7 +82,7 @@ public sealed class RestApiEndpoint : ComponentResource
             XrayTracingEnabled = true,
             AccessLogSettings = new StageAccessLogSettingsArgs { DestinationArn = AccessLogGroup.Arn, Format = ApiAccessLog.Format },
             CacheClusterEnabled = args.Cache is not null ? true : null,
-            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.SizeGb.Value : null,
+            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.Size.Value : null,
             Variables = args.Target.CanaryAliasName is null ? null : new InputMap<string> { [StageCanary.Variable] = args.Target.AliasName },
             CanarySettings = args.Target.CanaryAliasName is { } canary ? StageCanary.Settings(deployment.Id, canary) : null,
         }, new CustomResourceOptions

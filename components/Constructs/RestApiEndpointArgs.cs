@@ -139,8 +139,8 @@ public sealed record ApiClient(string Name, string Tier)
 
 public sealed record StageCacheArgs
 {
-    /// <summary>Cache cluster size in GB.</summary>
-    public StageCacheSize SizeGb { get; init; } = StageCacheSize.Gb0_5;
+    /// <summary>Cache cluster size, one of API Gateway's sizes (in GB).</summary>
+    public StageCacheSize Size { get; init; } = StageCacheSize.Gb0_5;
 
     /// <summary>How long a cached response is served, whole seconds up to one hour.</summary>
     public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(300);

@@ -35,7 +35,7 @@ internal static partial class RestApiEndpointValidation
 
         if (args.Cache is { } cache)
         {
-            v.OneOf($"{nameof(args.Cache)}.{nameof(cache.SizeGb)}", cache.SizeGb, StageCacheSize.All)
+            v.OneOf($"{nameof(args.Cache)}.{nameof(cache.Size)}", cache.Size, StageCacheSize.All)
                 .Duration($"{nameof(args.Cache)}.{nameof(cache.Ttl)}", cache.Ttl, TimeUnit.Seconds, 0, 3600);
         }
 

@@ -64,7 +64,7 @@ internal static class ApiSampleStacks
             StageName = "v1",
             Tiers = [new UsagePlanTier { Name = "internal", QuotaLimit = 10, QuotaPeriod = QuotaPeriod.Day, RateLimit = 1, BurstLimit = 1 }],
             Clients = [new ApiClient("batch-job", "internal")],
-            Cache = new StageCacheArgs { SizeGb = StageCacheSize.Gb1_6, Ttl = TimeSpan.FromSeconds(60) },
+            Cache = new StageCacheArgs { Size = StageCacheSize.Gb1_6, Ttl = TimeSpan.FromSeconds(60) },
             AccountLogging = new ApiGatewayAccountLogging(stack, "apigateway-logging"),
         });
         var office = stack.ConfigReference<string>("officeCidr", "string", secret: true);

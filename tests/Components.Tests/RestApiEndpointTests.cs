@@ -307,7 +307,7 @@ public partial class RestApiEndpointTests
     public void The_optional_cache_is_encrypted_sized_and_refuses_unauthorized_cache_control()
     {
         var stack = NewStack();
-        NewEndpoint(stack, a => a with { Cache = new StageCacheArgs { SizeGb = StageCacheSize.Gb1_6, Ttl = TimeSpan.FromSeconds(60) } });
+        NewEndpoint(stack, a => a with { Cache = new StageCacheArgs { Size = StageCacheSize.Gb1_6, Ttl = TimeSpan.FromSeconds(60) } });
 
         var program = Synth(stack);
 
@@ -566,7 +566,7 @@ public partial class RestApiEndpointTests
             Tiers = [new UsagePlanTier { Name = "gold", QuotaLimit = 0, QuotaPeriod = new QuotaPeriod("YEAR"), RateLimit = 0, BurstLimit = 0 }],
             Clients = [new ApiClient("acme", "silver")],
             CognitoUserPoolArns = ["arn:aws:cognito-idp:eu-west-1:1:userpool/x"],
-            Cache = new StageCacheArgs { SizeGb = new StageCacheSize("2"), Ttl = TimeSpan.FromSeconds(7200) },
+            Cache = new StageCacheArgs { Size = new StageCacheSize("2"), Ttl = TimeSpan.FromSeconds(7200) },
             BinaryMediaTypes = ["jpeg"],
         }));
 
@@ -587,7 +587,7 @@ public partial class RestApiEndpointTests
             "component 'api': Tiers[0].BurstLimit = 0 is invalid: expected an integer from 1 to 9000",
             "component 'api': Clients[0].Tier = 'silver' is invalid: expected one of the tiers: gold",
             "component 'api': CognitoUserPoolArns = '1 user pool(s)' is invalid: expected none unless Auth = Cognito",
-            "component 'api': Cache.SizeGb = '2' is invalid: expected one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237",
+            "component 'api': Cache.Size = '2' is invalid: expected one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237",
             "component 'api': Cache.Ttl = 2 hours is invalid: expected a whole number of seconds from 0 to 3600",
             "component 'api': BinaryMediaTypes[0] = 'jpeg' is invalid: expected a media type such as image/png",
         ], error.Problems);
