@@ -15,13 +15,13 @@ public sealed class ContainerImageTagTests : IDisposable
     [
         "Directory.Build.props",
         "Directory.Packages.props",
+        "functions/Contracts/Contracts.csproj",
         "functions/Inference/Inference.csproj",
         "functions/Inference/Service/Factory.cs",
         "functions/Inference/build/OnnxRuntimeLinux.targets",
         "functions/Inference/models/resnet18/model.json",
         "functions/InferenceFunction/InferenceFunction.csproj",
         "functions/InferenceFunction/Program.cs",
-        "functions/Contracts/Contracts.csproj",
         "global.json",
     ];
 
