@@ -16,7 +16,7 @@ internal static class RolloutConfig
         var bakeMinutes = config.GetInt32("rolloutBakeMinutes", production ? 10 : 2, 1, GradualRolloutArgs.MaxBakeMinutes);
         var steps = Steps(config);
         return config.GetBoolean("rollout", true)
-            ? new GradualRolloutArgs { StepsPercent = steps, BakeMinutes = bakeMinutes }
+            ? new GradualRolloutArgs { StepsPercent = steps, Bake = TimeSpan.FromMinutes(bakeMinutes) }
             : null;
     }
 

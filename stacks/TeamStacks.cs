@@ -35,11 +35,11 @@ public static class TeamStacks
         var stack = context.Stack;
         // One full vCPU: `tune` measured it the fastest of the cheapest sizes for ResNet18 (docs/benchmarks.md, power tuning),
         // well inside prod's 500 ms p95 alarm; a second vCPU cost 1.4-1.7x as much per prediction for 17 % less p50 latency.
-        var memoryMb = config.GetInt32("memoryMb", OneVcpuMb, 128, 10240);
+        var memory = DataSize.FromMebibytes(config.GetInt32("memoryMb", OneVcpuMb, 128, 10240));
         var build = FunctionBuildChoice.Read(config);
         var architecture = build.Architecture;
         var package = build.Package(context.Layout, context.Environment);
-        var logRetentionDays = config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays);
+        var logRetention = TimeSpan.FromDays(config.GetInt32("logRetentionDays", production ? 365 : 7, InferenceFunction.AllowedRetentionDays));
 
         // The model registry (`model push|list|show|verify`). modelBucket fixes the bucket's name, so that the registry
         // commands find it; modelVersion pins the registry version the API and batch functions serve (unset: the
@@ -62,7 +62,7 @@ public static class TeamStacks
 
         // The published function with the bundled ResNet18 zips to about 80 MB, over Lambda's 50 MB
         // direct upload: both zip functions upload through this one bucket.
-        var artifacts = new EncryptedBucket(stack, "artifacts", new EncryptedBucketArgs { ForceDestroy = !production, NoncurrentVersionExpirationDays = 30 });
+        var artifacts = new EncryptedBucket(stack, "artifacts", new EncryptedBucketArgs { ForceDestroy = !production, NoncurrentVersionExpiration = TimeSpan.FromDays(30) });
         var alarmEmail = config.GetSecret(stack, "alarmEmail");
         var alerts = new AlarmNotifications(stack, "alerts", new AlarmNotificationsArgs { EmailAddresses = alarmEmail is null ? [] : [alarmEmail] });
 
@@ -88,7 +88,7 @@ public static class TeamStacks
             StageName = context.StackName,
             Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = config.GetInt32("monthlyQuotaPerClient", 1_000_000, 1, int.MaxValue), QuotaPeriod = QuotaPeriod.Month, RateLimit = 50, BurstLimit = 100 }],
             Clients = [.. clients.Select(client => new ApiClient(client, "standard"))],
-            AccessLogRetentionDays = logRetentionDays,
+            AccessLogRetention = logRetention,
         };
 
         var embed = new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
@@ -100,7 +100,7 @@ public static class TeamStacks
             ModelName = ModelName,
             ModelVersion = modelVersion,
             Notifications = alerts,
-            P95DurationMs = config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000),
+            P95Duration = TimeSpan.FromMilliseconds(config.GetInt32("p95DurationMsThreshold", 500, 1, 900_000)),
             MinimumAccuracyPercent = config.GetDouble("minimumAccuracyPercent", 90, 1, 100),
             Rollout = rollout,
             TrafficSplit = TrafficSplitConfig.Read(config, pinnedVersion),
@@ -111,10 +111,10 @@ public static class TeamStacks
                 ArtifactsBucket = artifacts,
                 ModelName = ModelName,
                 ModelBucket = modelBucket,
-                MemoryMb = memoryMb,
+                Memory = memory,
                 Architecture = architecture,
-                TimeoutSeconds = config.GetInt32("timeoutSeconds", 29, 1, 29),
-                LogRetentionDays = logRetentionDays,
+                Timeout = TimeSpan.FromSeconds(config.GetInt32("timeoutSeconds", 29, 1, 29)),
+                LogRetention = logRetention,
                 ProvisionedConcurrency = production
                     ? new ProvisionedConcurrencyScheduleArgs
                     {
@@ -137,9 +137,9 @@ public static class TeamStacks
             Function = new InferenceFunctionArgs
             {
                 ModelBucket = modelBucket,
-                MemoryMb = config.GetInt32("containerMemoryMb", OneVcpuMb, 128, 10240),
+                Memory = DataSize.FromMebibytes(config.GetInt32("containerMemoryMb", OneVcpuMb, 128, 10240)),
                 Architecture = architecture,
-                LogRetentionDays = logRetentionDays,
+                LogRetention = logRetention,
             },
             Api = api,
         });
@@ -157,10 +157,10 @@ public static class TeamStacks
                 Runtime = package.Runtime,
                 ArtifactsBucket = artifacts,
                 ModelBucket = modelBucket,
-                MemoryMb = memoryMb,
+                Memory = memory,
                 Architecture = architecture,
-                TimeoutSeconds = 120,
-                LogRetentionDays = logRetentionDays,
+                Timeout = TimeSpan.FromSeconds(120),
+                LogRetention = logRetention,
             },
         });
 

@@ -33,8 +33,8 @@ internal static class LoadStack
             {
                 // serve runs its own publish of the function (FunctionBuild); the model comes from next to this tool.
                 Code = CodeDirectory.FromProject(context.Layout, FunctionBuild.OutputFromRoot),
-                MemoryMb = 512,
-                TimeoutSeconds = 10,
+                Memory = DataSize.FromMebibytes(512),
+                Timeout = TimeSpan.FromSeconds(10),
                 Environment = new Dictionary<string, Input<string>>
                 {
                     ["MODEL_DIR"] = Path.Combine(AppContext.BaseDirectory, "models", ModelName),
@@ -49,7 +49,7 @@ internal static class LoadStack
                 ThrottleRateLimit = 10_000,
                 ThrottleBurstLimit = 5_000,
             },
-            Waf = new WafArgs { RateLimitPerIp = 2_000_000_000, RateLimitWindowSeconds = 60 },
+            Waf = new WafArgs { RateLimitPerIp = 2_000_000_000, RateLimitWindow = TimeSpan.FromSeconds(60) },
         });
         return new Dictionary<string, object?>();
     }

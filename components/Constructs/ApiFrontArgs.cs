@@ -18,7 +18,8 @@ public abstract record ApiFrontArgs
 
     public double ErrorRatePercent { get; init; } = 1;
 
-    public int P95DurationMs { get; init; } = 500;
+    /// <summary>The function's p95 duration alarm threshold, in whole milliseconds (<see cref="InferenceMonitoringArgs.P95Duration"/>).</summary>
+    public TimeSpan P95Duration { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public double ColdStartRatePercent { get; init; } = 5;
 }

@@ -32,7 +32,8 @@ public sealed record BatchInferenceArgs
     /// <summary>Messages per invocation, 1 to 10,000 (above 10 needs a batching window).</summary>
     public int BatchSize { get; init; } = 10;
 
-    public int BatchingWindowSeconds { get; init; } = 5;
+    /// <summary>How long the event source gathers messages before invoking, whole seconds from 0 to 5 minutes.</summary>
+    public TimeSpan BatchingWindow { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Concurrent invocations the queue may drive, 2 to 1,000.</summary>
     public int MaximumConcurrency { get; init; } = 5;
@@ -40,11 +41,11 @@ public sealed record BatchInferenceArgs
     /// <summary>Deliveries before a message moves to the dead-letter queue.</summary>
     public int MaxReceiveCount { get; init; } = 3;
 
-    /// <summary>Days a prediction-log item lives before DynamoDB's TTL removes it.</summary>
-    public int PredictionLogRetentionDays { get; init; } = 90;
+    /// <summary>How long a prediction-log item lives before DynamoDB's TTL removes it, in whole days.</summary>
+    public TimeSpan PredictionLogRetention { get; init; } = TimeSpan.FromDays(90);
 
-    /// <summary>Seconds the oldest message may wait before the backlog alarm fires.</summary>
-    public int OldestMessageAlarmSeconds { get; init; } = 900;
+    /// <summary>How long the oldest message may wait before the backlog alarm fires, in whole seconds.</summary>
+    public TimeSpan OldestMessageAlarm { get; init; } = TimeSpan.FromSeconds(900);
 
     /// <summary>Where the queue alarms notify; the function's own alarms come from <see cref="InferenceMonitoring"/>.</summary>
     public required AlarmNotifications Notifications { get; init; }
@@ -95,7 +96,7 @@ public sealed class BatchInference : ComponentResource
         {
             KmsMasterKeyId = Key.Arn,
             // Lambda's guidance: at least six times the function timeout, so a message in flight is never redelivered.
-            VisibilityTimeoutSeconds = 6 * args.Function.TimeoutSeconds,
+            VisibilityTimeoutSeconds = 6 * (int)TimeUnit.Seconds.Count(args.Function.Timeout),
             MessageRetentionSeconds = 4 * 24 * 3600,
             RedrivePolicy = Infra.Core.Output.JsonSerialize(new Dictionary<string, object>
             {
@@ -139,7 +140,7 @@ public sealed class BatchInference : ComponentResource
                 [FunctionEnvironment.BatchModelName] = args.ModelName,
                 [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
                 [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
-                [FunctionEnvironment.PredictionsTtlDays] = args.PredictionLogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [FunctionEnvironment.PredictionsTtlDays] = TimeUnit.Days.Count(args.PredictionLogRetention).ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
         Function = new InferenceFunction(this, "function", plan);
         Input.GrantRead(Function, args.InputPrefix);
@@ -158,7 +159,7 @@ public sealed class BatchInference : ComponentResource
             EventSourceArn = Queue.Arn,
             FunctionName = Function.AliasArn,
             BatchSize = args.BatchSize,
-            MaximumBatchingWindowInSeconds = args.BatchingWindowSeconds,
+            MaximumBatchingWindowInSeconds = (int)TimeUnit.Seconds.Count(args.BatchingWindow),
             ScalingConfig = new EventSourceMappingScalingConfigArgs { MaximumConcurrency = args.MaximumConcurrency },
             FunctionResponseTypes = new[] { "ReportBatchItemFailures" },
         }, new CustomResourceOptions { DependsOn = [consume] });
@@ -170,13 +171,13 @@ public sealed class BatchInference : ComponentResource
             ModelName = args.ModelName,
             ModelVersion = args.ModelVersion,
             // Batch latency is per object and not user-facing: alarm only when it nears the timeout.
-            P95DurationMs = args.Function.TimeoutSeconds * 800,
+            P95Duration = TimeSpan.FromMilliseconds(TimeUnit.Seconds.Count(args.Function.Timeout) * 800),
         });
         Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout);
         QueueAlarm("dead-letters-visible", "Inputs that failed every delivery are waiting in the dead-letter queue",
             DeadLetterQueue, "ApproximateNumberOfMessagesVisible", 0, args.Notifications);
-        QueueAlarm("oldest-message-age", $"The oldest input has waited more than {args.OldestMessageAlarmSeconds} s",
-            Queue, "ApproximateAgeOfOldestMessage", args.OldestMessageAlarmSeconds, args.Notifications);
+        QueueAlarm("oldest-message-age", $"The oldest input has waited more than {TimeUnit.Seconds.Count(args.OldestMessageAlarm)} s",
+            Queue, "ApproximateAgeOfOldestMessage", (int)TimeUnit.Seconds.Count(args.OldestMessageAlarm), args.Notifications);
     }
 
     /// <summary>The args it was built from: local mode's batch pipeline takes its filter, batching and retries from them.</summary>
@@ -223,14 +224,14 @@ public sealed class BatchInference : ComponentResource
     {
         RolloutPlan.Validate(new ArgsValidation(Path), args.Rollout, args.Function, stageCanary: false)
             .Range(nameof(args.BatchSize), args.BatchSize, 1, 10_000)
-            .Check(args.BatchSize <= 10 || args.BatchingWindowSeconds >= 1, nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, "at least 1 when BatchSize is above 10 (SQS requires a batching window then)")
-            .Range(nameof(args.BatchingWindowSeconds), args.BatchingWindowSeconds, 0, 300)
+            .Check(args.BatchSize <= 10 || args.BatchingWindow >= TimeSpan.FromSeconds(1), nameof(args.BatchingWindow), args.BatchingWindow, "at least 1 second when BatchSize is above 10 (SQS requires a batching window then)")
+            .Duration(nameof(args.BatchingWindow), args.BatchingWindow, TimeUnit.Seconds, 0, 300)
             .Range(nameof(args.MaximumConcurrency), args.MaximumConcurrency, 2, 1000)
             .Range(nameof(args.MaxReceiveCount), args.MaxReceiveCount, 1, 1000)
-            .Range(nameof(args.PredictionLogRetentionDays), args.PredictionLogRetentionDays, 1, 3650)
-            .Range(nameof(args.OldestMessageAlarmSeconds), args.OldestMessageAlarmSeconds, 60, 1_209_600)
+            .Duration(nameof(args.PredictionLogRetention), args.PredictionLogRetention, TimeUnit.Days, 1, 3650)
+            .Duration(nameof(args.OldestMessageAlarm), args.OldestMessageAlarm, TimeUnit.Seconds, 60, 1_209_600)
             // The queue's visibility timeout is 6× the function timeout and SQS allows at most 12 hours.
-            .Check(args.Function.TimeoutSeconds * 6 <= 43_200, "Function.TimeoutSeconds", args.Function.TimeoutSeconds, "at most 7200 s, since the queue's visibility timeout is six times it (SQS allows 12 hours)")
+            .Check(args.Function.Timeout <= TimeSpan.FromSeconds(7200), "Function.Timeout", args.Function.Timeout, "at most 7200 s, since the queue's visibility timeout is six times it (SQS allows 12 hours)")
             .Check(args.ModelName.Length > 0, nameof(args.ModelName), args.ModelName, "the name of a model the function serves")
             .CheckPin(args.Function, args.ModelName, args.ModelVersion)
             .Check(args.InputPrefix != args.ResultsPrefix, nameof(args.ResultsPrefix), args.ResultsPrefix, "a prefix other than InputPrefix")

@@ -7,7 +7,7 @@ namespace Infra.Components;
 public sealed record ContainerInferenceApiArgs : InferenceApiArgs
 {
     /// <summary>Memory, timeout, concurrency and the rest; Code and ImageUri are set by the pattern.</summary>
-    public InferenceFunctionArgs Function { get; init; } = new() { MemoryMb = 10240 };
+    public InferenceFunctionArgs Function { get; init; } = new() { Memory = DataSize.FromMebibytes(10240) };
 
     /// <summary>The repository's source folder (Docker build context), as Pulumi sees it from the program folder.</summary>
     public required CodeDirectory BuildContext { get; init; }

@@ -14,11 +14,11 @@ public sealed record EncryptedBucketArgs
     /// <summary>Keep noncurrent object versions so that an overwrite or delete can be undone.</summary>
     public bool Versioning { get; init; } = true;
 
-    /// <summary>Days after which a noncurrent version is deleted (lifecycle rule); 0 keeps them forever.</summary>
-    public int NoncurrentVersionExpirationDays { get; init; } = 90;
+    /// <summary>Whole days after which a noncurrent version is deleted (lifecycle rule); zero keeps them forever.</summary>
+    public TimeSpan NoncurrentVersionExpiration { get; init; } = TimeSpan.FromDays(90);
 
-    /// <summary>Days after which an unfinished multipart upload is aborted, so its parts stop costing.</summary>
-    public int AbortIncompleteUploadsAfterDays { get; init; } = 7;
+    /// <summary>Whole days after which an unfinished multipart upload is aborted, so its parts stop costing.</summary>
+    public TimeSpan AbortIncompleteUploadsAfter { get; init; } = TimeSpan.FromDays(7);
 
     /// <summary>Let <c>pulumi destroy</c> delete a bucket that still holds objects (dev stacks only).</summary>
     public bool ForceDestroy { get; init; }
@@ -26,8 +26,8 @@ public sealed record EncryptedBucketArgs
     /// <summary>Protect the key and the bucket from deletion by the engine.</summary>
     public bool Protect { get; init; }
 
-    /// <summary>Days a key waits before deletion once scheduled, 7 to 30.</summary>
-    public int KeyDeletionWindowDays { get; init; } = 30;
+    /// <summary>How long a key waits before deletion once scheduled: whole days, 7 to 30.</summary>
+    public TimeSpan KeyDeletionWindow { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>
     /// Principals (role ARNs) that may use the key besides the account root, which administers
@@ -76,9 +76,9 @@ public sealed partial class EncryptedBucket : ComponentResource
         args ??= new EncryptedBucketArgs();
         _grants = new GrantRegistry<RolePolicy>(this);
         new ArgsValidation(Path)
-            .Range(nameof(args.KeyDeletionWindowDays), args.KeyDeletionWindowDays, 7, 30)
-            .Range(nameof(args.NoncurrentVersionExpirationDays), args.NoncurrentVersionExpirationDays, 0, 36500)
-            .Range(nameof(args.AbortIncompleteUploadsAfterDays), args.AbortIncompleteUploadsAfterDays, 1, 365)
+            .Duration(nameof(args.KeyDeletionWindow), args.KeyDeletionWindow, TimeUnit.Days, 7, 30)
+            .Duration(nameof(args.NoncurrentVersionExpiration), args.NoncurrentVersionExpiration, TimeUnit.Days, 0, 36500)
+            .Duration(nameof(args.AbortIncompleteUploadsAfter), args.AbortIncompleteUploadsAfter, TimeUnit.Days, 1, 365)
             .Check(args.BucketName is null || BucketNamePattern().IsMatch(args.BucketName), nameof(args.BucketName), args.BucketName,
                 "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit")
             .ThrowIfInvalid();
@@ -100,7 +100,7 @@ public sealed partial class EncryptedBucket : ComponentResource
         {
             Description = $"Encrypts the objects of bucket {Path} ({Stack.ProjectName}/{Stack.StackName})",
             EnableKeyRotation = true,
-            DeletionWindowInDays = args.KeyDeletionWindowDays,
+            DeletionWindowInDays = (int)args.KeyDeletionWindow.TotalDays,
             Policy = PolicyDocuments.Of([.. keyStatements]),
         }, data);
         new Aws.Kms.Alias(this, "key-alias", new AliasArgs
@@ -289,16 +289,16 @@ public sealed partial class EncryptedBucket : ComponentResource
             Id = "abort-incomplete-uploads",
             Status = "Enabled",
             Filter = new BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
-            AbortIncompleteMultipartUpload = new BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs { DaysAfterInitiation = args.AbortIncompleteUploadsAfterDays },
+            AbortIncompleteMultipartUpload = new BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs { DaysAfterInitiation = (int)args.AbortIncompleteUploadsAfter.TotalDays },
         };
-        if (args.Versioning && args.NoncurrentVersionExpirationDays > 0)
+        if (args.Versioning && args.NoncurrentVersionExpiration > TimeSpan.Zero)
         {
             yield return new BucketLifecycleConfigurationRuleArgs
             {
                 Id = "expire-noncurrent-versions",
                 Status = "Enabled",
                 Filter = new BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
-                NoncurrentVersionExpiration = new BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = args.NoncurrentVersionExpirationDays },
+                NoncurrentVersionExpiration = new BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = (int)args.NoncurrentVersionExpiration.TotalDays },
             };
         }
     }

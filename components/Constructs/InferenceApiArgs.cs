@@ -40,7 +40,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
                 "null unless PredictionLogSampleRate is set: feedback, which the accuracy comes from, is stored in the predictions log")
             .Check(args.PredictionLogSampleRate is null or >= 0 and <= 1, nameof(args.PredictionLogSampleRate), args.PredictionLogSampleRate, "a fraction from 0 to 1, or null for no log")
             .Check(args.Api is not RestApiEndpointArgs, "Api.Target", "a target", "unset: the pattern routes the API to its own function's live alias")
-            .Check(function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
+            .Check(function.Timeout <= TimeSpan.FromSeconds(29), "Function.Timeout", function.Timeout, "at most 29 seconds: API Gateway ends a REST integration after 29 s, so a longer function timeout only burns money")
             .Check(Enum.IsDefined(args.SharedCache), nameof(args.SharedCache), args.SharedCache, "one of " + string.Join(", ", Enum.GetNames<SharedCacheStore>()))
             .Check(args.SharedCache != SharedCacheStore.ElastiCacheServerless || function.Network is { VpcId: not null }, "Function.Network",
                 function.Network is null ? null : "a network without VpcId",
@@ -60,7 +60,7 @@ internal sealed record InferenceApiFront(RestApiEndpoint Api, Waf Waf, Inference
             ModelVersion = args.ModelVersion,
             Api = api.MonitoredApi,
             ErrorRatePercent = args.ErrorRatePercent,
-            P95DurationMs = args.P95DurationMs,
+            P95Duration = args.P95Duration,
             ColdStartRatePercent = args.ColdStartRatePercent,
             Variants = args.TrafficSplit?.Variants.Select(v => v.Name).ToArray() ?? [],
             ShadowVariant = args.TrafficSplit?.Shadow?.Variant,

@@ -25,21 +25,21 @@ public sealed record InferenceFunctionArgs
     public string Handler { get; init; } = "InferenceFunction";
 
     /// <summary>One full vCPU by default (Lambda gives one per 1,769 MB): below it a compute-bound model slows as fast as the price falls.</summary>
-    public int MemoryMb { get; init; } = 1769;
+    public DataSize Memory { get; init; } = DataSize.FromMebibytes(1769);
 
-    /// <summary>29 s by default: API Gateway ends a REST integration then, so longer only matters for batch.</summary>
-    public int TimeoutSeconds { get; init; } = 29;
+    /// <summary>29 s by default: API Gateway ends a REST integration then, so longer only matters for batch. Whole seconds, 1 s to 15 min.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(29);
 
-    /// <summary>Size of <c>/tmp</c>, where models from S3 are cached.</summary>
-    public int EphemeralStorageMb { get; init; } = 512;
+    /// <summary>Size of <c>/tmp</c>, where models from S3 are cached: whole MiB, 512 to 10,240.</summary>
+    public DataSize EphemeralStorage { get; init; } = DataSize.FromMebibytes(512);
 
     public LambdaArchitecture Architecture { get; init; } = LambdaArchitecture.X86_64;
 
     /// <summary>Concurrency reserved for this function; null shares the account's pool.</summary>
     public int? ReservedConcurrency { get; init; }
 
-    /// <summary>CloudWatch Logs retention; only the values CloudWatch accepts.</summary>
-    public int LogRetentionDays { get; init; } = 30;
+    /// <summary>CloudWatch Logs retention: whole days, only the counts CloudWatch accepts (<see cref="InferenceFunction.AllowedRetentionDays"/>).</summary>
+    public TimeSpan LogRetention { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>Bundled model to serve (MODEL_NAME); null serves every bundled model.</summary>
     public string? ModelName { get; init; }
@@ -123,7 +123,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
         Settings = args;
 
         Key = LogEncryptionKey.Create(this, "key", $"Encrypts the logs, environment and dead letters of function {Path}");
-        LogGroup = new LogGroup(this, "logs", new LogGroupArgs { RetentionInDays = args.LogRetentionDays, KmsKeyId = Key.Arn });
+        LogGroup = new LogGroup(this, "logs", new LogGroupArgs { RetentionInDays = (int)args.LogRetention.TotalDays, KmsKeyId = Key.Arn });
         DeadLetterQueue = new Queue(this, "dead-letters", new QueueArgs
         {
             KmsMasterKeyId = Key.Arn,
@@ -165,13 +165,13 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
         var functionArgs = new FunctionArgs
         {
             Role = Role.Arn,
-            MemorySize = args.MemoryMb,
-            Timeout = args.TimeoutSeconds,
+            MemorySize = (int)args.Memory.Mebibytes,
+            Timeout = (int)args.Timeout.TotalSeconds,
             Architectures = new[] { args.Architecture.Value },
             ReservedConcurrentExecutions = args.ReservedConcurrency,
             Publish = true,
             KmsKeyArn = Key.Arn,
-            EphemeralStorage = new FunctionEphemeralStorageArgs { Size = args.EphemeralStorageMb },
+            EphemeralStorage = new FunctionEphemeralStorageArgs { Size = (int)args.EphemeralStorage.Mebibytes },
             Environment = environment.Count > 0 ? new FunctionEnvironmentArgs { Variables = environment } : null,
             TracingConfig = new FunctionTracingConfigArgs { Mode = "Active" },
             LoggingConfig = new FunctionLoggingConfigArgs { LogFormat = "JSON", LogGroup = LogGroup.LogGroupName },
@@ -277,7 +277,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
         // direct-upload limit the package goes through S3, which also versions every upload.
         if (codeBytes > CodeDirectory.DirectUploadLimitBytes)
         {
-            var artifacts = args.ArtifactsBucket ?? new EncryptedBucket(this, "artifacts", new EncryptedBucketArgs { NoncurrentVersionExpirationDays = 30 });
+            var artifacts = args.ArtifactsBucket ?? new EncryptedBucket(this, "artifacts", new EncryptedBucketArgs { NoncurrentVersionExpiration = TimeSpan.FromDays(30) });
             var upload = new BucketObject(this, "code", new BucketObjectArgs { Bucket = artifacts.BucketName, Key = $"{Path}/code.zip", Source = archive });
             function.S3Bucket = artifacts.BucketName;
             function.S3Key = upload.Key;
@@ -329,12 +329,12 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
             .Check(literalImage is null || ImageByDigest().IsMatch(literalImage), nameof(args.ImageUri), literalImage,
                 "an image by digest, 'repository@sha256:<64 hex digits>', without a tag: Lambda rejects a URI with both")
             .OneOf(nameof(args.Runtime), args.Runtime, LambdaRuntime.All)
-            .Range(nameof(args.MemoryMb), args.MemoryMb, 128, 10240)
-            .Range(nameof(args.TimeoutSeconds), args.TimeoutSeconds, 1, 900)
-            .Range(nameof(args.EphemeralStorageMb), args.EphemeralStorageMb, 512, 10240)
+            .Mebibytes(nameof(args.Memory), args.Memory, 128, 10240)
+            .Duration(nameof(args.Timeout), args.Timeout, TimeUnit.Seconds, 1, 900)
+            .Mebibytes(nameof(args.EphemeralStorage), args.EphemeralStorage, 512, 10240)
             .OneOf(nameof(args.Architecture), args.Architecture, LambdaArchitecture.All)
             .Check(args.ReservedConcurrency is null or >= 0, nameof(args.ReservedConcurrency), args.ReservedConcurrency, "null or a non-negative number")
-            .OneOf(nameof(args.LogRetentionDays), args.LogRetentionDays, AllowedRetentionDays)
+            .DurationOneOf(nameof(args.LogRetention), args.LogRetention, TimeUnit.Days, AllowedRetentionDays)
             .Range(nameof(args.AsyncRetryAttempts), args.AsyncRetryAttempts, 0, 2)
             .Check(args.ModelBucket is null || ((args.ModelKey is null) != (args.ModelVersion is null)), nameof(args.ModelKey), args.ModelKey,
                 "exactly one of ModelKey and ModelVersion (a registry version) when ModelBucket is set")
@@ -349,8 +349,8 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
             .Check(args.ModelKey is null || (!args.ModelKey.StartsWith('/') && args.ModelKey.EndsWith(".onnx", StringComparison.Ordinal)), nameof(args.ModelKey), args.ModelKey, "an object key of an .onnx file without a leading '/'")
             .Check(!(args.SnapStart && args.ProvisionedConcurrency is not null), nameof(args.SnapStart), args.SnapStart,
                 "false when ProvisionedConcurrency is set: Lambda does not combine SnapStart with provisioned concurrency (pick one way to avoid cold starts)")
-            .Check(!(args.SnapStart && args.EphemeralStorageMb > 512), nameof(args.SnapStart), args.SnapStart,
-                $"false when EphemeralStorageMb is above 512 ({args.EphemeralStorageMb}): SnapStart supports only the default /tmp size")
+            .Check(!(args.SnapStart && args.EphemeralStorage > DataSize.FromMebibytes(512)), nameof(args.SnapStart), args.SnapStart,
+                $"false when EphemeralStorage is above 512 MiB ({args.EphemeralStorage}): SnapStart supports only the default /tmp size")
             .Check(!(args.SnapStart && (args.ImageUri is not null || args.Runtime != LambdaRuntime.Dotnet10)), nameof(args.SnapStart), args.SnapStart,
                 "false for container images and provided.al2023: SnapStart applies to managed runtimes (dotnet10) only")
             .Check(args.Network is null || (args.Network.SubnetIds.Count is > 0 and <= 16 && args.Network.SecurityGroupIds.Count is > 0 and <= 5), nameof(args.Network),

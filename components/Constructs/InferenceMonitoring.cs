@@ -25,7 +25,8 @@ public sealed record InferenceMonitoringArgs
 
     public double ErrorRatePercent { get; init; } = 1;
 
-    public int P95DurationMs { get; init; } = 500;
+    /// <summary>Alarm when the function's p95 duration is above this, in whole milliseconds (up to Lambda's 15-minute timeout).</summary>
+    public TimeSpan P95Duration { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public double ColdStartRatePercent { get; init; } = 5;
 
@@ -42,8 +43,8 @@ public sealed record InferenceMonitoringArgs
 
     public double Api4xxRatePercent { get; init; } = 10;
 
-    /// <summary>Seconds per alarm data point; an alarm fires when 3 of the last 5 points breach.</summary>
-    public int PeriodSeconds { get; init; } = 60;
+    /// <summary>Length of an alarm data point (10 s, 30 s or a whole number of minutes CloudWatch allows); an alarm fires when 3 of the last 5 points breach.</summary>
+    public TimeSpan Period { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The traffic split's variant names (<see cref="TrafficSplitArgs"/>): the dashboard shows them side by side.</summary>
     public IReadOnlyList<string> Variants { get; init; } = [];
@@ -53,6 +54,12 @@ public sealed record InferenceMonitoringArgs
 
     /// <summary>More dashboard widgets (CloudWatch widget JSON objects), e.g. per-client API usage.</summary>
     public IReadOnlyList<object> ExtraWidgets { get; init; } = [];
+
+    /// <summary>The p95 threshold as CloudWatch's Duration metric counts it (validated whole).</summary>
+    internal int P95DurationMilliseconds() => (int)TimeUnit.Milliseconds.Count(P95Duration);
+
+    /// <summary>The alarm period as CloudWatch takes it (validated whole).</summary>
+    internal int PeriodSeconds() => (int)TimeUnit.Seconds.Count(Period);
 }
 
 /// <summary>
@@ -78,8 +85,8 @@ public sealed class InferenceMonitoring : ComponentResource
             .Check(args.ColdStartRatePercent is > 0 and <= 100, nameof(args.ColdStartRatePercent), args.ColdStartRatePercent, "a percentage above 0 and at most 100")
             .Check(args.Api5xxRatePercent is > 0 and <= 100, nameof(args.Api5xxRatePercent), args.Api5xxRatePercent, "a percentage above 0 and at most 100")
             .Check(args.Api4xxRatePercent is > 0 and <= 100, nameof(args.Api4xxRatePercent), args.Api4xxRatePercent, "a percentage above 0 and at most 100")
-            .Range(nameof(args.P95DurationMs), args.P95DurationMs, 1, 900_000)
-            .OneOf(nameof(args.PeriodSeconds), args.PeriodSeconds, [10, 30, 60, 300, 900, 3600])
+            .Duration(nameof(args.P95Duration), args.P95Duration, TimeUnit.Milliseconds, 1, 900_000)
+            .DurationOneOf(nameof(args.Period), args.Period, TimeUnit.Seconds, [10, 30, 60, 300, 900, 3600])
             .Check(args.ModelName.Length > 0 && args.ModelVersion.Length > 0, nameof(args.ModelName), args.ModelName, "a model name and version, the EMF metric dimensions")
             .Check(args.ShadowVariant is null || args.Variants.Contains(args.ShadowVariant), nameof(args.ShadowVariant), args.ShadowVariant, "null or one of Variants")
             .ThrowIfInvalid();
@@ -88,7 +95,7 @@ public sealed class InferenceMonitoring : ComponentResource
         _topic = Notifications.TopicArn;
 
         Rate("error-rate", "Errors over invocations, in percent", Lambda("Errors", "Sum"), Lambda("Invocations", "Sum"), args.ErrorRatePercent);
-        LambdaAlarm("p95-duration", $"p95 duration above {args.P95DurationMs} ms", "Duration", "p95", args.P95DurationMs);
+        LambdaAlarm("p95-duration", $"p95 duration above {args.P95DurationMilliseconds()} ms", "Duration", "p95", args.P95DurationMilliseconds());
         LambdaAlarm("throttles", "Throttled invocations", "Throttles", "Sum", 0);
         Alarm("cold-start-rate", "Share of requests that were cold starts, in percent", new MetricAlarmArgs
         {
@@ -191,7 +198,7 @@ public sealed class InferenceMonitoring : ComponentResource
         alarm.TreatMissingData = "notBreaching";
         if (alarm.MetricQueries is null)
         {
-            alarm.Period = _args.PeriodSeconds;
+            alarm.Period = _args.PeriodSeconds();
         }
 
         alarm.AlarmActions = new[] { (Input<string>)_topic };
@@ -213,7 +220,7 @@ public sealed class InferenceMonitoring : ComponentResource
             Namespace = metricNamespace,
             MetricName = metric,
             Stat = stat,
-            Period = _args.PeriodSeconds,
+            Period = _args.PeriodSeconds(),
             Dimensions = dimensions,
         },
     };
@@ -253,7 +260,7 @@ public sealed class InferenceMonitoring : ComponentResource
                 {
                     new Dictionary<string, object>
                     {
-                        ["expression"] = LambdaPricing.CostPerThousandPredictions("inv", "dur", "pred", _args.Function.Settings.MemoryMb, _args.Function.Settings.Architecture.Value),
+                        ["expression"] = LambdaPricing.CostPerThousandPredictions("inv", "dur", "pred", (int)_args.Function.Settings.Memory.Mebibytes, _args.Function.Settings.Architecture.Value),
                         ["label"] = "USD per 1,000 predictions",
                         ["id"] = "cost",
                     },
@@ -305,7 +312,7 @@ public sealed class InferenceMonitoring : ComponentResource
                 new Dictionary<string, object>
                 {
                     // Errors carry [Model, Variant, ErrorCode]; the search shows one line per variant and code that occurred.
-                    ["expression"] = $"SEARCH('{{{_args.MetricsNamespace},{string.Join(',', FunctionMetrics.ErrorsByVariant)}}} MetricName=\"{FunctionMetrics.Errors.Name}\" {FunctionMetrics.Model}=\"{_args.ModelName}\"', 'Sum', {_args.PeriodSeconds})",
+                    ["expression"] = $"SEARCH('{{{_args.MetricsNamespace},{string.Join(',', FunctionMetrics.ErrorsByVariant)}}} MetricName=\"{FunctionMetrics.Errors.Name}\" {FunctionMetrics.Model}=\"{_args.ModelName}\"', 'Sum', {_args.PeriodSeconds()})",
                     ["label"] = "",
                     ["id"] = "errors",
                 },

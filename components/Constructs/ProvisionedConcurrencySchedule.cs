@@ -9,7 +9,7 @@ namespace Infra.Components;
 
 /// <summary>
 /// One day shape: warm instances from <see cref="PeakStartHour"/> to <see cref="PeakEndHour"/>,
-/// then a gradual scale-down in <see cref="ScaleDownSteps"/> steps, <see cref="StepHours"/> apart,
+/// then a gradual scale-down in <see cref="ScaleDownSteps"/> steps, <see cref="StepInterval"/> apart,
 /// to the schedule's floor.
 /// </summary>
 public sealed record DailyProfile
@@ -22,7 +22,11 @@ public sealed record DailyProfile
 
     public int ScaleDownSteps { get; init; } = 3;
 
-    public int StepHours { get; init; } = 1;
+    /// <summary>Time between two scale-down steps: whole hours, 1 to 6 (the schedule's cron has hour resolution).</summary>
+    public TimeSpan StepInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The step interval in the schedule's hours (validated whole).</summary>
+    internal int StepHours() => (int)TimeUnit.Hours.Count(StepInterval);
 }
 
 /// <summary>The alias whose provisioned concurrency a <see cref="ProvisionedConcurrencySchedule"/> drives, and the schedule.</summary>
@@ -217,7 +221,7 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
         {
             var remaining = profile.ScaleDownSteps - step;
             var minimum = floor + (int)Math.Ceiling((profile.PeakMinimum - floor) * remaining / (double)profile.ScaleDownSteps);
-            yield return ($"down-{step}", profile.PeakEndHour + (step - 1) * profile.StepHours, minimum);
+            yield return ($"down-{step}", profile.PeakEndHour + (step - 1) * profile.StepHours(), minimum);
         }
     }
 
@@ -249,12 +253,12 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
 
     private static void CheckProfile(ArgsValidation check, string key, DailyProfile profile, ProvisionedConcurrencyScheduleArgs args)
     {
-        var lastStep = profile.PeakEndHour + (profile.ScaleDownSteps - 1) * profile.StepHours;
+        var lastStep = profile.PeakEndHour + (profile.ScaleDownSteps - 1) * profile.StepHours();
         check.Range($"{key}.{nameof(profile.PeakStartHour)}", profile.PeakStartHour, 0, 23)
             .Check(profile.PeakEndHour > profile.PeakStartHour && profile.PeakEndHour <= 23, $"{key}.{nameof(profile.PeakEndHour)}", profile.PeakEndHour, $"an hour after PeakStartHour ({profile.PeakStartHour}) and at most 23")
             .Check(profile.PeakMinimum >= args.Floor && profile.PeakMinimum <= args.Maximum, $"{key}.{nameof(profile.PeakMinimum)}", profile.PeakMinimum, $"from the floor ({args.Floor}) to the maximum ({args.Maximum})")
             .Range($"{key}.{nameof(profile.ScaleDownSteps)}", profile.ScaleDownSteps, 1, 6)
-            .Range($"{key}.{nameof(profile.StepHours)}", profile.StepHours, 1, 6)
+            .Duration($"{key}.{nameof(profile.StepInterval)}", profile.StepInterval, TimeUnit.Hours, 1, 6)
             .Check(lastStep <= 23, $"{key}.{nameof(profile.ScaleDownSteps)}", profile.ScaleDownSteps, $"few enough steps to finish by 23:00 (the last would be at {lastStep}:00)");
     }
 }

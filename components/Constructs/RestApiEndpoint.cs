@@ -70,7 +70,7 @@ public sealed class RestApiEndpoint : ComponentResource
         }, new CustomResourceOptions { DependsOn = dependsOnDefinition });
 
         var logsKey = LogEncryptionKey.Create(this, "logs-key", $"Encrypts the access logs of API {Path}");
-        AccessLogGroup = new LogGroup(this, "access-logs", new LogGroupArgs { RetentionInDays = args.AccessLogRetentionDays, KmsKeyId = logsKey.Arn });
+        AccessLogGroup = new LogGroup(this, "access-logs", new LogGroupArgs { RetentionInDays = (int)TimeUnit.Days.Count(args.AccessLogRetention), KmsKeyId = logsKey.Arn });
 
         RequireAccountLogging(args.AccountLogging);
         Stage = new Stage(this, "stage", new StageArgs
@@ -82,7 +82,7 @@ public sealed class RestApiEndpoint : ComponentResource
             XrayTracingEnabled = true,
             AccessLogSettings = new StageAccessLogSettingsArgs { DestinationArn = AccessLogGroup.Arn, Format = ApiAccessLog.Format },
             CacheClusterEnabled = args.Cache is not null ? true : null,
-            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.SizeGb.Value : null,
+            CacheClusterSize = args.Cache is { } cache ? (Input<string>)cache.Size.Value : null,
             Variables = args.Target.CanaryAliasName is null ? null : new InputMap<string> { [StageCanary.Variable] = args.Target.AliasName },
             CanarySettings = args.Target.CanaryAliasName is { } canary ? StageCanary.Settings(deployment.Id, canary) : null,
         }, new CustomResourceOptions
@@ -106,7 +106,7 @@ public sealed class RestApiEndpoint : ComponentResource
                 ThrottlingRateLimit = args.ThrottleRateLimit,
                 ThrottlingBurstLimit = args.ThrottleBurstLimit,
                 CachingEnabled = args.Cache is not null,
-                CacheTtlInSeconds = args.Cache is { } ttl ? (Input<double>)ttl.TtlSeconds : null,
+                CacheTtlInSeconds = args.Cache is { } ttl ? (Input<double>)TimeUnit.Seconds.Count(ttl.Ttl) : null,
                 CacheDataEncrypted = args.Cache is not null ? true : null,
                 RequireAuthorizationForCacheControl = args.Cache is not null ? true : null,
                 UnauthorizedCacheControlHeaderStrategy = args.Cache is not null ? (Input<string>)"FAIL_WITH_403" : null,

@@ -45,7 +45,8 @@ public record RestApiSettings
 
     public int ThrottleBurstLimit { get; init; } = 200;
 
-    public int AccessLogRetentionDays { get; init; } = 30;
+    /// <summary>The access-log group's retention: whole days, one of CloudWatch's allowed counts.</summary>
+    public TimeSpan AccessLogRetention { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>
     /// A stage cache; null turns it off. API Gateway caches GET methods only, keyed here by their
@@ -138,8 +139,9 @@ public sealed record ApiClient(string Name, string Tier)
 
 public sealed record StageCacheArgs
 {
-    /// <summary>Cache cluster size in GB.</summary>
-    public StageCacheSize SizeGb { get; init; } = StageCacheSize.Gb0_5;
+    /// <summary>Cache cluster size, one of API Gateway's sizes (in GB).</summary>
+    public StageCacheSize Size { get; init; } = StageCacheSize.Gb0_5;
 
-    public int TtlSeconds { get; init; } = 300;
+    /// <summary>How long a cached response is served, whole seconds up to one hour.</summary>
+    public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(300);
 }

@@ -19,7 +19,7 @@ internal static partial class RestApiEndpointValidation
             .Check(Enum.IsDefined(args.Auth), nameof(args.Auth), args.Auth, "one of " + string.Join(", ", Enum.GetNames<RestApiAuth>()))
             .Check(args.ThrottleRateLimit > 0 && args.ThrottleRateLimit <= 10_000, nameof(args.ThrottleRateLimit), args.ThrottleRateLimit, "requests per second above 0 and at most 10000")
             .Range(nameof(args.ThrottleBurstLimit), args.ThrottleBurstLimit, 1, 5000)
-            .OneOf(nameof(args.AccessLogRetentionDays), args.AccessLogRetentionDays, InferenceFunction.AllowedRetentionDays);
+            .DurationOneOf(nameof(args.AccessLogRetention), args.AccessLogRetention, TimeUnit.Days, InferenceFunction.AllowedRetentionDays);
 
         ValidateTarget(v, args.Target);
         ValidateRoutes(v, args.Routes);
@@ -35,8 +35,8 @@ internal static partial class RestApiEndpointValidation
 
         if (args.Cache is { } cache)
         {
-            v.OneOf($"{nameof(args.Cache)}.{nameof(cache.SizeGb)}", cache.SizeGb, StageCacheSize.All)
-                .Range($"{nameof(args.Cache)}.{nameof(cache.TtlSeconds)}", cache.TtlSeconds, 0, 3600);
+            v.OneOf($"{nameof(args.Cache)}.{nameof(cache.Size)}", cache.Size, StageCacheSize.All)
+                .Duration($"{nameof(args.Cache)}.{nameof(cache.Ttl)}", cache.Ttl, TimeUnit.Seconds, 0, 3600);
         }
 
         for (var i = 0; i < args.BinaryMediaTypes.Count; i++)

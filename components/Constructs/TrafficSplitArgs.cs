@@ -41,8 +41,8 @@ public sealed record ModelVariantArgs
     /// <summary>An existing HTTP model endpoint that serves the same paths: the request's <c>/v2/...</c> path is appended to it.</summary>
     public string? BackendUrl { get; init; }
 
-    /// <summary>How long the backend may take before the client gets a 504.</summary>
-    public int BackendTimeoutMs { get; init; } = TrafficSplitRules.DefaultBackendTimeoutMs;
+    /// <summary>How long the backend may take before the client gets a 504, whole milliseconds up to the function's timeout.</summary>
+    public TimeSpan BackendTimeout { get; init; } = TimeSpan.FromMilliseconds(TrafficSplitRules.DefaultBackendTimeoutMs);
 
     /// <summary>The version label of the backend's answers (headers, metrics).</summary>
     public string BackendVersion { get; init; } = TrafficSplitRules.DefaultBackendVersion;
@@ -88,7 +88,7 @@ internal static class TrafficSplitSettings
                     "a folder shipped with the function, relative to its root or absolute, without '..'")
                 .Check(v.BackendUrl is null || IsSafeBackend(v.BackendUrl), $"{at}.BackendUrl", v.BackendUrl,
                     "an absolute https URL without credentials or query (http only for 127.0.0.1 or localhost, in local tests)")
-                .Range($"{at}.BackendTimeoutMs", v.BackendTimeoutMs, 1, function.TimeoutSeconds * 1000)
+                .Duration($"{at}.BackendTimeout", v.BackendTimeout, TimeUnit.Milliseconds, 1, (long)function.Timeout.TotalMilliseconds)
                 .Check(TrafficSplitRules.IsVariantName(v.BackendVersion) || SemanticVersion.IsValid(v.BackendVersion), $"{at}.BackendVersion", v.BackendVersion,
                     "a short label such as legacy or 3.2.0");
         }
@@ -110,7 +110,7 @@ internal static class TrafficSplitSettings
             ModelVersion = v.ModelVersion,
             ModelDirectory = v.ModelDirectory,
             Url = v.BackendUrl,
-            TimeoutMs = v.BackendUrl is null ? null : v.BackendTimeoutMs,
+            TimeoutMs = v.BackendUrl is null ? null : (int)v.BackendTimeout.TotalMilliseconds,
             Version = v.BackendUrl is null ? null : v.BackendVersion,
         })],
         StickyHeader = split.StickyHeader,

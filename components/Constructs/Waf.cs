@@ -9,7 +9,7 @@ namespace Infra.Components;
 
 public sealed record WafArgs
 {
-    /// <summary>AWSManagedRulesCommonRuleSet (OWASP-style checks). Its 8 KB body-size rule only counts: <see cref="MaxBodyBytes"/> decides.</summary>
+    /// <summary>AWSManagedRulesCommonRuleSet (OWASP-style checks). Its 8 KB body-size rule only counts: <see cref="MaxBody"/> decides.</summary>
     public bool CommonRuleSet { get; init; } = true;
 
     /// <summary>
@@ -25,18 +25,18 @@ public sealed record WafArgs
     /// <summary>AWSManagedRulesAmazonIpReputationList (addresses Amazon threat intelligence flags).</summary>
     public bool IpReputationList { get; init; } = true;
 
-    /// <summary>Requests one client IP may make per <see cref="RateLimitWindowSeconds"/> before it is blocked (429).</summary>
+    /// <summary>Requests one client IP may make per <see cref="RateLimitWindow"/> before it is blocked (429).</summary>
     public int RateLimitPerIp { get; init; } = 2000;
 
-    /// <summary>The rate rule's sliding window: 60, 120, 300 or 600 seconds.</summary>
-    public int RateLimitWindowSeconds { get; init; } = 300;
+    /// <summary>The rate rule's sliding window: 1, 2, 5 or 10 minutes.</summary>
+    public TimeSpan RateLimitWindow { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Bodies larger than this are blocked (413). Up to <see cref="BodyInspectionLimit"/> WAF measures
     /// the body itself; above it WAF cannot see the whole body, so the limit is enforced on the
     /// Content-Length header instead. API Gateway caps bodies at 10 MB.
     /// </summary>
-    public int MaxBodyBytes { get; init; } = 4 * 1024 * 1024;
+    public DataSize MaxBody { get; init; } = DataSize.FromMebibytes(4);
 
     /// <summary>How much of an API Gateway request body WAF inspects: KB_16 (in the base price), KB_32, KB_48 or KB_64 (charged extra).</summary>
     public WafBodyInspectionLimit BodyInspectionLimit { get; init; } = WafBodyInspectionLimit.Kb16;
@@ -67,7 +67,8 @@ public sealed record WafLoggingArgs
     /// <summary>The log group's name; WAF requires the prefix <c>aws-waf-logs-</c>. Null derives one from the project, stack and component.</summary>
     public string? LogGroupName { get; init; }
 
-    public int RetentionDays { get; init; } = 30;
+    /// <summary>The log group's retention: whole days, one of CloudWatch's allowed counts.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>Headers WAF replaces with REDACTED in its logs, so that credentials never reach them.</summary>
     public IReadOnlyList<string> RedactedHeaders { get; init; } = ["authorization", "x-api-key"];
@@ -88,13 +89,13 @@ public sealed record WafBlockResponse(string Key, int Status, string Message, st
     public static WafBlockResponse RateLimited(WafArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return new("rate-limited", 429, $"More than {args.RateLimitPerIp} requests in {args.RateLimitWindowSeconds} s from your address; retry later.", "rate_limited");
+        return new("rate-limited", 429, $"More than {args.RateLimitPerIp} requests in {(int)args.RateLimitWindow.TotalSeconds} s from your address; retry later.", "rate_limited");
     }
 
     public static WafBlockResponse BodyTooLarge(WafArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return new("body-too-large", 413, $"The request body is larger than {args.MaxBodyBytes} bytes.", "body_too_large");
+        return new("body-too-large", 413, $"The request body is larger than {args.MaxBody.Bytes} bytes.", "body_too_large");
     }
 }
 
@@ -116,7 +117,7 @@ public sealed partial class Waf : ComponentResource
         [WafBodyInspectionLimit.Kb64] = 64 * 1024,
     };
 
-    private const int ApiGatewayMaxBodyBytes = 10 * 1024 * 1024;
+    private static readonly DataSize ApiGatewayMaxBody = DataSize.FromMebibytes(10);
 
     private readonly List<string> _ruleNames = [];
     private readonly GrantRegistry<WebAclAssociation> _associations;
@@ -149,7 +150,7 @@ public sealed partial class Waf : ComponentResource
             {
                 AggregateKeyType = "IP",
                 Limit = args.RateLimitPerIp,
-                EvaluationWindowSec = args.RateLimitWindowSeconds,
+                EvaluationWindowSec = (int)args.RateLimitWindow.TotalSeconds,
             },
         }, WafBlockResponse.RateLimited(args)));
         rules.Add(BlockRule("body-size", BodySizeStatement(args), WafBlockResponse.BodyTooLarge(args)));
@@ -254,8 +255,8 @@ public sealed partial class Waf : ComponentResource
     {
         var validation = new ArgsValidation(Path)
             .Range(nameof(args.RateLimitPerIp), args.RateLimitPerIp, 10, 2_000_000_000)
-            .OneOf(nameof(args.RateLimitWindowSeconds), args.RateLimitWindowSeconds, [60, 120, 300, 600])
-            .Range(nameof(args.MaxBodyBytes), args.MaxBodyBytes, 1, ApiGatewayMaxBodyBytes)
+            .DurationOneOf(nameof(args.RateLimitWindow), args.RateLimitWindow, TimeUnit.Seconds, [60, 120, 300, 600])
+            .Check(args.MaxBody > DataSize.Zero && args.MaxBody <= ApiGatewayMaxBody, nameof(args.MaxBody), args.MaxBody, $"from 1 byte to {ApiGatewayMaxBody} (API Gateway's largest body)")
             .OneOf(nameof(args.BodyInspectionLimit), args.BodyInspectionLimit, WafBodyInspectionLimit.All);
         for (var i = 0; i < args.CommonRulesCountOnly.Count; i++)
         {
@@ -270,7 +271,7 @@ public sealed partial class Waf : ComponentResource
                 .Check(logging.LogGroupName is null || ValidWafLogGroupName(logging.LogGroupName),
                     $"{nameof(args.Logging)}.{nameof(logging.LogGroupName)}", logging.LogGroupName,
                     $"a name starting with '{LogGroupPrefix}', at most 512 characters of letters, digits and . _ - / #")
-                .OneOf($"{nameof(args.Logging)}.{nameof(logging.RetentionDays)}", logging.RetentionDays, InferenceFunction.AllowedRetentionDays);
+                .DurationOneOf($"{nameof(args.Logging)}.{nameof(logging.Retention)}", logging.Retention, TimeUnit.Days, InferenceFunction.AllowedRetentionDays);
         }
 
         validation.ThrowIfInvalid();
@@ -339,7 +340,7 @@ public sealed partial class Waf : ComponentResource
 
     private static WebAclRuleStatementArgs BodySizeStatement(WafArgs args)
     {
-        if (args.MaxBodyBytes <= InspectionLimits[args.BodyInspectionLimit])
+        if (args.MaxBody.Bytes <= InspectionLimits[args.BodyInspectionLimit])
         {
             // WAF sees the whole of any body up to the limit; a longer one is over the maximum anyway.
             return new WebAclRuleStatementArgs
@@ -347,7 +348,7 @@ public sealed partial class Waf : ComponentResource
                 SizeConstraintStatement = new WebAclRuleStatementSizeConstraintStatementArgs
                 {
                     ComparisonOperator = "GT",
-                    Size = args.MaxBodyBytes,
+                    Size = args.MaxBody.Bytes,
                     FieldToMatch = new WebAclRuleStatementSizeConstraintStatementFieldToMatchArgs
                     {
                         Body = new WebAclRuleStatementSizeConstraintStatementFieldToMatchBodyArgs { OversizeHandling = "MATCH" },
@@ -361,7 +362,7 @@ public sealed partial class Waf : ComponentResource
         {
             RegexMatchStatement = new WebAclRuleStatementRegexMatchStatementArgs
             {
-                RegexString = GreaterThanPattern.For(args.MaxBodyBytes),
+                RegexString = GreaterThanPattern.For(args.MaxBody.Bytes),
                 FieldToMatch = new WebAclRuleStatementRegexMatchStatementFieldToMatchArgs
                 {
                     SingleHeader = new WebAclRuleStatementRegexMatchStatementFieldToMatchSingleHeaderArgs { Name = "content-length" },
@@ -436,7 +437,7 @@ public sealed partial class Waf : ComponentResource
         LogGroup = new LogGroup(this, "logs", new LogGroupArgs
         {
             Name = logging.LogGroupName ?? $"{LogGroupPrefix}{Stack.ProjectName}-{Stack.StackName}-{QualifyName("acl")}",
-            RetentionInDays = logging.RetentionDays,
+            RetentionInDays = (int)logging.Retention.TotalDays,
             KmsKeyId = key.Arn,
         });
         new WebAclLoggingConfiguration(this, "logging", new WebAclLoggingConfigurationArgs

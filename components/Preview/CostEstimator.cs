@@ -154,7 +154,7 @@ public sealed class CostEstimator(ProgramGraph graph, TrafficProfile traffic, Me
                 ? (traffic.DurationMs, traffic.P95DurationMs, "configured (trafficDurationMs, trafficP95DurationMs)")
                 : (measured.P50DurationMs, measured.P95DurationMs, $"measured by serve: p50 and p95 of {measured.Invocations:N0} local invocations ({measured.MeasuredAt ?? "time unknown"})");
             var invocations = kind == FunctionKind.Batch ? predictions / BatchSizeAt(function, predictions) : predictions;
-            var memory = traffic.MemoryMb ?? function.Settings.MemoryMb;
+            var memory = traffic.MemoryMb ?? (int)function.Settings.Memory.Mebibytes;
             var provisioned = ScheduledCapacity.Of(graph, function, Concurrency(predictions, duration));
             return (function, new FunctionLoad(function.Path, kind, predictions, invocations, duration, p95, memory, function.Settings.Architecture.Value, source, provisioned));
         }).ToList();

@@ -64,7 +64,7 @@ internal static class ApiSampleStacks
             StageName = "v1",
             Tiers = [new UsagePlanTier { Name = "internal", QuotaLimit = 10, QuotaPeriod = QuotaPeriod.Day, RateLimit = 1, BurstLimit = 1 }],
             Clients = [new ApiClient("batch-job", "internal")],
-            Cache = new StageCacheArgs { SizeGb = StageCacheSize.Gb1_6, TtlSeconds = 60 },
+            Cache = new StageCacheArgs { Size = StageCacheSize.Gb1_6, Ttl = TimeSpan.FromSeconds(60) },
             AccountLogging = new ApiGatewayAccountLogging(stack, "apigateway-logging"),
         });
         var office = stack.ConfigReference<string>("officeCidr", "string", secret: true);
@@ -73,11 +73,11 @@ internal static class ApiSampleStacks
             CommonRuleSet = false,
             KnownBadInputsRuleSet = false,
             IpReputationList = false,
-            MaxBodyBytes = 8192,
+            MaxBody = DataSize.FromBytes(8192),
             BodyInspectionLimit = WafBodyInspectionLimit.Kb32,
             Allowlist = new IpAddressList { Ipv4 = ["203.0.113.0/24", office], Ipv6 = ["2001:db8::/32"] },
             Blocklist = new IpAddressList { Ipv4 = ["198.51.100.7/32"] },
-            Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-custom", RetentionDays = 90 },
+            Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-custom", Retention = TimeSpan.FromDays(90) },
         });
         waf.Associate("api", api.RestApiId, api.Stage.StageName);
         stack.Export("blocked", waf.BlockedRequests.DimensionMap());

@@ -13,7 +13,7 @@ public class BatchInferenceTests
         var alerts = new AlarmNotifications(stack, "alerts");
         var args = new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), TimeoutSeconds = 120 },
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Timeout = TimeSpan.FromSeconds(120) },
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
             InputSuffix = ".png",
@@ -54,7 +54,7 @@ public class BatchInferenceTests
     [Fact]
     public void The_queue_invokes_the_live_alias_and_reports_partial_batch_failures()
     {
-        var program = SynthBatch(a => a with { BatchSize = 50, BatchingWindowSeconds = 10, MaximumConcurrency = 8 });
+        var program = SynthBatch(a => a with { BatchSize = 50, BatchingWindow = TimeSpan.FromSeconds(10), MaximumConcurrency = 8 });
 
         Assert.Equal("${batch-queue.arn}", Property(program, "batch-trigger", "eventSourceArn"));
         Assert.Equal("${batch-function-alias.arn}", Property(program, "batch-trigger", "functionName"));
@@ -99,7 +99,7 @@ public class BatchInferenceTests
     [Fact]
     public void Dead_letters_and_a_growing_backlog_raise_alarms()
     {
-        var program = SynthBatch(a => a with { OldestMessageAlarmSeconds = 600 });
+        var program = SynthBatch(a => a with { OldestMessageAlarm = TimeSpan.FromSeconds(600) });
 
         Assert.Equal("ApproximateNumberOfMessagesVisible", Property(program, "batch-dead-letters-visible", "metricName"));
         Assert.Equal("${batch-dead-letters.name}", Property(program, "batch-dead-letters-visible", "dimensions", "QueueName"));
@@ -125,13 +125,13 @@ public class BatchInferenceTests
         var error = Assert.Throws<SynthesisException>(() => SynthBatch(a => a with
         {
             BatchSize = 100,
-            BatchingWindowSeconds = 0,
+            BatchingWindow = TimeSpan.FromSeconds(0),
             MaximumConcurrency = 1,
-            Function = a.Function with { TimeoutSeconds = 900 },
+            Function = a.Function with { Timeout = TimeSpan.FromSeconds(900) },
         }));
 
-        Assert.Contains("component 'batch': BatchingWindowSeconds = 0 is invalid: expected at least 1 when BatchSize is above 10", error.Message, StringComparison.Ordinal);
+        Assert.Contains("component 'batch': BatchingWindow = 0 seconds is invalid: expected at least 1 second when BatchSize is above 10", error.Message, StringComparison.Ordinal);
         Assert.Contains("MaximumConcurrency = 1 is invalid: expected an integer from 2 to 1000", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("TimeoutSeconds", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Timeout", error.Message, StringComparison.Ordinal);
     }
 }

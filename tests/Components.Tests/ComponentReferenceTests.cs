@@ -47,7 +47,7 @@ public partial class ComponentReferenceTests
         }),
         ["ModelRouterApi"] = s => new ModelRouterApi(s, "c", new ModelRouterApiArgs
         {
-            Models = [new RoutedModel { Name = "m", Version = "1", SizeMb = 1 }],
+            Models = [new RoutedModel { Name = "m", Version = "1", Size = DataSize.FromMebibytes(1) }],
             Function = new InferenceFunctionArgs { Code = Code },
             Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 100_000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         }),

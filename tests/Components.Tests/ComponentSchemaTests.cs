@@ -29,7 +29,7 @@ public sealed class ComponentSchemaTests : IDisposable
         var models = new EncryptedBucket(stack, "models", new EncryptedBucketArgs
         {
             Protect = true,
-            NoncurrentVersionExpirationDays = 30,
+            NoncurrentVersionExpiration = TimeSpan.FromDays(30),
             KeyUsers = ["arn:aws:iam::123456789012:role/reader"],
             AccessLogging = new AccessLoggingArgs { TargetBucket = "central-access-logs" },
             DataEventAudit = new DataEventAuditArgs { TrailBucket = "central-trail", IncludeReads = false },
@@ -40,8 +40,8 @@ public sealed class ComponentSchemaTests : IDisposable
             Code = new CodeDirectory("../.build/function", _bigCode),
             Runtime = LambdaRuntime.ProvidedAl2023,
             Architecture = LambdaArchitecture.Arm64,
-            MemoryMb = 3008,
-            EphemeralStorageMb = 2048,
+            Memory = DataSize.FromMebibytes(3008),
+            EphemeralStorage = DataSize.FromMebibytes(2048),
             ReservedConcurrency = 20,
             Network = new FunctionNetworkArgs { SubnetIds = ["subnet-0a1b2c3d4e5f60718"], SecurityGroupIds = ["sg-0a1b2c3d4e5f60718"] },
             ModelBucket = models,
@@ -56,7 +56,7 @@ public sealed class ComponentSchemaTests : IDisposable
             },
         });
         new InferenceFunction(stack, "snap", new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), SnapStart = true, ArtifactsBucket = scratch });
-        new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('0', 64), MemoryMb = 10240 });
+        new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('0', 64), Memory = DataSize.FromMebibytes(10240) });
         var reader = new Role(stack, "reader", new RoleArgs { AssumeRolePolicy = Output.JsonSerialize(new { Version = "2012-10-17", Statement = Array.Empty<object>() }) });
         models.GrantRead(reader, "models/");
         models.GrantReadWrite(reader, "results/");
@@ -80,7 +80,7 @@ public sealed class ComponentSchemaTests : IDisposable
             PredictionLogSampleRate = 0.5,
             SharedCache = SharedCacheStore.DynamoDb,
             ProtectData = true,
-            Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = LambdaArchitecture.Arm64, EphemeralStorageMb = 10240 },
+            Function = new InferenceFunctionArgs { Memory = DataSize.FromMebibytes(10240), Architecture = LambdaArchitecture.Arm64, EphemeralStorage = DataSize.FromMebibytes(10240) },
             Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
         new RestInferenceApi(stack, "vpc-api", new RestInferenceApiArgs
@@ -103,7 +103,7 @@ public sealed class ComponentSchemaTests : IDisposable
         });
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), TimeoutSeconds = 120 },
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), Timeout = TimeSpan.FromSeconds(120) },
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
             InputSuffix = ".png",

@@ -94,7 +94,7 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     [Fact]
     public void The_image_is_built_from_the_dockerfile_with_the_model_and_the_function_runs_it_by_digest()
     {
-        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { MemoryMb = 10240, Architecture = LambdaArchitecture.Arm64 } });
+        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { Memory = DataSize.FromMebibytes(10240), Architecture = LambdaArchitecture.Arm64 } });
 
         Assert.Equal("awsx:ecr:Image", At(program, "resources", "big-image", "type"));
         Assert.Equal("3.9.0", At(program, "resources", "big-image", "options", "version"));

@@ -85,7 +85,7 @@ public class EncryptedBucketTests
     public void Lifecycle_rules_expire_noncurrent_versions_after_the_configured_days_and_abort_stale_uploads()
     {
         var stack = NewStack();
-        new EncryptedBucket(stack, "models", new EncryptedBucketArgs { NoncurrentVersionExpirationDays = 30 });
+        new EncryptedBucket(stack, "models", new EncryptedBucketArgs { NoncurrentVersionExpiration = TimeSpan.FromDays(30) });
         new EncryptedBucket(stack, "scratch", new EncryptedBucketArgs { Versioning = false });
 
         var program = Synth(stack);
@@ -143,8 +143,8 @@ public class EncryptedBucketTests
     public void Invalid_args_and_grant_prefixes_are_refused_naming_the_component()
     {
         var stack = NewStack();
-        var error = Assert.Throws<SynthesisException>(() => new EncryptedBucket(stack, "models", new EncryptedBucketArgs { KeyDeletionWindowDays = 3 }));
-        Assert.Equal(["component 'models': KeyDeletionWindowDays = 3 is invalid: expected an integer from 7 to 30"], error.Problems);
+        var error = Assert.Throws<SynthesisException>(() => new EncryptedBucket(stack, "models", new EncryptedBucketArgs { KeyDeletionWindow = TimeSpan.FromDays(3) }));
+        Assert.Equal(["component 'models': KeyDeletionWindow = 3 days is invalid: expected a whole number of days from 7 to 30"], error.Problems);
 
         var bucket = new EncryptedBucket(stack, "data");
         var role = new Role(stack, "reader", new RoleArgs { AssumeRolePolicy = "{}" });

@@ -70,9 +70,9 @@ public sealed class InferenceFunctionTests : IDisposable
         {
             Code = Unpublished,
             Runtime = LambdaRuntime.ProvidedAl2023,
-            MemoryMb = 3008,
-            TimeoutSeconds = 60,
-            EphemeralStorageMb = 2048,
+            Memory = DataSize.FromMebibytes(3008),
+            Timeout = TimeSpan.FromSeconds(60),
+            EphemeralStorage = DataSize.FromMebibytes(2048),
             Architecture = LambdaArchitecture.Arm64,
             ReservedConcurrency = 50,
             Environment = new Dictionary<string, Input<string>> { ["LOG_LEVEL"] = "debug" },
@@ -196,7 +196,7 @@ public sealed class InferenceFunctionTests : IDisposable
     {
         var digest = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('a', 64);
         var stack = NewStack();
-        new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = digest, MemoryMb = 10240 });
+        new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = digest, Memory = DataSize.FromMebibytes(10240) });
 
         var program = Synth(stack);
         Assert.Equal("Image", Property(program, "big-function", "packageType"));
@@ -218,7 +218,7 @@ public sealed class InferenceFunctionTests : IDisposable
         {
             Code = Unpublished,
             SnapStart = true,
-            EphemeralStorageMb = tmp,
+            EphemeralStorage = DataSize.FromMebibytes(tmp),
             Runtime = new LambdaRuntime(runtime),
             ProvisionedConcurrency = provisioned ? new ProvisionedConcurrencyScheduleArgs() : null,
         }));
@@ -243,18 +243,18 @@ public sealed class InferenceFunctionTests : IDisposable
 
         var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
-            MemoryMb = 64,
+            Memory = DataSize.FromMebibytes(64),
             Architecture = new LambdaArchitecture("sparc"),
-            LogRetentionDays = 10,
+            LogRetention = TimeSpan.FromDays(10),
             ModelKey = "models/x/model.onnx",
         }));
 
         Assert.Equal(
         [
             "component 'embed': Code = null is invalid: expected exactly one of Code (zip) and ImageUri (container image)",
-            "component 'embed': MemoryMb = 64 is invalid: expected an integer from 128 to 10240",
+            "component 'embed': Memory = 64 MiB is invalid: expected a whole number of MiB from 128 to 10240",
             "component 'embed': Architecture = 'sparc' is invalid: expected one of x86_64, arm64",
-            "component 'embed': LogRetentionDays = 10 is invalid: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            "component 'embed': LogRetention = 10 days is invalid: expected a whole number of days, one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
             "component 'embed': ModelBucket = null is invalid: expected set when ModelKey or ModelVersion is (the bucket they are in)",
         ], error.Problems);
         Assert.Empty(stack.Resources);

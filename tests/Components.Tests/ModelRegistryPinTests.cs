@@ -119,7 +119,7 @@ public sealed class ModelRegistryPinTests
             ModelName = "resnet18",
             ModelVersion = "1.2.0",
             Notifications = alerts,
-            Function = new InferenceFunctionArgs { Code = Code, ModelBucket = models, TimeoutSeconds = 120 },
+            Function = new InferenceFunctionArgs { Code = Code, ModelBucket = models, Timeout = TimeSpan.FromSeconds(120) },
         });
 
         var program = Synth(stack);

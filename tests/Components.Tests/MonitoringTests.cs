@@ -12,7 +12,7 @@ public class MonitoringTests
     private static OrderedMap SynthMonitoring(Func<InferenceFunction, InferenceMonitoringArgs> args, ProvisionedConcurrencyScheduleArgs? schedule = null)
     {
         var stack = NewStack();
-        var function = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Code, ProvisionedConcurrency = schedule, MemoryMb = 2048 });
+        var function = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Code, ProvisionedConcurrency = schedule, Memory = DataSize.FromMebibytes(2048) });
         var monitoring = new InferenceMonitoring(stack, "embed-monitoring", args(function));
         stack.Export("dashboardUrl", monitoring.DashboardUrl);
         return Synth(stack);
@@ -54,7 +54,7 @@ public class MonitoringTests
     [Fact]
     public void Latency_throttle_and_cold_start_alarms_use_the_configured_thresholds_and_the_function_emf_metric()
     {
-        var program = SynthMonitoring(f => Defaults(f) with { P95DurationMs = 300, ColdStartRatePercent = 2 });
+        var program = SynthMonitoring(f => Defaults(f) with { P95Duration = TimeSpan.FromMilliseconds(300), ColdStartRatePercent = 2 });
 
         Assert.Equal("p95", Property(program, "embed-monitoring-p95-duration", "extendedStatistic"));
         Assert.Equal(300m, Property(program, "embed-monitoring-p95-duration", "threshold"));
@@ -130,10 +130,10 @@ public class MonitoringTests
     [Fact]
     public void Thresholds_are_validated_with_the_component_and_key()
     {
-        var error = Assert.Throws<SynthesisException>(() => SynthMonitoring(f => Defaults(f) with { ErrorRatePercent = 0, PeriodSeconds = 45 }));
+        var error = Assert.Throws<SynthesisException>(() => SynthMonitoring(f => Defaults(f) with { ErrorRatePercent = 0, Period = TimeSpan.FromSeconds(45) }));
 
         Assert.Contains("component 'embed-monitoring': ErrorRatePercent = 0 is invalid: expected a percentage above 0 and at most 100", error.Message, StringComparison.Ordinal);
-        Assert.Contains("PeriodSeconds = 45 is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Period = 45 seconds is invalid", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

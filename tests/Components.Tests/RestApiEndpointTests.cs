@@ -217,7 +217,7 @@ public partial class RestApiEndpointTests
         { "the throttle", a => a with { ThrottleRateLimit = 60, ThrottleBurstLimit = 120 } },
         { "the tiers and clients", a => a with { Tiers = [Free], Clients = [new ApiClient("other", "free")] } },
         { "the cache", a => a with { Cache = new StageCacheArgs() } },
-        { "the log retention", a => a with { AccessLogRetentionDays = 365 } },
+        { "the log retention", a => a with { AccessLogRetention = TimeSpan.FromDays(365) } },
         // The stage's dependency on the account setting is an option, not part of the definition (the other stack only holds the setting).
         { "the account logging role", a => a with { AccountLogging = new ApiGatewayAccountLogging(new Stack("proj", "logging"), "logging") } },
     };
@@ -307,7 +307,7 @@ public partial class RestApiEndpointTests
     public void The_optional_cache_is_encrypted_sized_and_refuses_unauthorized_cache_control()
     {
         var stack = NewStack();
-        NewEndpoint(stack, a => a with { Cache = new StageCacheArgs { SizeGb = StageCacheSize.Gb1_6, TtlSeconds = 60 } });
+        NewEndpoint(stack, a => a with { Cache = new StageCacheArgs { Size = StageCacheSize.Gb1_6, Ttl = TimeSpan.FromSeconds(60) } });
 
         var program = Synth(stack);
 
@@ -561,12 +561,12 @@ public partial class RestApiEndpointTests
             StageName = "prod stage",
             ThrottleRateLimit = 0,
             ThrottleBurstLimit = 9000,
-            AccessLogRetentionDays = 10,
+            AccessLogRetention = TimeSpan.FromDays(10),
             Routes = [new ApiRoute("Infer", "FETCH", "v2/infer"), new ApiRoute("a", "GET", "/v2/{proxy+}/x"), new ApiRoute("a", "GET", "/v2/{id}/y")],
             Tiers = [new UsagePlanTier { Name = "gold", QuotaLimit = 0, QuotaPeriod = new QuotaPeriod("YEAR"), RateLimit = 0, BurstLimit = 0 }],
             Clients = [new ApiClient("acme", "silver")],
             CognitoUserPoolArns = ["arn:aws:cognito-idp:eu-west-1:1:userpool/x"],
-            Cache = new StageCacheArgs { SizeGb = new StageCacheSize("2"), TtlSeconds = 7200 },
+            Cache = new StageCacheArgs { Size = new StageCacheSize("2"), Ttl = TimeSpan.FromSeconds(7200) },
             BinaryMediaTypes = ["jpeg"],
         }));
 
@@ -575,7 +575,7 @@ public partial class RestApiEndpointTests
             "component 'api': StageName = 'prod stage' is invalid: expected 1 to 128 letters, digits, '-' or '_'",
             "component 'api': ThrottleRateLimit = 0 is invalid: expected requests per second above 0 and at most 10000",
             "component 'api': ThrottleBurstLimit = 9000 is invalid: expected an integer from 1 to 5000",
-            "component 'api': AccessLogRetentionDays = 10 is invalid: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            "component 'api': AccessLogRetention = 10 days is invalid: expected a whole number of days, one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
             "component 'api': Routes[0].Name = 'Infer' is invalid: expected lower-case letters, digits and single hyphens, starting with a letter, at most 20 characters",
             "component 'api': Routes[0].HttpMethod = 'FETCH' is invalid: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",
             "component 'api': Routes[0].Path = 'v2/infer' is invalid: expected a path such as /v2/models/{name}: segments of letters, digits, '.', '_' or '-', or one {parameter}; {proxy+} only last",
@@ -587,8 +587,8 @@ public partial class RestApiEndpointTests
             "component 'api': Tiers[0].BurstLimit = 0 is invalid: expected an integer from 1 to 9000",
             "component 'api': Clients[0].Tier = 'silver' is invalid: expected one of the tiers: gold",
             "component 'api': CognitoUserPoolArns = '1 user pool(s)' is invalid: expected none unless Auth = Cognito",
-            "component 'api': Cache.SizeGb = '2' is invalid: expected one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237",
-            "component 'api': Cache.TtlSeconds = 7200 is invalid: expected an integer from 0 to 3600",
+            "component 'api': Cache.Size = '2' is invalid: expected one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237",
+            "component 'api': Cache.Ttl = 2 hours is invalid: expected a whole number of seconds from 0 to 3600",
             "component 'api': BinaryMediaTypes[0] = 'jpeg' is invalid: expected a media type such as image/png",
         ], error.Problems);
         Assert.Equal([alias], stack.Resources);

@@ -94,10 +94,10 @@ public class RestInferenceApiTests
         var error = Assert.Throws<SynthesisException>(() => SynthApi(Args() with
         {
             Api = new RestApiEndpointArgs(Args().Api, new LambdaAliasTarget { FunctionName = "x", InvokeArn = "arn:x:live/invocations" }),
-            Function = new InferenceFunctionArgs { ImageUri = "r/x@sha256:" + new string('0', 64), TimeoutSeconds = 60 },
+            Function = new InferenceFunctionArgs { ImageUri = "r/x@sha256:" + new string('0', 64), Timeout = TimeSpan.FromSeconds(60) },
         }));
 
-        Assert.Contains("Function.TimeoutSeconds = 60 is invalid: expected at most 29", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Function.Timeout = 1 minute is invalid: expected at most 29 seconds", error.Message, StringComparison.Ordinal);
         Assert.Contains("component 'embed': Api.Target", error.Message, StringComparison.Ordinal);
         Assert.Contains("ContainerInferenceApi", error.Message, StringComparison.Ordinal);
     }

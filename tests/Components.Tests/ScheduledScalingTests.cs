@@ -51,10 +51,10 @@ public sealed class ScheduledScalingTests
         { "weekends and Berlin", new ProvisionedConcurrencyScheduleArgs
             {
                 TimeZone = "Europe/Berlin", Floor = 2, Maximum = 12,
-                Weekdays = new DailyProfile { PeakStartHour = 7, PeakEndHour = 19, PeakMinimum = 10, ScaleDownSteps = 4, StepHours = 1 },
+                Weekdays = new DailyProfile { PeakStartHour = 7, PeakEndHour = 19, PeakMinimum = 10, ScaleDownSteps = 4, StepInterval = TimeSpan.FromHours(1) },
                 Weekends = new DailyProfile { PeakStartHour = 10, PeakEndHour = 16, PeakMinimum = 3, ScaleDownSteps = 1 },
             } },
-        { "target tracking", new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7, Weekdays = new DailyProfile { PeakMinimum = 6, StepHours = 2 } } },
+        { "target tracking", new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7, Weekdays = new DailyProfile { PeakMinimum = 6, StepInterval = TimeSpan.FromHours(2) } } },
     };
 
     [Theory]

@@ -81,7 +81,7 @@ public sealed class TrafficSplitTests
     {
         var split = new TrafficSplitArgs
         {
-            Variants = [new ModelVariantArgs { Name = "legacy", Weight = 75, BackendUrl = "https://models.internal.example.com/api", BackendTimeoutMs = 3000 },
+            Variants = [new ModelVariantArgs { Name = "legacy", Weight = 75, BackendUrl = "https://models.internal.example.com/api", BackendTimeout = TimeSpan.FromMilliseconds(3000) },
                         new ModelVariantArgs { Name = "serverless", Weight = 25 }],
         };
 
@@ -106,8 +106,8 @@ public sealed class TrafficSplitTests
             "TrafficSplit.Variants[1].BackendUrl = 'http://models.example.com' is invalid: expected an absolute https URL" },
         { new() { Variants = [new() { Name = "a", Weight = 50 }, new() { Name = "old", Weight = 50, BackendUrl = "https://u:p@models.example.com" }] }, false,
             "without credentials" },
-        { new() { Variants = [new() { Name = "a", Weight = 50 }, new() { Name = "old", Weight = 50, BackendUrl = "https://x.example.com", BackendTimeoutMs = 60_000 }] }, false,
-            "TrafficSplit.Variants[1].BackendTimeoutMs = 60000 is invalid: expected an integer from 1 to 29000" },
+        { new() { Variants = [new() { Name = "a", Weight = 50 }, new() { Name = "old", Weight = 50, BackendUrl = "https://x.example.com", BackendTimeout = TimeSpan.FromMilliseconds(60_000) }] }, false,
+            "TrafficSplit.Variants[1].BackendTimeout = 1 minute is invalid: expected a whole number of milliseconds from 1 to 29000" },
         { new() { Variants = [new() { Name = "A", Weight = 50 }, new() { Name = "b", Weight = 50, ModelDirectory = "../up" }] }, false,
             "TrafficSplit.Variants[0].Name = 'A' is invalid" },
         { new() { Variants = [new() { Name = "a", Weight = 50 }, new() { Name = "b", Weight = 50, ModelDirectory = "../up" }] }, false,

@@ -113,7 +113,7 @@ public class WafTests
     public void The_rate_rule_counts_per_client_ip_over_the_configured_window_and_answers_429_with_a_json_body()
     {
         var stack = NewStack();
-        new Waf(stack, "edge", new WafArgs { RateLimitPerIp = 500, RateLimitWindowSeconds = 60 });
+        new Waf(stack, "edge", new WafArgs { RateLimitPerIp = 500, RateLimitWindow = TimeSpan.FromSeconds(60) });
 
         var program = Synth(stack);
         var rule = Rule(program, "rate-limit");
@@ -131,7 +131,7 @@ public class WafTests
     public void A_body_limit_within_the_inspection_limit_is_a_size_constraint_on_the_body_that_blocks_oversize_bodies()
     {
         var stack = NewStack();
-        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 8192, BodyInspectionLimit = WafBodyInspectionLimit.Kb16 });
+        new Waf(stack, "edge", new WafArgs { MaxBody = DataSize.FromBytes(8192), BodyInspectionLimit = WafBodyInspectionLimit.Kb16 });
 
         var program = Synth(stack);
         var rule = Rule(program, "body-size");
@@ -149,7 +149,7 @@ public class WafTests
     public void A_body_limit_above_what_waf_can_inspect_is_enforced_on_the_content_length_header()
     {
         var stack = NewStack();
-        new Waf(stack, "edge", new WafArgs { MaxBodyBytes = 4_194_304, BodyInspectionLimit = WafBodyInspectionLimit.Kb64 });
+        new Waf(stack, "edge", new WafArgs { MaxBody = DataSize.FromBytes(4_194_304), BodyInspectionLimit = WafBodyInspectionLimit.Kb64 });
 
         var program = Synth(stack);
         var regex = At(Rule(program, "body-size"), "statement", "regexMatchStatement");
@@ -250,7 +250,7 @@ public class WafTests
     public void A_given_log_group_name_is_used_as_is()
     {
         var stack = NewStack();
-        new Waf(stack, "edge", new WafArgs { Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-shared/api", RetentionDays = 90 } });
+        new Waf(stack, "edge", new WafArgs { Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-shared/api", Retention = TimeSpan.FromDays(90) } });
 
         var program = Synth(stack);
 
@@ -282,27 +282,27 @@ public class WafTests
         var error = Assert.Throws<SynthesisException>(() => new Waf(stack, "edge", new WafArgs
         {
             RateLimitPerIp = 5,
-            RateLimitWindowSeconds = 100,
-            MaxBodyBytes = 20_000_000,
+            RateLimitWindow = TimeSpan.FromSeconds(100),
+            MaxBody = DataSize.FromBytes(20_000_000),
             BodyInspectionLimit = new WafBodyInspectionLimit("KB_128"),
             Allowlist = new IpAddressList { Ipv4 = ["203.0.113.7", "2001:db8::/32"] },
             Blocklist = new IpAddressList(),
             CommonRulesCountOnly = ["Size Restrictions"],
-            Logging = new WafLoggingArgs { LogGroupName = "/waf/logs", RetentionDays = 10 },
+            Logging = new WafLoggingArgs { LogGroupName = "/waf/logs", Retention = TimeSpan.FromDays(10) },
         }));
 
         Assert.Equal(
         [
             "component 'edge': RateLimitPerIp = 5 is invalid: expected an integer from 10 to 2000000000",
-            "component 'edge': RateLimitWindowSeconds = 100 is invalid: expected one of 60, 120, 300, 600",
-            "component 'edge': MaxBodyBytes = 20000000 is invalid: expected an integer from 1 to 10485760",
+            "component 'edge': RateLimitWindow = 100 seconds is invalid: expected a whole number of seconds, one of 60, 120, 300, 600",
+            "component 'edge': MaxBody = 20000000 bytes is invalid: expected from 1 byte to 10 MiB (API Gateway's largest body)",
             "component 'edge': BodyInspectionLimit = 'KB_128' is invalid: expected one of KB_16, KB_32, KB_48, KB_64",
             "component 'edge': CommonRulesCountOnly[0] = 'Size Restrictions' is invalid: expected a rule name of the Common group, such as SizeRestrictions_BODY",
             "component 'edge': Allowlist.Ipv4[0] = '203.0.113.7' is invalid: expected an IPv4 CIDR block such as 203.0.113.7/32",
             "component 'edge': Allowlist.Ipv4[1] = '2001:db8::/32' is invalid: expected an IPv4 CIDR block such as 203.0.113.7/32",
             "component 'edge': Blocklist = 'an empty list' is invalid: expected at least one CIDR block (omit the list to turn it off)",
             "component 'edge': Logging.LogGroupName = '/waf/logs' is invalid: expected a name starting with 'aws-waf-logs-', at most 512 characters of letters, digits and . _ - / #",
-            "component 'edge': Logging.RetentionDays = 10 is invalid: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            "component 'edge': Logging.Retention = 10 days is invalid: expected a whole number of days, one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
         ], error.Problems);
         Assert.Empty(stack.Resources);
     }

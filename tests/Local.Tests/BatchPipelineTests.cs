@@ -249,7 +249,7 @@ public sealed class BatchPipelineTests : IDisposable
         var args = new BatchInferenceArgs
         {
             Function = null!, ModelName = "ppocr-cls", ModelVersion = "2.0.0", Notifications = null!,
-            InputPrefix = "scans/", InputSuffix = ".jpg", ResultsPrefix = "out/", BatchSize = 25, BatchingWindowSeconds = 7, MaxReceiveCount = 4,
+            InputPrefix = "scans/", InputSuffix = ".jpg", ResultsPrefix = "out/", BatchSize = 25, BatchingWindow = TimeSpan.FromSeconds(7), MaxReceiveCount = 4,
         };
 
         var settings = BatchPipelineSettings.From(args);

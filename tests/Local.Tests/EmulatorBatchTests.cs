@@ -30,8 +30,8 @@ public sealed class EmulatorBatchTests : IDisposable
         var stack = new Stack("proj", "dev");
         var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), TimeoutSeconds = 30 },
-            ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputSuffix = ".png", BatchingWindowSeconds = 1, MaxReceiveCount = 2,
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Timeout = TimeSpan.FromSeconds(30) },
+            ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputSuffix = ".png", BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
             Notifications = new AlarmNotifications(stack, "alerts"),
         });
         await using var dynamoDb = await LocalEmulators.DynamoDbLocalAsync(TestStacks.EmulatorTools, LocalPorts.For("DYNAMODB_LOCAL_ENDPOINT"), CancellationToken.None);

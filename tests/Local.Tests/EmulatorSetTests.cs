@@ -121,7 +121,7 @@ public sealed class EmulatorSetTests : IDisposable
         var stack = new Stack("proj", "dev");
         return new BatchInference(stack, "batch", new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), TimeoutSeconds = 30 },
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Timeout = TimeSpan.FromSeconds(30) },
             ModelName = "ppocr-cls", ModelVersion = "2.0.0", InputPrefix = "scans/", InputSuffix = ".png", MaxReceiveCount = 4,
             Notifications = new AlarmNotifications(stack, "alerts"),
         });

@@ -17,7 +17,7 @@ public sealed class EndToEndTests
         Assert.NotNull(photo);
         var stack = TestStacks.RunningTheBuiltFunction(TestStacks.RestApi(modelName: "resnet18", function: f => f with
         {
-            MemoryMb = 2048,
+            Memory = DataSize.FromMebibytes(2048),
             Environment = new Dictionary<string, Input<string>> { ["ORT_INTRA_OP_THREADS"] = "1" },
         }));
         var measurements = Path.Combine(Path.GetTempPath(), $"serve-test-{Guid.NewGuid():N}", "measurements.json");

@@ -121,7 +121,7 @@ public sealed class GatewayRulesTests
     public async Task A_body_over_the_WAF_limit_is_413_with_the_WAF_rules_response_declared_or_chunked()
     {
         var function = new FakeFunction();
-        await using var host = await GatewayHost.StartAsync(TestStacks.RestApi(waf: new WafArgs { MaxBodyBytes = 1024 }), function);
+        await using var host = await GatewayHost.StartAsync(TestStacks.RestApi(waf: new WafArgs { MaxBody = DataSize.FromBytes(1024) }), function);
 
         using var declared = await host.Client.SendAsync(Image(host, new byte[2048]));
         using var chunkedRequest = Image(host, new byte[2048]);
@@ -162,7 +162,7 @@ public sealed class GatewayRulesTests
     [Fact]
     public async Task More_requests_from_one_address_than_the_WAF_rate_limit_are_blocked_429()
     {
-        await using var host = await GatewayHost.StartAsync(TestStacks.RestApi(waf: new WafArgs { RateLimitPerIp = 10, RateLimitWindowSeconds = 60 }), new FakeFunction());
+        await using var host = await GatewayHost.StartAsync(TestStacks.RestApi(waf: new WafArgs { RateLimitPerIp = 10, RateLimitWindow = TimeSpan.FromSeconds(60) }), new FakeFunction());
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 11; i++)

@@ -85,18 +85,18 @@ public sealed class ModelRouterServeTests : IDisposable
         {
             Models =
             [
-                new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", SizeMb = 0.55, Placement = ModelPlacement.Dedicated },
-                new RoutedModel { Name = "cls-a", Version = "1.0.0", SizeMb = 0.01 },
-                new RoutedModel { Name = "cls-b", Version = "1.0.0", SizeMb = 0.01 },
-                new RoutedModel { Name = "slow", Version = "1.0.0", SizeMb = 0.01 },
+                new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", Size = DataSize.FromMebibytes(0.55), Placement = ModelPlacement.Dedicated },
+                new RoutedModel { Name = "cls-a", Version = "1.0.0", Size = DataSize.FromMebibytes(0.01) },
+                new RoutedModel { Name = "cls-b", Version = "1.0.0", Size = DataSize.FromMebibytes(0.01) },
+                new RoutedModel { Name = "slow", Version = "1.0.0", Size = DataSize.FromMebibytes(0.01) },
             ],
-            Ensembles = [new EnsembleArgs { Name = "vote", Members = [new("cls-a", 1), new("cls-b", 2), new("slow", 4, TimeoutMs: 30)] }],
+            Ensembles = [new EnsembleArgs { Name = "vote", Members = [new("cls-a", 1), new("cls-b", 2), new("slow", 4) { Timeout = TimeSpan.FromMilliseconds(30) }] }],
             Rules = [RequestRule.ContentType("image/*", "vote")],
             DefaultTarget = "cls-a",
             Function = new InferenceFunctionArgs
             {
                 Code = new CodeDirectory("../.build/test-function", Path.Combine(TestStacks.RepositoryRoot, ".build", "test-function")),
-                TimeoutSeconds = 20,
+                Timeout = TimeSpan.FromSeconds(20),
                 Environment = new Dictionary<string, Input<string>> { ["MODEL_DIR"] = _models, ["ORT_INTRA_OP_THREADS"] = "1" },
             },
             Api = new RestApiSettings

@@ -21,7 +21,7 @@ public sealed class PageTests
         Assert.NotNull(photo);
         var stack = TestStacks.RunningTheBuiltFunction(TestStacks.RestApi(modelName: "resnet18", function: f => f with
         {
-            MemoryMb = 2048,
+            Memory = DataSize.FromMebibytes(2048),
             Environment = new Dictionary<string, Input<string>> { ["ORT_INTRA_OP_THREADS"] = "1" },
         }));
         await using var serve = await LocalServe.StartAsync(stack, new ServeSettings(0, 1, TimeSpan.FromMinutes(5), null, photo), TextWriter.Null);

@@ -21,11 +21,11 @@ public sealed class ServeBatchTests : IDisposable
         Function = new InferenceFunctionArgs
         {
             Code = new CodeDirectory("../.build/test-function", Path.Combine(TestStacks.RepositoryRoot, ".build", "test-function")),
-            MemoryMb = 512,
-            TimeoutSeconds = 20,
+            Memory = DataSize.FromMebibytes(512),
+            Timeout = TimeSpan.FromSeconds(20),
             Environment = new Dictionary<string, Input<string>> { ["MODEL_DIR"] = TestStacks.TinyModelDirectory, ["ORT_INTRA_OP_THREADS"] = "1" },
         },
-        ModelName = "ppocr-cls", ModelVersion = "2.0.0", BatchingWindowSeconds = 1, MaxReceiveCount = 2,
+        ModelName = "ppocr-cls", ModelVersion = "2.0.0", BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
         Notifications = new AlarmNotifications(stack, "alerts"),
     });
 

@@ -57,8 +57,8 @@ internal static class TestStacks
         {
             // Not published here (synthesis would measure the folder): RunningTheBuiltFunction points the model at the build output.
             Code = new CodeDirectory("../.build/test-function", Path.Combine(RepositoryRoot, ".build", "test-function")),
-            MemoryMb = 512,
-            TimeoutSeconds = 20,
+            Memory = DataSize.FromMebibytes(512),
+            Timeout = TimeSpan.FromSeconds(20),
             Environment = new Dictionary<string, Input<string>>
             {
                 ["MODEL_DIR"] = TinyModelDirectory,

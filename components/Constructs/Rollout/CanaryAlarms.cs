@@ -56,14 +56,14 @@ internal sealed class CanaryAlarms
                     },
                 },
             }),
-            Alarm(owner, "canary-p95-duration", notifications, $"The new version's p95 duration above {thresholds.P95DurationMs} ms", new MetricAlarmArgs
+            Alarm(owner, "canary-p95-duration", notifications, $"The new version's p95 duration above {thresholds.P95DurationMilliseconds()} ms", new MetricAlarmArgs
             {
                 Namespace = "AWS/Lambda",
                 MetricName = "Duration",
                 ExtendedStatistic = "p95",
                 Period = 60,
                 Dimensions = Dimensions(),
-                Threshold = thresholds.P95DurationMs,
+                Threshold = thresholds.P95DurationMilliseconds(),
             }),
         ];
     }

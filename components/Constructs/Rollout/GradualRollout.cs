@@ -80,7 +80,7 @@ public sealed class GradualRollout : ComponentResource
         ReconcileSchedule = new EventRule(this, "reconcile-schedule", new EventRuleArgs
         {
             Description = $"Starts the rollout of {function.Path} if its target version's change event was missed",
-            ScheduleExpression = args.ReconcileMinutes == 1 ? "rate(1 minute)" : $"rate({args.ReconcileMinutes} minutes)",
+            ScheduleExpression = args.ReconcileInterval == TimeSpan.FromMinutes(1) ? "rate(1 minute)" : $"rate({TimeUnit.Minutes.Count(args.ReconcileInterval)} minutes)",
         });
         new EventTarget(this, "reconcile-target", new EventTargetArgs
         {
@@ -119,7 +119,7 @@ public sealed class GradualRollout : ComponentResource
     /// <summary>Compares the target version with the live alias and starts a rollout whose change event was missed.</summary>
     public StateMachine Reconciler { get; }
 
-    /// <summary>Runs <see cref="Reconciler"/> every <see cref="GradualRolloutArgs.ReconcileMinutes"/>.</summary>
+    /// <summary>Runs <see cref="Reconciler"/> every <see cref="GradualRolloutArgs.ReconcileInterval"/>.</summary>
     public EventRule ReconcileSchedule { get; }
 
     public Output<string> StateMachineArn => StateMachine.Arn;

@@ -104,7 +104,7 @@ internal sealed class RolloutDefinition(GradualRolloutArgs args, IRolloutTraffic
 
         return new Dictionary<string, object>
         {
-            ["Comment"] = $"Gradual rollout {string.Join(" -> ", steps.Select(s => s.ToString(CultureInfo.InvariantCulture) + "%"))}, {args.BakeMinutes} min per step, rollback on any alarm",
+            ["Comment"] = $"Gradual rollout {string.Join(" -> ", steps.Select(s => s.ToString(CultureInfo.InvariantCulture) + "%"))}, {TimeUnit.Minutes.Count(args.Bake)} min per step, rollback on any alarm",
             ["QueryLanguage"] = "JSONata",
             ["StartAt"] = "ReadTarget",
             ["States"] = states,

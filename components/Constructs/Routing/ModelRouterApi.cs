@@ -26,7 +26,7 @@ public sealed class ModelRouterApi : ComponentResource
             var function = new InferenceFunction(this, $"{RouterNames.Slug(model.Name)}-function", args.Function with
             {
                 ModelName = model.Name,
-                MemoryMb = plan.MemoryOf(model),
+                Memory = plan.MemoryOf(model),
             });
             _functionOfModel[model.Name] = function;
             Functions[model.Name] = function;
@@ -37,7 +37,7 @@ public sealed class ModelRouterApi : ComponentResource
             SharedFunction = new InferenceFunction(this, $"{SharedName}-function", FunctionPlan.Of(args.Function with
             {
                 ModelName = string.Join(",", plan.Shared.Select(m => m.Name)),
-                MemoryMb = plan.SharedMemoryMb,
+                Memory = plan.SharedMemory,
             }).WithEnvironment(plan.SharedVariables.Select(v => new KeyValuePair<string, Input<string>>(v.Key, v.Value))));
             Functions[SharedName] = SharedFunction;
             foreach (var model in plan.Shared)
@@ -65,7 +65,7 @@ public sealed class ModelRouterApi : ComponentResource
                 ModelVersion = model.Version,
                 Api = first ? Api.MonitoredApi : null,
                 ErrorRatePercent = args.ErrorRatePercent,
-                P95DurationMs = args.P95DurationMs,
+                P95Duration = args.P95Duration,
                 ColdStartRatePercent = args.ColdStartRatePercent,
                 ExtraWidgets = first ? [Api.ErrorsWidget(0, 0), Api.UsageByClientWidget(0, 0)] : [],
             });

@@ -27,13 +27,13 @@ public sealed record RoutedModel
     /// <summary>Its version, a metric dimension of the function.</summary>
     public required string Version { get; init; }
 
-    /// <summary>The ONNX file's size in MB (model.json's <c>sizeBytes</c> / 1,048,576): the default memory follows from it.</summary>
-    public required double SizeMb { get; init; }
+    /// <summary>The ONNX file's size (model.json's <c>sizeBytes</c>, e.g. <c>DataSize.FromBytes(sizeBytes)</c>): the default memory follows from it.</summary>
+    public required DataSize Size { get; init; }
 
     public ModelPlacement Placement { get; init; } = ModelPlacement.Auto;
 
-    /// <summary>A dedicated function's memory; null derives it from <see cref="SizeMb"/> (<see cref="ModelMemorySizing"/>).</summary>
-    public int? MemoryMb { get; init; }
+    /// <summary>A dedicated function's memory, whole MiB; null derives it from <see cref="Size"/> (<see cref="ModelMemorySizing"/>).</summary>
+    public DataSize? Memory { get; init; }
 
     /// <summary>Whether the model takes images on <c>/predict</c> (its model.json has <c>preprocessing</c>); otherwise only <c>/infer</c> is routed.</summary>
     public bool Images { get; init; } = true;
@@ -50,7 +50,11 @@ public enum EnsembleCombination
 }
 
 /// <summary>A member of an ensemble: a shared model, its weight and how long the ensemble waits for its answer.</summary>
-public sealed record EnsembleMemberArgs(string Model, double Weight = 1, int TimeoutMs = 5_000);
+public sealed record EnsembleMemberArgs(string Model, double Weight = 1)
+{
+    /// <summary>How long the ensemble waits for this member's answer, whole milliseconds up to 29 s.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+}
 
 /// <summary>Several shared models answering one request in parallel, served under the ensemble's own name.</summary>
 public sealed record EnsembleArgs
@@ -106,11 +110,11 @@ public sealed record ModelRouterApiArgs : ApiFrontArgs
     public string RouterName { get; init; } = "auto";
 
     /// <summary>
-    /// What every function shares: code, runtime, timeout, architecture, logs, environment. Leave <c>MemoryMb</c> and
+    /// What every function shares: code, runtime, timeout, architecture, logs, environment. Leave <c>Memory</c> and
     /// <c>ModelName</c> unset: the router sets them per function.
     /// </summary>
     public required InferenceFunctionArgs Function { get; init; }
 
-    /// <summary>The shared function's memory; null derives it from its models' sizes.</summary>
-    public int? SharedMemoryMb { get; init; }
+    /// <summary>The shared function's memory, whole MiB; null derives it from its models' sizes.</summary>
+    public DataSize? SharedMemory { get; init; }
 }

@@ -14,7 +14,7 @@ internal static class RouterFunctionSettings
         {
             Name = e.Name,
             Combine = e.Combine == EnsembleCombination.Vote ? EnsembleConfig.Vote : EnsembleConfig.Average,
-            Members = [.. e.Members.Select(m => new EnsembleMemberConfig { Model = m.Model, Weight = m.Weight, TimeoutMs = m.TimeoutMs })],
+            Members = [.. e.Members.Select(m => new EnsembleMemberConfig { Model = m.Model, Weight = m.Weight, TimeoutMs = (int)m.Timeout.TotalMilliseconds })],
         }),
     ]);
 

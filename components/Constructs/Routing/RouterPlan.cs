@@ -1,4 +1,5 @@
 using Inference.Contracts;
+using Infra.Core;
 
 namespace Infra.Components;
 
@@ -9,7 +10,7 @@ namespace Infra.Components;
 internal sealed record RouterPlan(
     IReadOnlyList<RoutedModel> Shared,
     IReadOnlyList<RoutedModel> Dedicated,
-    int SharedMemoryMb,
+    DataSize SharedMemory,
     IReadOnlyDictionary<string, string> SharedVariables,
     IReadOnlySet<string> Ensembles,
     string RouterName,
@@ -19,7 +20,7 @@ internal sealed record RouterPlan(
 
     private IReadOnlyDictionary<string, RoutedModel> ModelArgs { get; init; } = new Dictionary<string, RoutedModel>();
 
-    public int MemoryOf(RoutedModel model) => model.MemoryMb ?? ModelMemorySizing.For([model.SizeMb]);
+    public DataSize MemoryOf(RoutedModel model) => model.Memory ?? DataSize.FromMebibytes(ModelMemorySizing.For([model.Size.Mebibytes]));
 
     /// <summary>An ensemble takes images when all its members do.</summary>
     public bool TakesImages(EnsembleArgs ensemble) => ensemble.Members.All(m => ModelArgs.TryGetValue(m.Model, out var model) && model.Images);
@@ -35,11 +36,11 @@ internal sealed record RouterPlan(
             var key = $"{nameof(args.Models)}[{i}]";
             check.Check(ModelConfigLoader.IsValidName(model.Name), $"{key}.Name", model.Name, ModelConfigLoader.NameRules)
                 .Check(model.Version.Length > 0, $"{key}.Version", model.Version, "the model's version (a metric dimension)")
-                .Check(model.SizeMb is > 0 and <= 10_240, $"{key}.SizeMb", model.SizeMb, "the ONNX file's size in MB, above 0 and at most 10,240")
+                .Check(model.Size > DataSize.Zero && model.Size <= DataSize.FromMebibytes(10_240), $"{key}.Size", model.Size, "the ONNX file's size, above 0 and at most 10,240 MiB")
                 .Check(Enum.IsDefined(model.Placement), $"{key}.Placement", model.Placement, "one of " + string.Join(", ", Enum.GetNames<ModelPlacement>()))
-                .Check(model.MemoryMb is null or >= 128 and <= 10_240, $"{key}.MemoryMb", model.MemoryMb, "null (derived from SizeMb) or 128 to 10,240")
-                .Check(model.MemoryMb is null || model.Placement == ModelPlacement.Dedicated, $"{key}.MemoryMb", model.MemoryMb,
-                    "null unless Placement is Dedicated: a shared model runs in the shared function, sized by SharedMemoryMb or its models");
+                .Check(model.Memory is null || IsLambdaMemory(model.Memory.Value), $"{key}.Memory", model.Memory, "null (derived from Size) or a whole number of MiB from 128 to 10,240")
+                .Check(model.Memory is null || model.Placement == ModelPlacement.Dedicated, $"{key}.Memory", model.Memory,
+                    "null unless Placement is Dedicated: a shared model runs in the shared function, sized by SharedMemory or its models");
         }
 
         var modelNames = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
@@ -53,7 +54,7 @@ internal sealed record RouterPlan(
             .Concat(args.Rules.Select(r => r.Target)).Append(args.DefaultTarget ?? "")
             .Where(modelNames.Contains).ToHashSet(StringComparer.Ordinal);
         var shared = models.Where(m => m.Placement == ModelPlacement.Shared
-            || (m.Placement == ModelPlacement.Auto && (m.SizeMb < ModelMemorySizing.ComputeBoundModelMb || needShared.Contains(m.Name)))).ToList();
+            || (m.Placement == ModelPlacement.Auto && (m.Size.Mebibytes < ModelMemorySizing.ComputeBoundModelMb || needShared.Contains(m.Name)))).ToList();
         var dedicated = models.Except(shared).ToList();
         foreach (var model in dedicated.Where(m => needShared.Contains(m.Name)))
         {
@@ -64,14 +65,15 @@ internal sealed record RouterPlan(
         var ensembleNames = ValidateEnsembles(check, args, shared.Select(m => m.Name).ToHashSet(StringComparer.Ordinal), modelNames, models);
         var targets = shared.Select(m => m.Name).Concat(ensembleNames).ToHashSet(StringComparer.Ordinal);
         ValidateRules(check, args, targets, modelNames.Concat(ensembleNames).ToHashSet(StringComparer.Ordinal));
-        check.Check(args.SharedMemoryMb is null or >= 128 and <= 10_240, nameof(args.SharedMemoryMb), args.SharedMemoryMb, "null (derived from the shared models' sizes) or 128 to 10,240")
-            .Check(args.SharedMemoryMb is null || shared.Count > 0, nameof(args.SharedMemoryMb), args.SharedMemoryMb, "null when no model is shared (there is no shared function)")
-            .Check(args.Function.MemoryMb == new InferenceFunctionArgs().MemoryMb, "Function.MemoryMb", args.Function.MemoryMb,
-                "unset: the router sizes each function (RoutedModel.MemoryMb for a dedicated model, SharedMemoryMb for the shared function)")
+        check.Check(args.SharedMemory is null || IsLambdaMemory(args.SharedMemory.Value), nameof(args.SharedMemory), args.SharedMemory,
+                "null (derived from the shared models' sizes) or a whole number of MiB from 128 to 10,240")
+            .Check(args.SharedMemory is null || shared.Count > 0, nameof(args.SharedMemory), args.SharedMemory, "null when no model is shared (there is no shared function)")
+            .Check(args.Function.Memory == new InferenceFunctionArgs().Memory, "Function.Memory", args.Function.Memory,
+                "unset: the router sizes each function (RoutedModel.Memory for a dedicated model, SharedMemory for the shared function)")
             .Check(args.Function.ModelName is null, "Function.ModelName", args.Function.ModelName, "unset: the router sets each function's models")
             .Check(args.Function.ModelBucket is null && args.Function.ImageUri is null, "Function.ModelBucket", args.Function.ModelBucket?.Path ?? "an image",
                 "unset: the router's functions serve the models bundled with their Code")
-            .Check(args.Function.TimeoutSeconds <= 29, "Function.TimeoutSeconds", args.Function.TimeoutSeconds, "at most 29: API Gateway ends a REST integration after 29 s")
+            .Check(args.Function.Timeout <= TimeSpan.FromSeconds(29), "Function.Timeout", args.Function.Timeout, "at most 29 seconds: API Gateway ends a REST integration after 29 s")
             .Check(args.Api is not RestApiEndpointArgs, "Api.Target", "a target", "unset: the router routes each model to its own function")
             .Check(ReferenceEquals(args.Api.Routes, ApiRoute.Inference), "Api.Routes", $"{args.Api.Routes.Count} route(s)", "unset: the router makes each model's routes");
 
@@ -92,7 +94,7 @@ internal sealed record RouterPlan(
             $"at most {RouterFunctionSettings.EnvironmentLimitBytes - 1024} bytes: Lambda allows 4 KB of variables per function (1 KB is kept for the others); use fewer or shorter names")
             .ThrowIfInvalid();
 
-        return new RouterPlan(shared, dedicated, args.SharedMemoryMb ?? ModelMemorySizing.For([.. shared.Select(m => m.SizeMb)]), variables,
+        return new RouterPlan(shared, dedicated, args.SharedMemory ?? DataSize.FromMebibytes(ModelMemorySizing.For([.. shared.Select(m => m.Size.Mebibytes)])), variables,
             ensembleNames, args.RouterName, hasRules)
         {
             EnsembleArgs = args.Ensembles.ToDictionary(e => e.Name, StringComparer.Ordinal),
@@ -121,7 +123,7 @@ internal sealed record RouterPlan(
                 check.Check(modelNames.Contains(member.Model), $"{at}.Model", member.Model, "one of Models: " + string.Join(", ", modelNames))
                     .Check(!modelNames.Contains(member.Model) || shared.Contains(member.Model), $"{at}.Model", member.Model, "a shared model: members run in the shared function")
                     .Check(double.IsFinite(member.Weight) && member.Weight is > 0 and <= 1000, $"{at}.Weight", member.Weight, "a number above 0, at most 1000")
-                    .Range($"{at}.TimeoutMs", member.TimeoutMs, 1, 29_000);
+                    .Duration($"{at}.Timeout", member.Timeout, TimeUnit.Milliseconds, 1, 29_000);
             }
         }
 
@@ -158,4 +160,7 @@ internal sealed record RouterPlan(
     }
 
     private static int IndexOf(IReadOnlyList<RoutedModel> models, RoutedModel model) => models.ToList().IndexOf(model);
+
+    private static bool IsLambdaMemory(DataSize memory) =>
+        memory.IsWholeMebibytes && memory >= DataSize.FromMebibytes(128) && memory <= DataSize.FromMebibytes(10_240);
 }

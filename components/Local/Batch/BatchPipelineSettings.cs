@@ -42,7 +42,7 @@ public sealed record BatchPipelineSettings
             ModelName = args.ModelName,
             ModelVersion = args.ModelVersion,
             BatchSize = args.BatchSize,
-            BatchingWindow = TimeSpan.FromSeconds(args.BatchingWindowSeconds),
+            BatchingWindow = args.BatchingWindow,
             MaxReceiveCount = args.MaxReceiveCount,
         };
     }

@@ -86,8 +86,8 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
         return new LocalFunction(
             path,
             executable,
-            settings.MemoryMb,
-            settings.TimeoutSeconds,
+            (int)settings.Memory.Mebibytes,
+            (int)settings.Timeout.TotalSeconds,
             settings.ReservedConcurrency,
             ProvisionedPeak(settings.ProvisionedConcurrency),
             environment,
@@ -102,8 +102,8 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
         var settings = waf.Settings;
         return new LocalWafRules(
             settings.RateLimitPerIp,
-            settings.RateLimitWindowSeconds,
-            settings.MaxBodyBytes,
+            (int)settings.RateLimitWindow.TotalSeconds,
+            (int)settings.MaxBody.Bytes,
             settings.Allowlist is { } allowed ? Networks(waf.Path, "Allowlist", allowed) : null,
             settings.Blocklist is { } blocked ? Networks(waf.Path, "Blocklist", blocked) : [],
             WafBlockResponse.IpBlocked,

@@ -100,7 +100,7 @@ public static class LongNameStacks
         });
         new BatchInference(stack, name("batch"), new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = Code, TimeoutSeconds = 120 },
+            Function = new InferenceFunctionArgs { Code = Code, Timeout = TimeSpan.FromSeconds(120) },
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
             InputSuffix = ".png",
@@ -109,7 +109,7 @@ public static class LongNameStacks
         });
         new ModelRouterApi(stack, name("router"), new ModelRouterApiArgs
         {
-            Models = [new RoutedModel { Name = "resnet18", Version = "0.23.1", SizeMb = 60.7 }, new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", SizeMb = 0.55 }],
+            Models = [new RoutedModel { Name = "resnet18", Version = "0.23.1", Size = DataSize.FromMebibytes(60.7) }, new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", Size = DataSize.FromMebibytes(0.55) }],
             DefaultTarget = "ppocr-cls",
             Function = new InferenceFunctionArgs { Code = Code },
             Notifications = alerts,

@@ -17,7 +17,7 @@ public sealed class ConfigurationDocumentTests
             new ModelVariantArgs { Name = "a", Weight = 70 },
             new ModelVariantArgs { Name = "b", Weight = 20, ModelVersion = "1.1.0" },
             new ModelVariantArgs { Name = "c", Weight = 0, ModelDirectory = "models/c" },
-            new ModelVariantArgs { Name = "legacy", Weight = 10, BackendUrl = "https://old.example.com/ml", BackendTimeoutMs = 2500, BackendVersion = "3.2.0" },
+            new ModelVariantArgs { Name = "legacy", Weight = 10, BackendUrl = "https://old.example.com/ml", BackendTimeout = TimeSpan.FromMilliseconds(2500), BackendVersion = "3.2.0" },
         ],
         StickyHeader = "x-client+id",
         Shadow = new ShadowArgs("c", 12.5),
@@ -52,7 +52,7 @@ public sealed class ConfigurationDocumentTests
     {
         var json = RouterFunctionSettings.Ensembles(
         [
-            new EnsembleArgs { Name = "both", Combine = EnsembleCombination.Average, Members = [new EnsembleMemberArgs("a", 0.25), new EnsembleMemberArgs("b", 1, 800)] },
+            new EnsembleArgs { Name = "both", Combine = EnsembleCombination.Average, Members = [new EnsembleMemberArgs("a", 0.25), new EnsembleMemberArgs("b", 1) { Timeout = TimeSpan.FromMilliseconds(800) }] },
             new EnsembleArgs { Name = "vote", Members = [new EnsembleMemberArgs("a"), new EnsembleMemberArgs("b")] },
         ]);
 

@@ -158,7 +158,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
         var batch = ProgramAssertions.NewStack();
         _ = new BatchInference(batch, "batch", new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), TimeoutSeconds = 120 },
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Timeout = TimeSpan.FromSeconds(120) },
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
             InputSuffix = ".png",

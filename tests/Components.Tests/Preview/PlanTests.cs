@@ -16,9 +16,9 @@ public sealed class PlanTests
         new InferenceFunction(stack, "scorer", new InferenceFunctionArgs
         {
             ImageUri = Image,
-            MemoryMb = 1024,
+            Memory = DataSize.FromMebibytes(1024),
             Architecture = LambdaArchitecture.Arm64,
-            LogRetentionDays = 14,
+            LogRetention = TimeSpan.FromDays(14),
             ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs { Weekdays = new DailyProfile { PeakMinimum = 3 } },
         });
         new EncryptedBucket(stack, "data", new EncryptedBucketArgs { Protect = true });

@@ -1,4 +1,5 @@
 using Infra.Components;
+using Infra.Core;
 using Infra.Preview;
 using Infra.Core.Synthesis;
 using static Components.Tests.ProgramAssertions;
@@ -27,7 +28,7 @@ public sealed class ProvisionedHoursTests
         {
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), MemoryMb = 2048, ProvisionedConcurrency = schedule },
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Memory = DataSize.FromMebibytes(2048), ProvisionedConcurrency = schedule },
             Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         });
         return (new CostEstimator(new ProgramGraph(stack), traffic, Measurements.None).Estimate(), Synth(stack));

@@ -60,7 +60,7 @@ public sealed class GradualRolloutTests
     [Fact]
     public void Each_step_bakes_in_check_intervals_and_goes_on_only_after_the_whole_bake()
     {
-        var states = States(SynthApi(new GradualRolloutArgs { StepsPercent = [10, 100], BakeMinutes = 5, CheckIntervalSeconds = 120 }));
+        var states = States(SynthApi(new GradualRolloutArgs { StepsPercent = [10, 100], Bake = TimeSpan.FromMinutes(5), CheckInterval = TimeSpan.FromSeconds(120) }));
 
         Assert.Equal("Wait", At(states, "Step1Bake", "Type"));
         Assert.Equal(120L, At(states, "Step1Bake", "Seconds"));
@@ -237,7 +237,7 @@ public sealed class GradualRolloutTests
     [Fact]
     public void The_canary_alarms_watch_the_new_version_alone_by_the_apis_own_thresholds()
     {
-        var program = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95DurationMs = 800 });
+        var program = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95Duration = TimeSpan.FromMilliseconds(800) });
 
         var duration = Resource(program, "embed-rollout-canary-p95-duration");
         Assert.Equal("${embed-function-function.version}", At(duration, "properties", "dimensions", "ExecutedVersion"));
@@ -267,10 +267,10 @@ public sealed class GradualRolloutTests
     [Fact]
     public void Bad_bake_and_interval_values_are_refused()
     {
-        var error = Assert.Throws<SynthesisException>(() => SynthApi(new GradualRolloutArgs { BakeMinutes = 0, CheckIntervalSeconds = 5 }));
+        var error = Assert.Throws<SynthesisException>(() => SynthApi(new GradualRolloutArgs { Bake = TimeSpan.FromMinutes(0), CheckInterval = TimeSpan.FromSeconds(5) }));
 
-        Assert.Contains("Rollout.BakeMinutes = 0 is invalid: expected an integer from 1 to 1440", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Rollout.CheckIntervalSeconds = 5 is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Rollout.Bake = 0 seconds is invalid: expected a whole number of minutes from 1 to 1440", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Rollout.CheckInterval = 5 seconds is invalid", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -300,7 +300,7 @@ public sealed class GradualRolloutTests
         var stack = NewStack();
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = Code, TimeoutSeconds = 120 },
+            Function = new InferenceFunctionArgs { Code = Code, Timeout = TimeSpan.FromSeconds(120) },
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
             Notifications = new AlarmNotifications(stack, "alerts"),

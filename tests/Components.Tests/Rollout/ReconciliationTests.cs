@@ -99,7 +99,7 @@ public sealed class ReconciliationTests
     [Fact]
     public void A_schedule_starts_the_reconciliation_through_a_role_that_may_start_only_the_two_state_machines()
     {
-        var program = SynthApi(new GradualRolloutArgs { ReconcileMinutes = 5 });
+        var program = SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(5) });
 
         Assert.Equal("rate(5 minutes)", Property(program, "embed-rollout-reconcile-schedule", "scheduleExpression"));
         Assert.Equal("${embed-rollout-reconcile-schedule.name}", Property(program, "embed-rollout-reconcile-target", "rule"));
@@ -111,7 +111,7 @@ public sealed class ReconciliationTests
         Assert.All(start, s => Assert.Equal(["states:StartExecution"], Strings(At(s, "Action"))));
         Assert.Equal(["${embed-rollout-state-machine.arn}", "${embed-rollout-reconcile.arn}"], start.Select(s => (string)At(s, "Resource")!));
         Assert.Equal("EXPRESS", Property(program, "embed-rollout-reconcile", "type"));
-        Assert.Equal("rate(1 minute)", Property(SynthApi(new GradualRolloutArgs { ReconcileMinutes = 1 }), "embed-rollout-reconcile-schedule", "scheduleExpression"));
+        Assert.Equal("rate(1 minute)", Property(SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(1) }), "embed-rollout-reconcile-schedule", "scheduleExpression"));
     }
 
     [Fact]
@@ -136,8 +136,8 @@ public sealed class ReconciliationTests
     [Fact]
     public void A_bad_reconcile_interval_is_refused()
     {
-        var error = Assert.Throws<SynthesisException>(() => SynthApi(new GradualRolloutArgs { ReconcileMinutes = 0 }));
+        var error = Assert.Throws<SynthesisException>(() => SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(0) }));
 
-        Assert.Contains("Rollout.ReconcileMinutes = 0 is invalid: expected an integer from 1 to 1440", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Rollout.ReconcileInterval = 0 seconds is invalid: expected a whole number of minutes from 1 to 1440", error.Message, StringComparison.Ordinal);
     }
 }

@@ -124,7 +124,7 @@ public sealed class StageCanaryRolloutTests
         var stack = NewStack();
         var error = Assert.Throws<SynthesisException>(() => new BatchInference(stack, "batch", new BatchInferenceArgs
         {
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), TimeoutSeconds = 120, ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs() },
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Timeout = TimeSpan.FromSeconds(120), ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs() },
             ModelName = "ppocr-cls",
             ModelVersion = "2.0.0",
             Notifications = new AlarmNotifications(stack, "alerts"),

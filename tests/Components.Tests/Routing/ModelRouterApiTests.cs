@@ -18,11 +18,11 @@ public sealed class ModelRouterApiTests
     {
         Models =
         [
-            new RoutedModel { Name = "resnet18", Version = "0.23.1", SizeMb = 60.7 },
-            new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", SizeMb = 0.55 },
-            new RoutedModel { Name = "text-dir", Version = "1.0.0", SizeMb = 0.55 },
+            new RoutedModel { Name = "resnet18", Version = "0.23.1", Size = DataSize.FromMebibytes(60.7) },
+            new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", Size = DataSize.FromMebibytes(0.55) },
+            new RoutedModel { Name = "text-dir", Version = "1.0.0", Size = DataSize.FromMebibytes(0.55) },
         ],
-        Ensembles = [new EnsembleArgs { Name = "direction", Members = [new("ppocr-cls", 2), new("text-dir", 1, TimeoutMs: 300)] }],
+        Ensembles = [new EnsembleArgs { Name = "direction", Members = [new("ppocr-cls", 2), new("text-dir", 1) { Timeout = TimeSpan.FromMilliseconds(300) }] }],
         Rules = [RequestRule.Header("x-task", "direction", "direction"), RequestRule.ContentType("image/*", "ppocr-cls")],
         DefaultTarget = "ppocr-cls",
         Function = new InferenceFunctionArgs { Code = Code },
@@ -106,7 +106,7 @@ public sealed class ModelRouterApiTests
         var stack = new Stack("ml-serving", "schema");
         _ = new ModelRouterApi(stack, "models", Args() with
         {
-            Models = [.. Args().Models, new RoutedModel { Name = "tabular", Version = "1.0.0", SizeMb = 0.01, Placement = ModelPlacement.Dedicated, MemoryMb = 512, Images = false }],
+            Models = [.. Args().Models, new RoutedModel { Name = "tabular", Version = "1.0.0", Size = DataSize.FromMebibytes(0.01), Placement = ModelPlacement.Dedicated, Memory = DataSize.FromMebibytes(512), Images = false }],
         });
 
         var report = new SchemaChecker().Check([new ProgramSource("router.yaml", YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack)))]);
@@ -121,12 +121,12 @@ public sealed class ModelRouterApiTests
         {
             Models =
             [
-                new RoutedModel { Name = "resnet18", Version = "0.23.1", SizeMb = 60.7, Placement = ModelPlacement.Dedicated, MemoryMb = 3008 },
-                new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", SizeMb = 0.55 },
-                new RoutedModel { Name = "text-dir", Version = "1.0.0", SizeMb = 0.55 },
-                new RoutedModel { Name = "tabular", Version = "1.0.0", SizeMb = 0.01, Placement = ModelPlacement.Dedicated, Images = false },
+                new RoutedModel { Name = "resnet18", Version = "0.23.1", Size = DataSize.FromMebibytes(60.7), Placement = ModelPlacement.Dedicated, Memory = DataSize.FromMebibytes(3008) },
+                new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", Size = DataSize.FromMebibytes(0.55) },
+                new RoutedModel { Name = "text-dir", Version = "1.0.0", Size = DataSize.FromMebibytes(0.55) },
+                new RoutedModel { Name = "tabular", Version = "1.0.0", Size = DataSize.FromMebibytes(0.01), Placement = ModelPlacement.Dedicated, Images = false },
             ],
-            SharedMemoryMb = 512,
+            SharedMemory = DataSize.FromMebibytes(512),
         });
 
         Assert.Equal(3008L, Convert.ToInt64(Property(program, "models-resnet18-function-function", "memorySize")));
@@ -153,20 +153,20 @@ public sealed class ModelRouterApiTests
         {
             Models =
             [
-                new RoutedModel { Name = "resnet18", Version = "0.23.1", SizeMb = 60.7, Placement = ModelPlacement.Dedicated },
-                new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", SizeMb = 0, MemoryMb = 512 },
-                new RoutedModel { Name = "text-dir", Version = "1.0.0", SizeMb = 0.55 },
+                new RoutedModel { Name = "resnet18", Version = "0.23.1", Size = DataSize.FromMebibytes(60.7), Placement = ModelPlacement.Dedicated },
+                new RoutedModel { Name = "ppocr-cls", Version = "2.0.0", Size = DataSize.FromMebibytes(0), Memory = DataSize.FromMebibytes(512) },
+                new RoutedModel { Name = "text-dir", Version = "1.0.0", Size = DataSize.FromMebibytes(0.55) },
             ],
             Ensembles = [new EnsembleArgs { Name = "direction", Members = [new("ppocr-cls", 0), new("resnet18"), new("gone")] }],
             Rules = [RequestRule.ContentType("image", "ppocr-cls"), RequestRule.Header("x-task", "", "resnet18")],
             DefaultTarget = "nowhere",
-            Function = new InferenceFunctionArgs { Code = Code, MemoryMb = 1024 },
+            Function = new InferenceFunctionArgs { Code = Code, Memory = DataSize.FromMebibytes(1024) },
         };
 
         var error = Assert.Throws<SynthesisException>(() => new ModelRouterApi(NewStack(), "models", args));
 
-        Assert.Contains("component 'models': Models[1].SizeMb = 0 is invalid", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Models[1].MemoryMb = 512 is invalid: expected null unless Placement is Dedicated", error.Message, StringComparison.Ordinal);
+        Assert.Contains("component 'models': Models[1].Size = 0 bytes is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Models[1].Memory = 512 MiB is invalid: expected null unless Placement is Dedicated", error.Message, StringComparison.Ordinal);
         Assert.Contains("Models[0].Placement = Dedicated is invalid: expected Shared or Auto: 'resnet18' is an ensemble member or a rule's target", error.Message, StringComparison.Ordinal);
         Assert.Contains("Ensembles[0].Members[0].Weight = 0 is invalid", error.Message, StringComparison.Ordinal);
         Assert.Contains("Ensembles[0].Members[1].Model = 'resnet18' is invalid: expected a shared model", error.Message, StringComparison.Ordinal);
@@ -175,7 +175,7 @@ public sealed class ModelRouterApiTests
         Assert.Contains("Rules[1].Target = 'resnet18' is invalid: expected a shared model or an ensemble: direction, ppocr-cls, text-dir", error.Message, StringComparison.Ordinal);
         Assert.Contains("Rules[1].Value = '' is invalid", error.Message, StringComparison.Ordinal);
         Assert.Contains("DefaultTarget = 'nowhere' is invalid", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Function.MemoryMb = 1024 is invalid: expected unset", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Function.Memory = 1024 MiB is invalid: expected unset", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Infra.Components;
+using Infra.Core;
 using Infra.Hosting;
 
 public static class MyStack
@@ -18,7 +19,7 @@ public static class MyStack
             {
                 // The ReadyToRun publish for dotnet10 on x86_64, which serve also runs ("Function builds" below).
                 Code = CodeDirectory.FromProject(context.Layout, ".build/function/ready-to-run-linux-x64"),
-                MemoryMb = context.Config.GetInt32("memoryMb", 2048, 128, 10240),
+                Memory = DataSize.FromMebibytes(context.Config.GetInt32("memoryMb", 2048, 128, 10240)),
             },
             Api = new RestApiSettings
             {
