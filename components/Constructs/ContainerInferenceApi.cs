@@ -35,7 +35,7 @@ public sealed record ContainerInferenceApiArgs : InferenceApiArgs
 /// Linux 2023 plus the model); the function on that image by digest; and the same API, WAF and
 /// monitoring as <see cref="RestInferenceApi"/>.
 /// </summary>
-public sealed class ContainerInferenceApi : ComponentResource, IInferenceApi
+public sealed class ContainerInferenceApi : InferenceApiBase
 {
     public ContainerInferenceApi(IScope scope, string name, ContainerInferenceApiArgs args, ComponentResourceOptions? options = null)
         : base("ml:ContainerInferenceApi", scope, name, options)
@@ -113,14 +113,7 @@ public sealed class ContainerInferenceApi : ComponentResource, IInferenceApi
             "awsx builds the container image with the local Docker engine during `pulumi up` and pushes it to the repository"));
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
-        Data = new ApiDataLayer(this, args, args.Function);
-        Function = new InferenceFunction(this, "function", FunctionPlan.ForApi(args, args.Function with { ImageUri = Image.ImageUri, Code = null }, Data));
-        Data.Grant(this, Function);
-        (Api, Waf, Monitoring) = InferenceApiFront.Build(this, Function, args);
-        Rollout = RolloutPlan.Create(this, Function, Monitoring, args.Rollout, Api);
-        ModelBucketName = args.Function.ModelBucket?.BucketName;
-        ModelName = args.ModelName;
-        ModelVersion = args.ModelVersion;
+        Serve(args, args.Function, args.Function with { ImageUri = Image.ImageUri, Code = null });
     }
 
     public Aws.Kms.Key Key { get; }
@@ -129,41 +122,7 @@ public sealed class ContainerInferenceApi : ComponentResource, IInferenceApi
 
     public Image Image { get; }
 
-    /// <summary>The served model and its version (the metrics' dimensions; local mode's sample request).</summary>
-    public string ModelName { get; }
-
-    public string ModelVersion { get; }
-
-    public InferenceFunction Function { get; }
-
-    private ApiDataLayer Data { get; }
-
-    /// <summary>The sampled predictions log, when <see cref="InferenceApiArgs.PredictionLogSampleRate"/> is set.</summary>
-    public Aws.DynamoDB.Table? PredictionsLog => Data.PredictionsLog;
-
-    public RestApiEndpoint Api { get; }
-
-    public Waf Waf { get; }
-
-    public InferenceMonitoring Monitoring { get; }
-
-    /// <summary>The gradual rollout of new images, when <see cref="InferenceApiArgs.Rollout"/> is set.</summary>
-    public GradualRollout? Rollout { get; }
-
-    public Output<string> Url => Api.InvokeUrl;
-
-    public IReadOnlyDictionary<string, Output<string>> ApiKeyIds => Api.ApiKeyIds;
-
     public Output<string> RepositoryUrl => Repository.RepositoryUrl;
-
-    /// <summary>Set when the function serves a registry version (<c>Function.ModelBucket</c>); null when the model is in the image.</summary>
-    public Output<string>? ModelBucketName { get; }
-
-    public Output<string> FunctionName => Function.FunctionName;
-
-    public Output<string> AliasName => Function.Alias.AliasName;
-
-    public Output<string> DashboardUrl => Monitoring.DashboardUrl;
 
     /// <summary>
     /// The tag of the image: a hash of exactly what the build reads and what makes awsx (pulumi-docker-build)

@@ -1,23 +1,13 @@
 using System.Text.RegularExpressions;
 using Infra.Hosting;
+using TestModels;
 
 namespace Components.Tests;
 
 /// <summary>The repository's own stacks, synthesized the way Pulumi's compiler call does.</summary>
 public partial class TeamStackTests
 {
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Infra.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Infra.sln not found above the test output folder.");
-    }
+    internal static string RepositoryRoot() => RepositoryFolder.Root;
 
     internal static (int ExitCode, string Program, string Errors) Synth(Dictionary<string, string> environment, params string[] args)
     {

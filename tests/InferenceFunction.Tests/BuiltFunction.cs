@@ -1,3 +1,5 @@
+using TestModels;
+
 namespace InferenceFunction.Tests;
 
 /// <summary>The function as built next to this test run (same configuration), to start as a real process.</summary>
@@ -15,18 +17,6 @@ internal static class BuiltFunction
         }
     }
 
-    /// <summary>The folder holding Directory.Build.props, above the test output.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(directory.FullName, "Directory.Build.props")))
-            {
-                directory = directory.Parent ?? throw new InvalidOperationException("The repository root (Directory.Build.props) was not found above the test output.");
-            }
-
-            return directory.FullName;
-        }
-    }
+    /// <summary>The repository root, above the test output.</summary>
+    public static string RepositoryRoot => RepositoryFolder.Root;
 }

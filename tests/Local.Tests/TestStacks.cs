@@ -2,6 +2,7 @@ using Infra.Components;
 using Infra.Configuration;
 using Infra.Core;
 using Infra.Local.StackReading;
+using TestModels;
 
 namespace Local.Tests;
 
@@ -10,19 +11,7 @@ internal static class TestStacks
 {
     public const string Project = "ml-serving";
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(directory.FullName, "Directory.Build.props")))
-            {
-                directory = directory.Parent ?? throw new InvalidOperationException("The repository root (Directory.Build.props) was not found above the test output.");
-            }
-
-            return directory.FullName;
-        }
-    }
+    public static string RepositoryRoot => RepositoryFolder.Root;
 
     /// <summary>functions/InferenceFunction's build output of this configuration (the project reference builds it first).</summary>
     public static string FunctionDirectory

@@ -1,5 +1,6 @@
 using Infra.Hosting;
 using Infra.Quantization;
+using TestModels;
 
 namespace Quantization.Tests;
 
@@ -169,14 +170,5 @@ public sealed class QuantizeErrorTests : IDisposable
         return (code, error.ToString());
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pulumi.yaml")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Pulumi.yaml not found above the test's folder");
-    }
+    private static string RepositoryRoot() => RepositoryFolder.Root;
 }

@@ -1,4 +1,5 @@
 using SchemaCheck.Checking;
+using TestModels;
 
 namespace SchemaCheck.Tests;
 
@@ -49,12 +50,5 @@ public class StackProgramTests
         return file;
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Pulumi.yaml"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"no Pulumi.yaml above {AppContext.BaseDirectory}");
-    }
+    private static string RepositoryRoot() => RepositoryFolder.Root;
 }

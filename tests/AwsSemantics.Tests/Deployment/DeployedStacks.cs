@@ -4,6 +4,7 @@ using Infra.Core;
 using Infra.Hosting;
 using Infra.Local;
 using SchemaCheck.Yaml;
+using TestModels;
 
 namespace AwsSemantics.Tests.Deployment;
 
@@ -78,18 +79,7 @@ public sealed class DeployedStacks
         return new DeployedStack(name, pinnedModelVersion is null ? null : $"modelVersion {pinnedModelVersion}", values, program, ProgramReader.Read(program));
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Infra.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Infra.sln not found above the test output folder.");
-    }
+    private static string RepositoryRoot() => RepositoryFolder.Root;
 }
 
 [CollectionDefinition(Name)]
