@@ -68,13 +68,13 @@ public sealed partial class EncryptedBucket : ComponentResource
     /// <summary>KMS API Reference, CreateAlias: AliasName, 1 to 256 characters of letters, digits, / _ and -.</summary>
     private static readonly PhysicalNameRule KmsAliasName = PhysicalNameRule.Of(256, "/_-");
 
-    private readonly GrantRegistry<RolePolicy> _grants;
+    private readonly GrantsByName<RolePolicy> _grants;
 
     public EncryptedBucket(IScope scope, string name, EncryptedBucketArgs? args = null, ComponentResourceOptions? options = null)
         : base("ml:EncryptedBucket", scope, name, options)
     {
         args ??= new EncryptedBucketArgs();
-        _grants = new GrantRegistry<RolePolicy>(this);
+        _grants = new GrantsByName<RolePolicy>(this);
         new ArgsValidation(Path)
             .Duration(nameof(args.KeyDeletionWindow), args.KeyDeletionWindow, TimeUnit.Days, 7, 30)
             .Duration(nameof(args.NoncurrentVersionExpiration), args.NoncurrentVersionExpiration, TimeUnit.Days, 0, 36500)

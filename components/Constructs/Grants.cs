@@ -47,7 +47,7 @@ internal static class GrantNames
 /// resource made the first time. Resources named this way were once numbered in creation order; each keeps that old
 /// name as an alias so that <c>pulumi up</c> on an existing stack updates it in place instead of replacing it.
 /// </summary>
-internal sealed class GrantRegistry<T>(IScope scope)
+internal sealed class GrantsByName<T>(IScope scope)
     where T : Resource
 {
     private readonly Dictionary<string, (T Resource, string Detail)> _made = new(StringComparer.Ordinal);

@@ -105,7 +105,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
     public static readonly IReadOnlyList<int> AllowedRetentionDays =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-    private readonly GrantRegistry<RolePolicy> _invokeGrants;
+    private readonly GrantsByName<RolePolicy> _invokeGrants;
 
     public InferenceFunction(IScope scope, string name, InferenceFunctionArgs args, ComponentResourceOptions? options = null)
         : this(scope, name, FunctionPlan.Of(args), options)
@@ -116,7 +116,7 @@ public sealed partial class InferenceFunction : ComponentResource, IGrantable
     internal InferenceFunction(IScope scope, string name, FunctionPlan plan, ComponentResourceOptions? options = null)
         : base("ml:InferenceFunction", scope, name, options)
     {
-        _invokeGrants = new GrantRegistry<RolePolicy>(this);
+        _invokeGrants = new GrantsByName<RolePolicy>(this);
         var args = plan.Args with { Environment = plan.Environment() };
         var codeBytes = args.Code?.UnzippedBytes();
         Validate(args, plan.VariantModelVersions, codeBytes);

@@ -120,12 +120,12 @@ public sealed partial class Waf : ComponentResource
     private static readonly DataSize ApiGatewayMaxBody = DataSize.FromMebibytes(10);
 
     private readonly List<string> _ruleNames = [];
-    private readonly GrantRegistry<WebAclAssociation> _associations;
+    private readonly GrantsByName<WebAclAssociation> _associations;
 
     public Waf(IScope scope, string name, WafArgs? args = null, ComponentResourceOptions? options = null)
         : base("ml:Waf", scope, name, options)
     {
-        _associations = new GrantRegistry<WebAclAssociation>(this);
+        _associations = new GrantsByName<WebAclAssociation>(this);
         args ??= new WafArgs();
         Validate(args);
         Settings = args;

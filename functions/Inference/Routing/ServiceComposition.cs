@@ -16,7 +16,7 @@ public static class ServiceComposition
     public static bool IsConfigured(Func<string, string?> environment)
     {
         var values = new EnvironmentValues(environment);
-        return values.Get(EnsembleConfiguration.Variable) is not null || values.Get(RouterConfiguration.Variable) is not null;
+        return values.Get(EnsemblesVariable.Variable) is not null || values.Get(RouterVariable.Variable) is not null;
     }
 
     /// <param name="models">The function's model service; ensembles and a router need the plain one (no traffic split).</param>
@@ -31,8 +31,8 @@ public static class ServiceComposition
         }
 
         var byName = served.ToDictionary(d => d.Name, StringComparer.Ordinal);
-        var ensembles = EnsembleConfiguration.Parse(environment(EnsembleConfiguration.Variable), byName);
-        var router = RouterConfiguration.Parse(environment(RouterConfiguration.Variable), [.. byName.Keys, .. ensembles.Select(e => e.Name)]);
+        var ensembles = EnsemblesVariable.Parse(environment(EnsemblesVariable.Variable), byName);
+        var router = RouterVariable.Parse(environment(RouterVariable.Variable), [.. byName.Keys, .. ensembles.Select(e => e.Name)]);
         IInferenceService service = models;
         if (ensembles.Count > 0)
         {

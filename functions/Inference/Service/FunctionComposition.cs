@@ -32,7 +32,7 @@ public static class FunctionComposition
             {
                 variants.Dispose();
                 throw new InvalidOperationException(
-                    $"{EnsembleConfiguration.Variable} and {RouterConfiguration.Variable} are for a function that serves its models itself; allowed: neither of them together with TRAFFIC_SPLIT.");
+                    $"{EnsemblesVariable.Variable} and {RouterVariable.Variable} are for a function that serves its models itself; allowed: neither of them together with TRAFFIC_SPLIT.");
             }
 
             return variants;

@@ -21,7 +21,7 @@ public sealed class CompositionConfigTests
     public async Task A_bad_ensemble_is_refused_at_init_with_what_is_allowed(string json, string expected)
     {
         var served = await ServedAsync();
-        var error = Assert.Throws<InvalidOperationException>(() => EnsembleConfiguration.Parse(json, served));
+        var error = Assert.Throws<InvalidOperationException>(() => EnsemblesVariable.Parse(json, served));
         Assert.StartsWith("ENSEMBLES ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -38,7 +38,7 @@ public sealed class CompositionConfigTests
     [InlineData("""{"name":"auto","rules":[],"default":"x"}""", "default is 'x'")]
     public void A_bad_router_is_refused_at_init_with_what_is_allowed(string json, string expected)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => RouterConfiguration.Parse(json, ["cls-a", "cls-b", "cls-c", "ens"]));
+        var error = Assert.Throws<InvalidOperationException>(() => RouterVariable.Parse(json, ["cls-a", "cls-b", "cls-c", "ens"]));
         Assert.StartsWith("ROUTER ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -46,13 +46,13 @@ public sealed class CompositionConfigTests
     [Fact]
     public async Task A_router_config_is_read_in_order_with_its_default_and_defaults_apply_to_members()
     {
-        var router = RouterConfiguration.Parse("""{"name":"auto","rules":[{"contentType":"Image/*","model":"cls-a"},{"header":"x-task","equals":"b","model":"cls-b"}],"default":"ens"}""",
+        var router = RouterVariable.Parse("""{"name":"auto","rules":[{"contentType":"Image/*","model":"cls-a"},{"header":"x-task","equals":"b","model":"cls-b"}],"default":"ens"}""",
             ["cls-a", "cls-b", "ens"])!;
         Assert.Equal([new ContentTypeRule("image/*", "cls-a"), new HeaderRule("x-task", "b", "cls-b")], router.Rules);
         Assert.Equal("ens", router.Default);
-        Assert.Null(RouterConfiguration.Parse(" ", ["cls-a"]));
+        Assert.Null(RouterVariable.Parse(" ", ["cls-a"]));
 
-        var ensemble = Assert.Single(EnsembleConfiguration.Parse("""[{"name":"e","combine":"vote","members":[{"model":"cls-a"},{"model":"cls-b","weight":2.5,"timeoutMs":80}]}]""", await ServedAsync()));
+        var ensemble = Assert.Single(EnsemblesVariable.Parse("""[{"name":"e","combine":"vote","members":[{"model":"cls-a"},{"model":"cls-b","weight":2.5,"timeoutMs":80}]}]""", await ServedAsync()));
         Assert.Equal([new EnsembleMember("cls-a", 1, TimeSpan.FromSeconds(5)), new EnsembleMember("cls-b", 2.5, TimeSpan.FromMilliseconds(80))], ensemble.Members);
     }
 

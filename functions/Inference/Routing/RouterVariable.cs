@@ -14,7 +14,7 @@ public sealed record RouterDefinition(string Name, IReadOnlyList<RoutingRule> Ru
 /// <c>contentType</c>, <c>header</c> (with <c>equals</c>) and <c>parameter</c> (with <c>equals</c>). Problems fail init with
 /// a message naming the variable, the rule, the field, the value and what is allowed.
 /// </summary>
-public static class RouterConfiguration
+public static class RouterVariable
 {
     public const string Variable = FunctionEnvironment.Router;
 

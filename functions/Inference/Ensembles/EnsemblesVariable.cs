@@ -10,7 +10,7 @@ namespace Inference.Ensembles;
 /// <c>{"name","combine":"vote|average","members":[{"model","weight":1,"timeoutMs":5000}]}</c>.
 /// Every problem fails init with a message naming the variable, the ensemble, the field, the value and what is allowed.
 /// </summary>
-public static class EnsembleConfiguration
+public static class EnsemblesVariable
 {
     public const string Variable = FunctionEnvironment.Ensembles;
     public const int DefaultTimeoutMs = 5_000;
