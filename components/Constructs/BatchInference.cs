@@ -63,10 +63,13 @@ public sealed record BatchInferenceArgs
 /// </summary>
 public sealed class BatchInference : ComponentResource
 {
+    private readonly PredictionsLogReaders _predictionsReaders;
+
     public BatchInference(IScope scope, string name, BatchInferenceArgs args, ComponentResourceOptions? options = null)
         : base("ml:BatchInference", scope, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
+        _predictionsReaders = new PredictionsLogReaders(this);
         Validate(args);
         Settings = args;
         var data = new CustomResourceOptions { Protect = args.Protect ? true : null };
@@ -194,6 +197,12 @@ public sealed class BatchInference : ComponentResource
     public Queue DeadLetterQueue { get; }
 
     public Table PredictionsLog { get; }
+
+    /// <summary>
+    /// Lets the grantee read the predictions log (its items and indexes, and the key that decrypts them), as
+    /// <c>grant-read-predictions-{grantee}</c>; asking again for the same grantee returns that policy.
+    /// </summary>
+    public RolePolicy GrantReadPredictions(IGrantable grantee) => _predictionsReaders.Grant(grantee, PredictionsLog, Key);
 
     public InferenceFunction Function { get; }
 

@@ -78,3 +78,28 @@ internal sealed class GrantsByName<T>(IScope scope)
         return resource;
     }
 }
+
+/// <summary>
+/// Read access to a predictions log, for analysis or evaluation outside the function (CDK's <c>grantReadData</c>): the
+/// item reads on the table and its indexes, and the use of the table's key to decrypt them.
+/// </summary>
+internal sealed class PredictionsLogReaders(ComponentResource owner)
+{
+    private static readonly string[] ReadActions = ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"];
+
+    private readonly GrantsByName<RolePolicy> _grants = new(owner);
+
+    /// <summary>As <c>grant-read-predictions-{grantee}</c>; asking again for the same grantee returns that policy.</summary>
+    public RolePolicy Grant(IGrantable grantee, Aws.DynamoDB.Table table, Aws.Kms.Key key)
+    {
+        ArgumentNullException.ThrowIfNull(grantee);
+        var name = GrantNames.Of(owner, "grant-read-predictions", grantee.GrantPath);
+        return _grants.GetOrCreate(name, $"grantee '{grantee.GrantPath}'", formerLocalName: null, options => new RolePolicy(owner, name, new RolePolicyArgs
+        {
+            Role = grantee.GrantRole.RoleName,
+            Policy = PolicyDocuments.Of(
+                PolicyDocuments.Allow("ReadPredictions", ReadActions, new InputList<string> { table.Arn, Output.Format($"{table.Arn}/index/*") }),
+                PolicyDocuments.Allow("DecryptPredictions", ["kms:Decrypt", "kms:DescribeKey"], key.Arn)),
+        }, options));
+    }
+}

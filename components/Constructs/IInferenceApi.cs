@@ -1,3 +1,4 @@
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Components;
@@ -45,4 +46,7 @@ public interface IInferenceApi
     Output<string> AliasName { get; }
 
     Output<string> DashboardUrl { get; }
+
+    /// <summary>Lets the grantee read the predictions log; an error when <see cref="PredictionsLog"/> is null.</summary>
+    RolePolicy GrantReadPredictions(IGrantable grantee);
 }

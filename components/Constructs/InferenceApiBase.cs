@@ -1,3 +1,4 @@
+using Infra.Aws.Iam;
 using Infra.Core;
 
 namespace Infra.Components;
@@ -9,11 +10,13 @@ namespace Infra.Components;
 /// </summary>
 public abstract class InferenceApiBase : ComponentResource, IInferenceApi
 {
+    private readonly PredictionsLogReaders _predictionsReaders;
     private ServedApi? _served;
 
     private protected InferenceApiBase(string type, IScope scope, string name, ComponentResourceOptions? options)
         : base(type, scope, name, options)
     {
+        _predictionsReaders = new PredictionsLogReaders(this);
     }
 
     /// <summary>
@@ -65,6 +68,15 @@ public abstract class InferenceApiBase : ComponentResource, IInferenceApi
     public Output<string> AliasName => Function.Alias.AliasName;
 
     public Output<string> DashboardUrl => Monitoring.DashboardUrl;
+
+    /// <summary>
+    /// Lets the grantee read the predictions log (its items and indexes, and the data key that decrypts them), as
+    /// <c>grant-read-predictions-{grantee}</c>; asking again for the same grantee returns that policy.
+    /// </summary>
+    public RolePolicy GrantReadPredictions(IGrantable grantee) =>
+        _predictionsReaders.Grant(grantee,
+            PredictionsLog ?? throw new SynthesisException(Path, "GrantReadPredictions: this API keeps no predictions log; set PredictionLogSampleRate to keep one"),
+            Served.Data.Key!);
 
     private sealed record ServedApi(
         string ModelName,

@@ -78,6 +78,7 @@ internal sealed class ApiDataLayer
 
         var options = new CustomResourceOptions { Protect = args.ProtectData ? true : null };
         var key = InferenceDataTables.DataKey(owner, "data-key", $"Encrypts the predictions log and cache of {owner.Path}", options);
+        Key = key;
         if (args.PredictionLogSampleRate is { } rate)
         {
             PredictionsLog = InferenceDataTables.PredictionsLog(owner, "predictions", key, options);
@@ -109,6 +110,9 @@ internal sealed class ApiDataLayer
             _statements.Add(PolicyDocuments.Allow("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"], key.Arn));
         }
     }
+
+    /// <summary>The key of the log and the cache table, when there is either.</summary>
+    public Key? Key { get; }
 
     public Table? PredictionsLog { get; }
 

@@ -7,11 +7,6 @@ namespace Components.Tests;
 
 public class EncryptedBucketTests
 {
-    private static List<object?> Statements(Infra.Core.Synthesis.OrderedMap program, string resource, string property = "policy") =>
-        (List<object?>)Property(program, resource, property, "fn::toJSON", "Statement")!;
-
-    private static object? Sid(List<object?> statements, string sid) => statements.Single(s => (string?)At(s, "Sid") == sid);
-
     [Fact]
     public void Defaults_encrypt_with_a_rotating_own_key_block_public_access_and_enforce_ownership()
     {

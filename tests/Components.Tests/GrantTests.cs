@@ -124,4 +124,50 @@ public class GrantTests
         Assert.Equal("${scorer-alias.arn}", Property(program, "scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Resource"));
         Assert.Equal(new List<object?> { "lambda:InvokeFunction" }, Property(program, "scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Action"));
     }
+
+    [Fact]
+    public void Reading_a_predictions_log_is_granted_on_its_table_its_indexes_and_its_key_and_nothing_that_writes()
+    {
+        var stack = NewStack();
+        var api = new RestInferenceApi(stack, "embed", RestInferenceApiTests.Args() with { PredictionLogSampleRate = 0.1 });
+        var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = Code, Timeout = TimeSpan.FromSeconds(120) },
+            ModelName = "ppocr-cls",
+            ModelVersion = "2.0.0",
+            Notifications = new AlarmNotifications(stack, "alerts"),
+        });
+        var analyst = new RoleGrantee(new Role(stack, "analyst", new RoleArgs { AssumeRolePolicy = "{}" }));
+
+        Assert.Same(api.GrantReadPredictions(analyst), api.GrantReadPredictions(analyst));
+        batch.GrantReadPredictions(analyst);
+        var program = Synth(stack);
+
+        foreach (var (grant, table, key) in new[]
+                 {
+                     ("embed-grant-read-predictions-analyst", "embed-predictions", "embed-data-key"),
+                     ("batch-grant-read-predictions-analyst", "batch-predictions", "batch-key"),
+                 })
+        {
+            var statements = Statements(program, grant);
+            var read = Sid(statements, "ReadPredictions");
+            Assert.Equal(new List<object?> { $"${{{table}.arn}}", $"${{{table}.arn}}/index/*" }, At(read, "Resource"));
+            var actions = (List<object?>)At(read, "Action")!;
+            Assert.Contains("dynamodb:Query", actions);
+            Assert.All(actions, action => Assert.DoesNotMatch("Put|Update|Delete|Write", (string)action!));
+            Assert.Equal($"${{{key}.arn}}", At(Sid(statements, "DecryptPredictions"), "Resource"));
+            Assert.Equal("${analyst.name}", Property(program, grant, "role"));
+        }
+    }
+
+    [Fact]
+    public void An_api_that_keeps_no_predictions_log_refuses_to_grant_reading_one()
+    {
+        var stack = NewStack();
+        var api = new RestInferenceApi(stack, "embed", RestInferenceApiTests.Args());
+
+        var error = Assert.Throws<SynthesisException>(() => api.GrantReadPredictions(api.Function));
+        Assert.Contains("embed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("set PredictionLogSampleRate", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -43,4 +43,10 @@ internal static class ProgramAssertions
 
     public static object? Property(OrderedMap program, string resource, params object[] path) =>
         At(program, ["resources", resource, "properties", .. path]);
+
+    /// <summary>The statements of a resource's policy written as <c>fn::toJSON</c>.</summary>
+    public static List<object?> Statements(OrderedMap program, string resource, string property = "policy") =>
+        (List<object?>)Property(program, resource, property, "fn::toJSON", "Statement")!;
+
+    public static object? Sid(List<object?> statements, string sid) => statements.Single(s => (string?)At(s, "Sid") == sid);
 }

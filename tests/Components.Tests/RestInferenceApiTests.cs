@@ -9,7 +9,7 @@ public class RestInferenceApiTests
 {
     private static readonly CodeDirectory Code = new("fn", "/nonexistent");
 
-    private static RestInferenceApiArgs Args() => new()
+    internal static RestInferenceApiArgs Args() => new()
     {
         Function = new InferenceFunctionArgs { Code = Code },
         ModelName = "resnet18",
