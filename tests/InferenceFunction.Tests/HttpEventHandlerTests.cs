@@ -6,7 +6,11 @@ using InferenceFunction.Runtime;
 
 namespace InferenceFunction.Tests;
 
-/// <summary>Deadline handling for HTTP events: refuse what cannot finish, answer 504 before Lambda kills us.</summary>
+/// <summary>
+/// Deadline handling for HTTP events: refuse what cannot finish, answer 504 before Lambda kills us. They measure time, so
+/// they run alone: with the other tests blocking pool threads, the 504 of a blocked service once came after the deadline in CI.
+/// </summary>
+[Collection(nameof(TimingSensitive))]
 public sealed class HttpEventHandlerTests
 {
     private static readonly InferenceRequest Request = new("POST", "/v2/models/m/infer", new Dictionary<string, string>(), Encoding.UTF8.GetBytes("{}"), "r");
