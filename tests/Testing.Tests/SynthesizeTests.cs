@@ -151,4 +151,21 @@ public class SynthesizeTests
         template.Policies().HaveNoFindings();
         Assert.DoesNotContain("oncall@example.com", template.ToYaml(), StringComparison.Ordinal);
     }
+
+    /// <summary>The example at the top of docs/testing.md, as written there (the snapshot aside).</summary>
+    [Fact]
+    public void The_documented_example_runs()
+    {
+        var template = StackTemplate.Synthesize(Stacks.TeamStacks.Define, new StackTestOptions
+        {
+            ProjectDirectory = TestModels.RepositoryFolder.Root,
+            Config = new Dictionary<string, object?> { ["architecture"] = "arm64", ["apiClients"] = new[] { "acme" } },
+            Secrets = new Dictionary<string, string> { ["alarmEmail"] = "oncall@example.com" },
+        });
+
+        template.HasResourceProperties<TopicSubscription>(new { protocol = "email", endpoint = Match.ReferenceTo("alarmEmail") });
+        template.HasResourceProperties<Infra.Aws.Lambda.Function>(new { architectures = new[] { "arm64" } });
+        template.Policies().HaveNoFindings();
+        template.Cost().IsUnder(100m);
+    }
 }
