@@ -70,6 +70,9 @@ public class ResourceAssertionTests
         Assert.Equal("artifacts-bucket", Template.HasResourceProperties<Bucket>(new { forceDestroy = true }).LogicalName);
         Assert.Equal(["artifacts-bucket"], Template.FindResources<Bucket>(new { forceDestroy = true }).Select(r => r.LogicalName));
         Assert.Equal(2, Template.FindResources<Bucket>().Count);
+        Assert.Same(Template, Template.ResourcePropertiesCountIs<Bucket>(new { tags = new { stack = "dev" } }, 2));
+        Assert.Equal("resources of type aws:s3/bucket:Bucket with properties {forceDestroy: true}: expected 2, found 1: artifacts-bucket",
+            Assert.Throws<StackAssertionException>(() => Template.ResourcePropertiesCountIs<Bucket>(new { forceDestroy = true }, 2)).Message);
 
         var error = Assert.Throws<StackAssertionException>(() => Template.HasResourceProperties<Bucket>(new { forceDestroy = false, tags = new { stack = "dev" } }));
         Assert.Equal("resources of type aws:s3/bucket:Bucket: expected one with properties {forceDestroy: false, tags: {stack: 'dev'}}, found 2 that differ:\n" +
