@@ -103,6 +103,18 @@ public class SynthesizeTests
     }
 
     [Fact]
+    public void A_stack_built_by_a_test_that_cannot_be_synthesized_throws_the_synthesizers_own_error()
+    {
+        var other = new Stack("proj", "other");
+        var stack = new Stack("proj", "dev");
+        stack.Export("keyArn", new Key(other, "data", new KeyArgs()).Arn);
+
+        var error = Assert.Throws<SynthesisException>(() => StackTemplate.FromStack(stack));
+
+        Assert.Equal("stack: output 'keyArn' references 'data', which is not in this stack's program", error.Problems.Single());
+    }
+
+    [Fact]
     public void A_policy_error_fails_as_synth_fails_unless_the_test_asks_for_the_findings()
     {
         static IDictionary<string, object?>? Unrotated(StackContext context)
