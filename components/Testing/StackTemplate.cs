@@ -154,7 +154,7 @@ public sealed partial class StackTemplate
         var failures = Match.Of(pattern, partial: false).Run(Output(name), true, MatchContext);
         return failures.Count == 0
             ? this
-            : throw new StackAssertionException(string.Join(Environment.NewLine, failures.Select(f => $"output '{name}' {f.Describe("outputs." + name)}")));
+            : throw new StackAssertionException(string.Join("\n", failures.Select(f => $"output '{name}' {f.Describe("outputs." + name)}")));
     }
 
     /// <summary>

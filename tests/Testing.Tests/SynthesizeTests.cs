@@ -129,6 +129,10 @@ public class SynthesizeTests
 
         var template = StackTemplate.Synthesize(Unrotated, new StackTestOptions { EnforcePolicies = false });
         Assert.Equal("data", template.Policies().HaveFinding("KMS-ROTATION", "data").ResourceName);
+
+        // A team's own pack is the one synth applies; without a project folder or name the project is "project".
+        var ownPack = StackTemplate.Synthesize(Unrotated, new StackTestOptions { Policies = new Infra.Policy.PolicyPack([]) });
+        Assert.Equal("project", ownPack.Stack.ProjectName);
     }
 
     [Fact]
