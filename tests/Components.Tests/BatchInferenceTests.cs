@@ -1,15 +1,14 @@
 using Infra.Components;
 using Infra.Core;
-using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
 public class BatchInferenceTests
 {
-    private static OrderedMap SynthBatch(Func<BatchInferenceArgs, BatchInferenceArgs>? change = null)
+    private static StackTemplate SynthBatch(Func<BatchInferenceArgs, BatchInferenceArgs>? change = null)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var alerts = new AlarmNotifications(stack, "alerts");
         var args = new BatchInferenceArgs
         {
@@ -20,7 +19,7 @@ public class BatchInferenceTests
             Notifications = alerts,
         };
         new BatchInference(stack, "batch", change is null ? args : change(args));
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
     [Fact]
@@ -28,14 +27,14 @@ public class BatchInferenceTests
     {
         var program = SynthBatch();
 
-        Assert.Equal("${batch-input-bucket.bucket}", Property(program, "batch-notification", "bucket"));
-        Assert.Equal("${batch-queue.arn}", Property(program, "batch-notification", "queues", 0, "queueArn"));
-        Assert.Equal("incoming/", Property(program, "batch-notification", "queues", 0, "filterPrefix"));
-        Assert.Equal(".png", Property(program, "batch-notification", "queues", 0, "filterSuffix"));
-        Assert.Contains("${batch-queue-policy}", (List<object?>)At(program, "resources", "batch-notification", "options", "dependsOn")!);
-        var send = Property(program, "batch-queue-policy", "policy", "fn::toJSON", "Statement", 0);
-        Assert.Equal("s3.amazonaws.com", At(send, "Principal", "Service"));
-        Assert.Equal("${batch-input-bucket.arn}", At(send, "Condition", "ArnEquals", "aws:SourceArn"));
+        Assert.Equal("${batch-input-bucket.bucket}", program.Property("batch-notification", "bucket"));
+        Assert.Equal("${batch-queue.arn}", program.Property("batch-notification", "queues", 0, "queueArn"));
+        Assert.Equal("incoming/", program.Property("batch-notification", "queues", 0, "filterPrefix"));
+        Assert.Equal(".png", program.Property("batch-notification", "queues", 0, "filterSuffix"));
+        Assert.Contains("${batch-queue-policy}", (List<object?>)program.At("resources", "batch-notification", "options", "dependsOn")!);
+        var send = program.Property("batch-queue-policy", "policy", "fn::toJSON", "Statement", 0);
+        Assert.Equal("s3.amazonaws.com", ProgramValues.At(send, "Principal", "Service"));
+        Assert.Equal("${batch-input-bucket.arn}", ProgramValues.At(send, "Condition", "ArnEquals", "aws:SourceArn"));
     }
 
     [Fact]
@@ -43,12 +42,12 @@ public class BatchInferenceTests
     {
         var program = SynthBatch(a => a with { MaxReceiveCount = 4 });
 
-        Assert.Equal(720m, Property(program, "batch-queue", "visibilityTimeoutSeconds"));
-        Assert.Equal("${batch-key.arn}", Property(program, "batch-queue", "kmsMasterKeyId"));
-        Assert.Equal("${batch-key.arn}", Property(program, "batch-dead-letters", "kmsMasterKeyId"));
-        Assert.Equal("${batch-dead-letters.arn}", Property(program, "batch-queue", "redrivePolicy", "fn::toJSON", "deadLetterTargetArn"));
-        Assert.Equal(4L, Property(program, "batch-queue", "redrivePolicy", "fn::toJSON", "maxReceiveCount"));
-        Assert.Equal("s3.amazonaws.com", Property(program, "batch-key", "policy", "fn::toJSON", "Statement", 1, "Principal", "Service"));
+        Assert.Equal(720m, program.Property("batch-queue", "visibilityTimeoutSeconds"));
+        Assert.Equal("${batch-key.arn}", program.Property("batch-queue", "kmsMasterKeyId"));
+        Assert.Equal("${batch-key.arn}", program.Property("batch-dead-letters", "kmsMasterKeyId"));
+        Assert.Equal("${batch-dead-letters.arn}", program.Property("batch-queue", "redrivePolicy", "fn::toJSON", "deadLetterTargetArn"));
+        Assert.Equal(4L, program.Property("batch-queue", "redrivePolicy", "fn::toJSON", "maxReceiveCount"));
+        Assert.Equal("s3.amazonaws.com", program.Property("batch-key", "policy", "fn::toJSON", "Statement", 1, "Principal", "Service"));
     }
 
     [Fact]
@@ -56,29 +55,29 @@ public class BatchInferenceTests
     {
         var program = SynthBatch(a => a with { BatchSize = 50, BatchingWindow = TimeSpan.FromSeconds(10), MaximumConcurrency = 8 });
 
-        Assert.Equal("${batch-queue.arn}", Property(program, "batch-trigger", "eventSourceArn"));
-        Assert.Equal("${batch-function-alias.arn}", Property(program, "batch-trigger", "functionName"));
-        Assert.Equal(new List<object?> { "ReportBatchItemFailures" }, Property(program, "batch-trigger", "functionResponseTypes"));
-        Assert.Equal(50m, Property(program, "batch-trigger", "batchSize"));
-        Assert.Equal(10m, Property(program, "batch-trigger", "maximumBatchingWindowInSeconds"));
-        Assert.Equal(8m, Property(program, "batch-trigger", "scalingConfig", "maximumConcurrency"));
+        Assert.Equal("${batch-queue.arn}", program.Property("batch-trigger", "eventSourceArn"));
+        Assert.Equal("${batch-function-alias.arn}", program.Property("batch-trigger", "functionName"));
+        Assert.Equal(new List<object?> { "ReportBatchItemFailures" }, program.Property("batch-trigger", "functionResponseTypes"));
+        Assert.Equal(50m, program.Property("batch-trigger", "batchSize"));
+        Assert.Equal(10m, program.Property("batch-trigger", "maximumBatchingWindowInSeconds"));
+        Assert.Equal(8m, program.Property("batch-trigger", "scalingConfig", "maximumConcurrency"));
     }
 
     [Fact]
     public void Results_go_to_the_output_bucket_and_the_predictions_log_is_an_encrypted_recoverable_on_demand_table()
     {
         var program = SynthBatch();
-        var variables = Property(program, "batch-function-function", "environment", "variables");
+        var variables = program.Property("batch-function-function", "environment", "variables");
 
-        Assert.Equal("${batch-output-bucket.bucket}", At(variables, "RESULTS_BUCKET"));
-        Assert.Equal("results/", At(variables, "RESULTS_PREFIX"));
-        Assert.Equal("ppocr-cls", At(variables, "BATCH_MODEL_NAME"));
-        Assert.Equal("2.0.0", At(variables, "BATCH_MODEL_VERSION"));
-        Assert.Equal("${batch-predictions.name}", At(variables, "PREDICTIONS_TABLE"));
-        Assert.Equal("PAY_PER_REQUEST", Property(program, "batch-predictions", "billingMode"));
-        Assert.Equal(true, Property(program, "batch-predictions", "pointInTimeRecovery", "enabled"));
-        Assert.Equal("${batch-key.arn}", Property(program, "batch-predictions", "serverSideEncryption", "kmsKeyArn"));
-        Assert.Equal("expiresAt", Property(program, "batch-predictions", "ttl", "attributeName"));
+        Assert.Equal("${batch-output-bucket.bucket}", ProgramValues.At(variables, "RESULTS_BUCKET"));
+        Assert.Equal("results/", ProgramValues.At(variables, "RESULTS_PREFIX"));
+        Assert.Equal("ppocr-cls", ProgramValues.At(variables, "BATCH_MODEL_NAME"));
+        Assert.Equal("2.0.0", ProgramValues.At(variables, "BATCH_MODEL_VERSION"));
+        Assert.Equal("${batch-predictions.name}", ProgramValues.At(variables, "PREDICTIONS_TABLE"));
+        Assert.Equal("PAY_PER_REQUEST", program.Property("batch-predictions", "billingMode"));
+        Assert.Equal(true, program.Property("batch-predictions", "pointInTimeRecovery", "enabled"));
+        Assert.Equal("${batch-key.arn}", program.Property("batch-predictions", "serverSideEncryption", "kmsKeyArn"));
+        Assert.Equal("expiresAt", program.Property("batch-predictions", "ttl", "attributeName"));
     }
 
     [Fact]
@@ -86,14 +85,14 @@ public class BatchInferenceTests
     {
         var program = SynthBatch();
 
-        Assert.Equal("${batch-input-bucket.arn}/incoming/*", Property(program, "batch-input-grant-read-function", "policy", "fn::toJSON", "Statement", 0, "Resource"));
-        Assert.Equal("${batch-function-role.name}", Property(program, "batch-input-grant-read-function", "role"));
-        Assert.Equal("${batch-output-bucket.arn}/results/*", Property(program, "batch-output-grant-write-function", "policy", "fn::toJSON", "Statement", 0, "Resource"));
-        var consume = (List<object?>)Property(program, "batch-consume", "policy", "fn::toJSON", "Statement")!;
-        Assert.Equal("${batch-queue.arn}", At(consume[0], "Resource"));
-        Assert.Equal("${batch-predictions.arn}", At(consume[1], "Resource"));
-        Assert.All(consume, s => Assert.All((List<object?>)At(s, "Action")!, a => Assert.DoesNotContain("*", (string)a!, StringComparison.Ordinal)));
-        Assert.Contains("${batch-consume}", (List<object?>)At(program, "resources", "batch-trigger", "options", "dependsOn")!);
+        Assert.Equal("${batch-input-bucket.arn}/incoming/*", program.Property("batch-input-grant-read-function", "policy", "fn::toJSON", "Statement", 0, "Resource"));
+        Assert.Equal("${batch-function-role.name}", program.Property("batch-input-grant-read-function", "role"));
+        Assert.Equal("${batch-output-bucket.arn}/results/*", program.Property("batch-output-grant-write-function", "policy", "fn::toJSON", "Statement", 0, "Resource"));
+        var consume = (List<object?>)program.Property("batch-consume", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("${batch-queue.arn}", ProgramValues.At(consume[0], "Resource"));
+        Assert.Equal("${batch-predictions.arn}", ProgramValues.At(consume[1], "Resource"));
+        Assert.All(consume, s => Assert.All((List<object?>)ProgramValues.At(s, "Action")!, a => Assert.DoesNotContain("*", (string)a!, StringComparison.Ordinal)));
+        Assert.Contains("${batch-consume}", (List<object?>)program.At("resources", "batch-trigger", "options", "dependsOn")!);
     }
 
     [Fact]
@@ -101,12 +100,12 @@ public class BatchInferenceTests
     {
         var program = SynthBatch(a => a with { OldestMessageAlarm = TimeSpan.FromSeconds(600) });
 
-        Assert.Equal("ApproximateNumberOfMessagesVisible", Property(program, "batch-dead-letters-visible", "metricName"));
-        Assert.Equal("${batch-dead-letters.name}", Property(program, "batch-dead-letters-visible", "dimensions", "QueueName"));
-        Assert.Equal(0m, Property(program, "batch-dead-letters-visible", "threshold"));
-        Assert.Equal("ApproximateAgeOfOldestMessage", Property(program, "batch-oldest-message-age", "metricName"));
-        Assert.Equal(600m, Property(program, "batch-oldest-message-age", "threshold"));
-        Assert.Equal("${alerts-topic.arn}", Property(program, "batch-oldest-message-age", "alarmActions", 0));
+        Assert.Equal("ApproximateNumberOfMessagesVisible", program.Property("batch-dead-letters-visible", "metricName"));
+        Assert.Equal("${batch-dead-letters.name}", program.Property("batch-dead-letters-visible", "dimensions", "QueueName"));
+        Assert.Equal(0m, program.Property("batch-dead-letters-visible", "threshold"));
+        Assert.Equal("ApproximateAgeOfOldestMessage", program.Property("batch-oldest-message-age", "metricName"));
+        Assert.Equal(600m, program.Property("batch-oldest-message-age", "threshold"));
+        Assert.Equal("${alerts-topic.arn}", program.Property("batch-oldest-message-age", "alarmActions", 0));
     }
 
     [Fact]
@@ -114,9 +113,9 @@ public class BatchInferenceTests
     {
         var program = SynthBatch();
 
-        Assert.Equal("${batch-function-function.name}:live", Property(program, "batch-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
-        Assert.Equal(96000m, Property(program, "batch-monitoring-p95-duration", "threshold"));
-        Assert.Equal("${alerts-topic.arn}", Property(program, "batch-monitoring-error-rate", "alarmActions", 0));
+        Assert.Equal("${batch-function-function.name}:live", program.Property("batch-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.Equal(96000m, program.Property("batch-monitoring-p95-duration", "threshold"));
+        Assert.Equal("${alerts-topic.arn}", program.Property("batch-monitoring-error-rate", "alarmActions", 0));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Infra.Components;
 using Infra.Core;
 using Infra.Preview;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests.Preview;
 
@@ -21,9 +21,9 @@ public sealed class ProvisionedHoursTests
         Assert.Equal(5 * (8 + 40 + 3 + 2 + 4) + 48, week.Sum());
     }
 
-    private static (CostEstimate Estimate, Infra.Core.Synthesis.OrderedMap Program) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
+    private static (CostEstimate Estimate, StackTemplate Program) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
     {
-        var stack = NewStack("prod");
+        var stack = new Stack("proj", "prod");
         new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
         {
             ModelName = "ppocr-cls",
@@ -31,7 +31,7 @@ public sealed class ProvisionedHoursTests
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Memory = DataSize.FromMebibytes(2048), ProvisionedConcurrency = schedule },
             Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         });
-        return (new CostEstimator(new ProgramGraph(stack), traffic, Measurements.None).Estimate(), Synth(stack));
+        return (new CostEstimator(new ProgramGraph(stack), traffic, Measurements.None).Estimate(), StackTemplate.FromStack(stack));
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests.Rollout;
 
@@ -10,9 +10,9 @@ public sealed class GradualRolloutTests
 {
     private static readonly CodeDirectory Code = new("fn", "/nonexistent");
 
-    internal static OrderedMap SynthApi(GradualRolloutArgs? rollout, Func<RestInferenceApiArgs, RestInferenceApiArgs>? change = null)
+    internal static StackTemplate SynthApi(GradualRolloutArgs? rollout, Func<RestInferenceApiArgs, RestInferenceApiArgs>? change = null)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var args = new RestInferenceApiArgs
         {
             ModelName = "ppocr-cls",
@@ -22,16 +22,16 @@ public sealed class GradualRolloutTests
             Rollout = rollout,
         };
         new RestInferenceApi(stack, "embed", change is null ? args : change(args));
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
-    internal static OrderedMap States(OrderedMap program, string resource = "embed-rollout-state-machine") =>
-        (OrderedMap)Property(program, resource, "definition", "fn::toJSON", "States")!;
+    internal static OrderedMap States(StackTemplate program, string resource = "embed-rollout-state-machine") =>
+        (OrderedMap)program.Property(resource, "definition", "fn::toJSON", "States")!;
 
-    private static object? State(OrderedMap states, string name) => At(states, name);
+    private static object? State(OrderedMap states, string name) => ProgramValues.At(states, name);
 
     /// <summary>A string as the engine reads it: the program doubles every literal <c>$</c> (<c>$$</c> is Pulumi YAML's escape).</summary>
-    internal static string? Text(object? node, params object[] path) => ((string?)At(node, path))?.Replace("$$", "$", StringComparison.Ordinal);
+    internal static string? Text(object? node, params object[] path) => ((string?)ProgramValues.At(node, path))?.Replace("$$", "$", StringComparison.Ordinal);
 
     [Fact]
     public void Default_steps_shift_5_25_50_percent_by_alias_weights_then_point_live_at_the_new_version()
@@ -43,18 +43,18 @@ public sealed class GradualRolloutTests
         for (var i = 0; i < 3; i++)
         {
             var shift = State(states, $"Step{i + 1}Shift");
-            Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", At(shift, "Resource"));
-            Assert.Equal("live", At(shift, "Arguments", "Name"));
+            Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", ProgramValues.At(shift, "Resource"));
+            Assert.Equal("live", ProgramValues.At(shift, "Arguments", "Name"));
             Assert.Equal("{% $stable %}", Text(shift, "Arguments", "FunctionVersion"));
             Assert.Equal(weights[i], Text(shift, "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
-            Assert.Equal(0L, At(shift, "Assign", "checks"));
+            Assert.Equal(0L, ProgramValues.At(shift, "Assign", "checks"));
         }
 
         var promote = State(states, "Step4Shift");
         Assert.Equal("{% $target %}", Text(promote, "Arguments", "FunctionVersion"));
-        Assert.Empty((OrderedMap)At(promote, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
-        Assert.Equal("RolledOut", At(states, "Step4Judge", "Default"));
-        Assert.Equal("Succeed", At(states, "RolledOut", "Type"));
+        Assert.Empty((OrderedMap)ProgramValues.At(promote, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
+        Assert.Equal("RolledOut", ProgramValues.At(states, "Step4Judge", "Default"));
+        Assert.Equal("Succeed", ProgramValues.At(states, "RolledOut", "Type"));
     }
 
     [Fact]
@@ -62,13 +62,13 @@ public sealed class GradualRolloutTests
     {
         var states = States(SynthApi(new GradualRolloutArgs { StepsPercent = [10, 100], Bake = TimeSpan.FromMinutes(5), CheckInterval = TimeSpan.FromSeconds(120) }));
 
-        Assert.Equal("Wait", At(states, "Step1Bake", "Type"));
-        Assert.Equal(120L, At(states, "Step1Bake", "Seconds"));
+        Assert.Equal("Wait", ProgramValues.At(states, "Step1Bake", "Type"));
+        Assert.Equal(120L, ProgramValues.At(states, "Step1Bake", "Seconds"));
         var judge = State(states, "Step1Judge");
         // 5 minutes in 120-second checks: 3 checks (rounded up), then the next step.
         Assert.Equal("{% $checks < 3 %}", Text(judge, "Choices", 2, "Condition"));
-        Assert.Equal("Step1Bake", At(judge, "Choices", 2, "Next"));
-        Assert.Equal("Step2Shift", At(judge, "Default"));
+        Assert.Equal("Step1Bake", ProgramValues.At(judge, "Choices", 2, "Next"));
+        Assert.Equal("Step2Shift", ProgramValues.At(judge, "Default"));
         Assert.Equal("{% $checks + 1 %}", Text(states, "Step1Check", "Assign", "checks"));
     }
 
@@ -79,22 +79,22 @@ public sealed class GradualRolloutTests
         var states = States(program);
 
         var check = State(states, "Step2Check");
-        Assert.Equal("arn:aws:states:::aws-sdk:cloudwatch:describeAlarms", At(check, "Resource"));
-        Assert.Equal("ALARM", At(check, "Arguments", "StateValue"));
+        Assert.Equal("arn:aws:states:::aws-sdk:cloudwatch:describeAlarms", ProgramValues.At(check, "Resource"));
+        Assert.Equal("ALARM", ProgramValues.At(check, "Arguments", "StateValue"));
         Assert.Equal(
             [
                 "${embed-monitoring-error-rate.name}", "${embed-monitoring-p95-duration.name}", "${embed-monitoring-throttles.name}",
                 "${embed-monitoring-cold-start-rate.name}", "${embed-monitoring-api-5xx-rate.name}", "${embed-monitoring-api-4xx-rate.name}",
                 "${embed-rollout-canary-error-rate.name}", "${embed-rollout-canary-p95-duration.name}", "orders-kpi",
             ],
-            ((List<object?>)At(check, "Arguments", "AlarmNames")!).Cast<string>());
+            ((List<object?>)ProgramValues.At(check, "Arguments", "AlarmNames")!).Cast<string>());
         Assert.Equal("{% [$states.result.MetricAlarms.AlarmName] %}", Text(check, "Assign", "firing"));
         var judge = State(states, "Step2Judge");
         Assert.Equal("{% $count($firing) > 0 %}", Text(judge, "Choices", 0, "Condition"));
-        Assert.Equal("RollBack", At(judge, "Choices", 0, "Next"));
+        Assert.Equal("RollBack", ProgramValues.At(judge, "Choices", 0, "Next"));
         // A newer pulumi up wrote another version: this execution stops shifting.
         Assert.Equal("{% $latest != $target %}", Text(judge, "Choices", 1, "Condition"));
-        Assert.Equal("Superseded", At(judge, "Choices", 1, "Next"));
+        Assert.Equal("Superseded", ProgramValues.At(judge, "Choices", 1, "Next"));
     }
 
     [Fact]
@@ -103,15 +103,15 @@ public sealed class GradualRolloutTests
         var states = States(SynthApi(new GradualRolloutArgs()));
 
         var rollBack = State(states, "RollBack");
-        Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", At(rollBack, "Resource"));
+        Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", ProgramValues.At(rollBack, "Resource"));
         Assert.Equal("{% $stable %}", Text(rollBack, "Arguments", "FunctionVersion"));
-        Assert.Empty((OrderedMap)At(rollBack, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
-        Assert.Equal("RolloutFailed", At(rollBack, "Next"));
-        Assert.Equal("Fail", At(states, "RolloutFailed", "Type"));
-        Assert.Equal("RolloutFailed", At(states, "RolloutFailed", "Error"));
+        Assert.Empty((OrderedMap)ProgramValues.At(rollBack, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
+        Assert.Equal("RolloutFailed", ProgramValues.At(rollBack, "Next"));
+        Assert.Equal("Fail", ProgramValues.At(states, "RolloutFailed", "Type"));
+        Assert.Equal("RolloutFailed", ProgramValues.At(states, "RolloutFailed", "Error"));
         Assert.Contains("$join($firing, ', ')", Text(states, "RolloutFailed", "Cause"), StringComparison.Ordinal);
         // A traffic change that keeps failing also rolls back.
-        Assert.Equal("RollBack", At(states, "Step3Shift", "Catch", 0, "Next"));
+        Assert.Equal("RollBack", ProgramValues.At(states, "Step3Shift", "Catch", 0, "Next"));
     }
 
     [Fact]
@@ -119,13 +119,13 @@ public sealed class GradualRolloutTests
     {
         var states = States(SynthApi(new GradualRolloutArgs()));
 
-        Assert.Equal("arn:aws:states:::aws-sdk:ssm:getParameter", At(states, "ReadTarget", "Resource"));
-        Assert.Equal("/proj/dev/embed/rollout/target-version", At(states, "ReadTarget", "Arguments", "Name"));
-        Assert.Equal("arn:aws:states:::aws-sdk:lambda:getAlias", At(states, "ReadStable", "Resource"));
+        Assert.Equal("arn:aws:states:::aws-sdk:ssm:getParameter", ProgramValues.At(states, "ReadTarget", "Resource"));
+        Assert.Equal("/proj/dev/embed/rollout/target-version", ProgramValues.At(states, "ReadTarget", "Arguments", "Name"));
+        Assert.Equal("arn:aws:states:::aws-sdk:lambda:getAlias", ProgramValues.At(states, "ReadStable", "Resource"));
         Assert.Equal("{% $states.result.FunctionVersion %}", Text(states, "ReadStable", "Assign", "stable"));
         Assert.Equal("{% $stable = $target %}", Text(states, "Decide", "Choices", 0, "Condition"));
-        Assert.Equal("AlreadyLive", At(states, "Decide", "Choices", 0, "Next"));
-        Assert.Equal("Step1Shift", At(states, "Decide", "Default"));
+        Assert.Equal("AlreadyLive", ProgramValues.At(states, "Decide", "Choices", 0, "Next"));
+        Assert.Equal("Step1Shift", ProgramValues.At(states, "Decide", "Default"));
     }
 
     [Theory]
@@ -136,10 +136,10 @@ public sealed class GradualRolloutTests
     {
         var program = SynthApi(new GradualRolloutArgs { StepsPercent = steps });
         var states = States(program);
-        Assert.Equal("JSONata", Property(program, "embed-rollout-state-machine", "definition", "fn::toJSON", "QueryLanguage"));
+        Assert.Equal("JSONata", program.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "QueryLanguage"));
 
         var reached = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([(string)Property(program, "embed-rollout-state-machine", "definition", "fn::toJSON", "StartAt")!]);
+        var pending = new Stack<string>([(string)program.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "StartAt")!]);
         while (pending.TryPop(out var name))
         {
             Assert.True(states.Any(s => s.Key == name), $"transition to missing state {name}");
@@ -156,7 +156,7 @@ public sealed class GradualRolloutTests
 
         Assert.Equal(states.Select(s => s.Key).Order(StringComparer.Ordinal), reached.Order(StringComparer.Ordinal));
         // Only Succeed and Fail states end an execution.
-        Assert.All(states.Where(s => !Transitions((OrderedMap)s.Value!).Any()), s => Assert.Contains((string)At(s.Value, "Type")!, new[] { "Succeed", "Fail" }));
+        Assert.All(states.Where(s => !Transitions((OrderedMap)s.Value!).Any()), s => Assert.Contains((string)ProgramValues.At(s.Value, "Type")!, new[] { "Succeed", "Fail" }));
     }
 
     private static IEnumerable<string> Transitions(OrderedMap state)
@@ -171,7 +171,7 @@ public sealed class GradualRolloutTests
                 case ("Choices" or "Catch", List<object?> branches):
                     foreach (var branch in branches)
                     {
-                        yield return (string)At(branch, "Next")!;
+                        yield return (string)ProgramValues.At(branch, "Next")!;
                     }
 
                     break;
@@ -183,23 +183,23 @@ public sealed class GradualRolloutTests
     public void The_state_machine_may_read_only_its_parameter_and_alarms_and_change_only_this_functions_alias()
     {
         var program = SynthApi(new GradualRolloutArgs());
-        var statements = (List<object?>)Property(program, "embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var statements = (List<object?>)program.Property("embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
 
-        Assert.Equal(["ReadTargetVersion", "CheckAlarms", "ShiftLiveAlias"], statements.Select(s => (string)At(s, "Sid")!));
-        Assert.Equal(["ssm:GetParameter"], ((List<object?>)At(statements[0], "Action")!).Cast<string>());
+        Assert.Equal(["ReadTargetVersion", "CheckAlarms", "ShiftLiveAlias"], statements.Select(s => (string)ProgramValues.At(s, "Sid")!));
+        Assert.Equal(["ssm:GetParameter"], ((List<object?>)ProgramValues.At(statements[0], "Action")!).Cast<string>());
         Assert.Equal("arn:${aws-partition.partition}:ssm:${aws-region.region}:${aws-caller-identity.accountId}:parameter/proj/dev/embed/rollout/target-version",
-            At(statements[0], "Resource"));
-        Assert.Equal(["cloudwatch:DescribeAlarms"], ((List<object?>)At(statements[1], "Action")!).Cast<string>());
-        var alarms = ((List<object?>)At(statements[1], "Resource")!).Cast<string>().ToList();
+            ProgramValues.At(statements[0], "Resource"));
+        Assert.Equal(["cloudwatch:DescribeAlarms"], ((List<object?>)ProgramValues.At(statements[1], "Action")!).Cast<string>());
+        var alarms = ((List<object?>)ProgramValues.At(statements[1], "Resource")!).Cast<string>().ToList();
         Assert.Equal(8, alarms.Count);
         Assert.All(alarms, arn => Assert.Matches(@"^arn:\$\{aws-partition\.partition\}:cloudwatch:\$\{aws-region\.region\}:\$\{aws-caller-identity\.accountId\}:alarm:\$\{embed-(monitoring|rollout)-[a-z0-9-]+\.name\}$", arn));
-        Assert.Equal(["lambda:GetAlias", "lambda:UpdateAlias"], ((List<object?>)At(statements[2], "Action")!).Cast<string>());
-        Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], ((List<object?>)At(statements[2], "Resource")!).Cast<string>());
-        Assert.Equal("states.amazonaws.com", Property(program, "embed-rollout-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        Assert.Equal(["lambda:GetAlias", "lambda:UpdateAlias"], ((List<object?>)ProgramValues.At(statements[2], "Action")!).Cast<string>());
+        Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], ((List<object?>)ProgramValues.At(statements[2], "Resource")!).Cast<string>());
+        Assert.Equal("states.amazonaws.com", program.Property("embed-rollout-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
 
-        var start = Property(program, "embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement", 0);
-        Assert.Equal(["states:StartExecution"], ((List<object?>)At(start, "Action")!).Cast<string>());
-        Assert.Equal("${embed-rollout-state-machine.arn}", At(start, "Resource"));
+        var start = program.Property("embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement", 0);
+        Assert.Equal(["states:StartExecution"], ((List<object?>)ProgramValues.At(start, "Action")!).Cast<string>());
+        Assert.Equal("${embed-rollout-state-machine.arn}", ProgramValues.At(start, "Resource"));
     }
 
     [Fact]
@@ -207,17 +207,17 @@ public sealed class GradualRolloutTests
     {
         var program = SynthApi(new GradualRolloutArgs());
 
-        Assert.Equal("/proj/dev/embed/rollout/target-version", Property(program, "embed-rollout-target-version", "name"));
-        Assert.Equal("${embed-function-function.version}", Property(program, "embed-rollout-target-version", "value"));
+        Assert.Equal("/proj/dev/embed/rollout/target-version", program.Property("embed-rollout-target-version", "name"));
+        Assert.Equal("${embed-function-function.version}", program.Property("embed-rollout-target-version", "value"));
         Assert.Equal(["${embed-rollout-state-machine}", "${embed-rollout-trigger-target}"],
-            ((List<object?>)At(program, "resources", "embed-rollout-target-version", "options", "dependsOn")!).Cast<string>());
-        var pattern = Property(program, "embed-rollout-trigger", "eventPattern", "fn::toJSON");
-        Assert.Equal(["aws.ssm"], ((List<object?>)At(pattern, "source")!).Cast<string>());
-        Assert.Equal(["Parameter Store Change"], ((List<object?>)At(pattern, "detail-type")!).Cast<string>());
-        Assert.Equal(["/proj/dev/embed/rollout/target-version"], ((List<object?>)At(pattern, "detail", "name")!).Cast<string>());
-        Assert.Equal("${embed-rollout-state-machine.arn}", Property(program, "embed-rollout-trigger-target", "arn"));
-        Assert.Equal("${embed-rollout-events-role.arn}", Property(program, "embed-rollout-trigger-target", "roleArn"));
-        Assert.Equal("STANDARD", Property(program, "embed-rollout-state-machine", "type"));
+            ((List<object?>)program.At("resources", "embed-rollout-target-version", "options", "dependsOn")!).Cast<string>());
+        var pattern = program.Property("embed-rollout-trigger", "eventPattern", "fn::toJSON");
+        Assert.Equal(["aws.ssm"], ((List<object?>)ProgramValues.At(pattern, "source")!).Cast<string>());
+        Assert.Equal(["Parameter Store Change"], ((List<object?>)ProgramValues.At(pattern, "detail-type")!).Cast<string>());
+        Assert.Equal(["/proj/dev/embed/rollout/target-version"], ((List<object?>)ProgramValues.At(pattern, "detail", "name")!).Cast<string>());
+        Assert.Equal("${embed-rollout-state-machine.arn}", program.Property("embed-rollout-trigger-target", "arn"));
+        Assert.Equal("${embed-rollout-events-role.arn}", program.Property("embed-rollout-trigger-target", "roleArn"));
+        Assert.Equal("STANDARD", program.Property("embed-rollout-state-machine", "type"));
     }
 
     [Fact]
@@ -226,12 +226,12 @@ public sealed class GradualRolloutTests
         var rolled = SynthApi(new GradualRolloutArgs());
         var direct = SynthApi(null);
 
-        Assert.Equal("${embed-function-function.version}", Property(rolled, "embed-function-alias", "functionVersion"));
-        Assert.Equal(["functionVersion", "routingConfig"], ((List<object?>)At(rolled, "resources", "embed-function-alias", "options", "ignoreChanges")!).Cast<string>());
-        Assert.False(Has(direct, "resources", "embed-function-alias", "options", "ignoreChanges"));
-        Assert.False(Has(direct, "resources", "embed-rollout-state-machine"));
+        Assert.Equal("${embed-function-function.version}", rolled.Property("embed-function-alias", "functionVersion"));
+        Assert.Equal(["functionVersion", "routingConfig"], ((List<object?>)rolled.At("resources", "embed-function-alias", "options", "ignoreChanges")!).Cast<string>());
+        Assert.False(direct.Has("resources", "embed-function-alias", "options", "ignoreChanges"));
+        Assert.False(direct.Has("resources", "embed-rollout-state-machine"));
         // Every change still publishes a version, and old versions are kept: a rollback needs no rebuild.
-        Assert.Equal(true, Property(rolled, "embed-function-function", "publish"));
+        Assert.Equal(true, rolled.Property("embed-function-function", "publish"));
     }
 
     [Fact]
@@ -239,16 +239,16 @@ public sealed class GradualRolloutTests
     {
         var program = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95Duration = TimeSpan.FromMilliseconds(800) });
 
-        var duration = Resource(program, "embed-rollout-canary-p95-duration");
-        Assert.Equal("${embed-function-function.version}", At(duration, "properties", "dimensions", "ExecutedVersion"));
-        Assert.Equal("${embed-function-function.name}:live", At(duration, "properties", "dimensions", "Resource"));
-        Assert.Equal(800m, At(duration, "properties", "threshold"));
-        Assert.Equal(At(Resource(program, "embed-monitoring-p95-duration"), "properties", "threshold"), At(duration, "properties", "threshold"));
-        Assert.Equal("p95", At(duration, "properties", "extendedStatistic"));
-        var errors = Resource(program, "embed-rollout-canary-error-rate");
-        Assert.Equal(2m, At(errors, "properties", "threshold"));
-        Assert.Equal(At(Resource(program, "embed-monitoring-error-rate"), "properties", "threshold"), At(errors, "properties", "threshold"));
-        Assert.Equal("${embed-function-function.version}", At(errors, "properties", "metricQueries", 0, "metric", "dimensions", "ExecutedVersion"));
+        var duration = program.Resource("embed-rollout-canary-p95-duration");
+        Assert.Equal("${embed-function-function.version}", ProgramValues.At(duration, "properties", "dimensions", "ExecutedVersion"));
+        Assert.Equal("${embed-function-function.name}:live", ProgramValues.At(duration, "properties", "dimensions", "Resource"));
+        Assert.Equal(800m, ProgramValues.At(duration, "properties", "threshold"));
+        Assert.Equal(ProgramValues.At(program.Resource("embed-monitoring-p95-duration"), "properties", "threshold"), ProgramValues.At(duration, "properties", "threshold"));
+        Assert.Equal("p95", ProgramValues.At(duration, "properties", "extendedStatistic"));
+        var errors = program.Resource("embed-rollout-canary-error-rate");
+        Assert.Equal(2m, ProgramValues.At(errors, "properties", "threshold"));
+        Assert.Equal(ProgramValues.At(program.Resource("embed-monitoring-error-rate"), "properties", "threshold"), ProgramValues.At(errors, "properties", "threshold"));
+        Assert.Equal("${embed-function-function.version}", ProgramValues.At(errors, "properties", "metricQueries", 0, "metric", "dimensions", "ExecutedVersion"));
     }
 
     [Theory]
@@ -278,9 +278,9 @@ public sealed class GradualRolloutTests
     {
         var program = SynthBatchWithRollout();
 
-        Assert.Equal("${batch-function-alias.arn}", Property(program, "batch-trigger", "functionName"));
+        Assert.Equal("${batch-function-alias.arn}", program.Property("batch-trigger", "functionName"));
         Assert.Equal("{% { $target: 0.25 } %}", Text(States(program, "batch-rollout-state-machine"), "Step2Shift", "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
-        Assert.Contains("${batch-monitoring-error-rate.name}", ((List<object?>)At(States(program, "batch-rollout-state-machine"), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
+        Assert.Contains("${batch-monitoring-error-rate.name}", ((List<object?>)ProgramValues.At(States(program, "batch-rollout-state-machine"), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
     }
 
     [Fact]
@@ -289,15 +289,15 @@ public sealed class GradualRolloutTests
         var program = SynthBatchWithRollout();
 
         // One invocation handles up to a batch of objects: the function's alarm sits at 80 % of its 120 s timeout.
-        Assert.Equal(96_000m, Property(program, "batch-monitoring-p95-duration", "threshold"));
-        Assert.Equal(Property(program, "batch-monitoring-p95-duration", "threshold"), Property(program, "batch-rollout-canary-p95-duration", "threshold"));
-        Assert.Equal(Property(program, "batch-monitoring-error-rate", "threshold"), Property(program, "batch-rollout-canary-error-rate", "threshold"));
+        Assert.Equal(96_000m, program.Property("batch-monitoring-p95-duration", "threshold"));
+        Assert.Equal(program.Property("batch-monitoring-p95-duration", "threshold"), program.Property("batch-rollout-canary-p95-duration", "threshold"));
+        Assert.Equal(program.Property("batch-monitoring-error-rate", "threshold"), program.Property("batch-rollout-canary-error-rate", "threshold"));
     }
 
     /// <summary>A batch pattern (120 s function timeout) with the default gradual rollout, synthesized.</summary>
-    private static OrderedMap SynthBatchWithRollout()
+    private static StackTemplate SynthBatchWithRollout()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = Code, Timeout = TimeSpan.FromSeconds(120) },
@@ -306,6 +306,6 @@ public sealed class GradualRolloutTests
             Notifications = new AlarmNotifications(stack, "alerts"),
             Rollout = new GradualRolloutArgs(),
         });
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 }
