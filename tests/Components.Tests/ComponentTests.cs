@@ -31,12 +31,12 @@ public class ComponentTests
         var store = new Store(stack, "models");
         stack.Export("bucket", store.Bucket.BucketName);
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.True(program.Has("resources", "models-bucket"));
-        Assert.True(program.Has("resources", "models-pab"));
-        Assert.Equal("${models-bucket.bucket}", program.Property("models-pab", "bucket"));
-        Assert.Equal("${models-bucket.bucket}", program.At("outputs", "bucket"));
+        Assert.True(template.Has("resources", "models-bucket"));
+        Assert.True(template.Has("resources", "models-pab"));
+        Assert.Equal("${models-bucket.bucket}", template.Property("models-pab", "bucket"));
+        Assert.Equal("${models-bucket.bucket}", template.At("outputs", "bucket"));
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public class ComponentTests
         var stack = new Stack("proj", "dev");
         new Platform(stack, "api");
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.True(program.Has("resources", "api-store-bucket"));
-        Assert.Equal("api/store", program.Property("api-store-bucket", "tags", "component"));
+        Assert.True(template.Has("resources", "api-store-bucket"));
+        Assert.Equal("api/store", template.Property("api-store-bucket", "tags", "component"));
     }
 
     [Fact]
@@ -82,9 +82,9 @@ public class ComponentTests
         var stack = new Stack("proj", "dev");
         new Store(stack, "model-store", new ComponentResourceOptions { FormerNames = ["models"] });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("models-bucket", program.At("resources", "model-store-bucket", "options", "aliases", 0, "name"));
-        Assert.Equal("models-pab", program.At("resources", "model-store-pab", "options", "aliases", 0, "name"));
+        Assert.Equal("models-bucket", template.At("resources", "model-store-bucket", "options", "aliases", 0, "name"));
+        Assert.Equal("models-pab", template.At("resources", "model-store-pab", "options", "aliases", 0, "name"));
     }
 }

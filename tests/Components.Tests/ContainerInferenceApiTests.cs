@@ -55,25 +55,25 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     public void The_container_function_gets_its_ElastiCache_shared_cache_in_its_own_network()
     {
         var network = new FunctionNetworkArgs { SubnetIds = ["subnet-0a1b2c3d4e5f60718"], SecurityGroupIds = ["sg-0f1b2c3d4e5f60718"], VpcId = "vpc-0a1b2c3d4e5f60718" };
-        var program = SynthContainer(Args() with { SharedCache = SharedCacheStore.ElastiCacheServerless, Function = new InferenceFunctionArgs { Network = network } });
+        var template = SynthContainer(Args() with { SharedCache = SharedCacheStore.ElastiCacheServerless, Function = new InferenceFunctionArgs { Network = network } });
 
         Assert.Equal("${big-cache.endpoints[0].address}:${big-cache.endpoints[0].port}",
-            program.Property("big-function-function", "environment", "variables", "PREDICTION_CACHE_REDIS_ENDPOINT"));
-        Assert.Equal(["sg-0f1b2c3d4e5f60718"], (List<object?>)program.Property("big-cache-sg", "ingress", 0, "securityGroups")!);
-        Assert.Equal(["subnet-0a1b2c3d4e5f60718"], (List<object?>)program.Property("big-cache", "subnetIds")!);
+            template.Property("big-function-function", "environment", "variables", "PREDICTION_CACHE_REDIS_ENDPOINT"));
+        Assert.Equal(["sg-0f1b2c3d4e5f60718"], (List<object?>)template.Property("big-cache-sg", "ingress", 0, "securityGroups")!);
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718"], (List<object?>)template.Property("big-cache", "subnetIds")!);
     }
 
     [Fact]
     public void The_registry_is_kms_encrypted_scans_on_push_keeps_tags_immutable_and_expires_old_images()
     {
-        var program = SynthContainer(Args() with { ImagesToKeep = 5 });
+        var template = SynthContainer(Args() with { ImagesToKeep = 5 });
 
-        Assert.Equal("IMMUTABLE", program.Property("big-repository", "imageTagMutability"));
-        Assert.Equal(true, program.Property("big-repository", "imageScanningConfiguration", "scanOnPush"));
-        Assert.Equal("KMS", program.Property("big-repository", "encryptionConfigurations", 0, "encryptionType"));
-        Assert.Equal("${big-registry-key.arn}", program.Property("big-repository", "encryptionConfigurations", 0, "kmsKey"));
-        Assert.Equal(5L, program.Property("big-lifecycle", "policy", "fn::toJSON", "rules", 0, "selection", "countNumber"));
-        Assert.Equal("expire", program.Property("big-lifecycle", "policy", "fn::toJSON", "rules", 0, "action", "type"));
+        Assert.Equal("IMMUTABLE", template.Property("big-repository", "imageTagMutability"));
+        Assert.Equal(true, template.Property("big-repository", "imageScanningConfiguration", "scanOnPush"));
+        Assert.Equal("KMS", template.Property("big-repository", "encryptionConfigurations", 0, "encryptionType"));
+        Assert.Equal("${big-registry-key.arn}", template.Property("big-repository", "encryptionConfigurations", 0, "kmsKey"));
+        Assert.Equal(5L, template.Property("big-lifecycle", "policy", "fn::toJSON", "rules", 0, "selection", "countNumber"));
+        Assert.Equal("expire", template.Property("big-lifecycle", "policy", "fn::toJSON", "rules", 0, "action", "type"));
     }
 
     /// <summary>
@@ -93,19 +93,19 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     [Fact]
     public void The_image_is_built_from_the_dockerfile_with_the_model_and_the_function_runs_it_by_digest()
     {
-        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { Memory = DataSize.FromMebibytes(10240), Architecture = LambdaArchitecture.Arm64 } });
+        var template = SynthContainer(Args() with { Function = new InferenceFunctionArgs { Memory = DataSize.FromMebibytes(10240), Architecture = LambdaArchitecture.Arm64 } });
 
-        Assert.Equal("awsx:ecr:Image", program.At("resources", "big-image", "type"));
-        Assert.Equal("3.9.0", program.At("resources", "big-image", "options", "version"));
-        Assert.Equal("${big-repository.repositoryUrl}", program.Property("big-image", "repositoryUrl"));
-        Assert.Equal("../functions/Dockerfile", program.Property("big-image", "dockerfile"));
-        Assert.Equal("linux/arm64", program.Property("big-image", "platform"));
-        Assert.Equal("models/big", program.Property("big-image", "args", "MODEL_SOURCE"));
-        Assert.Equal("Image", program.Property("big-function-function", "packageType"));
-        Assert.Equal("${big-image.imageUri}", program.Property("big-function-function", "imageUri"));
-        Assert.Equal(10240m, program.Property("big-function-function", "memorySize"));
-        Assert.Equal("${big-function-alias.invokeArn}", program.Property("big-api-predict-integration", "uri"));
-        Assert.Equal("${big-waf-acl.arn}", program.Property("big-waf-association-api", "webAclArn"));
+        Assert.Equal("awsx:ecr:Image", template.At("resources", "big-image", "type"));
+        Assert.Equal("3.9.0", template.At("resources", "big-image", "options", "version"));
+        Assert.Equal("${big-repository.repositoryUrl}", template.Property("big-image", "repositoryUrl"));
+        Assert.Equal("../functions/Dockerfile", template.Property("big-image", "dockerfile"));
+        Assert.Equal("linux/arm64", template.Property("big-image", "platform"));
+        Assert.Equal("models/big", template.Property("big-image", "args", "MODEL_SOURCE"));
+        Assert.Equal("Image", template.Property("big-function-function", "packageType"));
+        Assert.Equal("${big-image.imageUri}", template.Property("big-function-function", "imageUri"));
+        Assert.Equal(10240m, template.Property("big-function-function", "memorySize"));
+        Assert.Equal("${big-function-alias.invokeArn}", template.Property("big-api-predict-integration", "uri"));
+        Assert.Equal("${big-waf-acl.arn}", template.Property("big-waf-association-api", "webAclArn"));
     }
 
     [Fact]

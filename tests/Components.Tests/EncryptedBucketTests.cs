@@ -13,23 +13,23 @@ public class EncryptedBucketTests
         var stack = new Stack("proj", "dev");
         new EncryptedBucket(stack, "models");
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(true, program.Property("models-key", "enableKeyRotation"));
-        Assert.Equal("${models-key.keyId}", program.Property("models-key-alias", "targetKeyId"));
-        Assert.Equal("alias/proj-dev-models", program.Property("models-key-alias", "name"));
-        Assert.Equal("aws:kms", program.Property("models-encryption", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"));
-        Assert.Equal("${models-key.arn}", program.Property("models-encryption", "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"));
-        Assert.Equal(true, program.Property("models-encryption", "rules", 0, "bucketKeyEnabled"));
+        Assert.Equal(true, template.Property("models-key", "enableKeyRotation"));
+        Assert.Equal("${models-key.keyId}", template.Property("models-key-alias", "targetKeyId"));
+        Assert.Equal("alias/proj-dev-models", template.Property("models-key-alias", "name"));
+        Assert.Equal("aws:kms", template.Property("models-encryption", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"));
+        Assert.Equal("${models-key.arn}", template.Property("models-encryption", "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"));
+        Assert.Equal(true, template.Property("models-encryption", "rules", 0, "bucketKeyEnabled"));
         foreach (var block in new[] { "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets" })
         {
-            Assert.Equal(true, program.Property("models-public-access-block", block));
+            Assert.Equal(true, template.Property("models-public-access-block", block));
         }
 
-        Assert.Equal("BucketOwnerEnforced", program.Property("models-ownership", "rule", "objectOwnership"));
-        Assert.Equal("Enabled", program.Property("models-versioning", "versioningConfiguration", "status"));
-        Assert.False(program.Has("resources", "models-access-logging"));
-        Assert.False(program.Has("resources", "models-data-events"));
+        Assert.Equal("BucketOwnerEnforced", template.Property("models-ownership", "rule", "objectOwnership"));
+        Assert.Equal("Enabled", template.Property("models-versioning", "versioningConfiguration", "status"));
+        Assert.False(template.Has("resources", "models-access-logging"));
+        Assert.False(template.Has("resources", "models-data-events"));
     }
 
     [Fact]
@@ -52,8 +52,8 @@ public class EncryptedBucketTests
         var stack = new Stack("proj", "dev");
         new EncryptedBucket(stack, "models");
 
-        var program = StackTemplate.FromStack(stack);
-        var statements = PolicyStatements.Of(program, "models-policy");
+        var template = StackTemplate.FromStack(stack);
+        var statements = PolicyStatements.Of(template, "models-policy");
 
         var http = PolicyStatements.Sid(statements, "DenyPlainHttp");
         Assert.Equal("Deny", ProgramValues.At(http, "Effect"));
@@ -73,7 +73,7 @@ public class EncryptedBucketTests
         Assert.Equal("true", ProgramValues.At(managedKey, "Condition", "Null", "s3:x-amz-server-side-encryption-aws-kms-key-id"));
         Assert.All(statements.Select(s => ProgramValues.At(s, "Condition")).OfType<Infra.Core.Synthesis.OrderedMap>(),
             condition => Assert.DoesNotContain(condition, c => c.Key.EndsWith("IfExists", StringComparison.Ordinal)));
-        Assert.Contains("${models-public-access-block}", (List<object?>)program.At("resources", "models-policy", "options", "dependsOn")!);
+        Assert.Contains("${models-public-access-block}", (List<object?>)template.At("resources", "models-policy", "options", "dependsOn")!);
     }
 
     [Fact]
@@ -83,13 +83,13 @@ public class EncryptedBucketTests
         new EncryptedBucket(stack, "models", new EncryptedBucketArgs { NoncurrentVersionExpiration = TimeSpan.FromDays(30) });
         new EncryptedBucket(stack, "scratch", new EncryptedBucketArgs { Versioning = false });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("expire-noncurrent-versions", program.Property("models-lifecycle", "rules", 1, "id"));
-        Assert.Equal(30m, program.Property("models-lifecycle", "rules", 1, "noncurrentVersionExpiration", "noncurrentDays"));
-        Assert.Equal(7m, program.Property("models-lifecycle", "rules", 0, "abortIncompleteMultipartUpload", "daysAfterInitiation"));
-        Assert.Single((List<object?>)program.Property("scratch-lifecycle", "rules")!);
-        Assert.False(program.Has("resources", "scratch-versioning"));
+        Assert.Equal("expire-noncurrent-versions", template.Property("models-lifecycle", "rules", 1, "id"));
+        Assert.Equal(30m, template.Property("models-lifecycle", "rules", 1, "noncurrentVersionExpiration", "noncurrentDays"));
+        Assert.Equal(7m, template.Property("models-lifecycle", "rules", 0, "abortIncompleteMultipartUpload", "daysAfterInitiation"));
+        Assert.Single((List<object?>)template.Property("scratch-lifecycle", "rules")!);
+        Assert.False(template.Has("resources", "scratch-versioning"));
     }
 
     [Fact]
@@ -102,11 +102,11 @@ public class EncryptedBucketTests
             DataEventAudit = new DataEventAuditArgs { TrailBucket = "audit-trail", IncludeReads = false },
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("central-logs", program.Property("models-access-logging", "targetBucket"));
-        Assert.Equal("audit-trail", program.Property("models-data-events", "s3BucketName"));
-        var fields = (List<object?>)program.Property("models-data-events", "advancedEventSelectors", 0, "fieldSelectors")!;
+        Assert.Equal("central-logs", template.Property("models-access-logging", "targetBucket"));
+        Assert.Equal("audit-trail", template.Property("models-data-events", "s3BucketName"));
+        var fields = (List<object?>)template.Property("models-data-events", "advancedEventSelectors", 0, "fieldSelectors")!;
         Assert.Contains(fields, f => (string?)ProgramValues.At(f, "field") == "resources.ARN" && (string?)ProgramValues.At(f, "startsWiths", 0) == "${models-bucket.arn}/");
         Assert.Contains(fields, f => (string?)ProgramValues.At(f, "field") == "readOnly" && (string?)ProgramValues.At(f, "equals", 0) == "false");
     }
@@ -120,11 +120,11 @@ public class EncryptedBucketTests
         bucket.GrantRead(role, "models/resnet18/");
         bucket.GrantWrite(role, "results/");
 
-        var program = StackTemplate.FromStack(stack);
-        var read = PolicyStatements.Of(program, "models-grant-read-reader");
-        var write = PolicyStatements.Of(program, "models-grant-write-reader");
+        var template = StackTemplate.FromStack(stack);
+        var read = PolicyStatements.Of(template, "models-grant-read-reader");
+        var write = PolicyStatements.Of(template, "models-grant-write-reader");
 
-        Assert.Equal("${reader.name}", program.Property("models-grant-read-reader", "role"));
+        Assert.Equal("${reader.name}", template.Property("models-grant-read-reader", "role"));
         Assert.Equal("${models-bucket.arn}/models/resnet18/*", ProgramValues.At(PolicyStatements.Sid(read, "Objects"), "Resource"));
         Assert.Equal(new List<object?> { "s3:GetObject", "s3:GetObjectVersion" }, ProgramValues.At(PolicyStatements.Sid(read, "Objects"), "Action"));
         Assert.Equal("models/resnet18/*", ProgramValues.At(PolicyStatements.Sid(read, "ListPrefix"), "Condition", "StringLike", "s3:prefix", 0));
@@ -152,9 +152,9 @@ public class EncryptedBucketTests
         var stack = new Stack("proj", "dev");
         new EncryptedBucket(stack, "models", new EncryptedBucketArgs { Protect = true });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(true, program.At("resources", "models-key", "options", "protect"));
-        Assert.Equal(true, program.At("resources", "models-bucket", "options", "protect"));
+        Assert.Equal(true, template.At("resources", "models-key", "options", "protect"));
+        Assert.Equal(true, template.At("resources", "models-bucket", "options", "protect"));
     }
 }

@@ -104,10 +104,10 @@ public class GrantTests
         bucket.GrantRead(function, "in/");
         bucket.GrantWrite(function, "out/");
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("data-grant-read-1", program.At("resources", "data-grant-read-reader", "options", "aliases", 0, "name"));
-        Assert.Equal("data-grant-write-2", program.At("resources", "data-grant-write-reader", "options", "aliases", 0, "name"));
+        Assert.Equal("data-grant-read-1", template.At("resources", "data-grant-read-reader", "options", "aliases", 0, "name"));
+        Assert.Equal("data-grant-write-2", template.At("resources", "data-grant-write-reader", "options", "aliases", 0, "name"));
     }
 
     [Fact]
@@ -118,11 +118,11 @@ public class GrantTests
         var caller = new Role(stack, "caller", new RoleArgs { AssumeRolePolicy = "{}" });
         function.GrantInvoke(new RoleGrantee(caller));
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${caller.name}", program.Property("scorer-grant-invoke-caller", "role"));
-        Assert.Equal("${scorer-alias.arn}", program.Property("scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Resource"));
-        Assert.Equal(new List<object?> { "lambda:InvokeFunction" }, program.Property("scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Action"));
+        Assert.Equal("${caller.name}", template.Property("scorer-grant-invoke-caller", "role"));
+        Assert.Equal("${scorer-alias.arn}", template.Property("scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Resource"));
+        Assert.Equal(new List<object?> { "lambda:InvokeFunction" }, template.Property("scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Action"));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class GrantTests
 
         Assert.Same(api.GrantReadPredictions(analyst), api.GrantReadPredictions(analyst));
         batch.GrantReadPredictions(analyst);
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
         foreach (var (grant, table, key) in new[]
                  {
@@ -149,14 +149,14 @@ public class GrantTests
                      ("batch-grant-read-predictions-analyst", "batch-predictions", "batch-key"),
                  })
         {
-            var statements = PolicyStatements.Of(program, grant);
+            var statements = PolicyStatements.Of(template, grant);
             var read = PolicyStatements.Sid(statements, "ReadPredictions");
             Assert.Equal(new List<object?> { $"${{{table}.arn}}", $"${{{table}.arn}}/index/*" }, ProgramValues.At(read, "Resource"));
             var actions = (List<object?>)ProgramValues.At(read, "Action")!;
             Assert.Contains("dynamodb:Query", actions);
             Assert.All(actions, action => Assert.DoesNotMatch("Put|Update|Delete|Write", (string)action!));
             Assert.Equal($"${{{key}.arn}}", ProgramValues.At(PolicyStatements.Sid(statements, "DecryptPredictions"), "Resource"));
-            Assert.Equal("${analyst.name}", program.Property(grant, "role"));
+            Assert.Equal("${analyst.name}", template.Property(grant, "role"));
         }
     }
 

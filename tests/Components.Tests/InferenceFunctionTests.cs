@@ -22,8 +22,8 @@ public sealed class InferenceFunctionTests : IDisposable
 
     private static readonly CodeDirectory Unpublished = new("../.build/function", "/nonexistent/function");
 
-    private static List<object?> RoleStatements(StackTemplate program) =>
-        (List<object?>)program.Property("embed-role-policy", "policy", "fn::toJSON", "Statement")!;
+    private static List<object?> RoleStatements(StackTemplate template) =>
+        (List<object?>)template.Property("embed-role-policy", "policy", "fn::toJSON", "Statement")!;
 
     [Fact]
     public void The_live_alias_points_at_the_version_each_change_publishes()
@@ -32,12 +32,12 @@ public sealed class InferenceFunctionTests : IDisposable
         var embed = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished });
         stack.Export("alias", embed.AliasArn);
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(true, program.Property("embed-function", "publish"));
-        Assert.Equal("live", program.Property("embed-alias", "name"));
-        Assert.Equal("${embed-function.version}", program.Property("embed-alias", "functionVersion"));
-        Assert.Equal("${embed-alias.arn}", program.At("outputs", "alias"));
+        Assert.Equal(true, template.Property("embed-function", "publish"));
+        Assert.Equal("live", template.Property("embed-alias", "name"));
+        Assert.Equal("${embed-function.version}", template.Property("embed-alias", "functionVersion"));
+        Assert.Equal("${embed-alias.arn}", template.At("outputs", "alias"));
     }
 
     [Fact]
@@ -46,20 +46,20 @@ public sealed class InferenceFunctionTests : IDisposable
         var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, ModelName = "resnet18" });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("Zip", program.Property("embed-function", "packageType"));
-        Assert.Equal("dotnet10", program.Property("embed-function", "runtime"));
-        Assert.Equal("InferenceFunction", program.Property("embed-function", "handler"));
-        Assert.Equal("../.build/function", program.Property("embed-function", "code", "fn::fileArchive"));
-        Assert.Equal("Active", program.Property("embed-function", "tracingConfig", "mode"));
-        Assert.Equal("${embed-logs.name}", program.Property("embed-function", "loggingConfig", "logGroup"));
-        Assert.Equal("${embed-key.arn}", program.Property("embed-function", "kmsKeyArn"));
-        Assert.Equal("resnet18", program.Property("embed-function", "environment", "variables", "MODEL_NAME"));
-        Assert.Equal("${embed-key.arn}", program.Property("embed-logs", "kmsKeyId"));
-        Assert.Equal(30m, program.Property("embed-logs", "retentionInDays"));
-        Assert.Equal("CloudWatchLogsUseKey", program.Property("embed-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
-        Assert.Contains("${embed-role-policy}", (List<object?>)program.At("resources", "embed-function", "options", "dependsOn")!);
+        Assert.Equal("Zip", template.Property("embed-function", "packageType"));
+        Assert.Equal("dotnet10", template.Property("embed-function", "runtime"));
+        Assert.Equal("InferenceFunction", template.Property("embed-function", "handler"));
+        Assert.Equal("../.build/function", template.Property("embed-function", "code", "fn::fileArchive"));
+        Assert.Equal("Active", template.Property("embed-function", "tracingConfig", "mode"));
+        Assert.Equal("${embed-logs.name}", template.Property("embed-function", "loggingConfig", "logGroup"));
+        Assert.Equal("${embed-key.arn}", template.Property("embed-function", "kmsKeyArn"));
+        Assert.Equal("resnet18", template.Property("embed-function", "environment", "variables", "MODEL_NAME"));
+        Assert.Equal("${embed-key.arn}", template.Property("embed-logs", "kmsKeyId"));
+        Assert.Equal(30m, template.Property("embed-logs", "retentionInDays"));
+        Assert.Equal("CloudWatchLogsUseKey", template.Property("embed-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
+        Assert.Contains("${embed-role-policy}", (List<object?>)template.At("resources", "embed-function", "options", "dependsOn")!);
     }
 
     [Fact]
@@ -78,15 +78,15 @@ public sealed class InferenceFunctionTests : IDisposable
             Environment = new Dictionary<string, Input<string>> { ["LOG_LEVEL"] = "debug" },
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("bootstrap", program.Property("embed-function", "handler"));
-        Assert.Equal(3008m, program.Property("embed-function", "memorySize"));
-        Assert.Equal(60m, program.Property("embed-function", "timeout"));
-        Assert.Equal(2048m, program.Property("embed-function", "ephemeralStorage", "size"));
-        Assert.Equal("arm64", program.Property("embed-function", "architectures", 0));
-        Assert.Equal(50m, program.Property("embed-function", "reservedConcurrentExecutions"));
-        Assert.Equal("debug", program.Property("embed-function", "environment", "variables", "LOG_LEVEL"));
+        Assert.Equal("bootstrap", template.Property("embed-function", "handler"));
+        Assert.Equal(3008m, template.Property("embed-function", "memorySize"));
+        Assert.Equal(60m, template.Property("embed-function", "timeout"));
+        Assert.Equal(2048m, template.Property("embed-function", "ephemeralStorage", "size"));
+        Assert.Equal("arm64", template.Property("embed-function", "architectures", 0));
+        Assert.Equal(50m, template.Property("embed-function", "reservedConcurrentExecutions"));
+        Assert.Equal("debug", template.Property("embed-function", "environment", "variables", "LOG_LEVEL"));
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed class InferenceFunctionTests : IDisposable
             ModelVersionId = "3HL4kqtJlcpXroDTDmJ",
         });
 
-        var program = StackTemplate.FromStack(stack);
-        var statements = RoleStatements(program);
+        var template = StackTemplate.FromStack(stack);
+        var statements = RoleStatements(template);
 
         Assert.Equal("${models-bucket.arn}/models/resnet18/1.0.0/*", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel"), "Resource"));
         Assert.Equal("${models-key.arn}", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "DecryptModel"), "Resource"));
@@ -111,9 +111,9 @@ public sealed class InferenceFunctionTests : IDisposable
         Assert.All(statements, s => Assert.All((List<object?>)ProgramValues.At(s, "Action")!, a => Assert.DoesNotContain("*", (string)a!, StringComparison.Ordinal)));
         // "*" resources only where AWS offers nothing narrower.
         Assert.Equal(["WriteTraces"], statements.Where(s => ProgramValues.At(s, "Resource") is "*").Select(s => (string?)ProgramValues.At(s, "Sid")));
-        Assert.Equal("${models-bucket.bucket}", program.Property("embed-function", "environment", "variables", "MODEL_S3_BUCKET"));
-        Assert.Equal("models/resnet18/1.0.0/model.onnx", program.Property("embed-function", "environment", "variables", "MODEL_S3_KEY"));
-        Assert.Equal("3HL4kqtJlcpXroDTDmJ", program.Property("embed-function", "environment", "variables", "MODEL_S3_VERSION"));
+        Assert.Equal("${models-bucket.bucket}", template.Property("embed-function", "environment", "variables", "MODEL_S3_BUCKET"));
+        Assert.Equal("models/resnet18/1.0.0/model.onnx", template.Property("embed-function", "environment", "variables", "MODEL_S3_KEY"));
+        Assert.Equal("3HL4kqtJlcpXroDTDmJ", template.Property("embed-function", "environment", "variables", "MODEL_S3_VERSION"));
     }
 
     [Fact]
@@ -126,11 +126,11 @@ public sealed class InferenceFunctionTests : IDisposable
             Network = new FunctionNetworkArgs { SubnetIds = ["subnet-a", "subnet-b"], SecurityGroupIds = ["sg-1"] },
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(new List<object?> { "subnet-a", "subnet-b" }, program.Property("embed-function", "vpcConfig", "subnetIds"));
-        Assert.Equal(new List<object?> { "sg-1" }, program.Property("embed-function", "vpcConfig", "securityGroupIds"));
-        var network = RoleStatements(program).Single(st => (string?)ProgramValues.At(st, "Sid") == "ManageNetworkInterfaces");
+        Assert.Equal(new List<object?> { "subnet-a", "subnet-b" }, template.Property("embed-function", "vpcConfig", "subnetIds"));
+        Assert.Equal(new List<object?> { "sg-1" }, template.Property("embed-function", "vpcConfig", "securityGroupIds"));
+        var network = RoleStatements(template).Single(st => (string?)ProgramValues.At(st, "Sid") == "ManageNetworkInterfaces");
         Assert.Equal("*", ProgramValues.At(network, "Resource"));
         Assert.All((List<object?>)ProgramValues.At(network, "Action")!, a => Assert.StartsWith("ec2:", (string)a!, StringComparison.Ordinal));
 
@@ -148,13 +148,13 @@ public sealed class InferenceFunctionTests : IDisposable
         var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, AsyncRetryAttempts = 1 });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${embed-dead-letters.arn}", program.Property("embed-async-config", "destinationConfig", "onFailure", "destination"));
-        Assert.Equal("${embed-alias.name}", program.Property("embed-async-config", "qualifier"));
-        Assert.Equal(1m, program.Property("embed-async-config", "maximumRetryAttempts"));
-        Assert.Equal("${embed-key.arn}", program.Property("embed-dead-letters", "kmsMasterKeyId"));
-        Assert.Equal("${embed-dead-letters.arn}", ProgramValues.At(RoleStatements(program).Single(s => (string?)ProgramValues.At(s, "Sid") == "SendDeadLetters"), "Resource"));
+        Assert.Equal("${embed-dead-letters.arn}", template.Property("embed-async-config", "destinationConfig", "onFailure", "destination"));
+        Assert.Equal("${embed-alias.name}", template.Property("embed-async-config", "qualifier"));
+        Assert.Equal(1m, template.Property("embed-async-config", "maximumRetryAttempts"));
+        Assert.Equal("${embed-key.arn}", template.Property("embed-dead-letters", "kmsMasterKeyId"));
+        Assert.Equal("${embed-dead-letters.arn}", ProgramValues.At(RoleStatements(template).Single(s => (string?)ProgramValues.At(s, "Sid") == "SendDeadLetters"), "Resource"));
     }
 
     [Fact]
@@ -163,13 +163,13 @@ public sealed class InferenceFunctionTests : IDisposable
         var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = CodeOfSize(CodeDirectory.DirectUploadLimitBytes + 1) });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.False(program.Has("resources", "embed-function", "properties", "code"));
-        Assert.Equal("${embed-artifacts-bucket.bucket}", program.Property("embed-function", "s3Bucket"));
-        Assert.Equal("${embed-code.key}", program.Property("embed-function", "s3Key"));
-        Assert.Equal("${embed-code.versionId}", program.Property("embed-function", "s3ObjectVersion"));
-        Assert.Equal("../.build/function", program.Property("embed-code", "source", "fn::fileArchive"));
+        Assert.False(template.Has("resources", "embed-function", "properties", "code"));
+        Assert.Equal("${embed-artifacts-bucket.bucket}", template.Property("embed-function", "s3Bucket"));
+        Assert.Equal("${embed-code.key}", template.Property("embed-function", "s3Key"));
+        Assert.Equal("${embed-code.versionId}", template.Property("embed-function", "s3ObjectVersion"));
+        Assert.Equal("../.build/function", template.Property("embed-code", "source", "fn::fileArchive"));
     }
 
     [Fact]
@@ -198,10 +198,10 @@ public sealed class InferenceFunctionTests : IDisposable
         var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = digest, Memory = DataSize.FromMebibytes(10240) });
 
-        var program = StackTemplate.FromStack(stack);
-        Assert.Equal("Image", program.Property("big-function", "packageType"));
-        Assert.Equal(digest, program.Property("big-function", "imageUri"));
-        Assert.False(program.Has("resources", "big-function", "properties", "runtime"));
+        var template = StackTemplate.FromStack(stack);
+        Assert.Equal("Image", template.Property("big-function", "packageType"));
+        Assert.Equal(digest, template.Property("big-function", "imageUri"));
+        Assert.False(template.Has("resources", "big-function", "properties", "runtime"));
 
         var tagged = digest.Replace("/models@", "/models:v1@", StringComparison.Ordinal);
         var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(new Stack("proj", "dev"), "big", new InferenceFunctionArgs { ImageUri = tagged }));

@@ -16,10 +16,10 @@ public class OutputTests
         new RolePolicy(stack, "fn-policy", new RolePolicyArgs { Role = role.RoleName, Policy = "{}" });
         new Function(stack, "fn", new FunctionArgs { Role = role.Arn });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${fn-role.arn}", program.Property("fn", "role"));
-        Assert.Equal("${fn-role.name}", program.Property("fn-policy", "role"));
+        Assert.Equal("${fn-role.arn}", template.Property("fn", "role"));
+        Assert.Equal("${fn-role.name}", template.Property("fn-policy", "role"));
     }
 
     [Fact]
@@ -86,13 +86,13 @@ public class OutputTests
         stack.Export("doc", Output.JsonSerialize(new { Version = "2012-10-17", Resource = bucket.Arn }));
         stack.Export("joined", Output.Join(",", [bucket.Arn, "x"]));
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${data.arn}", program.At("outputs", "secretArn", "fn::secret"));
-        Assert.Equal("${data.arn}", program.At("outputs", "doc", "fn::toJSON", "Resource"));
-        Assert.Equal("2012-10-17", program.At("outputs", "doc", "fn::toJSON", "Version"));
-        Assert.Equal(",", program.At("outputs", "joined", "fn::join", 0));
-        Assert.Equal("${data.arn}", program.At("outputs", "joined", "fn::join", 1, 0));
+        Assert.Equal("${data.arn}", template.At("outputs", "secretArn", "fn::secret"));
+        Assert.Equal("${data.arn}", template.At("outputs", "doc", "fn::toJSON", "Resource"));
+        Assert.Equal("2012-10-17", template.At("outputs", "doc", "fn::toJSON", "Version"));
+        Assert.Equal(",", template.At("outputs", "joined", "fn::join", 0));
+        Assert.Equal("${data.arn}", template.At("outputs", "joined", "fn::join", 1, 0));
     }
 
     [Fact]
@@ -110,11 +110,11 @@ public class OutputTests
             }),
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("../.build/function", program.Property("zip", "code", "fn::fileArchive"));
-        Assert.Equal("print(1)", program.Property("inline", "code", "fn::assetArchive", "index.py", "fn::stringAsset"));
-        Assert.Equal("model.onnx", program.Property("inline", "code", "fn::assetArchive", "model.onnx", "fn::fileAsset"));
+        Assert.Equal("../.build/function", template.Property("zip", "code", "fn::fileArchive"));
+        Assert.Equal("print(1)", template.Property("inline", "code", "fn::assetArchive", "index.py", "fn::stringAsset"));
+        Assert.Equal("model.onnx", template.Property("inline", "code", "fn::assetArchive", "model.onnx", "fn::fileAsset"));
     }
 
     [Fact]
@@ -126,12 +126,12 @@ public class OutputTests
         new Bucket(stack, "a", new BucketArgs { BucketPrefix = Output.Format($"logs-{account}") });
         new Bucket(stack, "b", new BucketArgs { BucketPrefix = again });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("aws:getCallerIdentity", program.At("variables", "aws-caller-identity", "fn::invoke", "function"));
-        Assert.Single((Infra.Core.Synthesis.OrderedMap)program.At("variables")!);
-        Assert.Equal("logs-${aws-caller-identity.accountId}", program.Property("a", "bucketPrefix"));
-        Assert.Equal("${aws-caller-identity.accountId}", program.Property("b", "bucketPrefix"));
+        Assert.Equal("aws:getCallerIdentity", template.At("variables", "aws-caller-identity", "fn::invoke", "function"));
+        Assert.Single((Infra.Core.Synthesis.OrderedMap)template.At("variables")!);
+        Assert.Equal("logs-${aws-caller-identity.accountId}", template.Property("a", "bucketPrefix"));
+        Assert.Equal("${aws-caller-identity.accountId}", template.Property("b", "bucketPrefix"));
     }
 
     [Fact]
@@ -148,12 +148,12 @@ public class OutputTests
         });
         new BucketPolicy(stack, "policy", new BucketPolicyArgs { Bucket = bucket.BucketName, Policy = document });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("aws:iam:getPolicyDocument", program.At("variables", "read-data", "fn::invoke", "function"));
-        Assert.Equal("json", program.At("variables", "read-data", "fn::invoke", "return"));
-        Assert.Equal("${data.arn}/*", program.At("variables", "read-data", "fn::invoke", "arguments", "statements", 0, "resources", 0));
-        Assert.Equal("${read-data}", program.Property("policy", "policy"));
+        Assert.Equal("aws:iam:getPolicyDocument", template.At("variables", "read-data", "fn::invoke", "function"));
+        Assert.Equal("json", template.At("variables", "read-data", "fn::invoke", "return"));
+        Assert.Equal("${data.arn}/*", template.At("variables", "read-data", "fn::invoke", "arguments", "statements", 0, "resources", 0));
+        Assert.Equal("${read-data}", template.Property("policy", "policy"));
     }
 
     [Fact]
@@ -163,11 +163,11 @@ public class OutputTests
         var email = stack.ConfigReference<string>("alarmEmail", "string", secret: true);
         new Bucket(stack, "data", new BucketArgs { Tags = new InputMap<string> { ["owner"] = email } });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("string", program.At("config", "alarmEmail", "type"));
-        Assert.Equal(true, program.At("config", "alarmEmail", "secret"));
-        Assert.Equal("${alarmEmail}", program.Property("data", "tags", "owner"));
+        Assert.Equal("string", template.At("config", "alarmEmail", "type"));
+        Assert.Equal(true, template.At("config", "alarmEmail", "secret"));
+        Assert.Equal("${alarmEmail}", template.Property("data", "tags", "owner"));
     }
 
     [Fact]
@@ -180,9 +180,9 @@ public class OutputTests
             ForceDestroy = Output.Create(true),
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${pulumi.project}-${pulumi.stack}-", program.Property("data", "bucketPrefix"));
-        Assert.Equal(true, program.Property("data", "forceDestroy"));
+        Assert.Equal("${pulumi.project}-${pulumi.stack}-", template.Property("data", "bucketPrefix"));
+        Assert.Equal(true, template.Property("data", "forceDestroy"));
     }
 }

@@ -62,25 +62,25 @@ public class ProvisionedConcurrencyScheduleTests
     [Fact]
     public void The_schedule_drives_application_auto_scaling_on_the_live_alias_in_the_time_zone()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs { TimeZone = "Europe/Berlin", Maximum = 10 });
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs { TimeZone = "Europe/Berlin", Maximum = 10 });
 
-        Assert.Equal("function:${embed-function.name}:${embed-alias.name}", program.Property("embed-concurrency-target", "resourceId"));
-        Assert.Equal("lambda:function:ProvisionedConcurrency", program.Property("embed-concurrency-target", "scalableDimension"));
-        Assert.Equal("Europe/Berlin", program.Property("embed-concurrency-weekday-peak", "timezone"));
+        Assert.Equal("function:${embed-function.name}:${embed-alias.name}", template.Property("embed-concurrency-target", "resourceId"));
+        Assert.Equal("lambda:function:ProvisionedConcurrency", template.Property("embed-concurrency-target", "scalableDimension"));
+        Assert.Equal("Europe/Berlin", template.Property("embed-concurrency-weekday-peak", "timezone"));
         // Without target tracking an action pins capacity: AWS scales in only to a lower maximum (see ScheduledScalingTests).
-        Assert.Equal(5m, program.Property("embed-concurrency-weekday-peak", "scalableTargetAction", "minCapacity"));
-        Assert.Equal(5m, program.Property("embed-concurrency-weekday-peak", "scalableTargetAction", "maxCapacity"));
-        Assert.Equal(1m, program.Property("embed-concurrency-weekday-down-3", "scalableTargetAction", "maxCapacity"));
-        Assert.Equal(1m, program.Property("embed-concurrency-target", "minCapacity"));
-        Assert.Equal(1m, program.Property("embed-concurrency-target", "maxCapacity"));
+        Assert.Equal(5m, template.Property("embed-concurrency-weekday-peak", "scalableTargetAction", "minCapacity"));
+        Assert.Equal(5m, template.Property("embed-concurrency-weekday-peak", "scalableTargetAction", "maxCapacity"));
+        Assert.Equal(1m, template.Property("embed-concurrency-weekday-down-3", "scalableTargetAction", "maxCapacity"));
+        Assert.Equal(1m, template.Property("embed-concurrency-target", "minCapacity"));
+        Assert.Equal(1m, template.Property("embed-concurrency-target", "maxCapacity"));
     }
 
     [Fact]
     public void No_provisioned_concurrency_config_resource_is_emitted_so_refresh_and_import_cannot_break()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs());
 
-        Assert.DoesNotContain(((Infra.Core.Synthesis.OrderedMap)program.At("resources")!),
+        Assert.DoesNotContain(((Infra.Core.Synthesis.OrderedMap)template.At("resources")!),
             r => (string?)ProgramValues.At(r.Value, "type") == "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
     }
 
@@ -107,12 +107,12 @@ public class ProvisionedConcurrencyScheduleTests
     [Fact]
     public void Target_tracking_on_utilization_is_optional()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7 });
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7 });
 
-        Assert.Equal("TargetTrackingScaling", program.Property("embed-concurrency-utilization", "policyType"));
-        Assert.Equal(0.7m, program.Property("embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "targetValue"));
+        Assert.Equal("TargetTrackingScaling", template.Property("embed-concurrency-utilization", "policyType"));
+        Assert.Equal(0.7m, template.Property("embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "targetValue"));
         Assert.Equal("LambdaProvisionedConcurrencyUtilization",
-            program.Property("embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification", "predefinedMetricType"));
+            template.Property("embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification", "predefinedMetricType"));
         Assert.False(SynthWith(new ProvisionedConcurrencyScheduleArgs()).Has("resources", "embed-concurrency-utilization"));
     }
 
@@ -143,10 +143,10 @@ public class ProvisionedConcurrencyScheduleTests
     [Fact]
     public void The_provisioned_alias_never_carries_routing_weights_which_aws_refuses_with_provisioned_concurrency()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs());
 
         // "Alias with weights can not be used with Provisioned Concurrency": the live alias points at one version.
-        Assert.False(program.Has("resources", "embed-alias", "properties", "routingConfig"));
-        Assert.Equal("${embed-function.version}", program.Property("embed-alias", "functionVersion"));
+        Assert.False(template.Has("resources", "embed-alias", "properties", "routingConfig"));
+        Assert.Equal("${embed-function.version}", template.Property("embed-alias", "functionVersion"));
     }
 }

@@ -24,10 +24,10 @@ public sealed class QuantizedModelPinTests
             ModelVersion = "0.23.1+int8",
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("0.23.1+int8", ProgramValues.At((OrderedMap)program.Property("embed-function", "environment", "variables")!, "MODEL_VERSION"));
-        var statements = (List<object?>)program.Property("embed-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("0.23.1+int8", ProgramValues.At((OrderedMap)template.Property("embed-function", "environment", "variables")!, "MODEL_VERSION"));
+        var statements = (List<object?>)template.Property("embed-role-policy", "policy", "fn::toJSON", "Statement")!;
         Assert.Equal("${models-bucket.arn}/models/resnet18/0.23.1+int8/*", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel"), "Resource"));
     }
 }

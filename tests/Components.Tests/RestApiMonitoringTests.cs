@@ -26,15 +26,15 @@ public class RestApiMonitoringTests
             ExtraWidgets = [api.ErrorsWidget(0, 0), api.UsageByClientWidget(0, 0)],
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${embed-alias.invokeArn}", program.Property("api-infer-integration", "uri"));
-        Assert.Equal("${embed-alias.functionName}", program.Property("api-infer-permission", "function"));
-        var serverErrors = program.Property("embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric");
+        Assert.Equal("${embed-alias.invokeArn}", template.Property("api-infer-integration", "uri"));
+        Assert.Equal("${embed-alias.functionName}", template.Property("api-infer-permission", "function"));
+        var serverErrors = template.Property("embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric");
         Assert.Equal("5XXError", ProgramValues.At(serverErrors, "metricName"));
         Assert.Equal("${api-api.name}", ProgramValues.At(serverErrors, "dimensions", "ApiName"));
         Assert.Equal("prod", ProgramValues.At(serverErrors, "dimensions", "Stage"));
-        var widgets = (List<object?>)program.Property("embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
+        var widgets = (List<object?>)template.Property("embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
         Assert.Contains(widgets, w => (string?)ProgramValues.At(w, "type") == "log"
             && ((string)ProgramValues.At(w, "properties", "query")!).StartsWith("SOURCE '${api-access-logs.name}'", StringComparison.Ordinal));
     }

@@ -25,10 +25,10 @@ public sealed class ScheduledScalingTests
     }
 
     /// <summary>Reads the target, its scheduled actions and any scaling policy from the program, matched by resource id.</summary>
-    internal static EmittedScaling Emitted(StackTemplate program, string targetName)
+    internal static EmittedScaling Emitted(StackTemplate template, string targetName)
     {
-        var resources = (OrderedMap)program.At("resources")!;
-        var target = program.Property(targetName, "resourceId");
+        var resources = (OrderedMap)template.At("resources")!;
+        var target = template.Property(targetName, "resourceId");
         IEnumerable<OrderedMap> Of(string type) => resources.Select(r => (OrderedMap)r.Value!)
             .Where(r => (string?)ProgramValues.At(r, "type") == type && Equals(ProgramValues.At(r, "properties", "resourceId"), target));
         int? Number(object? value) => value is null ? null : (int)(decimal)value;
@@ -38,7 +38,7 @@ public sealed class ScheduledScalingTests
             .Select(r => new ScheduledScalingAction(r.Key, (string)ProgramValues.At(r.Value, "properties", "schedule")!, (string?)ProgramValues.At(r.Value, "properties", "timezone") ?? "UTC",
                 Number(ProgramValues.At(r.Value, "properties", "scalableTargetAction", "minCapacity")), Number(ProgramValues.At(r.Value, "properties", "scalableTargetAction", "maxCapacity"))))
             .ToList();
-        var registered = new ScalingRange(Number(program.Property(targetName, "minCapacity"))!.Value, Number(program.Property(targetName, "maxCapacity"))!.Value);
+        var registered = new ScalingRange(Number(template.Property(targetName, "minCapacity"))!.Value, Number(template.Property(targetName, "maxCapacity"))!.Value);
         var tracking = Of("aws:appautoscaling/policy:Policy").Any(p => (string?)ProgramValues.At(p, "properties", "policyType") == "TargetTrackingScaling");
         return new EmittedScaling(registered, actions, tracking);
     }

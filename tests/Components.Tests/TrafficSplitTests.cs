@@ -45,12 +45,12 @@ public sealed class TrafficSplitTests
     [Fact]
     public void The_function_gets_the_split_as_TRAFFIC_SPLIT_and_its_role_reads_exactly_the_three_registry_folders()
     {
-        var program = SynthApi(Args(AbWithShadow));
+        var template = SynthApi(Args(AbWithShadow));
 
-        var json = (string)program.Property("embed-function-function", "environment", "variables", "TRAFFIC_SPLIT")!;
+        var json = (string)template.Property("embed-function-function", "environment", "variables", "TRAFFIC_SPLIT")!;
         Assert.Equal("""{"variants":[{"name":"a","weight":90},{"name":"b","weight":10,"modelVersion":"1.1.0"},{"name":"next","weight":0,"modelVersion":"2.0.0-rc.1"}],"stickyHeader":"x-api-key","shadow":{"variant":"next","percent":25}}""", json);
-        Assert.Equal("1.0.0", program.Property("embed-function-function", "environment", "variables", "MODEL_VERSION"));
-        var statements = (List<object?>)program.Property("embed-function-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("1.0.0", template.Property("embed-function-function", "environment", "variables", "MODEL_VERSION"));
+        var statements = (List<object?>)template.Property("embed-function-role-policy", "policy", "fn::toJSON", "Statement")!;
         var read = statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel");
         Assert.Equal(
             ["${models-bucket.arn}/models/resnet18/1.0.0/*", "${models-bucket.arn}/models/resnet18/1.1.0/*", "${models-bucket.arn}/models/resnet18/2.0.0-rc.1/*"],
@@ -60,8 +60,8 @@ public sealed class TrafficSplitTests
     [Fact]
     public void The_dashboard_shows_the_variants_side_by_side_and_the_shadow_candidates_agreement()
     {
-        var program = SynthApi(Args(AbWithShadow));
-        var widgets = (List<object?>)program.Property("embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
+        var template = SynthApi(Args(AbWithShadow));
+        var widgets = (List<object?>)template.Property("embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
         object? Titled(string title) => widgets.Single(w => (string?)ProgramValues.At(w, "properties", "title") == title);
 
         var latency = (List<object?>)ProgramValues.At(Titled("Latency p95 by variant (ms)"), "properties", "metrics")!;

@@ -69,11 +69,11 @@ public sealed class TypedQuantityValidationTests
             Timeout = TimeSpan.FromMinutes(1),
             LogRetention = TimeSpan.FromHours(14 * 24),
         });
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(3008.0, Convert.ToDouble(program.Property("embed-function", "memorySize"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(60.0, Convert.ToDouble(program.Property("embed-function", "timeout"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(14.0, Convert.ToDouble(program.Property("embed-logs", "retentionInDays"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(3008.0, Convert.ToDouble(template.Property("embed-function", "memorySize"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(60.0, Convert.ToDouble(template.Property("embed-function", "timeout"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(14.0, Convert.ToDouble(template.Property("embed-logs", "retentionInDays"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -8,13 +8,13 @@ namespace Components.Tests;
 
 public class WafTests
 {
-    private static List<object?> Rules(StackTemplate program, string acl = "edge-acl") => (List<object?>)program.Property(acl, "rules")!;
+    private static List<object?> Rules(StackTemplate template, string acl = "edge-acl") => (List<object?>)template.Property(acl, "rules")!;
 
-    private static object? Rule(StackTemplate program, string name) => Rules(program).Single(r => (string?)ProgramValues.At(r, "name") == name);
+    private static object? Rule(StackTemplate template, string name) => Rules(template).Single(r => (string?)ProgramValues.At(r, "name") == name);
 
-    private static List<string?> RuleNames(StackTemplate program) => [.. Rules(program).Select(r => (string?)ProgramValues.At(r, "name"))];
+    private static List<string?> RuleNames(StackTemplate template) => [.. Rules(template).Select(r => (string?)ProgramValues.At(r, "name"))];
 
-    private static IEnumerable<string> ResourceNames(StackTemplate program) => ((OrderedMap)program.At("resources")!).Select(e => e.Key);
+    private static IEnumerable<string> ResourceNames(StackTemplate template) => ((OrderedMap)template.At("resources")!).Select(e => e.Key);
 
     [Fact]
     public void Defaults_are_a_regional_acl_that_allows_by_default_with_rate_body_and_the_three_managed_groups_in_priority_order()
@@ -22,23 +22,23 @@ public class WafTests
         var stack = new Stack("proj", "dev");
         new Waf(stack, "edge");
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("REGIONAL", program.Property("edge-acl", "scope"));
-        Assert.True(ProgramValues.Has(program.Property("edge-acl", "defaultAction"), "allow"));
-        Assert.Equal(["rate-limit", "body-size", "ip-reputation", "known-bad-inputs", "common"], RuleNames(program));
-        Assert.Equal([0m, 1m, 2m, 3m, 4m], Rules(program).Select(r => ProgramValues.At(r, "priority")));
-        Assert.Equal("AWSManagedRulesAmazonIpReputationList", ProgramValues.At(Rule(program, "ip-reputation"), "statement", "managedRuleGroupStatement", "name"));
-        Assert.Equal("AWSManagedRulesKnownBadInputsRuleSet", ProgramValues.At(Rule(program, "known-bad-inputs"), "statement", "managedRuleGroupStatement", "name"));
-        Assert.Equal("AWSManagedRulesCommonRuleSet", ProgramValues.At(Rule(program, "common"), "statement", "managedRuleGroupStatement", "name"));
+        Assert.Equal("REGIONAL", template.Property("edge-acl", "scope"));
+        Assert.True(ProgramValues.Has(template.Property("edge-acl", "defaultAction"), "allow"));
+        Assert.Equal(["rate-limit", "body-size", "ip-reputation", "known-bad-inputs", "common"], RuleNames(template));
+        Assert.Equal([0m, 1m, 2m, 3m, 4m], Rules(template).Select(r => ProgramValues.At(r, "priority")));
+        Assert.Equal("AWSManagedRulesAmazonIpReputationList", ProgramValues.At(Rule(template, "ip-reputation"), "statement", "managedRuleGroupStatement", "name"));
+        Assert.Equal("AWSManagedRulesKnownBadInputsRuleSet", ProgramValues.At(Rule(template, "known-bad-inputs"), "statement", "managedRuleGroupStatement", "name"));
+        Assert.Equal("AWSManagedRulesCommonRuleSet", ProgramValues.At(Rule(template, "common"), "statement", "managedRuleGroupStatement", "name"));
         foreach (var managed in new[] { "ip-reputation", "known-bad-inputs", "common" })
         {
-            Assert.Equal("AWS", ProgramValues.At(Rule(program, managed), "statement", "managedRuleGroupStatement", "vendorName"));
-            Assert.True(ProgramValues.Has(Rule(program, managed), "overrideAction", "none"));
+            Assert.Equal("AWS", ProgramValues.At(Rule(template, managed), "statement", "managedRuleGroupStatement", "vendorName"));
+            Assert.True(ProgramValues.Has(Rule(template, managed), "overrideAction", "none"));
         }
 
-        Assert.DoesNotContain(ResourceNames(program), n => n.Contains("ipv", StringComparison.Ordinal) || n.Contains("logs", StringComparison.Ordinal));
-        Assert.Equal("KB_16", program.Property("edge-acl", "associationConfig", "requestBodies", 0, "apiGateway", "defaultSizeInspectionLimit"));
+        Assert.DoesNotContain(ResourceNames(template), n => n.Contains("ipv", StringComparison.Ordinal) || n.Contains("logs", StringComparison.Ordinal));
+        Assert.Equal("KB_16", template.Property("edge-acl", "associationConfig", "requestBodies", 0, "apiGateway", "defaultSizeInspectionLimit"));
     }
 
     [Fact]
@@ -51,9 +51,9 @@ public class WafTests
             Blocklist = new IpAddressList { Ipv4 = ["198.51.100.7/32"] },
         });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        var metricNames = Rules(program).Select(r =>
+        var metricNames = Rules(template).Select(r =>
         {
             Assert.Equal(true, ProgramValues.At(r, "visibilityConfig", "cloudwatchMetricsEnabled"));
             Assert.Equal(true, ProgramValues.At(r, "visibilityConfig", "sampledRequestsEnabled"));
@@ -61,8 +61,8 @@ public class WafTests
         }).ToList();
         Assert.Equal(waf.RuleMetricNames, metricNames);
         Assert.Equal(["edge-ip-blocklist", "edge-ip-allowlist", "edge-rate-limit", "edge-body-size", "edge-ip-reputation", "edge-known-bad-inputs", "edge-common"], metricNames);
-        Assert.Equal(true, program.Property("edge-acl", "visibilityConfig", "cloudwatchMetricsEnabled"));
-        Assert.Equal("edge-acl", program.Property("edge-acl", "visibilityConfig", "metricName"));
+        Assert.Equal(true, template.Property("edge-acl", "visibilityConfig", "cloudwatchMetricsEnabled"));
+        Assert.Equal("edge-acl", template.Property("edge-acl", "visibilityConfig", "metricName"));
     }
 
     [Theory]
@@ -115,14 +115,14 @@ public class WafTests
         var stack = new Stack("proj", "dev");
         new Waf(stack, "edge", new WafArgs { RateLimitPerIp = 500, RateLimitWindow = TimeSpan.FromSeconds(60) });
 
-        var program = StackTemplate.FromStack(stack);
-        var rule = Rule(program, "rate-limit");
+        var template = StackTemplate.FromStack(stack);
+        var rule = Rule(template, "rate-limit");
 
         Assert.Equal("IP", ProgramValues.At(rule, "statement", "rateBasedStatement", "aggregateKeyType"));
         Assert.Equal(500m, ProgramValues.At(rule, "statement", "rateBasedStatement", "limit"));
         Assert.Equal(60m, ProgramValues.At(rule, "statement", "rateBasedStatement", "evaluationWindowSec"));
         Assert.Equal(429m, ProgramValues.At(rule, "action", "block", "customResponse", "responseCode"));
-        var body = ResponseBody(program, (string)ProgramValues.At(rule, "action", "block", "customResponse", "customResponseBodyKey")!);
+        var body = ResponseBody(template, (string)ProgramValues.At(rule, "action", "block", "customResponse", "customResponseBodyKey")!);
         Assert.Equal("rate_limited", body.GetProperty("code").GetString());
         Assert.Contains("500 requests in 60 s", body.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
@@ -133,8 +133,8 @@ public class WafTests
         var stack = new Stack("proj", "dev");
         new Waf(stack, "edge", new WafArgs { MaxBody = DataSize.FromBytes(8192), BodyInspectionLimit = WafBodyInspectionLimit.Kb16 });
 
-        var program = StackTemplate.FromStack(stack);
-        var rule = Rule(program, "body-size");
+        var template = StackTemplate.FromStack(stack);
+        var rule = Rule(template, "body-size");
         var size = ProgramValues.At(rule, "statement", "sizeConstraintStatement");
 
         Assert.Equal("GT", ProgramValues.At(size, "comparisonOperator"));
@@ -142,7 +142,7 @@ public class WafTests
         Assert.Equal("MATCH", ProgramValues.At(size, "fieldToMatch", "body", "oversizeHandling"));
         Assert.Equal("NONE", ProgramValues.At(size, "textTransformations", 0, "type"));
         Assert.Equal(413m, ProgramValues.At(rule, "action", "block", "customResponse", "responseCode"));
-        Assert.Equal("body_too_large", ResponseBody(program, "body-too-large").GetProperty("code").GetString());
+        Assert.Equal("body_too_large", ResponseBody(template, "body-too-large").GetProperty("code").GetString());
     }
 
     [Fact]
@@ -151,13 +151,13 @@ public class WafTests
         var stack = new Stack("proj", "dev");
         new Waf(stack, "edge", new WafArgs { MaxBody = DataSize.FromBytes(4_194_304), BodyInspectionLimit = WafBodyInspectionLimit.Kb64 });
 
-        var program = StackTemplate.FromStack(stack);
-        var regex = ProgramValues.At(Rule(program, "body-size"), "statement", "regexMatchStatement");
+        var template = StackTemplate.FromStack(stack);
+        var regex = ProgramValues.At(Rule(template, "body-size"), "statement", "regexMatchStatement");
 
         Assert.Equal("content-length", ProgramValues.At(regex, "fieldToMatch", "singleHeader", "name"));
         // Pulumi YAML reads $$ as a literal $.
         Assert.Equal(GreaterThanPattern.For(4_194_304).Replace("$", "$$", StringComparison.Ordinal), ProgramValues.At(regex, "regexString"));
-        Assert.Equal("KB_64", program.Property("edge-acl", "associationConfig", "requestBodies", 0, "apiGateway", "defaultSizeInspectionLimit"));
+        Assert.Equal("KB_64", template.Property("edge-acl", "associationConfig", "requestBodies", 0, "apiGateway", "defaultSizeInspectionLimit"));
     }
 
     [Fact]
@@ -167,19 +167,19 @@ public class WafTests
         var office = stack.ConfigReference<string>("officeCidr", "string", secret: true);
         new Waf(stack, "edge", new WafArgs { Allowlist = new IpAddressList { Ipv4 = ["203.0.113.0/24", office], Ipv6 = ["2001:db8::/32"] } });
 
-        var program = StackTemplate.FromStack(stack);
-        var rule = Rule(program, "ip-allowlist");
+        var template = StackTemplate.FromStack(stack);
+        var rule = Rule(template, "ip-allowlist");
         var alternatives = ProgramValues.At(rule, "statement", "notStatement", "statement", "orStatement", "statements");
 
         Assert.Equal("${edge-allowlist-ipv4.arn}", ProgramValues.At(alternatives, 0, "ipSetReferenceStatement", "arn"));
         Assert.Equal("${edge-allowlist-ipv6.arn}", ProgramValues.At(alternatives, 1, "ipSetReferenceStatement", "arn"));
         Assert.Equal(403m, ProgramValues.At(rule, "action", "block", "customResponse", "responseCode"));
-        Assert.Equal(new List<object?> { "203.0.113.0/24", "${officeCidr}" }, program.Property("edge-allowlist-ipv4", "addresses"));
-        Assert.Equal("IPV4", program.Property("edge-allowlist-ipv4", "ipAddressVersion"));
-        Assert.Equal("REGIONAL", program.Property("edge-allowlist-ipv4", "scope"));
-        Assert.Equal("IPV6", program.Property("edge-allowlist-ipv6", "ipAddressVersion"));
-        Assert.Equal(true, program.At("config", "officeCidr", "secret"));
-        Assert.Equal("ip_not_allowed", ResponseBody(program, "ip-not-allowed").GetProperty("code").GetString());
+        Assert.Equal(new List<object?> { "203.0.113.0/24", "${officeCidr}" }, template.Property("edge-allowlist-ipv4", "addresses"));
+        Assert.Equal("IPV4", template.Property("edge-allowlist-ipv4", "ipAddressVersion"));
+        Assert.Equal("REGIONAL", template.Property("edge-allowlist-ipv4", "scope"));
+        Assert.Equal("IPV6", template.Property("edge-allowlist-ipv6", "ipAddressVersion"));
+        Assert.Equal(true, template.At("config", "officeCidr", "secret"));
+        Assert.Equal("ip_not_allowed", ResponseBody(template, "ip-not-allowed").GetProperty("code").GetString());
     }
 
     [Fact]
@@ -188,11 +188,11 @@ public class WafTests
         var stack = new Stack("proj", "dev");
         new Waf(stack, "edge", new WafArgs { Blocklist = new IpAddressList { Ipv6 = ["2001:db8::/64"] } });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("ip-blocklist", RuleNames(program)[0]);
-        Assert.Equal("${edge-blocklist-ipv6.arn}", ProgramValues.At(Rule(program, "ip-blocklist"), "statement", "ipSetReferenceStatement", "arn"));
-        Assert.Equal(403m, ProgramValues.At(Rule(program, "ip-blocklist"), "action", "block", "customResponse", "responseCode"));
+        Assert.Equal("ip-blocklist", RuleNames(template)[0]);
+        Assert.Equal("${edge-blocklist-ipv6.arn}", ProgramValues.At(Rule(template, "ip-blocklist"), "statement", "ipSetReferenceStatement", "arn"));
+        Assert.Equal(403m, ProgramValues.At(Rule(template, "ip-blocklist"), "action", "block", "customResponse", "responseCode"));
     }
 
     [Fact]
@@ -202,14 +202,14 @@ public class WafTests
         var api = RestApiEndpointTests.NewEndpoint(stack);
         new Waf(stack, "edge").Associate(api);
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
         Assert.Equal(
             "arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${api-api.id}/stages/${api-stage.stageName}",
-            program.Property("edge-association-api", "resourceArn"));
-        Assert.Equal("${edge-acl.arn}", program.Property("edge-association-api", "webAclArn"));
-        Assert.Equal("aws:getPartition", program.At("variables", "aws-partition", "fn::invoke", "function"));
-        Assert.Equal("aws:getRegion", program.At("variables", "aws-region", "fn::invoke", "function"));
+            template.Property("edge-association-api", "resourceArn"));
+        Assert.Equal("${edge-acl.arn}", template.Property("edge-association-api", "webAclArn"));
+        Assert.Equal("aws:getPartition", template.At("variables", "aws-partition", "fn::invoke", "function"));
+        Assert.Equal("aws:getRegion", template.At("variables", "aws-region", "fn::invoke", "function"));
     }
 
     [Fact]
@@ -222,9 +222,9 @@ public class WafTests
         waf.Associate(api);
         waf.Associate("canary", api.RestApiId, "canary");
 
-        var program = StackTemplate.FromStack(stack);
-        Assert.EndsWith("/stages/${api-stage.stageName}", (string)program.Property("edge-association-api", "resourceArn")!, StringComparison.Ordinal);
-        Assert.EndsWith("/restapis/${api-api.id}/stages/canary", (string)program.Property("edge-association-canary", "resourceArn")!, StringComparison.Ordinal);
+        var template = StackTemplate.FromStack(stack);
+        Assert.EndsWith("/stages/${api-stage.stageName}", (string)template.Property("edge-association-api", "resourceArn")!, StringComparison.Ordinal);
+        Assert.EndsWith("/restapis/${api-api.id}/stages/canary", (string)template.Property("edge-association-canary", "resourceArn")!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -233,17 +233,17 @@ public class WafTests
         var stack = new Stack("proj", "dev");
         new Waf(stack, "edge", new WafArgs { Logging = new WafLoggingArgs() });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("aws-waf-logs-proj-dev-edge-acl", program.Property("edge-logs", "name"));
-        Assert.Equal("${edge-logs-key.arn}", program.Property("edge-logs", "kmsKeyId"));
-        Assert.Equal(30m, program.Property("edge-logs", "retentionInDays"));
-        Assert.Equal(true, program.Property("edge-logs-key", "enableKeyRotation"));
-        Assert.Equal("CloudWatchLogsUseKey", program.Property("edge-logs-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
-        Assert.Equal("${edge-acl.arn}", program.Property("edge-logging", "resourceArn"));
-        Assert.Equal(new List<object?> { "${edge-logs.arn}" }, program.Property("edge-logging", "logDestinationConfigs"));
-        Assert.Equal("authorization", program.Property("edge-logging", "redactedFields", 0, "singleHeader", "name"));
-        Assert.Equal("x-api-key", program.Property("edge-logging", "redactedFields", 1, "singleHeader", "name"));
+        Assert.Equal("aws-waf-logs-proj-dev-edge-acl", template.Property("edge-logs", "name"));
+        Assert.Equal("${edge-logs-key.arn}", template.Property("edge-logs", "kmsKeyId"));
+        Assert.Equal(30m, template.Property("edge-logs", "retentionInDays"));
+        Assert.Equal(true, template.Property("edge-logs-key", "enableKeyRotation"));
+        Assert.Equal("CloudWatchLogsUseKey", template.Property("edge-logs-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
+        Assert.Equal("${edge-acl.arn}", template.Property("edge-logging", "resourceArn"));
+        Assert.Equal(new List<object?> { "${edge-logs.arn}" }, template.Property("edge-logging", "logDestinationConfigs"));
+        Assert.Equal("authorization", template.Property("edge-logging", "redactedFields", 0, "singleHeader", "name"));
+        Assert.Equal("x-api-key", template.Property("edge-logging", "redactedFields", 1, "singleHeader", "name"));
     }
 
     [Fact]
@@ -252,10 +252,10 @@ public class WafTests
         var stack = new Stack("proj", "dev");
         new Waf(stack, "edge", new WafArgs { Logging = new WafLoggingArgs { LogGroupName = "aws-waf-logs-shared/api", Retention = TimeSpan.FromDays(90) } });
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("aws-waf-logs-shared/api", program.Property("edge-logs", "name"));
-        Assert.Equal(90m, program.Property("edge-logs", "retentionInDays"));
+        Assert.Equal("aws-waf-logs-shared/api", template.Property("edge-logs", "name"));
+        Assert.Equal(90m, template.Property("edge-logs", "retentionInDays"));
     }
 
     [Fact]
@@ -265,13 +265,13 @@ public class WafTests
         var waf = new Waf(stack, "edge");
         stack.Export("dims", waf.BlockedRequestsOf("edge-rate-limit").DimensionMap());
 
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
         Assert.Equal("AWS/WAFV2", waf.BlockedRequests.Namespace);
         Assert.Equal("BlockedRequests", waf.BlockedRequests.MetricName);
-        Assert.Equal("${edge-acl.name}", program.At("outputs", "dims", "WebACL"));
-        Assert.Equal("${aws-region.region}", program.At("outputs", "dims", "Region"));
-        Assert.Equal("edge-rate-limit", program.At("outputs", "dims", "Rule"));
+        Assert.Equal("${edge-acl.name}", template.At("outputs", "dims", "WebACL"));
+        Assert.Equal("${aws-region.region}", template.At("outputs", "dims", "Region"));
+        Assert.Equal("edge-rate-limit", template.At("outputs", "dims", "Rule"));
     }
 
     [Fact]
@@ -307,9 +307,9 @@ public class WafTests
         Assert.Empty(stack.Resources);
     }
 
-    private static JsonElement ResponseBody(StackTemplate program, string key)
+    private static JsonElement ResponseBody(StackTemplate template, string key)
     {
-        var bodies = (List<object?>)program.Property("edge-acl", "customResponseBodies")!;
+        var bodies = (List<object?>)template.Property("edge-acl", "customResponseBodies")!;
         var body = bodies.Single(b => (string?)ProgramValues.At(b, "key") == key);
         Assert.Equal("APPLICATION_JSON", ProgramValues.At(body, "contentType"));
         return JsonDocument.Parse((string)ProgramValues.At(body, "content")!).RootElement;

@@ -21,7 +21,7 @@ public sealed class ProvisionedHoursTests
         Assert.Equal(5 * (8 + 40 + 3 + 2 + 4) + 48, week.Sum());
     }
 
-    private static (CostEstimate Estimate, StackTemplate Program) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
+    private static (CostEstimate Estimate, StackTemplate Template) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
     {
         var stack = new Stack("proj", "prod");
         new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
@@ -41,11 +41,11 @@ public sealed class ProvisionedHoursTests
     {
         var schedule = new ProvisionedConcurrencyScheduleArgs { Weekdays = new DailyProfile { PeakMinimum = 4 }, TargetUtilization = targetUtilization };
         var traffic = new TrafficProfile { RequestsPerDay = 10_000, DurationMs = 150 };
-        var (estimate, program) = EstimateWith(schedule, traffic);
+        var (estimate, template) = EstimateWith(schedule, traffic);
 
         // The same model, fed from the program's own resources; with target tracking at this light load
         // (0.017 busy instances) the policy wants one instance, which the floor already gives.
-        var emitted = ScheduledScalingTests.Emitted(program, "embed-function-concurrency-target");
+        var emitted = ScheduledScalingTests.Emitted(template, "embed-function-concurrency-target");
         var weekly = ScheduledScalingModel.SteadyWeek(emitted.Registered, emitted.Actions, emitted.TargetTracking ? _ => 1 : null);
         var instanceHours = weekly.Sum() * PriceTable.HoursPerMonth / 168;
         var line = Assert.Single(estimate.Lines, l => l.Component == "embed/function" && l.Item.StartsWith("provisioned concurrency (", StringComparison.Ordinal));

@@ -33,17 +33,17 @@ public sealed class ContainerRegistryPinTests : IDisposable
     {
         var stack = new Stack("proj", "dev");
         Container(stack, "1.1.0");
-        var program = StackTemplate.FromStack(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        var variables = (Infra.Core.Synthesis.OrderedMap)program.Property("large-function-function", "environment", "variables")!;
+        var variables = (Infra.Core.Synthesis.OrderedMap)template.Property("large-function-function", "environment", "variables")!;
         Assert.Equal("${models-bucket.bucket}", ProgramValues.At(variables, "MODEL_REGISTRY_BUCKET"));
         Assert.Equal("1.1.0", ProgramValues.At(variables, "MODEL_VERSION"));
         Assert.Equal("resnet18", ProgramValues.At(variables, "MODEL_NAME"));
-        Assert.Equal("Image", program.Property("large-function-function", "packageType"));
-        var statements = (List<object?>)program.Property("large-function-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("Image", template.Property("large-function-function", "packageType"));
+        var statements = (List<object?>)template.Property("large-function-role-policy", "policy", "fn::toJSON", "Statement")!;
         Assert.Equal("${models-bucket.arn}/models/resnet18/1.1.0/*", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel"), "Resource"));
         // No model build arguments: the image carries no model that the pin would hide.
-        Assert.False(program.Has("resources", "large-image", "properties", "args"));
+        Assert.False(template.Has("resources", "large-image", "properties", "args"));
     }
 
     [Fact]

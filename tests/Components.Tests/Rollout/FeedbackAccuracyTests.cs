@@ -9,15 +9,15 @@ public sealed class FeedbackAccuracyTests
     [Fact]
     public void Feedback_is_a_POST_route_whose_function_may_query_the_request_id_index_and_update_the_log()
     {
-        var program = GradualRolloutTests.SynthApi(new GradualRolloutArgs(), a => a with { PredictionLogSampleRate = 0.1, MinimumAccuracyPercent = 85 });
+        var template = GradualRolloutTests.SynthApi(new GradualRolloutArgs(), a => a with { PredictionLogSampleRate = 0.1, MinimumAccuracyPercent = 85 });
 
-        Assert.Equal("POST", program.Property("embed-api-feedback-method", "httpMethod"));
-        Assert.Equal("feedback", program.Property("embed-api-path-v2-models-name-feedback", "pathPart"));
-        var index = program.Property("embed-predictions", "globalSecondaryIndexes", 0);
+        Assert.Equal("POST", template.Property("embed-api-feedback-method", "httpMethod"));
+        Assert.Equal("feedback", template.Property("embed-api-path-v2-models-name-feedback", "pathPart"));
+        var index = template.Property("embed-predictions", "globalSecondaryIndexes", 0);
         Assert.Equal("by-request-id", ProgramValues.At(index, "name"));
         Assert.Equal("requestId", ProgramValues.At(index, "keySchemas", 0, "attributeName"));
         Assert.Equal("ALL", ProgramValues.At(index, "projectionType"));
-        var statements = (List<object?>)program.Property("embed-data-access", "policy", "fn::toJSON", "Statement")!;
+        var statements = (List<object?>)template.Property("embed-data-access", "policy", "fn::toJSON", "Statement")!;
         Assert.Equal("${embed-predictions.arn}/index/by-request-id", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "FindPredictionByRequestId"), "Resource"));
         Assert.Equal(["dynamodb:UpdateItem"], ((List<object?>)ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "StoreFeedback"), "Action")!).Cast<string>());
     }
@@ -25,9 +25,9 @@ public sealed class FeedbackAccuracyTests
     [Fact]
     public void The_accuracy_alarm_fires_below_the_minimum_and_is_one_of_the_alarms_that_roll_back()
     {
-        var program = GradualRolloutTests.SynthApi(new GradualRolloutArgs(), a => a with { PredictionLogSampleRate = 0.1, MinimumAccuracyPercent = 85 });
+        var template = GradualRolloutTests.SynthApi(new GradualRolloutArgs(), a => a with { PredictionLogSampleRate = 0.1, MinimumAccuracyPercent = 85 });
 
-        var alarm = program.Resource("embed-monitoring-accuracy");
+        var alarm = template.Resource("embed-monitoring-accuracy");
         // The fleet's accuracy: the average of every instance's 1-or-0 FeedbackCorrect for this version, as a percentage.
         Assert.Equal("FeedbackCorrect", ProgramValues.At(alarm, "properties", "metricQueries", 0, "metric", "metricName"));
         Assert.Equal("Average", ProgramValues.At(alarm, "properties", "metricQueries", 0, "metric", "stat"));
@@ -38,7 +38,7 @@ public sealed class FeedbackAccuracyTests
         Assert.Equal("LessThanThreshold", ProgramValues.At(alarm, "properties", "comparisonOperator"));
         Assert.Equal(85m, ProgramValues.At(alarm, "properties", "threshold"));
         Assert.Contains("${embed-monitoring-accuracy.name}",
-            ((List<object?>)ProgramValues.At(GradualRolloutTests.States(program), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
+            ((List<object?>)ProgramValues.At(GradualRolloutTests.States(template), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
     }
 
     [Fact]

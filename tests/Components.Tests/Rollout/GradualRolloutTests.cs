@@ -25,8 +25,8 @@ public sealed class GradualRolloutTests
         return StackTemplate.FromStack(stack);
     }
 
-    internal static OrderedMap States(StackTemplate program, string resource = "embed-rollout-state-machine") =>
-        (OrderedMap)program.Property(resource, "definition", "fn::toJSON", "States")!;
+    internal static OrderedMap States(StackTemplate template, string resource = "embed-rollout-state-machine") =>
+        (OrderedMap)template.Property(resource, "definition", "fn::toJSON", "States")!;
 
     private static object? State(OrderedMap states, string name) => ProgramValues.At(states, name);
 
@@ -75,8 +75,8 @@ public sealed class GradualRolloutTests
     [Fact]
     public void Every_check_reads_the_alarms_in_ALARM_state_and_any_firing_alarm_rolls_back_first()
     {
-        var program = SynthApi(new GradualRolloutArgs { AdditionalAlarmNames = ["orders-kpi"] });
-        var states = States(program);
+        var template = SynthApi(new GradualRolloutArgs { AdditionalAlarmNames = ["orders-kpi"] });
+        var states = States(template);
 
         var check = State(states, "Step2Check");
         Assert.Equal("arn:aws:states:::aws-sdk:cloudwatch:describeAlarms", ProgramValues.At(check, "Resource"));
@@ -134,12 +134,12 @@ public sealed class GradualRolloutTests
     [InlineData(new[] { 1, 2, 3, 10, 20, 30, 40, 60, 80, 100 })]
     public void Every_transition_names_a_state_and_every_state_is_reachable(int[] steps)
     {
-        var program = SynthApi(new GradualRolloutArgs { StepsPercent = steps });
-        var states = States(program);
-        Assert.Equal("JSONata", program.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "QueryLanguage"));
+        var template = SynthApi(new GradualRolloutArgs { StepsPercent = steps });
+        var states = States(template);
+        Assert.Equal("JSONata", template.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "QueryLanguage"));
 
         var reached = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([(string)program.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "StartAt")!]);
+        var pending = new Stack<string>([(string)template.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "StartAt")!]);
         while (pending.TryPop(out var name))
         {
             Assert.True(states.Any(s => s.Key == name), $"transition to missing state {name}");
@@ -182,8 +182,8 @@ public sealed class GradualRolloutTests
     [Fact]
     public void The_state_machine_may_read_only_its_parameter_and_alarms_and_change_only_this_functions_alias()
     {
-        var program = SynthApi(new GradualRolloutArgs());
-        var statements = (List<object?>)program.Property("embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var template = SynthApi(new GradualRolloutArgs());
+        var statements = (List<object?>)template.Property("embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
 
         Assert.Equal(["ReadTargetVersion", "CheckAlarms", "ShiftLiveAlias"], statements.Select(s => (string)ProgramValues.At(s, "Sid")!));
         Assert.Equal(["ssm:GetParameter"], ((List<object?>)ProgramValues.At(statements[0], "Action")!).Cast<string>());
@@ -195,9 +195,9 @@ public sealed class GradualRolloutTests
         Assert.All(alarms, arn => Assert.Matches(@"^arn:\$\{aws-partition\.partition\}:cloudwatch:\$\{aws-region\.region\}:\$\{aws-caller-identity\.accountId\}:alarm:\$\{embed-(monitoring|rollout)-[a-z0-9-]+\.name\}$", arn));
         Assert.Equal(["lambda:GetAlias", "lambda:UpdateAlias"], ((List<object?>)ProgramValues.At(statements[2], "Action")!).Cast<string>());
         Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], ((List<object?>)ProgramValues.At(statements[2], "Resource")!).Cast<string>());
-        Assert.Equal("states.amazonaws.com", program.Property("embed-rollout-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        Assert.Equal("states.amazonaws.com", template.Property("embed-rollout-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
 
-        var start = program.Property("embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement", 0);
+        var start = template.Property("embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement", 0);
         Assert.Equal(["states:StartExecution"], ((List<object?>)ProgramValues.At(start, "Action")!).Cast<string>());
         Assert.Equal("${embed-rollout-state-machine.arn}", ProgramValues.At(start, "Resource"));
     }
@@ -205,19 +205,19 @@ public sealed class GradualRolloutTests
     [Fact]
     public void Pulumi_up_writes_the_published_version_into_the_parameter_whose_change_event_starts_the_state_machine()
     {
-        var program = SynthApi(new GradualRolloutArgs());
+        var template = SynthApi(new GradualRolloutArgs());
 
-        Assert.Equal("/proj/dev/embed/rollout/target-version", program.Property("embed-rollout-target-version", "name"));
-        Assert.Equal("${embed-function-function.version}", program.Property("embed-rollout-target-version", "value"));
+        Assert.Equal("/proj/dev/embed/rollout/target-version", template.Property("embed-rollout-target-version", "name"));
+        Assert.Equal("${embed-function-function.version}", template.Property("embed-rollout-target-version", "value"));
         Assert.Equal(["${embed-rollout-state-machine}", "${embed-rollout-trigger-target}"],
-            ((List<object?>)program.At("resources", "embed-rollout-target-version", "options", "dependsOn")!).Cast<string>());
-        var pattern = program.Property("embed-rollout-trigger", "eventPattern", "fn::toJSON");
+            ((List<object?>)template.At("resources", "embed-rollout-target-version", "options", "dependsOn")!).Cast<string>());
+        var pattern = template.Property("embed-rollout-trigger", "eventPattern", "fn::toJSON");
         Assert.Equal(["aws.ssm"], ((List<object?>)ProgramValues.At(pattern, "source")!).Cast<string>());
         Assert.Equal(["Parameter Store Change"], ((List<object?>)ProgramValues.At(pattern, "detail-type")!).Cast<string>());
         Assert.Equal(["/proj/dev/embed/rollout/target-version"], ((List<object?>)ProgramValues.At(pattern, "detail", "name")!).Cast<string>());
-        Assert.Equal("${embed-rollout-state-machine.arn}", program.Property("embed-rollout-trigger-target", "arn"));
-        Assert.Equal("${embed-rollout-events-role.arn}", program.Property("embed-rollout-trigger-target", "roleArn"));
-        Assert.Equal("STANDARD", program.Property("embed-rollout-state-machine", "type"));
+        Assert.Equal("${embed-rollout-state-machine.arn}", template.Property("embed-rollout-trigger-target", "arn"));
+        Assert.Equal("${embed-rollout-events-role.arn}", template.Property("embed-rollout-trigger-target", "roleArn"));
+        Assert.Equal("STANDARD", template.Property("embed-rollout-state-machine", "type"));
     }
 
     [Fact]
@@ -237,17 +237,17 @@ public sealed class GradualRolloutTests
     [Fact]
     public void The_canary_alarms_watch_the_new_version_alone_by_the_apis_own_thresholds()
     {
-        var program = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95Duration = TimeSpan.FromMilliseconds(800) });
+        var template = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95Duration = TimeSpan.FromMilliseconds(800) });
 
-        var duration = program.Resource("embed-rollout-canary-p95-duration");
+        var duration = template.Resource("embed-rollout-canary-p95-duration");
         Assert.Equal("${embed-function-function.version}", ProgramValues.At(duration, "properties", "dimensions", "ExecutedVersion"));
         Assert.Equal("${embed-function-function.name}:live", ProgramValues.At(duration, "properties", "dimensions", "Resource"));
         Assert.Equal(800m, ProgramValues.At(duration, "properties", "threshold"));
-        Assert.Equal(ProgramValues.At(program.Resource("embed-monitoring-p95-duration"), "properties", "threshold"), ProgramValues.At(duration, "properties", "threshold"));
+        Assert.Equal(ProgramValues.At(template.Resource("embed-monitoring-p95-duration"), "properties", "threshold"), ProgramValues.At(duration, "properties", "threshold"));
         Assert.Equal("p95", ProgramValues.At(duration, "properties", "extendedStatistic"));
-        var errors = program.Resource("embed-rollout-canary-error-rate");
+        var errors = template.Resource("embed-rollout-canary-error-rate");
         Assert.Equal(2m, ProgramValues.At(errors, "properties", "threshold"));
-        Assert.Equal(ProgramValues.At(program.Resource("embed-monitoring-error-rate"), "properties", "threshold"), ProgramValues.At(errors, "properties", "threshold"));
+        Assert.Equal(ProgramValues.At(template.Resource("embed-monitoring-error-rate"), "properties", "threshold"), ProgramValues.At(errors, "properties", "threshold"));
         Assert.Equal("${embed-function-function.version}", ProgramValues.At(errors, "properties", "metricQueries", 0, "metric", "dimensions", "ExecutedVersion"));
     }
 
@@ -276,22 +276,22 @@ public sealed class GradualRolloutTests
     [Fact]
     public void The_batch_pattern_rolls_out_through_the_same_alias_weights()
     {
-        var program = SynthBatchWithRollout();
+        var template = SynthBatchWithRollout();
 
-        Assert.Equal("${batch-function-alias.arn}", program.Property("batch-trigger", "functionName"));
-        Assert.Equal("{% { $target: 0.25 } %}", Text(States(program, "batch-rollout-state-machine"), "Step2Shift", "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
-        Assert.Contains("${batch-monitoring-error-rate.name}", ((List<object?>)ProgramValues.At(States(program, "batch-rollout-state-machine"), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
+        Assert.Equal("${batch-function-alias.arn}", template.Property("batch-trigger", "functionName"));
+        Assert.Equal("{% { $target: 0.25 } %}", Text(States(template, "batch-rollout-state-machine"), "Step2Shift", "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
+        Assert.Contains("${batch-monitoring-error-rate.name}", ((List<object?>)ProgramValues.At(States(template, "batch-rollout-state-machine"), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
     }
 
     [Fact]
     public void The_batch_canary_is_judged_by_the_batch_functions_own_duration_threshold_not_an_apis()
     {
-        var program = SynthBatchWithRollout();
+        var template = SynthBatchWithRollout();
 
         // One invocation handles up to a batch of objects: the function's alarm sits at 80 % of its 120 s timeout.
-        Assert.Equal(96_000m, program.Property("batch-monitoring-p95-duration", "threshold"));
-        Assert.Equal(program.Property("batch-monitoring-p95-duration", "threshold"), program.Property("batch-rollout-canary-p95-duration", "threshold"));
-        Assert.Equal(program.Property("batch-monitoring-error-rate", "threshold"), program.Property("batch-rollout-canary-error-rate", "threshold"));
+        Assert.Equal(96_000m, template.Property("batch-monitoring-p95-duration", "threshold"));
+        Assert.Equal(template.Property("batch-monitoring-p95-duration", "threshold"), template.Property("batch-rollout-canary-p95-duration", "threshold"));
+        Assert.Equal(template.Property("batch-monitoring-error-rate", "threshold"), template.Property("batch-rollout-canary-error-rate", "threshold"));
     }
 
     /// <summary>A batch pattern (120 s function timeout) with the default gradual rollout, synthesized.</summary>

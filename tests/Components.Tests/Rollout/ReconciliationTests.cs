@@ -19,7 +19,7 @@ public sealed class ReconciliationTests
         Function = a.Function with { ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs() },
     });
 
-    private static OrderedMap Definition(StackTemplate program) => (OrderedMap)program.Property("embed-rollout-reconcile", "definition", "fn::toJSON")!;
+    private static OrderedMap Definition(StackTemplate template) => (OrderedMap)template.Property("embed-rollout-reconcile", "definition", "fn::toJSON")!;
 
     private static List<string> Strings(object? list) => [.. ((List<object?>)list!).Cast<string>()];
 
@@ -99,26 +99,26 @@ public sealed class ReconciliationTests
     [Fact]
     public void A_schedule_starts_the_reconciliation_through_a_role_that_may_start_only_the_two_state_machines()
     {
-        var program = SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(5) });
+        var template = SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(5) });
 
-        Assert.Equal("rate(5 minutes)", program.Property("embed-rollout-reconcile-schedule", "scheduleExpression"));
-        Assert.Equal("${embed-rollout-reconcile-schedule.name}", program.Property("embed-rollout-reconcile-target", "rule"));
-        Assert.Equal("${embed-rollout-reconcile.arn}", program.Property("embed-rollout-reconcile-target", "arn"));
-        Assert.Equal("${embed-rollout-events-role.arn}", program.Property("embed-rollout-reconcile-target", "roleArn"));
-        Assert.Equal("events.amazonaws.com", program.Property("embed-rollout-events-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
-        var start = (List<object?>)program.Property("embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("rate(5 minutes)", template.Property("embed-rollout-reconcile-schedule", "scheduleExpression"));
+        Assert.Equal("${embed-rollout-reconcile-schedule.name}", template.Property("embed-rollout-reconcile-target", "rule"));
+        Assert.Equal("${embed-rollout-reconcile.arn}", template.Property("embed-rollout-reconcile-target", "arn"));
+        Assert.Equal("${embed-rollout-events-role.arn}", template.Property("embed-rollout-reconcile-target", "roleArn"));
+        Assert.Equal("events.amazonaws.com", template.Property("embed-rollout-events-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        var start = (List<object?>)template.Property("embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement")!;
         Assert.Equal(["StartRollout", "StartReconcile"], start.Select(s => (string)ProgramValues.At(s, "Sid")!));
         Assert.All(start, s => Assert.Equal(["states:StartExecution"], Strings(ProgramValues.At(s, "Action"))));
         Assert.Equal(["${embed-rollout-state-machine.arn}", "${embed-rollout-reconcile.arn}"], start.Select(s => (string)ProgramValues.At(s, "Resource")!));
-        Assert.Equal("EXPRESS", program.Property("embed-rollout-reconcile", "type"));
+        Assert.Equal("EXPRESS", template.Property("embed-rollout-reconcile", "type"));
         Assert.Equal("rate(1 minute)", SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(1) }).Property("embed-rollout-reconcile-schedule", "scheduleExpression"));
     }
 
     [Fact]
     public void The_reconciliation_may_read_the_parameter_and_live_alias_and_list_and_start_only_this_rollout()
     {
-        var program = SynthApi(new GradualRolloutArgs());
-        var statements = (List<object?>)program.Property("embed-rollout-reconcile-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var template = SynthApi(new GradualRolloutArgs());
+        var statements = (List<object?>)template.Property("embed-rollout-reconcile-role-policy", "policy", "fn::toJSON", "Statement")!;
 
         Assert.Equal(["ReadTargetVersion", "ReadLiveAlias", "ListRollouts", "StartRollout"], statements.Select(s => (string)ProgramValues.At(s, "Sid")!));
         Assert.Equal(["ssm:GetParameter"], Strings(ProgramValues.At(statements[0], "Action")));
@@ -129,8 +129,8 @@ public sealed class ReconciliationTests
         Assert.Equal(["states:ListExecutions"], Strings(ProgramValues.At(statements[2], "Action")));
         Assert.Equal(["states:StartExecution"], Strings(ProgramValues.At(statements[3], "Action")));
         Assert.All(statements.Skip(2), s => Assert.Equal("${embed-rollout-state-machine.arn}", ProgramValues.At(s, "Resource")));
-        Assert.Equal("states.amazonaws.com", program.Property("embed-rollout-reconcile-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
-        Assert.Equal("${embed-rollout-reconcile-role.arn}", program.Property("embed-rollout-reconcile", "roleArn"));
+        Assert.Equal("states.amazonaws.com", template.Property("embed-rollout-reconcile-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        Assert.Equal("${embed-rollout-reconcile-role.arn}", template.Property("embed-rollout-reconcile", "roleArn"));
     }
 
     [Fact]

@@ -19,26 +19,26 @@ public sealed class StageCanaryRolloutTests
     [Fact]
     public void The_integration_invokes_the_alias_the_stage_variable_names_live_on_the_stage_and_candidate_in_its_canary()
     {
-        var program = SynthWarm();
+        var template = SynthWarm();
 
         Assert.Equal("arn:${aws-partition.partition}:apigateway:${aws-region.region}:lambda:path/2015-03-31/functions/${embed-function-function.arn}:$${stageVariables.lambdaAlias}/invocations",
-            program.Property("embed-api-predict-integration", "uri"));
-        Assert.Equal("live", program.Property("embed-api-stage", "variables", "lambdaAlias"));
-        Assert.Equal(0m, program.Property("embed-api-stage", "canarySettings", "percentTraffic"));
-        Assert.Equal("${embed-function-candidate-alias.name}", program.Property("embed-api-stage", "canarySettings", "stageVariableOverrides", "lambdaAlias"));
-        Assert.Equal("${embed-api-deployment.id}", program.Property("embed-api-stage", "canarySettings", "deploymentId"));
-        Assert.Equal(["canarySettings.percentTraffic"], Strings(program.At("resources", "embed-api-stage", "options", "ignoreChanges")));
-        Assert.Equal("candidate", program.Property("embed-function-candidate-alias", "name"));
-        Assert.Equal(["functionVersion"], Strings(program.At("resources", "embed-function-candidate-alias", "options", "ignoreChanges")));
+            template.Property("embed-api-predict-integration", "uri"));
+        Assert.Equal("live", template.Property("embed-api-stage", "variables", "lambdaAlias"));
+        Assert.Equal(0m, template.Property("embed-api-stage", "canarySettings", "percentTraffic"));
+        Assert.Equal("${embed-function-candidate-alias.name}", template.Property("embed-api-stage", "canarySettings", "stageVariableOverrides", "lambdaAlias"));
+        Assert.Equal("${embed-api-deployment.id}", template.Property("embed-api-stage", "canarySettings", "deploymentId"));
+        Assert.Equal(["canarySettings.percentTraffic"], Strings(template.At("resources", "embed-api-stage", "options", "ignoreChanges")));
+        Assert.Equal("candidate", template.Property("embed-function-candidate-alias", "name"));
+        Assert.Equal(["functionVersion"], Strings(template.At("resources", "embed-function-candidate-alias", "options", "ignoreChanges")));
         // Each route may invoke both aliases, from this stage only.
-        Assert.Equal("${embed-function-candidate-alias.name}", program.Property("embed-api-predict-permission-canary", "qualifier"));
-        Assert.Equal("live", program.Property("embed-api-predict-permission", "qualifier"));
+        Assert.Equal("${embed-function-candidate-alias.name}", template.Property("embed-api-predict-permission-canary", "qualifier"));
+        Assert.Equal("live", template.Property("embed-api-predict-permission", "qualifier"));
         // The provisioned concurrency stays on live, which never gets routing weights.
-        Assert.Equal("function:${embed-function-function.name}:${embed-function-alias.name}", program.Property("embed-function-concurrency-target", "resourceId"));
-        Assert.DoesNotContain("AdditionalVersionWeights", JsonProgramText(program), StringComparison.Ordinal);
+        Assert.Equal("function:${embed-function-function.name}:${embed-function-alias.name}", template.Property("embed-function-concurrency-target", "resourceId"));
+        Assert.DoesNotContain("AdditionalVersionWeights", JsonProgramText(template), StringComparison.Ordinal);
     }
 
-    private static string JsonProgramText(StackTemplate program) => Infra.Core.Synthesis.JsonProgramWriter.Write(program.Program);
+    private static string JsonProgramText(StackTemplate template) => Infra.Core.Synthesis.JsonProgramWriter.Write(template.Program);
 
     [Fact]
     public void Before_the_first_step_the_candidate_gets_the_new_version_and_lives_provisioned_concurrency_and_must_be_READY()
@@ -97,8 +97,8 @@ public sealed class StageCanaryRolloutTests
     [Fact]
     public void Its_role_may_point_only_this_functions_aliases_warm_only_the_candidate_and_patch_only_this_stage()
     {
-        var program = SynthWarm();
-        var statements = (List<object?>)program.Property("embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var template = SynthWarm();
+        var statements = (List<object?>)template.Property("embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
 
         Assert.Equal(["ReadTargetVersion", "CheckAlarms", "PointAliases", "ReadLiveWarmth", "WarmCandidate", "MoveStageCanary"], statements.Select(s => (string)ProgramValues.At(s, "Sid")!));
         Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live", "${embed-function-function.arn}:candidate"], Strings(ProgramValues.At(statements[2], "Resource")));
@@ -111,9 +111,9 @@ public sealed class StageCanaryRolloutTests
     [Fact]
     public void The_canary_alarms_watch_the_candidate_alias()
     {
-        var program = SynthWarm();
+        var template = SynthWarm();
 
-        var dimensions = (OrderedMap)program.Property("embed-rollout-canary-p95-duration", "dimensions")!;
+        var dimensions = (OrderedMap)template.Property("embed-rollout-canary-p95-duration", "dimensions")!;
         Assert.Equal("${embed-function-function.name}:candidate", ProgramValues.At(dimensions, "Resource"));
         Assert.False(ProgramValues.Has(dimensions, "ExecutedVersion"));
     }

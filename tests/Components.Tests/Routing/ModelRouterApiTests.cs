@@ -43,29 +43,29 @@ public sealed class ModelRouterApiTests
     [Fact]
     public void A_large_model_gets_a_dedicated_function_with_a_full_vcpu_and_the_small_ones_share_a_small_function()
     {
-        var (program, router) = SynthRouter(Args());
+        var (template, router) = SynthRouter(Args());
 
         Assert.Equal(["resnet18", "shared"], router.Functions.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(1769L, Convert.ToInt64(program.Property("models-resnet18-function-function", "memorySize")));
-        Assert.Equal("resnet18", program.Property("models-resnet18-function-function", "environment", "variables", "MODEL_NAME"));
+        Assert.Equal(1769L, Convert.ToInt64(template.Property("models-resnet18-function-function", "memorySize")));
+        Assert.Equal("resnet18", template.Property("models-resnet18-function-function", "environment", "variables", "MODEL_NAME"));
         // (92 MB + 2 × 0.55 MB × 4.2) × 1.5 = 145 MB, rounded up to 192.
-        Assert.Equal(192L, Convert.ToInt64(program.Property("models-shared-function-function", "memorySize")));
-        Assert.Equal("ppocr-cls,text-dir", program.Property("models-shared-function-function", "environment", "variables", "MODEL_NAME"));
+        Assert.Equal(192L, Convert.ToInt64(template.Property("models-shared-function-function", "memorySize")));
+        Assert.Equal("ppocr-cls,text-dir", template.Property("models-shared-function-function", "environment", "variables", "MODEL_NAME"));
     }
 
     [Fact]
     public void Each_models_routes_invoke_its_own_functions_live_alias_and_the_rules_and_ensembles_the_shared_one()
     {
-        var (program, router) = SynthRouter(Args());
+        var (template, router) = SynthRouter(Args());
 
-        Assert.Equal("${models-resnet18-function-alias.invokeArn}", program.Property("models-api-resnet18-predict-integration", "uri"));
-        Assert.Equal("${models-resnet18-function-alias.functionName}", program.Property("models-api-resnet18-predict-permission", "function"));
-        Assert.EndsWith("/POST/v2/models/resnet18/predict", (string)program.Property("models-api-resnet18-predict-permission", "sourceArn")!, StringComparison.Ordinal);
-        Assert.Equal("${models-shared-function-alias.invokeArn}", program.Property("models-api-ppocr-cls-infer-integration", "uri"));
-        Assert.Equal("${models-shared-function-alias.invokeArn}", program.Property("models-api-direction-predict-integration", "uri"));
-        Assert.Equal("${models-shared-function-alias.invokeArn}", program.Property("models-api-auto-infer-integration", "uri"));
-        Assert.Equal("${models-shared-function-alias.invokeArn}", program.Property("models-api-health-ready-integration", "uri"));
-        Assert.Equal("resnet18", program.Property("models-api-path-v2-models-resnet18", "pathPart"));
+        Assert.Equal("${models-resnet18-function-alias.invokeArn}", template.Property("models-api-resnet18-predict-integration", "uri"));
+        Assert.Equal("${models-resnet18-function-alias.functionName}", template.Property("models-api-resnet18-predict-permission", "function"));
+        Assert.EndsWith("/POST/v2/models/resnet18/predict", (string)template.Property("models-api-resnet18-predict-permission", "sourceArn")!, StringComparison.Ordinal);
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-ppocr-cls-infer-integration", "uri"));
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-direction-predict-integration", "uri"));
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-auto-infer-integration", "uri"));
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-health-ready-integration", "uri"));
+        Assert.Equal("resnet18", template.Property("models-api-path-v2-models-resnet18", "pathPart"));
         Assert.Same(router.Functions["resnet18"], router.RouteFunctions["resnet18-infer"]);
         Assert.Same(router.SharedFunction, router.FunctionOf("direction"));
         Assert.Same(router.SharedFunction, router.FunctionOf("auto"));
@@ -74,14 +74,14 @@ public sealed class ModelRouterApiTests
     [Fact]
     public void The_shared_function_gets_the_ensembles_and_rules_in_the_functions_own_format()
     {
-        var (program, _) = SynthRouter(Args());
+        var (template, _) = SynthRouter(Args());
 
-        var ensembles = JsonDocument.Parse((string)program.Property("models-shared-function-function", "environment", "variables", "ENSEMBLES")!).RootElement;
+        var ensembles = JsonDocument.Parse((string)template.Property("models-shared-function-function", "environment", "variables", "ENSEMBLES")!).RootElement;
         Assert.Equal("""[{"name":"direction","combine":"vote","members":[{"model":"ppocr-cls","weight":2,"timeoutMs":5000},{"model":"text-dir","weight":1,"timeoutMs":300}]}]""",
             ensembles.GetRawText());
-        var router = (string)program.Property("models-shared-function-function", "environment", "variables", "ROUTER")!;
+        var router = (string)template.Property("models-shared-function-function", "environment", "variables", "ROUTER")!;
         Assert.Equal("""{"name":"auto","rules":[{"header":"x-task","equals":"direction","model":"direction"},{"contentType":"image/*","model":"ppocr-cls"}],"default":"ppocr-cls"}""", router);
-        Assert.False(program.Has("resources", "models-resnet18-function-function", "properties", "environment", "variables", "ROUTER"));
+        Assert.False(template.Has("resources", "models-resnet18-function-function", "properties", "environment", "variables", "ROUTER"));
     }
 
     [Fact]
@@ -93,11 +93,11 @@ public sealed class ModelRouterApiTests
         var report = PolicyPack.Default.Evaluate(stack);
 
         Assert.True(report.Findings.Count == 0, string.Join(Environment.NewLine, report.Findings.Select(f => f.Describe())));
-        var program = StackTemplate.FromStack(stack);
-        Assert.Equal("${models-resnet18-function-function.name}:live", program.Property("models-resnet18-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
-        Assert.Equal("${models-shared-function-function.name}:live", program.Property("models-shared-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
-        Assert.True(program.Has("resources", "models-resnet18-monitoring-api-5xx-rate"));
-        Assert.False(program.Has("resources", "models-shared-monitoring-api-5xx-rate"));
+        var template = StackTemplate.FromStack(stack);
+        Assert.Equal("${models-resnet18-function-function.name}:live", template.Property("models-resnet18-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.Equal("${models-shared-function-function.name}:live", template.Property("models-shared-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.True(template.Has("resources", "models-resnet18-monitoring-api-5xx-rate"));
+        Assert.False(template.Has("resources", "models-shared-monitoring-api-5xx-rate"));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ModelRouterApiTests
     [Fact]
     public void Placement_and_memory_can_be_set_and_a_model_without_images_gets_no_predict_route()
     {
-        var (program, router) = SynthRouter(Args() with
+        var (template, router) = SynthRouter(Args() with
         {
             Models =
             [
@@ -129,9 +129,9 @@ public sealed class ModelRouterApiTests
             SharedMemory = DataSize.FromMebibytes(512),
         });
 
-        Assert.Equal(3008L, Convert.ToInt64(program.Property("models-resnet18-function-function", "memorySize")));
-        Assert.Equal(512L, Convert.ToInt64(program.Property("models-shared-function-function", "memorySize")));
-        Assert.Equal(192L, Convert.ToInt64(program.Property("models-tabular-function-function", "memorySize")));
+        Assert.Equal(3008L, Convert.ToInt64(template.Property("models-resnet18-function-function", "memorySize")));
+        Assert.Equal(512L, Convert.ToInt64(template.Property("models-shared-function-function", "memorySize")));
+        Assert.Equal(192L, Convert.ToInt64(template.Property("models-tabular-function-function", "memorySize")));
         Assert.True(router.RouteFunctions.ContainsKey("tabular-infer"));
         Assert.False(router.RouteFunctions.ContainsKey("tabular-predict"));
     }
