@@ -2,7 +2,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -22,33 +22,33 @@ public class AccountPrerequisiteTests
         return new StackLoader(Stacks.TeamStacks.Define, layout, environment.GetValueOrDefault, stackName).Load(stackName);
     }
 
-    private static IReadOnlyList<string> ResourcesOf(OrderedMap program, string type) =>
-        [.. ((OrderedMap)At(program, "resources")!).Where(r => (string?)At(r.Value, "type") == type).Select(r => r.Key)];
+    private static IReadOnlyList<string> ResourcesOf(StackTemplate template, string type) =>
+        [.. ((OrderedMap)template.At("resources")!).Where(r => (string?)ProgramValues.At(r.Value, "type") == type).Select(r => r.Key)];
 
     [Theory]
     [InlineData("dev")]
     [InlineData("prod")]
     public void A_fresh_account_gets_the_api_gateway_logging_role_once_and_both_stages_wait_for_it(string stackName)
     {
-        var program = Load(stackName).Program;
+        var template = StackTemplate.FromStack(Load(stackName).Stack);
 
-        var account = Assert.Single(ResourcesOf(program, AccountType));
+        var account = Assert.Single(ResourcesOf(template, AccountType));
         foreach (var stage in new[] { "embed-api-stage", "large-api-stage" })
         {
-            Assert.Contains((object)$"${{{account}}}", (List<object?>)At(program, "resources", stage, "options", "dependsOn")!);
+            Assert.Contains((object)$"${{{account}}}", (List<object?>)template.At("resources", stage, "options", "dependsOn")!);
         }
 
         // Destroying the stack must not reset the account-wide setting other stacks' stages rely on.
-        Assert.Equal(true, At(program, "resources", account, "options", "retainOnDelete"));
+        Assert.Equal(true, template.At("resources", account, "options", "retainOnDelete"));
     }
 
     [Fact]
     public void A_stack_that_relies_on_an_existing_logging_role_sets_none()
     {
-        var program = Load("dev", """{"ml-serving:apiGatewayAccountLogging":"existing"}""").Program;
+        var template = StackTemplate.FromStack(Load("dev", """{"ml-serving:apiGatewayAccountLogging":"existing"}""").Stack);
 
-        Assert.Empty(ResourcesOf(program, AccountType));
-        Assert.DoesNotContain(ResourcesOf(program, "aws:iam/role:Role"), r => r.Contains("logging", StringComparison.Ordinal));
+        Assert.Empty(ResourcesOf(template, AccountType));
+        Assert.DoesNotContain(ResourcesOf(template, "aws:iam/role:Role"), r => r.Contains("logging", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -62,27 +62,27 @@ public class AccountPrerequisiteTests
     [Fact]
     public void The_prod_budget_counts_only_costs_tagged_with_both_this_project_and_this_stack()
     {
-        var program = Load("prod").Program;
+        var template = StackTemplate.FromStack(Load("prod").Stack);
 
         // Values inside one TagKeyValue cost filter are OR'ed: project OR stack would count every other prod stack too.
-        Assert.False(Has(program, "resources", "cost-budget", "properties", "costFilters"));
-        var ands = (List<object?>)Property(program, "cost-budget", "filterExpression", "ands")!;
+        Assert.False(template.Has("resources", "cost-budget", "properties", "costFilters"));
+        var ands = (List<object?>)template.Property("cost-budget", "filterExpression", "ands")!;
         Assert.Equal(2, ands.Count);
-        Assert.Equal(("project", "ml-serving"), ((string?)At(ands[0], "tags", "key"), (string?)At(ands[0], "tags", "values", 0)));
-        Assert.Equal(("stack", "prod"), ((string?)At(ands[1], "tags", "key"), (string?)At(ands[1], "tags", "values", 0)));
-        Assert.All(ands, and => Assert.Single((List<object?>)At(and, "tags", "values")!));
-        Assert.Equal("UnblendedCost", Property(program, "cost-budget", "metrics"));
+        Assert.Equal(("project", "ml-serving"), ((string?)ProgramValues.At(ands[0], "tags", "key"), (string?)ProgramValues.At(ands[0], "tags", "values", 0)));
+        Assert.Equal(("stack", "prod"), ((string?)ProgramValues.At(ands[1], "tags", "key"), (string?)ProgramValues.At(ands[1], "tags", "values", 0)));
+        Assert.All(ands, and => Assert.Single((List<object?>)ProgramValues.At(and, "tags", "values")!));
+        Assert.Equal("UnblendedCost", template.Property("cost-budget", "metrics"));
     }
 
     [Fact]
     public void The_prod_anomaly_monitor_is_a_custom_tag_monitor_that_an_existing_services_monitor_does_not_block()
     {
-        var program = Load("prod").Program;
+        var template = StackTemplate.FromStack(Load("prod").Stack);
 
-        var monitor = Assert.Single(ResourcesOf(program, "aws:costexplorer/anomalyMonitor:AnomalyMonitor"));
-        Assert.Equal("CUSTOM", Property(program, monitor, "monitorType"));
-        Assert.False(Has(program, "resources", monitor, "properties", "monitorDimension"));
-        Assert.Equal("""{"Tags":{"Key":"project","Values":["ml-serving"]}}""", Property(program, monitor, "monitorSpecification"));
+        var monitor = Assert.Single(ResourcesOf(template, "aws:costexplorer/anomalyMonitor:AnomalyMonitor"));
+        Assert.Equal("CUSTOM", template.Property(monitor, "monitorType"));
+        Assert.False(template.Has("resources", monitor, "properties", "monitorDimension"));
+        Assert.Equal("""{"Tags":{"Key":"project","Values":["ml-serving"]}}""", template.Property(monitor, "monitorSpecification"));
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public class AccountPrerequisiteTests
     {
         const string arn = "arn:aws:ce::123456789012:anomalymonitor/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 
-        var program = Load("prod", $$"""{"ml-serving:anomalyMonitorArn":"{{arn}}"}""").Program;
+        var template = StackTemplate.FromStack(Load("prod", $$"""{"ml-serving:anomalyMonitorArn":"{{arn}}"}""").Stack);
 
-        Assert.Empty(ResourcesOf(program, "aws:costexplorer/anomalyMonitor:AnomalyMonitor"));
-        Assert.Equal(new List<object?> { arn }, Property(program, "cost-anomaly-subscription", "monitorArnLists"));
+        Assert.Empty(ResourcesOf(template, "aws:costexplorer/anomalyMonitor:AnomalyMonitor"));
+        Assert.Equal(new List<object?> { arn }, template.Property("cost-anomaly-subscription", "monitorArnLists"));
     }
 
     [Fact]

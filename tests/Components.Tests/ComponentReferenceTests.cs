@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Infra.Components;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests;
 
@@ -62,7 +61,7 @@ public partial class ComponentReferenceTests
 
     private static int CountOwnResources(string component)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         Defaults[component](stack);
         // Only what the component itself adds: helpers built for the arguments live under other prefixes.
         return stack.Resources.Count(r => r.LogicalName.StartsWith("c-", StringComparison.Ordinal));
@@ -126,7 +125,7 @@ public partial class ComponentReferenceTests
 
     private static int CountApiResources(RestInferenceApiArgs args)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         _ = new RestInferenceApi(stack, "c", args);
         return stack.Resources.Count(r => r.LogicalName.StartsWith("c-", StringComparison.Ordinal));
     }

@@ -1,6 +1,6 @@
 using Infra.Aws.S3;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -27,64 +27,64 @@ public class ComponentTests
     [Fact]
     public void A_component_prefixes_its_resources_and_exposes_typed_outputs()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var store = new Store(stack, "models");
         stack.Export("bucket", store.Bucket.BucketName);
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.True(Has(program, "resources", "models-bucket"));
-        Assert.True(Has(program, "resources", "models-pab"));
-        Assert.Equal("${models-bucket.bucket}", Property(program, "models-pab", "bucket"));
-        Assert.Equal("${models-bucket.bucket}", At(program, "outputs", "bucket"));
+        Assert.True(template.Has("resources", "models-bucket"));
+        Assert.True(template.Has("resources", "models-pab"));
+        Assert.Equal("${models-bucket.bucket}", template.Property("models-pab", "bucket"));
+        Assert.Equal("${models-bucket.bucket}", template.At("outputs", "bucket"));
     }
 
     [Fact]
     public void Every_taggable_resource_carries_project_stack_component_and_caller_tags()
     {
-        var stack = NewStack("prod");
+        var stack = new Stack("proj", "prod");
         new Store(stack, "models", new ComponentResourceOptions { Tags = new Dictionary<string, string> { ["cost-center"] = "42" } });
 
-        var tags = Property(Synth(stack), "models-bucket", "tags");
+        var tags = StackTemplate.FromStack(stack).Property("models-bucket", "tags");
 
-        Assert.Equal("proj", At(tags, "project"));
-        Assert.Equal("models", At(tags, "component"));
-        Assert.Equal("test:Store", At(tags, "component-type"));
-        Assert.Equal("42", At(tags, "cost-center"));
-        Assert.Equal("ml", At(tags, "team"));
-        Assert.Equal("overridden", At(tags, "stack")); // explicit tags win over defaults
+        Assert.Equal("proj", ProgramValues.At(tags, "project"));
+        Assert.Equal("models", ProgramValues.At(tags, "component"));
+        Assert.Equal("test:Store", ProgramValues.At(tags, "component-type"));
+        Assert.Equal("42", ProgramValues.At(tags, "cost-center"));
+        Assert.Equal("ml", ProgramValues.At(tags, "team"));
+        Assert.Equal("overridden", ProgramValues.At(tags, "stack")); // explicit tags win over defaults
     }
 
     [Fact]
     public void Resources_that_take_no_tags_get_none()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new Store(stack, "models");
 
-        Assert.False(Has(Synth(stack), "resources", "models-pab", "properties", "tags"));
+        Assert.False(StackTemplate.FromStack(stack).Has("resources", "models-pab", "properties", "tags"));
     }
 
     [Fact]
     public void Nested_components_chain_their_prefixes_and_paths()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new Platform(stack, "api");
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.True(Has(program, "resources", "api-store-bucket"));
-        Assert.Equal("api/store", Property(program, "api-store-bucket", "tags", "component"));
+        Assert.True(template.Has("resources", "api-store-bucket"));
+        Assert.Equal("api/store", template.Property("api-store-bucket", "tags", "component"));
     }
 
     [Fact]
     public void Renaming_a_component_aliases_every_child_to_its_old_name_so_nothing_is_replaced()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new Store(stack, "model-store", new ComponentResourceOptions { FormerNames = ["models"] });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("models-bucket", At(program, "resources", "model-store-bucket", "options", "aliases", 0, "name"));
-        Assert.Equal("models-pab", At(program, "resources", "model-store-pab", "options", "aliases", 0, "name"));
+        Assert.Equal("models-bucket", template.At("resources", "model-store-bucket", "options", "aliases", 0, "name"));
+        Assert.Equal("models-pab", template.At("resources", "model-store-pab", "options", "aliases", 0, "name"));
     }
 }

@@ -153,9 +153,9 @@ public sealed class ContainerImageTagTests : IDisposable
         Write("models/big/model.json", "{}");
         var args = Args() with { ModelName = "big", ModelSource = "models/big" };
 
-        var error = Assert.Throws<SynthesisException>(() => new ContainerInferenceApi(ProgramAssertions.NewStack(), "big", args));
+        var error = Assert.Throws<SynthesisException>(() => new ContainerInferenceApi(new Stack("proj", "dev"), "big", args));
         File.AppendAllText(Path.Combine(_context, "functions", "Dockerfile.dockerignore"), "!models/big/\n");
-        new ContainerInferenceApi(ProgramAssertions.NewStack(), "big", args);
+        new ContainerInferenceApi(new Stack("proj", "dev"), "big", args);
 
         Assert.Contains("ModelSource = 'models/big' is invalid: expected a folder of the build context that functions/Dockerfile.dockerignore lets in (add a line '!models/big/' to it)",
             error.Message, StringComparison.Ordinal);

@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
 using Infra.Components;
 using Infra.Core;
-using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -34,47 +33,47 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     [Fact]
     public void The_container_pattern_gives_the_outputs_of_the_rest_pattern()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var api = new ContainerInferenceApi(stack, "big", Args() with { PredictionLogSampleRate = 0.1 });
 
         IInferenceApi outputs = api;
         stack.Export("alias", outputs.AliasName);
-        Assert.Equal("${big-function-alias.name}", At(Synth(stack), "outputs", "alias"));
+        Assert.Equal("${big-function-alias.name}", StackTemplate.FromStack(stack).At("outputs", "alias"));
         Assert.Equal("big-predictions", outputs.PredictionsLog?.LogicalName);
         Assert.Null(outputs.ModelBucketName);
         Assert.Equal(typeof(IInferenceApi).GetProperties().Select(p => p.Name).Order(), typeof(IInferenceApi).GetProperties().Select(p => p.Name).Intersect(typeof(RestInferenceApi).GetProperties().Select(p => p.Name)).Order());
     }
 
-    private static OrderedMap SynthContainer(ContainerInferenceApiArgs args)
+    private static StackTemplate SynthContainer(ContainerInferenceApiArgs args)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new ContainerInferenceApi(stack, "big", args);
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
     [Fact]
     public void The_container_function_gets_its_ElastiCache_shared_cache_in_its_own_network()
     {
         var network = new FunctionNetworkArgs { SubnetIds = ["subnet-0a1b2c3d4e5f60718"], SecurityGroupIds = ["sg-0f1b2c3d4e5f60718"], VpcId = "vpc-0a1b2c3d4e5f60718" };
-        var program = SynthContainer(Args() with { SharedCache = SharedCacheStore.ElastiCacheServerless, Function = new InferenceFunctionArgs { Network = network } });
+        var template = SynthContainer(Args() with { SharedCache = SharedCacheStore.ElastiCacheServerless, Function = new InferenceFunctionArgs { Network = network } });
 
         Assert.Equal("${big-cache.endpoints[0].address}:${big-cache.endpoints[0].port}",
-            Property(program, "big-function-function", "environment", "variables", "PREDICTION_CACHE_REDIS_ENDPOINT"));
-        Assert.Equal(["sg-0f1b2c3d4e5f60718"], (List<object?>)Property(program, "big-cache-sg", "ingress", 0, "securityGroups")!);
-        Assert.Equal(["subnet-0a1b2c3d4e5f60718"], (List<object?>)Property(program, "big-cache", "subnetIds")!);
+            template.Property("big-function-function", "environment", "variables", "PREDICTION_CACHE_REDIS_ENDPOINT"));
+        Assert.Equal(["sg-0f1b2c3d4e5f60718"], (List<object?>)template.Property("big-cache-sg", "ingress", 0, "securityGroups")!);
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718"], (List<object?>)template.Property("big-cache", "subnetIds")!);
     }
 
     [Fact]
     public void The_registry_is_kms_encrypted_scans_on_push_keeps_tags_immutable_and_expires_old_images()
     {
-        var program = SynthContainer(Args() with { ImagesToKeep = 5 });
+        var template = SynthContainer(Args() with { ImagesToKeep = 5 });
 
-        Assert.Equal("IMMUTABLE", Property(program, "big-repository", "imageTagMutability"));
-        Assert.Equal(true, Property(program, "big-repository", "imageScanningConfiguration", "scanOnPush"));
-        Assert.Equal("KMS", Property(program, "big-repository", "encryptionConfigurations", 0, "encryptionType"));
-        Assert.Equal("${big-registry-key.arn}", Property(program, "big-repository", "encryptionConfigurations", 0, "kmsKey"));
-        Assert.Equal(5L, Property(program, "big-lifecycle", "policy", "fn::toJSON", "rules", 0, "selection", "countNumber"));
-        Assert.Equal("expire", Property(program, "big-lifecycle", "policy", "fn::toJSON", "rules", 0, "action", "type"));
+        Assert.Equal("IMMUTABLE", template.Property("big-repository", "imageTagMutability"));
+        Assert.Equal(true, template.Property("big-repository", "imageScanningConfiguration", "scanOnPush"));
+        Assert.Equal("KMS", template.Property("big-repository", "encryptionConfigurations", 0, "encryptionType"));
+        Assert.Equal("${big-registry-key.arn}", template.Property("big-repository", "encryptionConfigurations", 0, "kmsKey"));
+        Assert.Equal(5L, template.Property("big-lifecycle", "policy", "fn::toJSON", "rules", 0, "selection", "countNumber"));
+        Assert.Equal("expire", template.Property("big-lifecycle", "policy", "fn::toJSON", "rules", 0, "action", "type"));
     }
 
     /// <summary>
@@ -84,29 +83,29 @@ public sealed partial class ContainerInferenceApiTests : IDisposable
     [Fact]
     public void The_registry_key_policy_lets_only_the_account_administer_it_and_no_log_service_use_it()
     {
-        var statements = (List<object?>)Property(SynthContainer(Args()), "big-registry-key", "policy", "fn::toJSON", "Statement")!;
+        var statements = (List<object?>)SynthContainer(Args()).Property("big-registry-key", "policy", "fn::toJSON", "Statement")!;
 
-        Assert.Equal(["AccountAdministersKey"], statements.Select(s => (string?)At(s, "Sid")));
-        Assert.Equal("arn:${aws-partition.partition}:iam::${aws-caller-identity.accountId}:root", At(statements[0], "Principal", "AWS"));
+        Assert.Equal(["AccountAdministersKey"], statements.Select(s => (string?)ProgramValues.At(s, "Sid")));
+        Assert.Equal("arn:${aws-partition.partition}:iam::${aws-caller-identity.accountId}:root", ProgramValues.At(statements[0], "Principal", "AWS"));
         Assert.DoesNotContain("logs.", System.Text.Json.JsonSerializer.Serialize(statements), StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_image_is_built_from_the_dockerfile_with_the_model_and_the_function_runs_it_by_digest()
     {
-        var program = SynthContainer(Args() with { Function = new InferenceFunctionArgs { Memory = DataSize.FromMebibytes(10240), Architecture = LambdaArchitecture.Arm64 } });
+        var template = SynthContainer(Args() with { Function = new InferenceFunctionArgs { Memory = DataSize.FromMebibytes(10240), Architecture = LambdaArchitecture.Arm64 } });
 
-        Assert.Equal("awsx:ecr:Image", At(program, "resources", "big-image", "type"));
-        Assert.Equal("3.9.0", At(program, "resources", "big-image", "options", "version"));
-        Assert.Equal("${big-repository.repositoryUrl}", Property(program, "big-image", "repositoryUrl"));
-        Assert.Equal("../functions/Dockerfile", Property(program, "big-image", "dockerfile"));
-        Assert.Equal("linux/arm64", Property(program, "big-image", "platform"));
-        Assert.Equal("models/big", Property(program, "big-image", "args", "MODEL_SOURCE"));
-        Assert.Equal("Image", Property(program, "big-function-function", "packageType"));
-        Assert.Equal("${big-image.imageUri}", Property(program, "big-function-function", "imageUri"));
-        Assert.Equal(10240m, Property(program, "big-function-function", "memorySize"));
-        Assert.Equal("${big-function-alias.invokeArn}", Property(program, "big-api-predict-integration", "uri"));
-        Assert.Equal("${big-waf-acl.arn}", Property(program, "big-waf-association-api", "webAclArn"));
+        Assert.Equal("awsx:ecr:Image", template.At("resources", "big-image", "type"));
+        Assert.Equal("3.9.0", template.At("resources", "big-image", "options", "version"));
+        Assert.Equal("${big-repository.repositoryUrl}", template.Property("big-image", "repositoryUrl"));
+        Assert.Equal("../functions/Dockerfile", template.Property("big-image", "dockerfile"));
+        Assert.Equal("linux/arm64", template.Property("big-image", "platform"));
+        Assert.Equal("models/big", template.Property("big-image", "args", "MODEL_SOURCE"));
+        Assert.Equal("Image", template.Property("big-function-function", "packageType"));
+        Assert.Equal("${big-image.imageUri}", template.Property("big-function-function", "imageUri"));
+        Assert.Equal(10240m, template.Property("big-function-function", "memorySize"));
+        Assert.Equal("${big-function-alias.invokeArn}", template.Property("big-api-predict-integration", "uri"));
+        Assert.Equal("${big-waf-acl.arn}", template.Property("big-waf-association-api", "webAclArn"));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using Infra.Aws.S3;
 using Infra.Core;
 using Infra.Core.Synthesis;
 using YamlDotNet.RepresentationModel;
-using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests;
 
@@ -10,7 +9,7 @@ public class EmissionTests
 {
     private static Stack Build(bool reversed)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var steps = new List<Action>
         {
             () => new Bucket(stack, "alpha", new BucketArgs { BucketPrefix = "a", ForceDestroy = true }),
@@ -30,20 +29,20 @@ public class EmissionTests
     [Fact]
     public void The_same_stack_gives_byte_identical_yaml_and_json()
     {
-        Assert.Equal(YamlProgramWriter.Write(Synth(Build(false))), YamlProgramWriter.Write(Synth(Build(false))));
-        Assert.Equal(JsonProgramWriter.Write(Synth(Build(false))), JsonProgramWriter.Write(Synth(Build(false))));
+        Assert.Equal(YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(Build(false))), YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(Build(false))));
+        Assert.Equal(JsonProgramWriter.Write(ProgramSynthesizer.Synthesize(Build(false))), JsonProgramWriter.Write(ProgramSynthesizer.Synthesize(Build(false))));
     }
 
     [Fact]
     public void Output_order_does_not_depend_on_the_order_resources_were_declared()
     {
-        Assert.Equal(YamlProgramWriter.Write(Synth(Build(false))), YamlProgramWriter.Write(Synth(Build(true))));
+        Assert.Equal(YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(Build(false))), YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(Build(true))));
     }
 
     [Fact]
     public void Sections_and_keys_are_sorted()
     {
-        var yaml = YamlProgramWriter.Write(Synth(Build(false)));
+        var yaml = YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(Build(false)));
 
         Assert.True(yaml.IndexOf("resources:", StringComparison.Ordinal) < yaml.IndexOf("outputs:", StringComparison.Ordinal));
         Assert.True(yaml.IndexOf("  alpha:", StringComparison.Ordinal) < yaml.IndexOf("  beta:", StringComparison.Ordinal));
@@ -70,9 +69,9 @@ public class EmissionTests
     [InlineData("'quoted'")]
     public void Strings_that_yaml_would_read_as_something_else_stay_strings(string text)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new Bucket(stack, "data", new BucketArgs { BucketPrefix = text });
-        var yaml = YamlProgramWriter.Write(Synth(stack));
+        var yaml = YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
 
         var parsed = new YamlStream();
         parsed.Load(new StringReader(yaml));
@@ -85,11 +84,11 @@ public class EmissionTests
     [Fact]
     public void Numbers_and_booleans_are_plain_and_identifiers_and_references_are_unquoted()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new Bucket(stack, "data", new BucketArgs { ForceDestroy = true, BucketPrefix = "models-" });
         new BucketPolicy(stack, "policy", new BucketPolicyArgs { Bucket = bucket.BucketName, Policy = "{}" });
 
-        var yaml = YamlProgramWriter.Write(Synth(stack));
+        var yaml = YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
 
         Assert.Contains("forceDestroy: true", yaml, StringComparison.Ordinal);
         Assert.Contains("bucketPrefix: models-", yaml, StringComparison.Ordinal);

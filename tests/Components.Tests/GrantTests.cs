@@ -1,7 +1,7 @@
 using Infra.Aws.Iam;
 using Infra.Components;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -12,7 +12,7 @@ public class GrantTests
 
     private static IReadOnlyList<string> GrantNames(bool readerFirst)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new EncryptedBucket(stack, "data");
         var reader = new InferenceFunction(stack, "reader", new InferenceFunctionArgs { Code = Code });
         var writer = new Role(stack, "writer", new RoleArgs { AssumeRolePolicy = "{}" });
@@ -46,7 +46,7 @@ public class GrantTests
     [Fact]
     public void Granting_the_same_access_twice_returns_the_first_grant()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new EncryptedBucket(stack, "data");
         var function = new InferenceFunction(stack, "reader", new InferenceFunctionArgs { Code = Code });
 
@@ -59,7 +59,7 @@ public class GrantTests
     [Fact]
     public void A_grant_is_named_after_the_grantee_relative_to_the_granting_components_parent()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var pattern = new Waf(stack, "pipeline");
         var bucket = new EncryptedBucket(pattern, "input");
         var inside = new InferenceFunction(pattern, "function", new InferenceFunctionArgs { Code = Code });
@@ -72,7 +72,7 @@ public class GrantTests
     [Fact]
     public void A_grantee_whose_name_would_make_the_grant_too_long_is_named_by_a_hash_of_its_path()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new EncryptedBucket(stack, "input");
         var far = new RoleGrantee(new Role(stack, "a-role-with-a-name-long-enough-to-overflow-a-grant", new RoleArgs { AssumeRolePolicy = "{}" }));
 
@@ -85,7 +85,7 @@ public class GrantTests
     [Fact]
     public void Two_grantees_with_the_same_relative_name_are_an_error_not_one_grant()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var pattern = new Waf(stack, "pipeline");
         var bucket = new EncryptedBucket(pattern, "input");
         bucket.GrantRead(new InferenceFunction(pattern, "scorer", new InferenceFunctionArgs { Code = Code }));
@@ -98,37 +98,37 @@ public class GrantTests
     [Fact]
     public void A_grant_renamed_from_its_numbered_name_keeps_that_name_as_an_alias()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new EncryptedBucket(stack, "data");
         var function = new InferenceFunction(stack, "reader", new InferenceFunctionArgs { Code = Code });
         bucket.GrantRead(function, "in/");
         bucket.GrantWrite(function, "out/");
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("data-grant-read-1", At(program, "resources", "data-grant-read-reader", "options", "aliases", 0, "name"));
-        Assert.Equal("data-grant-write-2", At(program, "resources", "data-grant-write-reader", "options", "aliases", 0, "name"));
+        Assert.Equal("data-grant-read-1", template.At("resources", "data-grant-read-reader", "options", "aliases", 0, "name"));
+        Assert.Equal("data-grant-write-2", template.At("resources", "data-grant-write-reader", "options", "aliases", 0, "name"));
     }
 
     [Fact]
     public void Invoking_the_function_is_granted_on_its_live_alias_only()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var function = new InferenceFunction(stack, "scorer", new InferenceFunctionArgs { Code = Code });
         var caller = new Role(stack, "caller", new RoleArgs { AssumeRolePolicy = "{}" });
         function.GrantInvoke(new RoleGrantee(caller));
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${caller.name}", Property(program, "scorer-grant-invoke-caller", "role"));
-        Assert.Equal("${scorer-alias.arn}", Property(program, "scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Resource"));
-        Assert.Equal(new List<object?> { "lambda:InvokeFunction" }, Property(program, "scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Action"));
+        Assert.Equal("${caller.name}", template.Property("scorer-grant-invoke-caller", "role"));
+        Assert.Equal("${scorer-alias.arn}", template.Property("scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Resource"));
+        Assert.Equal(new List<object?> { "lambda:InvokeFunction" }, template.Property("scorer-grant-invoke-caller", "policy", "fn::toJSON", "Statement", 0, "Action"));
     }
 
     [Fact]
     public void Reading_a_predictions_log_is_granted_on_its_table_its_indexes_and_its_key_and_nothing_that_writes()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var api = new RestInferenceApi(stack, "embed", RestInferenceApiTests.Args() with { PredictionLogSampleRate = 0.1 });
         var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
         {
@@ -141,7 +141,7 @@ public class GrantTests
 
         Assert.Same(api.GrantReadPredictions(analyst), api.GrantReadPredictions(analyst));
         batch.GrantReadPredictions(analyst);
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
         foreach (var (grant, table, key) in new[]
                  {
@@ -149,21 +149,21 @@ public class GrantTests
                      ("batch-grant-read-predictions-analyst", "batch-predictions", "batch-key"),
                  })
         {
-            var statements = Statements(program, grant);
-            var read = Sid(statements, "ReadPredictions");
-            Assert.Equal(new List<object?> { $"${{{table}.arn}}", $"${{{table}.arn}}/index/*" }, At(read, "Resource"));
-            var actions = (List<object?>)At(read, "Action")!;
+            var statements = PolicyStatements.Of(template, grant);
+            var read = PolicyStatements.Sid(statements, "ReadPredictions");
+            Assert.Equal(new List<object?> { $"${{{table}.arn}}", $"${{{table}.arn}}/index/*" }, ProgramValues.At(read, "Resource"));
+            var actions = (List<object?>)ProgramValues.At(read, "Action")!;
             Assert.Contains("dynamodb:Query", actions);
             Assert.All(actions, action => Assert.DoesNotMatch("Put|Update|Delete|Write", (string)action!));
-            Assert.Equal($"${{{key}.arn}}", At(Sid(statements, "DecryptPredictions"), "Resource"));
-            Assert.Equal("${analyst.name}", Property(program, grant, "role"));
+            Assert.Equal($"${{{key}.arn}}", ProgramValues.At(PolicyStatements.Sid(statements, "DecryptPredictions"), "Resource"));
+            Assert.Equal("${analyst.name}", template.Property(grant, "role"));
         }
     }
 
     [Fact]
     public void An_api_that_keeps_no_predictions_log_refuses_to_grant_reading_one()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var api = new RestInferenceApi(stack, "embed", RestInferenceApiTests.Args());
 
         var error = Assert.Throws<SynthesisException>(() => api.GrantReadPredictions(api.Function));

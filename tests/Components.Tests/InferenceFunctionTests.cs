@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -22,50 +22,50 @@ public sealed class InferenceFunctionTests : IDisposable
 
     private static readonly CodeDirectory Unpublished = new("../.build/function", "/nonexistent/function");
 
-    private static List<object?> RoleStatements(Infra.Core.Synthesis.OrderedMap program) =>
-        (List<object?>)Property(program, "embed-role-policy", "policy", "fn::toJSON", "Statement")!;
+    private static List<object?> RoleStatements(StackTemplate template) =>
+        (List<object?>)template.Property("embed-role-policy", "policy", "fn::toJSON", "Statement")!;
 
     [Fact]
     public void The_live_alias_points_at_the_version_each_change_publishes()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var embed = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished });
         stack.Export("alias", embed.AliasArn);
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(true, Property(program, "embed-function", "publish"));
-        Assert.Equal("live", Property(program, "embed-alias", "name"));
-        Assert.Equal("${embed-function.version}", Property(program, "embed-alias", "functionVersion"));
-        Assert.Equal("${embed-alias.arn}", At(program, "outputs", "alias"));
+        Assert.Equal(true, template.Property("embed-function", "publish"));
+        Assert.Equal("live", template.Property("embed-alias", "name"));
+        Assert.Equal("${embed-function.version}", template.Property("embed-alias", "functionVersion"));
+        Assert.Equal("${embed-alias.arn}", template.At("outputs", "alias"));
     }
 
     [Fact]
     public void Defaults_are_a_dotnet10_zip_with_tracing_json_logs_to_an_encrypted_log_group_and_encrypted_environment()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, ModelName = "resnet18" });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("Zip", Property(program, "embed-function", "packageType"));
-        Assert.Equal("dotnet10", Property(program, "embed-function", "runtime"));
-        Assert.Equal("InferenceFunction", Property(program, "embed-function", "handler"));
-        Assert.Equal("../.build/function", Property(program, "embed-function", "code", "fn::fileArchive"));
-        Assert.Equal("Active", Property(program, "embed-function", "tracingConfig", "mode"));
-        Assert.Equal("${embed-logs.name}", Property(program, "embed-function", "loggingConfig", "logGroup"));
-        Assert.Equal("${embed-key.arn}", Property(program, "embed-function", "kmsKeyArn"));
-        Assert.Equal("resnet18", Property(program, "embed-function", "environment", "variables", "MODEL_NAME"));
-        Assert.Equal("${embed-key.arn}", Property(program, "embed-logs", "kmsKeyId"));
-        Assert.Equal(30m, Property(program, "embed-logs", "retentionInDays"));
-        Assert.Equal("CloudWatchLogsUseKey", Property(program, "embed-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
-        Assert.Contains("${embed-role-policy}", (List<object?>)At(program, "resources", "embed-function", "options", "dependsOn")!);
+        Assert.Equal("Zip", template.Property("embed-function", "packageType"));
+        Assert.Equal("dotnet10", template.Property("embed-function", "runtime"));
+        Assert.Equal("InferenceFunction", template.Property("embed-function", "handler"));
+        Assert.Equal("../.build/function", template.Property("embed-function", "code", "fn::fileArchive"));
+        Assert.Equal("Active", template.Property("embed-function", "tracingConfig", "mode"));
+        Assert.Equal("${embed-logs.name}", template.Property("embed-function", "loggingConfig", "logGroup"));
+        Assert.Equal("${embed-key.arn}", template.Property("embed-function", "kmsKeyArn"));
+        Assert.Equal("resnet18", template.Property("embed-function", "environment", "variables", "MODEL_NAME"));
+        Assert.Equal("${embed-key.arn}", template.Property("embed-logs", "kmsKeyId"));
+        Assert.Equal(30m, template.Property("embed-logs", "retentionInDays"));
+        Assert.Equal("CloudWatchLogsUseKey", template.Property("embed-key", "policy", "fn::toJSON", "Statement", 1, "Sid"));
+        Assert.Contains("${embed-role-policy}", (List<object?>)template.At("resources", "embed-function", "options", "dependsOn")!);
     }
 
     [Fact]
     public void Every_option_reaches_the_function()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
             Code = Unpublished,
@@ -78,21 +78,21 @@ public sealed class InferenceFunctionTests : IDisposable
             Environment = new Dictionary<string, Input<string>> { ["LOG_LEVEL"] = "debug" },
         });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("bootstrap", Property(program, "embed-function", "handler"));
-        Assert.Equal(3008m, Property(program, "embed-function", "memorySize"));
-        Assert.Equal(60m, Property(program, "embed-function", "timeout"));
-        Assert.Equal(2048m, Property(program, "embed-function", "ephemeralStorage", "size"));
-        Assert.Equal("arm64", Property(program, "embed-function", "architectures", 0));
-        Assert.Equal(50m, Property(program, "embed-function", "reservedConcurrentExecutions"));
-        Assert.Equal("debug", Property(program, "embed-function", "environment", "variables", "LOG_LEVEL"));
+        Assert.Equal("bootstrap", template.Property("embed-function", "handler"));
+        Assert.Equal(3008m, template.Property("embed-function", "memorySize"));
+        Assert.Equal(60m, template.Property("embed-function", "timeout"));
+        Assert.Equal(2048m, template.Property("embed-function", "ephemeralStorage", "size"));
+        Assert.Equal("arm64", template.Property("embed-function", "architectures", 0));
+        Assert.Equal(50m, template.Property("embed-function", "reservedConcurrentExecutions"));
+        Assert.Equal("debug", template.Property("embed-function", "environment", "variables", "LOG_LEVEL"));
     }
 
     [Fact]
     public void The_role_reads_only_the_model_folder_and_uses_no_wildcard_actions()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var models = new EncryptedBucket(stack, "models");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
@@ -102,39 +102,39 @@ public sealed class InferenceFunctionTests : IDisposable
             ModelVersionId = "3HL4kqtJlcpXroDTDmJ",
         });
 
-        var program = Synth(stack);
-        var statements = RoleStatements(program);
+        var template = StackTemplate.FromStack(stack);
+        var statements = RoleStatements(template);
 
-        Assert.Equal("${models-bucket.arn}/models/resnet18/1.0.0/*", At(statements.Single(s => (string?)At(s, "Sid") == "ReadModel"), "Resource"));
-        Assert.Equal("${models-key.arn}", At(statements.Single(s => (string?)At(s, "Sid") == "DecryptModel"), "Resource"));
-        Assert.Equal("${embed-logs.arn}:*", At(statements.Single(s => (string?)At(s, "Sid") == "WriteOwnLogs"), "Resource"));
-        Assert.All(statements, s => Assert.All((List<object?>)At(s, "Action")!, a => Assert.DoesNotContain("*", (string)a!, StringComparison.Ordinal)));
+        Assert.Equal("${models-bucket.arn}/models/resnet18/1.0.0/*", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel"), "Resource"));
+        Assert.Equal("${models-key.arn}", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "DecryptModel"), "Resource"));
+        Assert.Equal("${embed-logs.arn}:*", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "WriteOwnLogs"), "Resource"));
+        Assert.All(statements, s => Assert.All((List<object?>)ProgramValues.At(s, "Action")!, a => Assert.DoesNotContain("*", (string)a!, StringComparison.Ordinal)));
         // "*" resources only where AWS offers nothing narrower.
-        Assert.Equal(["WriteTraces"], statements.Where(s => At(s, "Resource") is "*").Select(s => (string?)At(s, "Sid")));
-        Assert.Equal("${models-bucket.bucket}", Property(program, "embed-function", "environment", "variables", "MODEL_S3_BUCKET"));
-        Assert.Equal("models/resnet18/1.0.0/model.onnx", Property(program, "embed-function", "environment", "variables", "MODEL_S3_KEY"));
-        Assert.Equal("3HL4kqtJlcpXroDTDmJ", Property(program, "embed-function", "environment", "variables", "MODEL_S3_VERSION"));
+        Assert.Equal(["WriteTraces"], statements.Where(s => ProgramValues.At(s, "Resource") is "*").Select(s => (string?)ProgramValues.At(s, "Sid")));
+        Assert.Equal("${models-bucket.bucket}", template.Property("embed-function", "environment", "variables", "MODEL_S3_BUCKET"));
+        Assert.Equal("models/resnet18/1.0.0/model.onnx", template.Property("embed-function", "environment", "variables", "MODEL_S3_KEY"));
+        Assert.Equal("3HL4kqtJlcpXroDTDmJ", template.Property("embed-function", "environment", "variables", "MODEL_S3_VERSION"));
     }
 
     [Fact]
     public void In_a_vpc_the_function_gets_its_subnets_security_groups_and_only_the_network_interface_rights()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
             Code = Unpublished,
             Network = new FunctionNetworkArgs { SubnetIds = ["subnet-a", "subnet-b"], SecurityGroupIds = ["sg-1"] },
         });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(new List<object?> { "subnet-a", "subnet-b" }, Property(program, "embed-function", "vpcConfig", "subnetIds"));
-        Assert.Equal(new List<object?> { "sg-1" }, Property(program, "embed-function", "vpcConfig", "securityGroupIds"));
-        var network = RoleStatements(program).Single(st => (string?)At(st, "Sid") == "ManageNetworkInterfaces");
-        Assert.Equal("*", At(network, "Resource"));
-        Assert.All((List<object?>)At(network, "Action")!, a => Assert.StartsWith("ec2:", (string)a!, StringComparison.Ordinal));
+        Assert.Equal(new List<object?> { "subnet-a", "subnet-b" }, template.Property("embed-function", "vpcConfig", "subnetIds"));
+        Assert.Equal(new List<object?> { "sg-1" }, template.Property("embed-function", "vpcConfig", "securityGroupIds"));
+        var network = RoleStatements(template).Single(st => (string?)ProgramValues.At(st, "Sid") == "ManageNetworkInterfaces");
+        Assert.Equal("*", ProgramValues.At(network, "Resource"));
+        Assert.All((List<object?>)ProgramValues.At(network, "Action")!, a => Assert.StartsWith("ec2:", (string)a!, StringComparison.Ordinal));
 
-        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "embed", new InferenceFunctionArgs
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(new Stack("proj", "dev"), "embed", new InferenceFunctionArgs
         {
             Code = Unpublished,
             Network = new FunctionNetworkArgs { SubnetIds = [], SecurityGroupIds = ["sg-1"] },
@@ -145,46 +145,46 @@ public sealed class InferenceFunctionTests : IDisposable
     [Fact]
     public void Failed_asynchronous_invocations_go_to_an_encrypted_dead_letter_queue()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, AsyncRetryAttempts = 1 });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${embed-dead-letters.arn}", Property(program, "embed-async-config", "destinationConfig", "onFailure", "destination"));
-        Assert.Equal("${embed-alias.name}", Property(program, "embed-async-config", "qualifier"));
-        Assert.Equal(1m, Property(program, "embed-async-config", "maximumRetryAttempts"));
-        Assert.Equal("${embed-key.arn}", Property(program, "embed-dead-letters", "kmsMasterKeyId"));
-        Assert.Equal("${embed-dead-letters.arn}", At(RoleStatements(program).Single(s => (string?)At(s, "Sid") == "SendDeadLetters"), "Resource"));
+        Assert.Equal("${embed-dead-letters.arn}", template.Property("embed-async-config", "destinationConfig", "onFailure", "destination"));
+        Assert.Equal("${embed-alias.name}", template.Property("embed-async-config", "qualifier"));
+        Assert.Equal(1m, template.Property("embed-async-config", "maximumRetryAttempts"));
+        Assert.Equal("${embed-key.arn}", template.Property("embed-dead-letters", "kmsMasterKeyId"));
+        Assert.Equal("${embed-dead-letters.arn}", ProgramValues.At(RoleStatements(template).Single(s => (string?)ProgramValues.At(s, "Sid") == "SendDeadLetters"), "Resource"));
     }
 
     [Fact]
     public void Code_over_the_direct_upload_limit_goes_through_an_artifacts_bucket()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = CodeOfSize(CodeDirectory.DirectUploadLimitBytes + 1) });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.False(Has(program, "resources", "embed-function", "properties", "code"));
-        Assert.Equal("${embed-artifacts-bucket.bucket}", Property(program, "embed-function", "s3Bucket"));
-        Assert.Equal("${embed-code.key}", Property(program, "embed-function", "s3Key"));
-        Assert.Equal("${embed-code.versionId}", Property(program, "embed-function", "s3ObjectVersion"));
-        Assert.Equal("../.build/function", Property(program, "embed-code", "source", "fn::fileArchive"));
+        Assert.False(template.Has("resources", "embed-function", "properties", "code"));
+        Assert.Equal("${embed-artifacts-bucket.bucket}", template.Property("embed-function", "s3Bucket"));
+        Assert.Equal("${embed-code.key}", template.Property("embed-function", "s3Key"));
+        Assert.Equal("${embed-code.versionId}", template.Property("embed-function", "s3ObjectVersion"));
+        Assert.Equal("../.build/function", template.Property("embed-code", "source", "fn::fileArchive"));
     }
 
     [Fact]
     public void Code_within_the_limit_is_uploaded_with_the_function()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = CodeOfSize(1024) });
 
-        Assert.Equal("../.build/function", Property(Synth(stack), "embed-function", "code", "fn::fileArchive"));
+        Assert.Equal("../.build/function", StackTemplate.FromStack(stack).Property("embed-function", "code", "fn::fileArchive"));
     }
 
     [Fact]
     public void Code_over_the_unzipped_limit_is_an_error_that_points_to_the_container_pattern()
     {
-        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "embed",
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(new Stack("proj", "dev"), "embed",
             new InferenceFunctionArgs { Code = CodeOfSize(CodeDirectory.UnzippedLimitBytes + 1) }));
 
         Assert.Contains("at most 250 MB unzipped", error.Message, StringComparison.Ordinal);
@@ -195,16 +195,16 @@ public sealed class InferenceFunctionTests : IDisposable
     public void An_image_is_referenced_by_digest_and_a_tag_with_a_digest_is_refused()
     {
         var digest = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('a', 64);
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "big", new InferenceFunctionArgs { ImageUri = digest, Memory = DataSize.FromMebibytes(10240) });
 
-        var program = Synth(stack);
-        Assert.Equal("Image", Property(program, "big-function", "packageType"));
-        Assert.Equal(digest, Property(program, "big-function", "imageUri"));
-        Assert.False(Has(program, "resources", "big-function", "properties", "runtime"));
+        var template = StackTemplate.FromStack(stack);
+        Assert.Equal("Image", template.Property("big-function", "packageType"));
+        Assert.Equal(digest, template.Property("big-function", "imageUri"));
+        Assert.False(template.Has("resources", "big-function", "properties", "runtime"));
 
         var tagged = digest.Replace("/models@", "/models:v1@", StringComparison.Ordinal);
-        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "big", new InferenceFunctionArgs { ImageUri = tagged }));
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(new Stack("proj", "dev"), "big", new InferenceFunctionArgs { ImageUri = tagged }));
         Assert.Contains("Lambda rejects a URI with both", error.Message, StringComparison.Ordinal);
     }
 
@@ -214,7 +214,7 @@ public sealed class InferenceFunctionTests : IDisposable
     [InlineData(false, 512, "provided.al2023", "SnapStart applies to managed runtimes")]
     public void SnapStart_conflicts_are_validation_errors_that_explain_why(bool provisioned, int tmp, string runtime, string reason)
     {
-        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(NewStack(), "embed", new InferenceFunctionArgs
+        var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(new Stack("proj", "dev"), "embed", new InferenceFunctionArgs
         {
             Code = Unpublished,
             SnapStart = true,
@@ -230,16 +230,16 @@ public sealed class InferenceFunctionTests : IDisposable
     [Fact]
     public void SnapStart_alone_applies_to_published_versions()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Unpublished, SnapStart = true });
 
-        Assert.Equal("PublishedVersions", Property(Synth(stack), "embed-function", "snapStart", "applyOn"));
+        Assert.Equal("PublishedVersions", StackTemplate.FromStack(stack).Property("embed-function", "snapStart", "applyOn"));
     }
 
     [Fact]
     public void Invalid_args_name_the_component_each_key_its_value_and_what_is_allowed()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
 
         var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {

@@ -3,7 +3,7 @@ using Infra.Components;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -12,9 +12,9 @@ public sealed class ModelRegistryPinTests
 {
     private static readonly CodeDirectory Code = new("fn", "/nonexistent");
 
-    private static OrderedMap SynthPinned(string version, Action<Stack, InferenceFunction>? export = null)
+    private static StackTemplate SynthPinned(string version, Action<Stack, InferenceFunction>? export = null)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var models = new EncryptedBucket(stack, "models");
         var function = new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
@@ -24,34 +24,34 @@ public sealed class ModelRegistryPinTests
             ModelVersion = version,
         });
         export?.Invoke(stack, function);
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
-    private static OrderedMap Variables(OrderedMap program, string function = "embed-function") =>
-        (OrderedMap)Property(program, function, "environment", "variables")!;
+    private static OrderedMap Variables(StackTemplate program, string function = "embed-function") =>
+        (OrderedMap)program.Property(function, "environment", "variables")!;
 
     [Fact]
     public void The_function_gets_the_registry_bucket_model_and_version_and_no_bundled_model_key()
     {
         var variables = Variables(SynthPinned("1.1.0-rc.1"));
 
-        Assert.Equal("${models-bucket.bucket}", At(variables, "MODEL_REGISTRY_BUCKET"));
-        Assert.Equal("resnet18", At(variables, "MODEL_NAME"));
-        Assert.Equal("1.1.0-rc.1", At(variables, "MODEL_VERSION"));
-        Assert.False(Has(variables, "MODEL_S3_BUCKET"));
-        Assert.False(Has(variables, "MODEL_S3_KEY"));
+        Assert.Equal("${models-bucket.bucket}", ProgramValues.At(variables, "MODEL_REGISTRY_BUCKET"));
+        Assert.Equal("resnet18", ProgramValues.At(variables, "MODEL_NAME"));
+        Assert.Equal("1.1.0-rc.1", ProgramValues.At(variables, "MODEL_VERSION"));
+        Assert.False(ProgramValues.Has(variables, "MODEL_S3_BUCKET"));
+        Assert.False(ProgramValues.Has(variables, "MODEL_S3_KEY"));
     }
 
     [Fact]
     public void The_role_reads_only_the_pinned_versions_folder_and_decrypts_with_the_buckets_key()
     {
         var program = SynthPinned("1.1.0");
-        var statements = (List<object?>)Property(program, "embed-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var statements = (List<object?>)program.Property("embed-role-policy", "policy", "fn::toJSON", "Statement")!;
 
-        var read = statements.Single(s => (string?)At(s, "Sid") == "ReadModel");
-        Assert.Equal("${models-bucket.arn}/models/resnet18/1.1.0/*", At(read, "Resource"));
-        Assert.Equal(["s3:GetObject", "s3:GetObjectVersion"], ((List<object?>)At(read, "Action")!).Cast<string>());
-        Assert.Equal("${models-key.arn}", At(statements.Single(s => (string?)At(s, "Sid") == "DecryptModel"), "Resource"));
+        var read = statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel");
+        Assert.Equal("${models-bucket.arn}/models/resnet18/1.1.0/*", ProgramValues.At(read, "Resource"));
+        Assert.Equal(["s3:GetObject", "s3:GetObjectVersion"], ((List<object?>)ProgramValues.At(read, "Action")!).Cast<string>());
+        Assert.Equal("${models-key.arn}", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "DecryptModel"), "Resource"));
     }
 
     [Fact]
@@ -60,21 +60,21 @@ public sealed class ModelRegistryPinTests
         var current = SynthPinned("1.0.0", (stack, fn) => stack.Export("alias", fn.AliasArn));
         var promoted = SynthPinned("1.1.0", (stack, fn) => stack.Export("alias", fn.AliasArn));
 
-        Assert.Equal("1.0.0", At(Variables(current), "MODEL_VERSION"));
-        Assert.Equal("1.1.0", At(Variables(promoted), "MODEL_VERSION"));
-        var changed = ((OrderedMap)At(current, "resources")!).Select(r => r.Key)
-            .Where(name => JsonProgramWriter.Write(Resource(current, name)) != JsonProgramWriter.Write(Resource(promoted, name)))
+        Assert.Equal("1.0.0", ProgramValues.At(Variables(current), "MODEL_VERSION"));
+        Assert.Equal("1.1.0", ProgramValues.At(Variables(promoted), "MODEL_VERSION"));
+        var changed = ((OrderedMap)current.At("resources")!).Select(r => r.Key)
+            .Where(name => JsonProgramWriter.Write(current.Resource(name)) != JsonProgramWriter.Write(promoted.Resource(name)))
             .ToList();
         Assert.Equal(["embed-function", "embed-role-policy"], changed);
         // publish: a configuration change publishes a new version; the alias follows it, and the old version stays for rollback.
-        Assert.Equal(true, Property(promoted, "embed-function", "publish"));
-        Assert.Equal("${embed-function.version}", Property(promoted, "embed-alias", "functionVersion"));
+        Assert.Equal(true, promoted.Property("embed-function", "publish"));
+        Assert.Equal("${embed-function.version}", promoted.Property("embed-alias", "functionVersion"));
     }
 
     [Fact]
     public void Invalid_pins_name_the_key_the_value_and_what_is_allowed()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var models = new EncryptedBucket(stack, "models");
 
         var badVersion = Assert.Throws<SynthesisException>(() => new InferenceFunction(stack, "a", new InferenceFunctionArgs
@@ -104,7 +104,7 @@ public sealed class ModelRegistryPinTests
     [Fact]
     public void The_api_and_batch_patterns_pin_their_model_name_and_version_into_a_registry_function()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var models = new EncryptedBucket(stack, "models");
         var alerts = new AlarmNotifications(stack, "alerts");
         new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
@@ -122,25 +122,25 @@ public sealed class ModelRegistryPinTests
             Function = new InferenceFunctionArgs { Code = Code, ModelBucket = models, Timeout = TimeSpan.FromSeconds(120) },
         });
 
-        var program = Synth(stack);
+        var program = StackTemplate.FromStack(stack);
 
         foreach (var function in new[] { "embed-function-function", "batch-function-function" })
         {
-            Assert.Equal("1.2.0", At(Variables(program, function), "MODEL_VERSION"));
-            Assert.Equal("resnet18", At(Variables(program, function), "MODEL_NAME"));
+            Assert.Equal("1.2.0", ProgramValues.At(Variables(program, function), "MODEL_VERSION"));
+            Assert.Equal("resnet18", ProgramValues.At(Variables(program, function), "MODEL_NAME"));
         }
 
         // The metric dimension is the version actually served.
         foreach (var pattern in new[] { "embed", "batch" })
         {
-            Assert.Equal("1.2.0", At(Property(program, $"{pattern}-monitoring-cold-start-rate", "metricQueries", 0, "metric"), "dimensions", "ModelVersion"));
+            Assert.Equal("1.2.0", ProgramValues.At(program.Property($"{pattern}-monitoring-cold-start-rate", "metricQueries", 0, "metric"), "dimensions", "ModelVersion"));
         }
     }
 
     [Fact]
     public void A_pattern_refuses_a_function_pinned_to_another_version_than_its_own()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var models = new EncryptedBucket(stack, "models");
 
         var error = Assert.Throws<SynthesisException>(() => new RestInferenceApi(stack, "embed", new RestInferenceApiArgs

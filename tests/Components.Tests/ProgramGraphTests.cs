@@ -2,7 +2,6 @@ using Infra.Aws.Iam;
 using Infra.Aws.S3;
 using Infra.Core;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests;
 
@@ -12,7 +11,7 @@ public class ProgramGraphTests
     [Fact]
     public void Edges_follow_references_through_variables_and_depends_on()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new Bucket(stack, "data", new BucketArgs());
         var logs = new Bucket(stack, "logs", new BucketArgs());
         var document = GetPolicyDocument.Invoke(stack, "read-data", new GetPolicyDocumentArgs
@@ -33,7 +32,7 @@ public class ProgramGraphTests
     [Fact]
     public void Symbols_read_by_a_resource_are_its_direct_references_and_its_dependencies()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new Bucket(stack, "data", new BucketArgs());
         var document = GetPolicyDocument.Invoke(stack, "read-data", new GetPolicyDocumentArgs
         {
@@ -51,7 +50,7 @@ public class ProgramGraphTests
     [Fact]
     public void Properties_are_the_inputs_as_emitted_with_the_scope_tags()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var bucket = new Bucket(stack, "data", new BucketArgs { ForceDestroy = true });
 
         var properties = new ProgramGraph(stack).PropertiesOf(bucket);

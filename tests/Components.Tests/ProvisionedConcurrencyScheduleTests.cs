@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -8,11 +8,11 @@ public class ProvisionedConcurrencyScheduleTests
 {
     private static readonly CodeDirectory Code = new("fn", "/nonexistent");
 
-    private static Infra.Core.Synthesis.OrderedMap SynthWith(ProvisionedConcurrencyScheduleArgs schedule)
+    private static StackTemplate SynthWith(ProvisionedConcurrencyScheduleArgs schedule)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Code, ProvisionedConcurrency = schedule });
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
     [Fact]
@@ -62,26 +62,26 @@ public class ProvisionedConcurrencyScheduleTests
     [Fact]
     public void The_schedule_drives_application_auto_scaling_on_the_live_alias_in_the_time_zone()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs { TimeZone = "Europe/Berlin", Maximum = 10 });
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs { TimeZone = "Europe/Berlin", Maximum = 10 });
 
-        Assert.Equal("function:${embed-function.name}:${embed-alias.name}", Property(program, "embed-concurrency-target", "resourceId"));
-        Assert.Equal("lambda:function:ProvisionedConcurrency", Property(program, "embed-concurrency-target", "scalableDimension"));
-        Assert.Equal("Europe/Berlin", Property(program, "embed-concurrency-weekday-peak", "timezone"));
+        Assert.Equal("function:${embed-function.name}:${embed-alias.name}", template.Property("embed-concurrency-target", "resourceId"));
+        Assert.Equal("lambda:function:ProvisionedConcurrency", template.Property("embed-concurrency-target", "scalableDimension"));
+        Assert.Equal("Europe/Berlin", template.Property("embed-concurrency-weekday-peak", "timezone"));
         // Without target tracking an action pins capacity: AWS scales in only to a lower maximum (see ScheduledScalingTests).
-        Assert.Equal(5m, Property(program, "embed-concurrency-weekday-peak", "scalableTargetAction", "minCapacity"));
-        Assert.Equal(5m, Property(program, "embed-concurrency-weekday-peak", "scalableTargetAction", "maxCapacity"));
-        Assert.Equal(1m, Property(program, "embed-concurrency-weekday-down-3", "scalableTargetAction", "maxCapacity"));
-        Assert.Equal(1m, Property(program, "embed-concurrency-target", "minCapacity"));
-        Assert.Equal(1m, Property(program, "embed-concurrency-target", "maxCapacity"));
+        Assert.Equal(5m, template.Property("embed-concurrency-weekday-peak", "scalableTargetAction", "minCapacity"));
+        Assert.Equal(5m, template.Property("embed-concurrency-weekday-peak", "scalableTargetAction", "maxCapacity"));
+        Assert.Equal(1m, template.Property("embed-concurrency-weekday-down-3", "scalableTargetAction", "maxCapacity"));
+        Assert.Equal(1m, template.Property("embed-concurrency-target", "minCapacity"));
+        Assert.Equal(1m, template.Property("embed-concurrency-target", "maxCapacity"));
     }
 
     [Fact]
     public void No_provisioned_concurrency_config_resource_is_emitted_so_refresh_and_import_cannot_break()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs());
 
-        Assert.DoesNotContain(((Infra.Core.Synthesis.OrderedMap)At(program, "resources")!),
-            r => (string?)At(r.Value, "type") == "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
+        Assert.DoesNotContain(((Infra.Core.Synthesis.OrderedMap)template.At("resources")!),
+            r => (string?)ProgramValues.At(r.Value, "type") == "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
     }
 
     [Fact]
@@ -91,29 +91,29 @@ public class ProvisionedConcurrencyScheduleTests
         var same = SynthWith(new ProvisionedConcurrencyScheduleArgs());
         var changed = SynthWith(new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7 });
 
-        var options = At(first, "resources", "embed-concurrency-target", "options");
-        Assert.Equal(new List<object?> { "maxCapacity", "minCapacity" }, At(options, "ignoreChanges"));
-        Assert.Equal(new List<object?> { "tags" }, At(options, "replaceOnChanges"));
-        Assert.Equal(true, At(options, "deleteBeforeReplace"));
+        var options = first.At("resources", "embed-concurrency-target", "options");
+        Assert.Equal(new List<object?> { "maxCapacity", "minCapacity" }, ProgramValues.At(options, "ignoreChanges"));
+        Assert.Equal(new List<object?> { "tags" }, ProgramValues.At(options, "replaceOnChanges"));
+        Assert.Equal(true, ProgramValues.At(options, "deleteBeforeReplace"));
 
-        string Hash(Infra.Core.Synthesis.OrderedMap p) => (string)Property(p, "embed-concurrency-target", "tags", "scaling-profile")!;
+        string Hash(StackTemplate p) => (string)p.Property("embed-concurrency-target", "tags", "scaling-profile")!;
         Assert.Equal(Hash(first), Hash(same));
         Assert.NotEqual(Hash(first), Hash(changed));
         // Deregistering a target deletes its actions: their names change with the profile so they are recreated too.
-        Assert.EndsWith(Hash(changed), (string)Property(changed, "embed-concurrency-weekday-peak", "name")!, StringComparison.Ordinal);
-        Assert.EndsWith(Hash(changed), (string)Property(changed, "embed-concurrency-utilization", "name")!, StringComparison.Ordinal);
+        Assert.EndsWith(Hash(changed), (string)changed.Property("embed-concurrency-weekday-peak", "name")!, StringComparison.Ordinal);
+        Assert.EndsWith(Hash(changed), (string)changed.Property("embed-concurrency-utilization", "name")!, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Target_tracking_on_utilization_is_optional()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7 });
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs { TargetUtilization = 0.7 });
 
-        Assert.Equal("TargetTrackingScaling", Property(program, "embed-concurrency-utilization", "policyType"));
-        Assert.Equal(0.7m, Property(program, "embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "targetValue"));
+        Assert.Equal("TargetTrackingScaling", template.Property("embed-concurrency-utilization", "policyType"));
+        Assert.Equal(0.7m, template.Property("embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "targetValue"));
         Assert.Equal("LambdaProvisionedConcurrencyUtilization",
-            Property(program, "embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification", "predefinedMetricType"));
-        Assert.False(Has(SynthWith(new ProvisionedConcurrencyScheduleArgs()), "resources", "embed-concurrency-utilization"));
+            template.Property("embed-concurrency-utilization", "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification", "predefinedMetricType"));
+        Assert.False(SynthWith(new ProvisionedConcurrencyScheduleArgs()).Has("resources", "embed-concurrency-utilization"));
     }
 
     [Fact]
@@ -143,10 +143,10 @@ public class ProvisionedConcurrencyScheduleTests
     [Fact]
     public void The_provisioned_alias_never_carries_routing_weights_which_aws_refuses_with_provisioned_concurrency()
     {
-        var program = SynthWith(new ProvisionedConcurrencyScheduleArgs());
+        var template = SynthWith(new ProvisionedConcurrencyScheduleArgs());
 
         // "Alias with weights can not be used with Provisioned Concurrency": the live alias points at one version.
-        Assert.False(Has(program, "resources", "embed-alias", "properties", "routingConfig"));
-        Assert.Equal("${embed-function.version}", Property(program, "embed-alias", "functionVersion"));
+        Assert.False(template.Has("resources", "embed-alias", "properties", "routingConfig"));
+        Assert.Equal("${embed-function.version}", template.Property("embed-alias", "functionVersion"));
     }
 }

@@ -1,7 +1,7 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -14,7 +14,7 @@ public sealed class QuantizedModelPinTests
     [Fact]
     public void A_component_pinned_to_an_int8_version_loads_and_may_read_only_that_versions_folder()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var models = new EncryptedBucket(stack, "models");
         _ = new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
@@ -24,10 +24,10 @@ public sealed class QuantizedModelPinTests
             ModelVersion = "0.23.1+int8",
         });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("0.23.1+int8", At((OrderedMap)Property(program, "embed-function", "environment", "variables")!, "MODEL_VERSION"));
-        var statements = (List<object?>)Property(program, "embed-role-policy", "policy", "fn::toJSON", "Statement")!;
-        Assert.Equal("${models-bucket.arn}/models/resnet18/0.23.1+int8/*", At(statements.Single(s => (string?)At(s, "Sid") == "ReadModel"), "Resource"));
+        Assert.Equal("0.23.1+int8", ProgramValues.At((OrderedMap)template.Property("embed-function", "environment", "variables")!, "MODEL_VERSION"));
+        var statements = (List<object?>)template.Property("embed-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("${models-bucket.arn}/models/resnet18/0.23.1+int8/*", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel"), "Resource"));
     }
 }

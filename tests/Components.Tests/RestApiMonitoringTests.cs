@@ -1,5 +1,6 @@
 using Infra.Components;
-using static Components.Tests.ProgramAssertions;
+using Infra.Core;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -8,7 +9,7 @@ public class RestApiMonitoringTests
     [Fact]
     public void The_endpoint_plugs_into_the_function_monitoring_alarms_and_dashboard()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var function = new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent") });
         var api = new RestApiEndpoint(stack, "api", new RestApiEndpointArgs
         {
@@ -25,16 +26,16 @@ public class RestApiMonitoringTests
             ExtraWidgets = [api.ErrorsWidget(0, 0), api.UsageByClientWidget(0, 0)],
         });
 
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal("${embed-alias.invokeArn}", Property(program, "api-infer-integration", "uri"));
-        Assert.Equal("${embed-alias.functionName}", Property(program, "api-infer-permission", "function"));
-        var serverErrors = Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric");
-        Assert.Equal("5XXError", At(serverErrors, "metricName"));
-        Assert.Equal("${api-api.name}", At(serverErrors, "dimensions", "ApiName"));
-        Assert.Equal("prod", At(serverErrors, "dimensions", "Stage"));
-        var widgets = (List<object?>)Property(program, "embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
-        Assert.Contains(widgets, w => (string?)At(w, "type") == "log"
-            && ((string)At(w, "properties", "query")!).StartsWith("SOURCE '${api-access-logs.name}'", StringComparison.Ordinal));
+        Assert.Equal("${embed-alias.invokeArn}", template.Property("api-infer-integration", "uri"));
+        Assert.Equal("${embed-alias.functionName}", template.Property("api-infer-permission", "function"));
+        var serverErrors = template.Property("embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric");
+        Assert.Equal("5XXError", ProgramValues.At(serverErrors, "metricName"));
+        Assert.Equal("${api-api.name}", ProgramValues.At(serverErrors, "dimensions", "ApiName"));
+        Assert.Equal("prod", ProgramValues.At(serverErrors, "dimensions", "Stage"));
+        var widgets = (List<object?>)template.Property("embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
+        Assert.Contains(widgets, w => (string?)ProgramValues.At(w, "type") == "log"
+            && ((string)ProgramValues.At(w, "properties", "query")!).StartsWith("SOURCE '${api-access-logs.name}'", StringComparison.Ordinal));
     }
 }

@@ -1,7 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -21,41 +20,41 @@ public class RestInferenceApiTests
         },
     };
 
-    private static OrderedMap SynthApi(RestInferenceApiArgs args, Action<Stack, RestInferenceApi>? export = null)
+    private static StackTemplate SynthApi(RestInferenceApiArgs args, Action<Stack, RestInferenceApi>? export = null)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var api = new RestInferenceApi(stack, "embed", args);
         export?.Invoke(stack, api);
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
     [Fact]
     public void Api_gateway_invokes_the_functions_live_alias_and_only_this_api_may()
     {
-        var program = SynthApi(Args());
+        var template = SynthApi(Args());
 
-        Assert.Equal("${embed-function-alias.invokeArn}", Property(program, "embed-api-predict-integration", "uri"));
-        Assert.Equal("${embed-function-alias.functionName}", Property(program, "embed-api-predict-permission", "function"));
-        Assert.Equal("live", Property(program, "embed-api-predict-permission", "qualifier"));
-        Assert.StartsWith("${embed-api-api.executionArn}/", (string)Property(program, "embed-api-predict-permission", "sourceArn")!, StringComparison.Ordinal);
+        Assert.Equal("${embed-function-alias.invokeArn}", template.Property("embed-api-predict-integration", "uri"));
+        Assert.Equal("${embed-function-alias.functionName}", template.Property("embed-api-predict-permission", "function"));
+        Assert.Equal("live", template.Property("embed-api-predict-permission", "qualifier"));
+        Assert.StartsWith("${embed-api-api.executionArn}/", (string)template.Property("embed-api-predict-permission", "sourceArn")!, StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_waf_guards_the_stage_and_the_alarms_watch_the_alias_and_the_api()
     {
-        var program = SynthApi(Args());
+        var template = SynthApi(Args());
 
-        Assert.Equal("${embed-waf-acl.arn}", Property(program, "embed-waf-association-api", "webAclArn"));
+        Assert.Equal("${embed-waf-acl.arn}", template.Property("embed-waf-association-api", "webAclArn"));
         Assert.Equal("arn:${aws-partition.partition}:apigateway:${aws-region.region}::/restapis/${embed-api-api.id}/stages/${embed-api-stage.stageName}",
-            Property(program, "embed-waf-association-api", "resourceArn"));
-        Assert.Equal("${embed-function-function.name}:live", Property(program, "embed-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
-        Assert.Equal("${embed-api-api.name}", Property(program, "embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric", "dimensions", "ApiName"));
+            template.Property("embed-waf-association-api", "resourceArn"));
+        Assert.Equal("${embed-function-function.name}:live", template.Property("embed-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.Equal("${embed-api-api.name}", template.Property("embed-monitoring-api-5xx-rate", "metricQueries", 0, "metric", "dimensions", "ApiName"));
     }
 
     [Fact]
     public void The_outputs_a_user_needs_are_typed_properties()
     {
-        var program = SynthApi(Args(), (stack, api) =>
+        var template = SynthApi(Args(), (stack, api) =>
         {
             stack.Export("url", api.Url);
             stack.Export("keyId", api.ApiKeyIds["acme"]);
@@ -64,16 +63,16 @@ public class RestInferenceApiTests
             stack.Export("dashboardUrl", api.DashboardUrl);
         });
 
-        Assert.Equal("${embed-api-stage.invokeUrl}", At(program, "outputs", "url"));
-        Assert.Equal("${embed-function-alias.name}", At(program, "outputs", "aliasName"));
-        Assert.Equal("${embed-function-function.name}", At(program, "outputs", "functionName"));
-        Assert.StartsWith("${embed-api-", (string)At(program, "outputs", "keyId")!, StringComparison.Ordinal);
+        Assert.Equal("${embed-api-stage.invokeUrl}", template.At("outputs", "url"));
+        Assert.Equal("${embed-function-alias.name}", template.At("outputs", "aliasName"));
+        Assert.Equal("${embed-function-function.name}", template.At("outputs", "functionName"));
+        Assert.StartsWith("${embed-api-", (string)template.At("outputs", "keyId")!, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Model_bucket_reads_are_scoped_to_the_model_key_folder()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var models = new EncryptedBucket(stack, "models");
         var api = new RestInferenceApi(stack, "embed", Args() with
         {
@@ -81,11 +80,11 @@ public class RestInferenceApiTests
         });
         stack.Export("modelBucket", api.ModelBucketName!);
 
-        var program = Synth(stack);
-        var statements = (List<object?>)Property(program, "embed-function-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var template = StackTemplate.FromStack(stack);
+        var statements = (List<object?>)template.Property("embed-function-role-policy", "policy", "fn::toJSON", "Statement")!;
 
-        Assert.Contains(statements, s => (string?)At(s, "Resource") == "${models-bucket.arn}/models/resnet18/0.23.1/*");
-        Assert.Equal("${models-bucket.bucket}", At(program, "outputs", "modelBucket"));
+        Assert.Contains(statements, s => (string?)ProgramValues.At(s, "Resource") == "${models-bucket.arn}/models/resnet18/0.23.1/*");
+        Assert.Equal("${models-bucket.bucket}", template.At("outputs", "modelBucket"));
     }
 
     [Fact]
@@ -105,37 +104,37 @@ public class RestInferenceApiTests
     [Fact]
     public void Without_a_data_layer_no_tables_or_data_permissions_are_created()
     {
-        var program = SynthApi(Args());
+        var template = SynthApi(Args());
 
-        Assert.False(Has(program, "resources", "embed-predictions"));
-        Assert.False(Has(program, "resources", "embed-cache"));
-        Assert.False(Has(program, "resources", "embed-data-access"));
+        Assert.False(template.Has("resources", "embed-predictions"));
+        Assert.False(template.Has("resources", "embed-cache"));
+        Assert.False(template.Has("resources", "embed-data-access"));
     }
 
     [Fact]
     public void A_sampled_predictions_log_and_a_shared_cache_are_encrypted_tables_the_function_alone_may_use()
     {
-        var program = SynthApi(Args() with { PredictionLogSampleRate = 0.1, SharedCache = SharedCacheStore.DynamoDb, ProtectData = true });
-        var variables = Property(program, "embed-function-function", "environment", "variables");
+        var template = SynthApi(Args() with { PredictionLogSampleRate = 0.1, SharedCache = SharedCacheStore.DynamoDb, ProtectData = true });
+        var variables = template.Property("embed-function-function", "environment", "variables");
 
-        Assert.Equal("${embed-predictions.name}", At(variables, "PREDICTIONS_TABLE"));
-        Assert.Equal("0.1", At(variables, "PREDICTIONS_SAMPLE_RATE"));
-        Assert.Equal("${embed-cache.name}", At(variables, "PREDICTION_CACHE_TABLE"));
-        Assert.Equal("inputKey", Property(program, "embed-predictions", "hashKey"));
-        Assert.Equal("cacheKey", Property(program, "embed-cache", "hashKey"));
+        Assert.Equal("${embed-predictions.name}", ProgramValues.At(variables, "PREDICTIONS_TABLE"));
+        Assert.Equal("0.1", ProgramValues.At(variables, "PREDICTIONS_SAMPLE_RATE"));
+        Assert.Equal("${embed-cache.name}", ProgramValues.At(variables, "PREDICTION_CACHE_TABLE"));
+        Assert.Equal("inputKey", template.Property("embed-predictions", "hashKey"));
+        Assert.Equal("cacheKey", template.Property("embed-cache", "hashKey"));
         foreach (var table in new[] { "embed-predictions", "embed-cache" })
         {
-            Assert.Equal("${embed-data-key.arn}", Property(program, table, "serverSideEncryption", "kmsKeyArn"));
-            Assert.Equal(true, Property(program, table, "pointInTimeRecovery", "enabled"));
-            Assert.Equal("expiresAt", Property(program, table, "ttl", "attributeName"));
-            Assert.Equal("PAY_PER_REQUEST", Property(program, table, "billingMode"));
+            Assert.Equal("${embed-data-key.arn}", template.Property(table, "serverSideEncryption", "kmsKeyArn"));
+            Assert.Equal(true, template.Property(table, "pointInTimeRecovery", "enabled"));
+            Assert.Equal("expiresAt", template.Property(table, "ttl", "attributeName"));
+            Assert.Equal("PAY_PER_REQUEST", template.Property(table, "billingMode"));
         }
 
-        Assert.Equal(true, At(program, "resources", "embed-predictions", "options", "protect"));
-        Assert.False(Has(program, "resources", "embed-cache", "options", "protect"));
-        var statements = (List<object?>)Property(program, "embed-data-access", "policy", "fn::toJSON", "Statement")!;
-        Assert.Equal("${embed-function-role.name}", Property(program, "embed-data-access", "role"));
-        Assert.Equal(["${embed-predictions.arn}", "${embed-predictions.arn}", "${embed-predictions.arn}/index/by-request-id", "${embed-cache.arn}", "${embed-data-key.arn}"], statements.Select(st => (string?)At(st, "Resource")));
+        Assert.Equal(true, template.At("resources", "embed-predictions", "options", "protect"));
+        Assert.False(template.Has("resources", "embed-cache", "options", "protect"));
+        var statements = (List<object?>)template.Property("embed-data-access", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("${embed-function-role.name}", template.Property("embed-data-access", "role"));
+        Assert.Equal(["${embed-predictions.arn}", "${embed-predictions.arn}", "${embed-predictions.arn}/index/by-request-id", "${embed-cache.arn}", "${embed-data-key.arn}"], statements.Select(st => (string?)ProgramValues.At(st, "Resource")));
     }
 
     [Fact]
@@ -159,34 +158,34 @@ public class RestInferenceApiTests
     [Fact]
     public void An_ElastiCache_shared_cache_is_Valkey_in_the_functions_subnets_encrypted_with_the_data_key_and_its_endpoint_is_passed_to_the_function()
     {
-        var program = SynthApi(WithElastiCache(Network));
-        var variables = Property(program, "embed-function-function", "environment", "variables");
+        var template = SynthApi(WithElastiCache(Network));
+        var variables = template.Property("embed-function-function", "environment", "variables");
 
-        Assert.Equal("aws:elasticache/serverlessCache:ServerlessCache", At(program, "resources", "embed-cache", "type"));
-        Assert.Equal("valkey", Property(program, "embed-cache", "engine"));
-        Assert.Equal("${embed-data-key.arn}", Property(program, "embed-cache", "kmsKeyId"));
-        Assert.Equal(["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"], (List<object?>)Property(program, "embed-cache", "subnetIds")!);
-        Assert.Equal(["${embed-cache-sg.id}"], (List<object?>)Property(program, "embed-cache", "securityGroupIds")!);
-        Assert.Equal("${embed-cache.endpoints[0].address}:${embed-cache.endpoints[0].port}", At(variables, "PREDICTION_CACHE_REDIS_ENDPOINT"));
-        Assert.False(Has(variables, "PREDICTION_CACHE_TABLE"));
+        Assert.Equal("aws:elasticache/serverlessCache:ServerlessCache", template.At("resources", "embed-cache", "type"));
+        Assert.Equal("valkey", template.Property("embed-cache", "engine"));
+        Assert.Equal("${embed-data-key.arn}", template.Property("embed-cache", "kmsKeyId"));
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"], (List<object?>)template.Property("embed-cache", "subnetIds")!);
+        Assert.Equal(["${embed-cache-sg.id}"], (List<object?>)template.Property("embed-cache", "securityGroupIds")!);
+        Assert.Equal("${embed-cache.endpoints[0].address}:${embed-cache.endpoints[0].port}", ProgramValues.At(variables, "PREDICTION_CACHE_REDIS_ENDPOINT"));
+        Assert.False(ProgramValues.Has(variables, "PREDICTION_CACHE_TABLE"));
         // The function reaches the cache over the network; it gets no IAM or KMS rights for it.
-        Assert.False(Has(program, "resources", "embed-data-access"));
-        Assert.Equal(["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"], (List<object?>)Property(program, "embed-function-function", "vpcConfig", "subnetIds")!);
+        Assert.False(template.Has("resources", "embed-data-access"));
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718", "subnet-0b1b2c3d4e5f60718"], (List<object?>)template.Property("embed-function-function", "vpcConfig", "subnetIds")!);
     }
 
     [Fact]
     public void The_caches_security_group_admits_only_the_cache_ports_from_the_functions_security_groups()
     {
-        var program = SynthApi(WithElastiCache(Network));
+        var template = SynthApi(WithElastiCache(Network));
 
-        Assert.Equal("vpc-0a1b2c3d4e5f60718", Property(program, "embed-cache-sg", "vpcId"));
-        var rule = Assert.Single((List<object?>)Property(program, "embed-cache-sg", "ingress")!);
-        Assert.Equal(("tcp", 6379.0, 6380.0), ((string?)At(rule, "protocol"), Convert.ToDouble(At(rule, "fromPort"), System.Globalization.CultureInfo.InvariantCulture),
-            Convert.ToDouble(At(rule, "toPort"), System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.Equal(["sg-0f1b2c3d4e5f60718", "sg-0e1b2c3d4e5f60718"], (List<object?>)At(rule, "securityGroups")!);
-        Assert.False(Has(rule, "cidrBlocks"));
-        Assert.False(Has(rule, "self"));
-        Assert.False(Has(program, "resources", "embed-cache-sg", "properties", "egress"));
+        Assert.Equal("vpc-0a1b2c3d4e5f60718", template.Property("embed-cache-sg", "vpcId"));
+        var rule = Assert.Single((List<object?>)template.Property("embed-cache-sg", "ingress")!);
+        Assert.Equal(("tcp", 6379.0, 6380.0), ((string?)ProgramValues.At(rule, "protocol"), Convert.ToDouble(ProgramValues.At(rule, "fromPort"), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToDouble(ProgramValues.At(rule, "toPort"), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["sg-0f1b2c3d4e5f60718", "sg-0e1b2c3d4e5f60718"], (List<object?>)ProgramValues.At(rule, "securityGroups")!);
+        Assert.False(ProgramValues.Has(rule, "cidrBlocks"));
+        Assert.False(ProgramValues.Has(rule, "self"));
+        Assert.False(template.Has("resources", "embed-cache-sg", "properties", "egress"));
     }
 
     [Theory]

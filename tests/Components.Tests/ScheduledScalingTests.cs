@@ -1,6 +1,7 @@
 using Infra.Components;
+using Infra.Core;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -16,29 +17,29 @@ public sealed class ScheduledScalingTests
     /// <summary>The scaling resources of one target as the program emits them.</summary>
     internal sealed record EmittedScaling(ScalingRange Registered, IReadOnlyList<ScheduledScalingAction> Actions, bool TargetTracking);
 
-    private static OrderedMap SynthWith(ProvisionedConcurrencyScheduleArgs schedule)
+    private static StackTemplate SynthWith(ProvisionedConcurrencyScheduleArgs schedule)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs { Code = Code, ProvisionedConcurrency = schedule });
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
     /// <summary>Reads the target, its scheduled actions and any scaling policy from the program, matched by resource id.</summary>
-    internal static EmittedScaling Emitted(OrderedMap program, string targetName)
+    internal static EmittedScaling Emitted(StackTemplate template, string targetName)
     {
-        var resources = (OrderedMap)At(program, "resources")!;
-        var target = Property(program, targetName, "resourceId");
+        var resources = (OrderedMap)template.At("resources")!;
+        var target = template.Property(targetName, "resourceId");
         IEnumerable<OrderedMap> Of(string type) => resources.Select(r => (OrderedMap)r.Value!)
-            .Where(r => (string?)At(r, "type") == type && Equals(At(r, "properties", "resourceId"), target));
+            .Where(r => (string?)ProgramValues.At(r, "type") == type && Equals(ProgramValues.At(r, "properties", "resourceId"), target));
         int? Number(object? value) => value is null ? null : (int)(decimal)value;
 
         var actions = resources
-            .Where(r => (string?)At(r.Value, "type") == "aws:appautoscaling/scheduledAction:ScheduledAction" && Equals(At(r.Value, "properties", "resourceId"), target))
-            .Select(r => new ScheduledScalingAction(r.Key, (string)At(r.Value, "properties", "schedule")!, (string?)At(r.Value, "properties", "timezone") ?? "UTC",
-                Number(At(r.Value, "properties", "scalableTargetAction", "minCapacity")), Number(At(r.Value, "properties", "scalableTargetAction", "maxCapacity"))))
+            .Where(r => (string?)ProgramValues.At(r.Value, "type") == "aws:appautoscaling/scheduledAction:ScheduledAction" && Equals(ProgramValues.At(r.Value, "properties", "resourceId"), target))
+            .Select(r => new ScheduledScalingAction(r.Key, (string)ProgramValues.At(r.Value, "properties", "schedule")!, (string?)ProgramValues.At(r.Value, "properties", "timezone") ?? "UTC",
+                Number(ProgramValues.At(r.Value, "properties", "scalableTargetAction", "minCapacity")), Number(ProgramValues.At(r.Value, "properties", "scalableTargetAction", "maxCapacity"))))
             .ToList();
-        var registered = new ScalingRange(Number(Property(program, targetName, "minCapacity"))!.Value, Number(Property(program, targetName, "maxCapacity"))!.Value);
-        var tracking = Of("aws:appautoscaling/policy:Policy").Any(p => (string?)At(p, "properties", "policyType") == "TargetTrackingScaling");
+        var registered = new ScalingRange(Number(template.Property(targetName, "minCapacity"))!.Value, Number(template.Property(targetName, "maxCapacity"))!.Value);
+        var tracking = Of("aws:appautoscaling/policy:Policy").Any(p => (string?)ProgramValues.At(p, "properties", "policyType") == "TargetTrackingScaling");
         return new EmittedScaling(registered, actions, tracking);
     }
 

@@ -1,7 +1,7 @@
 using Infra.Aws.Iam;
 using Infra.Aws.S3;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -20,7 +20,7 @@ public class SynthesisErrorTests
     [Fact]
     public void A_duplicate_logical_name_names_the_component_and_both_types()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
 
         var error = Assert.Throws<SynthesisException>(() => new Pair(stack, "models", "bucket"));
 
@@ -37,7 +37,7 @@ public class SynthesisErrorTests
     [InlineData("a-name-that-is-far-too-long-for-aws-once-pulumi-adds-its-suffix")]
     public void An_invalid_logical_name_is_refused_with_the_rule(string name)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
 
         var error = Assert.Throws<SynthesisException>(() => new Bucket(stack, name, new BucketArgs()));
 
@@ -48,7 +48,7 @@ public class SynthesisErrorTests
     [Fact]
     public void A_name_shared_by_a_resource_and_a_variable_is_refused()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new Bucket(stack, "aws-region", new BucketArgs());
 
         var error = Assert.Throws<SynthesisException>(() => Infra.Aws.AwsContext.Region(stack));
@@ -59,13 +59,13 @@ public class SynthesisErrorTests
     [Fact]
     public void A_reference_to_a_resource_of_another_program_is_caught_and_names_the_component()
     {
-        var other = NewStack("other");
+        var other = new Stack("proj", "other");
         var foreign = new Bucket(other, "foreign", new BucketArgs());
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var component = new TestComponent(stack, "api");
         new BucketPolicy(component, "policy", new BucketPolicyArgs { Bucket = foreign.BucketName, Policy = "{}" });
 
-        var error = Assert.Throws<SynthesisException>(() => Synth(stack));
+        var error = Assert.Throws<SynthesisException>(() => StackTemplate.FromStack(stack));
 
         Assert.Contains("component 'api': resource 'api-policy' references 'foreign', which is not in this stack's program", error.Message, StringComparison.Ordinal);
     }
@@ -73,11 +73,11 @@ public class SynthesisErrorTests
     [Fact]
     public void A_dependency_on_a_resource_of_another_program_is_caught()
     {
-        var foreign = new Bucket(NewStack("other"), "foreign", new BucketArgs());
-        var stack = NewStack();
+        var foreign = new Bucket(new Stack("proj", "other"), "foreign", new BucketArgs());
+        var stack = new Stack("proj", "dev");
         new Bucket(stack, "local", new BucketArgs(), new CustomResourceOptions { DependsOn = [foreign] });
 
-        var error = Assert.Throws<SynthesisException>(() => Synth(stack));
+        var error = Assert.Throws<SynthesisException>(() => StackTemplate.FromStack(stack));
 
         Assert.Contains("'local' references 'foreign'", error.Message, StringComparison.Ordinal);
     }
@@ -85,14 +85,14 @@ public class SynthesisErrorTests
     [Fact]
     public void A_dependency_cycle_is_reported_with_its_path()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var component = new TestComponent(stack, "api");
         var roleArgs = new RoleArgs { AssumeRolePolicy = "{}" };
         var role = new Role(component, "role", roleArgs);
         var bucket = new Bucket(component, "bucket", new BucketArgs { BucketPrefix = role.RoleName });
         roleArgs.Description = bucket.BucketName; // closes the loop after both exist
 
-        var error = Assert.Throws<SynthesisException>(() => Synth(stack));
+        var error = Assert.Throws<SynthesisException>(() => StackTemplate.FromStack(stack));
 
         Assert.Contains("component 'api': dependency cycle: api-bucket -> api-role -> api-bucket", error.Message, StringComparison.Ordinal);
     }
@@ -100,12 +100,12 @@ public class SynthesisErrorTests
     [Fact]
     public void A_cycle_through_depends_on_is_reported()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var a = new Bucket(stack, "a", new BucketArgs());
         var b = new Bucket(stack, "b", new BucketArgs { BucketPrefix = a.BucketName });
         a.Options.DependsOn.Add(b);
 
-        var error = Assert.Throws<SynthesisException>(() => Synth(stack));
+        var error = Assert.Throws<SynthesisException>(() => StackTemplate.FromStack(stack));
 
         Assert.Contains("dependency cycle: a -> b -> a", error.Message, StringComparison.Ordinal);
     }
@@ -113,10 +113,10 @@ public class SynthesisErrorTests
     [Fact]
     public void A_function_call_cannot_be_interpolated_into_a_string()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new Bucket(stack, "data", new BucketArgs { BucketPrefix = Output.Format($"x-{Output.JsonSerialize(new { A = 1 })}") });
 
-        var error = Assert.Throws<SynthesisException>(() => Synth(stack));
+        var error = Assert.Throws<SynthesisException>(() => StackTemplate.FromStack(stack));
 
         Assert.Contains("fn::toJSON call cannot be interpolated", error.Message, StringComparison.Ordinal);
     }
@@ -124,7 +124,7 @@ public class SynthesisErrorTests
     [Fact]
     public void Exporting_an_output_twice_is_refused()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         stack.Export("url", "a");
 
         Assert.Throws<SynthesisException>(() => stack.Export("url", "b"));

@@ -1,8 +1,7 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Hosting;
-using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -13,7 +12,7 @@ public sealed class TrafficSplitTests
 
     private static RestInferenceApiArgs Args(TrafficSplitArgs split, bool registry = true)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         return new RestInferenceApiArgs
         {
             Function = registry ? new InferenceFunctionArgs { Code = Code, ModelBucket = new EncryptedBucket(stack, "models") } : new InferenceFunctionArgs { Code = Code },
@@ -36,44 +35,44 @@ public sealed class TrafficSplitTests
         Shadow = new ShadowArgs("next", 25),
     };
 
-    private static OrderedMap SynthApi(RestInferenceApiArgs args)
+    private static StackTemplate SynthApi(RestInferenceApiArgs args)
     {
-        var stack = ((EncryptedBucket?)args.Function.ModelBucket)?.Stack ?? NewStack();
+        var stack = ((EncryptedBucket?)args.Function.ModelBucket)?.Stack ?? new Stack("proj", "dev");
         _ = new RestInferenceApi(stack, "embed", args);
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
     [Fact]
     public void The_function_gets_the_split_as_TRAFFIC_SPLIT_and_its_role_reads_exactly_the_three_registry_folders()
     {
-        var program = SynthApi(Args(AbWithShadow));
+        var template = SynthApi(Args(AbWithShadow));
 
-        var json = (string)Property(program, "embed-function-function", "environment", "variables", "TRAFFIC_SPLIT")!;
+        var json = (string)template.Property("embed-function-function", "environment", "variables", "TRAFFIC_SPLIT")!;
         Assert.Equal("""{"variants":[{"name":"a","weight":90},{"name":"b","weight":10,"modelVersion":"1.1.0"},{"name":"next","weight":0,"modelVersion":"2.0.0-rc.1"}],"stickyHeader":"x-api-key","shadow":{"variant":"next","percent":25}}""", json);
-        Assert.Equal("1.0.0", Property(program, "embed-function-function", "environment", "variables", "MODEL_VERSION"));
-        var statements = (List<object?>)Property(program, "embed-function-role-policy", "policy", "fn::toJSON", "Statement")!;
-        var read = statements.Single(s => (string?)At(s, "Sid") == "ReadModel");
+        Assert.Equal("1.0.0", template.Property("embed-function-function", "environment", "variables", "MODEL_VERSION"));
+        var statements = (List<object?>)template.Property("embed-function-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var read = statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel");
         Assert.Equal(
             ["${models-bucket.arn}/models/resnet18/1.0.0/*", "${models-bucket.arn}/models/resnet18/1.1.0/*", "${models-bucket.arn}/models/resnet18/2.0.0-rc.1/*"],
-            ((List<object?>)At(read, "Resource")!).Cast<string>());
+            ((List<object?>)ProgramValues.At(read, "Resource")!).Cast<string>());
     }
 
     [Fact]
     public void The_dashboard_shows_the_variants_side_by_side_and_the_shadow_candidates_agreement()
     {
-        var program = SynthApi(Args(AbWithShadow));
-        var widgets = (List<object?>)Property(program, "embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
-        object? Titled(string title) => widgets.Single(w => (string?)At(w, "properties", "title") == title);
+        var template = SynthApi(Args(AbWithShadow));
+        var widgets = (List<object?>)template.Property("embed-monitoring-dashboard", "dashboardBody", "fn::toJSON", "widgets")!;
+        object? Titled(string title) => widgets.Single(w => (string?)ProgramValues.At(w, "properties", "title") == title);
 
-        var latency = (List<object?>)At(Titled("Latency p95 by variant (ms)"), "properties", "metrics")!;
-        Assert.Equal(["a", "b", "next"], latency.Select(m => (string)At(m, 5)!));
+        var latency = (List<object?>)ProgramValues.At(Titled("Latency p95 by variant (ms)"), "properties", "metrics")!;
+        Assert.Equal(["a", "b", "next"], latency.Select(m => (string)ProgramValues.At(m, 5)!));
         Assert.All(latency, m => Assert.Equal(("ServerlessInference", "Latency", "Model", "resnet18", "Variant"),
-            ((string)At(m, 0)!, (string)At(m, 1)!, (string)At(m, 2)!, (string)At(m, 3)!, (string)At(m, 4)!)));
-        Assert.Equal(3, ((List<object?>)At(Titled("Predictions by variant"), "properties", "metrics")!).Count);
-        Assert.Contains("MetricName=\"Errors\" Model=\"resnet18\"", (string)At(Titled("Errors by variant and code"), "properties", "metrics", 0, 0, "expression")!, StringComparison.Ordinal);
-        var agreement = (List<object?>)At(Titled("Shadow 'next': agreement with the primary (top-1 share, mean cosine)"), "properties", "metrics")!;
-        Assert.Equal(["ShadowTop1Match", "ShadowCosine"], agreement.Select(m => (string)At(m, 1)!));
-        Assert.All(agreement, m => Assert.Equal("next", At(m, 5)));
+            ((string)ProgramValues.At(m, 0)!, (string)ProgramValues.At(m, 1)!, (string)ProgramValues.At(m, 2)!, (string)ProgramValues.At(m, 3)!, (string)ProgramValues.At(m, 4)!)));
+        Assert.Equal(3, ((List<object?>)ProgramValues.At(Titled("Predictions by variant"), "properties", "metrics")!).Count);
+        Assert.Contains("MetricName=\"Errors\" Model=\"resnet18\"", (string)ProgramValues.At(Titled("Errors by variant and code"), "properties", "metrics", 0, 0, "expression")!, StringComparison.Ordinal);
+        var agreement = (List<object?>)ProgramValues.At(Titled("Shadow 'next': agreement with the primary (top-1 share, mean cosine)"), "properties", "metrics")!;
+        Assert.Equal(["ShadowTop1Match", "ShadowCosine"], agreement.Select(m => (string)ProgramValues.At(m, 1)!));
+        Assert.All(agreement, m => Assert.Equal("next", ProgramValues.At(m, 5)));
     }
 
     [Fact]
@@ -85,7 +84,7 @@ public sealed class TrafficSplitTests
                         new ModelVariantArgs { Name = "serverless", Weight = 25 }],
         };
 
-        var json = (string)Property(SynthApi(Args(split, registry: false)), "embed-function-function", "environment", "variables", "TRAFFIC_SPLIT")!;
+        var json = (string)SynthApi(Args(split, registry: false)).Property("embed-function-function", "environment", "variables", "TRAFFIC_SPLIT")!;
 
         Assert.Equal("""{"variants":[{"name":"legacy","weight":75,"url":"https://models.internal.example.com/api","timeoutMs":3000,"version":"legacy"},{"name":"serverless","weight":25}]}""", json);
     }
@@ -124,7 +123,7 @@ public sealed class TrafficSplitTests
     public void A_bad_split_names_the_component_the_key_the_value_and_what_is_allowed_and_adds_no_resources(TrafficSplitArgs split, bool registry, string message)
     {
         var args = Args(split, registry);
-        var stack = ((EncryptedBucket?)args.Function.ModelBucket)?.Stack ?? NewStack();
+        var stack = ((EncryptedBucket?)args.Function.ModelBucket)?.Stack ?? new Stack("proj", "dev");
         var before = stack.Resources.Count;
 
         var error = Assert.Throws<SynthesisException>(() => new RestInferenceApi(stack, "embed", args));

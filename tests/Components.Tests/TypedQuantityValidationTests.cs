@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests;
 
@@ -15,7 +15,7 @@ public sealed class TypedQuantityValidationTests
 
     private static SynthesisException FunctionError(InferenceFunctionArgs args)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var error = Assert.Throws<SynthesisException>(() => new InferenceFunction(stack, "embed", args));
         Assert.Empty(stack.Resources);
         return error;
@@ -61,7 +61,7 @@ public sealed class TypedQuantityValidationTests
     [Fact]
     public void Whole_values_in_any_unit_reach_aws_in_its_unit()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new InferenceFunction(stack, "embed", new InferenceFunctionArgs
         {
             Code = Code,
@@ -69,11 +69,11 @@ public sealed class TypedQuantityValidationTests
             Timeout = TimeSpan.FromMinutes(1),
             LogRetention = TimeSpan.FromHours(14 * 24),
         });
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        Assert.Equal(3008.0, Convert.ToDouble(Property(program, "embed-function", "memorySize"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(60.0, Convert.ToDouble(Property(program, "embed-function", "timeout"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(14.0, Convert.ToDouble(Property(program, "embed-logs", "retentionInDays"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(3008.0, Convert.ToDouble(template.Property("embed-function", "memorySize"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(60.0, Convert.ToDouble(template.Property("embed-function", "timeout"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(14.0, Convert.ToDouble(template.Property("embed-logs", "retentionInDays"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class TypedQuantityValidationTests
     [Fact]
     public void A_waf_window_must_be_one_of_the_rate_rules_windows_and_a_body_limit_within_api_gateways()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var error = Assert.Throws<SynthesisException>(() => new Waf(stack, "edge", new WafArgs
         {
             RateLimitWindow = TimeSpan.FromSeconds(300.5),
@@ -113,7 +113,7 @@ public sealed class TypedQuantityValidationTests
     [Fact]
     public void A_bucket_lifecycle_of_part_days_is_refused()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var error = Assert.Throws<SynthesisException>(() => new EncryptedBucket(stack, "models", new EncryptedBucketArgs
         {
             NoncurrentVersionExpiration = TimeSpan.FromHours(12),

@@ -139,11 +139,11 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
     {
         var stacks = new Dictionary<string, Stack>(ApiSampleStacks.Stacks());
 
-        var router = ProgramAssertions.NewStack();
+        var router = new Stack("proj", "dev");
         _ = new ModelRouterApi(router, "models", Routing.ModelRouterApiTests.Args());
         stacks["router"] = router;
 
-        var container = ProgramAssertions.NewStack();
+        var container = new Stack("proj", "dev");
         _ = new ContainerInferenceApi(container, "big", new ContainerInferenceApiArgs
         {
             BuildContext = new CodeDirectory("..", _containerContext),
@@ -155,7 +155,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
         });
         stacks["container"] = container;
 
-        var batch = ProgramAssertions.NewStack();
+        var batch = new Stack("proj", "dev");
         _ = new BatchInference(batch, "batch", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Timeout = TimeSpan.FromSeconds(120) },
@@ -168,7 +168,7 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
         stacks["batch"] = batch;
 
         // A traffic split with a shadow candidate, the accuracy alarm and provisioned concurrency: every optional widget.
-        var split = ProgramAssertions.NewStack();
+        var split = new Stack("proj", "dev");
         _ = new RestInferenceApi(split, "embed", new RestInferenceApiArgs
         {
             Function = new InferenceFunctionArgs

@@ -2,7 +2,7 @@ using Infra.Components;
 using Infra.Core;
 using Infra.Preview;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests.Preview;
 
@@ -21,9 +21,9 @@ public sealed class ProvisionedHoursTests
         Assert.Equal(5 * (8 + 40 + 3 + 2 + 4) + 48, week.Sum());
     }
 
-    private static (CostEstimate Estimate, Infra.Core.Synthesis.OrderedMap Program) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
+    private static (CostEstimate Estimate, StackTemplate Template) EstimateWith(ProvisionedConcurrencyScheduleArgs schedule, TrafficProfile traffic)
     {
-        var stack = NewStack("prod");
+        var stack = new Stack("proj", "prod");
         new RestInferenceApi(stack, "embed", new RestInferenceApiArgs
         {
             ModelName = "ppocr-cls",
@@ -31,7 +31,7 @@ public sealed class ProvisionedHoursTests
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("fn", "/nonexistent"), Memory = DataSize.FromMebibytes(2048), ProvisionedConcurrency = schedule },
             Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Month, RateLimit = 10, BurstLimit = 20 }], Clients = [new ApiClient("acme", "standard")] },
         });
-        return (new CostEstimator(new ProgramGraph(stack), traffic, Measurements.None).Estimate(), Synth(stack));
+        return (new CostEstimator(new ProgramGraph(stack), traffic, Measurements.None).Estimate(), StackTemplate.FromStack(stack));
     }
 
     [Theory]
@@ -41,11 +41,11 @@ public sealed class ProvisionedHoursTests
     {
         var schedule = new ProvisionedConcurrencyScheduleArgs { Weekdays = new DailyProfile { PeakMinimum = 4 }, TargetUtilization = targetUtilization };
         var traffic = new TrafficProfile { RequestsPerDay = 10_000, DurationMs = 150 };
-        var (estimate, program) = EstimateWith(schedule, traffic);
+        var (estimate, template) = EstimateWith(schedule, traffic);
 
         // The same model, fed from the program's own resources; with target tracking at this light load
         // (0.017 busy instances) the policy wants one instance, which the floor already gives.
-        var emitted = ScheduledScalingTests.Emitted(program, "embed-function-concurrency-target");
+        var emitted = ScheduledScalingTests.Emitted(template, "embed-function-concurrency-target");
         var weekly = ScheduledScalingModel.SteadyWeek(emitted.Registered, emitted.Actions, emitted.TargetTracking ? _ => 1 : null);
         var instanceHours = weekly.Sum() * PriceTable.HoursPerMonth / 168;
         var line = Assert.Single(estimate.Lines, l => l.Component == "embed/function" && l.Item.StartsWith("provisioned concurrency (", StringComparison.Ordinal));

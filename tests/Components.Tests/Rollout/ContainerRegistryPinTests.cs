@@ -1,6 +1,6 @@
 using Infra.Components;
 using Infra.Core;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests.Rollout;
 
@@ -31,33 +31,33 @@ public sealed class ContainerRegistryPinTests : IDisposable
     [Fact]
     public void The_container_function_loads_exactly_the_pinned_version_from_the_registry_and_may_read_only_its_folder()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         Container(stack, "1.1.0");
-        var program = Synth(stack);
+        var template = StackTemplate.FromStack(stack);
 
-        var variables = (Infra.Core.Synthesis.OrderedMap)Property(program, "large-function-function", "environment", "variables")!;
-        Assert.Equal("${models-bucket.bucket}", At(variables, "MODEL_REGISTRY_BUCKET"));
-        Assert.Equal("1.1.0", At(variables, "MODEL_VERSION"));
-        Assert.Equal("resnet18", At(variables, "MODEL_NAME"));
-        Assert.Equal("Image", Property(program, "large-function-function", "packageType"));
-        var statements = (List<object?>)Property(program, "large-function-role-policy", "policy", "fn::toJSON", "Statement")!;
-        Assert.Equal("${models-bucket.arn}/models/resnet18/1.1.0/*", At(statements.Single(s => (string?)At(s, "Sid") == "ReadModel"), "Resource"));
+        var variables = (Infra.Core.Synthesis.OrderedMap)template.Property("large-function-function", "environment", "variables")!;
+        Assert.Equal("${models-bucket.bucket}", ProgramValues.At(variables, "MODEL_REGISTRY_BUCKET"));
+        Assert.Equal("1.1.0", ProgramValues.At(variables, "MODEL_VERSION"));
+        Assert.Equal("resnet18", ProgramValues.At(variables, "MODEL_NAME"));
+        Assert.Equal("Image", template.Property("large-function-function", "packageType"));
+        var statements = (List<object?>)template.Property("large-function-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal("${models-bucket.arn}/models/resnet18/1.1.0/*", ProgramValues.At(statements.Single(s => (string?)ProgramValues.At(s, "Sid") == "ReadModel"), "Resource"));
         // No model build arguments: the image carries no model that the pin would hide.
-        Assert.False(Has(program, "resources", "large-image", "properties", "args"));
+        Assert.False(template.Has("resources", "large-image", "properties", "args"));
     }
 
     [Fact]
     public void Promoting_changes_the_functions_configuration_but_not_the_image()
     {
-        var current = NewStack();
+        var current = new Stack("proj", "dev");
         var currentApi = Container(current, "1.0.0");
-        var promoted = NewStack();
+        var promoted = new Stack("proj", "dev");
         var promotedApi = Container(promoted, "1.1.0");
 
-        var before = Synth(current);
-        var after = Synth(promoted);
-        Assert.Equal(Property(before, "large-image", "imageTag"), Property(after, "large-image", "imageTag"));
-        Assert.Equal("1.1.0", Property(after, "large-function-function", "environment", "variables", "MODEL_VERSION"));
+        var before = StackTemplate.FromStack(current);
+        var after = StackTemplate.FromStack(promoted);
+        Assert.Equal(before.Property("large-image", "imageTag"), after.Property("large-image", "imageTag"));
+        Assert.Equal("1.1.0", after.Property("large-function-function", "environment", "variables", "MODEL_VERSION"));
         Assert.Equal("1.1.0", promotedApi.ModelVersion);
         Assert.Equal("1.0.0", currentApi.ModelVersion);
     }
@@ -65,7 +65,7 @@ public sealed class ContainerRegistryPinTests : IDisposable
     [Fact]
     public void A_baked_model_source_together_with_a_registry_pin_is_refused()
     {
-        var error = Assert.Throws<SynthesisException>(() => Container(NewStack(), "1.1.0", modelSource: "models/big"));
+        var error = Assert.Throws<SynthesisException>(() => Container(new Stack("proj", "dev"), "1.1.0", modelSource: "models/big"));
 
         Assert.Contains("ModelSource = 'models/big' is invalid: expected unset when Function.ModelBucket pins a registry version", error.Message, StringComparison.Ordinal);
     }

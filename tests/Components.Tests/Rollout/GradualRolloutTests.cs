@@ -1,7 +1,7 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 
 namespace Components.Tests.Rollout;
 
@@ -10,9 +10,9 @@ public sealed class GradualRolloutTests
 {
     private static readonly CodeDirectory Code = new("fn", "/nonexistent");
 
-    internal static OrderedMap SynthApi(GradualRolloutArgs? rollout, Func<RestInferenceApiArgs, RestInferenceApiArgs>? change = null)
+    internal static StackTemplate SynthApi(GradualRolloutArgs? rollout, Func<RestInferenceApiArgs, RestInferenceApiArgs>? change = null)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var args = new RestInferenceApiArgs
         {
             ModelName = "ppocr-cls",
@@ -22,16 +22,16 @@ public sealed class GradualRolloutTests
             Rollout = rollout,
         };
         new RestInferenceApi(stack, "embed", change is null ? args : change(args));
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 
-    internal static OrderedMap States(OrderedMap program, string resource = "embed-rollout-state-machine") =>
-        (OrderedMap)Property(program, resource, "definition", "fn::toJSON", "States")!;
+    internal static OrderedMap States(StackTemplate template, string resource = "embed-rollout-state-machine") =>
+        (OrderedMap)template.Property(resource, "definition", "fn::toJSON", "States")!;
 
-    private static object? State(OrderedMap states, string name) => At(states, name);
+    private static object? State(OrderedMap states, string name) => ProgramValues.At(states, name);
 
     /// <summary>A string as the engine reads it: the program doubles every literal <c>$</c> (<c>$$</c> is Pulumi YAML's escape).</summary>
-    internal static string? Text(object? node, params object[] path) => ((string?)At(node, path))?.Replace("$$", "$", StringComparison.Ordinal);
+    internal static string? Text(object? node, params object[] path) => ((string?)ProgramValues.At(node, path))?.Replace("$$", "$", StringComparison.Ordinal);
 
     [Fact]
     public void Default_steps_shift_5_25_50_percent_by_alias_weights_then_point_live_at_the_new_version()
@@ -43,18 +43,18 @@ public sealed class GradualRolloutTests
         for (var i = 0; i < 3; i++)
         {
             var shift = State(states, $"Step{i + 1}Shift");
-            Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", At(shift, "Resource"));
-            Assert.Equal("live", At(shift, "Arguments", "Name"));
+            Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", ProgramValues.At(shift, "Resource"));
+            Assert.Equal("live", ProgramValues.At(shift, "Arguments", "Name"));
             Assert.Equal("{% $stable %}", Text(shift, "Arguments", "FunctionVersion"));
             Assert.Equal(weights[i], Text(shift, "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
-            Assert.Equal(0L, At(shift, "Assign", "checks"));
+            Assert.Equal(0L, ProgramValues.At(shift, "Assign", "checks"));
         }
 
         var promote = State(states, "Step4Shift");
         Assert.Equal("{% $target %}", Text(promote, "Arguments", "FunctionVersion"));
-        Assert.Empty((OrderedMap)At(promote, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
-        Assert.Equal("RolledOut", At(states, "Step4Judge", "Default"));
-        Assert.Equal("Succeed", At(states, "RolledOut", "Type"));
+        Assert.Empty((OrderedMap)ProgramValues.At(promote, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
+        Assert.Equal("RolledOut", ProgramValues.At(states, "Step4Judge", "Default"));
+        Assert.Equal("Succeed", ProgramValues.At(states, "RolledOut", "Type"));
     }
 
     [Fact]
@@ -62,39 +62,39 @@ public sealed class GradualRolloutTests
     {
         var states = States(SynthApi(new GradualRolloutArgs { StepsPercent = [10, 100], Bake = TimeSpan.FromMinutes(5), CheckInterval = TimeSpan.FromSeconds(120) }));
 
-        Assert.Equal("Wait", At(states, "Step1Bake", "Type"));
-        Assert.Equal(120L, At(states, "Step1Bake", "Seconds"));
+        Assert.Equal("Wait", ProgramValues.At(states, "Step1Bake", "Type"));
+        Assert.Equal(120L, ProgramValues.At(states, "Step1Bake", "Seconds"));
         var judge = State(states, "Step1Judge");
         // 5 minutes in 120-second checks: 3 checks (rounded up), then the next step.
         Assert.Equal("{% $checks < 3 %}", Text(judge, "Choices", 2, "Condition"));
-        Assert.Equal("Step1Bake", At(judge, "Choices", 2, "Next"));
-        Assert.Equal("Step2Shift", At(judge, "Default"));
+        Assert.Equal("Step1Bake", ProgramValues.At(judge, "Choices", 2, "Next"));
+        Assert.Equal("Step2Shift", ProgramValues.At(judge, "Default"));
         Assert.Equal("{% $checks + 1 %}", Text(states, "Step1Check", "Assign", "checks"));
     }
 
     [Fact]
     public void Every_check_reads_the_alarms_in_ALARM_state_and_any_firing_alarm_rolls_back_first()
     {
-        var program = SynthApi(new GradualRolloutArgs { AdditionalAlarmNames = ["orders-kpi"] });
-        var states = States(program);
+        var template = SynthApi(new GradualRolloutArgs { AdditionalAlarmNames = ["orders-kpi"] });
+        var states = States(template);
 
         var check = State(states, "Step2Check");
-        Assert.Equal("arn:aws:states:::aws-sdk:cloudwatch:describeAlarms", At(check, "Resource"));
-        Assert.Equal("ALARM", At(check, "Arguments", "StateValue"));
+        Assert.Equal("arn:aws:states:::aws-sdk:cloudwatch:describeAlarms", ProgramValues.At(check, "Resource"));
+        Assert.Equal("ALARM", ProgramValues.At(check, "Arguments", "StateValue"));
         Assert.Equal(
             [
                 "${embed-monitoring-error-rate.name}", "${embed-monitoring-p95-duration.name}", "${embed-monitoring-throttles.name}",
                 "${embed-monitoring-cold-start-rate.name}", "${embed-monitoring-api-5xx-rate.name}", "${embed-monitoring-api-4xx-rate.name}",
                 "${embed-rollout-canary-error-rate.name}", "${embed-rollout-canary-p95-duration.name}", "orders-kpi",
             ],
-            ((List<object?>)At(check, "Arguments", "AlarmNames")!).Cast<string>());
+            ((List<object?>)ProgramValues.At(check, "Arguments", "AlarmNames")!).Cast<string>());
         Assert.Equal("{% [$states.result.MetricAlarms.AlarmName] %}", Text(check, "Assign", "firing"));
         var judge = State(states, "Step2Judge");
         Assert.Equal("{% $count($firing) > 0 %}", Text(judge, "Choices", 0, "Condition"));
-        Assert.Equal("RollBack", At(judge, "Choices", 0, "Next"));
+        Assert.Equal("RollBack", ProgramValues.At(judge, "Choices", 0, "Next"));
         // A newer pulumi up wrote another version: this execution stops shifting.
         Assert.Equal("{% $latest != $target %}", Text(judge, "Choices", 1, "Condition"));
-        Assert.Equal("Superseded", At(judge, "Choices", 1, "Next"));
+        Assert.Equal("Superseded", ProgramValues.At(judge, "Choices", 1, "Next"));
     }
 
     [Fact]
@@ -103,15 +103,15 @@ public sealed class GradualRolloutTests
         var states = States(SynthApi(new GradualRolloutArgs()));
 
         var rollBack = State(states, "RollBack");
-        Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", At(rollBack, "Resource"));
+        Assert.Equal("arn:aws:states:::aws-sdk:lambda:updateAlias", ProgramValues.At(rollBack, "Resource"));
         Assert.Equal("{% $stable %}", Text(rollBack, "Arguments", "FunctionVersion"));
-        Assert.Empty((OrderedMap)At(rollBack, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
-        Assert.Equal("RolloutFailed", At(rollBack, "Next"));
-        Assert.Equal("Fail", At(states, "RolloutFailed", "Type"));
-        Assert.Equal("RolloutFailed", At(states, "RolloutFailed", "Error"));
+        Assert.Empty((OrderedMap)ProgramValues.At(rollBack, "Arguments", "RoutingConfig", "AdditionalVersionWeights")!);
+        Assert.Equal("RolloutFailed", ProgramValues.At(rollBack, "Next"));
+        Assert.Equal("Fail", ProgramValues.At(states, "RolloutFailed", "Type"));
+        Assert.Equal("RolloutFailed", ProgramValues.At(states, "RolloutFailed", "Error"));
         Assert.Contains("$join($firing, ', ')", Text(states, "RolloutFailed", "Cause"), StringComparison.Ordinal);
         // A traffic change that keeps failing also rolls back.
-        Assert.Equal("RollBack", At(states, "Step3Shift", "Catch", 0, "Next"));
+        Assert.Equal("RollBack", ProgramValues.At(states, "Step3Shift", "Catch", 0, "Next"));
     }
 
     [Fact]
@@ -119,13 +119,13 @@ public sealed class GradualRolloutTests
     {
         var states = States(SynthApi(new GradualRolloutArgs()));
 
-        Assert.Equal("arn:aws:states:::aws-sdk:ssm:getParameter", At(states, "ReadTarget", "Resource"));
-        Assert.Equal("/proj/dev/embed/rollout/target-version", At(states, "ReadTarget", "Arguments", "Name"));
-        Assert.Equal("arn:aws:states:::aws-sdk:lambda:getAlias", At(states, "ReadStable", "Resource"));
+        Assert.Equal("arn:aws:states:::aws-sdk:ssm:getParameter", ProgramValues.At(states, "ReadTarget", "Resource"));
+        Assert.Equal("/proj/dev/embed/rollout/target-version", ProgramValues.At(states, "ReadTarget", "Arguments", "Name"));
+        Assert.Equal("arn:aws:states:::aws-sdk:lambda:getAlias", ProgramValues.At(states, "ReadStable", "Resource"));
         Assert.Equal("{% $states.result.FunctionVersion %}", Text(states, "ReadStable", "Assign", "stable"));
         Assert.Equal("{% $stable = $target %}", Text(states, "Decide", "Choices", 0, "Condition"));
-        Assert.Equal("AlreadyLive", At(states, "Decide", "Choices", 0, "Next"));
-        Assert.Equal("Step1Shift", At(states, "Decide", "Default"));
+        Assert.Equal("AlreadyLive", ProgramValues.At(states, "Decide", "Choices", 0, "Next"));
+        Assert.Equal("Step1Shift", ProgramValues.At(states, "Decide", "Default"));
     }
 
     [Theory]
@@ -134,12 +134,12 @@ public sealed class GradualRolloutTests
     [InlineData(new[] { 1, 2, 3, 10, 20, 30, 40, 60, 80, 100 })]
     public void Every_transition_names_a_state_and_every_state_is_reachable(int[] steps)
     {
-        var program = SynthApi(new GradualRolloutArgs { StepsPercent = steps });
-        var states = States(program);
-        Assert.Equal("JSONata", Property(program, "embed-rollout-state-machine", "definition", "fn::toJSON", "QueryLanguage"));
+        var template = SynthApi(new GradualRolloutArgs { StepsPercent = steps });
+        var states = States(template);
+        Assert.Equal("JSONata", template.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "QueryLanguage"));
 
         var reached = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([(string)Property(program, "embed-rollout-state-machine", "definition", "fn::toJSON", "StartAt")!]);
+        var pending = new Stack<string>([(string)template.Property("embed-rollout-state-machine", "definition", "fn::toJSON", "StartAt")!]);
         while (pending.TryPop(out var name))
         {
             Assert.True(states.Any(s => s.Key == name), $"transition to missing state {name}");
@@ -156,7 +156,7 @@ public sealed class GradualRolloutTests
 
         Assert.Equal(states.Select(s => s.Key).Order(StringComparer.Ordinal), reached.Order(StringComparer.Ordinal));
         // Only Succeed and Fail states end an execution.
-        Assert.All(states.Where(s => !Transitions((OrderedMap)s.Value!).Any()), s => Assert.Contains((string)At(s.Value, "Type")!, new[] { "Succeed", "Fail" }));
+        Assert.All(states.Where(s => !Transitions((OrderedMap)s.Value!).Any()), s => Assert.Contains((string)ProgramValues.At(s.Value, "Type")!, new[] { "Succeed", "Fail" }));
     }
 
     private static IEnumerable<string> Transitions(OrderedMap state)
@@ -171,7 +171,7 @@ public sealed class GradualRolloutTests
                 case ("Choices" or "Catch", List<object?> branches):
                     foreach (var branch in branches)
                     {
-                        yield return (string)At(branch, "Next")!;
+                        yield return (string)ProgramValues.At(branch, "Next")!;
                     }
 
                     break;
@@ -182,42 +182,42 @@ public sealed class GradualRolloutTests
     [Fact]
     public void The_state_machine_may_read_only_its_parameter_and_alarms_and_change_only_this_functions_alias()
     {
-        var program = SynthApi(new GradualRolloutArgs());
-        var statements = (List<object?>)Property(program, "embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var template = SynthApi(new GradualRolloutArgs());
+        var statements = (List<object?>)template.Property("embed-rollout-role-policy", "policy", "fn::toJSON", "Statement")!;
 
-        Assert.Equal(["ReadTargetVersion", "CheckAlarms", "ShiftLiveAlias"], statements.Select(s => (string)At(s, "Sid")!));
-        Assert.Equal(["ssm:GetParameter"], ((List<object?>)At(statements[0], "Action")!).Cast<string>());
+        Assert.Equal(["ReadTargetVersion", "CheckAlarms", "ShiftLiveAlias"], statements.Select(s => (string)ProgramValues.At(s, "Sid")!));
+        Assert.Equal(["ssm:GetParameter"], ((List<object?>)ProgramValues.At(statements[0], "Action")!).Cast<string>());
         Assert.Equal("arn:${aws-partition.partition}:ssm:${aws-region.region}:${aws-caller-identity.accountId}:parameter/proj/dev/embed/rollout/target-version",
-            At(statements[0], "Resource"));
-        Assert.Equal(["cloudwatch:DescribeAlarms"], ((List<object?>)At(statements[1], "Action")!).Cast<string>());
-        var alarms = ((List<object?>)At(statements[1], "Resource")!).Cast<string>().ToList();
+            ProgramValues.At(statements[0], "Resource"));
+        Assert.Equal(["cloudwatch:DescribeAlarms"], ((List<object?>)ProgramValues.At(statements[1], "Action")!).Cast<string>());
+        var alarms = ((List<object?>)ProgramValues.At(statements[1], "Resource")!).Cast<string>().ToList();
         Assert.Equal(8, alarms.Count);
         Assert.All(alarms, arn => Assert.Matches(@"^arn:\$\{aws-partition\.partition\}:cloudwatch:\$\{aws-region\.region\}:\$\{aws-caller-identity\.accountId\}:alarm:\$\{embed-(monitoring|rollout)-[a-z0-9-]+\.name\}$", arn));
-        Assert.Equal(["lambda:GetAlias", "lambda:UpdateAlias"], ((List<object?>)At(statements[2], "Action")!).Cast<string>());
-        Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], ((List<object?>)At(statements[2], "Resource")!).Cast<string>());
-        Assert.Equal("states.amazonaws.com", Property(program, "embed-rollout-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        Assert.Equal(["lambda:GetAlias", "lambda:UpdateAlias"], ((List<object?>)ProgramValues.At(statements[2], "Action")!).Cast<string>());
+        Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], ((List<object?>)ProgramValues.At(statements[2], "Resource")!).Cast<string>());
+        Assert.Equal("states.amazonaws.com", template.Property("embed-rollout-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
 
-        var start = Property(program, "embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement", 0);
-        Assert.Equal(["states:StartExecution"], ((List<object?>)At(start, "Action")!).Cast<string>());
-        Assert.Equal("${embed-rollout-state-machine.arn}", At(start, "Resource"));
+        var start = template.Property("embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement", 0);
+        Assert.Equal(["states:StartExecution"], ((List<object?>)ProgramValues.At(start, "Action")!).Cast<string>());
+        Assert.Equal("${embed-rollout-state-machine.arn}", ProgramValues.At(start, "Resource"));
     }
 
     [Fact]
     public void Pulumi_up_writes_the_published_version_into_the_parameter_whose_change_event_starts_the_state_machine()
     {
-        var program = SynthApi(new GradualRolloutArgs());
+        var template = SynthApi(new GradualRolloutArgs());
 
-        Assert.Equal("/proj/dev/embed/rollout/target-version", Property(program, "embed-rollout-target-version", "name"));
-        Assert.Equal("${embed-function-function.version}", Property(program, "embed-rollout-target-version", "value"));
+        Assert.Equal("/proj/dev/embed/rollout/target-version", template.Property("embed-rollout-target-version", "name"));
+        Assert.Equal("${embed-function-function.version}", template.Property("embed-rollout-target-version", "value"));
         Assert.Equal(["${embed-rollout-state-machine}", "${embed-rollout-trigger-target}"],
-            ((List<object?>)At(program, "resources", "embed-rollout-target-version", "options", "dependsOn")!).Cast<string>());
-        var pattern = Property(program, "embed-rollout-trigger", "eventPattern", "fn::toJSON");
-        Assert.Equal(["aws.ssm"], ((List<object?>)At(pattern, "source")!).Cast<string>());
-        Assert.Equal(["Parameter Store Change"], ((List<object?>)At(pattern, "detail-type")!).Cast<string>());
-        Assert.Equal(["/proj/dev/embed/rollout/target-version"], ((List<object?>)At(pattern, "detail", "name")!).Cast<string>());
-        Assert.Equal("${embed-rollout-state-machine.arn}", Property(program, "embed-rollout-trigger-target", "arn"));
-        Assert.Equal("${embed-rollout-events-role.arn}", Property(program, "embed-rollout-trigger-target", "roleArn"));
-        Assert.Equal("STANDARD", Property(program, "embed-rollout-state-machine", "type"));
+            ((List<object?>)template.At("resources", "embed-rollout-target-version", "options", "dependsOn")!).Cast<string>());
+        var pattern = template.Property("embed-rollout-trigger", "eventPattern", "fn::toJSON");
+        Assert.Equal(["aws.ssm"], ((List<object?>)ProgramValues.At(pattern, "source")!).Cast<string>());
+        Assert.Equal(["Parameter Store Change"], ((List<object?>)ProgramValues.At(pattern, "detail-type")!).Cast<string>());
+        Assert.Equal(["/proj/dev/embed/rollout/target-version"], ((List<object?>)ProgramValues.At(pattern, "detail", "name")!).Cast<string>());
+        Assert.Equal("${embed-rollout-state-machine.arn}", template.Property("embed-rollout-trigger-target", "arn"));
+        Assert.Equal("${embed-rollout-events-role.arn}", template.Property("embed-rollout-trigger-target", "roleArn"));
+        Assert.Equal("STANDARD", template.Property("embed-rollout-state-machine", "type"));
     }
 
     [Fact]
@@ -226,29 +226,29 @@ public sealed class GradualRolloutTests
         var rolled = SynthApi(new GradualRolloutArgs());
         var direct = SynthApi(null);
 
-        Assert.Equal("${embed-function-function.version}", Property(rolled, "embed-function-alias", "functionVersion"));
-        Assert.Equal(["functionVersion", "routingConfig"], ((List<object?>)At(rolled, "resources", "embed-function-alias", "options", "ignoreChanges")!).Cast<string>());
-        Assert.False(Has(direct, "resources", "embed-function-alias", "options", "ignoreChanges"));
-        Assert.False(Has(direct, "resources", "embed-rollout-state-machine"));
+        Assert.Equal("${embed-function-function.version}", rolled.Property("embed-function-alias", "functionVersion"));
+        Assert.Equal(["functionVersion", "routingConfig"], ((List<object?>)rolled.At("resources", "embed-function-alias", "options", "ignoreChanges")!).Cast<string>());
+        Assert.False(direct.Has("resources", "embed-function-alias", "options", "ignoreChanges"));
+        Assert.False(direct.Has("resources", "embed-rollout-state-machine"));
         // Every change still publishes a version, and old versions are kept: a rollback needs no rebuild.
-        Assert.Equal(true, Property(rolled, "embed-function-function", "publish"));
+        Assert.Equal(true, rolled.Property("embed-function-function", "publish"));
     }
 
     [Fact]
     public void The_canary_alarms_watch_the_new_version_alone_by_the_apis_own_thresholds()
     {
-        var program = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95Duration = TimeSpan.FromMilliseconds(800) });
+        var template = SynthApi(new GradualRolloutArgs(), a => a with { ErrorRatePercent = 2, P95Duration = TimeSpan.FromMilliseconds(800) });
 
-        var duration = Resource(program, "embed-rollout-canary-p95-duration");
-        Assert.Equal("${embed-function-function.version}", At(duration, "properties", "dimensions", "ExecutedVersion"));
-        Assert.Equal("${embed-function-function.name}:live", At(duration, "properties", "dimensions", "Resource"));
-        Assert.Equal(800m, At(duration, "properties", "threshold"));
-        Assert.Equal(At(Resource(program, "embed-monitoring-p95-duration"), "properties", "threshold"), At(duration, "properties", "threshold"));
-        Assert.Equal("p95", At(duration, "properties", "extendedStatistic"));
-        var errors = Resource(program, "embed-rollout-canary-error-rate");
-        Assert.Equal(2m, At(errors, "properties", "threshold"));
-        Assert.Equal(At(Resource(program, "embed-monitoring-error-rate"), "properties", "threshold"), At(errors, "properties", "threshold"));
-        Assert.Equal("${embed-function-function.version}", At(errors, "properties", "metricQueries", 0, "metric", "dimensions", "ExecutedVersion"));
+        var duration = template.Resource("embed-rollout-canary-p95-duration");
+        Assert.Equal("${embed-function-function.version}", ProgramValues.At(duration, "properties", "dimensions", "ExecutedVersion"));
+        Assert.Equal("${embed-function-function.name}:live", ProgramValues.At(duration, "properties", "dimensions", "Resource"));
+        Assert.Equal(800m, ProgramValues.At(duration, "properties", "threshold"));
+        Assert.Equal(ProgramValues.At(template.Resource("embed-monitoring-p95-duration"), "properties", "threshold"), ProgramValues.At(duration, "properties", "threshold"));
+        Assert.Equal("p95", ProgramValues.At(duration, "properties", "extendedStatistic"));
+        var errors = template.Resource("embed-rollout-canary-error-rate");
+        Assert.Equal(2m, ProgramValues.At(errors, "properties", "threshold"));
+        Assert.Equal(ProgramValues.At(template.Resource("embed-monitoring-error-rate"), "properties", "threshold"), ProgramValues.At(errors, "properties", "threshold"));
+        Assert.Equal("${embed-function-function.version}", ProgramValues.At(errors, "properties", "metricQueries", 0, "metric", "dimensions", "ExecutedVersion"));
     }
 
     [Theory]
@@ -276,28 +276,28 @@ public sealed class GradualRolloutTests
     [Fact]
     public void The_batch_pattern_rolls_out_through_the_same_alias_weights()
     {
-        var program = SynthBatchWithRollout();
+        var template = SynthBatchWithRollout();
 
-        Assert.Equal("${batch-function-alias.arn}", Property(program, "batch-trigger", "functionName"));
-        Assert.Equal("{% { $target: 0.25 } %}", Text(States(program, "batch-rollout-state-machine"), "Step2Shift", "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
-        Assert.Contains("${batch-monitoring-error-rate.name}", ((List<object?>)At(States(program, "batch-rollout-state-machine"), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
+        Assert.Equal("${batch-function-alias.arn}", template.Property("batch-trigger", "functionName"));
+        Assert.Equal("{% { $target: 0.25 } %}", Text(States(template, "batch-rollout-state-machine"), "Step2Shift", "Arguments", "RoutingConfig", "AdditionalVersionWeights"));
+        Assert.Contains("${batch-monitoring-error-rate.name}", ((List<object?>)ProgramValues.At(States(template, "batch-rollout-state-machine"), "Step1Check", "Arguments", "AlarmNames")!).Cast<string>());
     }
 
     [Fact]
     public void The_batch_canary_is_judged_by_the_batch_functions_own_duration_threshold_not_an_apis()
     {
-        var program = SynthBatchWithRollout();
+        var template = SynthBatchWithRollout();
 
         // One invocation handles up to a batch of objects: the function's alarm sits at 80 % of its 120 s timeout.
-        Assert.Equal(96_000m, Property(program, "batch-monitoring-p95-duration", "threshold"));
-        Assert.Equal(Property(program, "batch-monitoring-p95-duration", "threshold"), Property(program, "batch-rollout-canary-p95-duration", "threshold"));
-        Assert.Equal(Property(program, "batch-monitoring-error-rate", "threshold"), Property(program, "batch-rollout-canary-error-rate", "threshold"));
+        Assert.Equal(96_000m, template.Property("batch-monitoring-p95-duration", "threshold"));
+        Assert.Equal(template.Property("batch-monitoring-p95-duration", "threshold"), template.Property("batch-rollout-canary-p95-duration", "threshold"));
+        Assert.Equal(template.Property("batch-monitoring-error-rate", "threshold"), template.Property("batch-rollout-canary-error-rate", "threshold"));
     }
 
     /// <summary>A batch pattern (120 s function timeout) with the default gradual rollout, synthesized.</summary>
-    private static OrderedMap SynthBatchWithRollout()
+    private static StackTemplate SynthBatchWithRollout()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = Code, Timeout = TimeSpan.FromSeconds(120) },
@@ -306,6 +306,6 @@ public sealed class GradualRolloutTests
             Notifications = new AlarmNotifications(stack, "alerts"),
             Rollout = new GradualRolloutArgs(),
         });
-        return Synth(stack);
+        return StackTemplate.FromStack(stack);
     }
 }

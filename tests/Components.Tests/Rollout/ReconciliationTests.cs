@@ -1,7 +1,7 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Core.Synthesis;
-using static Components.Tests.ProgramAssertions;
+using Infra.Testing;
 using static Components.Tests.Rollout.GradualRolloutTests;
 
 namespace Components.Tests.Rollout;
@@ -14,12 +14,12 @@ public sealed class ReconciliationTests
 {
     private const string Written = "2026-12-01T10:00:00.000Z";
 
-    private static OrderedMap SynthWarm() => SynthApi(new GradualRolloutArgs(), a => a with
+    private static StackTemplate SynthWarm() => SynthApi(new GradualRolloutArgs(), a => a with
     {
         Function = a.Function with { ProvisionedConcurrency = new ProvisionedConcurrencyScheduleArgs() },
     });
 
-    private static OrderedMap Definition(OrderedMap program) => (OrderedMap)Property(program, "embed-rollout-reconcile", "definition", "fn::toJSON")!;
+    private static OrderedMap Definition(StackTemplate template) => (OrderedMap)template.Property("embed-rollout-reconcile", "definition", "fn::toJSON")!;
 
     private static List<string> Strings(object? list) => [.. ((List<object?>)list!).Cast<string>()];
 
@@ -37,7 +37,7 @@ public sealed class ReconciliationTests
 
     public static TheoryData<string> Strategies() => ["alias weights", "stage canary"];
 
-    private static OrderedMap Program(string strategy) => strategy == "alias weights" ? SynthApi(new GradualRolloutArgs()) : SynthWarm();
+    private static StackTemplate Program(string strategy) => strategy == "alias weights" ? SynthApi(new GradualRolloutArgs()) : SynthWarm();
 
     [Theory]
     [MemberData(nameof(Strategies))]
@@ -99,38 +99,38 @@ public sealed class ReconciliationTests
     [Fact]
     public void A_schedule_starts_the_reconciliation_through_a_role_that_may_start_only_the_two_state_machines()
     {
-        var program = SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(5) });
+        var template = SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(5) });
 
-        Assert.Equal("rate(5 minutes)", Property(program, "embed-rollout-reconcile-schedule", "scheduleExpression"));
-        Assert.Equal("${embed-rollout-reconcile-schedule.name}", Property(program, "embed-rollout-reconcile-target", "rule"));
-        Assert.Equal("${embed-rollout-reconcile.arn}", Property(program, "embed-rollout-reconcile-target", "arn"));
-        Assert.Equal("${embed-rollout-events-role.arn}", Property(program, "embed-rollout-reconcile-target", "roleArn"));
-        Assert.Equal("events.amazonaws.com", Property(program, "embed-rollout-events-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
-        var start = (List<object?>)Property(program, "embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement")!;
-        Assert.Equal(["StartRollout", "StartReconcile"], start.Select(s => (string)At(s, "Sid")!));
-        Assert.All(start, s => Assert.Equal(["states:StartExecution"], Strings(At(s, "Action"))));
-        Assert.Equal(["${embed-rollout-state-machine.arn}", "${embed-rollout-reconcile.arn}"], start.Select(s => (string)At(s, "Resource")!));
-        Assert.Equal("EXPRESS", Property(program, "embed-rollout-reconcile", "type"));
-        Assert.Equal("rate(1 minute)", Property(SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(1) }), "embed-rollout-reconcile-schedule", "scheduleExpression"));
+        Assert.Equal("rate(5 minutes)", template.Property("embed-rollout-reconcile-schedule", "scheduleExpression"));
+        Assert.Equal("${embed-rollout-reconcile-schedule.name}", template.Property("embed-rollout-reconcile-target", "rule"));
+        Assert.Equal("${embed-rollout-reconcile.arn}", template.Property("embed-rollout-reconcile-target", "arn"));
+        Assert.Equal("${embed-rollout-events-role.arn}", template.Property("embed-rollout-reconcile-target", "roleArn"));
+        Assert.Equal("events.amazonaws.com", template.Property("embed-rollout-events-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        var start = (List<object?>)template.Property("embed-rollout-events-role-policy", "policy", "fn::toJSON", "Statement")!;
+        Assert.Equal(["StartRollout", "StartReconcile"], start.Select(s => (string)ProgramValues.At(s, "Sid")!));
+        Assert.All(start, s => Assert.Equal(["states:StartExecution"], Strings(ProgramValues.At(s, "Action"))));
+        Assert.Equal(["${embed-rollout-state-machine.arn}", "${embed-rollout-reconcile.arn}"], start.Select(s => (string)ProgramValues.At(s, "Resource")!));
+        Assert.Equal("EXPRESS", template.Property("embed-rollout-reconcile", "type"));
+        Assert.Equal("rate(1 minute)", SynthApi(new GradualRolloutArgs { ReconcileInterval = TimeSpan.FromMinutes(1) }).Property("embed-rollout-reconcile-schedule", "scheduleExpression"));
     }
 
     [Fact]
     public void The_reconciliation_may_read_the_parameter_and_live_alias_and_list_and_start_only_this_rollout()
     {
-        var program = SynthApi(new GradualRolloutArgs());
-        var statements = (List<object?>)Property(program, "embed-rollout-reconcile-role-policy", "policy", "fn::toJSON", "Statement")!;
+        var template = SynthApi(new GradualRolloutArgs());
+        var statements = (List<object?>)template.Property("embed-rollout-reconcile-role-policy", "policy", "fn::toJSON", "Statement")!;
 
-        Assert.Equal(["ReadTargetVersion", "ReadLiveAlias", "ListRollouts", "StartRollout"], statements.Select(s => (string)At(s, "Sid")!));
-        Assert.Equal(["ssm:GetParameter"], Strings(At(statements[0], "Action")));
+        Assert.Equal(["ReadTargetVersion", "ReadLiveAlias", "ListRollouts", "StartRollout"], statements.Select(s => (string)ProgramValues.At(s, "Sid")!));
+        Assert.Equal(["ssm:GetParameter"], Strings(ProgramValues.At(statements[0], "Action")));
         Assert.Equal("arn:${aws-partition.partition}:ssm:${aws-region.region}:${aws-caller-identity.accountId}:parameter/proj/dev/embed/rollout/target-version",
-            At(statements[0], "Resource"));
-        Assert.Equal(["lambda:GetAlias"], Strings(At(statements[1], "Action")));
-        Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], Strings(At(statements[1], "Resource")));
-        Assert.Equal(["states:ListExecutions"], Strings(At(statements[2], "Action")));
-        Assert.Equal(["states:StartExecution"], Strings(At(statements[3], "Action")));
-        Assert.All(statements.Skip(2), s => Assert.Equal("${embed-rollout-state-machine.arn}", At(s, "Resource")));
-        Assert.Equal("states.amazonaws.com", Property(program, "embed-rollout-reconcile-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
-        Assert.Equal("${embed-rollout-reconcile-role.arn}", Property(program, "embed-rollout-reconcile", "roleArn"));
+            ProgramValues.At(statements[0], "Resource"));
+        Assert.Equal(["lambda:GetAlias"], Strings(ProgramValues.At(statements[1], "Action")));
+        Assert.Equal(["${embed-function-function.arn}", "${embed-function-function.arn}:live"], Strings(ProgramValues.At(statements[1], "Resource")));
+        Assert.Equal(["states:ListExecutions"], Strings(ProgramValues.At(statements[2], "Action")));
+        Assert.Equal(["states:StartExecution"], Strings(ProgramValues.At(statements[3], "Action")));
+        Assert.All(statements.Skip(2), s => Assert.Equal("${embed-rollout-state-machine.arn}", ProgramValues.At(s, "Resource")));
+        Assert.Equal("states.amazonaws.com", template.Property("embed-rollout-reconcile-role", "assumeRolePolicy", "fn::toJSON", "Statement", 0, "Principal", "Service"));
+        Assert.Equal("${embed-rollout-reconcile-role.arn}", template.Property("embed-rollout-reconcile", "roleArn"));
     }
 
     [Fact]

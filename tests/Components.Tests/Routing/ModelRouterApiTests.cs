@@ -3,8 +3,8 @@ using Infra.Components;
 using Infra.Core;
 using Infra.Policy;
 using Infra.Core.Synthesis;
+using Infra.Testing;
 using SchemaCheck.Checking;
-using static Components.Tests.ProgramAssertions;
 
 namespace Components.Tests.Routing;
 
@@ -33,39 +33,39 @@ public sealed class ModelRouterApiTests
         },
     };
 
-    private static (OrderedMap Program, ModelRouterApi Router) SynthRouter(ModelRouterApiArgs args)
+    private static (StackTemplate Program, ModelRouterApi Router) SynthRouter(ModelRouterApiArgs args)
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         var router = new ModelRouterApi(stack, "models", args);
-        return (Synth(stack), router);
+        return (StackTemplate.FromStack(stack), router);
     }
 
     [Fact]
     public void A_large_model_gets_a_dedicated_function_with_a_full_vcpu_and_the_small_ones_share_a_small_function()
     {
-        var (program, router) = SynthRouter(Args());
+        var (template, router) = SynthRouter(Args());
 
         Assert.Equal(["resnet18", "shared"], router.Functions.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(1769L, Convert.ToInt64(Property(program, "models-resnet18-function-function", "memorySize")));
-        Assert.Equal("resnet18", Property(program, "models-resnet18-function-function", "environment", "variables", "MODEL_NAME"));
+        Assert.Equal(1769L, Convert.ToInt64(template.Property("models-resnet18-function-function", "memorySize")));
+        Assert.Equal("resnet18", template.Property("models-resnet18-function-function", "environment", "variables", "MODEL_NAME"));
         // (92 MB + 2 × 0.55 MB × 4.2) × 1.5 = 145 MB, rounded up to 192.
-        Assert.Equal(192L, Convert.ToInt64(Property(program, "models-shared-function-function", "memorySize")));
-        Assert.Equal("ppocr-cls,text-dir", Property(program, "models-shared-function-function", "environment", "variables", "MODEL_NAME"));
+        Assert.Equal(192L, Convert.ToInt64(template.Property("models-shared-function-function", "memorySize")));
+        Assert.Equal("ppocr-cls,text-dir", template.Property("models-shared-function-function", "environment", "variables", "MODEL_NAME"));
     }
 
     [Fact]
     public void Each_models_routes_invoke_its_own_functions_live_alias_and_the_rules_and_ensembles_the_shared_one()
     {
-        var (program, router) = SynthRouter(Args());
+        var (template, router) = SynthRouter(Args());
 
-        Assert.Equal("${models-resnet18-function-alias.invokeArn}", Property(program, "models-api-resnet18-predict-integration", "uri"));
-        Assert.Equal("${models-resnet18-function-alias.functionName}", Property(program, "models-api-resnet18-predict-permission", "function"));
-        Assert.EndsWith("/POST/v2/models/resnet18/predict", (string)Property(program, "models-api-resnet18-predict-permission", "sourceArn")!, StringComparison.Ordinal);
-        Assert.Equal("${models-shared-function-alias.invokeArn}", Property(program, "models-api-ppocr-cls-infer-integration", "uri"));
-        Assert.Equal("${models-shared-function-alias.invokeArn}", Property(program, "models-api-direction-predict-integration", "uri"));
-        Assert.Equal("${models-shared-function-alias.invokeArn}", Property(program, "models-api-auto-infer-integration", "uri"));
-        Assert.Equal("${models-shared-function-alias.invokeArn}", Property(program, "models-api-health-ready-integration", "uri"));
-        Assert.Equal("resnet18", Property(program, "models-api-path-v2-models-resnet18", "pathPart"));
+        Assert.Equal("${models-resnet18-function-alias.invokeArn}", template.Property("models-api-resnet18-predict-integration", "uri"));
+        Assert.Equal("${models-resnet18-function-alias.functionName}", template.Property("models-api-resnet18-predict-permission", "function"));
+        Assert.EndsWith("/POST/v2/models/resnet18/predict", (string)template.Property("models-api-resnet18-predict-permission", "sourceArn")!, StringComparison.Ordinal);
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-ppocr-cls-infer-integration", "uri"));
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-direction-predict-integration", "uri"));
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-auto-infer-integration", "uri"));
+        Assert.Equal("${models-shared-function-alias.invokeArn}", template.Property("models-api-health-ready-integration", "uri"));
+        Assert.Equal("resnet18", template.Property("models-api-path-v2-models-resnet18", "pathPart"));
         Assert.Same(router.Functions["resnet18"], router.RouteFunctions["resnet18-infer"]);
         Assert.Same(router.SharedFunction, router.FunctionOf("direction"));
         Assert.Same(router.SharedFunction, router.FunctionOf("auto"));
@@ -74,30 +74,30 @@ public sealed class ModelRouterApiTests
     [Fact]
     public void The_shared_function_gets_the_ensembles_and_rules_in_the_functions_own_format()
     {
-        var (program, _) = SynthRouter(Args());
+        var (template, _) = SynthRouter(Args());
 
-        var ensembles = JsonDocument.Parse((string)Property(program, "models-shared-function-function", "environment", "variables", "ENSEMBLES")!).RootElement;
+        var ensembles = JsonDocument.Parse((string)template.Property("models-shared-function-function", "environment", "variables", "ENSEMBLES")!).RootElement;
         Assert.Equal("""[{"name":"direction","combine":"vote","members":[{"model":"ppocr-cls","weight":2,"timeoutMs":5000},{"model":"text-dir","weight":1,"timeoutMs":300}]}]""",
             ensembles.GetRawText());
-        var router = (string)Property(program, "models-shared-function-function", "environment", "variables", "ROUTER")!;
+        var router = (string)template.Property("models-shared-function-function", "environment", "variables", "ROUTER")!;
         Assert.Equal("""{"name":"auto","rules":[{"header":"x-task","equals":"direction","model":"direction"},{"contentType":"image/*","model":"ppocr-cls"}],"default":"ppocr-cls"}""", router);
-        Assert.False(Has(program, "resources", "models-resnet18-function-function", "properties", "environment", "variables", "ROUTER"));
+        Assert.False(template.Has("resources", "models-resnet18-function-function", "properties", "environment", "variables", "ROUTER"));
     }
 
     [Fact]
     public void Every_function_has_its_alarms_and_the_api_has_waf_and_keys_so_the_policy_pack_is_quiet()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         _ = new ModelRouterApi(stack, "models", Args());
 
         var report = PolicyPack.Default.Evaluate(stack);
 
         Assert.True(report.Findings.Count == 0, string.Join(Environment.NewLine, report.Findings.Select(f => f.Describe())));
-        var program = Synth(stack);
-        Assert.Equal("${models-resnet18-function-function.name}:live", Property(program, "models-resnet18-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
-        Assert.Equal("${models-shared-function-function.name}:live", Property(program, "models-shared-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
-        Assert.True(Has(program, "resources", "models-resnet18-monitoring-api-5xx-rate"));
-        Assert.False(Has(program, "resources", "models-shared-monitoring-api-5xx-rate"));
+        var template = StackTemplate.FromStack(stack);
+        Assert.Equal("${models-resnet18-function-function.name}:live", template.Property("models-resnet18-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.Equal("${models-shared-function-function.name}:live", template.Property("models-shared-monitoring-error-rate", "metricQueries", 0, "metric", "dimensions", "Resource"));
+        Assert.True(template.Has("resources", "models-resnet18-monitoring-api-5xx-rate"));
+        Assert.False(template.Has("resources", "models-shared-monitoring-api-5xx-rate"));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ModelRouterApiTests
     [Fact]
     public void Placement_and_memory_can_be_set_and_a_model_without_images_gets_no_predict_route()
     {
-        var (program, router) = SynthRouter(Args() with
+        var (template, router) = SynthRouter(Args() with
         {
             Models =
             [
@@ -129,9 +129,9 @@ public sealed class ModelRouterApiTests
             SharedMemory = DataSize.FromMebibytes(512),
         });
 
-        Assert.Equal(3008L, Convert.ToInt64(Property(program, "models-resnet18-function-function", "memorySize")));
-        Assert.Equal(512L, Convert.ToInt64(Property(program, "models-shared-function-function", "memorySize")));
-        Assert.Equal(192L, Convert.ToInt64(Property(program, "models-tabular-function-function", "memorySize")));
+        Assert.Equal(3008L, Convert.ToInt64(template.Property("models-resnet18-function-function", "memorySize")));
+        Assert.Equal(512L, Convert.ToInt64(template.Property("models-shared-function-function", "memorySize")));
+        Assert.Equal(192L, Convert.ToInt64(template.Property("models-tabular-function-function", "memorySize")));
         Assert.True(router.RouteFunctions.ContainsKey("tabular-infer"));
         Assert.False(router.RouteFunctions.ContainsKey("tabular-predict"));
     }
@@ -163,7 +163,7 @@ public sealed class ModelRouterApiTests
             Function = new InferenceFunctionArgs { Code = Code, Memory = DataSize.FromMebibytes(1024) },
         };
 
-        var error = Assert.Throws<SynthesisException>(() => new ModelRouterApi(NewStack(), "models", args));
+        var error = Assert.Throws<SynthesisException>(() => new ModelRouterApi(new Stack("proj", "dev"), "models", args));
 
         Assert.Contains("component 'models': Models[1].Size = 0 bytes is invalid", error.Message, StringComparison.Ordinal);
         Assert.Contains("Models[1].Memory = 512 MiB is invalid: expected null unless Placement is Dedicated", error.Message, StringComparison.Ordinal);
@@ -181,11 +181,11 @@ public sealed class ModelRouterApiTests
     [Fact]
     public void A_router_name_that_a_model_has_and_variables_over_lambdas_limit_are_refused()
     {
-        var clash = Assert.Throws<SynthesisException>(() => new ModelRouterApi(NewStack(), "models", Args() with { RouterName = "ppocr-cls" }));
+        var clash = Assert.Throws<SynthesisException>(() => new ModelRouterApi(new Stack("proj", "dev"), "models", Args() with { RouterName = "ppocr-cls" }));
         Assert.Contains("RouterName = 'ppocr-cls' is invalid: expected a name no model and no ensemble has", clash.Message, StringComparison.Ordinal);
 
         var many = Enumerable.Range(0, 60).Select(i => RequestRule.Header("x-customer-segment", $"segment-number-{i}", "ppocr-cls")).ToArray();
-        var large = Assert.Throws<SynthesisException>(() => new ModelRouterApi(NewStack(), "models", Args() with { Rules = many }));
+        var large = Assert.Throws<SynthesisException>(() => new ModelRouterApi(new Stack("proj", "dev"), "models", Args() with { Rules = many }));
         Assert.Contains("bytes of ENSEMBLES, ROUTER and MODEL_NAME", large.Message, StringComparison.Ordinal);
         Assert.Contains("Lambda allows 4 KB of variables per function", large.Message, StringComparison.Ordinal);
     }
@@ -197,7 +197,7 @@ public sealed class ModelRouterPreviewTests
     [Fact]
     public void Each_router_function_is_costed_as_an_api_function_at_its_derived_memory()
     {
-        var stack = NewStack();
+        var stack = new Stack("proj", "dev");
         _ = new ModelRouterApi(stack, "models", ModelRouterApiTests.Args());
 
         var estimate = new Infra.Preview.CostEstimator(new Infra.Core.Synthesis.ProgramGraph(stack), new Infra.Preview.TrafficProfile(), Infra.Preview.Measurements.None).Estimate();
