@@ -1,30 +1,26 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Security.Cryptography;
 
-namespace SchemaCheck.Checking;
+namespace Infra.Testing.Node;
 
 /// <summary>
-/// The node side of the check: package.json / package-lock.json (exact pins), checker/check.js and node_modules.
-/// Installs node_modules with <c>npm ci</c> when it is missing or was installed from another lock file.
+/// A folder of npm packages pinned by its package.json / package-lock.json (exact versions). Installs node_modules with
+/// <c>npm ci --ignore-scripts</c> when it is missing or was installed from another lock file, once, under a file lock
+/// that concurrent test processes share.
 /// </summary>
-public sealed class NodeProject
+public sealed class NodeFolder
 {
-    private const string StampName = ".schema-check-lock.sha256";
+    private const string StampName = ".npm-ci-lock.sha256";
 
-    public NodeProject(string? directory = null)
+    public NodeFolder(string directory)
     {
-        Directory = Path.GetFullPath(directory ?? BuiltInDirectory());
+        ArgumentNullException.ThrowIfNull(directory);
+        Directory = Path.GetFullPath(directory);
         if (!File.Exists(PackageLock))
-            throw new InvalidOperationException($"no package-lock.json in {Directory}: pass the SchemaCheck source folder");
+            throw new InvalidOperationException($"no package-lock.json in {Directory}");
     }
 
     public string Directory { get; }
-
-    public string CheckerScript => Path.Combine(Directory, "checker", "check.js");
-
-    /// <summary>Where generated modules go: under the project, so that they resolve its node_modules.</summary>
-    public string GeneratedRoot => Path.Combine(Directory, "obj", "generated");
 
     private string PackageLock => Path.Combine(Directory, "package-lock.json");
 
@@ -33,12 +29,13 @@ public sealed class NodeProject
     /// <summary>Runs npm ci if needed (output to <paramref name="log"/>) and returns how long it took, or null when it was not needed.</summary>
     public TimeSpan? EnsureInstalled(TextWriter log)
     {
+        ArgumentNullException.ThrowIfNull(log);
         if (IsInstalled()) return null;
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "obj"));
         using var installLock = AcquireInstallLock();
         if (IsInstalled()) return null; // another process installed it while we waited
 
-        log.WriteLine($"schema check: installing the pinned npm packages in {Directory} (npm ci)");
+        log.WriteLine($"installing the pinned npm packages in {Directory} (npm ci)");
         var watch = Stopwatch.StartNew();
         var result = ProcessRunner.Run("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], Directory, log);
         if (result.ExitCode != 0) throw new InvalidOperationException($"npm ci failed with exit code {result.ExitCode} in {Directory}");
@@ -63,13 +60,8 @@ public sealed class NodeProject
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                Thread.Sleep(500); // another check is running npm ci
+                Thread.Sleep(500); // another test process is running npm ci
             }
         }
     }
-
-    private static string BuiltInDirectory() =>
-        typeof(NodeProject).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "SchemaCheck.NodeProjectDirectory")?.Value
-        ?? throw new InvalidOperationException("the build did not record the SchemaCheck source folder");
 }

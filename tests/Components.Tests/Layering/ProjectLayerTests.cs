@@ -24,7 +24,7 @@ public sealed partial class ProjectLayerTests
         ["Infra.Policy"],
         ["Infra.Preview"],
         ["Infra.Hosting"],
-        ["Infra.Local", "Infra.Registry", "Infra.Quantization"],
+        ["Infra.Local", "Infra.Registry", "Infra.Quantization", "Infra.Testing"],
         ["Infra.Stacks"],
         // Tools that tests run: the schema check, and the load check that Local.Tests starts as a process.
         ["SchemaCheck", "Benchmarks", "BatchBenchmark", "CacheBenchmark", "ColdStartFloor", "ServeLoad"],

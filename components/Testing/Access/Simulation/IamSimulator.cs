@@ -1,22 +1,27 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SchemaCheck.Checking;
+using Infra.Testing.Node;
 
-namespace AwsSemantics.Tests.Simulation;
+namespace Infra.Testing.Access.Simulation;
 
 /// <summary>
-/// A real IAM policy evaluator: npm <c>@cloud-copilot/iam-simulate</c> (pinned in Simulation/node/package-lock.json,
-/// AGPL-3.0-or-later, so test-only: installed by <c>npm ci</c> at first use, never shipped). Node starts slowly, so
-/// requests go in batches: one process evaluates a whole test class's calls.
+/// A real IAM policy evaluator: npm <c>@cloud-copilot/iam-simulate</c>, pinned in the kit's iam-simulate/package-lock.json.
+/// It is AGPL-3.0-or-later, so the kit does not carry it: the folder next to Infra.Testing.dll (in the test's output)
+/// holds only our simulate.mjs and the pins, and <c>npm ci</c> installs the evaluator there at first use. It needs
+/// Node.js 20 or later and npm on PATH. Node starts slowly, so requests go in batches: one process evaluates them all.
 /// </summary>
 public static class IamSimulator
 {
+    /// <summary>The oldest Node.js major version the evaluator supports.</summary>
+    public const int NodeMajorVersion = 20;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string Directory =>
-        typeof(IamSimulator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "AwsSemantics.SimulatorDirectory")?.Value
-        ?? throw new InvalidOperationException("the build did not record the simulator's folder");
+    private static readonly Lazy<string> Ready = new(Install);
+
+    /// <summary>The folder of simulate.mjs and the pins: iam-simulate/ next to the kit's assembly.</summary>
+    public static string Directory { get; } = Path.Combine(
+        Path.GetDirectoryName(typeof(IamSimulator).Assembly.Location) is { Length: > 0 } folder ? folder : AppContext.BaseDirectory, "iam-simulate");
 
     public static IReadOnlyList<AccessDecision> Evaluate(IReadOnlyList<AccessRequest> requests)
     {
@@ -26,22 +31,12 @@ public static class IamSimulator
             return [];
         }
 
-        using var log = new StringWriter();
-        try
-        {
-            // SchemaCheck's installer: npm ci from the lock file, once per lock (a stamp in node_modules), under a file lock.
-            new NodeProject(Directory).EnsureInstalled(log);
-        }
-        catch (InvalidOperationException error)
-        {
-            throw new InvalidOperationException($"{error.Message}\n{log}", error);
-        }
-
+        var directory = Ready.Value;
         var batch = Path.Combine(Path.GetTempPath(), $"iam-requests-{Guid.NewGuid():N}.json");
         try
         {
             File.WriteAllText(batch, new JsonArray([.. requests.Select(Request)]).ToJsonString());
-            var run = ProcessRunner.Run("node", [Path.Combine(Directory, "simulate.mjs"), batch], Directory);
+            var run = ProcessRunner.Run("node", [Path.Combine(directory, "simulate.mjs"), batch], directory);
             if (run.ExitCode != 0)
             {
                 throw new InvalidOperationException($"the IAM simulator failed with exit code {run.ExitCode}: {run.StandardError}");
@@ -61,6 +56,48 @@ public static class IamSimulator
         finally
         {
             File.Delete(batch);
+        }
+    }
+
+    /// <summary>Checks for Node.js and npm, then installs the pinned evaluator (npm ci, once per lock file) and returns its folder.</summary>
+    private static string Install()
+    {
+        if (!File.Exists(Path.Combine(Directory, "simulate.mjs")))
+        {
+            throw new InvalidOperationException($"the IAM simulator's files are missing from {Directory}: they come with the Infra.Testing package (contentFiles iam-simulate/); is the package referenced by the test project itself?");
+        }
+
+        RequireNode();
+        using var log = new StringWriter();
+        try
+        {
+            new NodeFolder(Directory).EnsureInstalled(log);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new InvalidOperationException($"installing the IAM simulator failed: {error.Message}\n{log}", error);
+        }
+
+        return Directory;
+    }
+
+    private static void RequireNode()
+    {
+        const string Needed = "the IAM access assertion runs the pinned IAM evaluator with Node.js, so it needs Node.js {0} or later and npm on PATH";
+        ProcessRunner.Result version;
+        try
+        {
+            version = ProcessRunner.Run("node", ["--version"], Directory);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, Needed, NodeMajorVersion) + $" ({error.Message})", error);
+        }
+
+        var text = version.StandardOutput.Trim(); // v20.11.1
+        if (version.ExitCode != 0 || !int.TryParse(text.TrimStart('v').Split('.')[0], System.Globalization.CultureInfo.InvariantCulture, out var major) || major < NodeMajorVersion)
+        {
+            throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, Needed, NodeMajorVersion) + $"; found node '{text}'");
         }
     }
 
