@@ -3,6 +3,8 @@ using AwsSemantics.Tests.Access;
 using AwsSemantics.Tests.Capture;
 using AwsSemantics.Tests.Deployment;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests;
 
@@ -16,7 +18,7 @@ namespace AwsSemantics.Tests;
 public sealed class BucketPolicyTests(DeployedStacks deployed)
 {
     private const string OtherAccountRole = "arn:aws:iam::210987654321:role/intruder";
-    private const string UngrantedRole = $"arn:aws:iam::{StackAccess.Account}:role/unrelated";
+    private const string UngrantedRole = $"arn:aws:iam::{StackPolicies.Account}:role/unrelated";
 
     [Fact]
     public void Only_the_right_encryption_over_https_is_accepted_on_every_encrypted_bucket()
@@ -25,9 +27,9 @@ public sealed class BucketPolicyTests(DeployedStacks deployed)
         var denied = new List<AccessRequest>();
         foreach (var stack in deployed.Stacks)
         {
-            var access = new StackAccess(stack);
+            var access = stack.Policies;
             var authorizations = new Authorizations(access);
-            var actions = new RequestActions(access.Region, StackAccess.Account);
+            var actions = new RequestActions(access.Region, StackPolicies.Account);
             foreach (var bucketResource in access.Resources("aws:s3/bucket:Bucket"))
             {
                 var bucket = access.Outputs.Output(bucketResource, "bucket");
@@ -48,7 +50,7 @@ public sealed class BucketPolicyTests(DeployedStacks deployed)
                 denied.AddRange(Put("over plain HTTP", [], new() { ["aws:SecureTransport"] = "false" }));
                 denied.AddRange(Put("asking for SSE-S3", new() { ["x-amz-server-side-encryption"] = "AES256" }));
                 denied.AddRange(Put("asking for DSSE-KMS", new() { ["x-amz-server-side-encryption"] = "aws:kms:dsse", ["x-amz-server-side-encryption-aws-kms-key-id"] = key }));
-                denied.AddRange(Put("asking for another key", new() { ["x-amz-server-side-encryption"] = "aws:kms", ["x-amz-server-side-encryption-aws-kms-key-id"] = $"arn:aws:kms:{access.Region}:{StackAccess.Account}:key/00000000-0000-4000-a000-000000000000" }));
+                denied.AddRange(Put("asking for another key", new() { ["x-amz-server-side-encryption"] = "aws:kms", ["x-amz-server-side-encryption-aws-kms-key-id"] = $"arn:aws:kms:{access.Region}:{StackPolicies.Account}:key/00000000-0000-4000-a000-000000000000" }));
                 denied.AddRange(Put("asking for aws:kms without a key id", new() { ["x-amz-server-side-encryption"] = "aws:kms" }));
                 denied.AddRange(Put("naming a key id without aws:kms", new() { ["x-amz-server-side-encryption"] = "AES256", ["x-amz-server-side-encryption-aws-kms-key-id"] = key }));
             }
@@ -65,7 +67,7 @@ public sealed class BucketPolicyTests(DeployedStacks deployed)
         var denied = new List<AccessRequest>();
         foreach (var stack in deployed.Stacks)
         {
-            var access = new StackAccess(stack);
+            var access = stack.Policies;
             var authorizations = new Authorizations(access);
             foreach (var role in access.Resources("aws:iam/role:Role"))
             {
@@ -74,7 +76,7 @@ public sealed class BucketPolicyTests(DeployedStacks deployed)
                 {
                     var inside = granted[..^1] + "checks/object";
                     allowed.AddRange(authorizations.For($"{stack}/{role} reads inside its grant", Caller.Role(access, roleArn), Read(inside)));
-                    denied.AddRange(authorizations.For($"{stack} a role of another account", new Caller(OtherAccountRole, [StackAccess.AdministratorAccess], false), Read(inside)).Take(1));
+                    denied.AddRange(authorizations.For($"{stack} a role of another account", new Caller(OtherAccountRole, [StackPolicies.AdministratorAccess], false), Read(inside)).Take(1));
                     denied.AddRange(authorizations.For($"{stack} a role of this account without grants", new Caller(UngrantedRole, [], false), Read(inside)).Take(1));
                     if (granted.EndsWith("/*", StringComparison.Ordinal) && granted.Count(c => c == '/') > 1)
                     {
@@ -94,7 +96,7 @@ public sealed class BucketPolicyTests(DeployedStacks deployed)
         new("GetObject", "s3:GetObject", objectArn, new Dictionary<string, object>(), objectArn.Split(':', 6)[5].Split('/')[0], "kms:Decrypt");
 
     /// <summary>The object ARN patterns (ending in <c>/*</c>) the role's identity policies allow s3:GetObject on.</summary>
-    private static IEnumerable<string> GrantedObjectReads(StackAccess access, string role) =>
+    private static IEnumerable<string> GrantedObjectReads(StackPolicies access, string role) =>
         access.IdentityPolicies(role)
             .SelectMany(p => p.Policy["Statement"] as JsonArray ?? [])
             .Where(s => (string?)s!["Effect"] == "Allow" && Strings(s["Action"]).Contains("s3:GetObject"))

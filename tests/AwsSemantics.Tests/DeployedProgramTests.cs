@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using AwsSemantics.Tests.Deployment;
-using AwsSemantics.Tests.Evaluation;
-using SchemaCheck.Yaml;
+using Infra.Testing.Access.Evaluation;
+using Infra.Testing.Programs;
 
 namespace AwsSemantics.Tests;
 

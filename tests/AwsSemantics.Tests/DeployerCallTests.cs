@@ -3,6 +3,8 @@ using AwsSemantics.Tests.Access;
 using AwsSemantics.Tests.Capture;
 using AwsSemantics.Tests.Deployment;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests;
 
@@ -24,8 +26,8 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
         var requests = new List<AccessRequest>();
         foreach (var stack in deployed.Stacks)
         {
-            var access = new StackAccess(stack);
-            var actions = new RequestActions(access.Region, StackAccess.Account);
+            var access = stack.Policies;
+            var actions = new RequestActions(access.Region, StackPolicies.Account);
             foreach (var upload in access.Resources("aws:s3/bucketObject:BucketObject"))
             {
                 requests.AddRange(ProviderUpload(access, upload).SelectMany(r => new Authorizations(access).For($"{stack}/{upload} (pulumi up)", Caller.Deployer, actions.Map(r))));
@@ -42,11 +44,11 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
         var requests = new List<AccessRequest>();
         foreach (var stack in deployed.Stacks)
         {
-            var access = new StackAccess(stack);
+            var access = stack.Policies;
             var captured = (await ModelPush.RunAsync(access, deployed.Root, DeployedStacks.PinnedModelVersion)).Requests;
             Assert.Contains(captured, c => c.HasQuery("partNumber"));
             Assert.Contains(captured, c => c.HasQuery("uploads") && c.Header("x-amz-server-side-encryption-aws-kms-key-id") is not null);
-            var actions = new RequestActions(access.Region, StackAccess.Account);
+            var actions = new RequestActions(access.Region, StackPolicies.Account);
             requests.AddRange(captured.SelectMany(c => new Authorizations(access).For($"{stack} model push", Caller.Deployer, actions.Map(c))));
         }
 
@@ -63,7 +65,7 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
         var requests = new List<AccessRequest>();
         foreach (var stack in deployed.Stacks)
         {
-            var access = new StackAccess(stack);
+            var access = stack.Policies;
             var authorizations = new Authorizations(access);
             foreach (var repository in access.Resources("aws:ecr/repository:Repository"))
             {
@@ -90,7 +92,7 @@ public sealed class DeployerCallTests(DeployedStacks deployed)
         Decisions.AssertAllAllowed(requests);
     }
 
-    internal static IEnumerable<CapturedRequest> ProviderUpload(StackAccess access, string upload)
+    internal static IEnumerable<CapturedRequest> ProviderUpload(StackPolicies access, string upload)
     {
         var inputs = access.Outputs.Inputs(upload);
         var bucket = (string)inputs["bucket"]!;

@@ -2,6 +2,8 @@ using AwsSemantics.Tests.Access;
 using AwsSemantics.Tests.Capture;
 using AwsSemantics.Tests.Deployment;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests;
 
@@ -57,9 +59,9 @@ public sealed class FunctionCallTests(DeployedStacks deployed, Xunit.Abstraction
         var runs = new List<(string, string, IReadOnlyList<AccessRequest>, IReadOnlyList<CapturedRequest>)>();
         foreach (var stack in deployed.Stacks)
         {
-            var access = new StackAccess(stack);
+            var access = stack.Policies;
             var authorizations = new Authorizations(access);
-            var actions = new RequestActions(access.Region, StackAccess.Account);
+            var actions = new RequestActions(access.Region, StackPolicies.Account);
             foreach (var function in access.Resources("aws:lambda/function:Function"))
             {
                 var captured = (await new FunctionRun(access, function, deployed.Root).RunAsync()).ToList();

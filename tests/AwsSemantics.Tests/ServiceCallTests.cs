@@ -1,6 +1,8 @@
 using AwsSemantics.Tests.Access;
 using AwsSemantics.Tests.Deployment;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests;
 
@@ -14,7 +16,7 @@ public sealed class ServiceCallTests(DeployedStacks deployed)
     [Fact]
     public void Service_to_service_calls_are_allowed()
     {
-        var requests = deployed.Stacks.SelectMany(s => new ServiceIntegrations(new StackAccess(s)).All()).ToList();
+        var requests = deployed.Stacks.SelectMany(s => new ServiceIntegrations(s.Policies).All()).ToList();
 
         Assert.Contains(requests, r => r.Principal == "s3.amazonaws.com" && r.Action == "sqs:SendMessage");
         Assert.Contains(requests, r => r.Principal == "cloudwatch.amazonaws.com" && r.Action == "sns:Publish");
@@ -24,7 +26,7 @@ public sealed class ServiceCallTests(DeployedStacks deployed)
     [Fact]
     public void Every_state_machine_sdk_call_is_allowed_for_its_role()
     {
-        var requests = deployed.Stacks.SelectMany(s => new StateMachineCalls(new StackAccess(s)).All()).ToList();
+        var requests = deployed.Stacks.SelectMany(s => new StateMachineCalls(s.Policies).All()).ToList();
 
         Decisions.AssertAllAllowed(requests);
     }
@@ -36,10 +38,10 @@ public sealed class ServiceCallTests(DeployedStacks deployed)
         var denied = new List<AccessRequest>();
         foreach (var stack in deployed.Stacks)
         {
-            var access = new StackAccess(stack);
+            var access = stack.Policies;
             foreach (var request in new StateMachineCalls(access).All().Where(r => r.Action.StartsWith("lambda:", StringComparison.Ordinal)))
             {
-                var other = $"arn:aws:lambda:{access.Region}:{StackAccess.Account}:function:not-this-stacks-function:live";
+                var other = $"arn:aws:lambda:{access.Region}:{StackPolicies.Account}:function:not-this-stacks-function:live";
                 denied.Add(request with { Description = request.Description + " on another function", Resource = other });
             }
         }

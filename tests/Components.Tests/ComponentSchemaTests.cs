@@ -2,6 +2,7 @@ using Infra.Aws.Iam;
 using Infra.Components;
 using Infra.Core;
 using Infra.Core.Synthesis;
+using Infra.Testing.Node;
 using SchemaCheck.Checking;
 
 namespace Components.Tests;

@@ -1,6 +1,6 @@
 using SchemaCheck.Checking;
 using SchemaCheck.TypeScript;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
 namespace SchemaCheck.Tests;
 

@@ -1,5 +1,5 @@
 using SchemaCheck.TypeScript;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
 namespace SchemaCheck.Tests;
 

@@ -1,3 +1,4 @@
+using Infra.Testing.Node;
 using SchemaCheck.Checking;
 using TestModels;
 

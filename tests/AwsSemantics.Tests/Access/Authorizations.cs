@@ -1,6 +1,8 @@
 using AwsSemantics.Tests.Capture;
-using AwsSemantics.Tests.Evaluation;
+using Infra.Testing.Access.Evaluation;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests.Access;
 
@@ -10,7 +12,7 @@ namespace AwsSemantics.Tests.Access;
 /// (<c>kms:ViaService</c>, the <c>aws:s3:arn</c> encryption context: the bucket's ARN with an S3 Bucket Key, else the
 /// object's) against the key's policy.
 /// </summary>
-public sealed class Authorizations(StackAccess access)
+public sealed class Authorizations(StackPolicies access)
 {
     public const string Account = DeploymentTarget.Account;
 
@@ -68,38 +70,10 @@ public sealed class Authorizations(StackAccess access)
     /// <summary>The condition keys AWS sets on every request of this caller over HTTPS (the SDKs' default).</summary>
     public static IReadOnlyDictionary<string, object> Defaults(Caller caller) => caller.IsService
         ? new Dictionary<string, object> { ["aws:SecureTransport"] = "true", ["aws:PrincipalServiceName"] = caller.Principal }
-        : new Dictionary<string, object>
-        {
-            ["aws:SecureTransport"] = "true",
-            ["aws:PrincipalArn"] = caller.Principal,
-            ["aws:PrincipalAccount"] = caller.Principal.Split(':')[4],
-            ["aws:PrincipalType"] = "AssumedRole",
-        };
+        : StackPolicies.RoleRequestContext(caller.Principal);
 
     /// <summary>The policy attached to the resource the ARN names, for the services that have resource policies.</summary>
-    public System.Text.Json.Nodes.JsonNode? ResourcePolicy(string arn)
-    {
-        var parts = arn.Split(':', 6);
-        switch (parts[2])
-        {
-            case "s3":
-                return access.BucketPolicy(parts[5].Split('/')[0]);
-            case "sqs":
-                return access.Resources("aws:sqs/queue:Queue").Where(q => access.Outputs.Output(q, "arn") == arn).Select(access.QueuePolicy).SingleOrDefault();
-            case "sns":
-                return access.Resources("aws:sns/topic:Topic").Where(t => access.Outputs.Output(t, "arn") == arn).Select(access.TopicPolicy).SingleOrDefault();
-            case "kms":
-                return access.OwnsKey(arn) ? access.KeyPolicy(arn) : null;
-            case "ecr":
-                return access.RepositoryPolicy(parts[5].Split('/', 2)[1]);
-            default:
-                return null; // DynamoDB, Lambda (invoked by services, not modelled here), Step Functions, Logs, SSM: identity policies only
-        }
-    }
+    public System.Text.Json.Nodes.JsonNode? ResourcePolicy(string arn) => access.ResourcePolicy(arn);
 
-    private static string ResourceAccount(string arn)
-    {
-        var account = arn.Split(':', 6)[4];
-        return account.Length == 0 ? Account : account; // S3 ARNs carry no account: the bucket is the stack's
-    }
+    private static string ResourceAccount(string arn) => StackPolicies.ResourceAccount(arn);
 }

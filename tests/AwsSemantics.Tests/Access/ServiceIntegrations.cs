@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using AwsSemantics.Tests.Capture;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests.Access;
 
@@ -11,7 +13,7 @@ namespace AwsSemantics.Tests.Access;
 /// function's role, CloudWatch Logs encrypting log groups, and the services assuming their roles. Each includes the
 /// KMS calls an encrypted queue, topic or log group needs.
 /// </summary>
-public sealed class ServiceIntegrations(StackAccess access)
+public sealed class ServiceIntegrations(StackPolicies access)
 {
     private readonly Authorizations _authorizations = new(access);
     private readonly Dictionary<string, object> _none = [];
@@ -29,7 +31,7 @@ public sealed class ServiceIntegrations(StackAccess access)
             foreach (var queue in O.List(notification, "queues"))
             {
                 var queueArn = (string)queue!["queueArn"]!;
-                var source = new Dictionary<string, object> { ["aws:SourceArn"] = $"arn:aws:s3:::{bucket}", ["aws:SourceAccount"] = StackAccess.Account };
+                var source = new Dictionary<string, object> { ["aws:SourceArn"] = $"arn:aws:s3:::{bucket}", ["aws:SourceAccount"] = StackPolicies.Account };
                 foreach (var request in ToQueue($"S3 notification of {bucket}", Caller.Service("s3.amazonaws.com"), queueArn, source))
                 {
                     yield return request;
@@ -192,7 +194,7 @@ public sealed class ServiceIntegrations(StackAccess access)
             foreach (var action in new[] { "kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt", "kms:DescribeKey" })
             {
                 yield return _authorizations.Kms($"CloudWatch Logs writes {group}:", Caller.Service($"logs.{access.Region}.amazonaws.com"), action, access.KeyArn(key), "logs",
-                    new Dictionary<string, object> { ["kms:EncryptionContext:aws:logs:arn"] = arn, ["aws:SourceAccount"] = StackAccess.Account });
+                    new Dictionary<string, object> { ["kms:EncryptionContext:aws:logs:arn"] = arn, ["aws:SourceAccount"] = StackPolicies.Account });
             }
         }
 
@@ -200,7 +202,7 @@ public sealed class ServiceIntegrations(StackAccess access)
         foreach (var function in access.Resources("aws:lambda/function:Function"))
         {
             var groupName = (string?)access.Outputs.Inputs(function)["loggingConfig"]?["logGroup"] ?? $"/aws/lambda/{O.Text(function, "name")}";
-            var stream = $"arn:aws:logs:{access.Region}:{StackAccess.Account}:log-group:{groupName}:log-stream:2026/12/07/[$LATEST]0123456789abcdef";
+            var stream = $"arn:aws:logs:{access.Region}:{StackPolicies.Account}:log-group:{groupName}:log-stream:2026/12/07/[$LATEST]0123456789abcdef";
             foreach (var action in new[] { "logs:CreateLogStream", "logs:PutLogEvents" })
             {
                 yield return _authorizations.For($"{function} writes its logs", Caller.Role(access, O.Text(function, "role")), new ServiceCall("log", action, stream, _none)).Single();
@@ -218,8 +220,8 @@ public sealed class ServiceIntegrations(StackAccess access)
         foreach (var (roleArn, service, user) in uses)
         {
             var role = access.RoleNamed(roleArn);
-            yield return new AccessRequest($"{service} assumes {role} for {user}", service, "sts:AssumeRole", roleArn, StackAccess.Account,
-                new Dictionary<string, object> { ["aws:SecureTransport"] = "true", ["aws:SourceAccount"] = StackAccess.Account }, [], access.TrustPolicy(role));
+            yield return new AccessRequest($"{service} assumes {role} for {user}", service, "sts:AssumeRole", roleArn, StackPolicies.Account,
+                new Dictionary<string, object> { ["aws:SecureTransport"] = "true", ["aws:SourceAccount"] = StackPolicies.Account }, [], access.TrustPolicy(role));
         }
     }
 
@@ -251,7 +253,7 @@ public sealed class ServiceIntegrations(StackAccess access)
     }
 
     private IEnumerable<AccessRequest> ToTopic(string description, string service, string topicArn, string sourceArn) =>
-        ToTopicAs(description, Caller.Service(service), topicArn, new Dictionary<string, object> { ["aws:SourceArn"] = sourceArn, ["aws:SourceAccount"] = StackAccess.Account });
+        ToTopicAs(description, Caller.Service(service), topicArn, new Dictionary<string, object> { ["aws:SourceArn"] = sourceArn, ["aws:SourceAccount"] = StackPolicies.Account });
 
     private IEnumerable<AccessRequest> ToTopicAs(string description, Caller caller, string topicArn, IReadOnlyDictionary<string, object> context)
     {
@@ -287,7 +289,7 @@ public sealed class ServiceIntegrations(StackAccess access)
     private static IEnumerable<string> Strings(JsonNode? node) => node is null ? [] : [(string)node!];
 
     /// <summary>Short reads of evaluated values.</summary>
-    private readonly struct DeployedOutputsView(StackAccess access)
+    private readonly struct DeployedOutputsView(StackPolicies access)
     {
         public string Text(string resource, string property) =>
             (string?)access.Outputs.Inputs(resource)[property] ?? access.Outputs.Output(resource, property);

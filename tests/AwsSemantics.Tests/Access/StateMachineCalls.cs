@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using AwsSemantics.Tests.Capture;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests.Access;
 
@@ -11,7 +13,7 @@ namespace AwsSemantics.Tests.Access;
 /// An argument computed at run time (a JSONata or JSONPath expression) where the resource is named fails the test:
 /// the policy could not be checked statically.
 /// </summary>
-public sealed class StateMachineCalls(StackAccess access)
+public sealed class StateMachineCalls(StackPolicies access)
 {
     private const string SdkPrefix = "arn:aws:states:::aws-sdk:";
 
@@ -52,7 +54,7 @@ public sealed class StateMachineCalls(StackAccess access)
             case "lambda":
             {
                 var function = Literal(arguments, "FunctionName", where);
-                var arn = function.StartsWith("arn:", StringComparison.Ordinal) ? function : $"arn:aws:lambda:{access.Region}:{StackAccess.Account}:function:{function}";
+                var arn = function.StartsWith("arn:", StringComparison.Ordinal) ? function : $"arn:aws:lambda:{access.Region}:{StackPolicies.Account}:function:{function}";
                 // Alias operations address the alias (Name), provisioned concurrency its qualifier.
                 var qualifier = api.EndsWith("Alias", StringComparison.Ordinal) ? Literal(arguments, "Name", where)
                     : arguments.ContainsKey("Qualifier") ? Literal(arguments, "Qualifier", where) : null;
@@ -63,7 +65,7 @@ public sealed class StateMachineCalls(StackAccess access)
             case "ssm":
             {
                 var name = Literal(arguments, "Name", where);
-                yield return new ServiceCall(api, action, $"arn:aws:ssm:{access.Region}:{StackAccess.Account}:parameter/{name.TrimStart('/')}", none);
+                yield return new ServiceCall(api, action, $"arn:aws:ssm:{access.Region}:{StackPolicies.Account}:parameter/{name.TrimStart('/')}", none);
                 break;
             }
 
@@ -74,7 +76,7 @@ public sealed class StateMachineCalls(StackAccess access)
             case "cloudwatch" when api == "describeAlarms":
                 foreach (var alarm in arguments["AlarmNames"] as JsonArray ?? throw new InvalidOperationException($"{where}: describeAlarms without literal AlarmNames"))
                 {
-                    yield return new ServiceCall(api, action, $"arn:aws:cloudwatch:{access.Region}:{StackAccess.Account}:alarm:{Checked((string)alarm!, "AlarmNames", where)}", none);
+                    yield return new ServiceCall(api, action, $"arn:aws:cloudwatch:{access.Region}:{StackPolicies.Account}:alarm:{Checked((string)alarm!, "AlarmNames", where)}", none);
                 }
 
                 break;

@@ -6,6 +6,7 @@ using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 using SkiaSharp;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests.Capture;
 
@@ -18,7 +19,7 @@ namespace AwsSemantics.Tests.Capture;
 /// </summary>
 public sealed class FunctionRun
 {
-    private readonly StackAccess _access;
+    private readonly StackPolicies _access;
     private readonly string _function;
     private readonly string _modelsDirectory;
 
@@ -27,7 +28,7 @@ public sealed class FunctionRun
     /// <summary>An empty /tmp, as a cold start has: a model cached by an earlier run would hide the download.</summary>
     private readonly string _cache = Path.Combine(Path.GetTempPath(), $"aws-semantics-cache-{Guid.NewGuid():N}");
 
-    public FunctionRun(StackAccess access, string functionResource, string repositoryRoot)
+    public FunctionRun(StackPolicies access, string functionResource, string repositoryRoot)
     {
         _access = access;
         _function = functionResource;
@@ -47,7 +48,7 @@ public sealed class FunctionRun
         var variables = (string?)inputs["packageType"] == "Image" ? ImageEnvironment.Of(_access, _function, _repositoryRoot) : new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in inputs["environment"]?["variables"] as JsonObject ?? [])
         {
-            variables[name] = Evaluation.ProgramEvaluator.Text(value, $"{_function} {name}", default);
+            variables[name] = Infra.Testing.Access.Evaluation.ProgramEvaluator.Text(value, $"{_function} {name}", default);
         }
 
         // The package's models folder (the zip's or the image's /opt/models): here, the published build's.

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AwsSemantics.Tests.Access;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests.Capture;
 
@@ -11,7 +12,7 @@ namespace AwsSemantics.Tests.Capture;
 /// </summary>
 public static partial class ImageEnvironment
 {
-    public static Dictionary<string, string> Of(StackAccess access, string functionResource, string repositoryRoot)
+    public static Dictionary<string, string> Of(StackPolicies access, string functionResource, string repositoryRoot)
     {
         var outputs = access.Outputs;
         var imageUri = (string?)outputs.Inputs(functionResource)["imageUri"] ?? throw new InvalidOperationException($"{functionResource} has no imageUri");

@@ -1,5 +1,6 @@
 using AwsSemantics.Tests.Access;
 using Infra.Registry;
+using Infra.Testing.Access;
 
 namespace AwsSemantics.Tests.Capture;
 
@@ -11,7 +12,7 @@ public static class ModelPush
 {
     public const string Name = "resnet18";
 
-    public static async Task<CapturingAwsHandler> RunAsync(StackAccess access, string repositoryRoot, string version)
+    public static async Task<CapturingAwsHandler> RunAsync(StackPolicies access, string repositoryRoot, string version)
     {
         var folder = Path.Combine(repositoryRoot, Infra.Local.FunctionBuild.OutputFromRoot, "models", Name);
         var bucket = RegistryBucket(access);
@@ -26,7 +27,7 @@ public static class ModelPush
     }
 
     /// <summary>The registry's bucket, as the stack exports it for `model push|list|show|verify`.</summary>
-    public static string RegistryBucket(StackAccess access)
+    public static string RegistryBucket(StackPolicies access)
     {
         var output = access.Outputs.Program.Outputs.SingleOrDefault(o => o.Name == "modelBucketName")
             ?? throw new InvalidOperationException($"stack {access.Stack} exports no modelBucketName (the registry's bucket)");

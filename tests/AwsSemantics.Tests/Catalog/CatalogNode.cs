@@ -1,4 +1,5 @@
 using System.Reflection;
+using Infra.Testing.Node;
 using SchemaCheck.Checking;
 
 namespace AwsSemantics.Tests.Catalog;

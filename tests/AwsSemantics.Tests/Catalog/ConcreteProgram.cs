@@ -3,7 +3,7 @@ using AwsSemantics.Tests.Deployment;
 
 namespace AwsSemantics.Tests.Catalog;
 
-/// <summary>A deployed stack's program with every resource's inputs evaluated (<see cref="Evaluation.DeployedOutputs.Inputs"/>), in the program's JSON shape.</summary>
+/// <summary>A deployed stack's program with every resource's inputs evaluated (<see cref="Infra.Testing.Access.Evaluation.DeployedOutputs.Inputs"/>), in the program's JSON shape.</summary>
 public static class ConcreteProgram
 {
     public static JsonObject Of(DeployedStack stack)

@@ -1,5 +1,6 @@
-using AwsSemantics.Tests.Evaluation;
-using SchemaCheck.Yaml;
+using Infra.Testing.Access;
+using Infra.Testing.Access.Evaluation;
+using Infra.Testing.Programs;
 
 namespace AwsSemantics.Tests.Deployment;
 
@@ -34,6 +35,9 @@ public sealed class DeployedStack
     public ProgramDocument Program { get; }
 
     public DeployedOutputs Outputs => _outputs.Value;
+
+    /// <summary>Who holds which policies in the stack as deployed.</summary>
+    public StackPolicies Policies => new(Outputs, ToString());
 
     public IEnumerable<ResourceEntry> ResourcesOfType(string type) => Program.Resources.Where(r => r.Type == type);
 

@@ -3,7 +3,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Local;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 using TestModels;
 
 namespace AwsSemantics.Tests.Deployment;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using AwsSemantics.Tests.Evaluation;
+using Infra.Testing.Access.Evaluation;
 using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Simulation;
 using Infra.Aws.Iam;
 using Infra.Components;
 using Infra.Core;

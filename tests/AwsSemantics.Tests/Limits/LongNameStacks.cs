@@ -1,7 +1,7 @@
 using Infra.Components;
 using Infra.Core;
 using Infra.Core.Synthesis;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 using AwsSemantics.Tests.Deployment;
 
 namespace AwsSemantics.Tests.Limits;

@@ -1,6 +1,6 @@
 using AwsSemantics.Tests.Catalog;
 using AwsSemantics.Tests.Deployment;
-using AwsSemantics.Tests.Evaluation;
+using Infra.Testing.Access.Evaluation;
 
 namespace AwsSemantics.Tests.Limits;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using AwsSemantics.Tests.Deployment;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
 namespace AwsSemantics.Tests.Limits;
 

@@ -1,3 +1,5 @@
+using Infra.Testing.Access.Simulation;
+
 namespace AwsSemantics.Tests.Simulation;
 
 /// <summary>Evaluates a batch and asserts the outcome of each request, listing every one that went the other way.</summary>

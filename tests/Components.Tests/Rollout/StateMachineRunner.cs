@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Infra.Core.Synthesis;
+using Infra.Testing.Node;
 using SchemaCheck.Checking;
 
 namespace Components.Tests.Rollout;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SchemaCheck.TypeScript;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
 namespace SchemaCheck.Checking;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Infra.Testing.Node;
 
 namespace SchemaCheck.Checking;
 

@@ -1,4 +1,4 @@
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
 namespace SchemaCheck.TypeScript;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
 namespace SchemaCheck.TypeScript;
 

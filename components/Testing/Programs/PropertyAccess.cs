@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SchemaCheck.Yaml;
+namespace Infra.Testing.Programs;
 
 /// <summary>The inside of a <c>${...}</c> reference: <c>res.prop[0]["key"]</c>.</summary>
 public sealed record PropertyAccess(IReadOnlyList<PropertyAccessor> Accessors)

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
-namespace AwsSemantics.Tests.Evaluation;
+namespace Infra.Testing.Access.Evaluation;
 
 /// <summary>
 /// The program as deployed: every resource's inputs evaluated to concrete values, and its outputs as AWS and the

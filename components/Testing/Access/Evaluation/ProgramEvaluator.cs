@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
-namespace AwsSemantics.Tests.Evaluation;
+namespace Infra.Testing.Access.Evaluation;
 
 /// <summary>
 /// Evaluates a Pulumi YAML expression (SchemaCheck's <see cref="Expr"/> tree) to the concrete JSON value the engine

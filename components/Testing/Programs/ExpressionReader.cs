@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SchemaCheck.Yaml;
+namespace Infra.Testing.Programs;
 
 /// <summary>Turns a YAML node into an <see cref="Expr"/>, recognising built-in functions and interpolation.</summary>
 public static partial class ExpressionReader

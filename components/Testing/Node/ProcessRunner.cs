@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace SchemaCheck.Checking;
+namespace Infra.Testing.Node;
 
 /// <summary>Runs a child process to completion, streaming or collecting its output.</summary>
 public static class ProcessRunner

@@ -1,4 +1,4 @@
-namespace SchemaCheck.Yaml;
+namespace Infra.Testing.Programs;
 
 /// <summary>A Pulumi YAML program: the sections that carry types.</summary>
 public sealed record ProgramDocument(

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SchemaCheck.Yaml;
+namespace Infra.Testing.Programs;
 
 /// <summary>
 /// Parses a YAML string the way pulumi-yaml does: <c>$$</c> is a literal <c>$</c>, <c>${...}</c> is a reference,

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
-namespace AwsSemantics.Tests.Evaluation;
+namespace Infra.Testing.Access.Evaluation;
 
 /// <summary>
 /// A deterministic model of each resource type's state after create, as AWS and the Pulumi AWS provider (v7) report

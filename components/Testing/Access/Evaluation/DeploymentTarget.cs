@@ -1,4 +1,4 @@
-namespace AwsSemantics.Tests.Evaluation;
+namespace Infra.Testing.Access.Evaluation;
 
 /// <summary>Where a stack is deployed: the values Pulumi and the AWS provider's data sources supply.</summary>
 public sealed record DeploymentTarget(string Stack, string Project, string Region)

@@ -1,4 +1,4 @@
-namespace SchemaCheck.Yaml;
+namespace Infra.Testing.Programs;
 
 /// <summary>Line and column (1-based) of a node in the YAML program.</summary>
 public readonly record struct SourceMark(int Line, int Column)

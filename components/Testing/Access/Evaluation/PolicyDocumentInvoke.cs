@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using SchemaCheck.Yaml;
+using Infra.Testing.Programs;
 
-namespace AwsSemantics.Tests.Evaluation;
+namespace Infra.Testing.Access.Evaluation;
 
 /// <summary>
 /// <c>aws:iam:getPolicyDocument</c>: statements in the provider's shape (<c>actions</c>, <c>principals</c>,

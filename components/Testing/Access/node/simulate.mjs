@@ -1,5 +1,6 @@
-// Test-only IAM evaluation for AwsSemantics.Tests. @cloud-copilot/iam-simulate is AGPL-3.0-or-later: it is installed
-// into this folder by the tests (npm ci) and runs only here, never in anything this repository ships or deploys.
+// Test-only IAM evaluation for the testing kit (Infra.Testing's IamSimulator). @cloud-copilot/iam-simulate is
+// AGPL-3.0-or-later: the kit ships only this script and the pins; npm ci installs the evaluator into this folder in the
+// test's output at first use, and it runs only there, never in anything this repository ships or deploys.
 //
 // Usage: node simulate.mjs REQUESTS.json  -> prints one JSON array of decisions, in the requests' order.
 // A request: { principal, action, resource, resourceAccount, context, identityPolicies: [{name, policy}], resourcePolicy }.

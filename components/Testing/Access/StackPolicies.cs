@@ -1,16 +1,15 @@
 using System.Text.Json.Nodes;
-using AwsSemantics.Tests.Deployment;
-using AwsSemantics.Tests.Evaluation;
-using AwsSemantics.Tests.Simulation;
+using Infra.Testing.Access.Evaluation;
+using Infra.Testing.Access.Simulation;
 
-namespace AwsSemantics.Tests.Access;
+namespace Infra.Testing.Access;
 
 /// <summary>
 /// Who may do what in a deployed stack, read from its program as deployed: each role's identity policies (inline
 /// <c>RolePolicy</c> resources and the role's <c>inlinePolicies</c>; our own managed policies, and the AWS managed policies listed in <see cref="ManagedPolicies"/>; any other attachment fails until modelled),
 /// and each resource's policy (bucket, queue, topic, KMS key, ECR repository), all generically by type.
 /// </summary>
-public sealed class StackAccess(DeployedStack stack)
+public sealed class StackPolicies(DeployedOutputs outputs, string stack)
 {
     public const string Account = DeploymentTarget.Account;
 
@@ -30,13 +29,14 @@ public sealed class StackAccess(DeployedStack stack)
             """)!,
     };
 
-    public DeployedStack Stack => stack;
+    /// <summary>The stack's name, for messages.</summary>
+    public string Stack => stack;
 
-    public DeployedOutputs Outputs => stack.Outputs;
+    public DeployedOutputs Outputs => outputs;
 
     public string Region => Outputs.Target.Region;
 
-    public IEnumerable<string> Resources(string type) => stack.ResourcesOfType(type).Select(r => r.Name);
+    public IEnumerable<string> Resources(string type) => Outputs.Program.Resources.Where(r => r.Type == type).Select(r => r.Name);
 
     /// <summary>The role resource whose ARN is <paramref name="roleArn"/>.</summary>
     public string RoleNamed(string roleArn) =>
@@ -65,7 +65,7 @@ public sealed class StackAccess(DeployedStack stack)
             }
 
             var managed = Resources("aws:iam/policy:Policy").FirstOrDefault(p => Outputs.Output(p, "arn") == arn)
-                ?? throw new InvalidOperationException($"{attachment} attaches {arn}, whose document the access model does not have (add it to StackAccess)");
+                ?? throw new InvalidOperationException($"{attachment} attaches {arn}, whose document the access model does not have (add it to StackPolicies)");
             policies.Add(new NamedPolicy(managed, Document(Outputs.Inputs(managed)["policy"], managed)));
         }
 
@@ -152,6 +152,45 @@ public sealed class StackAccess(DeployedStack stack)
 
         return reference;
     }
+
+    /// <summary>The policy attached to the resource the ARN names, for the services that have resource policies.</summary>
+    public JsonNode? ResourcePolicy(string arn)
+    {
+        var parts = arn.Split(':', 6);
+        switch (parts[2])
+        {
+            case "s3":
+                return BucketPolicy(parts[5].Split('/')[0]);
+            case "sqs":
+                return Resources("aws:sqs/queue:Queue").Where(q => Outputs.Output(q, "arn") == arn).Select(QueuePolicy).SingleOrDefault();
+            case "sns":
+                return Resources("aws:sns/topic:Topic").Where(t => Outputs.Output(t, "arn") == arn).Select(TopicPolicy).SingleOrDefault();
+            case "kms":
+                return OwnsKey(arn) ? KeyPolicy(arn) : null;
+            case "ecr":
+                return RepositoryPolicy(parts[5].Split('/', 2)[1]);
+            default:
+                return null; // DynamoDB, Lambda (invoked by services, not modelled here), Step Functions, Logs, SSM: identity policies only
+        }
+    }
+
+    /// <summary>The account that owns the resource: the ARN's, or the stack's for S3 ARNs, which carry none.</summary>
+    public static string ResourceAccount(string arn)
+    {
+        var account = arn.Split(':', 6)[4];
+        return account.Length == 0 ? Account : account;
+    }
+
+    /// <summary>The condition keys AWS sets on every request a role's session makes over HTTPS (the SDKs' default).</summary>
+    public static Dictionary<string, object> RoleRequestContext(string roleArn) => new(StringComparer.Ordinal)
+    {
+        ["aws:SecureTransport"] = "true",
+        ["aws:PrincipalArn"] = roleArn,
+        ["aws:PrincipalAccount"] = roleArn.Split(':')[4],
+        ["aws:PrincipalType"] = "AssumedRole",
+    };
+
+    public override string ToString() => stack;
 
     public bool OwnsKey(string keyArn) => Resources("aws:kms/key:Key").Any(k => Outputs.Output(k, "arn") == keyArn);
 

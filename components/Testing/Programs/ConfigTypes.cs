@@ -1,4 +1,4 @@
-namespace SchemaCheck.Yaml;
+namespace Infra.Testing.Programs;
 
 /// <summary>Maps Pulumi YAML config types (String, Integer, Number, Boolean, List&lt;T&gt;) to TypeScript types.</summary>
 public static class ConfigTypes

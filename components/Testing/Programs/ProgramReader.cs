@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SchemaCheck.Yaml;
+namespace Infra.Testing.Programs;
 
 /// <summary>Reads a Pulumi YAML (or JSON) program into a <see cref="ProgramDocument"/>.</summary>
 public static class ProgramReader

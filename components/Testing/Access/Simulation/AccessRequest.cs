@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AwsSemantics.Tests.Simulation;
+namespace Infra.Testing.Access.Simulation;
 
 /// <summary>An identity policy attached to the calling principal, by a name that says where it comes from.</summary>
 public sealed record NamedPolicy(string Name, JsonNode Policy);
