@@ -62,7 +62,7 @@ public sealed class FunctionSourceTests : IDisposable
         Assert.Equal("FROM scratch\n", File.ReadAllText(Path.Combine(Materialized, "functions", "Dockerfile")));
         // Pulumi resolves the context from the program folder (deploy/), so the program names it from there.
         Assert.Equal(new CodeDirectory("../.build/function-source", Materialized), source.BuildContext);
-        Assert.Empty(Directory.GetDirectories(Path.Combine(_team, ".build")).Where(d => d != Materialized));
+        Assert.DoesNotContain(Directory.GetDirectories(Path.Combine(_team, ".build")), d => d != Materialized);
     }
 
     [Fact]
