@@ -17,7 +17,8 @@ public sealed partial class ProjectLayerTests
     [
         ["Contracts"],
         ["Inference", "LambdaEmulator"],
-        ["InferenceFunction", "LambdaEmulator.Cli"],
+        // MlServing.Function compiles nothing: it packs the function's source tree (docs/packages.md).
+        ["InferenceFunction", "LambdaEmulator.Cli", "MlServing.Function"],
         ["Infra.Core"],
         ["Infra.Aws"],
         ["Infra.Components", "Infra.Configuration"],
@@ -25,10 +26,12 @@ public sealed partial class ProjectLayerTests
         ["Infra.Preview"],
         ["Infra.Hosting"],
         ["Infra.Local", "Infra.Registry", "Infra.Quantization", "Infra.Testing"],
+        // The one package a team's stack project references: the host with every verb, and the function's source.
+        ["Infra.Sdk"],
         ["Infra.Stacks"],
         // Tools that tests run: the schema check, and the load check that Local.Tests starts as a process.
         ["SchemaCheck", "Benchmarks", "BatchBenchmark", "CacheBenchmark", "ColdStartFloor", "ServeLoad"],
-        ["AwsSemantics.Tests", "Components.Tests", "Inference.Tests", "InferenceFunction.Tests", "Local.Tests", "Quantization.Tests", "Registry.Tests", "SchemaCheck.Tests"],
+        ["AwsSemantics.Tests", "Components.Tests", "Inference.Tests", "InferenceFunction.Tests", "Local.Tests", "Packaging.Tests", "Quantization.Tests", "Registry.Tests", "SchemaCheck.Tests"],
     ];
 
     private static IReadOnlyList<ProjectFile> Projects => ProjectFile.All(TeamStackTests.RepositoryRoot());
