@@ -3,6 +3,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Registry;
+using Infra.Sdk;
 using Inference.Contracts;
 
 namespace Stacks;
@@ -128,7 +129,7 @@ public static class TeamStacks
 
         var large = new ContainerInferenceApi(stack, "large", new ContainerInferenceApiArgs
         {
-            BuildContext = CodeDirectory.FromProject(context.Layout, "."),
+            BuildContext = FunctionSource.Resolve(context.Layout).BuildContext,
             ModelName = ModelName,
             ModelVersion = modelVersion,
             Notifications = alerts,

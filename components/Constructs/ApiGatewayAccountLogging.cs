@@ -15,7 +15,7 @@ public sealed record ApiGatewayAccountLoggingArgs;
 /// Sets the region's API Gateway CloudWatch Logs role, the account setting without which a stage with access logs
 /// cannot be created ("CloudWatch Logs role ARN must be set in account settings to enable logging"). There is one
 /// such setting per account and region, so a stack has at most one of these, and every API of the stack passes it
-/// as <see cref="RestApiEndpointArgs.AccountLogging"/> so that its stage waits for the setting.
+/// as <see cref="RestApiSettings.AccountLogging"/> so that its stage waits for the setting.
 /// </summary>
 public sealed class ApiGatewayAccountLogging : ComponentResource
 {

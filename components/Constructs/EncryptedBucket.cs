@@ -31,7 +31,7 @@ public sealed record EncryptedBucketArgs
 
     /// <summary>
     /// Principals (role ARNs) that may use the key besides the account root, which administers
-    /// it. IAM policies of the account's roles still need a grant (<see cref="EncryptedBucket.GrantRead"/>).
+    /// it. IAM policies of the account's roles still need a grant (<see cref="EncryptedBucket.GrantRead(IGrantable, string)"/>).
     /// </summary>
     public IReadOnlyList<Input<string>> KeyUsers { get; init; } = [];
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Infra.Components;
 using Infra.Core;
 using Infra.Hosting;
 using Infra.Local.Emulators;
@@ -9,13 +10,16 @@ namespace Infra.Local;
 /// <summary>
 /// Publishes the inference function, ReadyToRun for this machine's CPU, to <c>.build/function/ready-to-run-{rid}</c>
 /// when it is stale, by the rule <c>deploy/compile.sh</c> uses: the output is missing, or a source (.cs, .csproj,
-/// .props, .json under functions/, or the repository's Directory.*.props) is newer. It is the folder compile.sh
+/// .props, .json under functions/ of the function's source root, <see cref="FunctionSource"/>, or that root's
+/// Directory.*.props) is newer. It is the folder compile.sh
 /// publishes for <c>functionBuild: ready-to-run</c>, so the two share one build. Build output goes to the given
 /// writer (stderr).
 /// </summary>
 public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
 {
     private static readonly string[] SourceExtensions = [".cs", ".csproj", ".props", ".json"];
+
+    private FunctionSource? _source;
 
     private static string RuntimeIdentifier => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
 
@@ -25,6 +29,9 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
     public string OutputDirectory => Path.Combine(layout.RootDirectory, OutputFromRoot);
 
     public string Assembly => Path.Combine(OutputDirectory, "InferenceFunction.dll");
+
+    /// <summary>The function's source; resolved at first use, since a reader of the output folder needs none.</summary>
+    private FunctionSource Source => _source ??= FunctionSource.Resolve(layout);
 
     /// <summary>
     /// Publishes when stale. Test assemblies run in parallel processes under <c>dotnet test Infra.sln</c> and share this
@@ -53,7 +60,7 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
         {
             ArgumentList =
             {
-                "publish", Path.Combine(layout.RootDirectory, "functions", "InferenceFunction", "InferenceFunction.csproj"),
+                "publish", Source.ProjectFile,
                 "-c", "Release", "-p:PublishProfile=ReadyToRun", "-r", RuntimeIdentifier, "-o", OutputDirectory, "--nologo", "-v", "quiet",
             },
             RedirectStandardOutput = true,
@@ -68,7 +75,7 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new ServeException($"publishing functions/InferenceFunction failed with exit code {process.ExitCode} (its output is above)");
+            throw new ServeException($"publishing {Source.ProjectFile} failed with exit code {process.ExitCode} (its output is above)");
         }
 
         // dotnet publish keeps the timestamps of unchanged outputs: mark this build as newer than its sources.
@@ -84,11 +91,12 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
         }
 
         var built = File.GetLastWriteTimeUtc(target);
-        var roots = new[] { Path.Combine(layout.RootDirectory, "functions") };
+        var sourceRoot = Source.RootDirectory;
+        var roots = new[] { Path.Combine(sourceRoot, "functions") };
         var sources = roots.Where(Directory.Exists)
             .SelectMany(root => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
             .Where(file => SourceExtensions.Contains(Path.GetExtension(file), StringComparer.Ordinal) && !InBuildOutput(file))
-            .Concat(new[] { "Directory.Build.props", "Directory.Packages.props" }.Select(f => Path.Combine(layout.RootDirectory, f)).Where(File.Exists));
+            .Concat(new[] { "Directory.Build.props", "Directory.Packages.props" }.Select(f => Path.Combine(sourceRoot, f)).Where(File.Exists));
         return sources.FirstOrDefault(file => File.GetLastWriteTimeUtc(file) > built);
     }
 

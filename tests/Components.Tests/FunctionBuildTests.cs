@@ -83,9 +83,9 @@ public partial class FunctionBuildTests
     }
 
     [Theory]
-    [InlineData("{}", "auto linux-x64\n")]
-    [InlineData("""{"ml-serving:functionBuild":"native-aot","ml-serving:architecture":"arm64"}""", "native-aot linux-arm64\n")]
-    [InlineData("""{"ml-serving:functionBuild":"ready-to-run"}""", "ready-to-run linux-x64\n")]
+    [InlineData("{}", "auto linux-x64 {root}\n")]
+    [InlineData("""{"ml-serving:functionBuild":"native-aot","ml-serving:architecture":"arm64"}""", "native-aot linux-arm64 {root}\n")]
+    [InlineData("""{"ml-serving:functionBuild":"ready-to-run"}""", "ready-to-run linux-x64 {root}\n")]
     [InlineData("""{"ml-serving:functionBuild":"aot"}""", "")]
     [InlineData("""{"ml-serving:architecture":"sparc"}""", "")]
     public void The_function_builds_command_prints_what_compile_sh_publishes(string config, string expected)
@@ -99,11 +99,12 @@ public partial class FunctionBuildTests
             Error = errors,
             ProjectDirectory = TeamStackTests.RepositoryRoot(),
             Environment = environment.GetValueOrDefault,
-            Commands = [new Stacks.FunctionBuildsCommand()],
+            Commands = [new Infra.Sdk.FunctionBuildsCommand()],
         });
 
         Assert.True(code == 0, errors.ToString());
-        Assert.Equal(expected, output.ToString().ReplaceLineEndings("\n"));
+        // The third field is the function's source root: this repository's root, which has the function's project.
+        Assert.Equal(expected.Replace("{root}", TeamStackTests.RepositoryRoot(), StringComparison.Ordinal), output.ToString().ReplaceLineEndings("\n"));
     }
 
     [GeneratedRegex(@"architectures:\s+- (\S+)")]

@@ -57,6 +57,10 @@ public sealed class ServeCommandTests
             var source = Path.Combine(root, "functions", "Inference", "Model.cs");
             Directory.CreateDirectory(Path.GetDirectoryName(source)!);
             File.WriteAllText(source, "// source");
+            // The function's project makes the root its own source root (FunctionSource), as in this repository.
+            var project = Path.Combine(root, "functions", "InferenceFunction", "InferenceFunction.csproj");
+            Directory.CreateDirectory(Path.GetDirectoryName(project)!);
+            File.WriteAllText(project, "<Project />");
             var ignored = Path.Combine(root, "functions", "Inference", "obj", "generated.cs");
             Directory.CreateDirectory(Path.GetDirectoryName(ignored)!);
             File.WriteAllText(ignored, "// build output");
@@ -66,6 +70,7 @@ public sealed class ServeCommandTests
             Assert.Equal(build.Assembly, build.NewerSource(build.Assembly));
             File.WriteAllText(build.Assembly, "built");
             File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(-1));
+            File.SetLastWriteTimeUtc(project, DateTime.UtcNow.AddMinutes(-1));
             File.SetLastWriteTimeUtc(ignored, DateTime.UtcNow.AddMinutes(1));
             Assert.Null(build.NewerSource(build.Assembly));
             File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(2));

@@ -58,7 +58,7 @@ public sealed class DeployedStacks
             ["PULUMI_ORGANIZATION"] = "organization",
             ["PULUMI_ROOT_DIRECTORY"] = layout.RootDirectory,
             ["PULUMI_CONFIG"] = JsonSerializer.Serialize(values),
-            [global::Stacks.FunctionBuildChoice.AutoOutcomeVariable] = global::Stacks.FunctionBuildChoice.ReadyToRun,
+            [global::Infra.Sdk.FunctionBuildChoice.AutoOutcomeVariable] = global::Infra.Sdk.FunctionBuildChoice.ReadyToRun,
         };
 
         using var output = new StringWriter();

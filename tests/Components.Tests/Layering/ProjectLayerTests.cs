@@ -17,7 +17,8 @@ public sealed partial class ProjectLayerTests
     [
         ["Contracts"],
         ["Inference", "LambdaEmulator"],
-        ["InferenceFunction", "LambdaEmulator.Cli"],
+        // MlServing.Function compiles nothing: it packs the function's source tree (docs/packages.md).
+        ["InferenceFunction", "LambdaEmulator.Cli", "MlServing.Function"],
         ["Infra.Core"],
         ["Infra.Aws"],
         ["Infra.Components", "Infra.Configuration"],
@@ -25,6 +26,8 @@ public sealed partial class ProjectLayerTests
         ["Infra.Preview"],
         ["Infra.Hosting"],
         ["Infra.Local", "Infra.Registry", "Infra.Quantization"],
+        // The one package a team's stack project references: the host with every verb, and the function's source.
+        ["Infra.Sdk"],
         ["Infra.Stacks"],
         // Tools that tests run: the schema check, and the load check that Local.Tests starts as a process.
         ["SchemaCheck", "Benchmarks", "BatchBenchmark", "CacheBenchmark", "ColdStartFloor", "ServeLoad"],

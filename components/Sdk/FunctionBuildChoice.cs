@@ -3,7 +3,7 @@ using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
 
-namespace Stacks;
+namespace Infra.Sdk;
 
 /// <summary>
 /// How the zip functions (REST API and batch) are built, from the config keys <c>functionBuild</c> and

@@ -1,0 +1,26 @@
+#!/bin/sh
+# deploy/pack.sh FEED [VERSION]: packs every packable project (IsPackable true in its .csproj) in Release into the
+# folder FEED, a local NuGet feed. VERSION overrides the one version source (VersionPrefix in Directory.Build.props)
+# for this pack, e.g. 0.2.0 or 0.2.0-beta.1. docs/packages.md says what each package is.
+set -eu
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: deploy/pack.sh FEED [VERSION]" >&2
+  exit 2
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$1"
+feed=$(cd "$1" && pwd)
+version=${2:-}
+
+# One pack over a solution filter of exactly the packable projects: one restore and one build for all of them.
+mkdir -p "$root/.build"
+filter="$root/.build/packable.slnf"
+projects=$(cd "$root" && find components functions stacks tests benchmarks -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' \
+  -not -path '*/node_modules/*' -exec grep -l '<IsPackable>true</IsPackable>' {} + | sort | sed 's|.*|      "&"|' | paste -sd ',' -)
+printf '{\n  "solution": {\n    "path": "../Infra.sln",\n    "projects": [\n%s\n    ]\n  }\n}\n' "$projects" > "$filter"
+
+set -- pack "$filter" -c Release -o "$feed" --nologo
+if [ -n "$version" ]; then
+  set -- "$@" "-p:Version=$version"
+fi
+dotnet "$@"
