@@ -15,7 +15,7 @@ version=${2:-}
 # One pack over a solution filter of exactly the packable projects: one restore and one build for all of them.
 mkdir -p "$root/.build"
 filter="$root/.build/packable.slnf"
-projects=$(cd "$root" && find components functions stacks tests benchmarks -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' \
+projects=$(cd "$root" && find components functions stacks templates tests benchmarks -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' \
   -not -path '*/node_modules/*' -exec grep -l '<IsPackable>true</IsPackable>' {} + | sort | sed 's|.*|      "&"|' | paste -sd ',' -)
 printf '{\n  "solution": {\n    "path": "../Infra.sln",\n    "projects": [\n%s\n    ]\n  }\n}\n' "$projects" > "$filter"
 
