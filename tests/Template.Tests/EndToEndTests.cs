@@ -98,7 +98,7 @@ public sealed partial class EndToEndTests(ScaffoldFixture scaffold, ITestOutputH
         using var printed = new StringWriter();
         ReportPrinter.Print(report, printed);
         Assert.True(report.Passed, printed.ToString());
-        Assert.Contains("aws:lambda:Function", File.ReadAllText(scaffold.SynthOutput), StringComparison.Ordinal);
+        Assert.Contains("type: aws:lambda/function:Function", File.ReadAllText(scaffold.SynthOutput), StringComparison.Ordinal);
     }
 
     private void AssertSucceeded(string name)

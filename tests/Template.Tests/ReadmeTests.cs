@@ -39,6 +39,18 @@ public sealed partial class ReadmeTests
         Assert.Contains($"dotnet new {shortName} -n {ScaffoldFixture.TeamName}", Readme, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_readmes_package_reference_names_the_version_of_the_one_version_source()
+    {
+        var version = VersionPrefix().Match(File.ReadAllText(Path.Combine(RepositoryFolder.Root, "Directory.Build.props"))).Groups["version"].Value;
+
+        Assert.NotEmpty(version);
+        Assert.Contains($"<PackageReference Include=\"MlServing.Sdk\" Version=\"{version}\" />", Readme, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<VersionPrefix>(?<version>[^<]+)</VersionPrefix>")]
+    private static partial Regex VersionPrefix();
+
     [GeneratedRegex("\"shortName\":\\s*\"(?<name>[^\"]+)\"")]
     private static partial Regex ShortName();
 
