@@ -378,10 +378,11 @@ internal static class PatternValue
     {
         null or Match or string or bool => value,
         OrderedMap map => map.Select(e => new KeyValuePair<string, object?>(e.Key, Normalize(e.Value))).ToList(),
+        List<KeyValuePair<string, object?>> normalized => normalized,
         byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal => Convert.ToDecimal(value, CultureInfo.InvariantCulture),
         Enum => throw new ArgumentException($"enum value '{value}' has no program representation: use the provider's string, e.g. \"arm64\""),
-        IDictionary dictionary => dictionary.Cast<DictionaryEntry>()
-            .Select(e => new KeyValuePair<string, object?>(e.Key as string ?? throw new ArgumentException("pattern map keys must be strings"), Normalize(e.Value)))
+        IDictionary dictionary => dictionary.Keys.Cast<object>()
+            .Select(key => new KeyValuePair<string, object?>(key as string ?? throw new ArgumentException("pattern map keys must be strings"), Normalize(dictionary[key])))
             .ToList(),
         IEnumerable sequence => sequence.Cast<object?>().Select(Normalize).ToList(),
         _ when IsAnonymous(value.GetType()) => value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -50,10 +50,10 @@ public sealed class PolicyAssertion
 
         var ofRule = Report.Findings.Where(f => f.RuleId == ruleId).Select(f => $"'{f.ResourceName}'").ToList();
         var suppressed = Report.Suppressions.Where(s => s.RuleId == ruleId && (resource is null || s.ResourceName == resource)).ToList();
-        var found = ofRule.Count > 0
-            ? $"it fires on {string.Join(", ", ofRule)} only"
-            : suppressed.Count > 0
-                ? $"none: it is suppressed on {string.Join(", ", suppressed.Select(s => $"'{s.ResourceName}' ({s.Reason})"))}"
+        var found = suppressed.Count > 0
+            ? $"none: it is suppressed on {string.Join(", ", suppressed.Select(s => $"'{s.ResourceName}' ({s.Reason})"))}"
+            : ofRule.Count > 0
+                ? $"it fires on {string.Join(", ", ofRule)} only"
                 : Report.Findings.Count == 0 ? "no findings at all" : "none (findings: " + string.Join(", ", Report.Findings.Select(f => $"{f.RuleId} on '{f.ResourceName}'")) + ")";
         throw new StackAssertionException($"policy rule {ruleId}: expected a finding{(resource is null ? "" : $" on '{resource}'")}, found {found}");
     }

@@ -158,8 +158,8 @@ public sealed class ResourceAssertion
 
     private StackAssertionException Fail(string at, IReadOnlyList<MatchFailure> failures) => failures.Count == 1
         ? new($"{this} {failures[0].Describe(at)}")
-        : new($"{this}:{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(10).Select(f => "  " + f.Describe(at)))}" +
-            (failures.Count > 10 ? $"{Environment.NewLine}  ... and {failures.Count - 10} more" : ""));
+        : new($"{this}:\n{string.Join("\n", failures.Take(10).Select(f => "  " + f.Describe(at)))}" +
+            (failures.Count > 10 ? $"\n  ... and {failures.Count - 10} more" : ""));
 
     private StackAssertionException Fail(string at, string expected, string found) => new($"{this} at {at}: expected {expected}, found {found}");
 

@@ -80,6 +80,18 @@ public sealed partial class StackTemplate
         return [.. candidates.Where(r => r.Mismatches(match).Count == 0)];
     }
 
+    /// <summary>Asserts how many resources of the class's type have properties matching the pattern object-like; the failure lists them.</summary>
+    public StackTemplate ResourcePropertiesCountIs<T>(object pattern, int count)
+        where T : Resource
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var found = FindResources<T>(pattern);
+        return found.Count == count
+            ? this
+            : throw new StackAssertionException($"resources of type {TypeTokenOf<T>()} with properties {Match.Of(pattern, partial: true).Description}: " +
+                $"expected {count}, found {found.Count}" + (found.Count == 0 ? "" : ": " + string.Join(", ", found.Select(r => r.LogicalName))));
+    }
+
     /// <summary>
     /// Asserts that some resource of the class's type has properties matching the pattern object-like, and returns the
     /// first that does. The failure shows, for each resource of the type, where it differs.

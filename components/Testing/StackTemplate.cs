@@ -43,19 +43,13 @@ public sealed partial class StackTemplate
 
     /// <summary>
     /// Synthesizes a stack that a test built directly, e.g. one component in a new <see cref="Stack"/>. A stack the
-    /// synthesizer rejects fails with its problems; the policy pack is not applied (see <see cref="Policies"/>).
+    /// synthesizer rejects throws its <see cref="SynthesisException"/> unchanged, which is what a component test
+    /// asserts on; the policy pack is not applied (see <see cref="Policies"/>).
     /// </summary>
     public static StackTemplate FromStack(Stack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        try
-        {
-            return new StackTemplate(stack, ProgramSynthesizer.Synthesize(stack));
-        }
-        catch (SynthesisException error)
-        {
-            throw new StackAssertionException(Problems($"stack '{stack.StackName}': the program cannot be synthesized", error.Problems), error);
-        }
+        return new StackTemplate(stack, ProgramSynthesizer.Synthesize(stack));
     }
 
     /// <summary>
@@ -160,7 +154,7 @@ public sealed partial class StackTemplate
         var failures = Match.Of(pattern, partial: false).Run(Output(name), true, MatchContext);
         return failures.Count == 0
             ? this
-            : throw new StackAssertionException(string.Join(Environment.NewLine, failures.Select(f => $"output '{name}' {f.Describe("outputs." + name)}")));
+            : throw new StackAssertionException(string.Join("\n", failures.Select(f => $"output '{name}' {f.Describe("outputs." + name)}")));
     }
 
     /// <summary>
