@@ -1,6 +1,8 @@
 # Sourced by compile.sh (and the tests): publishes the zip function build a stack asks for (functionBuild) into
 # $root/.build/function/{build}-{rid}, and prints the build it ships (native-aot or ready-to-run) on stdout.
 # Publishing happens only when a source is newer than the last attempt; its output goes to stderr or a log.
+# The function's source root is $function_source when set (what the function-builds command printed: a team's
+# .build/function-source, materialized from the package MlServing.Function), else $root (this repository).
 
 stale() { # stale OUTPUT DIR...: OUTPUT is missing or older than a source file under DIR...
   target=$1; shift
@@ -21,6 +23,15 @@ locked() { # locked CMD...: runs CMD holding .build/function/.lock, the lock ser
   fi
 }
 
+source_root() {
+  echo "${function_source:-$root}"
+}
+
+function_stale() { # function_stale OUTPUT: OUTPUT is older than a file of the function's source or build settings
+  function_root=$(source_root)
+  stale "$1" "$function_root/functions" "$function_root/Directory.Build.props" "$function_root/Directory.Packages.props"
+}
+
 host_rid() {
   case "$(uname -m)" in
     x86_64) echo linux-x64 ;;
@@ -35,9 +46,9 @@ publish_ready_to_run() { # publish_ready_to_run RID
 
 publish_ready_to_run_unlocked() {
   out="$root/.build/function/ready-to-run-$1"
-  if stale "$out/InferenceFunction.dll" "$root/functions"; then
+  if function_stale "$out/InferenceFunction.dll"; then
     # The publish also writes the bundled models' pre-optimised graphs.
-    dotnet publish "$root/functions/InferenceFunction/InferenceFunction.csproj" -c Release \
+    dotnet publish "$(source_root)/functions/InferenceFunction/InferenceFunction.csproj" -c Release \
       -p:PublishProfile=ReadyToRun -r "$1" -o "$out" --nologo -v quiet 1>&2
     touch "$out/InferenceFunction.dll" # dotnet publish keeps the timestamps of unchanged outputs
   fi
@@ -50,14 +61,14 @@ attempt_native_aot() { # attempt_native_aot RID: leaves "lambda-safe" or "unsafe
 attempt_native_aot_unlocked() {
   out="$root/.build/function/native-aot-$1"
   check="$out.check"
-  stale "$check" "$root/functions" || return 0
+  function_stale "$check" || return 0
   mkdir -p "$root/.build/function"
   if [ "$(uname -s)" != Linux ] || [ "$(host_rid)" != "$1" ]; then
     echo "unsafe: Native AOT cannot cross-compile, and this machine is $(uname -s) $(uname -m), not $1" > "$check"
     return 0
   fi
   echo "function build: publishing Native AOT for $1 (a few minutes; log in .build/function/native-aot-$1.log)" >&2
-  if ! dotnet publish "$root/functions/InferenceFunction/InferenceFunction.csproj" -c Release \
+  if ! dotnet publish "$(source_root)/functions/InferenceFunction/InferenceFunction.csproj" -c Release \
       -p:PublishProfile=NativeAot -r "$1" -o "$out" --nologo > "$out.log" 2>&1; then
     echo "unsafe: the Native AOT publish failed (it needs clang and binutils; see .build/function/native-aot-$1.log)" > "$check"
     return 0
