@@ -8,6 +8,12 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
   exit 2
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
+# Two packs at once (the packaging and the template tests of one `dotnet test Infra.sln`) would write the same Release
+# outputs over each other, so the second waits for the first (flock(1); without it, as on macOS, run one at a time).
+if [ -z "${MLSERVING_PACK_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+  mkdir -p "$root/.build"
+  MLSERVING_PACK_LOCKED=1 exec flock "$root/.build/pack.lock" sh "$0" "$@"
+fi
 mkdir -p "$1"
 feed=$(cd "$1" && pwd)
 version=${2:-}
@@ -15,7 +21,7 @@ version=${2:-}
 # One pack over a solution filter of exactly the packable projects: one restore and one build for all of them.
 mkdir -p "$root/.build"
 filter="$root/.build/packable.slnf"
-projects=$(cd "$root" && find components functions stacks tests benchmarks -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' \
+projects=$(cd "$root" && find components functions stacks templates tests benchmarks -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' \
   -not -path '*/node_modules/*' -exec grep -l '<IsPackable>true</IsPackable>' {} + | sort | sed 's|.*|      "&"|' | paste -sd ',' -)
 printf '{\n  "solution": {\n    "path": "../Infra.sln",\n    "projects": [\n%s\n    ]\n  }\n}\n' "$projects" > "$filter"
 

@@ -31,7 +31,7 @@ public sealed partial class ProjectLayerTests
         ["Infra.Stacks"],
         // Tools that tests run: the schema check, and the load check that Local.Tests starts as a process.
         ["SchemaCheck", "Benchmarks", "BatchBenchmark", "CacheBenchmark", "ColdStartFloor", "ServeLoad"],
-        ["AwsSemantics.Tests", "Components.Tests", "Inference.Tests", "InferenceFunction.Tests", "Local.Tests", "Packaging.Tests", "Quantization.Tests", "Registry.Tests", "SchemaCheck.Tests"],
+        ["AwsSemantics.Tests", "Components.Tests", "Inference.Tests", "InferenceFunction.Tests", "Local.Tests", "Packaging.Tests", "Quantization.Tests", "Registry.Tests", "SchemaCheck.Tests", "Template.Tests", "Testing.Tests"],
     ];
 
     private static IReadOnlyList<ProjectFile> Projects => ProjectFile.All(TeamStackTests.RepositoryRoot());
