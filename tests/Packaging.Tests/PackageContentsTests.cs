@@ -27,7 +27,7 @@ public sealed class PackageContentsTests(PackedFeed feed)
         ["MlServing.Sdk"] = "Infra.Sdk",
     };
 
-    private static IEnumerable<string> AllIds => Libraries.Keys.Append("MlServing.Function");
+    private static IEnumerable<string> AllIds => Libraries.Keys.Append("MlServing.Function").Append("MlServing.Templates");
 
     /// <summary>The embedded-source record of a portable PDB document (the Portable PDB format's EmbeddedSource kind).</summary>
     private static readonly Guid EmbeddedSource = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");

@@ -1,4 +1,5 @@
 using SchemaCheck.Checking;
+using Infra.Testing.Node;
 using YamlDotNet.RepresentationModel;
 
 namespace Template.Tests;

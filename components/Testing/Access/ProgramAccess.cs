@@ -57,5 +57,5 @@ public sealed class ProgramAccess
             : throw new StackAssertionException($"resource '{resource}' ({entry.Type}): expected an 'arn' output to evaluate access on, found none; pass the resource's ARN instead");
     }
 
-    internal const string RoleType = "aws:iam/role:Role";
+    internal const string RoleType = Infra.Aws.Iam.Role.PulumiType;
 }

@@ -40,7 +40,7 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
 
     /// <summary>The role resource whose ARN is <paramref name="roleArn"/>.</summary>
     public string RoleNamed(string roleArn) =>
-        Resources("aws:iam/role:Role").SingleOrDefault(r => Outputs.Output(r, "arn") == roleArn)
+        Resources(Infra.Aws.Iam.Role.PulumiType).SingleOrDefault(r => Outputs.Output(r, "arn") == roleArn)
         ?? throw new InvalidOperationException($"stack {stack} has no role {roleArn}");
 
     public IReadOnlyList<NamedPolicy> IdentityPolicies(string roleResource)
@@ -52,21 +52,16 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
             policies.Add(new NamedPolicy($"{roleResource}/{inline!["name"]}", Document(inline["policy"], roleResource)));
         }
 
-        policies.AddRange(Resources("aws:iam/rolePolicy:RolePolicy")
+        policies.AddRange(Resources(Infra.Aws.Iam.RolePolicy.PulumiType)
             .Where(p => (string?)Outputs.Inputs(p)["role"] == roleName)
             .Select(p => new NamedPolicy(p, Document(Outputs.Inputs(p)["policy"], p))));
-        foreach (var attachment in Resources("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Where(a => (string?)Outputs.Inputs(a)["role"] == roleName))
+        foreach (var attachment in Resources(Infra.Aws.Iam.RolePolicyAttachment.PulumiType).Where(a => (string?)Outputs.Inputs(a)["role"] == roleName))
         {
             var arn = (string)Outputs.Inputs(attachment)["policyArn"]!;
-            if (ManagedPolicies.TryGetValue(arn, out var published))
-            {
-                policies.Add(new NamedPolicy(arn, published));
-                continue;
-            }
-
-            var managed = Resources("aws:iam/policy:Policy").FirstOrDefault(p => Outputs.Output(p, "arn") == arn)
+            // Only AWS managed policies with a known document: our components attach no customer managed policy.
+            var published = ManagedPolicies.GetValueOrDefault(arn)
                 ?? throw new InvalidOperationException($"{attachment} attaches {arn}, whose document the access model does not have (add it to StackPolicies)");
-            policies.Add(new NamedPolicy(managed, Document(Outputs.Inputs(managed)["policy"], managed)));
+            policies.Add(new NamedPolicy(arn, published));
         }
 
         return policies;
@@ -78,16 +73,16 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
     public JsonNode TrustPolicy(string roleResource) => Document(Outputs.Inputs(roleResource)["assumeRolePolicy"], roleResource);
 
     public JsonNode? BucketPolicy(string bucketName) =>
-        Resources("aws:s3/bucketPolicy:BucketPolicy").Where(p => (string?)Outputs.Inputs(p)["bucket"] == bucketName)
+        Resources(Infra.Aws.S3.BucketPolicy.PulumiType).Where(p => (string?)Outputs.Inputs(p)["bucket"] == bucketName)
             .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
 
     public string BucketResource(string bucketName) =>
-        Resources("aws:s3/bucket:Bucket").SingleOrDefault(b => Outputs.Output(b, "bucket") == bucketName)
+        Resources(Infra.Aws.S3.Bucket.PulumiType).SingleOrDefault(b => Outputs.Output(b, "bucket") == bucketName)
         ?? throw new InvalidOperationException($"stack {stack} has no bucket '{bucketName}'");
 
     /// <summary>The KMS key ARN of the bucket's default encryption (SSE-KMS), or null for SSE-S3 or none.</summary>
     public string? BucketDefaultKey(string bucketName) =>
-        Resources("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        Resources(Infra.Aws.S3.BucketServerSideEncryptionConfiguration.PulumiType)
             .Where(c => (string?)Outputs.Inputs(c)["bucket"] == bucketName)
             .Select(c => Outputs.Inputs(c)["rules"]?[0]?["applyServerSideEncryptionByDefault"])
             .Where(d => (string?)d?["sseAlgorithm"] is "aws:kms" or "aws:kms:dsse")
@@ -95,14 +90,14 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
             .SingleOrDefault();
 
     public bool BucketKeyEnabled(string bucketName) =>
-        Resources("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        Resources(Infra.Aws.S3.BucketServerSideEncryptionConfiguration.PulumiType)
             .Where(c => (string?)Outputs.Inputs(c)["bucket"] == bucketName)
             .Any(c => Outputs.Inputs(c)["rules"]?[0]?["bucketKeyEnabled"]?.GetValue<bool>() == true);
 
     public JsonNode? QueuePolicy(string queueResource)
     {
         var url = Outputs.Output(queueResource, "url");
-        var attached = Resources("aws:sqs/queuePolicy:QueuePolicy").Where(p => (string?)Outputs.Inputs(p)["queueUrl"] == url)
+        var attached = Resources(Infra.Aws.Sqs.QueuePolicy.PulumiType).Where(p => (string?)Outputs.Inputs(p)["queueUrl"] == url)
             .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
         return attached ?? (Outputs.Inputs(queueResource)["policy"] is { } own ? Document(own, queueResource) : null);
     }
@@ -110,13 +105,13 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
     public JsonNode? TopicPolicy(string topicResource)
     {
         var arn = Outputs.Output(topicResource, "arn");
-        var attached = Resources("aws:sns/topicPolicy:TopicPolicy").Where(p => (string?)Outputs.Inputs(p)["arn"] == arn)
+        var attached = Resources(Infra.Aws.Sns.TopicPolicy.PulumiType).Where(p => (string?)Outputs.Inputs(p)["arn"] == arn)
             .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
         return attached ?? (Outputs.Inputs(topicResource)["policy"] is { } own ? Document(own, topicResource) : null);
     }
 
     public JsonNode? RepositoryPolicy(string repositoryName) =>
-        Resources("aws:ecr/repositoryPolicy:RepositoryPolicy").Where(p => (string?)Outputs.Inputs(p)["repository"] == repositoryName)
+        Resources(Infra.Aws.Ecr.RepositoryPolicy.PulumiType).Where(p => (string?)Outputs.Inputs(p)["repository"] == repositoryName)
             .Select(p => Document(Outputs.Inputs(p)["policy"], p)).SingleOrDefault();
 
     /// <summary>The key's policy; a key created without one gets AWS's default (the account administers and uses it through IAM).</summary>
@@ -128,13 +123,13 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
     }
 
     public string KeyResource(string keyArn) =>
-        Resources("aws:kms/key:Key").SingleOrDefault(k => Outputs.Output(k, "arn") == keyArn)
+        Resources(Infra.Aws.Kms.Key.PulumiType).SingleOrDefault(k => Outputs.Output(k, "arn") == keyArn)
         ?? throw new InvalidOperationException($"stack {stack} has no KMS key {keyArn}");
 
     /// <summary>A key given by ARN, key id or alias (name or ARN) as its key ARN; one the stack does not own stays as given.</summary>
     public string KeyArn(string reference)
     {
-        foreach (var key in Resources("aws:kms/key:Key"))
+        foreach (var key in Resources(Infra.Aws.Kms.Key.PulumiType))
         {
             if (Outputs.Output(key, "arn") == reference || Outputs.Output(key, "keyId") == reference)
             {
@@ -142,7 +137,7 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
             }
         }
 
-        foreach (var alias in Resources("aws:kms/alias:Alias"))
+        foreach (var alias in Resources(Infra.Aws.Kms.Alias.PulumiType))
         {
             if (Outputs.Output(alias, "name") == reference || Outputs.Output(alias, "arn") == reference)
             {
@@ -162,9 +157,9 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
             case "s3":
                 return BucketPolicy(parts[5].Split('/')[0]);
             case "sqs":
-                return Resources("aws:sqs/queue:Queue").Where(q => Outputs.Output(q, "arn") == arn).Select(QueuePolicy).SingleOrDefault();
+                return Resources(Infra.Aws.Sqs.Queue.PulumiType).Where(q => Outputs.Output(q, "arn") == arn).Select(QueuePolicy).SingleOrDefault();
             case "sns":
-                return Resources("aws:sns/topic:Topic").Where(t => Outputs.Output(t, "arn") == arn).Select(TopicPolicy).SingleOrDefault();
+                return Resources(Infra.Aws.Sns.Topic.PulumiType).Where(t => Outputs.Output(t, "arn") == arn).Select(TopicPolicy).SingleOrDefault();
             case "kms":
                 return OwnsKey(arn) ? KeyPolicy(arn) : null;
             case "ecr":
@@ -192,7 +187,7 @@ public sealed class StackPolicies(DeployedOutputs outputs, string stack)
 
     public override string ToString() => stack;
 
-    public bool OwnsKey(string keyArn) => Resources("aws:kms/key:Key").Any(k => Outputs.Output(k, "arn") == keyArn);
+    public bool OwnsKey(string keyArn) => Resources(Infra.Aws.Kms.Key.PulumiType).Any(k => Outputs.Output(k, "arn") == keyArn);
 
     private JsonNode Document(JsonNode? policy, string owner) => policy switch
     {

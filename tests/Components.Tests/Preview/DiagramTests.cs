@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Infra.Components;
 using Infra.Configuration;
 using Infra.Core;
 using Infra.Hosting;
@@ -20,8 +21,11 @@ public sealed partial class DiagramTests : IDisposable
     {
         var root = TeamStackTests.RepositoryRoot();
         File.Copy(Path.Combine(root, "Pulumi.dev.yaml"), Path.Combine(_project.Root, "Pulumi.dev.yaml"));
-        Directory.CreateDirectory(Path.Combine(_project.Root, "functions"));
+        // The container pattern's build context is the function's source root (FunctionSource): a project with the
+        // function's project file is its own root, as this repository is.
+        Directory.CreateDirectory(Path.Combine(_project.Root, "functions", "InferenceFunction"));
         File.Copy(Path.Combine(root, "functions", "Dockerfile"), Path.Combine(_project.Root, "functions", "Dockerfile"));
+        File.Copy(Path.Combine(root, FunctionSource.ProjectFromRoot), Path.Combine(_project.Root, FunctionSource.ProjectFromRoot));
         _project.PublishFunction(80L * 1024 * 1024, ".build/function/ready-to-run-linux-x64"); // the team stacks' folder when compile.sh decided nothing
     }
 
