@@ -101,6 +101,24 @@ public sealed partial class EndToEndTests(ScaffoldFixture scaffold, ITestOutputH
         Assert.Contains("type: aws:lambda/function:Function", File.ReadAllText(scaffold.SynthOutput), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_scaffolds_compiler_run_as_pulumi_up_runs_it_publishes_the_function_from_the_package_and_prints_the_program()
+    {
+        AssertSucceeded("compile");
+
+        // Pulumi reads the program from the compiler's stdout; the publishes write only to stderr.
+        var program = scaffold.Step("compile").Output;
+        Assert.Contains("type: aws:lambda/function:Function", program, StringComparison.Ordinal);
+        Assert.Contains("../.build/function/ready-to-run-linux-x64", program, StringComparison.Ordinal);
+
+        // The function was built from the tree MlServing.Function shipped, materialized at its version.
+        var source = Path.Combine(scaffold.Scaffold, ".build", "function-source");
+        Assert.Equal(scaffold.Version, File.ReadAllText(Path.Combine(source, "mlserving-function.version")).Trim());
+        var published = Path.Combine(scaffold.Scaffold, ".build", "function", "ready-to-run-linux-x64");
+        Assert.True(File.Exists(Path.Combine(published, "InferenceFunction.dll")), $"no InferenceFunction.dll in {published}");
+        Assert.True(File.Exists(Path.Combine(published, "models", "resnet18", "ResNet18.onnx")), $"the bundled model is not in {published}");
+    }
+
     private void AssertSucceeded(string name)
     {
         if (scaffold.Steps.Any(step => step.Name == name && step.Succeeded))
