@@ -15,7 +15,7 @@ public sealed partial class PackedFeed : IDisposable
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("mlserving-feed-").FullName;
         Version = VersionSource();
-        Command.Run("sh", [Path.Combine(RepositoryFolder.Root, "deploy", "pack.sh"), Directory], RepositoryFolder.Root).Succeeded("deploy/pack.sh");
+        CommandStep.Run("deploy/pack.sh", "sh", [Path.Combine(RepositoryFolder.Root, "deploy", "pack.sh"), Directory], RepositoryFolder.Root, CommandStep.NoChanges, CommandStep.DefaultLimit).AssertSucceeded();
     }
 
     /// <summary>The feed folder.</summary>

@@ -1,5 +1,6 @@
 using System.Security;
 using SchemaCheck.Checking;
+using TestModels;
 
 namespace Packaging.Tests;
 
@@ -51,7 +52,7 @@ public sealed class ScratchRepositoryTests(PackedFeed feed) : IDisposable
     /// <summary>The local feed first, then this machine's own enabled sources, read from the dotnet CLI (none is named here).</summary>
     private string NuGetConfig()
     {
-        var listed = Command.Run("dotnet", ["nuget", "list", "source", "--format", "short"], Path.GetTempPath()).Succeeded("dotnet nuget list source");
+        var listed = CommandStep.Run("dotnet nuget list source", "dotnet", ["nuget", "list", "source", "--format", "short"], Path.GetTempPath(), CommandStep.NoChanges, CommandStep.DefaultLimit).AssertSucceeded();
         var sources = listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => line.StartsWith("E ", StringComparison.Ordinal))
             .Select(line => line[2..].Trim())
@@ -96,12 +97,12 @@ public sealed class ScratchRepositoryTests(PackedFeed feed) : IDisposable
             """);
         Write("stacks/Program.cs", StackProgram);
         // A private package folder: the machine's cache never holds (or serves) an MlServing.* of this version.
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_repository, ".packages") };
+        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(_repository, ".packages") };
 
-        Command.Run("dotnet", ["build", "stacks", "-c", "Release", "--nologo"], _repository, environment).Succeeded("the team's dotnet build");
+        CommandStep.Run("the team's dotnet build", "dotnet", ["build", "stacks", "-c", "Release", "--nologo"], _repository, environment, CommandStep.DefaultLimit).AssertSucceeded();
         var program = Path.Combine(_repository, "stacks", "bin", "Release", "net10.0", "Team.Inference.dll");
-        var plan = Command.Run("dotnet", [program, "function-builds", "--stack", "dev"], _repository).Succeeded("function-builds");
-        var synth = Command.Run("dotnet", [program, "synth", "--stack", "dev", "--out", "dev.yaml"], _repository).Succeeded("synth");
+        var plan = CommandStep.Run("function-builds", "dotnet", [program, "function-builds", "--stack", "dev"], _repository, CommandStep.NoChanges, CommandStep.DefaultLimit).AssertSucceeded();
+        var synth = CommandStep.Run("synth", "dotnet", [program, "synth", "--stack", "dev", "--out", "dev.yaml"], _repository, CommandStep.NoChanges, CommandStep.DefaultLimit).AssertSucceeded();
 
         var source = Path.Combine(_repository, ".build", "function-source");
         Assert.Equal($"auto linux-x64 {source}", plan.Output.Trim());

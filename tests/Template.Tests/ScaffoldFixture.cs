@@ -15,8 +15,6 @@ public sealed partial class ScaffoldFixture : IDisposable
 {
     public const string TeamName = "Team.Inference";
 
-    private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(15);
-
     private readonly List<CommandStep> steps = [];
 
     public ScaffoldFixture()
@@ -73,8 +71,8 @@ public sealed partial class ScaffoldFixture : IDisposable
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        var sources = CommandStep.Run("machine sources", "dotnet", ["nuget", "list", "source", "--format", "short"], Work, machine, StepLimit);
-        var globalPackages = CommandStep.Run("machine packages", "dotnet", ["nuget", "locals", "global-packages", "--list"], Work, machine, StepLimit);
+        var sources = CommandStep.Run("machine sources", "dotnet", ["nuget", "list", "source", "--format", "short"], Work, machine, CommandStep.DefaultLimit);
+        var globalPackages = CommandStep.Run("machine packages", "dotnet", ["nuget", "locals", "global-packages", "--list"], Work, machine, CommandStep.DefaultLimit);
         steps.Add(sources);
         steps.Add(globalPackages);
         if (!sources.Succeeded || !globalPackages.Succeeded)
@@ -132,7 +130,7 @@ public sealed partial class ScaffoldFixture : IDisposable
     private bool Do(string name, string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
         var failed = steps.FirstOrDefault(step => !step.Succeeded);
-        var step = failed is null ? CommandStep.Run(name, fileName, arguments, workingDirectory, environment, StepLimit) : CommandStep.NotRun(name, failed);
+        var step = failed is null ? CommandStep.Run(name, fileName, arguments, workingDirectory, environment, CommandStep.DefaultLimit) : CommandStep.NotRun(name, failed);
         steps.Add(step);
         return step.Succeeded;
     }

@@ -1,12 +1,25 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Template.Tests;
+namespace TestModels;
 
-/// <summary>One command of the end-to-end run: what ran, where, how it ended, what it printed and how long it took.</summary>
+/// <summary>One command a test runs: what ran, where, how it ended, what it printed (both streams) and how long it took.</summary>
 public sealed record CommandStep(string Name, string Command, string WorkingDirectory, int ExitCode, string Output, TimeSpan Elapsed)
 {
+    /// <summary>A limit no step of ours comes near on a loaded CI machine; past it the step is killed.</summary>
+    public static readonly TimeSpan DefaultLimit = TimeSpan.FromMinutes(15);
+
+    /// <summary>No environment changes beyond removing what the test host set.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> NoChanges = new Dictionary<string, string?>();
+
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>Fails the test, with the command and its output, unless the command succeeded.</summary>
+    public CommandStep AssertSucceeded()
+    {
+        Xunit.Assert.True(Succeeded, ToString());
+        return this;
+    }
 
     public override string ToString() =>
         $"{Name}: `{Command}` in {WorkingDirectory} exited {ExitCode} after {Elapsed.TotalSeconds:F0} s\n{Tail(Output)}";
