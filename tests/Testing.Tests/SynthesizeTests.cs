@@ -149,10 +149,13 @@ public class SynthesizeTests
     [Fact]
     public void The_repositorys_team_stack_synthesizes_in_memory_with_config_and_a_secret()
     {
+        // A project of its own with the function published (a sparse 80 MB file), so the result does not depend on
+        // whether another test run published the function build into this repository's .build/ first.
+        using var project = new PublishedProject();
         var template = StackTemplate.Synthesize(Stacks.TeamStacks.Define, new StackTestOptions
         {
             StackName = "dev",
-            ProjectDirectory = TestModels.RepositoryFolder.Root,
+            ProjectDirectory = project.Root,
             Config = new Dictionary<string, object?> { ["memoryMb"] = 2048, ["apiClients"] = new[] { "acme", "globex" }, ["aws:region"] = "eu-west-1" },
             Secrets = new Dictionary<string, string> { ["alarmEmail"] = "oncall@example.com" },
         });
@@ -183,5 +186,32 @@ public class SynthesizeTests
         template.HasResourceProperties<Infra.Aws.Lambda.Function>(new { architectures = new[] { "arm64" } });
         template.Policies().HaveNoFindings();
         template.Cost().IsUnder(100m);
+    }
+
+    /// <summary>
+    /// A copy of this repository's Pulumi project with what synthesis reads: the function's project file and Dockerfile
+    /// (the container API's build context) and a published zip function over Lambda's 50 MB direct upload.
+    /// </summary>
+    private sealed class PublishedProject : IDisposable
+    {
+        public PublishedProject()
+        {
+            var repository = TestModels.RepositoryFolder.Root;
+            Root = Directory.CreateTempSubdirectory("testing-kit-project").FullName;
+            File.WriteAllText(Path.Combine(Root, "Pulumi.yaml"), "name: ml-serving\nruntime: yaml\nmain: deploy/\n");
+            foreach (var file in new[] { Infra.Components.FunctionSource.ProjectFromRoot, "functions/Dockerfile" })
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Root, file))!);
+                File.Copy(Path.Combine(repository, file), Path.Combine(Root, file));
+            }
+
+            var published = Directory.CreateDirectory(Path.Combine(Root, ".build", "function", "ready-to-run-linux-x64"));
+            using var model = File.Create(Path.Combine(published.FullName, "model.onnx"));
+            model.SetLength(80L * 1024 * 1024);
+        }
+
+        public string Root { get; }
+
+        public void Dispose() => Directory.Delete(Root, recursive: true);
     }
 }
