@@ -34,7 +34,7 @@ public sealed class EndToEndTests
             using var warm = await client.SendAsync(Predict(image, key));
 
             Assert.Equal(File.ReadAllBytes(photo), image);
-            Assert.True(cold.StatusCode == HttpStatusCode.OK, await cold.Content.ReadAsStringAsync());
+            Assert.True(cold.StatusCode == HttpStatusCode.OK, $"{await cold.Content.ReadAsStringAsync()}\nserve's log:\n{log}");
             var answer = JsonDocument.Parse(await cold.Content.ReadAsStringAsync()).RootElement;
             Assert.Equal("resnet18", answer.GetProperty("model_name").GetString());
             Assert.Equal(512, answer.GetProperty("embedding").GetArrayLength());
