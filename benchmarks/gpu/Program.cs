@@ -19,7 +19,7 @@ var iterations = int.Parse(Option("--iterations", "30"), invariant);
 var device = int.Parse(Option("--device", "0"), invariant);
 var modelDirectory = Option("--model", Path.Combine(AppContext.BaseDirectory, "models", "resnet18"));
 
-var definition = ModelConfigLoader.Load(Path.Combine(modelDirectory, "model.json"), sideFilesPresent: false);
+var definition = ModelConfigLoader.Load(Path.Combine(modelDirectory, "model.json"));
 var input = definition.Inputs[0];
 var output = definition.Outputs[0];
 var itemShape = input.Shape[1..];
