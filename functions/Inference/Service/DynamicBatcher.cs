@@ -85,7 +85,11 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable, IDisposab
         await _loop.ConfigureAwait(false);
     }
 
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>
+    /// Stops taking items without waiting (the function never blocks on a task): those queued still run, on the loop. As
+    /// without batching, a host disposes the service once its requests are answered, so none is queued by then.
+    /// </summary>
+    public void Dispose() => _queue.Writer.TryComplete();
 
     private async Task LoopAsync()
     {
