@@ -12,6 +12,12 @@ using SkiaSharp;
 // Every path uses the same service and so the same session: ONNX Runtime's intra-op threads belong to a session, and
 // another session's spinning threads would slow whichever path followed it.
 // The table gives each path's median over the rounds; the speed-up compares it with single /predict.
+// dotnet run -c Release --project benchmarks/BatchBenchmark -- dynamic ...: dynamic batching of concurrent clients (DynamicBatching.cs).
+if (args.Length > 0 && args[0] == "dynamic")
+{
+    return await BatchBenchmark.DynamicBatching.RunAsync(args[1..], i => TextLine($"Line {i}: the quick brown fox", i % 2 == 1));
+}
+
 var invariant = CultureInfo.InvariantCulture;
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], invariant) : fallback;
 int rounds = Arg(0, 9), imageCount = Arg(1, 32), threads = Arg(2, 1), batchMaxSize = Arg(3, InferenceOptions.DefaultBatchMaxSize);

@@ -61,6 +61,24 @@ public static class FunctionEnvironment
     /// <summary>Whether ONNX Runtime's threads may spin while waiting for work.</summary>
     public const string AllowSpinning = "ORT_ALLOW_SPINNING";
 
+    /// <summary>
+    /// Which ONNX Runtime execution provider the sessions ask for: <c>cpu</c> or <c>cuda</c>. Unset is CPU without the
+    /// provider's log line and metric dimension (the Lambda function); set, the process says which provider actually runs.
+    /// </summary>
+    public const string ExecutionProvider = "INFERENCE_EXECUTION_PROVIDER";
+
+    /// <summary>The CUDA device the CUDA provider runs on (default 0).</summary>
+    public const string CudaDeviceId = "INFERENCE_CUDA_DEVICE_ID";
+
+    /// <summary>With <c>true</c>, a requested CUDA provider that cannot run fails the start instead of falling back to CPU.</summary>
+    public const string ExecutionProviderStrict = "INFERENCE_EXECUTION_PROVIDER_STRICT";
+
+    /// <summary>The most single requests one model run stacks together (dynamic batching); unset or 1 is off.</summary>
+    public const string DynamicBatchMaxSize = "INFERENCE_DYNAMIC_BATCH_MAX_SIZE";
+
+    /// <summary>The longest a request waits for others to share its model run, in milliseconds (dynamic batching).</summary>
+    public const string DynamicBatchMaxWaitMs = "INFERENCE_DYNAMIC_BATCH_MAX_WAIT_MS";
+
     /// <summary>Whether models load in parallel at init.</summary>
     public const string ParallelInit = "INIT_PARALLEL";
 

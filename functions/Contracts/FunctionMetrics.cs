@@ -20,6 +20,9 @@ public static class FunctionMetrics
 
     public const string ErrorCode = "ErrorCode";
 
+    /// <summary>The ONNX Runtime execution provider that actually runs the sessions (cpu, cuda), where one was configured.</summary>
+    public const string ExecutionProvider = "ExecutionProvider";
+
     // EMF units (the CloudWatch StandardUnit names).
     public const string Milliseconds = "Milliseconds";
     public const string Count = "Count";
@@ -30,7 +33,12 @@ public static class FunctionMetrics
     /// <summary>Written beside <see cref="ByVersion"/> only by a process that serves a traffic-split variant.</summary>
     public static readonly IReadOnlyList<string> ByVariant = [Model, Variant];
 
+    /// <summary>Written beside <see cref="ByVersion"/> only by a process configured with an execution provider.</summary>
+    public static readonly IReadOnlyList<string> ByExecutionProvider = [Model, ExecutionProvider];
+
     public static readonly IReadOnlyList<string> ErrorsByVersion = [Model, ModelVersion, ErrorCode];
+
+    public static readonly IReadOnlyList<string> ErrorsByExecutionProvider = [Model, ExecutionProvider, ErrorCode];
 
     public static readonly IReadOnlyList<string> ErrorsByVariant = [Model, Variant, ErrorCode];
 
@@ -48,7 +56,13 @@ public static class FunctionMetrics
     public static readonly FunctionMetric EnsembleMemberFailures = PerRequest("EnsembleMemberFailures", Count);
 
     /// <summary>1 per failed request, with the error's code as a further dimension.</summary>
-    public static readonly FunctionMetric Errors = new("Errors", Count, [ErrorsByVersion, ErrorsByVariant]);
+    public static readonly FunctionMetric Errors = new("Errors", Count, [ErrorsByVersion, ErrorsByVariant, ErrorsByExecutionProvider]);
+
+    /// <summary>
+    /// Once per process that was configured with an execution provider: 1 when the requested one could not run and the
+    /// sessions fell back to CPU, else 0; its dimension is the provider that actually runs.
+    /// </summary>
+    public static readonly FunctionMetric ExecutionProviderFallback = new("ExecutionProviderFallback", Count, [[ExecutionProvider]]);
 
     // Per feedback, under the version that made the prediction.
     public static readonly FunctionMetric Feedback = new("Feedback", Count, [ByVersion]);
@@ -67,8 +81,8 @@ public static class FunctionMetrics
     [
         Latency, InferenceLatency, ColdStart, Predictions, CacheHits, CacheMisses, CacheErrors, PredictionLogErrors, ModelLoadMs,
         EnsembleDegraded, EnsembleMemberFailures, Errors, Feedback, FeedbackCorrect, Accuracy,
-        ShadowRequests, ShadowLatency, ShadowErrors, ShadowTop1Match, ShadowCosine,
+        ShadowRequests, ShadowLatency, ShadowErrors, ShadowTop1Match, ShadowCosine, ExecutionProviderFallback,
     ];
 
-    private static FunctionMetric PerRequest(string name, string unit) => new(name, unit, [ByVersion, ByVariant]);
+    private static FunctionMetric PerRequest(string name, string unit) => new(name, unit, [ByVersion, ByVariant, ByExecutionProvider]);
 }

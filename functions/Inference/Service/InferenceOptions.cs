@@ -42,6 +42,12 @@ public sealed record InferenceOptions
     public string MetricsNamespace { get; init; } = DefaultMetricsNamespace;
     /// <summary>The most images one model run takes in a batch prediction (models with a dynamic batch dimension only).</summary>
     public int BatchMaxSize { get; init; } = DefaultBatchMaxSize;
+
+    /// <summary>The execution provider asked for (INFERENCE_EXECUTION_PROVIDER and friends); null when unset: CPU, unannounced.</summary>
+    public ExecutionProviderSettings? ExecutionProvider { get; init; }
+
+    /// <summary>Stacking concurrent single /predict requests into one model run (INFERENCE_DYNAMIC_BATCH_*); off by default.</summary>
+    public DynamicBatchOptions DynamicBatch { get; init; } = DynamicBatchOptions.Off;
     public PredictionCacheOptions Cache { get; init; } = new();
     public PredictionLogOptions PredictionLog { get; init; } = new();
     public Feedback.FeedbackOptions Feedback { get; init; } = new();
@@ -90,6 +96,8 @@ public sealed record InferenceOptions
             MaxImagePixels = values.Long(FunctionEnvironment.MaxImagePixels, 1, 1L << 32) ?? DefaultMaxImagePixels,
             MetricsNamespace = values.Get(FunctionEnvironment.MetricsNamespace) ?? DefaultMetricsNamespace,
             BatchMaxSize = (int?)values.Long(FunctionEnvironment.BatchMaxSize, 1, 1024) ?? DefaultBatchMaxSize,
+            ExecutionProvider = ExecutionProviderFrom(values),
+            DynamicBatch = DynamicBatchOptions.FromEnvironment(values),
             Cache = PredictionCacheOptions.FromEnvironment(values),
             PredictionLog = PredictionLogOptions.FromEnvironment(values),
             Feedback = Inference.Feedback.FeedbackOptions.FromEnvironment(values),
@@ -98,6 +106,24 @@ public sealed record InferenceOptions
 
     /// <summary>MAX_BODY_BYTES: the largest request body, which the batch host also applies to the input objects it reads.</summary>
     public static long MaxBodyBytesFrom(EnvironmentValues values) => values.Long(FunctionEnvironment.MaxBodyBytes, 1, int.MaxValue) ?? DefaultMaxBodyBytes;
+
+    private static ExecutionProviderSettings? ExecutionProviderFrom(EnvironmentValues values)
+    {
+        var name = values.Get(FunctionEnvironment.ExecutionProvider);
+        var deviceId = (int?)values.Long(FunctionEnvironment.CudaDeviceId, 0, 64);
+        var strict = Flag(values, FunctionEnvironment.ExecutionProviderStrict, false);
+        if (name is null)
+        {
+            return deviceId is null && !strict
+                ? null
+                : throw new InvalidOperationException($"{FunctionEnvironment.CudaDeviceId} or {FunctionEnvironment.ExecutionProviderStrict} is set but " +
+                    $"{FunctionEnvironment.ExecutionProvider} is not; allowed: {FunctionEnvironment.ExecutionProvider}=cuda with them.");
+        }
+
+        var kind = ExecutionProviderSettings.Parse(name)
+            ?? throw new InvalidOperationException($"{FunctionEnvironment.ExecutionProvider} is '{name}'; allowed: {string.Join(", ", ExecutionProviderSettings.Names)}.");
+        return new ExecutionProviderSettings(kind, deviceId ?? 0, strict);
+    }
 
     private static bool Flag(EnvironmentValues values, string name, bool fallback) => values.Get(name) switch
     {

@@ -24,6 +24,7 @@ internal sealed class InferenceService : IServiceStage
     private readonly Dictionary<string, ImageTensorBuilder> _imageBuilders;
     private readonly IPredictionStep _predictions;
     private readonly FeedbackHandler _feedback;
+    private readonly ImageBatching _dynamicBatching;
 
     /// <param name="telemetry">Where the feedback's accuracy metrics go.</param>
     public InferenceService(ModelSessions models, InferenceOptions options, IPredictionStep predictions, TelemetryWriter telemetry,
@@ -34,6 +35,7 @@ internal sealed class InferenceService : IServiceStage
         Models = models;
         _options = options;
         _predictions = predictions;
+        _dynamicBatching = new ImageBatching(options.DynamicBatch, TimeProvider.System);
         _imageBuilders = models.Definitions
             .Where(d => d.Config.Preprocessing is not null)
             .ToDictionary(d => d.Name, d => new ImageTensorBuilder(d.Config.Preprocessing!), StringComparer.Ordinal);
@@ -112,6 +114,7 @@ internal sealed class InferenceService : IServiceStage
 
     public void Dispose()
     {
+        _dynamicBatching.Dispose();
         _predictions.Dispose();
         Models.Dispose();
     }
@@ -188,7 +191,19 @@ internal sealed class InferenceService : IServiceStage
             return Answer(answer!.Value, request.RequestId, record);
         }
 
+        if (_dynamicBatching.For(prepared.Model) is { } batcher)
+        {
+            // Shares a model run with concurrent requests; latencyMs.inference is then the shared run, batchSize its size. The
+            // batcher owns the image from here and frees it after its run (answering reads only its request and record).
+            var batched = await batcher.RunAsync(prepared, cancellationToken).ConfigureAwait(false);
+            using var output = batched.Value;
+            record.InferenceMs = batched.RunMs;
+            record.BatchSize = batched.BatchSize;
+            return Answer(await _predictions.AnswerImageAsync(prepared, output, cancellationToken).ConfigureAwait(false), request.RequestId, record);
+        }
+
         using var image = prepared;
+
         var t = Stopwatch.GetTimestamp();
         using var outputs = image.Model.Run([definition.Inputs[0].Name], [image.Input], [MicroBatch.OutputName(definition)], cancellationToken);
         record.InferenceMs = Lap(ref t);

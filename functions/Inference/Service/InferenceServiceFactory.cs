@@ -66,8 +66,13 @@ public static class InferenceServiceFactory
             files = new S3ModelFileProvider(s3 ?? new AmazonS3Client(), location, options.CacheDirectory, DownloadRetryPolicy.Default);
         }
 
-        var telemetry = new TelemetryWriter(output, options.MetricsNamespace) { Variant = variant };
-        var models = new ModelSessions(definitions, new ModelLoader(files, options.SessionSettings, options.ParallelInit), telemetry.WriteModelLoad);
+        TelemetryWriter? written = null;
+        var providers = options.ExecutionProvider is { } provider
+            ? new ExecutionProviderSelection(provider, choice => written!.WriteExecutionProvider(choice))
+            : null;
+        var telemetry = written = new TelemetryWriter(output, options.MetricsNamespace) { Variant = variant, ExecutionProviders = providers };
+        var sessions = options.SessionSettings with { Providers = providers };
+        var models = new ModelSessions(definitions, new ModelLoader(files, sessions, options.ParallelInit), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());
         var cache = PredictionCache.Create(options.Cache, () => dynamo.Value, TimeProvider.System,
             new SharedCacheHealth(telemetry.WriteCacheOutage, telemetry.WriteCacheRecovered, TimeProvider.System));

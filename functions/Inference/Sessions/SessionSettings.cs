@@ -17,7 +17,13 @@ namespace Inference.Sessions;
 /// threads doubled the CPU of a request and made it 1.7-1.9× slower, because they compete with image decoding and the host
 /// for the same vCPUs, which Lambda gives in fractions below 3,538 MB (docs/benchmarks.md, power tuning).
 /// </param>
-public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null, bool UsePreoptimizedModels = true, bool AllowSpinning = false)
+/// <param name="Providers">
+/// The execution provider the process asked for (INFERENCE_EXECUTION_PROVIDER); null runs on CPU without saying so.
+/// On CUDA the session opens the ONNX file itself: the pre-optimised graph and the optimised-model cache hold CPU
+/// layout rewrites (ONNX Runtime's advice: an optimised model is for the provider it was optimised on).
+/// </param>
+public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelCacheDirectory = null, bool UsePreoptimizedModels = true, bool AllowSpinning = false,
+    ExecutionProviderSelection? Providers = null)
 {
     public SessionOptions CreateOptions(GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
@@ -37,7 +43,12 @@ public sealed record SessionSettings(int IntraOpThreads, string? OptimizedModelC
     /// Creates a session: from the pre-optimised graph when <paramref name="preoptimizedPath"/> names an existing one,
     /// else through the optimised-model cache when one is configured, else from the ONNX file.
     /// </summary>
-    public InferenceSession CreateSession(string modelPath, string cacheKey, string? preoptimizedPath = null)
+    public InferenceSession CreateSession(string modelPath, string cacheKey, string? preoptimizedPath = null) =>
+        Providers is null
+            ? CreateCpuSession(modelPath, cacheKey, preoptimizedPath)
+            : Providers.CreateSession(modelPath, () => CreateOptions(), () => CreateCpuSession(modelPath, cacheKey, preoptimizedPath));
+
+    private InferenceSession CreateCpuSession(string modelPath, string cacheKey, string? preoptimizedPath)
     {
         if (UsePreoptimizedModels && preoptimizedPath is not null && File.Exists(preoptimizedPath))
         {

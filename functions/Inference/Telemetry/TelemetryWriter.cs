@@ -26,6 +26,14 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
     /// </summary>
     public string? Variant { get; init; }
 
+    /// <summary>
+    /// The execution provider selection of a process configured with one (INFERENCE_EXECUTION_PROVIDER); null otherwise. Once
+    /// decided, every metric is also published per <c>[Model, ExecutionProvider]</c>, the provider that actually runs.
+    /// </summary>
+    public ExecutionProviderSelection? ExecutionProviders { get; init; }
+
+    private string? ExecutionProvider => ExecutionProviders?.Choice?.ActualName;
+
     public void WriteRequest(RequestRecord r)
     {
         // A shared-cache failure is reported once per outage (WriteCacheOutage), not as a WARN on every request it touches.
@@ -136,6 +144,29 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         w.WriteNumber("outageMs", Round(duration.TotalMilliseconds));
     });
 
+    /// <summary>
+    /// Which execution provider the sessions run on, written once when the first session decides it: requested, actual and,
+    /// when they differ, why (a WARN, with <c>ExecutionProviderFallback</c> 1 for an alarm).
+    /// </summary>
+    public void WriteExecutionProvider(ExecutionProviderChoice choice) => Write(choice.FellBack ? "WARN" : "INFO", "execution_provider", w =>
+    {
+        w.WriteString("requested", choice.RequestedName);
+        w.WriteString("actual", choice.ActualName);
+        if (choice.Requested == ExecutionProviderKind.Cuda)
+        {
+            w.WriteNumber("deviceId", choice.DeviceId);
+        }
+
+        if (choice.Reason is not null)
+        {
+            w.WriteString("reason", choice.Reason);
+        }
+
+        WriteEmf(w, ([[FunctionMetrics.ExecutionProvider]], [FunctionMetrics.ExecutionProviderFallback]));
+        w.WriteString(FunctionMetrics.ExecutionProvider, choice.ActualName);
+        w.WriteNumber(FunctionMetrics.ExecutionProviderFallback.Name, choice.FellBack ? 1 : 0);
+    });
+
     /// <summary>Something degraded outside a request (e.g. at init) that does not stop the function.</summary>
     public void WriteWarning(string message, string error) => Write("WARN", message, w => w.WriteString("error", error));
 
@@ -177,9 +208,23 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
 
     private void WriteEmfHeader(Utf8JsonWriter w, bool withErrors, FunctionMetric[] metrics)
     {
-        (IReadOnlyList<string>[], FunctionMetric[]) requests = (Variant is null ? [FunctionMetrics.ByVersion] : [FunctionMetrics.ByVersion, FunctionMetrics.ByVariant], metrics);
-        (IReadOnlyList<string>[], FunctionMetric[]) errors = (
-            Variant is null ? [FunctionMetrics.ErrorsByVersion] : [FunctionMetrics.ErrorsByVersion, FunctionMetrics.ErrorsByVariant], [FunctionMetrics.Errors]);
+        var provider = ExecutionProvider is not null;
+        List<IReadOnlyList<string>> requestSets = [FunctionMetrics.ByVersion];
+        List<IReadOnlyList<string>> errorSets = [FunctionMetrics.ErrorsByVersion];
+        if (Variant is not null)
+        {
+            requestSets.Add(FunctionMetrics.ByVariant);
+            errorSets.Add(FunctionMetrics.ErrorsByVariant);
+        }
+
+        if (provider)
+        {
+            requestSets.Add(FunctionMetrics.ByExecutionProvider);
+            errorSets.Add(FunctionMetrics.ErrorsByExecutionProvider);
+        }
+
+        (IReadOnlyList<string>[], FunctionMetric[]) requests = ([.. requestSets], metrics);
+        (IReadOnlyList<string>[], FunctionMetric[]) errors = ([.. errorSets], [FunctionMetrics.Errors]);
         WriteEmf(w, withErrors ? [requests, errors] : [requests]);
     }
 
@@ -295,6 +340,11 @@ public sealed partial class TelemetryWriter(TextWriter output, string metricsNam
         if (Variant is not null)
         {
             w.WriteString(FunctionMetrics.Variant, Variant);
+        }
+
+        if (ExecutionProvider is { } provider)
+        {
+            w.WriteString(FunctionMetrics.ExecutionProvider, provider);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed partial class ProjectLayerTests
         ["Infra.Sdk"],
         ["Infra.Stacks"],
         // Tools that tests run: the schema check, and the load check that Local.Tests starts as a process.
-        ["SchemaCheck", "Benchmarks", "BatchBenchmark", "CacheBenchmark", "ColdStartFloor", "ServeLoad"],
+        ["SchemaCheck", "Benchmarks", "BatchBenchmark", "CacheBenchmark", "ColdStartFloor", "ServeLoad", "GpuCheck"],
         ["AwsSemantics.Tests", "Components.Tests", "Inference.Tests", "InferenceFunction.Tests", "Local.Tests", "Packaging.Tests", "Quantization.Tests", "Registry.Tests", "SchemaCheck.Tests", "Template.Tests", "Testing.Tests"],
     ];
 

@@ -18,7 +18,8 @@ internal sealed record EmittedMetric(string Namespace, string Name, string Unit,
 /// <summary>
 /// What the inference function really publishes: the function's own <see cref="TelemetryWriter"/> writes a line for every
 /// kind of event (a prediction, a failed request, cache and predictions-log trouble, a model load, a feedback, a shadow
-/// call), once as a plain process and once as a traffic-split variant, and the EMF directives of those lines are read
+/// call), once as a plain process, once as a traffic-split variant and once as a process configured with an execution provider
+/// (which also writes its execution_provider line), and the EMF directives of those lines are read
 /// back the way CloudWatch reads them (<c>_aws.CloudWatchMetrics[].Namespace / Dimensions / Metrics</c>).
 /// </summary>
 internal static class EmittedFunctionMetrics
@@ -29,9 +30,17 @@ internal static class EmittedFunctionMetrics
     private static IEnumerable<JsonElement> Lines(string metricsNamespace)
     {
         using var output = new StringWriter();
-        foreach (var variant in new string?[] { null, "b" })
+        TelemetryWriter? announcing = null;
+        var cudaOnCpu = new ExecutionProviderSelection(new ExecutionProviderSettings(ExecutionProviderKind.Cuda), choice => announcing!.WriteExecutionProvider(choice));
+        var providerWriter = announcing = new TelemetryWriter(output, metricsNamespace) { ExecutionProviders = cudaOnCpu };
+        // Opening a session decides the provider (here, with the CPU package: a fallback) and writes the execution_provider line.
+        var graph = Path.Combine(AppContext.BaseDirectory, "models", "resnet18", "ResNetPreprocess.onnx");
+        using (cudaOnCpu.CreateSession(graph, () => new SessionSettings(1).CreateOptions(), () => new Microsoft.ML.OnnxRuntime.InferenceSession(graph)))
         {
-            var writer = new TelemetryWriter(output, metricsNamespace) { Variant = variant };
+        }
+
+        foreach (var writer in new[] { new TelemetryWriter(output, metricsNamespace), new TelemetryWriter(output, metricsNamespace) { Variant = "b" }, providerWriter })
+        {
             writer.WriteRequest(new RequestRecord("r1", "POST", "/v2/models/resnet18/infer", 100)
             {
                 Model = "resnet18", ModelVersion = "0.23.1", Status = 200, ColdStart = true, Predicted = true, InferenceMs = 3, TotalMs = 5, Cache = "miss",
