@@ -6,8 +6,20 @@ namespace Infra.Components;
 
 public sealed record ContainerInferenceApiArgs : InferenceApiArgs
 {
-    /// <summary>Memory, timeout, concurrency and the rest; Code and ImageUri are set by the pattern.</summary>
-    public InferenceFunctionArgs Function { get; init; } = new() { Memory = DataSize.FromMebibytes(10240) };
+    private readonly InferenceFunctionArgs? _function;
+
+    /// <summary>
+    /// Memory, timeout, concurrency and the rest; Code and ImageUri are set by the pattern. Unset: 10,240 MB for a model
+    /// in the function, <see cref="GpuBackendArgs.FrontMemory"/> for a front of a <see cref="GpuBackend"/>.
+    /// </summary>
+    public InferenceFunctionArgs Function
+    {
+        get => _function ?? new() { Memory = GpuBackend is null ? DataSize.FromMebibytes(10240) : GpuBackendArgs.FrontMemory };
+        init => _function = value;
+    }
+
+    /// <summary>A SageMaker GPU endpoint that serves the model: the function is then its front and bundles no model (docs/gpu.md).</summary>
+    public GpuBackendArgs? GpuBackend { get; init; }
 
     /// <summary>The repository's source folder (Docker build context), as Pulumi sees it from the program folder.</summary>
     public required CodeDirectory BuildContext { get; init; }
@@ -33,7 +45,9 @@ public sealed record ContainerInferenceApiArgs : InferenceApiArgs
 /// Pattern 2, large models: a KMS-encrypted ECR repository with scan on push, immutable tags and
 /// a lifecycle policy; the image built from <c>functions/Dockerfile</c> (Native AOT on Amazon
 /// Linux 2023 plus the model); the function on that image by digest; and the same API, WAF and
-/// monitoring as <see cref="RestInferenceApi"/>.
+/// monitoring as <see cref="RestInferenceApi"/>. With <see cref="ContainerInferenceApiArgs.GpuBackend"/> the function is
+/// a front for a SageMaker GPU endpoint instead: it forwards each request (signed, within a time budget) and may invoke
+/// exactly that endpoint.
 /// </summary>
 public sealed class ContainerInferenceApi : InferenceApiBase
 {
@@ -52,6 +66,14 @@ public sealed class ContainerInferenceApi : InferenceApiBase
             .Check(File.Exists(System.IO.Path.Combine(args.BuildContext.LocalPath, args.Dockerfile)) || !Directory.Exists(args.BuildContext.LocalPath),
                 nameof(args.Dockerfile), args.Dockerfile, "a Dockerfile inside the build context")
             .ThrowIfInvalid();
+        if (args.GpuBackend is { } gpu)
+        {
+            GpuBackendArgs.Validate(check, gpu, args.Function);
+            check.Check(args.ModelSource is null, nameof(args.ModelSource), args.ModelSource, "unset with GpuBackend: the endpoint serves the model, the front bundles none")
+                .Check(args.Function.ModelBucket is null, "Function.ModelBucket", "a bucket", "unset with GpuBackend: the endpoint serves the model, the front loads none")
+                .ThrowIfInvalid();
+        }
+
         var context = DockerBuildContext.Load(args.BuildContext.LocalPath, args.Dockerfile);
         check.Check(args.ModelSource is null || !Directory.Exists(args.BuildContext.LocalPath) || context.FilesUnder(args.ModelSource).Any(),
                 nameof(args.ModelSource), args.ModelSource,
@@ -113,10 +135,23 @@ public sealed class ContainerInferenceApi : InferenceApiBase
             "awsx builds the container image with the local Docker engine during `pulumi up` and pushes it to the repository"));
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
-        Serve(args, args.Function, args.Function with { ImageUri = Image.ImageUri, Code = null });
+        var deployed = args.Function with { ImageUri = Image.ImageUri, Code = null };
+        if (args.GpuBackend is { } backend)
+        {
+            deployed = deployed with { Environment = new Dictionary<string, Input<string>>(args.Function.Environment.Concat(backend.Environment())) };
+        }
+
+        Serve(args, args.Function, deployed);
+        if (args.GpuBackend is { } endpoint)
+        {
+            GpuEndpointGrant = endpoint.GrantInvoke(this, Function);
+        }
     }
 
     public Aws.Kms.Key Key { get; }
+
+    /// <summary>The front's permission to invoke its GPU endpoint; null without <see cref="ContainerInferenceApiArgs.GpuBackend"/>.</summary>
+    public Aws.Iam.RolePolicy? GpuEndpointGrant { get; }
 
     public Repository Repository { get; }
 

@@ -47,6 +47,23 @@ public static class FunctionEnvironment
     /// <summary>The router's JSON: the rules that choose a model per request.</summary>
     public const string Router = "ROUTER";
 
+    // A GPU back end: the function is a front that forwards every request to a SageMaker endpoint (GpuEndpointContract).
+
+    /// <summary>The SageMaker endpoint the front forwards requests to; set, the function serves no model itself.</summary>
+    public const string GpuEndpointName = "GPU_ENDPOINT_NAME";
+
+    /// <summary>The endpoint's region (default: AWS_REGION, which Lambda sets).</summary>
+    public const string GpuEndpointRegion = "GPU_ENDPOINT_REGION";
+
+    /// <summary>The whole time one request may spend on the endpoint, retries and their waits included, in milliseconds.</summary>
+    public const string GpuTimeoutMs = "GPU_TIMEOUT_MS";
+
+    /// <summary>The time one call to the endpoint may take before it is abandoned (and retried, if the budget allows), in milliseconds.</summary>
+    public const string GpuAttemptTimeoutMs = "GPU_ATTEMPT_TIMEOUT_MS";
+
+    /// <summary>How many calls one request may make to the endpoint, the first included.</summary>
+    public const string GpuMaxAttempts = "GPU_MAX_ATTEMPTS";
+
     // ONNX Runtime and process tuning.
 
     /// <summary>ONNX Runtime's intra-op threads (default: from the function's memory, which decides its vCPUs).</summary>

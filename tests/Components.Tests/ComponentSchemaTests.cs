@@ -102,6 +102,21 @@ public sealed class ComponentSchemaTests : IDisposable
             },
             Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
         });
+        new ContainerInferenceApi(stack, "gpu-front", new ContainerInferenceApiArgs
+        {
+            BuildContext = new CodeDirectory("..", "/nonexistent"),
+            ModelName = "resnet18",
+            ModelVersion = "1.0.0",
+            GpuBackend = new GpuBackendArgs
+            {
+                Endpoint = new LiteralEndpoint(),
+                Region = "eu-west-1",
+                Timeout = TimeSpan.FromSeconds(20),
+                AttemptTimeout = TimeSpan.FromSeconds(10),
+            },
+            Api = new RestApiSettings { Tiers = [new UsagePlanTier { Name = "standard", QuotaLimit = 1000, QuotaPeriod = QuotaPeriod.Day, RateLimit = 5, BurstLimit = 10 }], Clients = [new ApiClient("acme", "standard")] },
+            Notifications = alerts,
+        });
         new BatchInference(stack, "batch", new BatchInferenceArgs
         {
             Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent"), Timeout = TimeSpan.FromSeconds(120) },
@@ -112,6 +127,14 @@ public sealed class ComponentSchemaTests : IDisposable
             Protect = true,
         });
         return YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
+    }
+
+    /// <summary>A GPU endpoint made outside the program, for the GPU-fronted container pattern.</summary>
+    private sealed class LiteralEndpoint : IInvocableEndpoint
+    {
+        public Output<string> EndpointName { get; } = Output.Create("gpu-resnet");
+
+        public Output<string> EndpointArn { get; } = Output.Create("arn:aws:sagemaker:eu-west-1:123456789012:endpoint/gpu-resnet");
     }
 
     [Fact]

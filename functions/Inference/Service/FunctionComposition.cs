@@ -1,6 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
+using Inference.Contracts;
 using Inference.Ensembles;
+using Inference.GpuEndpoint;
 using Inference.Routing;
 using Inference.Variants;
 
@@ -9,7 +11,8 @@ namespace Inference.Service;
 /// <summary>
 /// The function's composition root, awaited once per process: the model service (<see cref="InferenceServiceFactory"/>),
 /// or with <c>TRAFFIC_SPLIT</c> one per variant behind a <see cref="VariantRouter"/> (<see cref="VariantServiceFactory"/>);
-/// then, for the plain model service, the ensembles and the request-type router in front of it (<see cref="ServiceComposition"/>).
+/// with <c>GPU_ENDPOINT_NAME</c> the function is a front for that SageMaker endpoint (<see cref="SageMakerEndpointService"/>),
+/// alone or as the split's variant without a source; then, for the plain model service, the ensembles and the request-type router in front of it (<see cref="ServiceComposition"/>).
 /// </summary>
 public static class FunctionComposition
 {
@@ -24,10 +27,16 @@ public static class FunctionComposition
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(output);
+        var gpu = GpuEndpointOptions.FromEnvironment(environment);
+        if (gpu is not null)
+        {
+            GpuFrontFactory.CheckNoOwnModel(environment);
+        }
+
         if (new EnvironmentValues(environment).Get(TrafficSplit.VariableName) is { } split)
         {
             var variants = await VariantServiceFactory.CreateAsync(TrafficSplit.Parse(split), environment, output, s3, dynamoDb, http, random,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken, gpu).ConfigureAwait(false);
             if (ServiceComposition.IsConfigured(environment))
             {
                 variants.Dispose();
@@ -36,6 +45,18 @@ public static class FunctionComposition
             }
 
             return variants;
+        }
+
+        if (gpu is not null)
+        {
+            if (ServiceComposition.IsConfigured(environment))
+            {
+                throw new InvalidOperationException(
+                    $"{EnsemblesVariable.Variable} and {RouterVariable.Variable} are for a function that serves its models itself; allowed: neither of them together with {FunctionEnvironment.GpuEndpointName}.");
+            }
+
+            return GpuFrontFactory.Create(gpu, InferenceOptions.FromEnvironment(environment, Environment.ProcessorCount), output, dynamoDb,
+                http ?? VariantServiceFactory.BackendClient(), variant: null);
         }
 
         var models = await InferenceServiceFactory.FromEnvironmentAsync(environment, output, s3, dynamoDb, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Contracts;
+using Inference.GpuEndpoint;
 using Inference.Service;
 using Inference.Telemetry;
 
@@ -19,8 +20,9 @@ public static class VariantServiceFactory
 
     /// <param name="http">The client HTTP backends are called with; one per process is created when null.</param>
     /// <param name="random">Draws the variant of a request without a sticky key, and whether it is shadowed; uniform in [0, 1).</param>
+    /// <param name="gpu">With a GPU endpoint (GPU_ENDPOINT_NAME), the variant without a source is that endpoint instead of a model in the function.</param>
     public static async Task<VariantRouter> CreateAsync(TrafficSplit split, Func<string, string?> environment, TextWriter output, IAmazonS3? s3,
-        IAmazonDynamoDB? dynamoDb, HttpClient? http, Func<double>? random, CancellationToken cancellationToken)
+        IAmazonDynamoDB? dynamoDb, HttpClient? http, Func<double>? random, CancellationToken cancellationToken, GpuEndpointOptions? gpu = null)
     {
         var baseOptions = InferenceOptions.FromEnvironment(environment, Environment.ProcessorCount);
         CheckSources(split, baseOptions);
@@ -32,6 +34,8 @@ public static class VariantServiceFactory
             {
                 variants.Add(new ModelVariant(spec, spec.Source == VariantSource.HttpBackend
                     ? new HttpBackendService(spec, http ??= BackendClient(), new TelemetryWriter(output, baseOptions.MetricsNamespace) { Variant = spec.Name })
+                    : spec.Source == VariantSource.Primary && gpu is not null
+                    ? GpuFrontFactory.Create(gpu, baseOptions, output, dynamoDb, http ??= BackendClient(), spec.Name)
                     : await InferenceServiceFactory.CreateAsync(OptionsOf(spec, environment), output, s3, dynamoDb, variant: spec.Name,
                         cancellationToken: cancellationToken).ConfigureAwait(false)));
             }
@@ -83,7 +87,7 @@ public static class VariantServiceFactory
     }
 
     /// <summary>One pooled client for every backend; each call sets its own time limit, so the client's is off.</summary>
-    private static HttpClient BackendClient() => new(new SocketsHttpHandler
+    internal static HttpClient BackendClient() => new(new SocketsHttpHandler
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(5),
