@@ -290,6 +290,13 @@ public sealed class GpuInferenceEndpointTests
     }
 
     [Fact]
+    public void The_policy_pack_that_synth_enforces_finds_no_error_in_either_mode()
+    {
+        Synth(Args() with { DataCapture = new EndpointDataCaptureArgs(), Rollout = new GradualRolloutArgs { StepsPercent = [100] } }).Policies().HaveNoErrors();
+        Synth(Args() with { MinInstances = 0, Asynchronous = new AsyncInferenceArgs() }).Policies().HaveNoErrors();
+    }
+
+    [Fact]
     public void Invoke_grants_name_the_grantee_and_are_made_once_per_grantee()
     {
         var (stack, endpoint) = Build(Args());
