@@ -161,11 +161,21 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
     public static IReadOnlyList<ScheduledStep> Actions(ProvisionedConcurrencyScheduleArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        return Steps(args.Floor, args.Maximum, args.Weekdays, args.Weekends, tracking: args.TargetUtilization is not null);
+    }
+
+    /// <summary>
+    /// The scheduled steps of a weekday and an optional weekend profile over a floor and a maximum: what
+    /// <see cref="Actions"/> emits, for any scalable target (a SageMaker endpoint's instances too).
+    /// </summary>
+    /// <param name="tracking">Whether a target-tracking policy scales within each step's range up to the maximum.</param>
+    internal static IReadOnlyList<ScheduledStep> Steps(int floor, int maximum, DailyProfile weekdays, DailyProfile? weekends, bool tracking)
+    {
         var steps = new List<ScheduledStep>();
-        steps.AddRange(ProfileSteps("weekday", "MON-FRI", args.Weekdays, args));
-        if (args.Weekends is { } weekends)
+        steps.AddRange(ProfileSteps("weekday", "MON-FRI", weekdays, floor, maximum, tracking));
+        if (weekends is { } weekend)
         {
-            steps.AddRange(ProfileSteps("weekend", "SAT,SUN", weekends, args));
+            steps.AddRange(ProfileSteps("weekend", "SAT,SUN", weekend, floor, maximum, tracking));
         }
 
         return steps;
@@ -190,12 +200,18 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
     public static IReadOnlyList<int> WeeklyMinimums(ProvisionedConcurrencyScheduleArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        return WeeklyMinimums(args.Floor, args.Weekdays, args.Weekends);
+    }
+
+    /// <summary>The minimum each hour of a week asks for, from a floor and the profiles (see <see cref="WeeklyMinimums(ProvisionedConcurrencyScheduleArgs)"/>).</summary>
+    internal static IReadOnlyList<int> WeeklyMinimums(int floor, DailyProfile weekdays, DailyProfile? weekends)
+    {
         var week = new List<int>(7 * 24);
         for (var day = 0; day < 7; day++)
         {
-            var profile = day < 5 ? args.Weekdays : args.Weekends;
-            var steps = profile is null ? [] : DaySteps(profile, args.Floor).ToList();
-            var minimum = args.Floor;
+            var profile = day < 5 ? weekdays : weekends;
+            var steps = profile is null ? [] : DaySteps(profile, floor).ToList();
+            var minimum = floor;
             for (var hour = 0; hour < 24; hour++)
             {
                 foreach (var step in steps.Where(s => s.Hour == hour))
@@ -210,9 +226,9 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
         return week;
     }
 
-    private static IEnumerable<ScheduledStep> ProfileSteps(string label, string days, DailyProfile profile, ProvisionedConcurrencyScheduleArgs args) =>
-        DaySteps(profile, args.Floor).Select(step => new ScheduledStep($"{label}-{step.Suffix}", Cron(step.Hour, days), step.Minimum,
-            args.TargetUtilization is null ? step.Minimum : args.Maximum));
+    private static IEnumerable<ScheduledStep> ProfileSteps(string label, string days, DailyProfile profile, int floor, int maximum, bool tracking) =>
+        DaySteps(profile, floor).Select(step => new ScheduledStep($"{label}-{step.Suffix}", Cron(step.Hour, days), step.Minimum,
+            tracking ? maximum : step.Minimum));
 
     private static IEnumerable<(string Suffix, int Hour, int Minimum)> DaySteps(DailyProfile profile, int floor)
     {
@@ -242,21 +258,22 @@ public sealed class ProvisionedConcurrencySchedule : ComponentResource
             .Check(args.Maximum >= args.Floor, nameof(args.Maximum), args.Maximum, $"at least the floor ({args.Floor})")
             .Check(TimeZoneInfo.TryFindSystemTimeZoneById(args.TimeZone, out _), nameof(args.TimeZone), args.TimeZone, "an IANA time zone such as UTC or Europe/Berlin")
             .Check(args.TargetUtilization is null or >= 0.1 and <= 0.9, nameof(args.TargetUtilization), args.TargetUtilization, "a fraction from 0.1 to 0.9");
-        CheckProfile(check, nameof(args.Weekdays), args.Weekdays, args);
+        CheckProfile(check, nameof(args.Weekdays), args.Weekdays, args.Floor, args.Maximum);
         if (args.Weekends is { } weekends)
         {
-            CheckProfile(check, nameof(args.Weekends), weekends, args);
+            CheckProfile(check, nameof(args.Weekends), weekends, args.Floor, args.Maximum);
         }
 
         check.ThrowIfInvalid();
     }
 
-    private static void CheckProfile(ArgsValidation check, string key, DailyProfile profile, ProvisionedConcurrencyScheduleArgs args)
+    /// <summary>A profile's hours and steps, and its peak from the floor to the maximum; <paramref name="key"/> prefixes the error keys.</summary>
+    internal static void CheckProfile(ArgsValidation check, string key, DailyProfile profile, int floor, int maximum)
     {
         var lastStep = profile.PeakEndHour + (profile.ScaleDownSteps - 1) * profile.StepHours();
         check.Range($"{key}.{nameof(profile.PeakStartHour)}", profile.PeakStartHour, 0, 23)
             .Check(profile.PeakEndHour > profile.PeakStartHour && profile.PeakEndHour <= 23, $"{key}.{nameof(profile.PeakEndHour)}", profile.PeakEndHour, $"an hour after PeakStartHour ({profile.PeakStartHour}) and at most 23")
-            .Check(profile.PeakMinimum >= args.Floor && profile.PeakMinimum <= args.Maximum, $"{key}.{nameof(profile.PeakMinimum)}", profile.PeakMinimum, $"from the floor ({args.Floor}) to the maximum ({args.Maximum})")
+            .Check(profile.PeakMinimum >= floor && profile.PeakMinimum <= maximum, $"{key}.{nameof(profile.PeakMinimum)}", profile.PeakMinimum, $"from the floor ({floor}) to the maximum ({maximum})")
             .Range($"{key}.{nameof(profile.ScaleDownSteps)}", profile.ScaleDownSteps, 1, 6)
             .Duration($"{key}.{nameof(profile.StepInterval)}", profile.StepInterval, TimeUnit.Hours, 1, 6)
             .Check(lastStep <= 23, $"{key}.{nameof(profile.ScaleDownSteps)}", profile.ScaleDownSteps, $"few enough steps to finish by 23:00 (the last would be at {lastStep}:00)");

@@ -126,6 +126,30 @@ public sealed class ComponentSchemaTests : IDisposable
             Notifications = alerts,
             Protect = true,
         });
+        var gpu = new GpuInferenceEndpoint(stack, "gpu", new GpuInferenceEndpointArgs
+        {
+            Image = new EndpointImage("123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('0', 64), "arn:aws:ecr:eu-west-1:123456789012:repository/models"),
+            InstanceType = "ml.p3.2xlarge",
+            MinInstances = 1,
+            MaxInstances = 4,
+            Schedule = new EndpointScheduleArgs { TimeZone = "Europe/Berlin", Weekdays = new DailyProfile { PeakMinimum = 3 }, Weekends = new DailyProfile { PeakStartHour = 10, PeakEndHour = 16, PeakMinimum = 2, ScaleDownSteps = 1 } },
+            Environment = new Dictionary<string, Input<string>> { ["MAX_BATCH_SIZE"] = "16" },
+            ModelData = new EndpointModelData { Bucket = models, Key = "models/resnet18/1.0.0/model.tar.gz" },
+            Network = new FunctionNetworkArgs { SubnetIds = ["subnet-0a1b2c3d4e5f60718"], SecurityGroupIds = ["sg-0a1b2c3d4e5f60718"] },
+            DataCapture = new EndpointDataCaptureArgs { SamplingPercent = 20 },
+            Notifications = alerts,
+            Rollout = new GradualRolloutArgs { StepsPercent = [25, 50, 75, 100], Bake = TimeSpan.FromMinutes(5) },
+        });
+        gpu.GrantInvoke(new RoleGrantee(reader));
+        gpu.GrantInvokeAsync(new RoleGrantee(reader));
+        new GpuInferenceEndpoint(stack, "gpu-async", new GpuInferenceEndpointArgs
+        {
+            Image = new EndpointImage("123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('0', 64), "arn:aws:ecr:eu-west-1:123456789012:repository/models"),
+            MinInstances = 0,
+            Asynchronous = new AsyncInferenceArgs { MaxConcurrentInvocationsPerInstance = 2 },
+            Notifications = alerts,
+            Rollout = new GradualRolloutArgs { StepsPercent = [10, 100] },
+        });
         return YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
     }
 

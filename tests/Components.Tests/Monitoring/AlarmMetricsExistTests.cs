@@ -18,6 +18,7 @@ namespace Components.Tests.Monitoring;
 public sealed partial class AlarmMetricsExistTests : IDisposable
 {
     private const string LambdaFunction = "aws:lambda/function:Function";
+    private const string SageMakerEndpoint = "aws:sagemaker/endpoint:Endpoint";
     private readonly string _containerContext = Directory.CreateTempSubdirectory("alarm-metrics-context").FullName;
 
     public AlarmMetricsExistTests()
@@ -84,6 +85,29 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
 
         var error = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertWatchedMetricsExist(program));
         Assert.Contains("alarm embed-monitoring-cold-start-rate query cold: ServerlessInference ColdStarts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_metric_an_asynchronous_endpoint_does_not_publish_is_reported()
+    {
+        var program = JsonNode.Parse(JsonProgramWriter.Write(ProgramSynthesizer.Synthesize(SampleStacks()["gpu-async"])))!.AsObject();
+        program["resources"]!["gpu-invocation-5xx-rate"]!["properties"]!["metricName"] = "InvocationModelErrors";
+
+        var error = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertWatchedMetricsExist(program));
+        Assert.Contains("alarm gpu-invocation-5xx-rate: AWS/SageMaker InvocationModelErrors", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is asynchronous", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_sagemaker_alarm_on_another_endpoint_or_variant_is_reported()
+    {
+        var program = JsonNode.Parse(JsonProgramWriter.Write(ProgramSynthesizer.Synthesize(SampleStacks()["gpu"])))!.AsObject();
+        program["resources"]!["gpu-gpu-utilization"]!["properties"]!["dimensions"]!["VariantName"] = "variant-1";
+        program["resources"]!["gpu-model-latency"]!["properties"]!["dimensions"]!["EndpointName"] = "someone-elses";
+
+        var error = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertWatchedMetricsExist(program));
+        Assert.Contains("alarm gpu-gpu-utilization: /aws/sagemaker/Endpoints GPUUtilization [EndpointName=proj-dev-gpu, VariantName=variant-1]: the endpoint's configuration has no production variant 'variant-1'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("alarm gpu-model-latency: AWS/SageMaker ModelLatency [EndpointName=someone-elses, VariantName=AllTraffic]: EndpointName is not the name of a SageMaker endpoint", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -189,6 +213,14 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
             },
         });
         stacks["rest-split"] = split;
+
+        var gpu = new Stack("proj", "dev");
+        _ = new GpuInferenceEndpoint(gpu, "gpu", Gpu.GpuInferenceEndpointTests.Args() with { Rollout = new GradualRolloutArgs { StepsPercent = [10, 100] } });
+        stacks["gpu"] = gpu;
+
+        var gpuAsync = new Stack("proj", "dev");
+        _ = new GpuInferenceEndpoint(gpuAsync, "gpu", Gpu.GpuInferenceEndpointTests.Args() with { MinInstances = 0, Asynchronous = new AsyncInferenceArgs() });
+        stacks["gpu-async"] = gpuAsync;
         return stacks;
     }
 
@@ -256,6 +288,31 @@ public sealed partial class AlarmMetricsExistTests : IDisposable
             if (d.TryGetValue("QueueName", out var queue) && Reference(queue, "name", "aws:sqs/queue:Queue") is null)
             {
                 yield return $"{metric}: QueueName is not the name of a queue of the program";
+            }
+
+            if (d.TryGetValue("EndpointName", out var endpointName))
+            {
+                // The name as written (a fixed physical name) or a reference to the endpoint's name output.
+                var endpoint = Reference(endpointName, "name", SageMakerEndpoint)
+                    ?? OfType(SageMakerEndpoint).Where(e => (string?)e.Value!["properties"]!["name"] == endpointName).Select(e => e.Key).FirstOrDefault();
+                if (endpoint is null)
+                {
+                    yield return $"{metric}: EndpointName is not the name of a SageMaker endpoint of the program";
+                    yield break;
+                }
+
+                var config = Reference((string?)Properties(endpoint)["endpointConfigName"], "name", "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+                var configuration = config is null ? null : Properties(config);
+                if (d.TryGetValue("VariantName", out var variant)
+                    && configuration?["productionVariants"]?.AsArray().Any(v => (string?)v!["variantName"] == variant) != true)
+                {
+                    yield return $"{metric}: the endpoint's configuration has no production variant '{variant}'";
+                }
+
+                if (configuration?["asyncInferenceConfig"] is not null && AwsMetricCatalog.NotPublishedByAsynchronousEndpoints.Contains(metric.Name))
+                {
+                    yield return $"{metric}: {endpoint} is asynchronous, and SageMaker publishes no {metric.Name} for it";
+                }
             }
         }
 

@@ -30,8 +30,30 @@ internal static class AwsMetricCatalog
     // the only dimension is QueueName.
     private static readonly string[][] Queue = [["QueueName"]];
 
+    // SageMaker developer guide, "Amazon SageMaker AI metrics in Amazon CloudWatch" (monitoring-cloudwatch.html): invocation
+    // metrics in AWS/SageMaker and instance metrics in /aws/sagemaker/Endpoints, per [EndpointName, VariantName];
+    // "Monitor asynchronous endpoints" (async-inference-monitor.html): the backlog metrics per [EndpointName].
+    private static readonly string[][] SageMakerVariant = [["EndpointName", "VariantName"]];
+    private static readonly string[][] SageMakerEndpoint = [["EndpointName"]];
+
     public static IReadOnlyList<AwsMetric> All { get; } =
     [
+        new("AWS/SageMaker", "Invocations", SageMakerVariant),
+        new("AWS/SageMaker", "InvocationsPerInstance", SageMakerVariant),
+        new("AWS/SageMaker", "Invocation4XXErrors", SageMakerVariant),
+        new("AWS/SageMaker", "Invocation5XXErrors", SageMakerVariant),
+        new("AWS/SageMaker", "InvocationModelErrors", SageMakerVariant),
+        new("AWS/SageMaker", "ModelLatency", SageMakerVariant),
+        new("AWS/SageMaker", "OverheadLatency", SageMakerVariant),
+        new("AWS/SageMaker", "ApproximateBacklogSize", SageMakerEndpoint),
+        new("AWS/SageMaker", "ApproximateBacklogSizePerInstance", SageMakerEndpoint),
+        new("AWS/SageMaker", "ApproximateAgeOfOldestRequest", SageMakerEndpoint),
+        new("AWS/SageMaker", "HasBacklogWithoutCapacity", SageMakerEndpoint),
+        new("/aws/sagemaker/Endpoints", "CPUUtilization", SageMakerVariant),
+        new("/aws/sagemaker/Endpoints", "MemoryUtilization", SageMakerVariant),
+        new("/aws/sagemaker/Endpoints", "DiskUtilization", SageMakerVariant),
+        new("/aws/sagemaker/Endpoints", "GPUUtilization", SageMakerVariant),
+        new("/aws/sagemaker/Endpoints", "GPUMemoryUtilization", SageMakerVariant),
         new("AWS/Lambda", "Invocations", LambdaInvocation),
         new("AWS/Lambda", "Errors", LambdaInvocation),
         new("AWS/Lambda", "Duration", LambdaInvocation),
@@ -61,5 +83,13 @@ internal static class AwsMetricCatalog
             && m.DimensionSets.Any(set => set.Order(StringComparer.Ordinal).SequenceEqual(names)));
     }
 
-    public static bool IsAwsNamespace(string metricNamespace) => metricNamespace.StartsWith("AWS/", StringComparison.Ordinal);
+    /// <summary>A namespace AWS publishes to: <c>AWS/...</c>, and SageMaker's instance metrics under <c>/aws/sagemaker/</c>.</summary>
+    public static bool IsAwsNamespace(string metricNamespace) =>
+        metricNamespace.StartsWith("AWS/", StringComparison.Ordinal) || metricNamespace.StartsWith("/aws/sagemaker/", StringComparison.Ordinal);
+
+    /// <summary>Metrics an asynchronous SageMaker endpoint does not publish ("Monitor asynchronous endpoints" lists what it does).</summary>
+    public static IReadOnlySet<string> NotPublishedByAsynchronousEndpoints { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Invocations", "InvocationsPerInstance", "InvocationModelErrors", "OverheadLatency",
+    };
 }

@@ -204,6 +204,22 @@ public sealed class ResourceOutputModel(DeploymentTarget target)
             s.Set("id", name).Set("arn", $"arn:aws:elasticache:{s.Region}:{s.Account}:serverlesscache:{name}")
                 .Set("endpoints", endpoint(6379)).Set("readerEndpoints", endpoint(6380));
         },
+        // SageMaker reports its ARNs with the resource name in lower case (the name itself keeps its case).
+        [Infra.Aws.SageMaker.Model.PulumiType] = s =>
+        {
+            var name = s.Name("name");
+            s.Set("id", name).Set("arn", $"arn:aws:sagemaker:{s.Region}:{s.Account}:model/{name.ToLowerInvariant()}");
+        },
+        [Infra.Aws.SageMaker.EndpointConfiguration.PulumiType] = s =>
+        {
+            var name = s.Name("name");
+            s.Set("id", name).Set("arn", $"arn:aws:sagemaker:{s.Region}:{s.Account}:endpoint-config/{name.ToLowerInvariant()}");
+        },
+        [Infra.Aws.SageMaker.Endpoint.PulumiType] = s =>
+        {
+            var name = s.Name("name");
+            s.Set("id", name).Set("arn", $"arn:aws:sagemaker:{s.Region}:{s.Account}:endpoint/{name.ToLowerInvariant()}");
+        },
         [Infra.Aws.CostExplorer.AnomalyMonitor.PulumiType] = s => s.Set("id", s.Uuid()).Set("arn", $"arn:aws:ce::{s.Account}:anomalymonitor/{s.Uuid()}"),
         [Infra.Aws.CostExplorer.AnomalySubscription.PulumiType] = s => s.Set("id", s.Uuid()).Set("arn", $"arn:aws:ce::{s.Account}:anomalysubscription/{s.Uuid()}"),
     };
