@@ -19,27 +19,27 @@ internal static class HttpExchange
             headers[name] = string.Join(',', values.Where(v => v is not null));
         }
 
-        if (context.Request.ContentLength > maxBodyBytes)
+        if (context.Request.ContentLength > DrainLimit(maxBodyBytes))
         {
+            // Far too large to drain: answered at once, and Kestrel closes the connection.
             return (null, TooLarge(context.Request.ContentLength.Value, maxBodyBytes));
         }
 
-        byte[] body;
-        try
+        var (body, length) = await ReadBoundedAsync(context, maxBodyBytes).ConfigureAwait(false);
+        if (body is null)
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            body = buffer.ToArray();
-        }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            // A chunked body has no Content-Length: Kestrel stops reading at its MaxRequestBodySize (the same limit).
-            return (null, TooLarge(null, maxBodyBytes));
+            return (null, TooLarge(length, maxBodyBytes));
         }
 
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
         return (new InferenceRequest(context.Request.Method, target, headers, body, requestId), null);
     }
+
+    /// <summary>
+    /// How much of a body over the limit is still read (and dropped) before the 413: a client that is still sending
+    /// when the answer comes (HttpClient, for one) gets the JSON error instead of a broken pipe. Kestrel's own limit.
+    /// </summary>
+    public static long DrainLimit(long maxBodyBytes) => 2 * maxBodyBytes;
 
     public static async Task WriteAsync(HttpContext context, InferenceResponse response, string requestId)
     {
@@ -52,6 +52,33 @@ internal static class HttpExchange
         context.Response.Headers["X-Request-Id"] = requestId;
         context.Response.ContentLength = response.Body.Length;
         await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <returns>The body, or null and the bytes seen when it goes past <paramref name="maxBodyBytes"/>.</returns>
+    private static async Task<(byte[]? Body, long? Length)> ReadBoundedAsync(HttpContext context, long maxBodyBytes)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        long total = 0;
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total <= maxBodyBytes)
+                {
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Past the drain limit (a chunked body has no Content-Length to refuse it by).
+            return (null, null);
+        }
+
+        return total <= maxBodyBytes ? (buffer.ToArray(), total) : (null, total);
     }
 
     private static InferenceResponse TooLarge(long? length, long maxBodyBytes) => ErrorResponses.Json(413, ErrorCodes.PayloadTooLarge,

@@ -19,7 +19,6 @@ namespace InferenceServer;
 internal sealed record InvocationTarget(string Method, string Path, string? RequestId)
 {
     public const string CustomAttributesHeader = "X-Amzn-SageMaker-Custom-Attributes";
-    private const int MaxRequestIdLength = 128;
 
     /// <returns>The target, or the 400 that says what is wrong with the attributes.</returns>
     public static (InvocationTarget? Target, InferenceResponse? Error) Resolve(IReadOnlyDictionary<string, string> headers, string? defaultModel)
@@ -27,9 +26,9 @@ internal sealed record InvocationTarget(string Method, string Path, string? Requ
         var attributes = Parse(RequestHeaders.Get(headers, CustomAttributesHeader));
         var method = attributes.GetValueOrDefault("method", "POST").ToUpperInvariant();
         var requestId = attributes.GetValueOrDefault("request-id");
-        if (requestId is not null && (requestId.Length > MaxRequestIdLength || requestId.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))))
+        if (requestId is not null && !ForwardedRequestId.IsValid(requestId))
         {
-            return (null, Invalid($"The custom attribute request-id='{requestId}' is not allowed; allowed: at most {MaxRequestIdLength} letters, digits, '-', '_', '.' or ':'."));
+            return (null, Invalid(ForwardedRequestId.Problem("The custom attribute request-id", requestId)));
         }
 
         if (attributes.GetValueOrDefault("path") is { } path)

@@ -21,7 +21,15 @@ internal sealed class RequestPipeline(ServerSettings settings, ServiceState stat
             return;
         }
 
-        var requestId = Guid.NewGuid().ToString();
+        var forwarded = context.Request.Headers[ForwardedRequestId.Header].ToString();
+        var requestId = forwarded.Length > 0 && ForwardedRequestId.IsValid(forwarded) ? forwarded : Guid.NewGuid().ToString();
+        if (forwarded.Length > 0 && requestId != forwarded)
+        {
+            await HttpExchange.WriteAsync(context, ErrorResponses.Json(400, ErrorCodes.InvalidRequest, ForwardedRequestId.Problem($"The header {ForwardedRequestId.Header}", forwarded)), requestId)
+                .ConfigureAwait(false);
+            return;
+        }
+
         if (state.Ready is not { } service)
         {
             await HttpExchange.WriteAsync(context, NotReady(), requestId).ConfigureAwait(false);

@@ -38,7 +38,7 @@ internal sealed class ServerApplication : IAsyncDisposable
         {
             options.Listen(settings.BindAddress, settings.Port);
             options.AddServerHeader = false;
-            options.Limits.MaxRequestBodySize = settings.MaxBodyBytes;
+            options.Limits.MaxRequestBodySize = HttpExchange.DrainLimit(settings.MaxBodyBytes);
         });
         // The server writes its own JSON lines (ServerLog) and the library its request lines; no framework chatter on stdout.
         builder.Logging.ClearProviders();
