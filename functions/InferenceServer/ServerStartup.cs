@@ -1,6 +1,5 @@
 using Amazon.S3;
 using Inference.Contracts;
-using Inference.Protocol;
 using Inference.Service;
 
 namespace InferenceServer;
@@ -31,11 +30,27 @@ internal static class ServerStartup
         }
     }
 
-    /// <summary>Asks the service itself (any composition: models, ensembles, a traffic split) whether it serves the model.</summary>
+    /// <summary>
+    /// A plain model service names its models; any other composition (ensembles, the request-type router, a traffic
+    /// split) is asked for the model's metadata, as a client would, which writes one request line with the id
+    /// "startup-check".
+    /// </summary>
     private static async Task CheckInvocationsModelAsync(IInferenceService service, string? model, CancellationToken cancellationToken)
     {
         if (model is null)
         {
+            return;
+        }
+
+        if (service is ModelService models)
+        {
+            var names = models.Models.Definitions.Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
+            if (!names.Contains(model, StringComparer.Ordinal))
+            {
+                throw new FunctionException("FunctionConfigInvalid",
+                    $"{ServerSettings.InvocationsModelVariable}='{model}' is not a model this server serves; allowed: {string.Join(", ", names)}.");
+            }
+
             return;
         }
 
@@ -45,7 +60,7 @@ internal static class ServerStartup
         {
             throw new FunctionException("FunctionConfigInvalid",
                 $"{ServerSettings.InvocationsModelVariable}='{model}' is not a model this server serves (GET /v2/models/{model} answered {metadata.StatusCode}: "
-                + $"{System.Text.Encoding.UTF8.GetString(metadata.Body.Span)}); allowed: one of the models that MODEL_NAME / MODEL_DIR / MODEL_S3_* configure.");
+                + $"{System.Text.Encoding.UTF8.GetString(metadata.Body.Span)}); allowed: a model or ensemble the service answers for.");
         }
     }
 }
