@@ -1,7 +1,6 @@
 using Amazon.S3;
 using Inference.Contracts;
 using Inference.Service;
-using InferenceFunction;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;

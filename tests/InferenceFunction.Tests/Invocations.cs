@@ -1,4 +1,5 @@
 using System.Text;
+using Inference.Service;
 using InferenceFunction.Runtime;
 
 namespace InferenceFunction.Tests;

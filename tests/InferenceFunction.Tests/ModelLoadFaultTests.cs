@@ -1,10 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Amazon.Runtime;
-using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.S3;
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;
 using LambdaEmulator;

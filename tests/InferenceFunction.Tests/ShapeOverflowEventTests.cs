@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Runtime;
 using TestModels;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Inference.Protocol;
 using Inference.Service;
 using InferenceFunction.Json;
 using InferenceFunction.Runtime;

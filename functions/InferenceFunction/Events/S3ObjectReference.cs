@@ -1,4 +1,5 @@
 using System.Net;
+using Inference.Service;
 using InferenceFunction.Runtime;
 
 namespace InferenceFunction.Events;

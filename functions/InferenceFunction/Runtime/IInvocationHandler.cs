@@ -1,3 +1,5 @@
+using Inference.Service;
+
 namespace InferenceFunction.Runtime;
 
 /// <summary>Turns one event payload into one response payload; throws for an invocation error.</summary>

@@ -1,3 +1,5 @@
+using Inference.Service;
+
 namespace InferenceFunction.Runtime;
 
 /// <summary>The body Lambda expects on /invocation/{id}/error and /runtime/init/error.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using AwsSemantics.Tests.Access;
-using InferenceFunction;
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;

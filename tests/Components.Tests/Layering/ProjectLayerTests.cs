@@ -17,8 +17,9 @@ public sealed partial class ProjectLayerTests
     [
         ["Contracts"],
         ["Inference", "LambdaEmulator"],
-        // MlServing.Function compiles nothing: it packs the function's source tree (docs/packages.md).
-        ["InferenceFunction", "LambdaEmulator.Cli", "MlServing.Function"],
+        // MlServing.Function compiles nothing: it packs the function's source tree (docs/packages.md). InferenceServer is
+        // the same library as a long-lived HTTP server (the server mode).
+        ["InferenceFunction", "InferenceServer", "LambdaEmulator.Cli", "MlServing.Function"],
         ["Infra.Core"],
         ["Infra.Aws"],
         ["Infra.Components", "Infra.Configuration"],
@@ -31,7 +32,7 @@ public sealed partial class ProjectLayerTests
         ["Infra.Stacks"],
         // Tools that tests run: the schema check, and the load check that Local.Tests starts as a process.
         ["SchemaCheck", "Benchmarks", "BatchBenchmark", "CacheBenchmark", "ColdStartFloor", "ServeLoad", "GpuCheck"],
-        ["AwsSemantics.Tests", "Components.Tests", "Inference.Tests", "InferenceFunction.Tests", "Local.Tests", "Packaging.Tests", "Quantization.Tests", "Registry.Tests", "SchemaCheck.Tests", "Template.Tests", "Testing.Tests"],
+        ["AwsSemantics.Tests", "Components.Tests", "Inference.Tests", "InferenceFunction.Tests", "InferenceServer.Tests", "Local.Tests", "Packaging.Tests", "Quantization.Tests", "Registry.Tests", "SchemaCheck.Tests", "Template.Tests", "Testing.Tests"],
     ];
 
     private static IReadOnlyList<ProjectFile> Projects => ProjectFile.All(TeamStackTests.RepositoryRoot());

@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;

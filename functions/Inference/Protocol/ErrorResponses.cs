@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Inference.Service;
 
-namespace InferenceFunction.Events;
+namespace Inference.Protocol;
 
 /// <summary>JSON error answers the host itself gives to HTTP events: {"error": "...", "code": "..."}.</summary>
 public static class ErrorResponses

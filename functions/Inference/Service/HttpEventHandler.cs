@@ -1,26 +1,33 @@
-using Inference.Service;
-using InferenceFunction.Runtime;
+using Inference.Protocol;
 
-namespace InferenceFunction.Events;
+namespace Inference.Service;
 
 /// <summary>
 /// Runs one HTTP-shaped request within the invocation's deadline. Work that cannot start in time is
 /// refused, and work that overruns is answered with a 504 while the process can still answer.
+/// The Lambda host and the server mode (functions/InferenceServer) share it; each names its own deadline in the 504.
 /// </summary>
 public sealed class HttpEventHandler
 {
     private readonly IInferenceService _service;
+    private readonly string _deadlineName;
+    private readonly string _remedy;
 
-    public HttpEventHandler(IInferenceService service)
+    /// <param name="deadlineName">What the deadline is, as the 504's message names it.</param>
+    /// <param name="remedy">What the caller or operator can do about an overrun.</param>
+    public HttpEventHandler(IInferenceService service, string deadlineName = "the function's deadline (timeout minus the safety margin)",
+        string remedy = "Raise the function timeout or send smaller inputs.")
     {
         _service = service;
+        _deadlineName = deadlineName;
+        _remedy = remedy;
     }
 
     public async Task<InferenceResponse> HandleAsync(InferenceRequest request, InvocationDeadline deadline, CancellationToken cancellationToken)
     {
         if (deadline.IsExpired)
         {
-            return DeadlineExceeded("The request arrived with no time left before the function's deadline; it was not started.");
+            return DeadlineExceeded($"The request arrived with no time left before {ShortName}; it was not started.");
         }
 
         // The service may run synchronously for a long time before its first await (loading a model,
@@ -33,9 +40,12 @@ public sealed class HttpEventHandler
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return DeadlineExceeded("The request did not finish before the function's deadline (timeout minus the safety margin). Raise the function timeout or send smaller inputs.");
+            return DeadlineExceeded($"The request did not finish before {_deadlineName}. {_remedy}");
         }
     }
+
+    // "the function's deadline (timeout minus ...)" without its parenthesis.
+    private string ShortName => _deadlineName.Split(" (", 2)[0];
 
     private static InferenceResponse DeadlineExceeded(string message) => ErrorResponses.Json(504, "deadline_exceeded", message);
 }

@@ -1,4 +1,4 @@
-namespace InferenceFunction.Runtime;
+namespace Inference.Service;
 
 /// <summary>
 /// The time an invocation may use: Lambda-Runtime-Deadline-Ms minus a safety margin that leaves

@@ -1,4 +1,4 @@
-namespace InferenceFunction.Runtime;
+namespace Inference.Service;
 
 /// <summary>
 /// A failure the host reports with a stable error type (e.g. "UnknownEventShape") instead of the

@@ -1,12 +1,10 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Inference.Contracts;
-using Inference.Service;
 using Inference.Storage;
-using InferenceFunction.Runtime;
 using Microsoft.ML.OnnxRuntime;
 
-namespace InferenceFunction;
+namespace Inference.Service;
 
 /// <summary>
 /// Builds the inference service once per process and gives init failures a stable error type,
