@@ -55,11 +55,19 @@ public sealed record BatchInferenceArgs
 
     /// <summary>Move the queue's invocations to each new function version in steps (the alias's routing weights), rolling back on any alarm.</summary>
     public GradualRolloutArgs? Rollout { get; init; }
+
+    /// <summary>
+    /// Where the model runs: <see cref="BatchCompute.Lambda"/> (the default), or <see cref="AwsBatchCompute"/> for inputs
+    /// beyond Lambda's 15 minutes or 10 GB. With AWS Batch, <see cref="Function"/> describes the job's model and variables
+    /// (its image is <see cref="AwsBatchCompute.Image"/>), and no Lambda function, queue or event source mapping is made.
+    /// </summary>
+    public BatchCompute Compute { get; init; } = BatchCompute.Lambda;
 }
 
 /// <summary>
 /// S3 upload → event notification → SQS (KMS, dead-letter queue) → Lambda (partial batch
-/// failures) → results bucket, with a DynamoDB predictions log and backlog alarms.
+/// failures) → results bucket, with a DynamoDB predictions log and backlog alarms. With
+/// <see cref="AwsBatchCompute"/>: S3 upload → EventBridge → one AWS Batch job per input → the same records and log.
 /// </summary>
 public sealed class BatchInference : ComponentResource
 {
@@ -82,17 +90,20 @@ public sealed class BatchInference : ComponentResource
         {
             Description = $"Encrypts the queues and the predictions log of batch pipeline {Path}",
             EnableKeyRotation = true,
-            Policy = PolicyDocuments.Of(
-                PolicyDocuments.AccountAdministersKey(Stack),
-                new PolicyStatement
-                {
-                    Sid = "S3SendsNotifications",
-                    Principals = [PolicyPrincipal.Service("s3.amazonaws.com")],
-                    Action = IamValues.List(["kms:GenerateDataKey", "kms:Decrypt"]),
-                    Resource = IamValues.One("*"),
-                    Conditions = [new PolicyCondition("StringEquals", "aws:SourceAccount", Aws.AwsContext.AccountId(Stack))],
-                }),
+            Policy = PolicyDocuments.Of(KeyPolicy(args.Compute)),
         }, data);
+        if (args.Compute is AwsBatchCompute awsBatch)
+        {
+            DeadLetterQueue = new Queue(this, "dead-letters", new QueueArgs { KmsMasterKeyId = Key.Arn, MessageRetentionSeconds = 14 * 24 * 3600 });
+            // EventBridge notifications carry every event of the bucket; the upload rule filters them as the S3 filter would.
+            new BucketNotification(this, "notification", new BucketNotificationArgs { Bucket = Input.BucketName, Eventbridge = true });
+            PredictionsLog = InferenceDataTables.PredictionsLog(this, "predictions", Key, data);
+            var jobPlan = FunctionPlan.Of(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion)).WithEnvironment(BatchEnvironment(args));
+            Jobs = new AwsBatchJobs(this, args, awsBatch, jobPlan.Environment());
+            QueueAlarm("dead-letters-visible", "Inputs that could not be recorded, or jobs that failed every attempt, are waiting in the dead-letter queue",
+                DeadLetterQueue, "ApproximateNumberOfMessagesVisible", 0, args.Notifications);
+            return;
+        }
 
         DeadLetterQueue = new Queue(this, "dead-letters", new QueueArgs { KmsMasterKeyId = Key.Arn, MessageRetentionSeconds = 14 * 24 * 3600 });
         Queue = new Queue(this, "queue", new QueueArgs
@@ -136,15 +147,7 @@ public sealed class BatchInference : ComponentResource
 
         var plan = FunctionPlan.Of(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion))
             .WithRollout(args.Rollout)
-            .WithEnvironment(new Dictionary<string, Input<string>>
-            {
-                [FunctionEnvironment.ResultsBucket] = Output.BucketName,
-                [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
-                [FunctionEnvironment.BatchModelName] = args.ModelName,
-                [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
-                [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
-                [FunctionEnvironment.PredictionsTtlDays] = TimeUnit.Days.Count(args.PredictionLogRetention).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+            .WithEnvironment(BatchEnvironment(args));
         Function = new InferenceFunction(this, "function", plan);
         Input.GrantRead(Function, args.InputPrefix);
         Output.GrantWrite(Function, args.ResultsPrefix);
@@ -192,7 +195,8 @@ public sealed class BatchInference : ComponentResource
 
     public Key Key { get; }
 
-    public Queue Queue { get; }
+    /// <summary>The queue S3 notifies and the function consumes; null with <see cref="AwsBatchCompute"/>.</summary>
+    public Queue? Queue { get; }
 
     public Queue DeadLetterQueue { get; }
 
@@ -204,13 +208,62 @@ public sealed class BatchInference : ComponentResource
     /// </summary>
     public RolePolicy GrantReadPredictions(IGrantable grantee) => _predictionsReaders.Grant(grantee, PredictionsLog, Key);
 
-    public InferenceFunction Function { get; }
+    /// <summary>The Lambda function that runs the batch handler; null with <see cref="AwsBatchCompute"/>.</summary>
+    public InferenceFunction? Function { get; }
 
-    /// <summary>The function's error-rate, latency, throttle and cold-start alarms, and the dashboard.</summary>
-    public InferenceMonitoring Monitoring { get; }
+    /// <summary>The function's error-rate, latency, throttle and cold-start alarms, and the dashboard; null with <see cref="AwsBatchCompute"/>.</summary>
+    public InferenceMonitoring? Monitoring { get; }
+
+    /// <summary>The compute environment, job queue, job definition, roles and rules of <see cref="AwsBatchCompute"/>; null on Lambda.</summary>
+    public AwsBatchJobs? Jobs { get; }
 
     /// <summary>The gradual rollout of new versions, when <see cref="BatchInferenceArgs.Rollout"/> is set.</summary>
     public GradualRollout? Rollout { get; }
+
+    /// <summary>What the batch handler needs on top of the function's own variables, on either compute.</summary>
+    private Dictionary<string, Input<string>> BatchEnvironment(BatchInferenceArgs args) => new()
+    {
+        [FunctionEnvironment.ResultsBucket] = Output.BucketName,
+        [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
+        [FunctionEnvironment.BatchModelName] = args.ModelName,
+        [FunctionEnvironment.BatchModelVersion] = args.ModelVersion,
+        [FunctionEnvironment.PredictionsTable] = PredictionsLog.TableName,
+        [FunctionEnvironment.PredictionsTtlDays] = TimeUnit.Days.Count(args.PredictionLogRetention).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// The account administers the key and S3 encrypts its notifications with it; with AWS Batch, EventBridge encrypts
+    /// the dead letters its rules send, and CloudWatch Logs the job's log group.
+    /// </summary>
+    private PolicyStatement[] KeyPolicy(BatchCompute compute)
+    {
+        var statements = new List<PolicyStatement>
+        {
+            PolicyDocuments.AccountAdministersKey(Stack),
+            new()
+            {
+                Sid = "S3SendsNotifications",
+                Principals = [PolicyPrincipal.Service("s3.amazonaws.com")],
+                Action = IamValues.List(["kms:GenerateDataKey", "kms:Decrypt"]),
+                Resource = IamValues.One("*"),
+                Conditions = [new PolicyCondition("StringEquals", "aws:SourceAccount", Aws.AwsContext.AccountId(Stack))],
+            },
+        };
+        if (compute is AwsBatchCompute)
+        {
+            statements.Add(new PolicyStatement
+            {
+                Sid = "EventBridgeSendsDeadLetters",
+                Principals = [PolicyPrincipal.Service("events.amazonaws.com")],
+                Action = IamValues.List(["kms:GenerateDataKey", "kms:Decrypt"]),
+                Resource = IamValues.One("*"),
+                Conditions = [new PolicyCondition("StringEquals", "aws:SourceAccount", Aws.AwsContext.AccountId(Stack))],
+            });
+            statements.Add(PolicyDocuments.CloudWatchLogsUseKey(Stack));
+        }
+
+        return [.. statements];
+    }
 
     private void QueueAlarm(string name, string description, Queue queue, string metric, double threshold, AlarmNotifications notifications) =>
         new MetricAlarm(this, name, new MetricAlarmArgs
@@ -244,6 +297,7 @@ public sealed class BatchInference : ComponentResource
             .Check(args.ModelName.Length > 0, nameof(args.ModelName), args.ModelName, "the name of a model the function serves")
             .CheckPin(args.Function, args.ModelName, args.ModelVersion)
             .Check(args.InputPrefix != args.ResultsPrefix, nameof(args.ResultsPrefix), args.ResultsPrefix, "a prefix other than InputPrefix")
+            .AwsBatch(args)
             .ThrowIfInvalid();
     }
 }

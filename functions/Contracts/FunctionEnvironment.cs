@@ -179,6 +179,17 @@ public static class FunctionEnvironment
     /// <summary>The version of that model.</summary>
     public const string BatchModelVersion = "BATCH_MODEL_VERSION";
 
+    // The batch-job mode (BatchInference's AWS Batch option): the same handler over one object, a manifest or a prefix.
+
+    /// <summary>Set to 1 by the job definition: the process runs one batch job instead of the Lambda runtime loop.</summary>
+    public const string BatchJobMode = "BATCH_JOB_MODE";
+
+    /// <summary>The queue that receives, with the reason, every input the job could not record.</summary>
+    public const string BatchDeadLetterQueueUrl = "BATCH_DEAD_LETTER_QUEUE_URL";
+
+    /// <summary>How many times the job tries an input that failed transiently before it dead-letters it (default 3).</summary>
+    public const string BatchJobAttempts = "BATCH_JOB_ATTEMPTS";
+
     /// <summary>Local mode only: a folder that stands in for S3 (one subfolder per bucket).</summary>
     public const string LocalObjectRoot = "LOCAL_OBJECT_ROOT";
 }

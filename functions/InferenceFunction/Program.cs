@@ -2,6 +2,7 @@ using Amazon.S3;
 using Inference.Contracts;
 using Inference.Service;
 using InferenceFunction.Events;
+using InferenceFunction.Jobs;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;
 
@@ -10,6 +11,11 @@ if (args is ["--prepare-models", ..])
     // Publish time, not Lambda: write the bundled models' pre-optimised graphs (see the csproj's PrepareBundledModels).
     Inference.Sessions.ModelPreparation.Run(args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "models"), Console.Out);
     return 0;
+}
+
+if (BatchJobInputOf(args) is { } jobInput)
+{
+    return await RunBatchJobAsync(jobInput);
 }
 
 HostSettings settings;
@@ -39,4 +45,39 @@ static async Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cance
     var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(
         service, ObjectStores.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value), BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
     return new EventDispatcher(service, batch);
+}
+
+// The Lambda base image's entrypoint takes exactly one argument, exports it as _HANDLER and starts bootstrap without
+// it (AWS Batch cannot replace a container's entrypoint): the job definition's one-argument command arrives there.
+static string? BatchJobInputOf(string[] args) => args switch
+{
+    ["--batch-job", var input] => input,
+    _ when Environment.GetEnvironmentVariable(FunctionEnvironment.BatchJobMode) != "1" => null,
+    [var input] => input,
+    _ => Environment.GetEnvironmentVariable("_HANDLER"),
+};
+
+static async Task<int> RunBatchJobAsync(string text)
+{
+    ThreadPoolSettings.EnsureSpareWorkers();
+    var jobId = Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID") ?? $"local-{Guid.NewGuid():N}";
+    try
+    {
+        var input = BatchJobInput.Parse(text);
+        var s3 = new Lazy<IAmazonS3>(() => new AmazonS3Client());
+        var modelsFromS3 = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelS3Bucket))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FunctionEnvironment.ModelRegistryBucket));
+        var service = await ServiceInitialization.CreateAsync(Environment.GetEnvironmentVariable, Console.Out, modelsFromS3 ? s3.Value : null);
+        var objects = ObjectStores.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value);
+        var handler = new SqsS3BatchHandler(service, objects, BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error);
+        var job = new BatchJob(handler, objects, DeadLetterQueues.FromEnvironment(Environment.GetEnvironmentVariable),
+            BatchJobOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error);
+        return await job.RunAsync(input, jobId, CancellationToken.None);
+    }
+    catch (Exception failure) when (failure is not OutOfMemoryException)
+    {
+        // Nothing was recorded for the inputs not reached: a non-zero exit lets Batch retry, then dead-letter, the job.
+        await Console.Error.WriteLineAsync($"batch job {jobId}: {failure.GetType().Name}: {failure.Message}");
+        return 1;
+    }
 }

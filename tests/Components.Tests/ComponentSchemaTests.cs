@@ -150,7 +150,42 @@ public sealed class ComponentSchemaTests : IDisposable
             Notifications = alerts,
             Rollout = new GradualRolloutArgs { StepsPercent = [10, 100] },
         });
+        foreach (var (name, compute) in AwsBatchComputes())
+        {
+            new BatchInference(stack, name, new BatchInferenceArgs
+            {
+                Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent") },
+                ModelName = "resnet18",
+                ModelVersion = "0.23.1",
+                InputSuffix = ".jpg",
+                Notifications = alerts,
+                Compute = compute,
+            });
+        }
+
         return YamlProgramWriter.Write(ProgramSynthesizer.Synthesize(stack));
+    }
+
+    /// <summary>BatchInference's AWS Batch option on Fargate Spot, and on EC2 Spot GPU instances.</summary>
+    private static IEnumerable<(string Name, AwsBatchCompute Compute)> AwsBatchComputes()
+    {
+        var fargate = new AwsBatchCompute
+        {
+            Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/inference:0a1b2c3",
+            Capacity = AwsBatchCapacity.FargateSpot,
+            SubnetIds = ["subnet-0a1b2c3d4e5f60718"],
+            SecurityGroupIds = ["sg-0a1b2c3d4e5f60718"],
+        };
+        yield return ("bulk-fargate", fargate);
+        yield return ("bulk-gpu", fargate with
+        {
+            Capacity = AwsBatchCapacity.Ec2Spot,
+            InstanceTypes = ["g6.xlarge", "g5.xlarge"],
+            Gpus = 1,
+            Vcpus = 4,
+            Memory = DataSize.FromMebibytes(15000),
+            MaxVcpus = 64,
+        });
     }
 
     /// <summary>A GPU endpoint made outside the program, for the GPU-fronted container pattern.</summary>

@@ -45,4 +45,7 @@ internal sealed class FlakyObjectStore(
         await inner.PutAsync(bucket, key, content, contentType, cancellationToken);
         StoredPuts.AddOrUpdate(key, 1, (_, n) => n + 1);
     }
+
+    public Task<IReadOnlyList<string>> ListKeysAsync(string bucket, string prefix, CancellationToken cancellationToken) =>
+        inner.ListKeysAsync(bucket, prefix, cancellationToken);
 }

@@ -34,6 +34,23 @@ public sealed class ServeBatchTests : IDisposable
             new Dictionary<string, LocalBatch> { [batch.Path] = LocalBatch.OnFolders(batch, _root.Path) }).Read(stack);
 
     [Fact]
+    public void A_component_on_AWS_Batch_compute_is_refused_naming_it_rather_than_served_as_a_lambda_pipeline()
+    {
+        var stack = new Stack(TestStacks.Project, "test");
+        var batch = new BatchInference(stack, "bulk", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/test-function", Path.Combine(TestStacks.RepositoryRoot, ".build", "test-function")) },
+            ModelName = "ppocr-cls", ModelVersion = "2.0.0",
+            Notifications = new AlarmNotifications(stack, "alerts"),
+            Compute = new AwsBatchCompute { Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/inference:abc", SubnetIds = ["subnet-1"], SecurityGroupIds = ["sg-1"] },
+        });
+
+        var error = Assert.Throws<ServeException>(() => LocalBatch.OnFolders(batch, _root.Path));
+
+        Assert.Contains("bulk (ml:BatchInference) runs on AWS Batch compute", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_batch_functions_bucket_and_table_references_are_bound_to_its_folders_instead_of_left_out()
     {
         var stack = new Stack(TestStacks.Project, "test");

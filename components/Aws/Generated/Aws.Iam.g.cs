@@ -7,6 +7,41 @@ using Infra.Core;
 
 namespace Infra.Aws.Iam;
 
+/// <summary><c>aws:iam/instanceProfile:InstanceProfile</c></summary>
+public sealed partial class InstanceProfile(global::Infra.Core.IScope scope, string name, InstanceProfileArgs args, global::Infra.Core.CustomResourceOptions? options = null)
+    : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)
+{
+    /// <summary>The provider's type token for this resource, the one the program emits.</summary>
+    public const string PulumiType = "aws:iam/instanceProfile:InstanceProfile";
+
+    public Output<string> Arn => GetOutput<string>("arn");
+
+    public Output<string> CreateDate => GetOutput<string>("createDate");
+
+    public Output<string> InstanceProfileName => GetOutput<string>("name");
+
+    public Output<string> NamePrefix => GetOutput<string>("namePrefix");
+
+    public Output<string> Path => GetOutput<string>("path");
+
+    public Output<string> Role => GetOutput<string>("role");
+
+    public Output<string> UniqueId => GetOutput<string>("uniqueId");
+}
+
+public sealed partial class InstanceProfileArgs : global::Infra.Core.ResourceArgs, global::Infra.Core.ITaggableArgs
+{
+    [Input("name")] public Input<string>? Name { get; set; }
+
+    [Input("namePrefix")] public Input<string>? NamePrefix { get; set; }
+
+    [Input("path")] public Input<string>? Path { get; set; }
+
+    [Input("role")] public Input<string>? Role { get; set; }
+
+    [Input("tags")] public InputMap<string>? Tags { get; set; }
+}
+
 /// <summary><c>aws:iam/role:Role</c></summary>
 public sealed partial class Role(global::Infra.Core.IScope scope, string name, RoleArgs args, global::Infra.Core.CustomResourceOptions? options = null)
     : global::Infra.Core.CustomResource(PulumiType, scope, name, args, options)

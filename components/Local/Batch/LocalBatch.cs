@@ -15,6 +15,7 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     public static LocalBatch OnFolders(BatchInference component, string root)
     {
         ArgumentNullException.ThrowIfNull(component);
+        RefuseAwsBatch(component);
         var folders = new FolderBatchObjects(System.IO.Path.Combine(root, component.Path));
         var settings = BatchPipelineSettings.From(component.Settings);
         // The drop folder of the notification filter, so users see where files go.
@@ -32,13 +33,14 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     {
         ArgumentNullException.ThrowIfNull(component);
         ArgumentNullException.ThrowIfNull(emulators);
+        var function = RefuseAwsBatch(component);
         var (input, output) = (component.Input.Bucket.LogicalName, component.Output.Bucket.LogicalName);
         var buckets = new LocalBuckets(emulators.S3Client);
         await buckets.CreateAsync(input, cancellationToken).ConfigureAwait(false);
         await buckets.CreateAsync(output, cancellationToken).ConfigureAwait(false);
         var deadLetters = new DeadLetterFolder(System.IO.Path.Combine(root, component.Path, "dead-letter"));
         // Its tables (the predictions log) in DynamoDB Local and the endpoints, as for any function; then the results bucket.
-        var variables = new Dictionary<string, string>(await EmulatorFunctionBindings.ForAsync(component.Function, emulators, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal)
+        var variables = new Dictionary<string, string>(await EmulatorFunctionBindings.ForAsync(function, emulators, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal)
         {
             [FunctionEnvironment.ResultsBucket] = output,
         };
@@ -47,4 +49,8 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
             $"upload to s3://{input}/{settings.InputPrefix} at {emulators.Fauxqs.HttpEndpoint}; results in s3://{output}/{settings.ResultsPrefix}, " +
             $"poison inputs in {deadLetters.Path}, predictions log in DynamoDB Local table {component.PredictionsLog.LogicalName}");
     }
+
+    /// <summary>serve runs the Lambda path's pipeline only: a component on AWS Batch compute is refused, naming it.</summary>
+    private static InferenceFunction RefuseAwsBatch(BatchInference component) => component.Function
+        ?? throw new ServeException($"{component.Path} (ml:BatchInference) runs on AWS Batch compute, which serve cannot run locally yet; serve a variant of the stack with Compute = BatchCompute.Lambda");
 }

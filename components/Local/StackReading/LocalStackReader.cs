@@ -25,8 +25,8 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
         {
             switch (component)
             {
-                case BatchInference batch when batches?.GetValueOrDefault(batch.Path) is { } local:
-                    batchFunctions.Add(new LocalBatchFunction(local, ReadFunction(batch.Path, batch.Function, local.FunctionVariables)));
+                case BatchInference { Function: { } function } batch when batches?.GetValueOrDefault(batch.Path) is { } local:
+                    batchFunctions.Add(new LocalBatchFunction(local, ReadFunction(batch.Path, function, local.FunctionVariables)));
                     break;
                 case IInferenceApi api:
                     // No Docker here: the container pattern runs the same published function as the zip pattern.

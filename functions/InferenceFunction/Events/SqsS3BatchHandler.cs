@@ -29,37 +29,56 @@ public sealed class SqsS3BatchHandler
 
     public async Task<SqsBatchResponse> HandleAsync(IReadOnlyList<SqsMessage> batch, string requestId, InvocationDeadline deadline, CancellationToken cancellationToken)
     {
-        var retried = new HashSet<string>(StringComparer.Ordinal);
-        var inputs = new List<PendingInput>();
-        foreach (var message in batch)
-        {
-            if (deadline.IsExpired || !await TryGatherAsync(message, requestId, inputs, cancellationToken).ConfigureAwait(false))
-            {
-                retried.Add(message.MessageId);
-            }
-        }
-
-        await AnswerAsync(inputs, retried, cancellationToken).ConfigureAwait(false);
+        var items = batch.Select(message => new BatchItem(message.MessageId, () => (S3NotificationParser.Parse(message).Records ?? []).Select(S3ObjectReference.From))).ToList();
+        var retried = await HandleItemsAsync(items, requestId, () => deadline.IsExpired, cancellationToken).ConfigureAwait(false);
         var response = new SqsBatchResponse();
-        foreach (var message in batch.Where(m => retried.Contains(m.MessageId)))
+        foreach (var message in batch.Where(m => retried.ContainsKey(m.MessageId)))
         {
+            // Transient by design: SQS retries, and after maxReceiveCount the message lands in the DLQ.
+            await _log.WriteLineAsync($"SQS message {message.MessageId} will be retried: {retried[message.MessageId]}").ConfigureAwait(false);
             response.BatchItemFailures.Add(new SqsBatchItemFailure { ItemIdentifier = message.MessageId });
         }
 
         return response;
     }
 
-    /// <summary>Fetches the message's objects: those that cannot be predicted get their error record now, the others join <paramref name="inputs"/>.</summary>
-    /// <returns>false when the message must be retried.</returns>
-    private async Task<bool> TryGatherAsync(SqsMessage message, string requestId, List<PendingInput> inputs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers every item: each of its objects gets its record (a prediction, or an error record for a permanent
+    /// problem), or the item is handed back whole with the reason, to be retried or dead-lettered by the caller.
+    /// The Lambda path's items are SQS messages; a batch job's are single objects.
+    /// </summary>
+    /// <param name="outOfTime">Checked before each item: true hands the rest back untouched.</param>
+    /// <returns>The ids of the items handed back, each with what went wrong.</returns>
+    public async Task<IReadOnlyDictionary<string, string>> HandleItemsAsync(IReadOnlyList<BatchItem> items, string requestId, Func<bool> outOfTime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(outOfTime);
+        var retried = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inputs = new List<PendingInput>();
+        foreach (var item in items)
+        {
+            if (outOfTime())
+            {
+                retried.TryAdd(item.Id, "the time left was too short to start it");
+                continue;
+            }
+
+            await TryGatherAsync(item, requestId, inputs, retried, cancellationToken).ConfigureAwait(false);
+        }
+
+        await AnswerAsync(inputs, retried, cancellationToken).ConfigureAwait(false);
+        return retried;
+    }
+
+    /// <summary>Fetches the item's objects: those that cannot be predicted get their error record now, the others join <paramref name="inputs"/>.</summary>
+    private async Task TryGatherAsync(BatchItem item, string requestId, List<PendingInput> inputs, Dictionary<string, string> retried, CancellationToken cancellationToken)
     {
         var gathered = new List<PendingInput>();
         try
         {
-            var notification = S3NotificationParser.Parse(message);
-            foreach (var record in notification.Records ?? [])
+            foreach (var reference in item.Objects())
             {
-                var input = await FetchAsync(message.MessageId, S3ObjectReference.From(record), $"{requestId}/{message.MessageId}", cancellationToken).ConfigureAwait(false);
+                var input = await FetchAsync(item.Id, reference, $"{requestId}/{item.Id}", cancellationToken).ConfigureAwait(false);
                 if (input is not null)
                 {
                     gathered.Add(input);
@@ -67,12 +86,10 @@ public sealed class SqsS3BatchHandler
             }
 
             inputs.AddRange(gathered);
-            return true;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            await LogRetryAsync(message.MessageId, exception).ConfigureAwait(false);
-            return false;
+            Retry(retried, item.Id, exception);
         }
     }
 
@@ -80,15 +97,15 @@ public sealed class SqsS3BatchHandler
     /// Predicts the gathered inputs (all images in one call, JSON ones one by one) and writes one record each;
     /// a 5xx, a failed image call or a failed write retries the message it came from.
     /// </summary>
-    private async Task AnswerAsync(List<PendingInput> inputs, HashSet<string> retried, CancellationToken cancellationToken)
+    private async Task AnswerAsync(List<PendingInput> inputs, Dictionary<string, string> retried, CancellationToken cancellationToken)
     {
         var imageAnswers = await PredictImagesAsync(inputs, retried, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < inputs.Count; i++)
         {
             var (messageId, input, route, request) = inputs[i];
-            if (retried.Contains(messageId))
+            if (retried.ContainsKey(messageId))
             {
-                continue; // another input of the message failed: SQS redelivers all of them
+                continue; // another input of the item failed: the whole item is handed back
             }
 
             try
@@ -103,14 +120,13 @@ public sealed class SqsS3BatchHandler
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                retried.Add(messageId);
-                await LogRetryAsync(messageId, exception).ConfigureAwait(false);
+                Retry(retried, messageId, exception);
             }
         }
     }
 
     /// <returns>The answer of each image input at its index in <paramref name="inputs"/>, null for the others.</returns>
-    private async Task<InferenceResponse?[]> PredictImagesAsync(List<PendingInput> inputs, HashSet<string> retried, CancellationToken cancellationToken)
+    private async Task<InferenceResponse?[]> PredictImagesAsync(List<PendingInput> inputs, Dictionary<string, string> retried, CancellationToken cancellationToken)
     {
         var answers = new InferenceResponse?[inputs.Count];
         var images = Enumerable.Range(0, inputs.Count).Where(i => inputs[i].Route.IsImage).ToArray();
@@ -136,8 +152,7 @@ public sealed class SqsS3BatchHandler
         {
             foreach (var messageId in images.Select(i => inputs[i].MessageId).Distinct())
             {
-                retried.Add(messageId);
-                await LogRetryAsync(messageId, exception).ConfigureAwait(false);
+                Retry(retried, messageId, exception);
             }
         }
 
@@ -189,11 +204,11 @@ public sealed class SqsS3BatchHandler
         return new PendingInput(messageId, input, route, request);
     }
 
-    private Task LogRetryAsync(string messageId, Exception exception) =>
-        // Transient by design: SQS retries, and after maxReceiveCount the message lands in the DLQ.
-        _log.WriteLineAsync($"SQS message {messageId} will be retried: {exception.GetType().Name}: {exception.Message}");
+    /// <summary>Hands the item back; its first failure is the reason given.</summary>
+    private static void Retry(Dictionary<string, string> retried, string itemId, Exception exception) =>
+        retried.TryAdd(itemId, $"{exception.GetType().Name}: {exception.Message}");
 
-    /// <summary>A fetched object waiting for its prediction, with the message that brought it.</summary>
+    /// <summary>A fetched object waiting for its prediction, with the item that brought it.</summary>
     private sealed record PendingInput(string MessageId, S3ObjectReference Input, BatchRoutes.Route Route, InferenceRequest Request);
 
     private async Task WriteRecordAsync(S3ObjectReference input, string route, InferenceResponse answer, CancellationToken cancellationToken)

@@ -62,16 +62,23 @@ public sealed partial class DirectoryObjectStore : IObjectStore
         }
     }
 
-    /// <summary>The file of an object; throws <see cref="ArgumentException"/> for a name that is not a plain bucket name or relative key.</summary>
-    public string PathOf(string bucket, string key)
+    public Task<IReadOnlyList<string>> ListKeysAsync(string bucket, string prefix, CancellationToken cancellationToken)
     {
-        if (!BucketName().IsMatch(bucket))
-        {
-            throw new ArgumentException($"Bucket name '{bucket}' is not allowed in {RootVariable}: use 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.", nameof(bucket));
-        }
-
-        return ObjectKeyPaths.Under(Path.Combine(_root, bucket), key, RootVariable);
+        var folder = BucketFolder(bucket);
+        IReadOnlyList<string> keys = !Directory.Exists(folder) ? [] : [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(path => !path.EndsWith(PartialSuffix, StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(folder, path).Replace('\\', '/'))
+            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)];
+        return Task.FromResult(keys);
     }
+
+    /// <summary>The file of an object; throws <see cref="ArgumentException"/> for a name that is not a plain bucket name or relative key.</summary>
+    public string PathOf(string bucket, string key) => ObjectKeyPaths.Under(BucketFolder(bucket), key, RootVariable);
+
+    private string BucketFolder(string bucket) => BucketName().IsMatch(bucket)
+        ? Path.Combine(_root, bucket)
+        : throw new ArgumentException($"Bucket name '{bucket}' is not allowed in {RootVariable}: use 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.", nameof(bucket));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
     private static partial Regex BucketName();

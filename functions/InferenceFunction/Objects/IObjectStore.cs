@@ -15,6 +15,9 @@ public interface IObjectStore
 
     /// <summary>Stores the object whole, replacing any previous one; throws when it could not be stored.</summary>
     Task PutAsync(string bucket, string key, byte[] content, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>The keys of the objects under <paramref name="prefix"/>, in key order (a batch job over a prefix).</summary>
+    Task<IReadOnlyList<string>> ListKeysAsync(string bucket, string prefix, CancellationToken cancellationToken);
 }
 
 /// <summary>An object's bytes and the content type it was stored with, if the store keeps one.</summary>

@@ -192,6 +192,29 @@ public sealed class ResourceOutputModel(DeploymentTarget target)
             var name = s.Name("name");
             s.Set("id", $"{s.Account}:{name}").Set("arn", $"arn:aws:budgets::{s.Account}:budget/{name}");
         },
+        [Infra.Aws.Iam.InstanceProfile.PulumiType] = s =>
+        {
+            var name = s.Name("name");
+            s.Set("id", name).Set("arn", $"arn:aws:iam::{s.Account}:instance-profile{s.Optional("path") ?? "/"}{name}").Set("uniqueId", "AIPA" + s.Hex("unique", 17).ToUpperInvariant());
+        },
+        // AWS Batch: the provider's id is the name for a compute environment and the ARN for a queue or a job definition;
+        // a new job definition is revision 1, and its ARN ends with the revision.
+        [Infra.Aws.Batch.ComputeEnvironment.PulumiType] = s =>
+        {
+            var name = s.Name("name");
+            s.Set("id", name).Set("arn", $"arn:aws:batch:{s.Region}:{s.Account}:compute-environment/{name}")
+                .Set("ecsClusterArn", $"arn:aws:ecs:{s.Region}:{s.Account}:cluster/{name}_Batch_{s.Uuid()}");
+        },
+        [Infra.Aws.Batch.JobQueue.PulumiType] = s =>
+        {
+            var arn = $"arn:aws:batch:{s.Region}:{s.Account}:job-queue/{s.Name("name")}";
+            s.Set("id", arn).Set("arn", arn);
+        },
+        [Infra.Aws.Batch.JobDefinition.PulumiType] = s =>
+        {
+            var prefix = $"arn:aws:batch:{s.Region}:{s.Account}:job-definition/{s.Name("name")}";
+            s.Set("id", $"{prefix}:1").Set("arn", $"{prefix}:1").Set("arnPrefix", prefix).Set("revision", 1);
+        },
         [Infra.Aws.Ec2.SecurityGroup.PulumiType] = s =>
         {
             var id = $"sg-{s.Hex("id", 17)}";
