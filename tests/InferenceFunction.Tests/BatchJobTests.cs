@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Jobs;
 using InferenceFunction.Objects;

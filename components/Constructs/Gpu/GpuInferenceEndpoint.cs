@@ -15,7 +15,7 @@ namespace Infra.Components;
 /// asynchronous) with an optional schedule; alarms on 5xx, model errors, latency and GPU/CPU utilization, a dashboard;
 /// and SageMaker's blue/green deployment with automatic rollback for new models.
 /// </summary>
-public sealed class GpuInferenceEndpoint : ComponentResource
+public sealed class GpuInferenceEndpoint : ComponentResource, IInvocableEndpoint
 {
     /// <summary>The one production variant. Blue/green deployments require the same variant name in the old and new configuration.</summary>
     public const string VariantName = "AllTraffic";

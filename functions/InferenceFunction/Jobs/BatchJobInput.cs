@@ -1,3 +1,4 @@
+using Inference.Service;
 using InferenceFunction.Events;
 using InferenceFunction.Objects;
 using InferenceFunction.Runtime;

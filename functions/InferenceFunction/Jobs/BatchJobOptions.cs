@@ -1,4 +1,5 @@
 using Inference.Contracts;
+using Inference.Service;
 using InferenceFunction.Runtime;
 
 namespace InferenceFunction.Jobs;
