@@ -32,6 +32,7 @@ const MODULE_NAMES = {
   kms: "Kms", s3: "S3", iam: "Iam", cloudwatch: "CloudWatch", lambda: "Lambda", appautoscaling: "AppAutoScaling",
   sns: "Sns", sqs: "Sqs", dynamodb: "DynamoDB", wafv2: "WafV2", apigateway: "ApiGateway", budgets: "Budgets",
   costexplorer: "CostExplorer", cloudtrail: "CloudTrail", ecr: "Ecr", sfn: "Sfn", codedeploy: "CodeDeploy", ec2: "Ec2", elasticache: "ElastiCache",
+  sagemaker: "SageMaker", batch: "Batch",
 };
 // Base members of our classes (apigateway has a resource called Resource, so base types are
 // always written fully qualified).
