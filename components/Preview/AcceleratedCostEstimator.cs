@@ -17,8 +17,11 @@ public sealed class AcceleratedCostEstimator(ProgramGraph graph, TrafficProfile 
     /// <summary>What a scale-to-zero endpoint bills per instance it starts: about 5 minutes to start, 15 for target tracking's scale-in alarm.</summary>
     public const double ActivationMinutes = 20;
 
-    /// <summary>What a Batch job bills before its first prediction: Fargate bills from the image pull, EC2 from the instance launch.</summary>
+    /// <summary>What a day's first Batch job bills before its first prediction: Fargate bills from the image pull, EC2 from the instance launch.</summary>
     public const double JobStartMinutes = 5;
+
+    /// <summary>What every Batch job adds: its container's start (and Fargate's one-minute minimum per task).</summary>
+    public const double PerJobMinutes = 1;
 
     private const string VariantDimension = "sagemaker:variant:DesiredInstanceCount";
 
@@ -90,7 +93,8 @@ public sealed class AcceleratedCostEstimator(ProgramGraph graph, TrafficProfile 
         if (batchLike > 0)
         {
             assumptions.Add($"asynchronous endpoints and Batch compute carry the {traffic.BatchObjectsPerDay:N0} batch objects a day" + (batchLike > 1 ? $", shared evenly by {batchLike}" : "") +
-                $", arriving as one backlog a day: a scale-to-zero endpoint bills {ActivationMinutes:0} minutes per instance it starts, a Batch job {JobStartMinutes:0} minutes before its first prediction");
+                $", arriving as one backlog a day: a scale-to-zero endpoint bills {ActivationMinutes:0} minutes per instance it starts; Batch bills {JobStartMinutes:0} minutes a day to start " +
+                $"and {PerJobMinutes:0} more per job (one job a day over a manifest, or one per object where an EventBridge target submits them)");
             assumptions.Add($"spot capacity at {share:P0} below on demand (spot prices vary; not a quote)");
         }
 
@@ -273,6 +277,8 @@ public sealed class AcceleratedCostEstimator(ProgramGraph graph, TrafficProfile 
         var type = resources.At("type").Text() ?? "EC2";
         var spot = type is "SPOT" or "FARGATE_SPOT";
         var job = JobOf(environment);
+        // An EventBridge target that submits the job definition submits one job per object (S3 event).
+        var perObject = job is not null && graph.ReferencesTo(job).Any(e => e.From.TypeToken == Aws.CloudWatch.EventTarget.PulumiType && e.Property == "batchTarget");
         var (vcpus, memoryMb, gpus, architecture) = job is null ? (1.0, 2048.0, 0, "x86_64") : Requirements(graph.PropertiesOf(job).At("containerProperties").JsonDocumentOf());
         var share = spot ? SpotShare(resources) : 1m;
         var perDay = items / PriceTable.DaysPerMonth;
@@ -282,15 +288,15 @@ public sealed class AcceleratedCostEstimator(ProgramGraph graph, TrafficProfile 
             // The job runs its predictions side by side on its vCPUs, each as long as on Lambda's one vCPU.
             var seconds = traffic.DurationMs / 1000 / Math.Max(1, Math.Floor(vcpus));
             var perHour = ((decimal)vcpus * PriceTable.FargatePerVcpuHour(architecture) + (decimal)(memoryMb / 1024) * PriceTable.FargatePerGbHour(architecture)) * share;
-            double Hours(double perMonth) => perMonth <= 0 ? 0 : perMonth * seconds / 3600 + PriceTable.DaysPerMonth * JobStartMinutes / 60;
-            var hours = Hours(items);
+            var (itemCost, dailyCost) = JobCosts(perHour, seconds, perObject, 1);
+            var hours = items <= 0 ? 0 : (double)((itemCost * (decimal)items + dailyCost * (decimal)PriceTable.DaysPerMonth) / perHour);
             var size = $"{vcpus.ToString("0.##", CultureInfo.InvariantCulture)} vCPU / {(memoryMb / 1024).ToString("0.##", CultureInfo.InvariantCulture)} GB {architecture}";
-            Add(component, "Fargate", $"Batch job ({size}{(spot ? ", Fargate Spot" : "")})", hours, "task-hours", perHour);
+            Add(component, "Fargate", $"Batch jobs ({size}{(spot ? ", Fargate Spot" : "")})", hours, "task-hours", perHour);
             AddObjectStorage(component, items);
             var monthly = (decimal)hours * perHour;
             return new AcceleratedBackEnd(component, environment.LogicalName, AcceleratedKind.BatchFargate, size, spot, items, hours, monthly,
-                $"one job a day over the day's {perDay:N0} objects at {traffic.DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms each (trafficDurationMs) across its vCPUs, plus {JobStartMinutes:0} minutes to start; AWS Batch itself is free",
-                null, Linear(perHour * (decimal)(seconds / 3600), _ => perHour * (decimal)(PriceTable.DaysPerMonth * JobStartMinutes / 60), items, monthly));
+                $"{Jobs(perObject, perDay)} at {traffic.DurationMs.ToString("0.#", CultureInfo.InvariantCulture)} ms an object (trafficDurationMs) across its vCPUs; AWS Batch itself is free",
+                null, Linear(itemCost, _ => dailyCost * (decimal)PriceTable.DaysPerMonth, items, monthly));
         }
 
         var instanceTypes = resources.At("instanceTypes").Items().Select(i => i.Text()).ToList();
@@ -306,20 +312,36 @@ public sealed class AcceleratedCostEstimator(ProgramGraph graph, TrafficProfile 
         var instancesPerJob = Math.Max(1, Math.Max((int)Math.Ceiling(vcpus / price.Vcpus), price.Gpus == 0 ? 0 : (int)Math.Ceiling((double)gpus / price.Gpus)));
         var minimumInstances = (int)Math.Ceiling((double)(resources.At("minVcpus").Number() ?? 0) / price.Vcpus);
         var hourly = price.PerHour * share;
-        double JobHours(double perMonth) => perMonth <= 0 ? 0 : instancesPerJob * (perMonth * itemSeconds / 3600 / instancesPerJob + PriceTable.DaysPerMonth * JobStartMinutes / 60);
+        var (ec2ItemCost, ec2DailyCost) = JobCosts(hourly, itemSeconds / instancesPerJob, perObject, instancesPerJob);
         var always = minimumInstances * PriceTable.HoursPerMonth;
-        var ec2Hours = Math.Max(always, JobHours(items));
+        var jobHours = items <= 0 ? 0 : (double)((ec2ItemCost * (decimal)items + ec2DailyCost * (decimal)PriceTable.DaysPerMonth) / hourly);
+        var ec2Hours = Math.Max(always, jobHours);
         Add(component, "EC2", $"{instanceType} instance-hours for Batch ({(spot ? "Spot" : "on demand")})", ec2Hours, "instance-hours", hourly);
         AddObjectStorage(component, items);
         var ec2Monthly = (decimal)ec2Hours * hourly;
         var ec2Sizing = minimumInstances > 0
             ? $"minVcpus keeps {minimumInstances} instance(s) all month"
-            : $"scales to zero: one job a day over the day's {perDay:N0} objects at {itemSource} each on {instancesPerJob} instance(s), plus {JobStartMinutes:0} minutes to start; AWS Batch itself is free";
+            : $"scales to zero: {Jobs(perObject, perDay)} at {itemSource} an object on {instancesPerJob} instance(s); AWS Batch itself is free";
         var ec2Comparison = minimumInstances > 0
             ? Fixed(ec2Monthly, items)
-            : Linear(hourly * (decimal)(itemSeconds / 3600), _ => hourly * instancesPerJob * (decimal)(PriceTable.DaysPerMonth * JobStartMinutes / 60), items, ec2Monthly);
+            : Linear(ec2ItemCost, _ => ec2DailyCost * (decimal)PriceTable.DaysPerMonth, items, ec2Monthly);
         return new AcceleratedBackEnd(component, environment.LogicalName, AcceleratedKind.BatchEc2, instanceType!, spot, items, ec2Hours, ec2Monthly, ec2Sizing, null, ec2Comparison);
     }
+
+    /// <summary>
+    /// A Batch back end's cost per object (its compute, and a job's start where each object is a job) and per day (the
+    /// day's first start, and the one job's start where a job takes the day's objects), at <paramref name="perHour"/> per instance or task.
+    /// </summary>
+    private static (decimal PerItem, decimal PerDay) JobCosts(decimal perHour, double itemSeconds, bool perObject, int instances)
+    {
+        var perItemHours = itemSeconds / 3600 + (perObject ? PerJobMinutes / 60 : 0);
+        var perDayHours = (JobStartMinutes + (perObject ? 0 : PerJobMinutes)) / 60;
+        return (perHour * instances * (decimal)perItemHours, perHour * instances * (decimal)perDayHours);
+    }
+
+    private static string Jobs(bool perObject, double perDay) => perObject
+        ? $"one job per object ({perDay:N0} a day, submitted by EventBridge), {PerJobMinutes:0} minute each to start, plus {JobStartMinutes:0} minutes a day"
+        : $"one job a day over the day's {perDay:N0} objects, plus {JobStartMinutes + PerJobMinutes:0} minutes to start";
 
     /// <summary>Spot at the assumed share of on demand, or at the compute environment's bid cap where that is lower.</summary>
     private static decimal SpotShare(ProgramValue? resources) =>

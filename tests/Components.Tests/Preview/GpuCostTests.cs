@@ -91,7 +91,7 @@ public sealed class GpuCostTests
             },
         });
 
-    private static Stack BatchStack(string type, string containerProperties, string[]? instanceTypes = null, double? bidPercentage = null)
+    private static Stack BatchStack(string type, string containerProperties, string[]? instanceTypes = null, double? bidPercentage = null, bool perObject = false)
     {
         var stack = new Stack("proj", "prod");
         var environment = new ComputeEnvironment(stack, "batch-compute", new ComputeEnvironmentArgs
@@ -111,7 +111,18 @@ public sealed class GpuCostTests
             Priority = 1, State = "ENABLED",
             ComputeEnvironmentOrders = new[] { new JobQueueComputeEnvironmentOrderArgs { Order = 1, ComputeEnvironment = environment.Arn } },
         });
-        new JobDefinition(stack, "batch-job", new JobDefinitionArgs { Type = "container", ContainerProperties = containerProperties });
+        var queue = stack.Resources.OfType<JobQueue>().Single();
+        var job = new JobDefinition(stack, "batch-job", new JobDefinitionArgs { Type = "container", ContainerProperties = containerProperties });
+        if (perObject)
+        {
+            // BatchInference's shape: an EventBridge rule on the bucket's Object Created events submits one job per object.
+            new Infra.Aws.CloudWatch.EventTarget(stack, "submit-job", new Infra.Aws.CloudWatch.EventTargetArgs
+            {
+                Rule = "object-created", Arn = queue.Arn,
+                BatchTarget = new Infra.Aws.CloudWatch.EventTargetBatchTargetArgs { JobDefinition = job.Arn, JobName = "inference" },
+            });
+        }
+
         return stack;
     }
 
@@ -281,8 +292,8 @@ public sealed class GpuCostTests
         var estimate = Estimate(stack, new TrafficProfile { BatchObjectsPerDay = 1000 });
         var backEnd = Assert.Single(estimate.Accelerated);
 
-        // 30,417 objects at 150 ms, two at a time on 2 vCPUs, plus 5 minutes a day to start; 2 vCPU and 4 GB an hour.
-        var hours = 1000 * Days * 0.150 / 2 / 3600 + Days * 5 / 60;
+        // 30,417 objects at 150 ms, two at a time on 2 vCPUs, plus 5 minutes a day to start and 1 for the day's one job; 2 vCPU and 4 GB an hour.
+        var hours = 1000 * Days * 0.150 / 2 / 3600 + Days * (5 + 1) / 60;
         var perHour = 2 * 0.04048 + 4 * 0.004445;
         Assert.Equal(AcceleratedKind.BatchFargate, backEnd.Kind);
         Assert.Equal("2 vCPU / 4 GB x86_64", backEnd.InstanceType);
@@ -299,7 +310,7 @@ public sealed class GpuCostTests
 
         var backEnd = Assert.Single(Estimate(stack, new TrafficProfile { BatchObjectsPerDay = 1000 }).Accelerated);
 
-        var hours = 1000 * Days * 0.150 / 3600 + Days * 5 / 60;
+        var hours = 1000 * Days * 0.150 / 3600 + Days * (5 + 1) / 60;
         Assert.True(backEnd.Spot);
         Assert.Equal(hours * (0.04048 + 2 * 0.004445) * 0.40, (double)backEnd.ComputeMonthly, 9);
     }
@@ -309,7 +320,7 @@ public sealed class GpuCostTests
     {
         const string job = """{"resourceRequirements":[{"type":"VCPU","value":"4"},{"type":"MEMORY","value":"15000"},{"type":"GPU","value":"1"}]}""";
         var traffic = new TrafficProfile { BatchObjectsPerDay = 1000, GpuDurationMs = 50 };
-        var hours = 1000 * Days * 0.050 / 3600 + Days * 5 / 60;
+        var hours = 1000 * Days * 0.050 / 3600 + Days * (5 + 1) / 60;
 
         var assumed = Assert.Single(Estimate(BatchStack("SPOT", job, ["g4dn.xlarge"]), traffic).Accelerated);
         var capped = Assert.Single(Estimate(BatchStack("SPOT", job, ["g4dn.xlarge"], bidPercentage: 30), traffic).Accelerated);
@@ -323,8 +334,26 @@ public sealed class GpuCostTests
         Assert.Equal(hours * 0.526, (double)onDemand.ComputeMonthly, 9);
         // A GPU second costs 0.2104 / 3600 here, below Lambda's prediction: the daily start is what Lambda must catch up with.
         var perPrediction = 0.526m * 0.40m * (decimal)(0.050 / 3600);
-        var expected = (double)(0.526m * 0.40m * (decimal)(Days * 5 / 60) / (DefaultLambdaPerPrediction - perPrediction));
+        var expected = (double)(0.526m * 0.40m * (decimal)(Days * (5 + 1) / 60) / (DefaultLambdaPerPrediction - perPrediction));
         Assert.Equal(expected, assumed.Comparison.PredictionsPerMonth!.Value, 3);
+    }
+
+    [Fact]
+    public void Jobs_submitted_per_object_by_eventbridge_each_bill_a_minute_to_start()
+    {
+        var stack = BatchStack("FARGATE", """{"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"2048"}]}""", perObject: true);
+
+        var backEnd = Assert.Single(Estimate(stack, new TrafficProfile { BatchObjectsPerDay = 1000 }).Accelerated);
+
+        // 1,000 jobs a day, each 150 ms of work and a minute to start, and the day's first start of 5 minutes.
+        var items = 1000 * Days;
+        var hours = items * (0.150 / 3600 + 1.0 / 60) + Days * 5 / 60;
+        var perHour = 0.04048 + 2 * 0.004445;
+        Assert.Equal(hours, backEnd.InstanceHours, 9);
+        Assert.Equal(hours * perHour, (double)backEnd.ComputeMonthly, 9);
+        Assert.Contains("one job per object (1,000 a day, submitted by EventBridge)", backEnd.Sizing, StringComparison.Ordinal);
+        // A job's minute costs more than a Lambda prediction: one job per object never pays off.
+        Assert.Null(backEnd.Comparison.PredictionsPerMonth);
     }
 
     [Fact]
