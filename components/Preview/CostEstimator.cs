@@ -49,6 +49,9 @@ public sealed class CostEstimator(ProgramGraph graph, TrafficProfile traffic, Me
             AddFunctionCosts(function, load);
         }
 
+        var accelerated = new AcceleratedCostEstimator(graph, traffic, measurements).Estimate();
+        _lines.AddRange(accelerated.Lines);
+
         // One line per component, service and item: a component's five alarms are one item.
         var ordered = _lines
             .GroupBy(l => (l.Component, l.Service, l.Item, l.Unit))
@@ -59,7 +62,11 @@ public sealed class CostEstimator(ProgramGraph graph, TrafficProfile traffic, Me
             .ToList();
         var functions = loads.Select(l => l.Load).ToList();
         var alwaysOn = AlwaysOnAlternative.Estimate(functions, ordered, traffic.PeakFactor);
-        return new CostEstimate(ordered, functions, functions.Sum(f => f.Predictions), alwaysOn, Assumptions(functions), Budgets());
+        return new CostEstimate(ordered, functions, functions.Sum(f => f.Predictions), alwaysOn, Assumptions(functions), Budgets())
+        {
+            Accelerated = accelerated.BackEnds,
+            AcceleratedAssumptions = accelerated.Assumptions,
+        };
     }
 
     /// <summary>Monthly USD budgets with a literal amount: what the estimate is compared with.</summary>

@@ -65,7 +65,52 @@ public static class CostWriter
         }
 
         writer.WriteLine($"    {"everything else, unchanged",-16} {"",-62} {"",18} {Money(alwaysOn.Unchanged),10}");
+        WriteAccelerated(estimate, writer);
     }
+
+    /// <summary>The GPU and batch back ends against Lambda on CPU; nothing for a stack without them.</summary>
+    private static void WriteAccelerated(CostEstimate estimate, TextWriter writer)
+    {
+        if (estimate.Accelerated.Count == 0 && estimate.AcceleratedAssumptions.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("GPU and batch compute against Lambda on CPU for the same predictions (when does GPU pay off?):");
+        foreach (var assumption in estimate.AcceleratedAssumptions)
+        {
+            writer.WriteLine($"  - {assumption}");
+        }
+
+        foreach (var backEnd in estimate.Accelerated)
+        {
+            var comparison = backEnd.Comparison;
+            writer.WriteLine($"  {backEnd.Component} ({backEnd.Resource}: {KindName(backEnd.Kind)}, {backEnd.InstanceType}{(backEnd.Spot ? ", spot" : "")}): " +
+                $"{Money(backEnd.ComputeMonthly)} a month for {backEnd.Predictions:N0} predictions ({Hours(backEnd.InstanceHours)}); Lambda on CPU {Money(comparison.LambdaMonthly)}");
+            if (backEnd.Capacity is { } capacity)
+            {
+                writer.WriteLine($"    instances ({capacity.TimeZone}): {capacity.Describe()}; {capacity.InstanceHoursPerWeek:N0} instance-hours a week");
+            }
+
+            writer.WriteLine($"    sizing: {backEnd.Sizing}");
+            writer.WriteLine(comparison.PredictionsPerMonth is { } breakEven
+                ? $"    pays off from {breakEven:N0} predictions a month ({comparison.PredictionsPerSecond!.Value.ToString("0.##", CultureInfo.InvariantCulture)} a second); " +
+                    (comparison.BackEndIsCheaper ? "cheaper than Lambda at this traffic" : "Lambda is cheaper at this traffic")
+                : $"    never pays off against Lambda here: {comparison.Never}");
+        }
+    }
+
+    private static string KindName(AcceleratedKind kind) => kind switch
+    {
+        AcceleratedKind.RealTime => "SageMaker real-time",
+        AcceleratedKind.Async => "SageMaker asynchronous",
+        AcceleratedKind.BatchFargate => "AWS Batch on Fargate",
+        _ => "AWS Batch on EC2",
+    };
+
+    private static string Hours(double hours) =>
+        (hours >= 100 ? hours.ToString("N0", CultureInfo.InvariantCulture) : hours.ToString("0.##", CultureInfo.InvariantCulture)) + " hours";
 
     private static string KindName(FunctionKind kind) => kind switch
     {

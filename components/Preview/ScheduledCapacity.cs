@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Infra.Components;
 using Infra.Policy;
+using Infra.Core;
 using Infra.Core.Synthesis;
 
 namespace Infra.Preview;
@@ -33,24 +34,19 @@ public sealed record ScheduledCapacity(string TimeZone, IReadOnlyList<int> Weekl
             return null;
         }
 
-        var target = graph.PropertiesOf(schedule.Target);
-        var resourceId = target.At("resourceId").Text();
-        var scaling = graph.Stack.Resources
-            .Select(r => (r.TypeToken, Name: r.LogicalName, Properties: graph.PropertiesOf(r)))
-            .Where(r => r.Properties.At("resourceId").Text() == resourceId)
-            .ToList();
-        var actions = scaling.Where(r => r.TypeToken == Aws.AppAutoScaling.ScheduledAction.PulumiType)
-            .Select(r => new ScheduledScalingAction(r.Name, r.Properties.At("schedule").Text() ?? "", r.Properties.At("timezone").Text() ?? "UTC",
-                Whole(r.Properties.At("scalableTargetAction.minCapacity").Number()), Whole(r.Properties.At("scalableTargetAction.maxCapacity").Number())))
-            .ToList();
-        var utilization = scaling
-            .Where(r => r.TypeToken == Aws.AppAutoScaling.Policy.PulumiType && r.Properties.At("policyType").Text() == "TargetTrackingScaling")
-            .Select(r => (double?)r.Properties.At("targetTrackingScalingPolicyConfiguration.targetValue").Number())
-            .FirstOrDefault();
-        var registered = new ScalingRange(Whole(target.At("minCapacity").Number()) ?? 0, Whole(target.At("maxCapacity").Number()) ?? 0);
-        Func<int, int>? demand = utilization is { } value ? _ => (int)Math.Ceiling(concurrency / value) : null;
-        var weekly = ScheduledScalingModel.SteadyWeek(registered, actions, demand);
-        return new ScheduledCapacity(actions.FirstOrDefault()?.TimeZone ?? "UTC", weekly, utilization);
+        var scaling = ScalingSetup.Of(graph, schedule.Target);
+        return Of(scaling, scaling.TargetValue is { } value ? _ => (int)Math.Ceiling(concurrency / value) : null);
+    }
+
+    /// <summary>
+    /// The capacity of any scalable target (a SageMaker variant's instances, say) through the same model; with a
+    /// target-tracking policy, <paramref name="demand"/> gives the capacity the policy wants in an hour of the week.
+    /// </summary>
+    public static ScheduledCapacity Of(ScalingSetup scaling, Func<int, int>? demand)
+    {
+        ArgumentNullException.ThrowIfNull(scaling);
+        var weekly = ScheduledScalingModel.SteadyWeek(scaling.Registered, scaling.Actions, scaling.TargetTracking is null ? null : demand);
+        return new ScheduledCapacity(scaling.Actions.FirstOrDefault()?.TimeZone ?? "UTC", weekly, scaling.TargetValue);
     }
 
     /// <summary>The week in runs of equal days and, within them, equal hours: <c>Mon-Fri 00:00-08:00 1, 08:00-18:00 4, ...</c>.</summary>
@@ -90,7 +86,42 @@ public sealed record ScheduledCapacity(string TimeZone, IReadOnlyList<int> Weekl
         }
     }
 
-    private static int? Whole(decimal? value) => value is null ? null : (int)value.Value;
-
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{TimeZone}: {Describe()}");
+}
+
+/// <summary>
+/// A scalable target as the program emits it: its registered range, the scheduled actions and the target-tracking
+/// policy's configuration that name its resource id.
+/// </summary>
+public sealed record ScalingSetup(ScalingRange Registered, IReadOnlyList<ScheduledScalingAction> Actions, MapValue? TargetTracking)
+{
+    /// <summary>The target-tracking policy's target value (utilization, invocations a minute, backlog), or null without one.</summary>
+    public double? TargetValue => TargetTracking is null ? null : (double?)TargetTracking.At("targetValue").Number();
+
+    /// <summary>The highest capacity any of the target's ranges allows.</summary>
+    public int HighestMaximum => Actions.Select(a => a.MaxCapacity ?? 0).Append(Registered.Maximum).Max();
+
+    public static ScalingSetup Of(ProgramGraph graph, Resource target)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(target);
+        var properties = graph.PropertiesOf(target);
+        var resourceId = properties.At("resourceId").Text();
+        var scaling = graph.Stack.Resources
+            .Select(r => (r.TypeToken, Name: r.LogicalName, Properties: graph.PropertiesOf(r)))
+            .Where(r => r.Properties.At("resourceId").Text() == resourceId)
+            .ToList();
+        var actions = scaling.Where(r => r.TypeToken == Aws.AppAutoScaling.ScheduledAction.PulumiType)
+            .Select(r => new ScheduledScalingAction(r.Name, r.Properties.At("schedule").Text() ?? "", r.Properties.At("timezone").Text() ?? "UTC",
+                Whole(r.Properties.At("scalableTargetAction.minCapacity").Number()), Whole(r.Properties.At("scalableTargetAction.maxCapacity").Number())))
+            .ToList();
+        var tracking = scaling
+            .Where(r => r.TypeToken == Aws.AppAutoScaling.Policy.PulumiType && r.Properties.At("policyType").Text() == "TargetTrackingScaling")
+            .Select(r => r.Properties.At("targetTrackingScalingPolicyConfiguration") as MapValue)
+            .FirstOrDefault(c => c is not null);
+        var registered = new ScalingRange(Whole(properties.At("minCapacity").Number()) ?? 0, Whole(properties.At("maxCapacity").Number()) ?? 0);
+        return new ScalingSetup(registered, actions, tracking);
+    }
+
+    private static int? Whole(decimal? value) => value is null ? null : (int)value.Value;
 }

@@ -32,6 +32,13 @@ public sealed record TrafficProfile
     /// <summary>Size of the model, in MB: what each function's package or image stores in S3 or ECR.</summary>
     public int ModelSizeMb { get; init; } = 100;
 
+    /// <summary>
+    /// Time one GPU instance spends on one prediction, in milliseconds, one at a time: what sizes GPU endpoints and
+    /// batch jobs when <c>serve</c> has not measured the server mode. An assumption (no GPU measured it here); dynamic
+    /// batching only makes it cheaper.
+    /// </summary>
+    public double GpuDurationMs { get; init; } = 20;
+
     /// <summary>Reads the profile; bad values are recorded on <paramref name="config"/> with their key, value and range.</summary>
     public static TrafficProfile Read(StackConfig config)
     {
@@ -45,6 +52,8 @@ public sealed record TrafficProfile
             // Without a p95, assume twice the average: a typical spread for a warm model.
             P95DurationMs = config.GetDouble("trafficP95DurationMs", 2 * duration, 1, 900_000),
             MemoryMb = config.Has("trafficMemoryMb") ? config.GetInt32("trafficMemoryMb", 0, 128, 10_240) : null,
+            // Read only when set, as trafficMemoryMb is: stacks without a GPU back end never name it.
+            GpuDurationMs = config.Has("trafficGpuDurationMs") ? config.GetDouble("trafficGpuDurationMs", defaults.GpuDurationMs, 0.1, 900_000) : defaults.GpuDurationMs,
             PayloadKb = config.GetDouble("trafficPayloadKb", defaults.PayloadKb, 0, 6_144),
             BatchObjectsPerDay = config.GetInt32("trafficBatchObjectsPerDay", defaults.BatchObjectsPerDay, 0, 1_000_000_000),
             PeakFactor = config.GetDouble("trafficPeakFactor", defaults.PeakFactor, 1, 1_000),
