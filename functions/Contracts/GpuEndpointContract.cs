@@ -9,7 +9,8 @@ namespace Inference.Contracts;
 /// <para>
 /// SageMaker's InvokeEndpoint reaches the container only as <c>POST /invocations</c> and strips every request header but
 /// the ones its API names, so the client's route travels in <see cref="AttributesHeader"/> (InvokeEndpoint's
-/// <c>CustomAttributes</c>, forwarded to the container verbatim): <c>method=POST;route=/v2/models/resnet18/infer</c>.
+/// <c>CustomAttributes</c>, forwarded to the container verbatim):
+/// <c>method=POST;route=/v2/models/resnet18/infer;request-id=…</c>.
 /// The route is percent-encoded (RFC 3986 unreserved characters and '/' stay as they are), so the value holds only
 /// visible US-ASCII and never ';' or '=' inside a value, as the header requires (at most <see cref="MaxAttributesLength"/>
 /// characters). The body goes unchanged with the client's Content-Type; a GET goes as a POST with an empty JSON object
@@ -30,6 +31,9 @@ public static partial class GpuEndpointContract
 
     /// <summary>The attribute naming the client's method, GET or POST.</summary>
     public const string MethodAttribute = "method";
+
+    /// <summary>The attribute carrying the front's request id, so that the front and the container log one request under one id.</summary>
+    public const string RequestIdAttribute = "request-id";
 
     /// <summary>
     /// The attribute the container may set in its answer's <see cref="AttributesHeader"/> (the one response header besides
@@ -70,9 +74,14 @@ public static partial class GpuEndpointContract
     public static bool IsRegion(string? region) => region is not null && Region().IsMatch(region);
 
     /// <summary>The header value for one forwarded request, or null when the route is too long to fit the header.</summary>
-    public static string? Attributes(string method, string route)
+    public static string? Attributes(string method, string route, string? requestId = null)
     {
-        var value = $"{MethodAttribute}={method.ToUpperInvariant()};{RouteAttribute}={EncodeRoute(route)}";
+        var value = $"{MethodAttribute}={method.ToUpperInvariant()};{RouteAttribute}={Encode(route)}";
+        if (!string.IsNullOrEmpty(requestId))
+        {
+            value += $";{RequestIdAttribute}={Encode(requestId)}";
+        }
+
         return value.Length <= MaxAttributesLength ? value : null;
     }
 
@@ -113,7 +122,7 @@ public static partial class GpuEndpointContract
             ? Uri.UnescapeDataString(found[1].Trim())
             : null;
 
-    private static string EncodeRoute(string route)
+    private static string Encode(string route)
     {
         var builder = new StringBuilder(route.Length);
         foreach (var b in Encoding.UTF8.GetBytes(route))

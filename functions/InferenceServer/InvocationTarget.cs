@@ -1,3 +1,4 @@
+using Inference.Contracts;
 using Inference.Protocol;
 using Inference.Service;
 
@@ -6,36 +7,36 @@ namespace InferenceServer;
 /// <summary>
 /// What a POST /invocations means. SageMaker's InvokeEndpoint passes the body, Content-Type, Accept and
 /// <c>X-Amzn-SageMaker-Custom-Attributes</c> (at most 1024 visible US-ASCII characters, forwarded verbatim) and strips
-/// every other header, so the original route travels in the custom attributes, as <c>key=value</c> pairs separated by
-/// <c>;</c>:
+/// every other header, so the original route travels in the custom attributes as the GPU front writes them
+/// (<see cref="GpuEndpointContract"/>: <c>key=value</c> pairs separated by <c>;</c>, values percent-encoded):
 /// <list type="bullet">
-/// <item><c>path=/v2/models/ppocr-cls/predict</c>: the route the client called (Open Inference Protocol or /predict);</item>
+/// <item><c>route=/v2/models/ppocr-cls/predict</c>: the route the client called (Open Inference Protocol or /predict);</item>
 /// <item><c>method=GET</c>: for the metadata and health routes (default POST);</item>
 /// <item><c>request-id=...</c>: the front's request id, so both hosts log the request under one id.</item>
 /// </list>
-/// Without <c>path</c>, the request goes to <c>INVOCATIONS_MODEL</c>: <c>/predict</c> for an <c>image/*</c> body,
+/// Without <c>route</c>, the request goes to <c>INVOCATIONS_MODEL</c>: <c>/predict</c> for an <c>image/*</c> body,
 /// <c>/infer</c> otherwise. Other attributes are ignored.
 /// </summary>
 internal sealed record InvocationTarget(string Method, string Path, string? RequestId)
 {
-    public const string CustomAttributesHeader = "X-Amzn-SageMaker-Custom-Attributes";
+    public const string CustomAttributesHeader = GpuEndpointContract.AttributesHeader;
 
     /// <returns>The target, or the 400 that says what is wrong with the attributes.</returns>
     public static (InvocationTarget? Target, InferenceResponse? Error) Resolve(IReadOnlyDictionary<string, string> headers, string? defaultModel)
     {
-        var attributes = Parse(RequestHeaders.Get(headers, CustomAttributesHeader));
-        var method = attributes.GetValueOrDefault("method", "POST").ToUpperInvariant();
-        var requestId = attributes.GetValueOrDefault("request-id");
+        var attributes = RequestHeaders.Get(headers, CustomAttributesHeader);
+        var method = (GpuEndpointContract.Attribute(attributes, GpuEndpointContract.MethodAttribute) ?? "POST").ToUpperInvariant();
+        var requestId = GpuEndpointContract.Attribute(attributes, GpuEndpointContract.RequestIdAttribute);
         if (requestId is not null && !ForwardedRequestId.IsValid(requestId))
         {
             return (null, Invalid(ForwardedRequestId.Problem("The custom attribute request-id", requestId)));
         }
 
-        if (attributes.GetValueOrDefault("path") is { } path)
+        if (GpuEndpointContract.Attribute(attributes, GpuEndpointContract.RouteAttribute) is { } path)
         {
             if (!path.StartsWith('/') || IsServerRoute(path))
             {
-                return (null, Invalid($"The custom attribute path='{path}' is not allowed; allowed: a route of the inference API starting with '/', e.g. path=/v2/models/NAME/infer (not /invocations or /ping)."));
+                return (null, Invalid($"The custom attribute route='{path}' is not allowed; allowed: a route of the inference API starting with '/', e.g. route=/v2/models/NAME/infer (not /invocations or /ping)."));
             }
 
             return (new InvocationTarget(method, path, requestId), null);
@@ -44,8 +45,8 @@ internal sealed record InvocationTarget(string Method, string Path, string? Requ
         if (defaultModel is null)
         {
             return (null, Invalid(
-                $"POST /invocations without a 'path' custom attribute goes to {ServerSettings.InvocationsModelVariable}, which is not set (nor does MODEL_NAME name a single model); "
-                + $"send {CustomAttributesHeader}: path=/v2/models/NAME/infer (or /predict), or set {ServerSettings.InvocationsModelVariable}."));
+                $"POST /invocations without a 'route' custom attribute goes to {ServerSettings.InvocationsModelVariable}, which is not set (nor does MODEL_NAME name a single model); "
+                + $"send {CustomAttributesHeader}: route=/v2/models/NAME/infer (or /predict), or set {ServerSettings.InvocationsModelVariable}."));
         }
 
         var action = RequestHeaders.MediaType(headers) is { } type && type.StartsWith("image/", StringComparison.Ordinal) ? "predict" : "infer";
@@ -56,21 +57,6 @@ internal sealed record InvocationTarget(string Method, string Path, string? Requ
     {
         var bare = path.Split('?', 2)[0].TrimEnd('/');
         return bare is "/invocations" or "/ping";
-    }
-
-    private static Dictionary<string, string> Parse(string? header)
-    {
-        var attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in (header ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length == 2 && parts[0].Length > 0)
-            {
-                attributes.TryAdd(parts[0], parts[1]);
-            }
-        }
-
-        return attributes;
     }
 
     private static InferenceResponse Invalid(string message) => ErrorResponses.Json(400, ErrorCodes.InvalidRequest, message);

@@ -78,7 +78,7 @@ public sealed class SageMakerContractTests : IAsyncLifetime
         await using var server = await StartReadyAsync(ServerFixtures.Loopback());
         using var client = new HttpClient { BaseAddress = server.Address };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/invocations") { Content = Json("") };
-        request.Headers.TryAddWithoutValidation(InvocationTarget.CustomAttributesHeader, "trace=x; path=/v2/models/ppocr-cls/versions/2.0.0 ; method=get; request-id=front-42");
+        request.Headers.TryAddWithoutValidation(InvocationTarget.CustomAttributesHeader, "trace=x; route=/v2/models/ppocr-cls/versions/2.0.0 ; method=get; request-id=front-42");
 
         using var response = await client.SendAsync(request);
 
@@ -90,9 +90,9 @@ public sealed class SageMakerContractTests : IAsyncLifetime
 
     [Theory]
     [InlineData("", "INVOCATIONS_MODEL")]
-    [InlineData("path=v2/models/ppocr-cls/infer", "path='v2/models/ppocr-cls/infer'")]
-    [InlineData("path=/invocations", "path='/invocations'")]
-    [InlineData("path=/v2/models/ppocr-cls/infer; request-id=a b", "request-id='a b'")]
+    [InlineData("route=v2/models/ppocr-cls/infer", "route='v2/models/ppocr-cls/infer'")]
+    [InlineData("route=/invocations", "route='/invocations'")]
+    [InlineData("route=/v2/models/ppocr-cls/infer; request-id=a b", "request-id='a b'")]
     public async Task Invocations_without_a_usable_target_is_400_naming_the_attribute_or_variable(string attributes, string named)
     {
         await using var server = await StartReadyAsync(ServerFixtures.Loopback());

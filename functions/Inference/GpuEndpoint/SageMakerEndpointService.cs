@@ -108,7 +108,7 @@ public sealed class SageMakerEndpointService : IInferenceService
     private async Task<InferenceResponse> ForwardAsync(InferenceRequest request, Route route, RequestRecord record, long started, CancellationToken cancellationToken)
     {
         var method = request.Method.ToUpperInvariant();
-        if (GpuEndpointContract.Attributes(method, request.Path) is not { } attributes)
+        if (GpuEndpointContract.Attributes(method, request.Path, request.RequestId) is not { } attributes)
         {
             return Error(record, 414, RouteTooLong,
                 $"The path is longer than the {GpuEndpointContract.MaxAttributesLength} characters the GPU endpoint's call can carry.");
