@@ -51,7 +51,8 @@ public sealed class SageMakerEndpointServiceTests
     {
         var front = Using(Always(() => FakeSageMakerRuntime.Ok("""{"outputs":[]}""", attributes: "model-version=1.2.0")));
 
-        var response = await front.Service.HandleAsync(Requests.Post(Infer, [7, 8, 9], "application/octet-stream"), CancellationToken.None);
+        var request = Requests.Post(Infer, [7, 8, 9], "application/octet-stream");
+        var response = await front.Service.HandleAsync(request, CancellationToken.None);
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal("""{"outputs":[]}""", Encoding.UTF8.GetString(response.Body.Span));
@@ -59,7 +60,7 @@ public sealed class SageMakerEndpointServiceTests
         Assert.Empty(front.Runtime.SignatureFailures);
         var call = Assert.Single(front.Runtime.Calls);
         Assert.Equal(("POST", "https://runtime.sagemaker.eu-west-1.amazonaws.com/endpoints/gpu-resnet/invocations"), (call.Method, call.Uri.ToString()));
-        Assert.Equal("method=POST;route=/v2/models/resnet18/infer", call.Attributes);
+        Assert.Equal($"method=POST;route=/v2/models/resnet18/infer;request-id={request.RequestId}", call.Attributes);
         Assert.Equal(("POST", Infer), GpuEndpointContract.ParseAttributes(call.Attributes));
         Assert.Equal("application/octet-stream", call.ContentType);
         Assert.Equal([7, 8, 9], call.Body);
