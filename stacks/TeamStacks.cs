@@ -127,9 +127,10 @@ public static class TeamStacks
             Api = api,
         });
 
-        var large = new ContainerInferenceApi(stack, "large", new ContainerInferenceApiArgs
+        var functionSource = FunctionSource.Resolve(context.Layout).BuildContext;
+        var largeArgs = new ContainerInferenceApiArgs
         {
-            BuildContext = FunctionSource.Resolve(context.Layout).BuildContext,
+            BuildContext = functionSource,
             ModelName = ModelName,
             ModelVersion = modelVersion,
             Notifications = alerts,
@@ -143,27 +144,45 @@ public static class TeamStacks
                 LogRetention = logRetention,
             },
             Api = api,
-        });
+        };
+        var large = new ContainerInferenceApi(stack, "large", largeArgs);
 
+        // batchCompute awsBatch: the same bucket, records and log, with each input run as an AWS Batch job of the container image.
+        var batchCompute = AcceleratedConfig.BatchCompute(config, large.Image.ImageUri);
         var batch = new BatchInference(stack, "batch", new BatchInferenceArgs
         {
             ModelName = ModelName,
             ModelVersion = modelVersion,
             Notifications = alerts,
             Protect = production,
-            Rollout = rollout,
+            Rollout = batchCompute is null ? rollout : null,
+            Compute = batchCompute ?? BatchCompute.Lambda,
             Function = new InferenceFunctionArgs
             {
                 Code = package.Code,
                 Runtime = package.Runtime,
                 ArtifactsBucket = artifacts,
-                ModelBucket = modelBucket,
+                ModelBucket = batchCompute is null ? modelBucket : null,
                 Memory = memory,
                 Architecture = architecture,
                 Timeout = TimeSpan.FromSeconds(120),
                 LogRetention = logRetention,
             },
         });
+
+        // gpuEndpoint: the server-mode image on a SageMaker GPU endpoint, with its own container API as the front.
+        GpuInferenceEndpoint? gpu = null;
+        ContainerInferenceApi? gpuApi = null;
+        if (AcceleratedConfig.WantsGpuEndpoint(config))
+        {
+            var serverImage = new InferenceServerImage(stack, "gpu-image", new InferenceServerImageArgs { BuildContext = functionSource, ForceDelete = !production });
+            gpu = new GpuInferenceEndpoint(stack, "gpu", AcceleratedConfig.EndpointArgs(config, EndpointImage.From(serverImage), alerts, rollout, production));
+            gpuApi = new ContainerInferenceApi(stack, "gpu-front", largeArgs with
+            {
+                GpuBackend = new GpuBackendArgs { Endpoint = gpu },
+                Function = new InferenceFunctionArgs { Memory = GpuBackendArgs.FrontMemory, Architecture = architecture, LogRetention = logRetention },
+            });
+        }
 
         if (production)
         {
@@ -191,6 +210,12 @@ public static class TeamStacks
             ["apiPredictionsTable"] = embed.PredictionsLog?.TableName,
             ["alarmTopicArn"] = alerts.TopicArn,
         };
+        if (gpu is not null && gpuApi is not null)
+        {
+            outputs["gpuApiUrl"] = gpuApi.Url;
+            outputs["gpuEndpointName"] = gpu.EndpointName;
+        }
+
         foreach (var (client, keyId) in embed.ApiKeyIds)
         {
             outputs[$"apiKeyId_{client.Replace('-', '_')}"] = keyId;

@@ -328,21 +328,8 @@ public sealed class InferenceMonitoring : ComponentResource
         }
     }
 
-    private static Dictionary<string, object> Widget(string title, Output<string> region, object[] metrics) => new()
-    {
-        ["type"] = "metric",
-        ["width"] = 12,
-        ["height"] = 6,
-        ["properties"] = new Dictionary<string, object>
-        {
-            ["title"] = title,
-            ["region"] = region,
-            ["view"] = "timeSeries",
-            ["stat"] = "Sum",
-            ["period"] = 60,
-            ["metrics"] = metrics,
-        },
-    };
+    private static Dictionary<string, object> Widget(string title, Output<string> region, object[] metrics) =>
+        DashboardWidgets.Metric(title, region, "Sum", metrics);
 
     // A widget metric row: [namespace, name, dimension, value, ..., {options}].
     private static object[] Metric(string metricNamespace, string metric, string stat, string? id, bool visible, params object[] dimensions)

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using Infra.Configuration;
+using Infra.Core;
+using Infra.Hosting;
 using Infra.Testing.Node;
 using SchemaCheck.Checking;
 using TestModels;
@@ -32,6 +36,49 @@ public class StackProgramTests
         {
             Directory.Delete(outputDirectory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Every_stack_with_the_gpu_endpoint_and_aws_batch_passes_the_schema_check()
+    {
+        var layout = ProjectLayout.Find(RepositoryRoot());
+        var programs = StackNames().Select(stack => new ProgramSource($"{stack}-accelerated.yaml", SynthesizeAccelerated(layout, stack))).ToList();
+
+        var report = new SchemaChecker().Check(programs);
+
+        var output = new StringWriter();
+        ReportPrinter.Print(report, output);
+        Assert.True(report.Passed, output.ToString());
+        foreach (var program in programs)
+        {
+            Assert.Contains("type: aws:sagemaker/endpoint:Endpoint", program.Text, StringComparison.Ordinal);
+            Assert.Contains("type: aws:batch/jobDefinition:JobDefinition", program.Text, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The stack file's config with <see cref="AcceleratedVariant.Keys"/> added, passed as Pulumi passes config.</summary>
+    private static string SynthesizeAccelerated(ProjectLayout layout, string stack)
+    {
+        var values = AcceleratedVariant.AddedTo(ConfigLoader.FromStackFile(layout.StackFile(stack)).Values, layout.ProjectName);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PULUMI_STACK"] = stack,
+            ["PULUMI_PROJECT"] = layout.ProjectName,
+            ["PULUMI_CONFIG"] = JsonSerializer.Serialize(values),
+        };
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+
+        var code = Deployment.Run([], global::Stacks.TeamStacks.Define, new DeploymentOptions
+        {
+            Out = output,
+            Error = errors,
+            ProjectDirectory = layout.RootDirectory,
+            Environment = variable => environment.GetValueOrDefault(variable),
+        });
+
+        Assert.True(code == 0, $"synthesizing {stack} with the accelerated keys exited {code}:\n{errors}");
+        return output.ToString();
     }
 
     private static List<string> StackNames()

@@ -132,19 +132,6 @@ internal sealed class EndpointAlarms
         }
     }
 
-    private static Dictionary<string, object> Widget(string title, Output<string> region, string stat, object[] metrics) => new()
-    {
-        ["type"] = "metric",
-        ["width"] = 12,
-        ["height"] = 6,
-        ["properties"] = new Dictionary<string, object>
-        {
-            ["title"] = title,
-            ["region"] = region,
-            ["view"] = "timeSeries",
-            ["stat"] = stat,
-            ["period"] = 60,
-            ["metrics"] = metrics,
-        },
-    };
+    private static Dictionary<string, object> Widget(string title, Output<string> region, string stat, object[] metrics) =>
+        DashboardWidgets.Metric(title, region, stat, metrics);
 }
