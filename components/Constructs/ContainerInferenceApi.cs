@@ -59,13 +59,10 @@ public sealed class ContainerInferenceApi : InferenceApiBase
         InferenceApiFront.Validate(check, args, args.Function);
         check.Check(args.Function.Code is null && args.Function.ImageUri is null, "Function.Code", args.Function.Code?.PathFromProgram ?? "an image",
                 "unset: the pattern builds the image and sets it")
-            .Range(nameof(args.ImagesToKeep), args.ImagesToKeep, 1, 1000)
             .CheckPin(args.Function, args.ModelName, args.ModelVersion)
             .Check(args.ModelSource is null || !RegistryPin.FromRegistry(args.Function), nameof(args.ModelSource), args.ModelSource,
-                "unset when Function.ModelBucket pins a registry version: the function then serves that version, not a model baked into the image")
-            .Check(File.Exists(System.IO.Path.Combine(args.BuildContext.LocalPath, args.Dockerfile)) || !Directory.Exists(args.BuildContext.LocalPath),
-                nameof(args.Dockerfile), args.Dockerfile, "a Dockerfile inside the build context")
-            .ThrowIfInvalid();
+                "unset when Function.ModelBucket pins a registry version: the function then serves that version, not a model baked into the image");
+        ImageRepository.Validate(check, args.BuildContext, args.Dockerfile, args.ImagesToKeep, nameof(args.ImagesToKeep), nameof(args.Dockerfile)).ThrowIfInvalid();
         if (args.GpuBackend is { } gpu)
         {
             GpuBackendArgs.Validate(check, gpu, args.Function);
@@ -80,59 +77,10 @@ public sealed class ContainerInferenceApi : InferenceApiBase
                 $"a folder of the build context that {context.IgnoreFile ?? ".dockerignore"} lets in (add a line '!{args.ModelSource}/' to it)")
             .ThrowIfInvalid();
 
-        // ECR encrypts with grants it creates on the key when the repository is made (AWS, Amazon ECR "Encryption at
-        // rest"), so the policy names no service: the account administers the key, and its IAM policies grant use.
-        Key = new Aws.Kms.Key(this, "registry-key", new Aws.Kms.KeyArgs
-        {
-            Description = $"Encrypts the images of {Path}",
-            EnableKeyRotation = true,
-            Policy = PolicyDocuments.Of(PolicyDocuments.AccountAdministersKey(Stack)),
-        });
-        Repository = new Repository(this, "repository", new RepositoryArgs
-        {
-            ImageTagMutability = "IMMUTABLE",
-            ImageScanningConfiguration = new RepositoryImageScanningConfigurationArgs { ScanOnPush = true },
-            EncryptionConfigurations = new[] { new RepositoryEncryptionConfigurationArgs { EncryptionType = "KMS", KmsKey = Key.Arn } },
-            ForceDelete = args.ForceDelete ? true : null,
-        });
-        new LifecyclePolicy(this, "lifecycle", new LifecyclePolicyArgs
-        {
-            Repository = Repository.RepositoryName,
-            Policy = Output.JsonSerialize(new Dictionary<string, object>
-            {
-                ["rules"] = new object[]
-                {
-                    new Dictionary<string, object>
-                    {
-                        ["rulePriority"] = 1,
-                        ["description"] = $"Keep the newest {args.ImagesToKeep} images",
-                        ["selection"] = new Dictionary<string, object> { ["tagStatus"] = "any", ["countType"] = "imageCountMoreThan", ["countNumber"] = args.ImagesToKeep },
-                        ["action"] = new Dictionary<string, object> { ["type"] = "expire" },
-                    },
-                },
-            }),
-        });
-
-        var buildArgs = new InputMap<string>();
-        foreach (var (argument, value) in BuildArguments(args))
-        {
-            buildArgs[argument] = value;
-        }
-
-        Image = new Image(this, "image", new ImageArgs
-        {
-            RepositoryUrl = Repository.RepositoryUrl,
-            // The repository root, because the build restores with global.json and Directory.*.props from there;
-            // the Dockerfile's own ignore file (functions/Dockerfile.dockerignore) narrows it to what the build reads.
-            Context = args.BuildContext.PathFromProgram,
-            Dockerfile = $"{args.BuildContext.PathFromProgram}/{args.Dockerfile}",
-            Platform = Platform(args),
-            // Tags are immutable: the tag changes exactly when awsx would rebuild, or a rebuild would push it twice.
-            ImageTag = SourceTag(args, context),
-            Args = buildArgs.Count > 0 ? buildArgs : null,
-        });
-        Stack.Require(this, new Prerequisite("docker", "Docker", PrerequisiteOwner.DeployMachine,
-            "awsx builds the container image with the local Docker engine during `pulumi up` and pushes it to the repository"));
+        var registry = ImageRepository.Create(this, Build(args), context);
+        Key = registry.Key;
+        Repository = registry.Repository;
+        Image = registry.Image;
 
         // The image's URI is the digest form (repository@sha256:...), which Lambda requires.
         var deployed = args.Function with { ImageUri = Image.ImageUri, Code = null };
@@ -159,25 +107,23 @@ public sealed class ContainerInferenceApi : InferenceApiBase
 
     public Output<string> RepositoryUrl => Repository.RepositoryUrl;
 
-    /// <summary>
-    /// The tag of the image: a hash of exactly what the build reads and what makes awsx (pulumi-docker-build)
-    /// rebuild, namely the Dockerfile, the build context after its .dockerignore (paths, modes and contents, model
-    /// weights included), the build arguments and the platform. The same inputs give the same tag; any change that
-    /// rebuilds the image gives a new one, so an immutable repository never sees a tag pushed twice.
-    /// </summary>
+    /// <summary>The tag of the image: see <see cref="ImageRepository.SourceTag"/>.</summary>
     public static string SourceTag(ContainerInferenceApiArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return SourceTag(args, DockerBuildContext.Load(args.BuildContext.LocalPath, args.Dockerfile));
+        var build = Build(args);
+        return ImageRepository.SourceTag(DockerBuildContext.Load(args.BuildContext.LocalPath, args.Dockerfile), build.BuildArguments, build.Platform);
     }
 
-    private static string SourceTag(ContainerInferenceApiArgs args, DockerBuildContext context) =>
-        "src-" + context.ContentHash(BuildArguments(args), Platform(args))[..16];
-
-    private static string Platform(ContainerInferenceApiArgs args) => args.Function.Architecture == LambdaArchitecture.Arm64 ? "linux/arm64" : "linux/amd64";
-
-    private static IReadOnlyDictionary<string, string> BuildArguments(ContainerInferenceApiArgs args) =>
-        args.ModelSource is { } model
+    private static ImageBuild Build(ContainerInferenceApiArgs args) => new()
+    {
+        BuildContext = args.BuildContext,
+        Dockerfile = args.Dockerfile,
+        Platform = args.Function.Architecture == LambdaArchitecture.Arm64 ? "linux/arm64" : "linux/amd64",
+        BuildArguments = args.ModelSource is { } model
             ? new Dictionary<string, string> { ["MODEL_SOURCE"] = model, ["MODEL_NAME"] = args.ModelName }
-            : new Dictionary<string, string>();
+            : new Dictionary<string, string>(),
+        ImagesToKeep = args.ImagesToKeep,
+        ForceDelete = args.ForceDelete,
+    };
 }

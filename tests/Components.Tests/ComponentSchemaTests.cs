@@ -142,9 +142,15 @@ public sealed class ComponentSchemaTests : IDisposable
         });
         gpu.GrantInvoke(new RoleGrantee(reader));
         gpu.GrantInvokeAsync(new RoleGrantee(reader));
+        var serverImage = new InferenceServerImage(stack, "server-image", new InferenceServerImageArgs
+        {
+            BuildContext = new CodeDirectory("..", "/nonexistent"),
+            ImagesToKeep = 5,
+            ForceDelete = true,
+        });
         new GpuInferenceEndpoint(stack, "gpu-async", new GpuInferenceEndpointArgs
         {
-            Image = new EndpointImage("123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('0', 64), "arn:aws:ecr:eu-west-1:123456789012:repository/models"),
+            Image = EndpointImage.From(serverImage),
             MinInstances = 0,
             Asynchronous = new AsyncInferenceArgs { MaxConcurrentInvocationsPerInstance = 2 },
             Notifications = alerts,

@@ -125,12 +125,17 @@ public sealed class ContainerImageTagTests : IDisposable
         Assert.Equal(tags.Count, tags.Distinct().Count());
     }
 
-    /// <summary>The shipped ignore file against the repository itself: it lets in what the COPY lines read, and nothing else.</summary>
-    [Fact]
-    public void The_shipped_ignore_file_lets_in_exactly_what_the_dockerfiles_copy_lines_read_from_the_repository()
+    /// <summary>
+    /// The shipped ignore files against the repository itself: each Dockerfile's own ignore file lets in what its COPY lines
+    /// read, and nothing else, so the source tag (of the Lambda image and of the GPU server image) hashes exactly that.
+    /// </summary>
+    [Theory]
+    [InlineData("functions/Dockerfile")]
+    [InlineData("functions/Dockerfile.gpu")]
+    public void The_shipped_ignore_file_lets_in_exactly_what_the_dockerfiles_copy_lines_read_from_the_repository(string dockerfile)
     {
         var repository = TeamStackTests.RepositoryRoot();
-        var stages = DockerfileStages.Parse(File.ReadAllText(Path.Combine(repository, "functions", "Dockerfile")));
+        var stages = DockerfileStages.Parse(File.ReadAllText(Path.Combine(repository, dockerfile)));
         var sources = stages.SelectMany(s => s.Copies).Where(c => c.From is null).SelectMany(c => c.Sources).ToList();
         // What those COPY lines reach, less local build outputs (bin/, obj/), which the image builds for itself.
         var read = sources
@@ -141,8 +146,9 @@ public sealed class ContainerImageTagTests : IDisposable
             .Distinct()
             .Order(StringComparer.Ordinal);
 
-        var context = DockerBuildContext.Load(repository, "functions/Dockerfile");
+        var context = DockerBuildContext.Load(repository, dockerfile);
 
+        Assert.Equal(dockerfile + ".dockerignore", context.IgnoreFile);
         Assert.Contains("functions/Inference/models/resnet18/", sources);
         Assert.Equal(read, context.Files);
     }

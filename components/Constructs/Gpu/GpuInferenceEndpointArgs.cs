@@ -5,11 +5,22 @@ namespace Infra.Components;
 /// <summary>The container image an endpoint runs, and the ECR repository it comes from (its execution role may pull from that repository only).</summary>
 public sealed record EndpointImage(Input<string> ImageUri, Input<string> RepositoryArn)
 {
-    /// <summary>The image a <see cref="ContainerInferenceApi"/> builds, by digest, from its repository.</summary>
+    /// <summary>
+    /// The image a <see cref="ContainerInferenceApi"/> builds, by digest, from its repository. With the default
+    /// functions/Dockerfile that is the Lambda image, which does not answer SageMaker's hosting contract: the server mode
+    /// is <see cref="From(InferenceServerImage)"/>.
+    /// </summary>
     public static EndpointImage From(ContainerInferenceApi api)
     {
         ArgumentNullException.ThrowIfNull(api);
         return new EndpointImage(api.Image.ImageUri, api.Repository.Arn);
+    }
+
+    /// <summary>The server-mode image an <see cref="InferenceServerImage"/> builds, by digest, from its repository.</summary>
+    public static EndpointImage From(InferenceServerImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return new EndpointImage(image.ImageUri, image.Repository.Arn);
     }
 }
 
