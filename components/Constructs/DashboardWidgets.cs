@@ -1,3 +1,5 @@
+using Infra.Core;
+
 namespace Infra.Components;
 
 /// <summary>CloudWatch dashboard body pieces shared by the components' dashboards.</summary>
