@@ -19,7 +19,8 @@ if [[ "${1:-}" == "publish" ]]; then
     --artifacts-path "$root/.build/gpu-check-artifacts" -o "$out"
   test -f "$out/libonnxruntime_providers_cuda.so"
   # The bundled ResNet18 is exported with its batch fixed at 1; the check runs a copy whose batch dimension is dynamic,
-  # written by the quantize tool's dynamic-batch verb (C#, through the ONNX schema), so that batch 16 and 64 run.
+  # written by the quantize tool's dynamic-batch verb (C#, through the ONNX schema), so that batch 16 and 64 run. Building that
+  # tool takes the ONNX schema from a Debian package (README, INT8 quantization), so publish where quantize builds.
   rm -rf "$out/models/resnet18-dynamic-batch"
   dotnet run --project "$root/components/Quantization" -- dynamic-batch "$out/models/resnet18/model.json" \
     --out "$out/models/resnet18-dynamic-batch"
