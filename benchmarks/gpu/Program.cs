@@ -5,11 +5,11 @@ using Inference.Sessions;
 using Microsoft.ML.OnnxRuntime;
 
 // GpuCheck [--providers cpu,cuda] [--batches 1,16,64] [--iterations 30] [--device 0] [--model DIR]
-// Opens the model (default: the bundled ResNet18) once per provider, the way the function does (strictly: a CUDA that cannot
+// Opens the model (default: the bundled ResNet18 with a dynamic batch dimension, written by run.sh publish) once per provider, the way the function does (strictly: a CUDA that cannot
 // run stops the check rather than measuring CPU twice), runs the same seeded inputs at each batch size and prints, per provider
 // and batch, the median and p90 latency of a warm run and the images per second. With both providers, every output of every
 // batch must agree between them (cosine >= 0.999), else the exit code is 1. A batch above 1 needs a model whose first input
-// dimension is dynamic; a fixed one is reported, not faked.
+// dimension is dynamic; a --model with a fixed one is reported, not faked.
 var invariant = CultureInfo.InvariantCulture;
 string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 var providers = Option("--providers", "cuda,cpu").Split(',').Select(p => ExecutionProviderSettings.Parse(p)
@@ -17,7 +17,13 @@ var providers = Option("--providers", "cuda,cpu").Split(',').Select(p => Executi
 var batches = Option("--batches", "1,16,64").Split(',').Select(b => int.Parse(b, invariant)).ToArray();
 var iterations = int.Parse(Option("--iterations", "30"), invariant);
 var device = int.Parse(Option("--device", "0"), invariant);
-var modelDirectory = Option("--model", Path.Combine(AppContext.BaseDirectory, "models", "resnet18"));
+var modelDirectory = Option("--model", Path.Combine(AppContext.BaseDirectory, "models", "resnet18-dynamic-batch"));
+if (!File.Exists(Path.Combine(modelDirectory, "model.json")))
+{
+    Console.Error.WriteLine($"no model.json in {modelDirectory}: 'benchmarks/gpu/run.sh publish' writes the default (ResNet18 with a dynamic batch); or pass --model DIR");
+    return 2;
+}
+
 
 var definition = ModelConfigLoader.Load(Path.Combine(modelDirectory, "model.json"));
 var input = definition.Inputs[0];

@@ -152,7 +152,7 @@ public static class ModelQuantizer
         return new QuantizationResult(method, modelPath, outputConfig, quantizedNodes, measurement, config);
     }
 
-    private static ModelDefinition LoadDefinition(string path)
+    internal static ModelDefinition LoadDefinition(string path)
     {
         if (!path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
@@ -218,7 +218,7 @@ public static class ModelQuantizer
         return [.. inputs.FromImages(request.EvaluationFolder, request.EvaluationLimit, "--evaluation")];
     }
 
-    private static void CopySideFiles(ModelDefinition definition, string output)
+    internal static void CopySideFiles(ModelDefinition definition, string output)
     {
         foreach (var relative in new[] { definition.Config.Preprocessing?.Graph, definition.Config.LabelsFile }.OfType<string>())
         {

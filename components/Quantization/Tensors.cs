@@ -33,6 +33,33 @@ internal static class Tensors
             : throw new QuantizationException($"initializer '{tensor.Name}' holds {values.Length} values for dims [{string.Join(",", tensor.Dims)}]");
     }
 
+    /// <summary>An INT64 tensor's values (e.g. a Reshape's target shape), from raw data or the typed field.</summary>
+    public static long[] ReadInt64s(TensorProto tensor)
+    {
+        if (tensor.DataType != (int)TensorProto.Types.DataType.Int64)
+        {
+            throw new QuantizationException($"tensor '{tensor.Name}' has element type {(TensorProto.Types.DataType)tensor.DataType}, not INT64");
+        }
+
+        return tensor.HasRawData
+            ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray()
+            : [.. tensor.Int64Data];
+    }
+
+    /// <summary>Replaces an INT64 tensor's values, keeping the encoding (raw or typed) it had.</summary>
+    public static void WriteInt64s(TensorProto tensor, long[] values)
+    {
+        if (tensor.HasRawData)
+        {
+            tensor.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+        else
+        {
+            tensor.Int64Data.Clear();
+            tensor.Int64Data.AddRange(values);
+        }
+    }
+
     public static TensorProto Floats(string name, float[] values, params long[] dims) =>
         Raw(name, TensorProto.Types.DataType.Float, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()), dims);
 

@@ -46,7 +46,11 @@ public sealed partial class GpuDockerfileTests
         Assert.DoesNotMatch(@"^(root|0)(:|$)", user);
         Assert.True(Text.LastIndexOf("\nUSER ", StringComparison.Ordinal) > Text.LastIndexOf("\nFROM ", StringComparison.Ordinal), "USER must be in the final stage");
         Assert.Matches(@"\nEXPOSE 8080\n", Text);
-        Assert.Equal("8080", final.Environment["ASPNETCORE_HTTP_PORTS"]);
+        // The server picks its port itself: SAGEMAKER_BIND_TO_PORT, else its default, which must be the port exposed here.
+        Assert.Equal("8080", ServerDefaultPort().Match(File.ReadAllText(Path.Combine(Repository, "functions", "InferenceServer", "ServerSettings.cs"))).Groups[1].Value);
+        // SageMaker's variable is SageMaker's to set (in inference pipelines); ASP.NET Core's port variables are overridden by
+        // the server's Kestrel Listen, so setting one would only look like choosing the port (InferenceServer.Tests shows it).
+        Assert.DoesNotContain(final.Environment.Keys, name => name is "SAGEMAKER_BIND_TO_PORT" or "ASPNETCORE_HTTP_PORTS" or "ASPNETCORE_HTTPS_PORTS" or "ASPNETCORE_URLS");
         Assert.Equal(["serve"], final.Command);
         Assert.Contains(final.Runs, r => r.Contains("ln -s /opt/server/InferenceServer /usr/local/bin/serve", StringComparison.Ordinal));
         Assert.Contains(final.Copies, c => c.From == "build" && c.Destination == "/opt/server/");
@@ -86,6 +90,62 @@ public sealed partial class GpuDockerfileTests
         var allowed = lines.Where(l => l.StartsWith('!')).Select(l => l[1..]);
         Assert.All(allowed, allow => Assert.Contains(sources, source => source.StartsWith(allow, StringComparison.Ordinal) || allow == source));
     }
+
+    /// <summary>
+    /// Every project the server's publish builds (InferenceServer.csproj and its ProjectReferences, transitively), every
+    /// MSBuild file they import and the repository-wide build files are in the image's build context and read by a COPY line of
+    /// the build stage: a reference added to the server without its folder in the ignore file's allow-list breaks the image.
+    /// </summary>
+    [Fact]
+    public void The_build_context_holds_every_project_the_server_references_and_every_file_its_build_reads()
+    {
+        var context = DockerBuildContext.Load(Repository, "functions/Dockerfile.gpu");
+        var copied = Stages.Single(s => s.Name == "build").Copies.Where(c => c.From is null).SelectMany(c => c.Sources).ToList();
+        var projects = ProjectClosure("functions/InferenceServer/InferenceServer.csproj");
+
+        Assert.Equal(["functions/Contracts/Contracts.csproj", "functions/Inference/Inference.csproj", "functions/InferenceServer/InferenceServer.csproj"], projects.Keys);
+        foreach (var (project, imports) in projects)
+        {
+            var folder = Path.GetDirectoryName(project)!.Replace('\\', '/');
+            var sources = Directory.EnumerateFiles(Path.Combine(Repository, folder), "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(Repository, f).Replace('\\', '/'))
+                .Where(f => !f.Split('/').Any(part => part is "bin" or "obj"));
+            Assert.All(sources.Concat(imports), file => Assert.True(context.Contains(file), $"{file} ({project}) is not in the build context of functions/Dockerfile.gpu"));
+            Assert.Contains(folder + "/", copied);
+        }
+
+        Assert.All(["global.json", "Directory.Build.props", "Directory.Packages.props", "functions/Inference/models/resnet18/model.json"],
+            file => Assert.True(context.Contains(file), $"{file} is not in the build context"));
+        Assert.All(["global.json", "Directory.Build.props", "Directory.Packages.props"], file => Assert.Contains(file, copied));
+    }
+
+    /// <summary>A project and the projects it references, transitively, each with the MSBuild files it imports (repository-relative).</summary>
+    private static SortedDictionary<string, List<string>> ProjectClosure(string root)
+    {
+        var found = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        var pending = new Queue<string>([root]);
+        while (pending.TryDequeue(out var project))
+        {
+            if (found.ContainsKey(project))
+            {
+                continue;
+            }
+
+            var document = System.Xml.Linq.XDocument.Load(Path.Combine(Repository, project));
+            string Resolve(string path) => Path.GetRelativePath(Repository, Path.GetFullPath(Path.Combine(Repository, Path.GetDirectoryName(project)!, path))).Replace('\\', '/');
+            var attribute = (string element, string name) => document.Descendants(element).Select(e => e.Attribute(name)?.Value).OfType<string>().Select(Resolve);
+            found[project] = [.. attribute("Import", "Project")];
+            foreach (var reference in attribute("ProjectReference", "Include"))
+            {
+                pending.Enqueue(reference);
+            }
+        }
+
+        return found;
+    }
+
+    [GeneratedRegex(@"public const int DefaultPort = (\d+);")]
+    private static partial Regex ServerDefaultPort();
 
     [GeneratedRegex(@"^ARG \w+_IMAGE=(\S+)$", RegexOptions.Multiline)]
     private static partial Regex ImageArgument();

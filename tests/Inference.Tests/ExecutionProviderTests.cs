@@ -77,6 +77,33 @@ public sealed class ExecutionProviderTests
         Assert.DoesNotContain(Lines(log), l => l.GetProperty("message").GetString() == "execution_provider");
     }
 
+    /// <summary>
+    /// With lazy model loading, requests answered before the first model load (here: a model this function does not
+    /// serve) carry the provider dimension too, because a decision that needs no session (CPU asked for, or a build without
+    /// CUDA) is taken when the service starts; every request line of a process has the same dimensions.
+    /// </summary>
+    [Theory]
+    [InlineData(ExecutionProviderKind.Cpu, "INFO")]
+    [InlineData(ExecutionProviderKind.Cuda, "WARN")]
+    public async Task With_lazy_loading_the_lines_before_the_first_model_load_carry_the_provider(ExecutionProviderKind requested, string level)
+    {
+        var log = new StringWriter();
+        using var service = await ServiceAsync(new ExecutionProviderSettings(requested), log, eagerLoading: false);
+
+        var response = await service.HandleAsync(Requests.PostJson("/v2/models/no-such-model/infer", Requests.ClsInfer()), default);
+
+        Assert.Equal(404, response.StatusCode);
+        Assert.DoesNotContain(Lines(log), l => l.GetProperty("message").GetString() == "model_loaded");
+        Assert.Equal(level, Assert.Single(Lines(log), l => l.GetProperty("message").GetString() == "execution_provider").GetProperty("level").GetString());
+        var before = Lines(log).Last(l => l.GetProperty("message").GetString() == "request");
+        Assert.Equal("cpu", before.GetProperty(FunctionMetrics.ExecutionProvider).GetString());
+
+        Assert.Equal(200, (await service.HandleAsync(Requests.PostJson(ClsInfer, Requests.ClsInfer()), default)).StatusCode);
+        var after = Lines(log).Last(l => l.GetProperty("message").GetString() == "request");
+        Assert.Equal(Dimensions(before), Dimensions(after));
+        Assert.Single(Lines(log), l => l.GetProperty("message").GetString() == "execution_provider");
+    }
+
     [Theory]
     [InlineData("INFERENCE_EXECUTION_PROVIDER", "gpu", "INFERENCE_EXECUTION_PROVIDER is 'gpu'; allowed: cpu, cuda.")]
     [InlineData("INFERENCE_EXECUTION_PROVIDER", "CUDA", "INFERENCE_EXECUTION_PROVIDER is 'CUDA'; allowed: cpu, cuda.")]
@@ -133,9 +160,12 @@ public sealed class ExecutionProviderTests
         Assert.StartsWith("INFERENCE_DYNAMIC_BATCH_MAX_WAIT_MS is '5' but INFERENCE_DYNAMIC_BATCH_MAX_SIZE is unset", error.Message, StringComparison.Ordinal);
     }
 
-    private static Task<ModelService> ServiceAsync(ExecutionProviderSettings? provider, TextWriter log) =>
+    private static string Dimensions(JsonElement line) => line.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Dimensions").GetRawText();
+
+    private static Task<ModelService> ServiceAsync(ExecutionProviderSettings? provider, TextWriter log, bool eagerLoading = true) =>
         InferenceServiceFactory.CreateAsync(new InferenceOptions
         {
+            EagerLoading = eagerLoading,
             ModelDirectory = ServiceFixture.ModelsDirectory,
             ModelName = "ppocr-cls",
             IntraOpThreads = 1,

@@ -101,6 +101,31 @@ public sealed class ServerProcessTests
         Assert.Contains($"Cannot listen on 127.0.0.1:{port}", server.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The port is SAGEMAKER_BIND_TO_PORT's (else 8080), whatever ASP.NET Core's own port variable says: the server binds
+    /// through Kestrel's Listen, which overrides it. So a container image must not count on ASPNETCORE_HTTP_PORTS
+    /// (functions/Dockerfile.gpu sets none; GpuDockerfileTests).
+    /// </summary>
+    [Fact]
+    public async Task ASPNETCORE_HTTP_PORTS_does_not_move_the_server_off_SAGEMAKER_BIND_TO_PORT()
+    {
+        int other;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            other = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var server = ServerProcess.Start(("MODEL_NAME", "ppocr-cls"), ("ASPNETCORE_HTTP_PORTS", other.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await server.WaitUntilReadyAsync(); // /ping answers on SAGEMAKER_BIND_TO_PORT
+
+        await Assert.ThrowsAsync<SocketException>(async () =>
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, other);
+        });
+    }
+
     private static IEnumerable<JsonElement> Lines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement);
 

@@ -144,8 +144,12 @@ public sealed class PackageContentsTests(PackedFeed feed)
         const string Tree = "mlserving-function/";
         var entries = feed.Entries("MlServing.Function");
         var root = RepositoryFolder.Root;
-        var expected = new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", "functions/Dockerfile", "functions/Dockerfile.dockerignore" }
-            .Concat(new[] { "functions/Contracts", "functions/Inference", "functions/InferenceFunction" }
+        var expected = new[]
+            {
+                "global.json", "Directory.Build.props", "Directory.Packages.props", "functions/Dockerfile", "functions/Dockerfile.dockerignore",
+                "functions/Dockerfile.gpu", "functions/Dockerfile.gpu.dockerignore",
+            }
+            .Concat(new[] { "functions/Contracts", "functions/Inference", "functions/InferenceFunction", "functions/InferenceServer" }
                 .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*", SearchOption.AllDirectories))
                 .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
                 .Where(path => !path.Split('/').Any(part => part is "bin" or "obj")))
@@ -155,6 +159,7 @@ public sealed class PackageContentsTests(PackedFeed feed)
         Assert.Contains(Tree + "functions/InferenceFunction/Properties/PublishProfiles/NativeAot.pubxml", entries);
         Assert.Contains(Tree + "functions/Inference/build/OnnxRuntimeLinux.targets", entries);
         Assert.Contains(Tree + "functions/Inference/models/resnet18/model.json", entries);
+        Assert.Contains(Tree + "functions/InferenceServer/InferenceServer.csproj", entries); // the GPU image's server
         Assert.Contains("buildTransitive/MlServing.Function.targets", entries);
         Assert.Equal(feed.Version, System.Text.Encoding.UTF8.GetString(feed.Entry("MlServing.Function", Tree + "mlserving-function.version")).Trim());
         Assert.DoesNotContain(entries, e => e.Split('/').Any(part => part is "bin" or "obj" or ".build" or "node_modules"));

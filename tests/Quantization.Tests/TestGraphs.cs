@@ -41,6 +41,41 @@ internal static class TestGraphs
         return Model(graph, 13);
     }
 
+    /// <summary>
+    /// x[1,2,4] → Relu → h[1,2,4] (recorded in value_info) → Reshape(target) → y[1,8]: an export with batch 1 spelled
+    /// everywhere, whose flatten is a Reshape to a constant shape, held in an initializer or a Constant node.
+    /// </summary>
+    public static ModelProto FixedBatchReshape(long[] target, bool constantNode = false, bool allowZero = false)
+    {
+        var graph = new GraphProto { Name = "fixed-batch" };
+        graph.Input.Add(Value("x", 1, 2, 4));
+        graph.Output.Add(Value("y", 1, 8));
+        graph.ValueInfo.Add(Value("h", 1, 2, 4));
+        var shape = new TensorProto { Name = "target", DataType = (int)TensorProto.Types.DataType.Int64 };
+        shape.Dims.Add(target.Length);
+        shape.Int64Data.AddRange(target);
+        if (constantNode)
+        {
+            var constant = GraphEditor.Node("Constant", "target_constant", [], ["target"]);
+            constant.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = shape });
+            graph.Node.Add(constant);
+        }
+        else
+        {
+            graph.Initializer.Add(shape);
+        }
+
+        graph.Node.Add(GraphEditor.Node("Relu", "relu", ["x"], ["h"]));
+        var reshape = GraphEditor.Node("Reshape", "flatten", ["h", "target"], ["y"]);
+        if (allowZero)
+        {
+            reshape.Attribute.Add(GraphEditor.IntAttribute("allowzero", 1));
+        }
+
+        graph.Node.Add(reshape);
+        return Model(graph, 14);
+    }
+
     /// <summary>Writes the model and a model.json for it (input x, output y, no preprocessing) into a new folder; returns model.json's path.</summary>
     public static string Write(ModelProto model, string folder, string inputShape = "[-1, 64]", string outputShape = "[-1, 32]")
     {

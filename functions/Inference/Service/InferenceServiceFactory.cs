@@ -71,6 +71,9 @@ public static class InferenceServiceFactory
             ? new ExecutionProviderSelection(provider, choice => written!.WriteExecutionProvider(choice))
             : null;
         var telemetry = written = new TelemetryWriter(output, options.MetricsNamespace) { Variant = variant, ExecutionProviders = providers };
+        // Decided now where no session is needed (CPU, or no CUDA in this build), so that with lazy loading the lines written
+        // before the first model load carry the ExecutionProvider dimension like every later one (and strict fails the start).
+        providers?.ResolveWithoutSession();
         var sessions = options.SessionSettings with { Providers = providers };
         var models = new ModelSessions(definitions, new ModelLoader(files, sessions, options.ParallelInit), telemetry.WriteModelLoad);
         var dynamo = new Lazy<IAmazonDynamoDB>(() => dynamoDb ?? new AmazonDynamoDBClient());

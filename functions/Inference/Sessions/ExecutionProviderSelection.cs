@@ -41,48 +41,72 @@ public sealed class ExecutionProviderSelection(ExecutionProviderSettings setting
         return choice.Actual == ExecutionProviderKind.Cuda ? OpenOnCuda(modelPath, createOptions) : openOnCpu();
     }
 
+    /// <summary>
+    /// Decides now when no session is needed to decide: CPU asked for, or an ONNX Runtime build without the CUDA provider.
+    /// The service calls it at its start, so that with lazy model loading the lines written before the first model load
+    /// already carry the provider dimension. With the CUDA build only a session proves CUDA runs: null, the decision waits.
+    /// </summary>
+    /// <exception cref="ExecutionProviderUnavailableException">Strict, and the build has no CUDA provider.</exception>
+    public ExecutionProviderChoice? ResolveWithoutSession()
+    {
+        lock (_lock)
+        {
+            return DecideWithoutSession();
+        }
+    }
+
     /// <returns>The decision; <paramref name="session"/> is the session opened while deciding, if CUDA ran.</returns>
     private ExecutionProviderChoice Resolve(string modelPath, Func<SessionOptions> createOptions, out InferenceSession? session)
     {
         session = null;
         lock (_lock)
         {
-            if (_strictFailure is not null)
-            {
-                throw _strictFailure;
-            }
-
-            if (_choice is { } decided)
+            if (DecideWithoutSession() is { } decided)
             {
                 return decided;
             }
 
             ExecutionProviderChoice choice;
-            if (Settings.Requested == ExecutionProviderKind.Cpu)
+            try
             {
-                choice = new(ExecutionProviderKind.Cpu, ExecutionProviderKind.Cpu, Settings.DeviceId, null);
+                session = OpenOnCuda(modelPath, createOptions);
+                choice = new(ExecutionProviderKind.Cuda, ExecutionProviderKind.Cuda, Settings.DeviceId, null);
             }
-            else if (CudaMissingFromBuild() is { } missing)
+            catch (Exception exception) when (exception is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
             {
-                choice = FallBack(missing, null);
-            }
-            else
-            {
-                try
-                {
-                    session = OpenOnCuda(modelPath, createOptions);
-                    choice = new(ExecutionProviderKind.Cuda, ExecutionProviderKind.Cuda, Settings.DeviceId, null);
-                }
-                catch (Exception exception) when (exception is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
-                {
-                    choice = FallBack($"the CUDA provider could not open a session on device {Settings.DeviceId}: {exception.Message}", exception);
-                }
+                choice = FallBack($"the CUDA provider could not open a session on device {Settings.DeviceId}: {exception.Message}", exception);
             }
 
-            _choice = choice;
-            onResolved?.Invoke(choice);
-            return choice;
+            return Record(choice);
         }
+    }
+
+    /// <summary>Under the lock: the decision taken, or one that needs no session, or null when a CUDA session must decide.</summary>
+    private ExecutionProviderChoice? DecideWithoutSession()
+    {
+        if (_strictFailure is not null)
+        {
+            throw _strictFailure;
+        }
+
+        if (_choice is { } decided)
+        {
+            return decided;
+        }
+
+        if (Settings.Requested == ExecutionProviderKind.Cpu)
+        {
+            return Record(new(ExecutionProviderKind.Cpu, ExecutionProviderKind.Cpu, Settings.DeviceId, null));
+        }
+
+        return CudaMissingFromBuild() is { } missing ? Record(FallBack(missing, null)) : null;
+    }
+
+    private ExecutionProviderChoice Record(ExecutionProviderChoice choice)
+    {
+        _choice = choice;
+        onResolved?.Invoke(choice);
+        return choice;
     }
 
     private ExecutionProviderChoice FallBack(string reason, Exception? cause)
