@@ -52,5 +52,7 @@ public sealed class SqsDeadLetterRule : PolicyRule
         queues.Any(q => graph.Identifies(graph.Input(q, "redrivePolicy").JsonDocumentOf().At("deadLetterTargetArn"), queue))
         || graph.Referrers(queue, Aws.Lambda.Function.PulumiType, "deadLetterConfig.targetArn").Any()
         || graph.Referrers(queue, Aws.Lambda.FunctionEventInvokeConfig.PulumiType, "destinationConfig.onFailure.destination").Any()
-        || graph.Referrers(queue, Aws.Lambda.EventSourceMapping.PulumiType, "destinationConfig.onFailure.destinationArn").Any();
+        || graph.Referrers(queue, Aws.Lambda.EventSourceMapping.PulumiType, "destinationConfig.onFailure.destinationArn").Any()
+        // An EventBridge rule target's dead-letter queue (events it could not deliver, e.g. a failed batch:SubmitJob).
+        || graph.Referrers(queue, Aws.CloudWatch.EventTarget.PulumiType, "deadLetterConfig.arn").Any();
 }

@@ -62,6 +62,23 @@ public class DataRuleTests
     }
 
     [Fact]
+    public void A_queue_that_is_the_dead_letter_queue_of_an_event_target_counts_as_a_dead_letter_queue()
+    {
+        var stack = NewStack();
+        var key = RotatingKey(stack);
+        var undelivered = new Queue(stack, "undelivered", new QueueArgs { KmsMasterKeyId = key.Arn });
+        new Queue(stack, "orphan", new QueueArgs { KmsMasterKeyId = key.Arn });
+        new Infra.Aws.CloudWatch.EventTarget(stack, "submit", new Infra.Aws.CloudWatch.EventTargetArgs
+        {
+            Rule = "uploads",
+            Arn = "arn:aws:batch:eu-west-1:123456789012:job-queue/jobs",
+            DeadLetterConfig = new Infra.Aws.CloudWatch.EventTargetDeadLetterConfigArgs { Arn = undelivered.Arn },
+        });
+
+        AssertFires(stack, "SQS-DLQ", "orphan", "no dead-letter queue");
+    }
+
+    [Fact]
     public void A_table_without_recovery_or_customer_key_fires_both_rules()
     {
         var stack = NewStack();
