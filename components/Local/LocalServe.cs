@@ -77,7 +77,9 @@ public sealed class LocalServe : IAsyncDisposable
 
         var services = new List<ILocalService>(pools.Values);
         // After the pools they invoke, so they stop first.
-        services.AddRange(stack.Batches.Select(batch => new Batch.BatchPipelineService(batch.Batch, pools[batch.Function.Path], log)));
+        services.AddRange(stack.Batches.Select(batch => batch.RunsAsJobs
+            ? new Batch.BatchPipelineService(batch.Batch, new Batch.BatchJobDelivery(batch.Function, batch.Batch.Objects.InputBucket, functionLogs.For(batch.Function.Path)), log)
+            : new Batch.BatchPipelineService(batch.Batch, pools[batch.Function.Path], log)));
         if (settings.MeasurementsPath is { } measurements)
         {
             var byFunction = pools.ToDictionary(p => p.Key, p => p.Value.Measurements, StringComparer.Ordinal);

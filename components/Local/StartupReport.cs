@@ -62,6 +62,11 @@ public static class StartupReport
             output.WriteLine($"    batch      {batch.Batch.Describe}");
             var pipeline = batch.Batch.Settings;
             output.WriteLine(string.Create(c, $"    pipeline   batches of up to {pipeline.BatchSize}, window {pipeline.BatchingWindow.TotalSeconds:0.#} s, {pipeline.MaxReceiveCount} deliveries before the dead-letter folder"));
+            if (batch.RunsAsJobs)
+            {
+                output.WriteLine(string.Create(c, $"    compute    AWS Batch, run locally: one process of the function's batch-job mode per input (--batch-job s3://{batch.Batch.Objects.InputBucket}/<key>), job timeout {batch.Function.TimeoutSeconds} s"));
+            }
+
             output.WriteLine($"    env        {string.Join(", ", batch.Function.Environment.Keys)}");
             foreach (var dropped in batch.Function.DroppedVariables)
             {

@@ -9,11 +9,15 @@ public sealed record LocalStack(string StackName, IReadOnlyList<LocalApi> Apis)
     /// <summary>The batch components that local mode runs (those it was given a <see cref="Batch.LocalBatch"/> for).</summary>
     public IReadOnlyList<LocalBatchFunction> Batches { get; init; } = [];
 
-    public IEnumerable<LocalFunction> Functions => Apis.SelectMany(api => api.Functions).Concat(Batches.Select(batch => batch.Function)).DistinctBy(f => f.Path);
+    /// <summary>The functions that run as Lambda functions (a pool each); a batch component's AWS Batch jobs are not among them.</summary>
+    public IEnumerable<LocalFunction> Functions => Apis.SelectMany(api => api.Functions)
+        .Concat(Batches.Where(batch => !batch.RunsAsJobs).Select(batch => batch.Function)).DistinctBy(f => f.Path);
 }
 
 /// <summary>A batch component: its local pipeline (folders or emulators) and the function the pipeline invokes.</summary>
-public sealed record LocalBatchFunction(Batch.LocalBatch Batch, LocalFunction Function);
+/// <param name="RunsAsJobs">AWS Batch compute: each input runs as a process of the function's batch-job mode, with
+/// <see cref="LocalFunction.TimeoutSeconds"/> the job timeout; otherwise the function runs behind the local Lambda.</param>
+public sealed record LocalBatchFunction(Batch.LocalBatch Batch, LocalFunction Function, bool RunsAsJobs = false);
 
 /// <summary>One function as the local Lambda runs it.</summary>
 /// <param name="Path">The component path, e.g. <c>embed</c>: the key of the measurements file.</param>

@@ -28,6 +28,9 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
                 case BatchInference { Function: { } function } batch when batches?.GetValueOrDefault(batch.Path) is { } local:
                     batchFunctions.Add(new LocalBatchFunction(local, ReadFunction(batch.Path, function, local.FunctionVariables)));
                     break;
+                case BatchInference { Jobs: { } jobs } batch when batches?.GetValueOrDefault(batch.Path) is { } local:
+                    batchFunctions.Add(new LocalBatchFunction(local, ReadJob(batch, jobs, local), RunsAsJobs: true));
+                    break;
                 case IInferenceApi api:
                     // No Docker here: the container pattern runs the same published function as the zip pattern.
                     apis.Add(ReadApi(component, api.ModelName, api.Api, api.Waf, ReadFunction(api.Path, api.Function, apiBindings?.GetValueOrDefault(api.Path))));
@@ -90,6 +93,30 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
             (int)settings.Timeout.TotalSeconds,
             settings.ReservedConcurrency,
             ProvisionedPeak(settings.ProvisionedConcurrency),
+            environment,
+            dropped);
+    }
+
+    /// <summary>
+    /// A batch component on AWS Batch compute: the image's function is serve's published build (no Docker here), run
+    /// with the job definition's variables bound to the batch folders. Locally each job tries its input once
+    /// (<c>BATCH_JOB_ATTEMPTS=1</c>) and has no dead-letter queue, so a failed job fails and the pipeline's
+    /// MaxReceiveCount deliveries and dead-letter folder apply, as on the Lambda path.
+    /// </summary>
+    private LocalFunction ReadJob(BatchInference batch, AwsBatchJobs jobs, Batch.LocalBatch local)
+    {
+        var bindings = new Dictionary<string, string>(local.FunctionVariables, StringComparer.Ordinal)
+        {
+            [Inference.Contracts.FunctionEnvironment.BatchJobAttempts] = "1",
+        };
+        var (environment, dropped) = new LocalEnvironment(resolver).Resolve(jobs.Environment, bindings);
+        return new LocalFunction(
+            batch.Path,
+            System.IO.Path.Combine(publishedFunction, "InferenceFunction.dll"),
+            (int)jobs.Compute.Memory.Mebibytes,
+            (int)Math.Min(int.MaxValue, jobs.Compute.JobTimeout.TotalSeconds),
+            ReservedConcurrency: null,
+            ProvisionedConcurrency: 0,
             environment,
             dropped);
     }
