@@ -55,6 +55,20 @@ public static class StartupReport
             }
         }
 
+        foreach (var server in serve.GpuServers)
+        {
+            var endpoint = server.Endpoint;
+            output.WriteLine();
+            output.WriteLine($"  {endpoint.Path} (ml:GpuInferenceEndpoint)");
+            output.WriteLine($"    server     the server mode at {server.Address} (GET /ping answered 200), as endpoint {endpoint.EndpointName} behind the local SageMaker runtime at {Gpu.LocalSageMakerRuntime.UrlOf(serve.Stack.GpuRuntimePort)}");
+            output.WriteLine($"    provider   {Gpu.LocalGpuServer.LocalProvider} (INFERENCE_EXECUTION_PROVIDER={Gpu.LocalGpuServer.LocalProvider} locally, whatever the endpoint sets: no GPU here)");
+            output.WriteLine($"    env        {string.Join(", ", endpoint.Environment.Keys)}");
+            foreach (var dropped in endpoint.DroppedVariables)
+            {
+                output.WriteLine($"    left out   {dropped.Name}: {dropped.Reason}");
+            }
+        }
+
         foreach (var batch in serve.Stack.Batches)
         {
             output.WriteLine();
