@@ -78,6 +78,12 @@ public sealed class FunctionBuild
 
         _output.WriteLine($"build: publishing {Path.GetFileNameWithoutExtension(_target.ProjectFromRoot)} to {_target.OutputFromRoot} ({(File.Exists(Assembly) ? $"{Path.GetRelativePath(_layout.RootDirectory, newer)} changed" : "first build")})");
         var projectFile = Path.Combine(Source.RootDirectory, _target.ProjectFromRoot);
+        if (!File.Exists(projectFile))
+        {
+            // E.g. the server mode, which the function source shipped in MlServing.Function does not hold.
+            throw new ServeException($"{projectFile} does not exist: the function source at {Source.RootDirectory} has no {_target.ProjectFromRoot} to publish");
+        }
+
         var publish = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
