@@ -22,6 +22,8 @@ public sealed class AwsBatchJobs
     internal AwsBatchJobs(BatchInference owner, BatchInferenceArgs args, AwsBatchCompute compute, IReadOnlyDictionary<string, Input<string>> environment)
     {
         var fargate = compute.Capacity is AwsBatchCapacity.Fargate or AwsBatchCapacity.FargateSpot;
+        Compute = compute;
+        Environment = environment;
         LogGroup = new LogGroup(owner, "job-logs", new LogGroupArgs { RetentionInDays = (int)compute.LogRetention.TotalDays, KmsKeyId = owner.Key.Arn });
 
         JobRole = new Role(owner, "job-role", new RoleArgs
@@ -166,6 +168,12 @@ public sealed class AwsBatchJobs
             }),
         });
     }
+
+    /// <summary>The settings it was built from.</summary>
+    public AwsBatchCompute Compute { get; }
+
+    /// <summary>The function's variables in the job definition, before the job-mode ones (serve's local job runner sets its own).</summary>
+    public IReadOnlyDictionary<string, Input<string>> Environment { get; }
 
     public LogGroup LogGroup { get; }
 

@@ -90,11 +90,15 @@ public sealed class ContainerInferenceApi : InferenceApiBase
         }
 
         Serve(args, args.Function, deployed);
+        GpuBackend = args.GpuBackend;
         if (args.GpuBackend is { } endpoint)
         {
             GpuEndpointGrant = endpoint.GrantInvoke(this, Function);
         }
     }
+
+    /// <summary>The GPU endpoint this API's function fronts; null when the function serves its own model.</summary>
+    public GpuBackendArgs? GpuBackend { get; }
 
     public Aws.Kms.Key Key { get; }
 

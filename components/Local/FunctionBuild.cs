@@ -13,25 +13,46 @@ namespace Infra.Local;
 /// .props, .json under functions/ of the function's source root, <see cref="FunctionSource"/>, or that root's
 /// Directory.*.props) is newer. It is the folder compile.sh
 /// publishes for <c>functionBuild: ready-to-run</c>, so the two share one build. Build output goes to the given
-/// writer (stderr).
+/// writer (stderr). <see cref="ForServer"/> builds the server mode (functions/InferenceServer) by the same rule, for the
+/// GPU endpoints serve runs.
 /// </summary>
-public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
+public sealed class FunctionBuild
 {
     private static readonly string[] SourceExtensions = [".cs", ".csproj", ".props", ".json"];
 
+    private readonly ProjectLayout _layout;
+    private readonly TextWriter _output;
+    private readonly BuildTarget _target;
     private FunctionSource? _source;
+
+    public FunctionBuild(ProjectLayout layout, TextWriter output)
+        : this(layout, output, new BuildTarget(FunctionSource.ProjectFromRoot, OutputFromRoot, "InferenceFunction.dll", ["-p:PublishProfile=ReadyToRun"]))
+    {
+    }
+
+    private FunctionBuild(ProjectLayout layout, TextWriter output, BuildTarget target)
+    {
+        _layout = layout;
+        _output = output;
+        _target = target;
+    }
+
+    /// <summary>The server mode, ReadyToRun for this machine's CPU, to <c>.build/server/ready-to-run-{rid}</c>.</summary>
+    public static FunctionBuild ForServer(ProjectLayout layout, TextWriter output) =>
+        new(layout, output, new BuildTarget("functions/InferenceServer/InferenceServer.csproj", ".build/server/ready-to-run-" + RuntimeIdentifier, "InferenceServer.dll",
+            ["-p:PublishReadyToRun=true", "--self-contained", "false"]));
 
     private static string RuntimeIdentifier => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
 
-    /// <summary>The output folder from the project root, for a stack's <c>CodeDirectory</c> that serve should run.</summary>
+    /// <summary>The function's output folder from the project root, for a stack's <c>CodeDirectory</c> that serve should run.</summary>
     public static string OutputFromRoot => ".build/function/ready-to-run-" + RuntimeIdentifier;
 
-    public string OutputDirectory => Path.Combine(layout.RootDirectory, OutputFromRoot);
+    public string OutputDirectory => Path.Combine(_layout.RootDirectory, _target.OutputFromRoot);
 
-    public string Assembly => Path.Combine(OutputDirectory, "InferenceFunction.dll");
+    public string Assembly => Path.Combine(OutputDirectory, _target.AssemblyFile);
 
     /// <summary>The function's source; resolved at first use, since a reader of the output folder needs none.</summary>
-    private FunctionSource Source => _source ??= FunctionSource.Resolve(layout);
+    private FunctionSource Source => _source ??= FunctionSource.Resolve(_layout);
 
     /// <summary>
     /// Publishes when stale. Test assemblies run in parallel processes under <c>dotnet test Infra.sln</c> and share this
@@ -41,7 +62,7 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
     {
         if (NewerSource(Assembly) is null)
         {
-            output.WriteLine($"build: {OutputFromRoot} is up to date");
+            _output.WriteLine($"build: {_target.OutputFromRoot} is up to date");
             return;
         }
 
@@ -51,22 +72,30 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
         var newer = NewerSource(Assembly);
         if (newer is null)
         {
-            output.WriteLine($"build: {OutputFromRoot} is up to date (another process published it)");
+            _output.WriteLine($"build: {_target.OutputFromRoot} is up to date (another process published it)");
             return;
         }
 
-        output.WriteLine($"build: publishing the function to {OutputFromRoot} ({(File.Exists(Assembly) ? $"{Path.GetRelativePath(layout.RootDirectory, newer)} changed" : "first build")})");
+        _output.WriteLine($"build: publishing {Path.GetFileNameWithoutExtension(_target.ProjectFromRoot)} to {_target.OutputFromRoot} ({(File.Exists(Assembly) ? $"{Path.GetRelativePath(_layout.RootDirectory, newer)} changed" : "first build")})");
+        var projectFile = Path.Combine(Source.RootDirectory, _target.ProjectFromRoot);
+        if (!File.Exists(projectFile))
+        {
+            // E.g. the server mode, which the function source shipped in MlServing.Function does not hold.
+            throw new ServeException($"{projectFile} does not exist: the function source at {Source.RootDirectory} has no {_target.ProjectFromRoot} to publish");
+        }
+
         var publish = new ProcessStartInfo("dotnet")
         {
-            ArgumentList =
-            {
-                "publish", Source.ProjectFile,
-                "-c", "Release", "-p:PublishProfile=ReadyToRun", "-r", RuntimeIdentifier, "-o", OutputDirectory, "--nologo", "-v", "quiet",
-            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in new[] { "publish", projectFile, "-c", "Release" }.Concat(_target.PublishArguments)
+            .Concat(["-r", RuntimeIdentifier, "-o", OutputDirectory, "--nologo", "-v", "quiet"]))
+        {
+            publish.ArgumentList.Add(argument);
+        }
+
         using var process = Process.Start(publish) ?? throw new ServeException("could not start `dotnet publish`");
         process.OutputDataReceived += (_, line) => Forward(line.Data);
         process.ErrorDataReceived += (_, line) => Forward(line.Data);
@@ -75,7 +104,7 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new ServeException($"publishing {Source.ProjectFile} failed with exit code {process.ExitCode} (its output is above)");
+            throw new ServeException($"publishing {projectFile} failed with exit code {process.ExitCode} (its output is above)");
         }
 
         // dotnet publish keeps the timestamps of unchanged outputs: mark this build as newer than its sources.
@@ -110,10 +139,14 @@ public sealed class FunctionBuild(ProjectLayout layout, TextWriter output)
     {
         if (line is not null)
         {
-            lock (output)
+            lock (_output)
             {
-                output.WriteLine(line);
+                _output.WriteLine(line);
             }
         }
     }
+
+    /// <param name="ProjectFromRoot">The project, from the function source's root.</param>
+    /// <param name="PublishArguments">What makes the publish ReadyToRun.</param>
+    private sealed record BuildTarget(string ProjectFromRoot, string OutputFromRoot, string AssemblyFile, IReadOnlyList<string> PublishArguments);
 }

@@ -47,6 +47,9 @@ public sealed class LocalServe : IAsyncDisposable
     /// <summary>The local API key of each API's clients: API path → client → key.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Keys { get; private init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
+    /// <summary>The server process of each GPU endpoint.</summary>
+    public IReadOnlyList<Gpu.LocalGpuServer> GpuServers { get; private init; } = [];
+
     /// <summary>Starts the stack; each function runs as real processes of its published build unless <paramref name="environments"/> says otherwise.</summary>
     public static async Task<LocalServe> StartAsync(
         LocalStack stack,
@@ -75,9 +78,20 @@ public sealed class LocalServe : IAsyncDisposable
         }).ToList();
         var front = new LocalFront(apis, settings.Port, settings.SamplePhotoPath);
 
-        var services = new List<ILocalService>(pools.Values);
+        // The GPU endpoints' servers first (each is ready when its /ping answers 200), then the runtime their fronts call.
+        var gpuServers = stack.GpuEndpoints.Select(endpoint => new Gpu.LocalGpuServer(endpoint, functionLogs.For(endpoint.Path))).ToList();
+        var services = new List<ILocalService>(gpuServers);
+        if (gpuServers.Count > 0)
+        {
+            var byName = gpuServers.ToDictionary(s => s.Endpoint.EndpointName, StringComparer.Ordinal);
+            services.Add(new Gpu.LocalSageMakerRuntime(stack.GpuRuntimePort, new Gpu.InvokeEndpointRelay(name => byName.GetValueOrDefault(name)?.Address)));
+        }
+
+        services.AddRange(pools.Values);
         // After the pools they invoke, so they stop first.
-        services.AddRange(stack.Batches.Select(batch => new Batch.BatchPipelineService(batch.Batch, pools[batch.Function.Path], log)));
+        services.AddRange(stack.Batches.Select(batch => batch.RunsAsJobs
+            ? new Batch.BatchPipelineService(batch.Batch, new Batch.BatchJobDelivery(batch.Function, batch.Batch.Objects.InputBucket, functionLogs.For(batch.Function.Path)), log)
+            : new Batch.BatchPipelineService(batch.Batch, pools[batch.Function.Path], log)));
         if (settings.MeasurementsPath is { } measurements)
         {
             var byFunction = pools.ToDictionary(p => p.Key, p => p.Value.Measurements, StringComparer.Ordinal);
@@ -86,7 +100,11 @@ public sealed class LocalServe : IAsyncDisposable
 
         services.Add(front);
         services.Insert(0, functionLogs); // first started, last stopped: the processes write until they end
-        var serve = new LocalServe(stack, front, apis, pools) { Keys = keys.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal) };
+        var serve = new LocalServe(stack, front, apis, pools)
+        {
+            Keys = keys.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal),
+            GpuServers = gpuServers,
+        };
         try
         {
             foreach (var service in services)

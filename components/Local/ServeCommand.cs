@@ -50,7 +50,16 @@ public sealed class ServeCommand : IHostCommand
             : null;
         var batches = await LocalBindings.BatchesAsync(stack, serveRoot, emulators, CancellationToken.None).ConfigureAwait(false);
         var apiBindings = await LocalBindings.ApiBindingsAsync(stack, emulators, CancellationToken.None).ConfigureAwait(false);
-        var model = new LocalStackReader(new ConfigResolver(stack.ProjectName, config), build.OutputDirectory, batches, apiBindings).Read(stack);
+        LocalGpuSettings? gpu = null;
+        if (stack.Components.OfType<Infra.Components.GpuInferenceEndpoint>().Any())
+        {
+            // The GPU endpoints run the server mode locally, on the CPU provider.
+            var server = FunctionBuild.ForServer(layout, invocation.Error);
+            server.EnsurePublished();
+            gpu = new LocalGpuSettings(server.Assembly, LoopbackPorts.Free());
+        }
+
+        var model = new LocalStackReader(new ConfigResolver(stack.ProjectName, config), build.OutputDirectory, batches, apiBindings, gpu).Read(stack);
         if (model.Apis.Count == 0 && model.Batches.Count == 0)
         {
             throw new ServeException($"stack '{stack.StackName}' has no RestInferenceApi, ContainerInferenceApi or BatchInference to serve");

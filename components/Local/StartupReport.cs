@@ -55,6 +55,20 @@ public static class StartupReport
             }
         }
 
+        foreach (var server in serve.GpuServers)
+        {
+            var endpoint = server.Endpoint;
+            output.WriteLine();
+            output.WriteLine($"  {endpoint.Path} (ml:GpuInferenceEndpoint)");
+            output.WriteLine($"    server     the server mode at {server.Address} (GET /ping answered 200), as endpoint {endpoint.EndpointName} behind the local SageMaker runtime at {Gpu.LocalSageMakerRuntime.UrlOf(serve.Stack.GpuRuntimePort)}");
+            output.WriteLine($"    provider   {Gpu.LocalGpuServer.LocalProvider} (INFERENCE_EXECUTION_PROVIDER={Gpu.LocalGpuServer.LocalProvider} locally, whatever the endpoint sets: no GPU here)");
+            output.WriteLine($"    env        {string.Join(", ", endpoint.Environment.Keys)}");
+            foreach (var dropped in endpoint.DroppedVariables)
+            {
+                output.WriteLine($"    left out   {dropped.Name}: {dropped.Reason}");
+            }
+        }
+
         foreach (var batch in serve.Stack.Batches)
         {
             output.WriteLine();
@@ -62,6 +76,11 @@ public static class StartupReport
             output.WriteLine($"    batch      {batch.Batch.Describe}");
             var pipeline = batch.Batch.Settings;
             output.WriteLine(string.Create(c, $"    pipeline   batches of up to {pipeline.BatchSize}, window {pipeline.BatchingWindow.TotalSeconds:0.#} s, {pipeline.MaxReceiveCount} deliveries before the dead-letter folder"));
+            if (batch.RunsAsJobs)
+            {
+                output.WriteLine(string.Create(c, $"    compute    AWS Batch, run locally: one process of the function's batch-job mode per input (--batch-job s3://{batch.Batch.Objects.InputBucket}/<key>), job timeout {batch.Function.TimeoutSeconds} s"));
+            }
+
             output.WriteLine($"    env        {string.Join(", ", batch.Function.Environment.Keys)}");
             foreach (var dropped in batch.Function.DroppedVariables)
             {

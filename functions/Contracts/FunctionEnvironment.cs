@@ -64,6 +64,12 @@ public static class FunctionEnvironment
     /// <summary>How many calls one request may make to the endpoint, the first included.</summary>
     public const string GpuMaxAttempts = "GPU_MAX_ATTEMPTS";
 
+    /// <summary>
+    /// Local mode only: the base URL of a stand-in for SageMaker's runtime API (serve's relay to the server process); the
+    /// front then posts to <c>{url}/endpoints/{name}/invocations</c>, the same path and signed call as in AWS.
+    /// </summary>
+    public const string GpuEndpointUrl = "GPU_ENDPOINT_URL";
+
     // ONNX Runtime and process tuning.
 
     /// <summary>ONNX Runtime's intra-op threads (default: from the function's memory, which decides its vCPUs).</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -8,12 +7,13 @@ using Inference.Protocol;
 using Inference.Service;
 using Inference.Telemetry;
 using InferenceServer;
+using Infra.Local.Gpu;
 
 namespace InferenceServer.Tests;
 
 /// <summary>
-/// The GPU front (<see cref="SageMakerEndpointService"/>) and the server mode talking through a model of SageMaker's
-/// InvokeEndpoint: what reaches the container is POST /invocations with only the body, Content-Type, Accept and the
+/// The GPU front (<see cref="SageMakerEndpointService"/>) and the server mode talking through serve's model of SageMaker's
+/// InvokeEndpoint (<see cref="InvokeEndpointRelay"/>, components/Local): what reaches the container is POST /invocations with only the body, Content-Type, Accept and the
 /// custom attributes; a 2xx comes back as it is, any other status as a 424 ModelError carrying it. Both sides read the
 /// attributes through <see cref="GpuEndpointContract"/>, so a route, its method and the request id arrive intact.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class FrontToServerTests : IAsyncLifetime
     [Fact]
     public async Task An_infer_request_through_the_front_is_answered_by_the_servers_model_under_the_fronts_request_id()
     {
-        var relay = new InvokeEndpointModel(_server.Address);
+        var relay = new Relay(_server.Address);
         var request = Inference.Tests.Requests.PostJson("/v2/models/ppocr-cls/infer", Inference.Tests.Requests.ClsInfer());
 
         var response = await Front(relay).HandleAsync(request, CancellationToken.None);
@@ -53,7 +53,7 @@ public sealed class FrontToServerTests : IAsyncLifetime
     [Fact]
     public async Task A_metadata_GET_through_the_front_reaches_the_same_route_as_a_GET()
     {
-        var relay = new InvokeEndpointModel(_server.Address);
+        var relay = new Relay(_server.Address);
 
         var response = await Front(relay).HandleAsync(Inference.Tests.Requests.Get("/v2/models/ppocr-cls"), CancellationToken.None);
 
@@ -64,7 +64,7 @@ public sealed class FrontToServerTests : IAsyncLifetime
     [Fact]
     public async Task The_servers_own_4xx_for_a_bad_request_reaches_the_client_with_the_servers_JSON()
     {
-        var relay = new InvokeEndpointModel(_server.Address);
+        var relay = new Relay(_server.Address);
 
         var response = await Front(relay).HandleAsync(Inference.Tests.Requests.PostJson("/v2/models/ppocr-cls/infer", """{"inputs":[]}"""), CancellationToken.None);
 
@@ -78,60 +78,21 @@ public sealed class FrontToServerTests : IAsyncLifetime
             new TelemetryWriter(TextWriter.Null, "Test"), recorder: null,
             new RetryTiming(TimeProvider.System, (wait, token) => Task.Delay(wait, token), Random.Shared.NextDouble));
 
-    /// <summary>SageMaker's InvokeEndpoint between the front and the container, as its API reference describes it.</summary>
-    private sealed class InvokeEndpointModel(Uri container) : HttpMessageHandler
+    /// <summary>serve's model of InvokeEndpoint to the test's server, keeping the custom attributes SageMaker hands back.</summary>
+    private sealed class Relay : DelegatingHandler
     {
-        private readonly HttpClient _container = new() { BaseAddress = container };
+        public Relay(Uri container)
+            : base(new InvokeEndpointRelay(name => name == "gpu-test" ? container : null))
+        {
+        }
 
         public string? AnswerAttributes { get; private set; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Assert.Equal(HttpMethod.Post, request.Method);
-            Assert.Matches("^/endpoints/gpu-test/invocations$", request.RequestUri!.AbsolutePath);
-            var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
-            using var delivered = new HttpRequestMessage(HttpMethod.Post, GpuEndpointContract.InvocationsPath) { Content = new ByteArrayContent(body) };
-            delivered.Content.Headers.ContentType = request.Content.Headers.ContentType;
-            foreach (var accept in request.Headers.Accept)
-            {
-                delivered.Headers.Accept.Add(accept);
-            }
-            if (request.Headers.TryGetValues(GpuEndpointContract.AttributesHeader, out var attributes))
-            {
-                delivered.Headers.TryAddWithoutValidation(GpuEndpointContract.AttributesHeader, attributes);
-            }
-
-            using var answer = await _container.SendAsync(delivered, cancellationToken);
-            var answerBody = await answer.Content.ReadAsStringAsync(cancellationToken);
-            if (answer.IsSuccessStatusCode)
-            {
-                AnswerAttributes = answer.Headers.TryGetValues(GpuEndpointContract.AttributesHeader, out var back) ? back.Single() : null;
-                var ok = new HttpResponseMessage(answer.StatusCode) { Content = new StringContent(answerBody, Encoding.UTF8) };
-                ok.Content.Headers.ContentType = answer.Content.Headers.ContentType;
-                if (AnswerAttributes is not null)
-                {
-                    ok.Headers.TryAddWithoutValidation(GpuEndpointContract.AttributesHeader, AnswerAttributes);
-                }
-
-                return ok;
-            }
-
-            // Any other status: ModelError (424) with the container's status and body.
-            var status = (int)answer.StatusCode;
-            var error = new HttpResponseMessage((HttpStatusCode)424)
-            {
-                Content = new StringContent(
-                    $$"""{"message":"Received client error ({{status}}) from primary","OriginalStatusCode":{{status}},"OriginalMessage":{{JsonSerializer.Serialize(answerBody)}}}""",
-                    Encoding.UTF8, "application/json"),
-            };
-            error.Headers.TryAddWithoutValidation("x-amzn-ErrorType", "ModelError:http://internal.amazon.com/coral/com.amazon.sagemaker.runtime/");
-            return error;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            _container.Dispose();
-            base.Dispose(disposing);
+            var answer = await base.SendAsync(request, cancellationToken);
+            AnswerAttributes = answer.Headers.TryGetValues(GpuEndpointContract.AttributesHeader, out var back) ? back.Single() : null;
+            return answer;
         }
     }
 }

@@ -33,21 +33,95 @@ public sealed class ServeBatchTests : IDisposable
         new LocalStackReader(new ConfigResolver(TestStacks.Project, ConfigValues.Empty), Path.Combine(TestStacks.RepositoryRoot, ".build", "function"),
             new Dictionary<string, LocalBatch> { [batch.Path] = LocalBatch.OnFolders(batch, _root.Path) }).Read(stack);
 
+    private static BatchInference OnAwsBatch(Stack stack) => new(stack, "bulk", new BatchInferenceArgs
+    {
+        Function = new InferenceFunctionArgs
+        {
+            Code = new CodeDirectory("../.build/test-function", Path.Combine(TestStacks.RepositoryRoot, ".build", "test-function")),
+            Environment = new Dictionary<string, Input<string>> { ["MODEL_DIR"] = TestStacks.TinyModelDirectory, ["ORT_INTRA_OP_THREADS"] = "1" },
+        },
+        ModelName = "ppocr-cls", ModelVersion = "2.0.0", BatchingWindow = TimeSpan.FromSeconds(1), MaxReceiveCount = 2,
+        Notifications = new AlarmNotifications(stack, "alerts"),
+        Compute = new AwsBatchCompute
+        {
+            Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/inference:abc", SubnetIds = ["subnet-1"], SecurityGroupIds = ["sg-1"],
+            JobTimeout = TimeSpan.FromMinutes(2),
+        },
+    });
+
     [Fact]
-    public void A_component_on_AWS_Batch_compute_is_refused_naming_it_rather_than_served_as_a_lambda_pipeline()
+    public async Task A_component_on_AWS_Batch_compute_runs_each_input_as_a_batch_job_process_writing_results_and_dead_letters_like_the_lambda_path()
     {
         var stack = new Stack(TestStacks.Project, "test");
-        var batch = new BatchInference(stack, "bulk", new BatchInferenceArgs
+        var batch = OnAwsBatch(stack);
+        var model = new LocalStackReader(new ConfigResolver(TestStacks.Project, ConfigValues.Empty), TestStacks.FunctionDirectory,
+            new Dictionary<string, LocalBatch> { [batch.Path] = LocalBatch.OnFolders(batch, _root.Path) }).Read(stack);
+        var job = Assert.Single(model.Batches);
+        Assert.True(job.RunsAsJobs);
+        Assert.Empty(model.Functions); // no Lambda pool: the jobs are processes of their own
+        Assert.Equal(("1", 120, 4096), (job.Function.Environment["BATCH_JOB_ATTEMPTS"], job.Function.TimeoutSeconds, job.Function.MemoryMb));
+        Assert.False(job.Function.Environment.ContainsKey("BATCH_DEAD_LETTER_QUEUE_URL"));
+        var local = job.Batch with { Settings = job.Batch.Settings with { StableFor = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(100) } };
+        model = model with { Batches = [job with { Batch = local }] };
+        var folders = (FolderBatchObjects)local.Objects;
+        RealFunctionBatch.Drop(folders, new Dictionary<string, byte[]>
         {
-            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/test-function", Path.Combine(TestStacks.RepositoryRoot, ".build", "test-function")) },
-            ModelName = "ppocr-cls", ModelVersion = "2.0.0",
-            Notifications = new AlarmNotifications(stack, "alerts"),
-            Compute = new AwsBatchCompute { Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/inference:abc", SubnetIds = ["subnet-1"], SecurityGroupIds = ["sg-1"] },
+            ["incoming/line.png"] = TextLines.Png("Quick brown fox", upsideDown: true),
+            ["incoming/broken.png"] = [0x89, 0x50, 0x4E, 0x47, 9, 9, 9],
         });
+        var log = new StringWriter();
 
-        var error = Assert.Throws<ServeException>(() => LocalBatch.OnFolders(batch, _root.Path));
+        await using (var serve = await LocalServe.StartAsync(model, new ServeSettings(0, 2, TimeSpan.FromMinutes(5), null, null), TextWriter.Synchronized(log)))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (PipelineRun.Files(folders.OutputFolder).Length + PipelineRun.Files(folders.DeadLetters.Path).Length < 3)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), log.ToString());
+                await Task.Delay(100);
+            }
+
+            Assert.Empty(serve.Pools);
+        }
+
+        Assert.Equal(["results/ppocr-cls/2.0.0/incoming/line.png.json"], PipelineRun.Files(folders.OutputFolder));
+        Assert.Equal(["incoming/broken.png", "incoming/broken.png.reason.json"], PipelineRun.Files(folders.DeadLetters.Path));
+        var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folders.OutputFolder, "results", "ppocr-cls", "2.0.0", "incoming", "line.png.json"))).RootElement;
+        Assert.Equal("180", record.GetProperty("response").GetProperty("predictions")[0].GetProperty("label").GetString());
+        var reason = File.ReadAllText(Path.Combine(folders.DeadLetters.Path, "incoming", "broken.png.reason.json"));
+        Assert.Contains("invalid_image", reason, StringComparison.Ordinal);
+        Assert.Contains("bulk: incoming/line.png -> results/ppocr-cls/2.0.0/incoming/line.png.json", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadAllLines(folders.PredictionsLogFile).Length);
+    }
+
+    [Fact]
+    public async Task A_batch_job_that_exits_non_zero_is_a_failed_delivery_whose_reason_is_the_jobs_own_last_line()
+    {
+        var job = new LocalFunction("bulk", Path.Combine(TestStacks.FunctionDirectory, "InferenceFunction.dll"), 512, 60, null, 0,
+            new Dictionary<string, string>
+            {
+                ["MODEL_DIR"] = Path.GetDirectoryName(TestStacks.TinyModelDirectory)!, ["MODEL_NAME"] = "ppocr-cls", ["ORT_INTRA_OP_THREADS"] = "1",
+                ["LOCAL_OBJECT_ROOT"] = _root.Path, ["RESULTS_BUCKET"] = "output", // no BATCH_MODEL_NAME: the job cannot run
+            }, []);
+        var delivery = new Delivery("m-1", new InputObject("incoming/a.png", 1, DateTimeOffset.UtcNow), 1);
+
+        var failures = await new BatchJobDelivery(job, "input", output: null).DeliverAsync([delivery], CancellationToken.None);
+
+        var reason = Assert.Single(failures);
+        Assert.Equal("m-1", reason.Key);
+        Assert.StartsWith("The batch job for incoming/a.png exited with code 1: batch job local-", reason.Value, StringComparison.Ordinal);
+        Assert.True(reason.Value.Contains("BATCH_MODEL_NAME is not set", StringComparison.Ordinal), reason.Value);
+    }
+
+    [Fact]
+    public async Task A_component_on_AWS_Batch_compute_is_refused_with_emulators_naming_it()
+    {
+        var stack = new Stack(TestStacks.Project, "test");
+        var batch = OnAwsBatch(stack);
+
+        var error = await Assert.ThrowsAsync<ServeException>(() => LocalBatch.OnEmulatorsAsync(batch, _root.Path, null!, CancellationToken.None));
 
         Assert.Contains("bulk (ml:BatchInference) runs on AWS Batch compute", error.Message, StringComparison.Ordinal);
+        Assert.Contains("without --emulators", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

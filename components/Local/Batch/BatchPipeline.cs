@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Inference.Contracts;
-using LambdaEmulator;
 
 namespace Infra.Local.Batch;
 
@@ -11,10 +9,17 @@ namespace Infra.Local.Batch;
 /// dead-letter location with a reason. Every input ends in exactly one result or one dead-letter entry, and an input
 /// with a result is not delivered again until it changes. An input that cannot be handled locally (a key that cannot be
 /// a file path, <see cref="ObjectKeyPaths"/>; a symbolic link in the input folder) is refused: it goes to the dead-letter
-/// location at once, undelivered, with the reason. One invocation runs at a time.
+/// location at once, undelivered, with the reason. One batch is delivered at a time, to Lambda or to AWS Batch jobs
+/// (<see cref="IBatchDelivery"/>).
 /// </summary>
-public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings settings, IBatchFunction function, TextWriter log, string name)
+public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings settings, IBatchDelivery deliverer, TextWriter log, string name)
 {
+    /// <summary>The Lambda path: each batch as one SQS event to <paramref name="function"/>.</summary>
+    public BatchPipeline(IBatchObjects objects, BatchPipelineSettings settings, IBatchFunction function, TextWriter log, string name)
+        : this(objects, settings, new LambdaDelivery(function, objects?.InputBucket ?? throw new ArgumentNullException(nameof(objects)), $"{name}-queue"), log, name)
+    {
+    }
+
     private readonly InputTracker _tracker = new(settings);
     private readonly List<(Delivery Delivery, DateTimeOffset ReadySince)> _queue = [];
 
@@ -85,9 +90,7 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
 
     private async Task DeliverAsync(List<Delivery> batch, CancellationToken cancellationToken)
     {
-        var payload = SqsS3EventBuilder.Build(objects.InputBucket, $"{name}-queue", batch, DateTimeOffset.UtcNow);
-        var result = await function.InvokeAsync(payload, cancellationToken).ConfigureAwait(false);
-        var failures = Failures(result, batch);
+        var failures = await deliverer.DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
         foreach (var delivery in batch)
         {
             await GuardAsync(delivery.Input.Key, async () =>
@@ -127,34 +130,6 @@ public sealed class BatchPipeline(IBatchObjects objects, BatchPipelineSettings s
 
             await log.WriteLineAsync(PrintableText.Escape($"batch {name}: {inputKey ?? "listing the inputs"}: {failure.GetType().Name}: {failure.Message}; looking again at the next poll")).ConfigureAwait(false);
         }
-    }
-
-    /// <returns>The messages to deliver again, each with what went wrong.</returns>
-    private Dictionary<string, string> Failures(InvocationResult result, List<Delivery> batch)
-    {
-        if (result.Status != InvocationStatus.Succeeded)
-        {
-            var error = $"The invocation failed ({result.Status}): {result.Error?.ErrorType}: {result.Error?.ErrorMessage}";
-            return batch.ToDictionary(d => d.MessageId, _ => error);
-        }
-
-        List<string> retried;
-        try
-        {
-            using var answer = JsonDocument.Parse(result.Payload);
-            retried = [.. answer.RootElement.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()!)];
-        }
-        catch (Exception unreadable) when (unreadable is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            var error = $"The function's answer is not an SQS batch response ({unreadable.Message}).";
-            return batch.ToDictionary(d => d.MessageId, _ => error);
-        }
-
-        // The handler prints why it hands a message back: "SQS message <id> will be retried: <error>".
-        var output = function.RecentOutput().Split('\n');
-        return retried.Distinct().ToDictionary(id => id, id =>
-            output.LastOrDefault(line => line.Contains($"SQS message {id} ", StringComparison.Ordinal))?.Trim()
-            ?? $"The function returned message {id} in batchItemFailures.");
     }
 
     private async Task SettleAsync(Delivery delivery, FunctionRecord record, CancellationToken cancellationToken)

@@ -3,16 +3,22 @@ using LambdaEmulator;
 
 namespace Infra.Local.Batch;
 
-/// <summary>A batch component's pipeline as a part of serve: it invokes the component's function pool, and runs until serve stops.</summary>
-public sealed class BatchPipelineService(LocalBatch batch, FunctionPool pool, TextWriter log) : ILocalService
+/// <summary>A batch component's pipeline as a part of serve: it invokes the component's function pool (or runs its AWS Batch jobs), and runs until serve stops.</summary>
+public sealed class BatchPipelineService(LocalBatch batch, IBatchDelivery delivery, TextWriter log) : ILocalService
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
 
+    /// <summary>The Lambda path: each batch as an SQS event to the pool.</summary>
+    public BatchPipelineService(LocalBatch batch, FunctionPool pool, TextWriter log)
+        : this(batch, new LambdaDelivery(new PoolFunction(pool), batch?.Objects.InputBucket ?? throw new ArgumentNullException(nameof(batch)), $"{batch.Path}-queue"), log)
+    {
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var pipeline = new BatchPipeline(batch.Objects, batch.Settings, new PoolFunction(pool), log, batch.Path);
+        var pipeline = new BatchPipeline(batch.Objects, batch.Settings, delivery, log, batch.Path);
         _running = RunAsync(pipeline);
         return Task.CompletedTask;
     }

@@ -15,7 +15,6 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     public static LocalBatch OnFolders(BatchInference component, string root)
     {
         ArgumentNullException.ThrowIfNull(component);
-        RefuseAwsBatch(component);
         var folders = new FolderBatchObjects(System.IO.Path.Combine(root, component.Path));
         var settings = BatchPipelineSettings.From(component.Settings);
         // The drop folder of the notification filter, so users see where files go.
@@ -32,8 +31,8 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     public static async Task<LocalBatch> OnEmulatorsAsync(BatchInference component, string root, EmulatorSet emulators, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(component);
+        var function = RefuseAwsBatchOnEmulators(component);
         ArgumentNullException.ThrowIfNull(emulators);
-        var function = RefuseAwsBatch(component);
         var (input, output) = (component.Input.Bucket.LogicalName, component.Output.Bucket.LogicalName);
         var buckets = new LocalBuckets(emulators.S3Client);
         await buckets.CreateAsync(input, cancellationToken).ConfigureAwait(false);
@@ -50,7 +49,10 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
             $"poison inputs in {deadLetters.Path}, predictions log in DynamoDB Local table {component.PredictionsLog.LogicalName}");
     }
 
-    /// <summary>serve runs the Lambda path's pipeline only: a component on AWS Batch compute is refused, naming it.</summary>
-    private static InferenceFunction RefuseAwsBatch(BatchInference component) => component.Function
-        ?? throw new ServeException($"{component.Path} (ml:BatchInference) runs on AWS Batch compute, which serve cannot run locally yet; serve a variant of the stack with Compute = BatchCompute.Lambda");
+    /// <summary>
+    /// The local job runner works on the folders only (its jobs read the folder store): a component on AWS Batch compute
+    /// is refused with --emulators, naming it.
+    /// </summary>
+    private static InferenceFunction RefuseAwsBatchOnEmulators(BatchInference component) => component.Function
+        ?? throw new ServeException($"{component.Path} (ml:BatchInference) runs on AWS Batch compute, whose local job runner works on the batch folders only; serve it without --emulators");
 }

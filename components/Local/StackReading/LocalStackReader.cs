@@ -13,24 +13,39 @@ namespace Infra.Local.StackReading;
 /// <param name="publishedFunction">The folder of serve's published function (<see cref="FunctionBuild.OutputDirectory"/>); the container pattern runs it too.</param>
 /// <param name="batches">The local pipeline of each batch component to run, by component path; the others are not run.</param>
 /// <param name="apiBindings">Variables that replace (or add to) an API function's, by component path: the emulators' resources.</param>
+/// <param name="gpu">Where the GPU endpoints run locally; null leaves them out.</param>
 public sealed class LocalStackReader(ConfigResolver resolver, string publishedFunction, IReadOnlyDictionary<string, Batch.LocalBatch>? batches = null,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? apiBindings = null)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? apiBindings = null, LocalGpuSettings? gpu = null)
 {
+    /// <summary>The placeholder credentials a GPU front signs its local calls with (the local runtime checks only that a signature is there).</summary>
+    public static readonly IReadOnlyDictionary<string, string> LocalCredentials = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["AWS_ACCESS_KEY_ID"] = "local",
+        ["AWS_SECRET_ACCESS_KEY"] = "local",
+    };
+
     public LocalStack Read(Stack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
         var apis = new List<LocalApi>();
         var batchFunctions = new List<LocalBatchFunction>();
+        var gpuEndpoints = new List<LocalGpuEndpoint>();
         foreach (var component in stack.Components)
         {
             switch (component)
             {
+                case GpuInferenceEndpoint endpoint when gpu is not null:
+                    gpuEndpoints.Add(ReadGpuEndpoint(endpoint, gpu));
+                    break;
                 case BatchInference { Function: { } function } batch when batches?.GetValueOrDefault(batch.Path) is { } local:
                     batchFunctions.Add(new LocalBatchFunction(local, ReadFunction(batch.Path, function, local.FunctionVariables)));
                     break;
+                case BatchInference { Jobs: { } jobs } batch when batches?.GetValueOrDefault(batch.Path) is { } local:
+                    batchFunctions.Add(new LocalBatchFunction(local, ReadJob(batch, jobs, local), RunsAsJobs: true));
+                    break;
                 case IInferenceApi api:
                     // No Docker here: the container pattern runs the same published function as the zip pattern.
-                    apis.Add(ReadApi(component, api.ModelName, api.Api, api.Waf, ReadFunction(api.Path, api.Function, apiBindings?.GetValueOrDefault(api.Path))));
+                    apis.Add(ReadApi(component, api.ModelName, api.Api, api.Waf, ReadFunction(api.Path, api.Function, WithGpuBackend(component, apiBindings?.GetValueOrDefault(api.Path)))));
                     break;
                 case ModelRouterApi router:
                     apis.Add(ReadRouter(router));
@@ -38,7 +53,45 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
             }
         }
 
-        return new LocalStack(stack.StackName, apis) { Batches = batchFunctions };
+        return new LocalStack(stack.StackName, apis)
+        {
+            Batches = batchFunctions,
+            GpuEndpoints = gpuEndpoints,
+            GpuRuntimePort = gpuEndpoints.Count > 0 ? gpu!.RuntimePort : 0,
+        };
+    }
+
+    /// <summary>
+    /// The server mode of a GPU endpoint: the model container's variables exactly as the program sets them, except the
+    /// provider, which is the CPU's here.
+    /// </summary>
+    private LocalGpuEndpoint ReadGpuEndpoint(GpuInferenceEndpoint endpoint, LocalGpuSettings settings)
+    {
+        var variables = ((Aws.SageMaker.ModelArgs)endpoint.Model.Args).PrimaryContainer?.Environment;
+        var (environment, dropped) = new LocalEnvironment(resolver).Resolve(variables ?? [],
+            new Dictionary<string, string> { [GpuInferenceEndpoint.ExecutionProviderVariable] = Gpu.LocalGpuServer.LocalProvider });
+        return new LocalGpuEndpoint(endpoint.Path, endpoint.PhysicalEndpointName, settings.ServerAssembly, environment, dropped, endpoint.Settings.StartupHealthCheckTimeout);
+    }
+
+    /// <summary>A front of a GPU endpoint of this stack calls it through the local runtime, signing with placeholder credentials.</summary>
+    private IReadOnlyDictionary<string, string>? WithGpuBackend(ComponentResource component, IReadOnlyDictionary<string, string>? bindings)
+    {
+        if (gpu is null || component is not ContainerInferenceApi { GpuBackend.Endpoint: GpuInferenceEndpoint endpoint })
+        {
+            return bindings;
+        }
+
+        var bound = new Dictionary<string, string>(bindings ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [Inference.Contracts.FunctionEnvironment.GpuEndpointName] = endpoint.PhysicalEndpointName,
+            [Inference.Contracts.FunctionEnvironment.GpuEndpointUrl] = Gpu.LocalSageMakerRuntime.UrlOf(gpu.RuntimePort).ToString(),
+        };
+        foreach (var (name, value) in LocalCredentials)
+        {
+            bound.TryAdd(name, value);
+        }
+
+        return bound;
     }
 
     /// <summary>A model router: one API whose routes go to several functions, each run as its own pool, keyed by its component path.</summary>
@@ -90,6 +143,30 @@ public sealed class LocalStackReader(ConfigResolver resolver, string publishedFu
             (int)settings.Timeout.TotalSeconds,
             settings.ReservedConcurrency,
             ProvisionedPeak(settings.ProvisionedConcurrency),
+            environment,
+            dropped);
+    }
+
+    /// <summary>
+    /// A batch component on AWS Batch compute: the image's function is serve's published build (no Docker here), run
+    /// with the job definition's variables bound to the batch folders. Locally each job tries its input once
+    /// (<c>BATCH_JOB_ATTEMPTS=1</c>) and has no dead-letter queue, so a failed job fails and the pipeline's
+    /// MaxReceiveCount deliveries and dead-letter folder apply, as on the Lambda path.
+    /// </summary>
+    private LocalFunction ReadJob(BatchInference batch, AwsBatchJobs jobs, Batch.LocalBatch local)
+    {
+        var bindings = new Dictionary<string, string>(local.FunctionVariables, StringComparer.Ordinal)
+        {
+            [Inference.Contracts.FunctionEnvironment.BatchJobAttempts] = "1",
+        };
+        var (environment, dropped) = new LocalEnvironment(resolver).Resolve(jobs.Environment, bindings);
+        return new LocalFunction(
+            batch.Path,
+            System.IO.Path.Combine(publishedFunction, "InferenceFunction.dll"),
+            (int)jobs.Compute.Memory.Mebibytes,
+            (int)Math.Min(int.MaxValue, jobs.Compute.JobTimeout.TotalSeconds),
+            ReservedConcurrency: null,
+            ProvisionedConcurrency: 0,
             environment,
             dropped);
     }

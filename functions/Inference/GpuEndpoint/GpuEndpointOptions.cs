@@ -13,8 +13,13 @@ namespace Inference.GpuEndpoint;
 /// </summary>
 public sealed record GpuEndpointOptions(string EndpointName, string Region, int TimeoutMs, int AttemptTimeoutMs, int MaxAttempts)
 {
-    /// <summary>SageMaker's runtime API in the endpoint's region.</summary>
-    public Uri InvocationsUri => new($"https://runtime.sagemaker.{Region}.amazonaws.com/endpoints/{EndpointName}/invocations");
+    /// <summary>A stand-in for SageMaker's runtime API (<see cref="E.GpuEndpointUrl"/>, serve's relay); null in AWS.</summary>
+    public Uri? EndpointUrl { get; init; }
+
+    /// <summary>SageMaker's runtime API in the endpoint's region, or the same path under <see cref="EndpointUrl"/>.</summary>
+    public Uri InvocationsUri => EndpointUrl is { } local
+        ? new Uri(local, $"endpoints/{EndpointName}/invocations")
+        : new($"https://runtime.sagemaker.{Region}.amazonaws.com/endpoints/{EndpointName}/invocations");
 
     /// <summary>The options, or null when <see cref="E.GpuEndpointName"/> is unset; every bad value fails naming the variable, the value and what is allowed.</summary>
     public static GpuEndpointOptions? FromEnvironment(Func<string, string?> environment)
@@ -22,7 +27,7 @@ public sealed record GpuEndpointOptions(string EndpointName, string Region, int 
         var values = new EnvironmentValues(environment);
         if (values.Get(E.GpuEndpointName) is not { } name)
         {
-            foreach (var other in new[] { E.GpuEndpointRegion, E.GpuTimeoutMs, E.GpuAttemptTimeoutMs, E.GpuMaxAttempts })
+            foreach (var other in new[] { E.GpuEndpointRegion, E.GpuTimeoutMs, E.GpuAttemptTimeoutMs, E.GpuMaxAttempts, E.GpuEndpointUrl })
             {
                 if (values.Get(other) is { } set)
                 {
@@ -54,6 +59,12 @@ public sealed record GpuEndpointOptions(string EndpointName, string Region, int 
         }
 
         var attempts = (int)(values.Long(E.GpuMaxAttempts, 1, C.MaxAttempts) ?? C.DefaultMaxAttempts);
-        return new GpuEndpointOptions(name, region, timeout, attempt, attempts);
+        return new GpuEndpointOptions(name, region, timeout, attempt, attempts) { EndpointUrl = values.Get(E.GpuEndpointUrl) is { } url ? EndpointUrlOf(url) : null };
     }
+
+    private static Uri EndpointUrlOf(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Query.Length == 0 && url.Fragment.Length == 0
+            // A trailing slash, so that the invocations path goes under the URL's own path.
+            ? new Uri(url.AbsoluteUri.TrimEnd('/') + "/")
+            : throw new InvalidOperationException($"{E.GpuEndpointUrl} is '{text}'; allowed: an absolute http or https URL without a query (serve's local SageMaker runtime).");
 }

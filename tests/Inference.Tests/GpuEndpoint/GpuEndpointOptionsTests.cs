@@ -25,11 +25,23 @@ public sealed class GpuEndpointOptionsTests
     [InlineData("GPU_TIMEOUT_MS", "50", "GPU_TIMEOUT_MS is '50'; allowed: a whole number from 100 to 900000")]
     [InlineData("GPU_ATTEMPT_TIMEOUT_MS", "30000", "GPU_ATTEMPT_TIMEOUT_MS is '30000'; allowed: at most GPU_TIMEOUT_MS (25000)")]
     [InlineData("GPU_MAX_ATTEMPTS", "0", "GPU_MAX_ATTEMPTS is '0'; allowed: a whole number from 1 to 10")]
+    [InlineData("GPU_ENDPOINT_URL", "127.0.0.1:4100", "GPU_ENDPOINT_URL is '127.0.0.1:4100'; allowed: an absolute http or https URL without a query")]
+    [InlineData("GPU_ENDPOINT_URL", "http://127.0.0.1:4100/?a=b", "GPU_ENDPOINT_URL is 'http://127.0.0.1:4100/?a=b'; allowed: an absolute http or https URL")]
     public void A_bad_value_names_the_variable_the_value_and_what_is_allowed(string name, string value, string message)
     {
         var variables = new Dictionary<string, string> { ["GPU_ENDPOINT_NAME"] = "gpu-resnet", ["AWS_REGION"] = "eu-west-1", [name] = value };
         var error = Assert.Throws<InvalidOperationException>(() => GpuEndpointOptions.FromEnvironment(n => variables.GetValueOrDefault(n)));
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4100")]
+    [InlineData("http://127.0.0.1:4100/")]
+    public void A_local_runtime_url_keeps_the_invocations_path_of_the_real_api(string url)
+    {
+        var options = Read(("GPU_ENDPOINT_NAME", "gpu-resnet"), ("AWS_REGION", "eu-west-1"), ("GPU_ENDPOINT_URL", url))!;
+
+        Assert.Equal("http://127.0.0.1:4100/endpoints/gpu-resnet/invocations", options.InvocationsUri.ToString());
     }
 
     [Fact]
