@@ -142,13 +142,21 @@ public sealed class ComponentSchemaTests : IDisposable
         });
         gpu.GrantInvoke(new RoleGrantee(reader));
         gpu.GrantInvokeAsync(new RoleGrantee(reader));
-        new GpuInferenceEndpoint(stack, "gpu-async", new GpuInferenceEndpointArgs
+        var gpuAsync = new GpuInferenceEndpoint(stack, "gpu-async", new GpuInferenceEndpointArgs
         {
             Image = new EndpointImage("123456789012.dkr.ecr.eu-west-1.amazonaws.com/models@sha256:" + new string('0', 64), "arn:aws:ecr:eu-west-1:123456789012:repository/models"),
             MinInstances = 0,
             Asynchronous = new AsyncInferenceArgs { MaxConcurrentInvocationsPerInstance = 2 },
             Notifications = alerts,
             Rollout = new GradualRolloutArgs { StepsPercent = [10, 100] },
+        });
+        new BatchInference(stack, "bulk-async", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent") },
+            ModelName = "resnet18",
+            ModelVersion = "0.23.1",
+            Notifications = alerts,
+            Compute = new SageMakerAsyncCompute { Endpoint = gpuAsync },
         });
         foreach (var (name, compute) in AwsBatchComputes())
         {
