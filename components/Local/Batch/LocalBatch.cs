@@ -51,6 +51,15 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     }
 
     /// <summary>serve runs the Lambda path's pipeline only: a component on AWS Batch compute is refused, naming it.</summary>
-    private static InferenceFunction RefuseAwsBatch(BatchInference component) => component.Function
-        ?? throw new ServeException($"{component.Path} (ml:BatchInference) runs on AWS Batch compute, which serve cannot run locally yet; serve a variant of the stack with Compute = BatchCompute.Lambda");
+    private static InferenceFunction RefuseAwsBatch(BatchInference component)
+    {
+        // The function would forward every upload to SageMaker, which serve has no local stand-in for.
+        if (component.Endpoint is { } link)
+        {
+            throw new ServeException($"{component.Path} (ml:BatchInference) runs on the SageMaker asynchronous endpoint {link.Endpoint.Path}, which serve cannot run locally yet; serve a variant of the stack with Compute = BatchCompute.Lambda");
+        }
+
+        return component.Function
+            ?? throw new ServeException($"{component.Path} (ml:BatchInference) runs on AWS Batch compute, which serve cannot run locally yet; serve a variant of the stack with Compute = BatchCompute.Lambda");
+    }
 }
