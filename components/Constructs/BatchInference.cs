@@ -242,7 +242,7 @@ public sealed class BatchInference : ComponentResource
     public GradualRollout? Rollout { get; }
 
     /// <summary>What the batch handler needs on top of the function's own variables, on either compute.</summary>
-    internal Dictionary<string, Input<string>> BatchEnvironment(BatchInferenceArgs args) => new()
+    private Dictionary<string, Input<string>> BatchEnvironment(BatchInferenceArgs args) => new()
     {
         [FunctionEnvironment.ResultsBucket] = Output.BucketName,
         [FunctionEnvironment.ResultsPrefix] = args.ResultsPrefix,
