@@ -77,3 +77,15 @@ public sealed record AwsBatchCompute : BatchCompute
     /// <summary>How long the job's logs are kept.</summary>
     public TimeSpan LogRetention { get; init; } = TimeSpan.FromDays(30);
 }
+
+/// <summary>
+/// S3 → SQS → the function as a forwarder (InvokeEndpointAsync with the input's S3 location, up to SageMaker's 1 GB and
+/// one hour per request) → a SageMaker asynchronous GPU endpoint, which scales to zero when its queue is empty → its
+/// success and error topics → a second queue → the same function as a collector, writing the records and the predictions
+/// log as the Lambda path does, or dead-lettering the input with SageMaker's reason.
+/// </summary>
+public sealed record SageMakerAsyncCompute : BatchCompute
+{
+    /// <summary>The endpoint, in asynchronous mode (<see cref="GpuInferenceEndpointArgs.Asynchronous"/>); its role is granted the input prefix.</summary>
+    public required GpuInferenceEndpoint Endpoint { get; init; }
+}

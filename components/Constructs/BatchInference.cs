@@ -92,6 +92,7 @@ public sealed class BatchInference : ComponentResource
             EnableKeyRotation = true,
             Policy = PolicyDocuments.Of(KeyPolicy(args.Compute)),
         }, data);
+        var asyncEndpoint = (args.Compute as SageMakerAsyncCompute)?.Endpoint;
         if (args.Compute is AwsBatchCompute awsBatch)
         {
             DeadLetterQueue = new Queue(this, "dead-letters", new QueueArgs { KmsMasterKeyId = Key.Arn, MessageRetentionSeconds = 14 * 24 * 3600 });
@@ -145,17 +146,31 @@ public sealed class BatchInference : ComponentResource
 
         PredictionsLog = InferenceDataTables.PredictionsLog(this, "predictions", Key, data);
 
+        var environment = BatchEnvironment(args);
+        if (asyncEndpoint is not null)
+        {
+            environment[FunctionEnvironment.AsyncEndpointName] = asyncEndpoint.EndpointName;
+            environment[FunctionEnvironment.BatchDeadLetterQueueUrl] = DeadLetterQueue.Url;
+        }
+
         var plan = FunctionPlan.Of(RegistryPin.Apply(args.Function, args.ModelName, args.ModelVersion))
             .WithRollout(args.Rollout)
-            .WithEnvironment(BatchEnvironment(args));
+            .WithEnvironment(environment);
         Function = new InferenceFunction(this, "function", plan);
         Input.GrantRead(Function, args.InputPrefix);
         Output.GrantWrite(Function, args.ResultsPrefix);
+        if (asyncEndpoint is not null)
+        {
+            Endpoint = new AsyncEndpointLink(this, args, asyncEndpoint, Function);
+        }
+
         var consume = new RolePolicy(this, "consume", new RolePolicyArgs
         {
             Role = Function.Role.RoleName,
             Policy = PolicyDocuments.Of(
-                PolicyDocuments.Allow("ConsumeQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], Queue.Arn),
+                Endpoint is null
+                    ? PolicyDocuments.Allow("ConsumeQueue", ConsumeActions, Queue.Arn)
+                    : PolicyDocuments.Allow("ConsumeQueue", ConsumeActions, new InputList<string> { Queue.Arn, Endpoint.Notifications.Arn }),
                 PolicyDocuments.Allow("LogPredictions", ["dynamodb:PutItem", "dynamodb:UpdateItem"], PredictionsLog.Arn),
                 PolicyDocuments.Allow("UsePipelineKey", ["kms:Decrypt", "kms:GenerateDataKey"], Key.Arn)),
         });
@@ -169,6 +184,7 @@ public sealed class BatchInference : ComponentResource
             ScalingConfig = new EventSourceMappingScalingConfigArgs { MaximumConcurrency = args.MaximumConcurrency },
             FunctionResponseTypes = new[] { "ReportBatchItemFailures" },
         }, new CustomResourceOptions { DependsOn = [consume] });
+        Endpoint?.ConnectCollector(consume);
 
         Monitoring = new InferenceMonitoring(this, "monitoring", new InferenceMonitoringArgs
         {
@@ -185,6 +201,8 @@ public sealed class BatchInference : ComponentResource
         QueueAlarm("oldest-message-age", $"The oldest input has waited more than {TimeUnit.Seconds.Count(args.OldestMessageAlarm)} s",
             Queue, "ApproximateAgeOfOldestMessage", (int)TimeUnit.Seconds.Count(args.OldestMessageAlarm), args.Notifications);
     }
+
+    private static readonly string[] ConsumeActions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"];
 
     /// <summary>The args it was built from: local mode's batch pipeline takes its filter, batching and retries from them.</summary>
     public BatchInferenceArgs Settings { get; }
@@ -213,6 +231,9 @@ public sealed class BatchInference : ComponentResource
 
     /// <summary>The function's error-rate, latency, throttle and cold-start alarms, and the dashboard; null with <see cref="AwsBatchCompute"/>.</summary>
     public InferenceMonitoring? Monitoring { get; }
+
+    /// <summary>The notifications queue, subscriptions and grants that tie in a <see cref="SageMakerAsyncCompute"/> endpoint; null otherwise.</summary>
+    public AsyncEndpointLink? Endpoint { get; }
 
     /// <summary>The compute environment, job queue, job definition, roles and rules of <see cref="AwsBatchCompute"/>; null on Lambda.</summary>
     public AwsBatchJobs? Jobs { get; }
@@ -262,6 +283,19 @@ public sealed class BatchInference : ComponentResource
             statements.Add(PolicyDocuments.CloudWatchLogsUseKey(Stack));
         }
 
+        if (compute is SageMakerAsyncCompute { Endpoint: { SuccessTopic: { } success, ErrorTopic: { } error } })
+        {
+            // SNS encrypts what it delivers to the notifications queue with the queue's key: only for the endpoint's two topics.
+            statements.Add(new PolicyStatement
+            {
+                Sid = "EndpointTopicsDeliverNotifications",
+                Principals = [PolicyPrincipal.Service("sns.amazonaws.com")],
+                Action = IamValues.List(["kms:GenerateDataKey", "kms:Decrypt"]),
+                Resource = IamValues.One("*"),
+                Conditions = [new PolicyCondition("ArnEquals", "aws:SourceArn", IamValues.List(new InputList<string> { success.Arn, error.Arn }))],
+            });
+        }
+
         return [.. statements];
     }
 
@@ -298,6 +332,7 @@ public sealed class BatchInference : ComponentResource
             .CheckPin(args.Function, args.ModelName, args.ModelVersion)
             .Check(args.InputPrefix != args.ResultsPrefix, nameof(args.ResultsPrefix), args.ResultsPrefix, "a prefix other than InputPrefix")
             .AwsBatch(args)
+            .SageMakerAsync(args)
             .ThrowIfInvalid();
     }
 }

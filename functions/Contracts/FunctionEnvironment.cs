@@ -193,6 +193,12 @@ public static class FunctionEnvironment
     /// <summary>The queue that receives, with the reason, every input the job could not record.</summary>
     public const string BatchDeadLetterQueueUrl = "BATCH_DEAD_LETTER_QUEUE_URL";
 
+    // SageMaker asynchronous inference (BatchInference's SageMakerAsyncCompute): the function forwards each uploaded input to
+    // an asynchronous endpoint and collects the endpoint's SNS notifications into the batch records (gpu.md).
+
+    /// <summary>The asynchronous SageMaker endpoint the batch inputs are forwarded to (InvokeEndpointAsync); its region is AWS_REGION.</summary>
+    public const string AsyncEndpointName = "ASYNC_ENDPOINT_NAME";
+
     /// <summary>How many times the job tries an input that failed transiently before it dead-letters it (default 3).</summary>
     public const string BatchJobAttempts = "BATCH_JOB_ATTEMPTS";
 

@@ -44,7 +44,10 @@ static async Task<IInvocationHandler> CreateHandlerAsync(CancellationToken cance
         cancellationToken: cancellationToken);
     var batch = new Lazy<SqsS3BatchHandler>(() => new SqsS3BatchHandler(
         service, ObjectStores.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value), BatchOptions.FromEnvironment(Environment.GetEnvironmentVariable), Console.Error));
-    return new EventDispatcher(service, batch);
+    var asyncBatch = Environment.GetEnvironmentVariable(FunctionEnvironment.AsyncEndpointName) is { Length: > 0 }
+        ? new Lazy<AsyncEndpointBatchHandler>(() => AsyncEndpointBatchHandlers.FromEnvironment(Environment.GetEnvironmentVariable, () => s3.Value, Console.Error))
+        : null;
+    return new EventDispatcher(service, batch, asyncBatch);
 }
 
 // The Lambda base image's entrypoint takes exactly one argument, exports it as _HANDLER and starts bootstrap without

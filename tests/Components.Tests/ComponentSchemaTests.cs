@@ -148,13 +148,21 @@ public sealed class ComponentSchemaTests : IDisposable
             ImagesToKeep = 5,
             ForceDelete = true,
         });
-        new GpuInferenceEndpoint(stack, "gpu-async", new GpuInferenceEndpointArgs
+        var gpuAsync = new GpuInferenceEndpoint(stack, "gpu-async", new GpuInferenceEndpointArgs
         {
             Image = EndpointImage.From(serverImage),
             MinInstances = 0,
             Asynchronous = new AsyncInferenceArgs { MaxConcurrentInvocationsPerInstance = 2 },
             Notifications = alerts,
             Rollout = new GradualRolloutArgs { StepsPercent = [10, 100] },
+        });
+        new BatchInference(stack, "bulk-async", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/function", "/nonexistent") },
+            ModelName = "resnet18",
+            ModelVersion = "0.23.1",
+            Notifications = alerts,
+            Compute = new SageMakerAsyncCompute { Endpoint = gpuAsync },
         });
         foreach (var (name, compute) in AwsBatchComputes())
         {

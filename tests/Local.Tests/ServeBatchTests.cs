@@ -125,6 +125,30 @@ public sealed class ServeBatchTests : IDisposable
     }
 
     [Fact]
+    public void A_component_on_a_SageMaker_asynchronous_endpoint_is_refused_naming_it_rather_than_served_as_a_lambda_pipeline()
+    {
+        var stack = new Stack(TestStacks.Project, "test");
+        var endpoint = new GpuInferenceEndpoint(stack, "gpu", new GpuInferenceEndpointArgs
+        {
+            Image = new EndpointImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/inference@sha256:" + new string('0', 64), "arn:aws:ecr:us-east-1:123456789012:repository/inference"),
+            MinInstances = 0,
+            Asynchronous = new AsyncInferenceArgs(),
+        });
+        var batch = new BatchInference(stack, "bulk", new BatchInferenceArgs
+        {
+            Function = new InferenceFunctionArgs { Code = new CodeDirectory("../.build/test-function", Path.Combine(TestStacks.RepositoryRoot, ".build", "test-function")) },
+            ModelName = "ppocr-cls", ModelVersion = "2.0.0",
+            Notifications = new AlarmNotifications(stack, "alerts"),
+            Compute = new SageMakerAsyncCompute { Endpoint = endpoint },
+        });
+
+        var folders = Assert.Throws<ServeException>(() => LocalBatch.OnFolders(batch, _root.Path));
+
+        Assert.Contains("bulk (ml:BatchInference) runs on the SageMaker asynchronous endpoint gpu", folders.Message, StringComparison.Ordinal);
+        Assert.Contains("Compute = BatchCompute.Lambda", folders.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_batch_functions_bucket_and_table_references_are_bound_to_its_folders_instead_of_left_out()
     {
         var stack = new Stack(TestStacks.Project, "test");

@@ -15,6 +15,7 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     public static LocalBatch OnFolders(BatchInference component, string root)
     {
         ArgumentNullException.ThrowIfNull(component);
+        RefuseAsyncEndpoint(component);
         var folders = new FolderBatchObjects(System.IO.Path.Combine(root, component.Path));
         var settings = BatchPipelineSettings.From(component.Settings);
         // The drop folder of the notification filter, so users see where files go.
@@ -31,6 +32,7 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     public static async Task<LocalBatch> OnEmulatorsAsync(BatchInference component, string root, EmulatorSet emulators, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(component);
+        RefuseAsyncEndpoint(component);
         var function = RefuseAwsBatchOnEmulators(component);
         ArgumentNullException.ThrowIfNull(emulators);
         var (input, output) = (component.Input.Bucket.LogicalName, component.Output.Bucket.LogicalName);
@@ -55,4 +57,13 @@ public sealed record LocalBatch(string Path, BatchPipelineSettings Settings, IBa
     /// </summary>
     private static InferenceFunction RefuseAwsBatchOnEmulators(BatchInference component) => component.Function
         ?? throw new ServeException($"{component.Path} (ml:BatchInference) runs on AWS Batch compute, whose local job runner works on the batch folders only; serve it without --emulators");
+
+    /// <summary>The function would forward every upload to SageMaker, which serve has no local stand-in for: refused, naming both.</summary>
+    private static void RefuseAsyncEndpoint(BatchInference component)
+    {
+        if (component.Endpoint is { } link)
+        {
+            throw new ServeException($"{component.Path} (ml:BatchInference) runs on the SageMaker asynchronous endpoint {link.Endpoint.Path}, which serve cannot run locally yet; serve a variant of the stack with Compute = BatchCompute.Lambda");
+        }
+    }
 }

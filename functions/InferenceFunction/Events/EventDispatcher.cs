@@ -12,13 +12,16 @@ public sealed class EventDispatcher : IInvocationHandler
     private readonly IInferenceService _service;
     private readonly HttpEventHandler _http;
     private readonly Lazy<SqsS3BatchHandler> _batch;
+    private readonly Lazy<AsyncEndpointBatchHandler>? _asyncBatch;
 
     /// <param name="batch">Created on the first SQS batch, so HTTP-only functions never build an S3 client.</param>
-    public EventDispatcher(IInferenceService service, Lazy<SqsS3BatchHandler> batch)
+    /// <param name="asyncBatch">With <c>ASYNC_ENDPOINT_NAME</c>: SQS batches go to the asynchronous endpoint instead of <paramref name="batch"/>.</param>
+    public EventDispatcher(IInferenceService service, Lazy<SqsS3BatchHandler> batch, Lazy<AsyncEndpointBatchHandler>? asyncBatch = null)
     {
         _service = service;
         _http = new HttpEventHandler(service);
         _batch = batch;
+        _asyncBatch = asyncBatch;
     }
 
     public async Task<byte[]> HandleAsync(Invocation invocation, InvocationDeadline deadline, CancellationToken cancellationToken)
@@ -32,7 +35,9 @@ public sealed class EventDispatcher : IInvocationHandler
             case EventKind.ApiGatewayV2:
                 return await HandleHttpAsync(() => HttpEventAdapter.FromV2(incoming!, invocation.RequestId), deadline, cancellationToken).ConfigureAwait(false);
             case EventKind.SqsBatch:
-                var failures = await _batch.Value.HandleAsync(incoming!.Records!, invocation.RequestId, deadline, cancellationToken).ConfigureAwait(false);
+                var failures = _asyncBatch is not null
+                    ? await _asyncBatch.Value.HandleAsync(incoming!.Records!, invocation.RequestId, deadline, cancellationToken).ConfigureAwait(false)
+                    : await _batch.Value.HandleAsync(incoming!.Records!, invocation.RequestId, deadline, cancellationToken).ConfigureAwait(false);
                 return JsonSerializer.SerializeToUtf8Bytes(failures, context.SqsBatchResponse);
             case EventKind.WarmUp:
                 await _service.WarmUpAsync(cancellationToken).ConfigureAwait(false);

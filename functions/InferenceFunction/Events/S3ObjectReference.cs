@@ -10,6 +10,9 @@ public sealed record S3ObjectReference(string Bucket, string Key, string? Versio
     /// <summary>The input's key in the predictions log: one item per object, whatever the delivery.</summary>
     public string LogKey => $"s3://{Bucket}/{Key}";
 
+    /// <summary>The object's ETag as the notification gives it (null where it gives none): which content of the key it was.</summary>
+    public string? ETag { get; init; }
+
     public static S3ObjectReference From(S3NotificationRecord record)
     {
         var bucket = record.S3?.Bucket?.Name;
@@ -24,6 +27,9 @@ public sealed record S3ObjectReference(string Bucket, string Key, string? Versio
             bucket,
             WebUtility.UrlDecode(key),
             record.S3?.Object?.VersionId,
-            record.EventName?.StartsWith("ObjectRemoved", StringComparison.Ordinal) == true);
+            record.EventName?.StartsWith("ObjectRemoved", StringComparison.Ordinal) == true)
+        {
+            ETag = record.S3?.Object?.ETag,
+        };
     }
 }

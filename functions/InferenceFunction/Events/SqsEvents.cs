@@ -44,6 +44,7 @@ public sealed class S3ObjectEntity
     public string? Key { get; set; }
     public long Size { get; set; }
     public string? VersionId { get; set; }
+    public string? ETag { get; set; }
 }
 
 /// <summary>The answer to an SQS batch: the messages to retry.</summary>
