@@ -55,7 +55,7 @@ public sealed class WalkthroughTests : IDisposable
         Assert.True(code == 0, errors.ToString());
         var program = output.ToString();
         Assert.Contains("type: aws:sagemaker/endpoint:Endpoint", program, StringComparison.Ordinal);
-        Assert.Contains("dockerfile: ./functions/Dockerfile.gpu", program, StringComparison.Ordinal);
+        Assert.Contains("dockerfile: \"../functions/Dockerfile.gpu\"", program, StringComparison.Ordinal);
         Assert.Contains("GPU_ENDPOINT_NAME:", program, StringComparison.Ordinal);
         Assert.Contains("type: aws:batch/jobDefinition:JobDefinition", program, StringComparison.Ordinal);
         Assert.Contains("- subnet-0a1b2c3d4e5f60718", program, StringComparison.Ordinal);
