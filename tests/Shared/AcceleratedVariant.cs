@@ -2,13 +2,11 @@ namespace TestModels;
 
 /// <summary>
 /// The team stacks' keys that turn on the back ends beyond Lambda's CPUs (stacks/AcceleratedConfig.cs): the GPU endpoint
-/// with its own front, and BatchInference on AWS Batch. The schema and AWS-semantics checks synthesize every stack once
-/// more with these added to its stack file's config.
+/// with its own front, and BatchInference on AWS Batch. The schema check synthesizes every stack once more with these
+/// added to its stack file's config.
 /// </summary>
 public static class AcceleratedVariant
 {
-    public const string Name = "gpu endpoint, AWS Batch";
-
     /// <summary>The keys without the project prefix, and their values as Pulumi passes them (strings; lists as JSON).</summary>
     public static IReadOnlyDictionary<string, string> Keys { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {

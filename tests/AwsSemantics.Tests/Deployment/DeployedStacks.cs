@@ -24,9 +24,8 @@ public sealed class DeployedStacks
         new FunctionBuild(layout, buildLog).EnsurePublished();
         // Each stack as its file configures it, and with modelVersion pinned (the functions then load the model from the
         // registry bucket, a path with its own calls and grants).
-        Stacks = global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name, null, accelerated: false))
-            .Concat(global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name, PinnedModelVersion, accelerated: false)))
-            .Concat(global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name, null, accelerated: true)))
+        Stacks = global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name, null))
+            .Concat(global::Stacks.TeamStacks.Known.Select(name => Synthesize(layout, name, PinnedModelVersion)))
             .ToList();
     }
 
@@ -41,8 +40,7 @@ public sealed class DeployedStacks
     /// <summary>A stack as its stack file configures it.</summary>
     public DeployedStack this[string name] => Stacks.Single(s => s.Name == name && s.Variant is null);
 
-    /// <param name="accelerated">With <see cref="AcceleratedVariant.Keys"/> added: the GPU endpoint and AWS Batch.</param>
-    private static DeployedStack Synthesize(ProjectLayout layout, string name, string? pinnedModelVersion, bool accelerated)
+    private static DeployedStack Synthesize(ProjectLayout layout, string name, string? pinnedModelVersion)
     {
         var config = ConfigLoader.FromStackFile(layout.StackFile(name));
         // Pulumi decrypts secure values before it runs the compiler; the tests have no key, so a secret stands in by its name.
@@ -51,11 +49,6 @@ public sealed class DeployedStacks
         if (pinnedModelVersion is not null)
         {
             values[$"{layout.ProjectName}:modelVersion"] = pinnedModelVersion;
-        }
-
-        if (accelerated)
-        {
-            values = AcceleratedVariant.AddedTo(values, layout.ProjectName);
         }
 
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -83,8 +76,7 @@ public sealed class DeployedStacks
         }
 
         var program = output.ToString();
-        var variant = accelerated ? AcceleratedVariant.Name : pinnedModelVersion is null ? null : $"modelVersion {pinnedModelVersion}";
-        return new DeployedStack(name, variant, values, program, ProgramReader.Read(program));
+        return new DeployedStack(name, pinnedModelVersion is null ? null : $"modelVersion {pinnedModelVersion}", values, program, ProgramReader.Read(program));
     }
 
     private static string RepositoryRoot() => RepositoryFolder.Root;
