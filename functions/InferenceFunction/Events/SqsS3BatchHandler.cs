@@ -29,13 +29,14 @@ public sealed class SqsS3BatchHandler
 
     public async Task<SqsBatchResponse> HandleAsync(IReadOnlyList<SqsMessage> batch, string requestId, InvocationDeadline deadline, CancellationToken cancellationToken)
     {
-        var items = batch.Select(message => new BatchItem(message.MessageId, () => (S3NotificationParser.Parse(message).Records ?? []).Select(S3ObjectReference.From))).ToList();
+        // A malformed event may carry "messageId": null; the item still gets its answer, under an empty id.
+        var items = batch.Select(message => new BatchItem(message.MessageId ?? string.Empty, () => (S3NotificationParser.Parse(message).Records ?? []).Select(S3ObjectReference.From))).ToList();
         var retried = await HandleItemsAsync(items, requestId, () => deadline.IsExpired, cancellationToken).ConfigureAwait(false);
         var response = new SqsBatchResponse();
-        foreach (var message in batch.Where(m => retried.ContainsKey(m.MessageId)))
+        foreach (var (message, id) in batch.Zip(items, (message, item) => (message, item.Id)).Where(pair => retried.ContainsKey(pair.Id)))
         {
             // Transient by design: SQS retries, and after maxReceiveCount the message lands in the DLQ.
-            await _log.WriteLineAsync($"SQS message {message.MessageId} will be retried: {retried[message.MessageId]}").ConfigureAwait(false);
+            await _log.WriteLineAsync($"SQS message {id} will be retried: {retried[id]}").ConfigureAwait(false);
             response.BatchItemFailures.Add(new SqsBatchItemFailure { ItemIdentifier = message.MessageId });
         }
 
